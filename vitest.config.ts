@@ -1,0 +1,50 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One Vitest run, three kinds of test:
+ * - workers: integration tests inside workerd (the real runtime), D1 migrations applied in setup;
+ * - unit: plain logic on Node (origin agent, FFmpeg command builder, client SDK, scripts);
+ * - e2e: the real stack (wrangler dev, NGINX-RTMP, ffmpeg, Chromium) started by the tests, one file at a time.
+ */
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations(new URL('./migrations', import.meta.url).pathname);
+  return {
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: './wrangler.jsonc' },
+              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+            }),
+          ],
+          test: {
+            name: 'workers',
+            include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+            setupFiles: ['./workers/test/apply-migrations.ts'],
+            testTimeout: 30_000,
+          },
+        },
+        {
+          test: {
+            name: 'unit',
+            include: ['origin/**/*.test.ts', 'packages/**/*.test.ts', 'scripts/**/*.test.ts', 'dashboard/src/**/*.test.{ts,tsx}'],
+            exclude: ['**/node_modules/**'],
+            environment: 'node',
+          },
+        },
+        {
+          test: {
+            name: 'e2e',
+            include: ['e2e/**/*.test.ts'],
+            environment: 'node',
+            fileParallelism: false,
+            testTimeout: 180_000,
+            hookTimeout: 180_000,
+          },
+        },
+      ],
+    },
+  };
+});

@@ -1,0 +1,83 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { HTTPException } from 'hono/http-exception';
+import { createDb } from './db/client';
+import type { AppEnv } from './env';
+import { ApiError, errorResponse } from './lib/errors';
+import { renderReference } from './lib/reference-page';
+import { authenticate } from './middleware/authenticate';
+import { apiKeyScope, sessionAppScope } from './middleware/scope';
+import { appResources } from './routes/app-resources';
+import { appRoutes } from './routes/apps.routes';
+import { orgAuditRoutes } from './routes/audit-log.routes';
+import { authRoutes } from './routes/auth.routes';
+import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
+import { auditChanges } from './services/audit.service';
+
+/** JSON bodies above this are refused with 413 before anyone parses them. */
+export const MAX_JSON_BODY = 256 * 1024;
+
+const v1 = new OpenAPIHono<AppEnv>();
+v1.use('*', bodyLimit({
+  maxSize: MAX_JSON_BODY,
+  onError: () => {
+    throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
+  },
+}));
+v1.use('*', authenticate);
+v1.use('*', auditChanges);
+
+v1.route('/auth', authRoutes);
+v1.route('/orgs', orgRoutes);
+v1.route('/orgs', orgAuditRoutes);
+v1.route('/invitations', invitationRoutes);
+
+// Console paths: the session (or the app's own key) must reach the app named in the path.
+v1.use('/apps/:app_id', sessionAppScope);
+v1.use('/apps/:app_id/*', sessionAppScope);
+for (const name of Object.keys(appResources)) {
+  v1.use(`/${name}`, apiKeyScope);
+  v1.use(`/${name}/*`, apiKeyScope);
+}
+v1.route('/apps', appRoutes);
+for (const [name, router] of Object.entries(appResources)) {
+  v1.route(`/apps/:app_id/${name}`, router);
+  v1.route(`/${name}`, router);
+}
+
+const OPENAPI_INFO = {
+  openapi: '3.1.0',
+  info: {
+    title: 'Edgelive API',
+    version: '1.0.0',
+    description:
+      'Live video and real-time rooms. Customer calls use `Authorization: Bearer <key_id>:<secret>`; ' +
+      'the console uses a session under `/v1/apps/{app_id}/...`. Errors are `{"error": {"code", "message", "details"?}}`.',
+  },
+};
+v1.doc31('/openapi.json', OPENAPI_INFO);
+v1.get('/reference', (c) => c.html(renderReference(v1.getOpenAPI31Document(OPENAPI_INFO) as never)));
+
+export const app = new OpenAPIHono<AppEnv>();
+app.use('*', async (c, next) => {
+  c.set('db', createDb(c.env.DB));
+  await next();
+});
+app.use('/v1/*', cors({ origin: (o) => o, credentials: true, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'] }));
+app.route('/v1', v1);
+app.get('/', (c) => c.redirect('/v1/reference'));
+
+app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+app.onError((err, c) => {
+  if (err instanceof ApiError) return errorResponse(c, err);
+  if (err instanceof HTTPException) {
+    // Hono's own refusals (malformed JSON, wrong content type) keep their 4xx status.
+    const code = err.status === 400 ? 'invalid_request' : 'http_error';
+    return errorResponse(c, new ApiError(err.status as 400, code, err.message || 'Bad request.'));
+  }
+  console.error('unhandled error', err);
+  return errorResponse(c, new ApiError(500, 'internal_error', 'Something went wrong on our side.'));
+});
+
+export type AppType = typeof app;

@@ -1,0 +1,55 @@
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../env';
+import { ApiError } from './errors';
+
+/**
+ * Every route module builds its router here so that a request failing its schema gets the one
+ * error envelope (400 `invalid_request` with the failing fields) instead of zod's default body.
+ */
+export function createRouter() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) {
+        throw new ApiError(400, 'invalid_request', 'The request did not match the schema.', {
+          issues: result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        });
+      }
+    },
+  });
+}
+
+/** A required JSON body: without `required`, a request with another content type skips validation. */
+export const jsonBody = <T extends z.ZodTypeAny>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
+  })
+  .openapi('Error');
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorSchema } },
+});
+
+/** The error responses shared by authenticated routes, for the OpenAPI document. */
+export const commonErrors = {
+  400: errorResponse('Invalid request'),
+  401: errorResponse('Missing or invalid credentials'),
+  403: errorResponse('Role does not allow this'),
+  404: errorResponse('Not found (or owned by another tenant)'),
+} as const;
+
+export const json = <T extends z.ZodTypeAny>(schema: T, description = 'OK') => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** Path parameter holding an id; the kind is checked by the lookup so a wrong kind answers 404. */
+export const idParam = <N extends string>(name: N, example: string) =>
+  z.object({ [name]: z.string().min(1).max(64).openapi({ param: { name, in: 'path' }, example }) } as Record<
+    N,
+    z.ZodString
+  >);

@@ -1,0 +1,65 @@
+import { and, eq, isNull } from 'drizzle-orm';
+import { getCookie } from 'hono/cookie';
+import { createMiddleware } from 'hono/factory';
+import { apiKeys, sessions } from '../db/schema';
+import type { Actor, AppEnv } from '../env';
+import { sha256Hex, timingSafeEqual } from '../lib/crypto';
+import { unauthorized } from '../lib/errors';
+import { isIdOf } from '../lib/ids';
+import { readSession, SESSION_COOKIE } from '../lib/session';
+
+/** Only refresh `last_used_at` this often, so a busy key does not write D1 on every call. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+function credentialsFrom(header: string | undefined, cookie: string | undefined) {
+  if (header) {
+    const [scheme, value = ''] = header.split(/\s+/, 2);
+    if (scheme?.toLowerCase() === 'bearer') {
+      return value.includes(':') ? { kind: 'key' as const, pair: value } : { kind: 'session' as const, token: value };
+    }
+    if (scheme?.toLowerCase() === 'basic') {
+      try {
+        return { kind: 'key' as const, pair: atob(value) };
+      } catch {
+        throw unauthorized('The Basic credentials are not valid base64.');
+      }
+    }
+    throw unauthorized('Unsupported Authorization scheme; use Bearer or Basic.');
+  }
+  if (cookie) return { kind: 'session' as const, token: cookie };
+  return null;
+}
+
+/**
+ * Works out who is calling (API key or console session) and sets `actor`; null when nobody.
+ * Presented-but-bad credentials are a 401 here, so no route ever runs with a half-valid caller.
+ */
+export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
+  const creds = credentialsFrom(c.req.header('authorization'), getCookie(c, SESSION_COOKIE));
+  let actor: Actor | null = null;
+  const db = c.get('db');
+  if (creds?.kind === 'key') {
+    const sep = creds.pair.indexOf(':');
+    const keyId = creds.pair.slice(0, sep);
+    const secret = creds.pair.slice(sep + 1);
+    if (!isIdOf('apiKey', keyId) || !secret) throw unauthorized('Malformed API key; expected <key_id>:<secret>.');
+    const row = await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.id, keyId), isNull(apiKeys.revokedAt)) });
+    if (!row || !timingSafeEqual(row.secretHash, await sha256Hex(secret))) {
+      throw unauthorized('The API key is unknown, revoked, or its secret is wrong.');
+    }
+    const t = Date.now();
+    if (!row.lastUsedAt || t - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
+      c.executionCtx.waitUntil(db.update(apiKeys).set({ lastUsedAt: t }).where(eq(apiKeys.id, keyId)).run());
+    }
+    actor = { type: 'api_key', id: keyId, appId: row.appId };
+  } else if (creds?.kind === 'session') {
+    const s = await readSession(c.env.SESSION_SECRET, creds.token);
+    const row = s && (await db.query.sessions.findFirst({ where: eq(sessions.id, s.sessionId) }));
+    if (!s || !row || row.revokedAt || row.expiresAt < Date.now() || row.userId !== s.userId) {
+      throw unauthorized('The session is invalid or has ended; sign in again.');
+    }
+    actor = { type: 'user', id: s.userId, sessionId: s.sessionId };
+  }
+  c.set('actor', actor);
+  await next();
+});

@@ -1,0 +1,16 @@
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../env';
+import { apiKeyRoutes } from './api-keys.routes';
+import { appAuditRoutes } from './audit-log.routes';
+import { signingKeyRoutes } from './signing-keys.routes';
+
+/**
+ * Resources that belong to one app. Each is mounted twice by app.ts: at `/v1/<name>` for API keys
+ * (the key decides the app) and at `/v1/apps/{app_id}/<name>` for console sessions. Features add
+ * their routers here and get both, with scope, roles and audit, for free.
+ */
+export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
+  'api-keys': apiKeyRoutes,
+  'signing-keys': signingKeyRoutes,
+  'audit-log': appAuditRoutes,
+};
