@@ -1,14 +1,13 @@
 import type { Db } from './db/client';
 
-/** Bindings from wrangler.jsonc. Features add theirs here. */
-export interface Env {
-  DB: D1Database;
-  MEDIA: R2Bucket;
-  ENVIRONMENT: string;
-  SESSION_SECRET: string;
+/**
+ * Bindings come from wrangler.jsonc through `npm run cf-typegen` (workers/worker-configuration.d.ts);
+ * the optional ones below are set only in some deployments.
+ */
+export type Env = Cloudflare.Env & {
   /** Where the console is served, for links we hand out (invitations); defaults to the API's origin. */
   CONSOLE_URL?: string;
-}
+};
 
 export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
 

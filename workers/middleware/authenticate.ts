@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { apiKeys, sessions } from '../db/schema';
+import { apiKeys, sessions } from '../db/schema/index';
 import type { Actor, AppEnv } from '../env';
 import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { unauthorized } from '../lib/errors';

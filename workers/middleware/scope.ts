@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { apps, members } from '../db/schema';
+import { apps, members } from '../db/schema/index';
 import type { AppEnv, Role } from '../env';
 import { forbidden, notFound, unauthorized } from '../lib/errors';
 import { isIdOf } from '../lib/ids';

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { apiKeys } from '../db/schema';
+import { apiKeys } from '../db/schema/index';
 import { notFound } from '../lib/errors';
 import { sha256Hex } from '../lib/crypto';
 import { isIdOf, newId, randomToken } from '../lib/ids';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { apps, members } from '../db/schema';
+import { apps, members } from '../db/schema/index';
 import { forbidden, notFound } from '../lib/errors';
 import { isIdOf, newId } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';

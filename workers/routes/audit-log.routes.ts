@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, gte, lte } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditLog } from '../db/schema';
+import { auditLog } from '../db/schema/index';
 import type { AppEnv } from '../env';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, json } from '../lib/router';

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { members, orgs, sessions, users } from '../db/schema';
+import { members, orgs, sessions, users } from '../db/schema/index';
 import type { AppEnv } from '../env';
 import { ApiError, conflict, unauthorized } from '../lib/errors';
 import { newId } from '../lib/ids';

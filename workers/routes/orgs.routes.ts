@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import { invitations, members, orgs, users } from '../db/schema';
+import { invitations, members, orgs, users } from '../db/schema/index';
 import type { Db } from '../db/client';
 import { ApiError, conflict, forbidden, notFound } from '../lib/errors';
 import { isIdOf, newId, randomToken } from '../lib/ids';

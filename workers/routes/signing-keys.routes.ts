@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import type { Db } from '../db/client';
-import { signingKeys } from '../db/schema';
+import { signingKeys } from '../db/schema/index';
 import { notFound } from '../lib/errors';
 import { isIdOf, newId } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';

@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { auditLog } from '../db/schema';
+import { auditLog } from '../db/schema/index';
 import type { AppEnv } from '../env';
 import { newId } from '../lib/ids';
 

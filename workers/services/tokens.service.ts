@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { decodeProtectedHeader, errors as joseErrors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
 import type { Db } from '../db/client';
-import { signingKeys } from '../db/schema';
+import { signingKeys } from '../db/schema/index';
 
 /**
  * The one verifier for customer-signed viewer tokens (playback `v`/`t`, chat `chat`), shaped like

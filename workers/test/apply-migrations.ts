@@ -1,8 +1,11 @@
 import { applyD1Migrations, env } from 'cloudflare:test';
 
-declare module 'cloudflare:test' {
-  interface ProvidedEnv {
-    TEST_MIGRATIONS: D1Migration[];
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** Test-only binding from vitest.config.ts: the SQL files of migrations/. */
+      TEST_MIGRATIONS: import('cloudflare:test').D1Migration[];
+    }
   }
 }
 

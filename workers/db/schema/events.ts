@@ -1,0 +1,19 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Every lifecycle change, as the customer sees it in `GET /v1/events` and in webhooks.
+ * `data` is the object as the API returns it, at the time of the event.
+ */
+export const events = sqliteTable(
+  'events',
+  {
+    id: text('id').primaryKey(),
+    appId: text('app_id').notNull(),
+    type: text('type').notNull(),
+    objectType: text('object_type').notNull(),
+    objectId: text('object_id').notNull(),
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('events_app_time').on(t.appId, t.createdAt), index('events_object').on(t.objectId, t.createdAt)],
+);
