@@ -11,6 +11,7 @@ import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appRoutes } from './routes/apps.routes';
 import { orgAuditRoutes } from './routes/audit-log.routes';
+import { roomSocketRoutes } from './routes/room-socket.routes';
 import { authRoutes } from './routes/auth.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { auditChanges } from './services/audit.service';
@@ -32,6 +33,9 @@ v1.route('/auth', authRoutes);
 v1.route('/orgs', orgRoutes);
 v1.route('/orgs', orgAuditRoutes);
 v1.route('/invitations', invitationRoutes);
+
+// Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
+v1.route('/rooms', roomSocketRoutes);
 
 // Console paths: the session (or the app's own key) must reach the app named in the path.
 v1.use('/apps/:app_id', sessionAppScope);

@@ -2,6 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
+import { chatBanRoutes } from './chat-bans.routes';
+import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 
 /**
@@ -13,4 +15,6 @@ export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
   'api-keys': apiKeyRoutes,
   'signing-keys': signingKeyRoutes,
   'audit-log': appAuditRoutes,
+  rooms: roomRoutes,
+  'chat-bans': chatBanRoutes,
 };
