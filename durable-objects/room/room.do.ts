@@ -21,8 +21,9 @@ const CONN_BURST = 30;
 const CONN_RATE = 15;
 /** Per user, messages across all their connections; moderators get more, admins (bots) are exempt. */
 const USER_LIMITS = { user: [8, 1], moderator: [30, 5] } as const;
-/** A connection refused this many times in a row is flooding, not chatting: drop it. */
+/** A connection refused this many times without a quiet spell is flooding, not chatting: drop it. */
 const FLOOD_STRIKES = 100;
+const FLOOD_FORGIVE_MS = 10_000;
 const TYPING_THROTTLE_MS = 2000;
 const MAX_REACTIONS_PER_USER = 10;
 
@@ -56,7 +57,7 @@ export class RoomObject extends DurableObject<Env> {
   private countsPending = false;
   private burstPending = false;
   private readonly bursts = new Map<string, number>();
-  private readonly connBuckets = new WeakMap<WebSocket, { bucket: TokenBucket; strikes: number }>();
+  private readonly connBuckets = new WeakMap<WebSocket, { bucket: TokenBucket; strikes: number; lastStrike: number; lastError: number }>();
   private readonly userBuckets = { user: new BucketMap(...USER_LIMITS.user), moderator: new BucketMap(...USER_LIMITS.moderator) };
   private readonly typingAt = new Map<string, number>();
 
@@ -258,19 +259,27 @@ export class RoomObject extends DurableObject<Env> {
 
   private takeConnToken(ws: WebSocket): boolean {
     let c = this.connBuckets.get(ws);
-    if (!c) this.connBuckets.set(ws, (c = { bucket: new TokenBucket(CONN_BURST, CONN_RATE), strikes: 0 }));
-    const r = c.bucket.take();
-    if (r.ok) {
-      c.strikes = 0;
-      return true;
-    }
+    if (!c) this.connBuckets.set(ws, (c = { bucket: new TokenBucket(CONN_BURST, CONN_RATE), strikes: 0, lastStrike: 0, lastError: 0 }));
+    const now = Date.now();
+    const r = c.bucket.take(now);
+    if (r.ok) return true;
+    // Refusals count towards a drop until the connection has kept within its limit for a while.
+    if (now - c.lastStrike > FLOOD_FORGIVE_MS) c.strikes = 0;
+    c.lastStrike = now;
     if (++c.strikes >= FLOOD_STRIKES) {
-      ws.close(CLOSE.policy, 'flooding');
+      try {
+        ws.close(CLOSE.policy, 'flooding');
+      } catch {
+        // already closing
+      }
       this.leave(ws);
       return false;
     }
-    // Only the first refusal of a run is answered, so a flood does not turn into an echo flood.
-    if (c.strikes === 1) this.fail(ws, 'rate_limited', 'Too many frames on this connection.', { retry_after: r.retryAfter });
+    // At most one refusal frame a second, so a flood does not turn into an echo flood.
+    if (now - c.lastError >= 1000) {
+      c.lastError = now;
+      this.fail(ws, 'rate_limited', 'Too many frames on this connection.', { retry_after: r.retryAfter });
+    }
     return false;
   }
 
