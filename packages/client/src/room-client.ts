@@ -8,6 +8,8 @@ import ReconnectingWebSocket from 'partysocket/ws';
 export interface SocketLike {
   send(data: string): void;
   close(code?: number, reason?: string): void;
+  /** Drop the connection and dial again now (partysocket has it). */
+  reconnect?(): void;
   addEventListener(type: 'open', cb: () => void): void;
   addEventListener(type: 'message', cb: (e: { data: unknown }) => void): void;
   addEventListener(type: 'close', cb: (e: { code: number; reason: string }) => void): void;
@@ -101,6 +103,11 @@ export class RoomClient {
     this.socket.addEventListener('message', (e) => this.onData(e.data));
     this.socket.addEventListener('close', (e) => this.onClose(e.code, e.reason));
     return this;
+  }
+
+  /** Reconnect now (say, when the network came back); the resume picks up where this left off. */
+  reconnect() {
+    this.socket?.reconnect?.();
   }
 
   close() {
