@@ -50,16 +50,18 @@ export async function connectAll(t: Transport, n: number, log: (s: string) => vo
   const clients: Client[] = [];
   const batch = 50;
   for (let i = 0; i < n; i += batch) {
-    const made = await Promise.all(Array.from({ length: Math.min(batch, n - i) }, async (_, k) => {
-      const ws = new WebSocket(await t.url(i + k), { perMessageDeflate: false });
-      const joined = t.join(ws);
-      await new Promise<void>((resolve, reject) => {
-        ws.once('open', () => resolve());
-        ws.once('error', reject);
-      });
-      await withTimeout(joined, 30_000, `client ${i + k} did not join`);
-      return { ws, seen: new Uint8Array(MAX_MESSAGES), sampled: (i + k) % SAMPLE_EVERY === 0 };
-    }));
+    const made = await Promise.all(
+      Array.from({ length: Math.min(batch, n - i) }, async (_, k) => {
+        const ws = new WebSocket(await t.url(i + k), { perMessageDeflate: false });
+        const joined = t.join(ws);
+        await new Promise<void>((resolve, reject) => {
+          ws.once('open', () => resolve());
+          ws.once('error', reject);
+        });
+        await withTimeout(joined, 30_000, `client ${i + k} did not join`);
+        return { ws, seen: new Uint8Array(MAX_MESSAGES), sampled: (i + k) % SAMPLE_EVERY === 0 };
+      }),
+    );
     clients.push(...made);
     if ((i + batch) % 250 === 0) log(`  ${t.name}: ${i + batch} connected`);
   }
@@ -88,10 +90,17 @@ export async function runSteps(
   let stepFrom = 0;
   let delivered = 0;
   let duplicates = 0;
+  let closed = 0;
+  const errors = new Map<string, number>();
   for (const c of clients) {
+    c.ws.on('close', () => closed++);
     c.ws.on('message', (buf: Buffer) => {
       const s = buf.toString();
       t.onRaw?.(c.ws, s);
+      if (s.startsWith('{"type":"error"')) {
+        const code = /"code":"(\w+)"/.exec(s)?.[1] ?? '?';
+        errors.set(code, (errors.get(code) ?? 0) + 1);
+      }
       const at = s.indexOf('"b|');
       if (at < 0 || s.startsWith('{"type":"ack"')) return;
       const end = s.indexOf('"', at + 3);
@@ -151,16 +160,25 @@ export async function runSteps(
     const srv1 = cpuOf(opts.serverPid);
     loop.disable();
     latencies.sort((a, b) => a - b);
-    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN;
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? Number.NaN;
     const step: Step = {
-      rate, sent, achievedRate: sent / (sendWall / 1000), deliveredPerSec: delivered / (sendWall / 1000),
-      p50: pct(0.5), p99: pct(0.99), lost: expected - delivered, duplicates,
+      rate,
+      sent,
+      achievedRate: sent / (sendWall / 1000),
+      deliveredPerSec: delivered / (sendWall / 1000),
+      p50: pct(0.5),
+      p99: pct(0.99),
+      lost: expected - delivered,
+      duplicates,
       genCpu: ((cpu.user + cpu.system) / 1000 / wall) * 100,
       serverCpu: srv0 !== null && srv1 !== null ? ((srv1 - srv0) / wall) * 100 : null,
       loopDelayP99: loop.percentile(99) / 1e6,
     };
     steps.push(step);
-    opts.log(`  ${t.name.padEnd(9)} ${String(rate).padStart(4)} msg/s target | sent ${step.achievedRate.toFixed(0).padStart(4)}/s | delivered ${step.deliveredPerSec.toFixed(0).padStart(7)}/s | p50 ${step.p50.toFixed(1).padStart(6)} ms | p99 ${step.p99.toFixed(1).padStart(7)} ms | lost ${step.lost} dup ${step.duplicates} | generator CPU ${step.genCpu.toFixed(0)}% loop p99 ${step.loopDelayP99.toFixed(0)} ms | server CPU ${step.serverCpu === null ? '?' : `${step.serverCpu.toFixed(0)}%`}`);
+    opts.log(
+      `  ${t.name.padEnd(9)} ${String(rate).padStart(4)} msg/s target | sent ${step.achievedRate.toFixed(0).padStart(4)}/s | delivered ${step.deliveredPerSec.toFixed(0).padStart(7)}/s | p50 ${step.p50.toFixed(1).padStart(6)} ms | p99 ${step.p99.toFixed(1).padStart(7)} ms | lost ${step.lost} dup ${step.duplicates} | generator CPU ${step.genCpu.toFixed(0)}% loop p99 ${step.loopDelayP99.toFixed(0)} ms | server CPU ${step.serverCpu === null ? '?' : `${step.serverCpu.toFixed(0)}%`}`,
+    );
     if (step.p99 > 100 || Number.isNaN(step.p99)) {
       // The machine is shared: one bad step may be someone else's burst. Run it once more before calling it the limit.
       if (retried) break;

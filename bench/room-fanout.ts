@@ -42,9 +42,14 @@ const soft = Number(execSync('ulimit -n', { shell: '/bin/sh' }).toString());
 if (soft < CLIENTS * 3 && !process.env.FANOUT_ULIMIT_RAISED) {
   const hard = execSync('ulimit -Hn', { shell: '/bin/sh' }).toString().trim();
   log(`raising ulimit -n from ${soft} to ${hard}`);
-  const r = spawnSync('/bin/sh', ['-c', `ulimit -n ${hard} && exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)], {
-    stdio: 'inherit', env: { ...process.env, FANOUT_ULIMIT_RAISED: '1' },
-  });
+  const r = spawnSync(
+    '/bin/sh',
+    ['-c', `ulimit -n ${hard} && exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, FANOUT_ULIMIT_RAISED: '1' },
+    },
+  );
   process.exit(r.status ?? 1);
 }
 log(`ulimit -n ${soft}; ${CLIENTS} clients, ${PUBLISHERS} of them publishing, ${SECONDS} s per step`);
@@ -68,14 +73,19 @@ async function benchEdgelive(): Promise<Step[]> {
     cleanups.push(() => w.stop());
     const demo = await seedDemo(worker.url);
     const res = await fetch(`${worker.url}/v1/rooms`, {
-      method: 'POST', headers: { authorization: `Bearer ${demo.api_key.token}`, 'content-type': 'application/json' },
+      method: 'POST',
+      headers: { authorization: `Bearer ${demo.api_key.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ name: 'fanout bench', settings: { max_message_length: 200 } }),
     });
     const room = (await res.json()) as { id: string };
     const key = await importPKCS8(demo.signing_key.private_key, 'RS256');
     const token = (i: number) =>
       new SignJWT({ name: `user ${i}`, role: i < PUBLISHERS ? 'admin' : 'user' })
-        .setProtectedHeader({ alg: 'RS256', kid: demo.signing_key.id }).setSubject(`u${i}`).setAudience('chat').setExpirationTime('2h').sign(key);
+        .setProtectedHeader({ alg: 'RS256', kid: demo.signing_key.id })
+        .setSubject(`u${i}`)
+        .setAudience('chat')
+        .setExpirationTime('2h')
+        .sign(key);
     const t: Transport = {
       name: 'edgelive',
       url: async (i) => `ws://127.0.0.1:${EDGE_PORT}/v1/rooms/${room.id}/ws?token=${await token(i)}`,
@@ -84,7 +94,11 @@ async function benchEdgelive(): Promise<Step[]> {
     };
     clients.push(...(await connectAll(t, CLIENTS, log)));
     await new Promise((r) => setTimeout(r, 3000)); // let the join/presence traffic settle
-    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, { seconds: SECONDS, serverPid: pidOnPort(EDGE_PORT), log });
+    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
+      seconds: SECONDS,
+      serverPid: pidOnPort(EDGE_PORT),
+      log,
+    });
   } finally {
     for (const c of clients) c.ws.terminate();
     await worker?.stop();
@@ -93,7 +107,9 @@ async function benchEdgelive(): Promise<Step[]> {
 }
 
 async function benchSocketIo(): Promise<Step[]> {
-  const child: ChildProcess = fork(join(ROOT, 'bench/socketio-server.ts'), [String(SIO_PORT)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = fork(join(ROOT, 'bench/socketio-server.ts'), [String(SIO_PORT)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   cleanups.push(() => void child.kill('SIGTERM'));
   const clients: { ws: WebSocket }[] = [];
   try {
@@ -105,12 +121,13 @@ async function benchSocketIo(): Promise<Step[]> {
       name: 'socket.io',
       url: async (i) => `ws://127.0.0.1:${SIO_PORT}/socket.io/?EIO=4&transport=websocket&user=u${i}`,
       // Engine.IO open packet, then a Socket.IO connect to the default namespace.
-      join: (ws) => new Promise((resolve) => {
-        ws.once('message', () => {
-          ws.send('40');
-          ws.once('message', () => resolve());
-        });
-      }),
+      join: (ws) =>
+        new Promise((resolve) => {
+          ws.once('message', () => {
+            ws.send('40');
+            ws.once('message', () => resolve());
+          });
+        }),
       frame: (n, text) => `42["send",{"client_id":"g${n}","text":"${text}"}]`,
       onRaw: (ws, data) => {
         if (data === '2') ws.send('3');
@@ -118,7 +135,11 @@ async function benchSocketIo(): Promise<Step[]> {
     };
     clients.push(...(await connectAll(t, CLIENTS, log)));
     await new Promise((r) => setTimeout(r, 1000));
-    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, { seconds: SECONDS, serverPid: child.pid ?? null, log });
+    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
+      seconds: SECONDS,
+      serverPid: child.pid ?? null,
+      log,
+    });
   } finally {
     for (const c of clients) c.ws.terminate();
     child.kill('SIGTERM');
@@ -144,5 +165,7 @@ log('\n== Summary');
 log(`edgelive : sustained ${e.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(edge)}`);
 log(`socket.io: sustained ${s.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(sio)}`);
 log(`ratio edgelive / socket.io = ${s > 0 ? (e / s).toFixed(2) : 'n/a'}`);
-log(`(${((Date.now() - started) / 1000).toFixed(0)} s; 2 shared cores: generator, servers and other work compete for them)`);
+log(
+  `(${((Date.now() - started) / 1000).toFixed(0)} s; 2 shared cores: generator, servers and other work compete for them)`,
+);
 process.exit(0);

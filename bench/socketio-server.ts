@@ -17,8 +17,15 @@ io.on('connection', (socket) => {
   socket.on('send', (frame: { client_id?: unknown; text?: unknown }) => {
     if (typeof frame?.text !== 'string' || typeof frame.client_id !== 'string') return;
     const message = {
-      id: `msg_${(++seq).toString(36).padStart(20, '0')}`, seq, kind: 'user', user, text: frame.text, reply_to: null,
-      created_at: new Date().toISOString(), edited_at: null, reactions: {},
+      id: `msg_${(++seq).toString(36).padStart(20, '0')}`,
+      seq,
+      kind: 'user',
+      user,
+      text: frame.text,
+      reply_to: null,
+      created_at: new Date().toISOString(),
+      edited_at: null,
+      reactions: {},
     };
     socket.to('room').emit('message', { type: 'message', message });
   });

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { type Message, type ServerFrame } from '@edgelive/shared';
+import type { Message, ServerFrame } from '@edgelive/shared';
 import { importPKCS8, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -17,7 +17,12 @@ beforeAll(async () => {
   worker = stack.worker;
   const key = await importPKCS8(stack.demo.signing_key.private_key, 'RS256');
   sign = (sub, claims = {}) =>
-    new SignJWT({ name: sub, ...claims }).setProtectedHeader({ alg: 'RS256', kid: stack.demo.signing_key.id }).setSubject(sub).setAudience('chat').setExpirationTime('1h').sign(key);
+    new SignJWT({ name: sub, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: stack.demo.signing_key.id })
+      .setSubject(sub)
+      .setAudience('chat')
+      .setExpirationTime('1h')
+      .sign(key);
 });
 
 afterAll(async () => {
@@ -62,12 +67,14 @@ async function until(cond: () => boolean, ms = 30_000) {
 describe('rooms against wrangler dev', () => {
   it('sends and receives between real WebSocket clients', async () => {
     const room = await stack.api.call<{ id: string }>('POST', '/v1/rooms', { name: 'e2e' });
-    const socks = await Promise.all(['ann', 'ben', 'cy'].map(async (u) => {
-      const s = new NodeSocket(wsUrl(room.id, await sign(u)));
-      await s.opened;
-      await s.next('snapshot');
-      return s;
-    }));
+    const socks = await Promise.all(
+      ['ann', 'ben', 'cy'].map(async (u) => {
+        const s = new NodeSocket(wsUrl(room.id, await sign(u)));
+        await s.opened;
+        await s.next('snapshot');
+        return s;
+      }),
+    );
     socks[0]!.ws.send(JSON.stringify({ type: 'send', client_id: 'e2e-1', text: 'hello from node' }));
     const ack = await socks[0]!.next('ack');
     for (const s of socks.slice(1)) expect((await s.next('message')).message).toEqual(ack.message);
@@ -86,7 +93,12 @@ describe('rooms against wrangler dev', () => {
       s.ws.send(JSON.stringify({ type: 'send', client_id: `${text}-${Math.random()}`, text }));
       return (await s.next('ack')).message;
     };
-    const reader = new RoomClient({ baseUrl: worker.url, roomId: room.id, token: () => sign('reader'), WebSocket }).connect();
+    const reader = new RoomClient({
+      baseUrl: worker.url,
+      roomId: room.id,
+      token: () => sign('reader'),
+      WebSocket,
+    }).connect();
     const received: Message[] = [];
     reader.on('message', (f) => received.push(f.message));
     reader.on('snapshot', (f) => received.push(...f.messages));

@@ -111,7 +111,7 @@ export function checkPattern(src: string): PatternCheck {
   return { ok: true, source: out };
 }
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 
 /** Returns the reasons a blocklist would be refused; empty when every pattern is acceptable. */
 export function blocklistProblems(b: Blocklist): string[] {
@@ -128,7 +128,7 @@ export function compileBlocklist(b: Blocklist): CompiledBlocklist {
   const res: RegExp[] = [];
   if (b.words.length) {
     // Whole words: letters, digits or _ on either side mean it is part of a longer word.
-    res.push(new RegExp(`(?<![\\p{L}\\p{N}_])(?:${b.words.map(escape).join('|')})(?![\\p{L}\\p{N}_])`, 'iu'));
+    res.push(new RegExp(`(?<![\\p{L}\\p{N}_])(?:${b.words.map(escapeRegex).join('|')})(?![\\p{L}\\p{N}_])`, 'iu'));
   }
   for (const p of b.patterns) {
     const r = checkPattern(p);

@@ -6,7 +6,11 @@ export class TokenBucket {
   private tokens: number;
   private at: number;
 
-  constructor(private readonly capacity: number, private readonly perSecond: number, now = Date.now()) {
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+    now = Date.now(),
+  ) {
     this.tokens = capacity;
     this.at = now;
   }
@@ -27,7 +31,11 @@ export class TokenBucket {
 export class BucketMap {
   private readonly buckets = new Map<string, TokenBucket>();
 
-  constructor(private readonly capacity: number, private readonly perSecond: number, private readonly maxKeys = 20_000) {}
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+    private readonly maxKeys = 20_000,
+  ) {}
 
   take(key: string, now = Date.now()) {
     let b = this.buckets.get(key);

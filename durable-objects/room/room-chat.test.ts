@@ -5,10 +5,24 @@ describe('room chat over the socket', () => {
   it('joins with a snapshot, then delivers messages between several sockets with acks', async () => {
     const t = await chatTenant();
     const room = await t.createRoom({ name: 'lobby' });
-    const alice = await join(room.id, { token: await t.tokenFor('alice', { name: 'Alice', avatar: 'https://a/1.png' }) });
+    const alice = await join(room.id, {
+      token: await t.tokenFor('alice', { name: 'Alice', avatar: 'https://a/1.png' }),
+    });
     expect(alice.snapshot).toMatchObject({
-      type: 'snapshot', protocol: 1, room: { id: room.id }, messages: [], resumed: false, gap: false,
-      you: { id: 'alice', name: 'Alice', avatar: 'https://a/1.png', role: 'user', anonymous: false, restrictions: { muted: false, banned: false, read_only: false } },
+      type: 'snapshot',
+      protocol: 1,
+      room: { id: room.id },
+      messages: [],
+      resumed: false,
+      gap: false,
+      you: {
+        id: 'alice',
+        name: 'Alice',
+        avatar: 'https://a/1.png',
+        role: 'user',
+        anonymous: false,
+        restrictions: { muted: false, banned: false, read_only: false },
+      },
       counts: { viewers: 1, members: 1 },
     });
     const bob = await join(room.id, { token: await t.tokenFor('bob') });
@@ -17,7 +31,12 @@ describe('room chat over the socket', () => {
     expect((await alice.s.next('presence')).user.id).toBe('bob');
 
     const sent = await say(alice.s, 'hello room');
-    expect(sent).toMatchObject({ kind: 'user', text: 'hello room', user: { id: 'alice', name: 'Alice' }, reactions: {} });
+    expect(sent).toMatchObject({
+      kind: 'user',
+      text: 'hello room',
+      user: { id: 'alice', name: 'Alice' },
+      reactions: {},
+    });
     for (const other of [bob, carol]) expect((await other.s.next('message')).message).toEqual(sent);
     // The sender gets the ack, not a second copy.
     await alice.s.none('message', 200);
@@ -54,7 +73,11 @@ describe('room chat over the socket', () => {
     const mod = await join(room.id, { token: await t.tokenFor('m', { role: 'moderator' }) });
     const m = await say(a.s, 'typo');
     a.s.send({ type: 'edit', message_id: m.id, text: 'fixed' });
-    expect((await b.s.next('message_updated')).message).toMatchObject({ id: m.id, text: 'fixed', edited_at: expect.any(String) });
+    expect((await b.s.next('message_updated')).message).toMatchObject({
+      id: m.id,
+      text: 'fixed',
+      edited_at: expect.any(String),
+    });
     b.s.send({ type: 'edit', message_id: m.id, text: 'hijack' });
     expect(await b.s.next('error')).toMatchObject({ code: 'forbidden', ref: m.id });
     b.s.send({ type: 'delete', message_id: m.id });
@@ -135,5 +158,26 @@ describe('room chat over the socket', () => {
     const h2 = await b.s.next('history');
     expect(h2).toMatchObject({ has_more: false });
     expect(h2.messages.map((m) => m.text)).toEqual(['m0', 'm1']);
+  });
+});
+
+describe('presence in large rooms', () => {
+  it('stops sending join and leave frames past PRESENCE_LIVE_MAX connections, keeps counting', async () => {
+    const { PRESENCE_LIVE_MAX } = await import('./room.do');
+    const t = await chatTenant();
+    const room = await t.createRoom({ settings: { anonymous_read: true } });
+    const watcher = await join(room.id, { token: await t.tokenFor('watcher') });
+    // Anonymous viewers count as connections but never as presence: a cheap way to fill the room.
+    const anons = [];
+    for (let i = 0; i < PRESENCE_LIVE_MAX; i++) anons.push(await join(room.id));
+    await watcher.s.next('counts', (f) => f.counts.viewers === PRESENCE_LIVE_MAX + 1, 5000);
+    await join(room.id, { token: await t.tokenFor('latecomer') });
+    await watcher.s.next('counts', (f) => f.counts.members === 2, 5000);
+    await watcher.s.none('presence', 0);
+    anons[0]!.s.close();
+    const small = await t.createRoom();
+    const a = await join(small.id, { token: await t.tokenFor('a') });
+    await join(small.id, { token: await t.tokenFor('b') });
+    expect((await a.s.next('presence')).user.id).toBe('b');
   });
 });

@@ -5,7 +5,11 @@ import { call, expectError } from '../../workers/test/helpers';
 import { chatTenant, cid, join, openSocket, say } from '../../workers/test/rooms';
 
 const eventsOf = async (appId: string, type: string) =>
-  (await env.DB.prepare('SELECT data FROM events WHERE app_id = ? AND type = ? ORDER BY created_at').bind(appId, type).all<{ data: string }>()).results.map((r) => JSON.parse(r.data) as Record<string, unknown>);
+  (
+    await env.DB.prepare('SELECT data FROM events WHERE app_id = ? AND type = ? ORDER BY created_at')
+      .bind(appId, type)
+      .all<{ data: string }>()
+  ).results.map((r) => JSON.parse(r.data) as Record<string, unknown>);
 
 const waitFor = async <T>(f: () => Promise<T | null | undefined | false>, ms = 3000): Promise<T> => {
   const deadline = Date.now() + ms;
@@ -23,7 +27,10 @@ describe('room moderation', () => {
     const room = await t.createRoom();
     const troll = await join(room.id, { token: await t.tokenFor('troll') });
     const other = await join(room.id, { token: await t.tokenFor('other') });
-    const ban = await call(`/v1/rooms/${room.id}/bans`, { auth: t.key.token, body: { user_id: 'troll', reason: 'spam', duration_seconds: 600 } });
+    const ban = await call(`/v1/rooms/${room.id}/bans`, {
+      auth: t.key.token,
+      body: { user_id: 'troll', reason: 'spam', duration_seconds: 600 },
+    });
     expect(ban.status, ban.text).toBe(201);
     expect(ban.json).toMatchObject({ room_id: room.id, user_id: 'troll', reason: 'spam', until: expect.any(String) });
     expect(await troll.s.next('error')).toMatchObject({ code: 'banned', retry_after: expect.any(Number) });
@@ -42,7 +49,9 @@ describe('room moderation', () => {
     expect((await call(`/v1/rooms/${room.id}/bans/troll`, { auth: t.key.token, method: 'DELETE' })).status).toBe(204);
     await join(room.id, { token: await t.tokenFor('troll') });
     const banned = await eventsOf(t.app.id, 'chat.user.banned');
-    expect(banned).toEqual([expect.objectContaining({ room_id: room.id, user_id: 'troll', reason: 'spam', scope: 'room' })]);
+    expect(banned).toEqual([
+      expect.objectContaining({ room_id: room.id, user_id: 'troll', reason: 'spam', scope: 'room' }),
+    ]);
     await waitFor(async () => (await eventsOf(t.app.id, 'chat.user.unbanned')).length === 1);
   });
 
@@ -81,7 +90,10 @@ describe('room moderation', () => {
     const t = await chatTenant();
     const room = await t.createRoom();
     const u = await join(room.id, { token: await t.tokenFor('u') });
-    const r = await call(`/v1/rooms/${room.id}/mutes`, { auth: t.key.token, body: { user_id: 'u', duration_seconds: 30 } });
+    const r = await call(`/v1/rooms/${room.id}/mutes`, {
+      auth: t.key.token,
+      body: { user_id: 'u', duration_seconds: 30 },
+    });
     expect(r.status).toBe(201);
     u.s.send({ type: 'send', client_id: cid(), text: 'x' });
     const e = await u.s.next('error');
@@ -99,7 +111,9 @@ describe('room moderation', () => {
     const sb2 = await join(room.id, { token: await t.tokenFor('sb') });
     const other = await join(room.id, { token: await t.tokenFor('other') });
     const mod = await join(room.id, { token: await t.tokenFor('mod', { role: 'moderator' }) });
-    expect((await call(`/v1/rooms/${room.id}/shadow-bans`, { auth: t.key.token, body: { user_id: 'sb' } })).status).toBe(201);
+    expect(
+      (await call(`/v1/rooms/${room.id}/shadow-bans`, { auth: t.key.token, body: { user_id: 'sb' } })).status,
+    ).toBe(201);
     expect(await mod.s.next('moderation')).toMatchObject({ action: 'shadow_ban', user_id: 'sb' });
     const m = await say(sb.s, 'nobody hears me');
     expect(m.shadowed).toBe(true);
@@ -112,7 +126,9 @@ describe('room moderation', () => {
     expect(self.snapshot.messages.map((x) => x.id)).toEqual([m.id]);
     const api = await call(`/v1/rooms/${room.id}/messages`, { auth: t.key.token });
     expect(api.json.data).toEqual([]);
-    expect((await call(`/v1/rooms/${room.id}/shadow-bans/sb`, { auth: t.key.token, method: 'DELETE' })).status).toBe(204);
+    expect((await call(`/v1/rooms/${room.id}/shadow-bans/sb`, { auth: t.key.token, method: 'DELETE' })).status).toBe(
+      204,
+    );
     await say(sb.s, 'heard again');
     expect((await other.s.next('message')).message.text).toBe('heard again');
   });
@@ -135,7 +151,15 @@ describe('room moderation', () => {
     await new Promise((r) => setTimeout(r, Math.max(0, t0 + 2000 - Date.now() + 50)));
     await say(u.s, 'two, later');
     // Changing the setting reaches connected clients.
-    expect((await call(`/v1/rooms/${room.id}`, { auth: t.key.token, method: 'PATCH', body: { settings: { slow_mode_seconds: null } } })).status).toBe(200);
+    expect(
+      (
+        await call(`/v1/rooms/${room.id}`, {
+          auth: t.key.token,
+          method: 'PATCH',
+          body: { settings: { slow_mode_seconds: null } },
+        })
+      ).status,
+    ).toBe(200);
     expect((await u.s.next('room_updated')).settings.slow_mode_seconds).toBeNull();
     await say(u.s, 'fast');
     await say(u.s, 'faster');
@@ -143,7 +167,9 @@ describe('room moderation', () => {
 
   it('blocklist: blocks words and patterns, or flags them for review', async () => {
     const t = await chatTenant();
-    const room = await t.createRoom({ settings: { blocklist: { words: ['darn', 'heck'], patterns: ['b+a+d\\s*word'] } } });
+    const room = await t.createRoom({
+      settings: { blocklist: { words: ['darn', 'heck'], patterns: ['b+a+d\\s*word'] } },
+    });
     const u = await join(room.id, { token: await t.tokenFor('u') });
     const other = await join(room.id, { token: await t.tokenFor('other') });
     for (const text of ['oh DARN it', 'what the heck!', 'a baaad   word']) {
@@ -154,7 +180,11 @@ describe('room moderation', () => {
     await say(u.s, 'darning socks is fine'); // whole words only
     await other.s.next('message');
 
-    await call(`/v1/rooms/${room.id}`, { auth: t.key.token, method: 'PATCH', body: { settings: { blocklist: { action: 'flag' } } } });
+    await call(`/v1/rooms/${room.id}`, {
+      auth: t.key.token,
+      method: 'PATCH',
+      body: { settings: { blocklist: { action: 'flag' } } },
+    });
     await u.s.next('room_updated').catch(() => null); // public settings unchanged: may not come
     const flagged = await say(u.s, 'darn');
     expect((await other.s.next('message', (f) => f.message.id === flagged.id)).message.text).toBe('darn');
@@ -164,8 +194,14 @@ describe('room moderation', () => {
       const r = await call(`/v1/rooms/${room.id}/flags`, { auth: t.key.token });
       return r.json.data.length === 2 && r.json.data;
     });
-    expect(flags.map((f: { message_id: string; reason: string }) => [f.message_id, f.reason])).toEqual([[by.id, 'rude'], [flagged.id, 'blocklist']]);
-    const res = await call(`/v1/rooms/${room.id}/flags/${flags[1].id}/resolve`, { auth: t.key.token, body: { action: 'delete_message' } });
+    expect(flags.map((f: { message_id: string; reason: string }) => [f.message_id, f.reason])).toEqual([
+      [by.id, 'rude'],
+      [flagged.id, 'blocklist'],
+    ]);
+    const res = await call(`/v1/rooms/${room.id}/flags/${flags[1].id}/resolve`, {
+      auth: t.key.token,
+      body: { action: 'delete_message' },
+    });
     expect(res.json).toMatchObject({ status: 'resolved', resolution: 'delete_message' });
     expect(await other.s.next('message_deleted')).toMatchObject({ message_id: flagged.id });
     expect((await call(`/v1/rooms/${room.id}/flags`, { auth: t.key.token })).json.data).toHaveLength(1);
@@ -175,12 +211,29 @@ describe('room moderation', () => {
 
   it('refuses blocklist patterns that could backtrack catastrophically', async () => {
     const t = await chatTenant();
-    for (const p of ['(a+)+$', '(a|aa)*b', '(x*)*', '(\\w+\\s?)*$', '(a)\\1', '(?=a)b', 'a{1,5000}', '\\w*\\w*\\w*\\w*']) {
+    for (const p of [
+      '(a+)+$',
+      '(a|aa)*b',
+      '(x*)*',
+      '(\\w+\\s?)*$',
+      '(a)\\1',
+      '(?=a)b',
+      'a{1,5000}',
+      '\\w*\\w*\\w*\\w*',
+    ]) {
       const r = await call('/v1/rooms', { auth: t.key.token, body: { settings: { blocklist: { patterns: [p] } } } });
       expectError(r, 400, 'invalid_pattern');
     }
     const room = await t.createRoom({ settings: { blocklist: { patterns: ['fr[e3]{2}\\s*money'] } } });
-    expectError(await call(`/v1/rooms/${room.id}`, { auth: t.key.token, method: 'PATCH', body: { settings: { blocklist: { patterns: ['(.*)*'] } } } }), 400, 'invalid_pattern');
+    expectError(
+      await call(`/v1/rooms/${room.id}`, {
+        auth: t.key.token,
+        method: 'PATCH',
+        body: { settings: { blocklist: { patterns: ['(.*)*'] } } },
+      }),
+      400,
+      'invalid_pattern',
+    );
   });
 
   it('app-wide bans keep a user out of every room of the app, and only that app', async () => {
@@ -214,11 +267,16 @@ describe('room moderation', () => {
     const room = await t.createRoom();
     const u = await join(room.id, { token: await t.tokenFor('u') });
     const m = await say(u.s, 'delete me');
-    const sys = await call(`/v1/rooms/${room.id}/messages`, { auth: t.key.token, body: { text: 'Stream starts in 5 minutes' } });
+    const sys = await call(`/v1/rooms/${room.id}/messages`, {
+      auth: t.key.token,
+      body: { text: 'Stream starts in 5 minutes' },
+    });
     expect(sys.status).toBe(201);
     expect(sys.json).toMatchObject({ kind: 'system', user: null, text: 'Stream starts in 5 minutes' });
     expect((await u.s.next('message')).message).toEqual(sys.json);
-    expect((await call(`/v1/rooms/${room.id}/messages/${m.id}`, { auth: t.key.token, method: 'DELETE' })).status).toBe(204);
+    expect((await call(`/v1/rooms/${room.id}/messages/${m.id}`, { auth: t.key.token, method: 'DELETE' })).status).toBe(
+      204,
+    );
     expect(await u.s.next('message_deleted')).toMatchObject({ message_id: m.id });
     expectError(await call(`/v1/rooms/${room.id}/messages/${m.id}`, { auth: t.key.token, method: 'DELETE' }), 404);
   });

@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runInDurableObject } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
 import type { Message } from '@edgelive/shared';
+import { describe, expect, it } from 'vitest';
 import { chatTenant, join, say } from '../../workers/test/rooms';
 import type { RoomObject } from './room.do';
 
@@ -20,7 +20,9 @@ describe('hibernation and resume', () => {
     expect(marker).toBe('in-memory');
     await evictDurableObject(stub);
     // A new instance: the in-memory marker is gone, the sockets are not.
-    expect(await runInDurableObject(stub, (o: RoomObject) => (o as unknown as { marker?: string }).marker)).toBeUndefined();
+    expect(
+      await runInDurableObject(stub, (o: RoomObject) => (o as unknown as { marker?: string }).marker),
+    ).toBeUndefined();
     const after = await say(b.s, 'after eviction');
     expect((await a.s.next('message')).message.id).toBe(after.id);
     expect(after.seq).toBeGreaterThan(before.seq);
@@ -92,10 +94,24 @@ describe('hibernation and resume', () => {
     await evictDurableObject(env.ROOM.get(env.ROOM.idFromName(room.id)));
     const { call } = await import('../../workers/test/helpers');
     const p1 = await call(`/v1/rooms/${room.id}/messages?limit=10`, { auth: t.key.token });
-    expect(p1.json.data.map((m: Message) => m.text)).toEqual(sent.slice(15).reverse().map((m) => m.text));
-    const p2 = await call(`/v1/rooms/${room.id}/messages?limit=10&cursor=${p1.json.next_cursor}`, { auth: t.key.token });
-    expect(p2.json.data.map((m: Message) => m.text)).toEqual(sent.slice(5, 15).reverse().map((m) => m.text));
-    const p3 = await call(`/v1/rooms/${room.id}/messages?limit=10&cursor=${p2.json.next_cursor}`, { auth: t.key.token });
+    expect(p1.json.data.map((m: Message) => m.text)).toEqual(
+      sent
+        .slice(15)
+        .reverse()
+        .map((m) => m.text),
+    );
+    const p2 = await call(`/v1/rooms/${room.id}/messages?limit=10&cursor=${p1.json.next_cursor}`, {
+      auth: t.key.token,
+    });
+    expect(p2.json.data.map((m: Message) => m.text)).toEqual(
+      sent
+        .slice(5, 15)
+        .reverse()
+        .map((m) => m.text),
+    );
+    const p3 = await call(`/v1/rooms/${room.id}/messages?limit=10&cursor=${p2.json.next_cursor}`, {
+      auth: t.key.token,
+    });
     expect(p3.json).toMatchObject({ next_cursor: null, has_more: false });
     expect(p3.json.data).toHaveLength(5);
     const since = await call(`/v1/rooms/${room.id}/messages?since=${sent[19]!.id}`, { auth: t.key.token });

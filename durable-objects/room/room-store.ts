@@ -106,7 +106,11 @@ export class RoomStore {
   }
 
   setMeta(key: string, value: string) {
-    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value', key, value);
+    this.sql.exec(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
   }
 
   // ---- messages ----
@@ -115,13 +119,23 @@ export class RoomStore {
     const [row] = this.all<MessageRow>(
       `INSERT INTO messages (id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      m.id, m.kind, m.user_id, m.user_json, m.text, m.client_id, m.reply_to, m.shadow, m.created_at,
+      m.id,
+      m.kind,
+      m.user_id,
+      m.user_json,
+      m.text,
+      m.client_id,
+      m.reply_to,
+      m.shadow,
+      m.created_at,
     );
     return row!;
   }
 
   byClientId(userId: string, clientId: string): MessageRow | null {
-    return this.all<MessageRow>('SELECT * FROM messages WHERE user_id = ? AND client_id = ?', userId, clientId)[0] ?? null;
+    return (
+      this.all<MessageRow>('SELECT * FROM messages WHERE user_id = ? AND client_id = ?', userId, clientId)[0] ?? null
+    );
   }
 
   byId(id: string): MessageRow | null {
@@ -141,7 +155,9 @@ export class RoomStore {
   listBefore(viewer: string | null, beforeSeq: number | null, limit: number): MessageRow[] {
     return this.all<MessageRow>(
       `SELECT * FROM messages WHERE ${this.visible(viewer)} AND seq < ? ORDER BY seq DESC LIMIT ?`,
-      ...this.viewerParams(viewer), beforeSeq ?? Number.MAX_SAFE_INTEGER, limit,
+      ...this.viewerParams(viewer),
+      beforeSeq ?? Number.MAX_SAFE_INTEGER,
+      limit,
     );
   }
 
@@ -149,21 +165,40 @@ export class RoomStore {
   listAfter(viewer: string | null, afterSeq: number, limit: number): MessageRow[] {
     return this.all<MessageRow>(
       `SELECT * FROM messages WHERE ${this.visible(viewer)} AND seq > ? ORDER BY seq ASC LIMIT ?`,
-      ...this.viewerParams(viewer), afterSeq, limit,
+      ...this.viewerParams(viewer),
+      afterSeq,
+      limit,
     );
   }
 
   lastSentAt(userId: string): number | null {
-    return this.all<{ t: number | null }>("SELECT max(created_at) AS t FROM messages WHERE user_id = ? AND kind = 'user'", userId)[0]?.t ?? null;
+    return (
+      this.all<{ t: number | null }>(
+        "SELECT max(created_at) AS t FROM messages WHERE user_id = ? AND kind = 'user'",
+        userId,
+      )[0]?.t ?? null
+    );
   }
 
   editMessage(id: string, text: string, at: number): MessageRow | null {
-    return this.all<MessageRow>('UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *', text, at, id)[0] ?? null;
+    return (
+      this.all<MessageRow>(
+        'UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *',
+        text,
+        at,
+        id,
+      )[0] ?? null
+    );
   }
 
   deleteMessage(id: string, at: number): MessageRow | null {
     // The text goes with the deletion: a deleted message must not be readable from storage either.
-    const row = this.all<MessageRow>("UPDATE messages SET deleted_at = ?, text = '' WHERE id = ? AND deleted_at IS NULL RETURNING *", at, id)[0] ?? null;
+    const row =
+      this.all<MessageRow>(
+        "UPDATE messages SET deleted_at = ?, text = '' WHERE id = ? AND deleted_at IS NULL RETURNING *",
+        at,
+        id,
+      )[0] ?? null;
     if (row) this.sql.exec('DELETE FROM reactions WHERE message_id = ?', id);
     return row;
   }
@@ -176,12 +211,28 @@ export class RoomStore {
   // ---- reactions ----
 
   setReaction(messageId: string, userId: string, emoji: string, on: boolean) {
-    if (on) this.sql.exec('INSERT OR IGNORE INTO reactions (message_id, user_id, emoji) VALUES (?, ?, ?)', messageId, userId, emoji);
-    else this.sql.exec('DELETE FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?', messageId, userId, emoji);
+    if (on)
+      this.sql.exec(
+        'INSERT OR IGNORE INTO reactions (message_id, user_id, emoji) VALUES (?, ?, ?)',
+        messageId,
+        userId,
+        emoji,
+      );
+    else
+      this.sql.exec(
+        'DELETE FROM reactions WHERE message_id = ? AND user_id = ? AND emoji = ?',
+        messageId,
+        userId,
+        emoji,
+      );
   }
 
   reactionCount(messageId: string, userId: string): number {
-    return this.all<{ n: number }>('SELECT count(*) AS n FROM reactions WHERE message_id = ? AND user_id = ?', messageId, userId)[0]!.n;
+    return this.all<{ n: number }>(
+      'SELECT count(*) AS n FROM reactions WHERE message_id = ? AND user_id = ?',
+      messageId,
+      userId,
+    )[0]!.n;
   }
 
   reactionsFor(ids: string[]): Map<string, Record<string, number>> {
@@ -211,7 +262,12 @@ export class RoomStore {
     this.sql.exec(
       `INSERT INTO restrictions (user_id, kind, until, reason, by, created_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(user_id, kind) DO UPDATE SET until = excluded.until, reason = excluded.reason, by = excluded.by, created_at = excluded.created_at`,
-      r.user_id, r.kind, r.until, r.reason, r.by, r.created_at,
+      r.user_id,
+      r.kind,
+      r.until,
+      r.reason,
+      r.by,
+      r.created_at,
     );
   }
 
@@ -221,12 +277,20 @@ export class RoomStore {
 
   /** The user's restrictions still in force at `now`. */
   restrictionsOf(userId: string, now: number): Map<RestrictionKind, RestrictionRow> {
-    const rows = this.all<RestrictionRow>('SELECT * FROM restrictions WHERE user_id = ? AND (until IS NULL OR until > ?)', userId, now);
+    const rows = this.all<RestrictionRow>(
+      'SELECT * FROM restrictions WHERE user_id = ? AND (until IS NULL OR until > ?)',
+      userId,
+      now,
+    );
     return new Map(rows.map((r) => [r.kind, r]));
   }
 
   listRestrictions(kind: RestrictionKind, now: number): RestrictionRow[] {
-    return this.all<RestrictionRow>('SELECT * FROM restrictions WHERE kind = ? AND (until IS NULL OR until > ?) ORDER BY created_at DESC LIMIT 1000', kind, now);
+    return this.all<RestrictionRow>(
+      'SELECT * FROM restrictions WHERE kind = ? AND (until IS NULL OR until > ?) ORDER BY created_at DESC LIMIT 1000',
+      kind,
+      now,
+    );
   }
 
   dropExpiredRestrictions(now: number) {
@@ -236,11 +300,23 @@ export class RoomStore {
   // ---- flags ----
 
   addFlag(f: Omit<FlagRow, 'status' | 'resolution' | 'resolved_at'>) {
-    this.sql.exec('INSERT INTO flags (id, message_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?, ?)', f.id, f.message_id, f.reporter_id, f.reason, f.created_at);
+    this.sql.exec(
+      'INSERT INTO flags (id, message_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?, ?)',
+      f.id,
+      f.message_id,
+      f.reporter_id,
+      f.reason,
+      f.created_at,
+    );
   }
 
   listFlags(status: 'open' | 'resolved', limit: number, before: number | null): FlagRow[] {
-    return this.all<FlagRow>('SELECT * FROM flags WHERE status = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?', status, before ?? Number.MAX_SAFE_INTEGER, limit);
+    return this.all<FlagRow>(
+      'SELECT * FROM flags WHERE status = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?',
+      status,
+      before ?? Number.MAX_SAFE_INTEGER,
+      limit,
+    );
   }
 
   getFlag(id: string): FlagRow | null {
@@ -248,7 +324,14 @@ export class RoomStore {
   }
 
   resolveFlag(id: string, resolution: string, at: number): FlagRow | null {
-    return this.all<FlagRow>("UPDATE flags SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? RETURNING *", resolution, at, id)[0] ?? null;
+    return (
+      this.all<FlagRow>(
+        "UPDATE flags SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? RETURNING *",
+        resolution,
+        at,
+        id,
+      )[0] ?? null
+    );
   }
 
   // ---- schedules: the one alarm serves several timers ----
@@ -256,7 +339,8 @@ export class RoomStore {
   schedule(name: string, at: number, keepEarlier = true) {
     this.sql.exec(
       `INSERT INTO schedules (name, at) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET at = ${keepEarlier ? 'min(at, excluded.at)' : 'excluded.at'}`,
-      name, at,
+      name,
+      at,
     );
   }
 

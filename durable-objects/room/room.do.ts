@@ -1,17 +1,31 @@
 import { DurableObject } from 'cloudflare:workers';
 import {
-  ClientFrame, CLOSE, LIMITS, PROTOCOL_VERSION, type ErrorCode, type Message, type ModerationAction,
-  type PublicSettings, type ServerFrame,
+  CLOSE,
+  ClientFrame,
+  type ErrorCode,
+  LIMITS,
+  type Message,
+  type ModerationAction,
+  PROTOCOL_VERSION,
+  type PublicSettings,
+  type ServerFrame,
 } from '@edgelive/shared';
 import type { Env } from '../../workers/env';
 import { newId } from '../../workers/lib/ids';
 import { emitEvent } from '../../workers/services/events.service';
 import { loadRoomConfig } from '../../workers/services/rooms.service';
-import { compileBlocklist, type CompiledBlocklist } from './blocklist';
-import { APP_BAN_HEADER, CONFIG_VERSION_HEADER, IDENTITY_HEADER, type Attachment, type Identity, type RoomConfig } from './room-config';
-import { memberOf, Presence } from './room-presence';
-import { RoomStore, renderMessage, type MessageRow, type RestrictionKind } from './room-store';
+import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { BucketMap, TokenBucket } from './rate-limit';
+import {
+  APP_BAN_HEADER,
+  type Attachment,
+  CONFIG_VERSION_HEADER,
+  IDENTITY_HEADER,
+  type Identity,
+  type RoomConfig,
+} from './room-config';
+import { memberOf, Presence } from './room-presence';
+import { type MessageRow, type RestrictionKind, RoomStore, renderMessage } from './room-store';
 
 /** Pushes of viewer counts and reaction bursts are coalesced to at most one per this interval. */
 const PUSH_INTERVAL_MS = 1000;
@@ -25,6 +39,8 @@ const USER_LIMITS = { user: [8, 1], moderator: [30, 5] } as const;
 const FLOOD_STRIKES = 100;
 const FLOOD_FORGIVE_MS = 10_000;
 const TYPING_THROTTLE_MS = 2000;
+/** Rooms with more connections than this stop sending presence join/leave frames (counts still go out). */
+export const PRESENCE_LIVE_MAX = 200;
 const MAX_REACTIONS_PER_USER = 10;
 
 export interface ModerationInput {
@@ -57,8 +73,14 @@ export class RoomObject extends DurableObject<Env> {
   private countsPending = false;
   private burstPending = false;
   private readonly bursts = new Map<string, number>();
-  private readonly connBuckets = new WeakMap<WebSocket, { bucket: TokenBucket; strikes: number; lastStrike: number; lastError: number }>();
-  private readonly userBuckets = { user: new BucketMap(...USER_LIMITS.user), moderator: new BucketMap(...USER_LIMITS.moderator) };
+  private readonly connBuckets = new WeakMap<
+    WebSocket,
+    { bucket: TokenBucket; strikes: number; lastStrike: number; lastError: number }
+  >();
+  private readonly userBuckets = {
+    user: new BucketMap(...USER_LIMITS.user),
+    moderator: new BucketMap(...USER_LIMITS.moderator),
+  };
   private readonly typingAt = new Map<string, number>();
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -69,7 +91,7 @@ export class RoomObject extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       this.store.migrate();
       const raw = this.store.getMeta('config');
-      if (raw) this.useConfig(JSON.parse(raw) as RoomConfig);
+      if (raw) this.applyConfig(JSON.parse(raw) as RoomConfig);
       this.peak = Number(this.store.getMeta('peak') ?? 0);
       this.armedAt = await ctx.storage.getAlarm();
       // After hibernation the sockets are still here; only the in-memory index needs rebuilding.
@@ -82,21 +104,25 @@ export class RoomObject extends DurableObject<Env> {
 
   // ---- configuration (RPC from the Worker) ----
 
-  private useConfig(c: RoomConfig) {
+  private applyConfig(c: RoomConfig) {
     this.config = c;
     this.blocklist = compileBlocklist(c.settings.blocklist);
   }
 
   private publicSettings(): PublicSettings {
     const s = this.config!.settings;
-    return { slow_mode_seconds: s.slow_mode_seconds, max_message_length: s.max_message_length, anonymous_read: s.anonymous_read };
+    return {
+      slow_mode_seconds: s.slow_mode_seconds,
+      max_message_length: s.max_message_length,
+      anonymous_read: s.anonymous_read,
+    };
   }
 
   configure(c: RoomConfig) {
     if (this.config && this.config.version > c.version) return;
     const before = this.config && JSON.stringify(this.publicSettings());
     this.store.setMeta('config', JSON.stringify(c));
-    this.useConfig(c);
+    this.applyConfig(c);
     if (c.settings.retention_days) this.schedule('retention', Date.now() + 1000);
     if (before !== null && before !== JSON.stringify(this.publicSettings())) {
       this.broadcast({ type: 'room_updated', settings: this.publicSettings() });
@@ -128,7 +154,8 @@ export class RoomObject extends DurableObject<Env> {
   // ---- sockets ----
 
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket', { status: 426 });
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket')
+      return new Response('expected a WebSocket', { status: 426 });
     const identity = JSON.parse(request.headers.get(IDENTITY_HEADER) ?? 'null') as Identity | null;
     const url = new URL(request.url);
     const roomId = decodeURIComponent(url.pathname.split('/')[3] ?? '');
@@ -142,17 +169,36 @@ export class RoomObject extends DurableObject<Env> {
     this.ctx.acceptWebSocket(server, [`u:${identity.id}`, `r:${identity.anonymous ? 'anonymous' : identity.role}`]);
     if (banned) {
       // The client learns why, then the socket goes with a code that tells its SDK not to come back.
-      this.sendTo(server, { type: 'error', code: 'banned', message: 'You are banned from this room.', ...(banned.until ? { retry_after: Math.ceil((banned.until - now) / 1000) } : {}) });
+      this.sendTo(server, {
+        type: 'error',
+        code: 'banned',
+        message: 'You are banned from this room.',
+        ...(banned.until ? { retry_after: Math.ceil((banned.until - now) / 1000) } : {}),
+      });
       server.close(CLOSE.banned, 'banned');
       return new Response(null, { status: 101, webSocket: client });
     }
-    const a: Attachment = { u: identity.id, n: identity.name, a: identity.avatar, r: identity.role, x: identity.anonymous ? 1 : 0 };
+    const a: Attachment = {
+      u: identity.id,
+      n: identity.name,
+      a: identity.avatar,
+      r: identity.role,
+      x: identity.anonymous ? 1 : 0,
+    };
     server.serializeAttachment(a);
     const joined = this.presence.add(server, a);
     this.sendTo(server, this.snapshot(identity, url.searchParams.get('since'), now));
-    if (joined) this.broadcast({ type: 'presence', event: 'join', user: memberOf(a) }, server);
+    if (joined && this.presenceIsLive()) this.broadcast({ type: 'presence', event: 'join', user: memberOf(a) }, server);
     this.countsChanged();
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /**
+   * Join and leave frames cost one frame per viewer per arrival: quadratic when a big audience
+   * arrives at once. Past this size the room reports only counts (pushed once a second).
+   */
+  private presenceIsLive() {
+    return this.presence.counts().viewers <= PRESENCE_LIVE_MAX;
   }
 
   private banState(userId: string, appBan: string | null, now: number): { until: number | null } | null {
@@ -181,8 +227,17 @@ export class RoomObject extends DurableObject<Env> {
       protocol: PROTOCOL_VERSION,
       room: { id: this.config!.roomId, settings: this.publicSettings() },
       you: {
-        id: me.id, name: me.name, avatar: me.avatar, role: me.role, anonymous: me.anonymous,
-        restrictions: { muted: !!mute, muted_until: mute?.until ? new Date(mute.until).toISOString() : null, banned: false, read_only: me.anonymous },
+        id: me.id,
+        name: me.name,
+        avatar: me.avatar,
+        role: me.role,
+        anonymous: me.anonymous,
+        restrictions: {
+          muted: !!mute,
+          muted_until: mute?.until ? new Date(mute.until).toISOString() : null,
+          banned: false,
+          read_only: me.anonymous,
+        },
       },
       messages: this.store.render(messages),
       resumed: !!since && !gap,
@@ -207,26 +262,50 @@ export class RoomObject extends DurableObject<Env> {
     }
     const parsed = ClientFrame.safeParse(raw);
     if (!parsed.success) {
-      const ref = typeof raw === 'object' && raw && 'client_id' in raw && typeof raw.client_id === 'string' ? raw.client_id.slice(0, 64) : undefined;
+      const ref =
+        typeof raw === 'object' && raw && 'client_id' in raw && typeof raw.client_id === 'string'
+          ? raw.client_id.slice(0, 64)
+          : undefined;
       const issue = parsed.error.issues[0];
-      return this.fail(ws, 'invalid', `Invalid frame${issue ? ` at ${issue.path.join('.') || 'type'}: ${issue.message}` : ''}.`, { ref });
+      return this.fail(
+        ws,
+        'invalid',
+        `Invalid frame${issue ? ` at ${issue.path.join('.') || 'type'}: ${issue.message}` : ''}.`,
+        { ref },
+      );
     }
     const f = parsed.data;
-    if (a.x && f.type !== 'history' && f.type !== 'ping') return this.fail(ws, 'read_only', 'Anonymous viewers can only read; sign in to take part.');
+    if (a.x && f.type !== 'history' && f.type !== 'ping')
+      return this.fail(ws, 'read_only', 'Anonymous viewers can only read; sign in to take part.');
     switch (f.type) {
-      case 'ping': return this.sendTo(ws, { type: 'pong' });
-      case 'send': return this.onSend(ws, a, f.client_id, f.text, f.reply_to ?? null);
-      case 'edit': return this.onEdit(ws, a, f.message_id, f.text);
-      case 'delete': return this.onDelete(ws, a, f.message_id);
-      case 'react': return this.onReact(ws, a, f.message_id, f.emoji, f.on);
-      case 'burst': return this.onBurst(f.emoji, f.count);
-      case 'typing': return this.onTyping(a, f.on);
-      case 'history': return this.onHistory(ws, a, f.before ?? null, f.limit);
-      case 'flag': return this.onFlag(ws, a, f.message_id, f.reason ?? 'reported by a user');
+      case 'ping':
+        return this.sendTo(ws, { type: 'pong' });
+      case 'send':
+        return this.onSend(ws, a, f.client_id, f.text, f.reply_to ?? null);
+      case 'edit':
+        return this.onEdit(ws, a, f.message_id, f.text);
+      case 'delete':
+        return this.onDelete(ws, a, f.message_id);
+      case 'react':
+        return this.onReact(ws, a, f.message_id, f.emoji, f.on);
+      case 'burst':
+        return this.onBurst(f.emoji, f.count);
+      case 'typing':
+        return this.onTyping(a, f.on);
+      case 'history':
+        return this.onHistory(ws, a, f.before ?? null, f.limit);
+      case 'flag':
+        return this.onFlag(ws, a, f.message_id, f.reason ?? 'reported by a user');
       case 'moderate': {
         if (a.r === 'user') return this.fail(ws, 'forbidden', 'Only moderators and admins can moderate.');
         if (f.user_id === a.u) return this.fail(ws, 'invalid', 'You cannot moderate yourself.');
-        this.moderate({ action: f.action, userId: f.user_id, durationSeconds: f.duration_seconds, reason: f.reason, by: a.u });
+        this.moderate({
+          action: f.action,
+          userId: f.user_id,
+          durationSeconds: f.duration_seconds,
+          reason: f.reason,
+          by: a.u,
+        });
         return;
       }
     }
@@ -250,7 +329,7 @@ export class RoomObject extends DurableObject<Env> {
     if (!a) return;
     if (this.presence.remove(ws, a)) {
       this.typingAt.delete(a.u);
-      this.broadcast({ type: 'presence', event: 'leave', user: memberOf(a) });
+      if (this.presenceIsLive()) this.broadcast({ type: 'presence', event: 'leave', user: memberOf(a) });
     }
     this.countsChanged();
   }
@@ -259,7 +338,10 @@ export class RoomObject extends DurableObject<Env> {
 
   private takeConnToken(ws: WebSocket): boolean {
     let c = this.connBuckets.get(ws);
-    if (!c) this.connBuckets.set(ws, (c = { bucket: new TokenBucket(CONN_BURST, CONN_RATE), strikes: 0, lastStrike: 0, lastError: 0 }));
+    if (!c) {
+      c = { bucket: new TokenBucket(CONN_BURST, CONN_RATE), strikes: 0, lastStrike: 0, lastError: 0 };
+      this.connBuckets.set(ws, c);
+    }
     const now = Date.now();
     const r = c.bucket.take(now);
     if (r.ok) return true;
@@ -288,35 +370,64 @@ export class RoomObject extends DurableObject<Env> {
     const settings = this.config!.settings;
     // Retried sends are answered with the original: the client id makes sending idempotent.
     const dup = this.store.byClientId(a.u, clientId);
-    if (dup) return this.sendTo(ws, { type: 'ack', client_id: clientId, message: this.store.render([dup])[0]!, duplicate: true });
+    if (dup)
+      return this.sendTo(ws, {
+        type: 'ack',
+        client_id: clientId,
+        message: this.store.render([dup])[0]!,
+        duplicate: true,
+      });
     const r = this.store.restrictionsOf(a.u, now);
     const mute = r.get('mute');
     if (mute) {
-      return this.fail(ws, 'muted', 'You are muted in this room.', { ref: clientId, ...(mute.until ? { retry_after: Math.ceil((mute.until - now) / 1000) } : {}) });
+      return this.fail(ws, 'muted', 'You are muted in this room.', {
+        ref: clientId,
+        ...(mute.until ? { retry_after: Math.ceil((mute.until - now) / 1000) } : {}),
+      });
     }
     if (text.length > settings.max_message_length) {
-      return this.fail(ws, 'invalid', `Messages are limited to ${settings.max_message_length} characters here.`, { ref: clientId });
+      return this.fail(ws, 'invalid', `Messages are limited to ${settings.max_message_length} characters here.`, {
+        ref: clientId,
+      });
     }
     if (!text.trim()) return this.fail(ws, 'invalid', 'The message is empty.', { ref: clientId });
     const privileged = a.r !== 'user';
     if (settings.slow_mode_seconds && !privileged) {
       const last = this.store.lastSentAt(a.u);
       const wait = last === null ? 0 : last + settings.slow_mode_seconds * 1000 - now;
-      if (wait > 0) return this.fail(ws, 'slow_mode', `Slow mode: one message every ${settings.slow_mode_seconds} s.`, { ref: clientId, retry_after: Math.ceil(wait / 100) / 10 });
+      if (wait > 0)
+        return this.fail(ws, 'slow_mode', `Slow mode: one message every ${settings.slow_mode_seconds} s.`, {
+          ref: clientId,
+          retry_after: Math.ceil(wait / 100) / 10,
+        });
     }
     if (a.r !== 'admin') {
       const limit = this.userBuckets[a.r].take(a.u, now);
-      if (!limit.ok) return this.fail(ws, 'rate_limited', 'You are sending too fast.', { ref: clientId, retry_after: limit.retryAfter });
+      if (!limit.ok)
+        return this.fail(ws, 'rate_limited', 'You are sending too fast.', {
+          ref: clientId,
+          retry_after: limit.retryAfter,
+        });
     }
     const flagged = this.blocklist?.matches(text) ?? false;
     if (flagged && this.blocklist!.action === 'block' && !privileged) {
-      return this.fail(ws, 'blocked_content', 'The message contains words this room does not allow.', { ref: clientId });
+      return this.fail(ws, 'blocked_content', 'The message contains words this room does not allow.', {
+        ref: clientId,
+      });
     }
-    if (replyTo && !this.store.byId(replyTo)) return this.fail(ws, 'not_found', 'The message replied to does not exist.', { ref: clientId });
+    if (replyTo && !this.store.byId(replyTo))
+      return this.fail(ws, 'not_found', 'The message replied to does not exist.', { ref: clientId });
     const shadow = r.has('shadow');
     const row = this.store.insertMessage({
-      id: newId('message'), kind: 'user', user_id: a.u, user_json: JSON.stringify(memberOf(a)), text, client_id: clientId,
-      reply_to: replyTo, shadow: shadow ? 1 : 0, created_at: now,
+      id: newId('message'),
+      kind: 'user',
+      user_id: a.u,
+      user_json: JSON.stringify(memberOf(a)),
+      text,
+      client_id: clientId,
+      reply_to: replyTo,
+      shadow: shadow ? 1 : 0,
+      created_at: now,
     });
     const message = renderMessage(row, {});
     this.sendTo(ws, { type: 'ack', client_id: clientId, message, duplicate: false });
@@ -342,7 +453,8 @@ export class RoomObject extends DurableObject<Env> {
     const m = this.ownMessage(ws, a, id, id);
     if (!m) return;
     if (m.user_id !== a.u) return this.fail(ws, 'forbidden', 'You can only edit your own messages.', { ref: id });
-    if (text.length > this.config!.settings.max_message_length) return this.fail(ws, 'invalid', 'The message is too long.', { ref: id });
+    if (text.length > this.config!.settings.max_message_length)
+      return this.fail(ws, 'invalid', 'The message is too long.', { ref: id });
     if (this.blocklist?.matches(text) && this.blocklist.action === 'block' && a.r === 'user') {
       return this.fail(ws, 'blocked_content', 'The message contains words this room does not allow.', { ref: id });
     }
@@ -356,7 +468,8 @@ export class RoomObject extends DurableObject<Env> {
   private onDelete(ws: WebSocket, a: Attachment, id: string) {
     const m = this.ownMessage(ws, a, id, id);
     if (!m) return;
-    if (m.user_id !== a.u && a.r === 'user') return this.fail(ws, 'forbidden', 'You can only delete your own messages.', { ref: id });
+    if (m.user_id !== a.u && a.r === 'user')
+      return this.fail(ws, 'forbidden', 'You can only delete your own messages.', { ref: id });
     this.removeMessage(m, m.user_id === a.u ? null : a.u);
   }
 
@@ -366,7 +479,13 @@ export class RoomObject extends DurableObject<Env> {
     if (m.shadow) this.broadcastTo(`u:${m.user_id}`, frame);
     else this.broadcast(frame);
     if (moderator && !m.shadow) {
-      this.broadcast({ type: 'moderation', action: 'message_deleted', user_id: m.user_id, until: null, message_id: m.id });
+      this.broadcast({
+        type: 'moderation',
+        action: 'message_deleted',
+        user_id: m.user_id,
+        until: null,
+        message_id: m.id,
+      });
     }
     return true;
   }
@@ -375,7 +494,8 @@ export class RoomObject extends DurableObject<Env> {
     const m = this.ownMessage(ws, a, id, id);
     if (!m) return;
     if (m.kind === 'system') return this.fail(ws, 'invalid', 'System messages take no reactions.', { ref: id });
-    if (this.store.restrictionsOf(a.u, Date.now()).has('mute')) return this.fail(ws, 'muted', 'You are muted in this room.', { ref: id });
+    if (this.store.restrictionsOf(a.u, Date.now()).has('mute'))
+      return this.fail(ws, 'muted', 'You are muted in this room.', { ref: id });
     if (on && this.store.reactionCount(id, a.u) >= MAX_REACTIONS_PER_USER) {
       return this.fail(ws, 'invalid', `At most ${MAX_REACTIONS_PER_USER} reactions per message.`, { ref: id });
     }
@@ -410,7 +530,11 @@ export class RoomObject extends DurableObject<Env> {
       beforeSeq = m.seq;
     }
     const rows = this.store.listBefore(a.x ? null : a.u, beforeSeq, limit + 1);
-    this.sendTo(ws, { type: 'history', messages: this.store.render(rows.slice(0, limit)).reverse(), has_more: rows.length > limit });
+    this.sendTo(ws, {
+      type: 'history',
+      messages: this.store.render(rows.slice(0, limit)).reverse(),
+      has_more: rows.length > limit,
+    });
   }
 
   private onFlag(ws: WebSocket, a: Attachment, id: string, reason: string) {
@@ -424,7 +548,9 @@ export class RoomObject extends DurableObject<Env> {
     this.store.addFlag(flag);
     const [message] = this.store.render([m]);
     this.emit('chat.message.flagged', 'chat_message', m.id, {
-      room_id: this.config!.roomId, message, flag: { id: flag.id, reason, reporter_id: reporter, created_at: new Date(flag.created_at).toISOString() },
+      room_id: this.config!.roomId,
+      message,
+      flag: { id: flag.id, reason, reporter_id: reporter, created_at: new Date(flag.created_at).toISOString() },
     });
   }
 
@@ -436,13 +562,24 @@ export class RoomObject extends DurableObject<Env> {
     const until = m.durationSeconds ? now + m.durationSeconds * 1000 : null;
     const untilIso = until ? new Date(until).toISOString() : null;
     const kinds: Record<ModerationInput['action'], [RestrictionKind, boolean]> = {
-      ban: ['ban', true], unban: ['ban', false], mute: ['mute', true], unmute: ['mute', false],
-      shadow_ban: ['shadow', true], unshadow_ban: ['shadow', false],
+      ban: ['ban', true],
+      unban: ['ban', false],
+      mute: ['mute', true],
+      unmute: ['mute', false],
+      shadow_ban: ['shadow', true],
+      unshadow_ban: ['shadow', false],
     };
     const [kind, on] = kinds[m.action];
-    if (on) this.store.restrict({ user_id: m.userId, kind, until, reason: m.reason ?? null, by: m.by, created_at: now });
+    if (on)
+      this.store.restrict({ user_id: m.userId, kind, until, reason: m.reason ?? null, by: m.by, created_at: now });
     else this.store.lift(m.userId, kind);
-    const frame: ServerFrame = { type: 'moderation', action: m.action, user_id: m.userId, until: on ? untilIso : null, message_id: null };
+    const frame: ServerFrame = {
+      type: 'moderation',
+      action: m.action,
+      user_id: m.userId,
+      until: on ? untilIso : null,
+      message_id: null,
+    };
     if (kind === 'shadow') {
       // Telling the room would defeat a shadow ban: only the moderators hear of it.
       this.broadcastTo('r:moderator', frame);
@@ -451,9 +588,18 @@ export class RoomObject extends DurableObject<Env> {
       this.broadcast(frame);
     }
     if (m.action === 'ban') this.kick(m.userId, until);
-    const event = { ban: 'chat.user.banned', unban: 'chat.user.unbanned', mute: 'chat.user.muted' }[m.action as 'ban' | 'unban' | 'mute'];
+    const event = { ban: 'chat.user.banned', unban: 'chat.user.unbanned', mute: 'chat.user.muted' }[
+      m.action as 'ban' | 'unban' | 'mute'
+    ];
     if (event) {
-      this.emit(event, 'chat_user', m.userId, { room_id: this.config?.roomId ?? null, user_id: m.userId, until: untilIso, reason: m.reason ?? null, by: m.by, scope: 'room' });
+      this.emit(event, 'chat_user', m.userId, {
+        room_id: this.config?.roomId ?? null,
+        user_id: m.userId,
+        until: untilIso,
+        reason: m.reason ?? null,
+        by: m.by,
+        scope: 'room',
+      });
     }
     return { until: untilIso };
   }
@@ -496,7 +642,15 @@ export class RoomObject extends DurableObject<Env> {
 
   postSystemMessage(text: string): Message {
     const row = this.store.insertMessage({
-      id: newId('message'), kind: 'system', user_id: null, user_json: null, text, client_id: null, reply_to: null, shadow: 0, created_at: Date.now(),
+      id: newId('message'),
+      kind: 'system',
+      user_id: null,
+      user_json: null,
+      text,
+      client_id: null,
+      reply_to: null,
+      shadow: 0,
+      created_at: Date.now(),
     });
     const message = renderMessage(row, {});
     this.broadcast({ type: 'message', message });
@@ -636,6 +790,10 @@ export class RoomObject extends DurableObject<Env> {
 
   private emit(type: string, objectType: string, objectId: string, data: Record<string, unknown>) {
     if (!this.config) return;
-    this.ctx.waitUntil(emitEvent(this.env, { appId: this.config.appId, type, objectType, objectId, data }).catch((err: unknown) => console.error('event not recorded', type, err)));
+    this.ctx.waitUntil(
+      emitEvent(this.env, { appId: this.config.appId, type, objectType, objectId, data }).catch((err: unknown) =>
+        console.error('event not recorded', type, err),
+      ),
+    );
   }
 }

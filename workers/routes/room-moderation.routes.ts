@@ -13,10 +13,34 @@ const UserParam = RoomParam.extend({ user_id: ChatUserId.openapi({ param: { name
 
 /** Bans, mutes (timeouts) and shadow bans share one shape; only the restriction kind differs. */
 const KINDS = [
-  { path: 'bans', kind: 'ban', on: 'ban', off: 'unban', what: 'Ban a user from the room (their sockets close with 4003)' },
-  { path: 'mutes', kind: 'mute', on: 'mute', off: 'unmute', what: 'Mute a user (a timeout when `duration_seconds` is set)' },
-  { path: 'shadow-bans', kind: 'shadow', on: 'shadow_ban', off: 'unshadow_ban', what: 'Shadow-ban a user: their messages reach only themselves' },
-] as const satisfies readonly { path: string; kind: RestrictionKind; on: ModerationInput['action']; off: ModerationInput['action']; what: string }[];
+  {
+    path: 'bans',
+    kind: 'ban',
+    on: 'ban',
+    off: 'unban',
+    what: 'Ban a user from the room (their sockets close with 4003)',
+  },
+  {
+    path: 'mutes',
+    kind: 'mute',
+    on: 'mute',
+    off: 'unmute',
+    what: 'Mute a user (a timeout when `duration_seconds` is set)',
+  },
+  {
+    path: 'shadow-bans',
+    kind: 'shadow',
+    on: 'shadow_ban',
+    off: 'unshadow_ban',
+    what: 'Shadow-ban a user: their messages reach only themselves',
+  },
+] as const satisfies readonly {
+  path: string;
+  kind: RestrictionKind;
+  on: ModerationInput['action'];
+  off: ModerationInput['action'];
+  what: string;
+}[];
 
 export const roomModerationRoutes = createRouter();
 
@@ -24,33 +48,73 @@ for (const k of KINDS) {
   roomModerationRoutes
     .openapi(
       createRoute({
-        method: 'post', path: `/{room_id}/${k.path}`, tags, summary: k.what,
+        method: 'post',
+        path: `/{room_id}/${k.path}`,
+        tags,
+        summary: k.what,
         request: { params: RoomParam, ...jsonBody(RestrictionBody) },
         responses: { 201: json(Restriction), ...commonErrors },
       }),
       async (c) => {
         const body = c.req.valid('json');
         const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
-        c.set('audit', { action: `room.${k.on}`, resourceType: 'room', resourceId: row.id, details: { user_id: body.user_id } });
-        const r = await roomStub(c.env, row.id).moderate({ action: k.on, userId: body.user_id, durationSeconds: body.duration_seconds, reason: body.reason, by: c.get('actor')!.id });
-        return c.json({ room_id: row.id, user_id: body.user_id, until: r.until, reason: body.reason ?? null, created_at: new Date().toISOString() }, 201);
+        c.set('audit', {
+          action: `room.${k.on}`,
+          resourceType: 'room',
+          resourceId: row.id,
+          details: { user_id: body.user_id },
+        });
+        const r = await roomStub(c.env, row.id).moderate({
+          action: k.on,
+          userId: body.user_id,
+          durationSeconds: body.duration_seconds,
+          reason: body.reason,
+          by: c.get('actor')!.id,
+        });
+        return c.json(
+          {
+            room_id: row.id,
+            user_id: body.user_id,
+            until: r.until,
+            reason: body.reason ?? null,
+            created_at: new Date().toISOString(),
+          },
+          201,
+        );
       },
     )
     .openapi(
       createRoute({
-        method: 'get', path: `/{room_id}/${k.path}`, tags, summary: `List the room’s ${k.path} in force`,
+        method: 'get',
+        path: `/{room_id}/${k.path}`,
+        tags,
+        summary: `List the room’s ${k.path} in force`,
         request: { params: RoomParam },
         responses: { 200: json(z.object({ data: z.array(Restriction) })), ...commonErrors },
       }),
       async (c) => {
         const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
         const rows = await roomStub(c.env, row.id).restrictions(k.kind);
-        return c.json({ data: rows.map((r) => ({ room_id: row.id, user_id: r.user_id, until: iso(r.until), reason: r.reason, created_at: iso(r.created_at)! })) }, 200);
+        return c.json(
+          {
+            data: rows.map((r) => ({
+              room_id: row.id,
+              user_id: r.user_id,
+              until: iso(r.until),
+              reason: r.reason,
+              created_at: iso(r.created_at)!,
+            })),
+          },
+          200,
+        );
       },
     )
     .openapi(
       createRoute({
-        method: 'delete', path: `/{room_id}/${k.path}/{user_id}`, tags, summary: `Lift a ${k.kind}`,
+        method: 'delete',
+        path: `/{room_id}/${k.path}/{user_id}`,
+        tags,
+        summary: `Lift a ${k.kind}`,
         request: { params: UserParam },
         responses: { 204: { description: 'Lifted' }, ...commonErrors },
       }),
@@ -66,23 +130,43 @@ for (const k of KINDS) {
 
 const Flag = z
   .object({
-    id: z.string(), message_id: z.string(), reporter_id: z.string().nullable(), reason: z.string(), status: z.enum(['open', 'resolved']),
-    resolution: z.string().nullable(), created_at: z.string(), resolved_at: z.string().nullable(), message: ChatMessage.nullable(),
+    id: z.string(),
+    message_id: z.string(),
+    reporter_id: z.string().nullable(),
+    reason: z.string(),
+    status: z.enum(['open', 'resolved']),
+    resolution: z.string().nullable(),
+    created_at: z.string(),
+    resolved_at: z.string().nullable(),
+    message: ChatMessage.nullable(),
   })
   .openapi('ChatFlag');
 
 const renderFlag = (f: FlagRow) => ({
-  id: f.id, message_id: f.message_id, reporter_id: f.reporter_id, reason: f.reason, status: f.status,
-  resolution: f.resolution, created_at: iso(f.created_at)!, resolved_at: iso(f.resolved_at),
+  id: f.id,
+  message_id: f.message_id,
+  reporter_id: f.reporter_id,
+  reason: f.reason,
+  status: f.status,
+  resolution: f.resolution,
+  created_at: iso(f.created_at)!,
+  resolved_at: iso(f.resolved_at),
 });
 
 roomModerationRoutes
   .openapi(
     createRoute({
-      method: 'get', path: '/{room_id}/flags', tags, summary: 'Flagged messages (by users or the blocklist in `flag` mode), newest first',
+      method: 'get',
+      path: '/{room_id}/flags',
+      tags,
+      summary: 'Flagged messages (by users or the blocklist in `flag` mode), newest first',
       request: {
         params: RoomParam,
-        query: z.object({ status: z.enum(['open', 'resolved']).default('open'), limit: z.coerce.number().int().min(1).max(100).default(25), cursor: z.string().max(200).optional() }),
+        query: z.object({
+          status: z.enum(['open', 'resolved']).default('open'),
+          limit: z.coerce.number().int().min(1).max(100).default(25),
+          cursor: z.string().max(200).optional(),
+        }),
       },
       responses: { 200: json(z.object({ data: z.array(Flag), next_cursor: z.string().nullable() })), ...commonErrors },
     }),
@@ -91,16 +175,25 @@ roomModerationRoutes
       const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
       const page = await roomStub(c.env, row.id).listFlags(status, limit, cursor ? decodeCursor(cursor).t : null);
       const last = page.flags[page.flags.length - 1];
-      return c.json({
-        data: page.flags.map((f) => ({ ...renderFlag(f), message: f.message })),
-        next_cursor: page.has_more && last ? encodeCursor({ t: last.created_at, id: last.id }) : null,
-      }, 200);
+      return c.json(
+        {
+          data: page.flags.map((f) => ({ ...renderFlag(f), message: f.message })),
+          next_cursor: page.has_more && last ? encodeCursor({ t: last.created_at, id: last.id }) : null,
+        },
+        200,
+      );
     },
   )
   .openapi(
     createRoute({
-      method: 'post', path: '/{room_id}/flags/{flag_id}/resolve', tags, summary: 'Resolve a flag: dismiss it, or delete the message',
-      request: { params: RoomParam.merge(idParam('flag_id', 'flg_123')), ...jsonBody(z.object({ action: z.enum(['dismiss', 'delete_message']) }).strict()) },
+      method: 'post',
+      path: '/{room_id}/flags/{flag_id}/resolve',
+      tags,
+      summary: 'Resolve a flag: dismiss it, or delete the message',
+      request: {
+        params: RoomParam.merge(idParam('flag_id', 'flg_123')),
+        ...jsonBody(z.object({ action: z.enum(['dismiss', 'delete_message']) }).strict()),
+      },
       responses: { 200: json(Flag.omit({ message: true })), ...commonErrors },
     }),
     async (c) => {

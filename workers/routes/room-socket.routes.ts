@@ -1,7 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
 import { ChatRole, UserId } from '@edgelive/shared';
+import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import { APP_BAN_HEADER, CONFIG_VERSION_HEADER, IDENTITY_HEADER, type Identity } from '../../durable-objects/room/room-config';
+import {
+  APP_BAN_HEADER,
+  CONFIG_VERSION_HEADER,
+  IDENTITY_HEADER,
+  type Identity,
+} from '../../durable-objects/room/room-config';
 import { rooms } from '../db/schema/index';
 import { ApiError, notFound } from '../lib/errors';
 import { isIdOf, randomToken } from '../lib/ids';
@@ -11,7 +16,9 @@ import { TokenError, verifyViewerToken } from '../services/tokens.service';
 import { RoomParam } from './rooms.schema';
 
 const socket = createRoute({
-  method: 'get', path: '/{room_id}/ws', tags: ['Rooms'],
+  method: 'get',
+  path: '/{room_id}/ws',
+  tags: ['Rooms'],
   summary: 'Open the room’s WebSocket (protocol: docs/rooms-protocol.md)',
   description:
     'Authenticated by a chat token (`aud` = `chat`) signed with one of the app’s signing keys, checked before the room is reached. ' +
@@ -43,7 +50,9 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
   const { room_id } = c.req.valid('param');
   const { token } = c.req.valid('query');
   const db = c.get('db');
-  const room = isIdOf('room', room_id) && (await db.query.rooms.findFirst({ where: and(eq(rooms.id, room_id), isNull(rooms.deletedAt)) }));
+  const room =
+    isIdOf('room', room_id) &&
+    (await db.query.rooms.findFirst({ where: and(eq(rooms.id, room_id), isNull(rooms.deletedAt)) }));
   if (!room) throw notFound('room');
 
   let identity: Identity;
@@ -57,22 +66,42 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
       throw err;
     }
     const sub = UserId.safeParse(claims.sub);
-    if (!sub.success) throw new ApiError(401, 'token_malformed', 'The token’s sub must be a user id (1-64 of A-Z a-z 0-9 _ . : @ | -).');
+    if (!sub.success)
+      throw new ApiError(
+        401,
+        'token_malformed',
+        'The token’s sub must be a user id (1-64 of A-Z a-z 0-9 _ . : @ | -).',
+      );
     const role = ChatRole.safeParse(claims.role ?? 'user');
     if (!role.success) throw new ApiError(401, 'token_malformed', 'The token’s role must be user, moderator or admin.');
-    identity = { id: sub.data, name: str(claims.name, 100), avatar: str(claims.avatar, 500), role: role.data, anonymous: false };
-    if (room.kind === 'direct' && !room.members?.includes(sub.data)) throw new ApiError(403, 'forbidden', 'This direct room is private to its two members.');
+    identity = {
+      id: sub.data,
+      name: str(claims.name, 100),
+      avatar: str(claims.avatar, 500),
+      role: role.data,
+      anonymous: false,
+    };
+    if (room.kind === 'direct' && !room.members?.includes(sub.data))
+      throw new ApiError(403, 'forbidden', 'This direct room is private to its two members.');
     const ban = await activeAppBan(db, room.appId, sub.data);
     if (ban) appBan = ban.expiresAt ? String(ban.expiresAt) : 'forever';
   } else {
     if (!room.settings.anonymous_read || room.kind === 'direct') {
-      throw new ApiError(401, 'token_missing', 'A chat token is required (?token=...); this room has no anonymous viewers.');
+      throw new ApiError(
+        401,
+        'token_missing',
+        'A chat token is required (?token=...); this room has no anonymous viewers.',
+      );
     }
     identity = { id: `anon_${randomToken(16)}`, name: null, avatar: null, role: 'user', anonymous: true };
   }
 
   // A fresh request: nothing the client sent besides the URL reaches the object.
-  const headers = new Headers({ upgrade: 'websocket', [IDENTITY_HEADER]: JSON.stringify(identity), [CONFIG_VERSION_HEADER]: String(room.updatedAt) });
+  const headers = new Headers({
+    upgrade: 'websocket',
+    [IDENTITY_HEADER]: JSON.stringify(identity),
+    [CONFIG_VERSION_HEADER]: String(room.updatedAt),
+  });
   if (appBan) headers.set(APP_BAN_HEADER, appBan);
   return roomStub(c.env, room.id).fetch(new Request(c.req.url, { headers })) as unknown as Response;
 });

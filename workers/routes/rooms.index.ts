@@ -4,4 +4,7 @@ import { roomModerationRoutes } from './room-moderation.routes';
 import { roomCrudRoutes } from './rooms.routes';
 
 /** The `rooms` app resource: CRUD, history and moderation under one mount. */
-export const roomRoutes = createRouter().route('/', roomCrudRoutes).route('/', roomMessageRoutes).route('/', roomModerationRoutes);
+export const roomRoutes = createRouter()
+  .route('/', roomCrudRoutes)
+  .route('/', roomMessageRoutes)
+  .route('/', roomModerationRoutes);

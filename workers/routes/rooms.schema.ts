@@ -1,5 +1,5 @@
+import { ChatRole, RoomSettings, RoomSettingsPatch, UserId, Message as WireMessage } from '@edgelive/shared';
 import { z } from '@hono/zod-openapi';
-import { ChatRole, Message as WireMessage, RoomSettings, RoomSettingsPatch, UserId } from '@edgelive/shared';
 import { idParam } from '../lib/router';
 
 /** OpenAPI shapes of the rooms API; the settings schemas are the shared ones the dashboard uses. */
@@ -26,7 +26,9 @@ export const RoomWithLive = Room.extend({
   live: z.object({ viewers: z.number().int(), members: z.number().int(), peak: z.number().int() }),
 }).openapi('RoomWithLive');
 
-export const Metadata = z.record(z.string().max(64), z.string().max(500)).refine((m) => Object.keys(m).length <= 20, 'at most 20 keys');
+export const Metadata = z
+  .record(z.string().max(64), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 20, 'at most 20 keys');
 
 export const ChatMessage = (WireMessage as unknown as z.ZodType<z.infer<typeof WireMessage>>).openapi('ChatMessage');
 
@@ -34,13 +36,25 @@ export const RoomParam = idParam('room_id', 'room_123');
 export const roleSchema = ChatRole;
 
 export const Restriction = z
-  .object({ room_id: z.string().nullable(), user_id: z.string(), until: z.string().nullable(), reason: z.string().nullable(), created_at: z.string() })
+  .object({
+    room_id: z.string().nullable(),
+    user_id: z.string(),
+    until: z.string().nullable(),
+    reason: z.string().nullable(),
+    created_at: z.string(),
+  })
   .openapi('ChatRestriction');
 
 export const RestrictionBody = z
   .object({
     user_id: ChatUserId,
-    duration_seconds: z.number().int().min(1).max(365 * 86400).optional().openapi({ description: 'Omit for no end.' }),
+    duration_seconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(365 * 86400)
+      .optional()
+      .openapi({ description: 'Omit for no end.' }),
     reason: z.string().max(500).optional(),
   })
   .strict();

@@ -40,12 +40,18 @@ export const roomConfigOf = (r: RoomRow): RoomConfig => ({
 
 /** What the room object reads when its copy of the settings is older than the Worker's. */
 export async function loadRoomConfig(env: Env, roomId: string): Promise<RoomConfig | null> {
-  const row = await createDb(env.DB).query.rooms.findFirst({ where: and(eq(rooms.id, roomId), isNull(rooms.deletedAt)) });
+  const row = await createDb(env.DB).query.rooms.findFirst({
+    where: and(eq(rooms.id, roomId), isNull(rooms.deletedAt)),
+  });
   return row ? roomConfigOf(row) : null;
 }
 
 export async function findRoom(db: Db, appId: string, roomId: string): Promise<RoomRow> {
-  const r = isIdOf('room', roomId) && (await db.query.rooms.findFirst({ where: and(eq(rooms.id, roomId), eq(rooms.appId, appId), isNull(rooms.deletedAt)) }));
+  const r =
+    isIdOf('room', roomId) &&
+    (await db.query.rooms.findFirst({
+      where: and(eq(rooms.id, roomId), eq(rooms.appId, appId), isNull(rooms.deletedAt)),
+    }));
   if (!r) throw notFound('room');
   return r;
 }
@@ -88,15 +94,23 @@ export async function createRoom(env: Env, appId: string, input: NewRoom): Promi
  * The room of a live stream, created on first call and returned as-is after that, so the streams
  * code can call it whenever it creates (or re-reads) a stream.
  */
-export async function createRoomFor(env: Env, appId: string, owner: { kind: 'stream'; streamId: string; name?: string }): Promise<RoomRow> {
+export async function createRoomFor(
+  env: Env,
+  appId: string,
+  owner: { kind: 'stream'; streamId: string; name?: string },
+): Promise<RoomRow> {
   const db = createDb(env.DB);
-  const existing = await db.query.rooms.findFirst({ where: and(eq(rooms.appId, appId), eq(rooms.streamId, owner.streamId), isNull(rooms.deletedAt)) });
+  const existing = await db.query.rooms.findFirst({
+    where: and(eq(rooms.appId, appId), eq(rooms.streamId, owner.streamId), isNull(rooms.deletedAt)),
+  });
   if (existing) return existing;
   try {
     return await createRoom(env, appId, { kind: 'stream', streamId: owner.streamId, name: owner.name ?? null });
   } catch (err) {
     // Two calls raced: the unique index let one through; answer with that one.
-    const winner = await db.query.rooms.findFirst({ where: and(eq(rooms.appId, appId), eq(rooms.streamId, owner.streamId), isNull(rooms.deletedAt)) });
+    const winner = await db.query.rooms.findFirst({
+      where: and(eq(rooms.appId, appId), eq(rooms.streamId, owner.streamId), isNull(rooms.deletedAt)),
+    });
     if (winner) return winner;
     throw err;
   }
@@ -104,7 +118,11 @@ export async function createRoomFor(env: Env, appId: string, owner: { kind: 'str
 
 /** The stream's room, if it has one (for the streams API to show `room_id`). */
 export async function roomOfStream(db: Db, appId: string, streamId: string): Promise<RoomRow | null> {
-  return (await db.query.rooms.findFirst({ where: and(eq(rooms.appId, appId), eq(rooms.streamId, streamId), isNull(rooms.deletedAt)) })) ?? null;
+  return (
+    (await db.query.rooms.findFirst({
+      where: and(eq(rooms.appId, appId), eq(rooms.streamId, streamId), isNull(rooms.deletedAt)),
+    })) ?? null
+  );
 }
 
 /** Soft-deletes the row, closes every socket and wipes the object's storage, records `room.deleted`. */
@@ -112,7 +130,13 @@ export async function deleteRoom(env: Env, row: RoomRow) {
   const t = Date.now();
   await createDb(env.DB).update(rooms).set({ deletedAt: t, updatedAt: t }).where(eq(rooms.id, row.id));
   await roomStub(env, row.id).shutdown();
-  await emitEvent(env, { appId: row.appId, type: 'room.deleted', objectType: 'room', objectId: row.id, data: renderRoom(row) });
+  await emitEvent(env, {
+    appId: row.appId,
+    type: 'room.deleted',
+    objectType: 'room',
+    objectId: row.id,
+    data: renderRoom(row),
+  });
 }
 
 /** Deletes a stream's room with the stream. */
@@ -130,15 +154,30 @@ export async function endRoomSession(env: Env, appId: string, streamId: string) 
   if (!row) return null;
   const s = await roomStub(env, row.id).endSession();
   await emitEvent(env, {
-    appId, type: 'viewers.peak', objectType: 'room', objectId: row.id,
-    data: { room_id: row.id, stream_id: streamId, peak_viewers: s.peak, started_at: iso(s.startedAt), ended_at: iso(Date.now()) },
+    appId,
+    type: 'viewers.peak',
+    objectType: 'room',
+    objectId: row.id,
+    data: {
+      room_id: row.id,
+      stream_id: streamId,
+      peak_viewers: s.peak,
+      started_at: iso(s.startedAt),
+      ended_at: iso(Date.now()),
+    },
   });
   return s;
 }
 
 /** The app-wide ban in force for a user, if any. */
 export async function activeAppBan(db: Db, appId: string, userId: string) {
-  return (await db.query.chatBans.findFirst({
-    where: and(eq(chatBans.appId, appId), eq(chatBans.userId, userId), or(isNull(chatBans.expiresAt), gt(chatBans.expiresAt, Date.now()))),
-  })) ?? null;
+  return (
+    (await db.query.chatBans.findFirst({
+      where: and(
+        eq(chatBans.appId, appId),
+        eq(chatBans.userId, userId),
+        or(isNull(chatBans.expiresAt), gt(chatBans.expiresAt, Date.now())),
+      ),
+    })) ?? null
+  );
 }

@@ -1,5 +1,5 @@
-import type { ServerFrame } from '@edgelive/shared';
 import { exports } from 'cloudflare:workers';
+import type { ServerFrame } from '@edgelive/shared';
 import { importPKCS8, SignJWT } from 'jose';
 import { expect } from 'vitest';
 import { BASE, call, tenant } from './helpers';
@@ -11,7 +11,12 @@ export async function chatTenant() {
   expect(sk.status, sk.text).toBe(201);
   const pk = await importPKCS8(sk.json.private_key as string, 'RS256');
   const tokenFor = (sub: string, claims: Record<string, unknown> = {}, aud = 'chat') =>
-    new SignJWT({ name: sub, ...claims }).setProtectedHeader({ alg: 'RS256', kid: sk.json.id }).setSubject(sub).setAudience(aud).setExpirationTime('1h').sign(pk);
+    new SignJWT({ name: sub, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: sk.json.id })
+      .setSubject(sub)
+      .setAudience(aud)
+      .setExpirationTime('1h')
+      .sign(pk);
   const createRoom = async (body: Record<string, unknown> = {}) => {
     const r = await call('/v1/rooms', { auth: t.key.token, body });
     expect(r.status, r.text).toBe(201);
@@ -50,7 +55,11 @@ export class TestSocket {
   }
 
   /** Waits for the first frame after `from` (an index into `frames`) that matches. */
-  async next<T extends Frame['type']>(type: T, match: (f: Extract<Frame, { type: T }>) => boolean = () => true, timeoutMs = 5000): Promise<Extract<Frame, { type: T }>> {
+  async next<T extends Frame['type']>(
+    type: T,
+    match: (f: Extract<Frame, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ): Promise<Extract<Frame, { type: T }>> {
     const deadline = Date.now() + timeoutMs;
     let seen = 0;
     for (;;) {
@@ -61,7 +70,10 @@ export class TestSocket {
           return f as Extract<Frame, { type: T }>;
         }
       }
-      if (Date.now() > deadline) throw new Error(`no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `no ${type} frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.map((f) => f.type))}`,
+        );
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 50);
@@ -94,7 +106,9 @@ export async function openSocket(roomId: string, opts: { token?: string; since?:
   const q = new URLSearchParams();
   if (opts.token) q.set('token', opts.token);
   if (opts.since) q.set('since', opts.since);
-  const res = await exports.default.fetch(new Request(`${BASE}/v1/rooms/${roomId}/ws?${q}`, { headers: { upgrade: 'websocket' } }));
+  const res = await exports.default.fetch(
+    new Request(`${BASE}/v1/rooms/${roomId}/ws?${q}`, { headers: { upgrade: 'websocket' } }),
+  );
   return res;
 }
 

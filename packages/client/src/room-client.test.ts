@@ -6,8 +6,14 @@ import { RoomClient, RoomError, type SocketLike } from './room-client';
 class FakeSocket implements SocketLike {
   sent: Record<string, unknown>[] = [];
   urls: string[] = [];
-  private handlers: { message: ((e: { data: unknown }) => void)[]; close: ((e: { code: number; reason: string }) => void)[] } = { message: [], close: [] };
-  constructor(private readonly url: () => Promise<string>, readonly shouldReconnect: (code: number) => boolean) {}
+  private handlers: {
+    message: ((e: { data: unknown }) => void)[];
+    close: ((e: { code: number; reason: string }) => void)[];
+  } = { message: [], close: [] };
+  constructor(
+    private readonly url: () => Promise<string>,
+    readonly shouldReconnect: (code: number) => boolean,
+  ) {}
   async dial() {
     this.urls.push(await this.url());
   }
@@ -28,18 +34,43 @@ class FakeSocket implements SocketLike {
 
 let seq = 0;
 const msg = (text: string, s = ++seq): Message => ({
-  id: `msg_${s}`, seq: s, kind: 'user', user: { id: 'u', name: null, avatar: null, role: 'user' }, text, reply_to: null,
-  created_at: new Date().toISOString(), edited_at: null, reactions: {},
+  id: `msg_${s}`,
+  seq: s,
+  kind: 'user',
+  user: { id: 'u', name: null, avatar: null, role: 'user' },
+  text,
+  reply_to: null,
+  created_at: new Date().toISOString(),
+  edited_at: null,
+  reactions: {},
 });
 const snapshot = (messages: Message[], resumed = false): ServerFrame => ({
-  type: 'snapshot', protocol: 1, room: { id: 'room_1', settings: { slow_mode_seconds: null, max_message_length: 500, anonymous_read: false } },
-  you: { id: 'me', name: null, avatar: null, role: 'user', anonymous: false, restrictions: { muted: false, muted_until: null, banned: false, read_only: false } },
-  messages, resumed, gap: false, present: [], counts: { viewers: 1, members: 1 },
+  type: 'snapshot',
+  protocol: 1,
+  room: { id: 'room_1', settings: { slow_mode_seconds: null, max_message_length: 500, anonymous_read: false } },
+  you: {
+    id: 'me',
+    name: null,
+    avatar: null,
+    role: 'user',
+    anonymous: false,
+    restrictions: { muted: false, muted_until: null, banned: false, read_only: false },
+  },
+  messages,
+  resumed,
+  gap: false,
+  present: [],
+  counts: { viewers: 1, members: 1 },
 });
 
 function setup(token: string | (() => string) = 'tok') {
   let fake: FakeSocket | null = null;
-  const client = new RoomClient({ baseUrl: 'https://api.example.com', roomId: 'room_1', token, socket: (url, should) => (fake = new FakeSocket(url, should)) }).connect();
+  const client = new RoomClient({
+    baseUrl: 'https://api.example.com',
+    roomId: 'room_1',
+    token,
+    socket: (url, should) => (fake = new FakeSocket(url, should)),
+  }).connect();
   return { client, sock: fake! as FakeSocket };
 }
 
@@ -83,11 +114,20 @@ describe('RoomClient', () => {
     const queued = client.send('while away');
     expect(sock.sent).toHaveLength(1); // not sent into a dead socket
     sock.deliver(snapshot([], true));
-    expect(sock.sent.slice(1).map((f) => [f.client_id, f.text])).toEqual([[first.client_id, 'hello'], [expect.any(String), 'while away']]);
+    expect(sock.sent.slice(1).map((f) => [f.client_id, f.text])).toEqual([
+      [first.client_id, 'hello'],
+      [expect.any(String), 'while away'],
+    ]);
     const m = msg('hello');
     sock.deliver({ type: 'ack', client_id: first.client_id as string, message: m, duplicate: true });
     await expect(p).resolves.toEqual(m);
-    sock.deliver({ type: 'error', code: 'slow_mode', message: 'wait', retry_after: 3, ref: sock.sent[2]!.client_id as string });
+    sock.deliver({
+      type: 'error',
+      code: 'slow_mode',
+      message: 'wait',
+      retry_after: 3,
+      ref: sock.sent[2]!.client_id as string,
+    });
     const err = await queued.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RoomError);
     expect(err).toMatchObject({ code: 'slow_mode', retryAfter: 3 });

@@ -1,6 +1,13 @@
 import {
-  type ClientFrameInput, type Counts, type Member, type Message, type PublicSettings, type Restrictions, ServerFrame,
-  type ServerFrameOf, TERMINAL_CLOSE_CODES,
+  type ClientFrameInput,
+  type Counts,
+  type Member,
+  type Message,
+  type PublicSettings,
+  type Restrictions,
+  ServerFrame,
+  type ServerFrameOf,
+  TERMINAL_CLOSE_CODES,
 } from '@edgelive/shared';
 import ReconnectingWebSocket from 'partysocket/ws';
 
@@ -50,7 +57,11 @@ type Listener<T> = (value: T) => void;
 type EventMap = { [K in ServerFrame['type']]: ServerFrameOf<K> } & { state: RoomState; status: Status };
 
 export class RoomError extends Error {
-  constructor(readonly code: string, message: string, readonly retryAfter?: number) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryAfter?: number,
+  ) {
     super(message);
   }
 }
@@ -65,13 +76,25 @@ const TYPING_TTL_MS = 5000;
 export class RoomClient {
   private socket: SocketLike | null = null;
   private readonly listeners = new Map<keyof EventMap, Set<Listener<never>>>();
-  private readonly outbox = new Map<string, { frame: ClientFrameInput; resolve: (m: Message) => void; reject: (e: RoomError) => void }>();
+  private readonly outbox = new Map<
+    string,
+    { frame: ClientFrameInput; resolve: (m: Message) => void; reject: (e: RoomError) => void }
+  >();
   private readonly byId = new Map<string, Message>();
   private readonly typingUntil = new Map<string, { member: Member; until: number }>();
   private lastSeen: { id: string; seq: number } | null = null;
   private counter = 0;
   private connectedOnce = false;
-  state: RoomState = { status: 'connecting', messages: [], present: [], counts: { viewers: 0, members: 0 }, you: null, settings: null, typing: [], closed: null };
+  state: RoomState = {
+    status: 'connecting',
+    messages: [],
+    present: [],
+    counts: { viewers: 0, members: 0 },
+    you: null,
+    settings: null,
+    typing: [],
+    closed: null,
+  };
 
   constructor(private readonly opts: RoomClientOptions) {
     if (opts.since) this.lastSeen = { id: opts.since, seq: -1 };
@@ -85,7 +108,10 @@ export class RoomClient {
   connect(): this {
     if (this.socket) return this;
     const url = async () => {
-      const u = new URL(`/v1/rooms/${encodeURIComponent(this.opts.roomId)}/ws`, this.opts.baseUrl.replace(/^http/, 'ws'));
+      const u = new URL(
+        `/v1/rooms/${encodeURIComponent(this.opts.roomId)}/ws`,
+        this.opts.baseUrl.replace(/^http/, 'ws'),
+      );
       const token = typeof this.opts.token === 'function' ? await this.opts.token() : this.opts.token;
       if (token) u.searchParams.set('token', token);
       if (this.lastSeen) u.searchParams.set('since', this.lastSeen.id);
@@ -116,8 +142,8 @@ export class RoomClient {
   }
 
   on<K extends keyof EventMap>(type: K, cb: Listener<EventMap[K]>): () => void {
-    let set = this.listeners.get(type);
-    if (!set) this.listeners.set(type, (set = new Set()));
+    const set = this.listeners.get(type) ?? new Set();
+    this.listeners.set(type, set);
     set.add(cb as Listener<never>);
     return () => set.delete(cb as Listener<never>);
   }
@@ -149,18 +175,39 @@ export class RoomClient {
     });
   }
 
-  edit(messageId: string, text: string) { this.raw({ type: 'edit', message_id: messageId, text }); }
-  delete(messageId: string) { this.raw({ type: 'delete', message_id: messageId }); }
-  react(messageId: string, emoji: string, on = true) { this.raw({ type: 'react', message_id: messageId, emoji, on }); }
-  burst(emoji: string, count = 1) { this.raw({ type: 'burst', emoji, count }); }
-  typing(on = true) { this.raw({ type: 'typing', on }); }
-  flag(messageId: string, reason?: string) { this.raw({ type: 'flag', message_id: messageId, ...(reason ? { reason } : {}) }); }
+  edit(messageId: string, text: string) {
+    this.raw({ type: 'edit', message_id: messageId, text });
+  }
+  delete(messageId: string) {
+    this.raw({ type: 'delete', message_id: messageId });
+  }
+  react(messageId: string, emoji: string, on = true) {
+    this.raw({ type: 'react', message_id: messageId, emoji, on });
+  }
+  burst(emoji: string, count = 1) {
+    this.raw({ type: 'burst', emoji, count });
+  }
+  typing(on = true) {
+    this.raw({ type: 'typing', on });
+  }
+  flag(messageId: string, reason?: string) {
+    this.raw({ type: 'flag', message_id: messageId, ...(reason ? { reason } : {}) });
+  }
   loadOlder(limit = 50) {
     const oldest = this.state.messages[0];
     this.raw({ type: 'history', limit, ...(oldest ? { before: oldest.id } : {}) });
   }
-  moderate(action: 'ban' | 'unban' | 'mute' | 'unmute' | 'shadow_ban' | 'unshadow_ban', userId: string, durationSeconds?: number) {
-    this.raw({ type: 'moderate', action, user_id: userId, ...(durationSeconds ? { duration_seconds: durationSeconds } : {}) });
+  moderate(
+    action: 'ban' | 'unban' | 'mute' | 'unmute' | 'shadow_ban' | 'unshadow_ban',
+    userId: string,
+    durationSeconds?: number,
+  ) {
+    this.raw({
+      type: 'moderate',
+      action,
+      user_id: userId,
+      ...(durationSeconds ? { duration_seconds: durationSeconds } : {}),
+    });
   }
 
   // ---- receiving ----
@@ -185,7 +232,15 @@ export class RoomClient {
         if (!f.resumed) this.byId.clear();
         for (const m of f.messages) this.remember(m);
         this.connectedOnce = true;
-        this.setState({ status: 'open', present: f.present, counts: f.counts, you: f.you, settings: f.room.settings, messages: this.ordered(), closed: null });
+        this.setState({
+          status: 'open',
+          present: f.present,
+          counts: f.counts,
+          you: f.you,
+          settings: f.room.settings,
+          messages: this.ordered(),
+          closed: null,
+        });
         // Unacknowledged sends go again with the same client id: the server answers a duplicate with the original.
         for (const { frame } of this.outbox.values()) this.raw(frame);
         break;
@@ -240,10 +295,16 @@ export class RoomClient {
         this.setState({ settings: f.settings });
         break;
       case 'moderation':
-        if (f.action === 'message_deleted' && f.message_id && this.byId.delete(f.message_id)) this.setState({ messages: this.ordered() });
+        if (f.action === 'message_deleted' && f.message_id && this.byId.delete(f.message_id))
+          this.setState({ messages: this.ordered() });
         if (this.state.you && f.user_id === this.state.you.id && (f.action === 'mute' || f.action === 'unmute')) {
           const muted = f.action === 'mute';
-          this.setState({ you: { ...this.state.you, restrictions: { ...this.state.you.restrictions, muted, muted_until: muted ? f.until : null } } });
+          this.setState({
+            you: {
+              ...this.state.you,
+              restrictions: { ...this.state.you.restrictions, muted, muted_until: muted ? f.until : null },
+            },
+          });
         }
         break;
       case 'error': {
@@ -284,7 +345,8 @@ export class RoomClient {
 
   private onClose(code: number, reason: string) {
     if (TERMINAL_CLOSE_CODES.includes(code)) {
-      for (const p of this.outbox.values()) p.reject(new RoomError(code === 4003 ? 'banned' : 'room_deleted', reason || 'closed'));
+      for (const p of this.outbox.values())
+        p.reject(new RoomError(code === 4003 ? 'banned' : 'room_deleted', reason || 'closed'));
       this.outbox.clear();
       this.setState({ status: 'closed', closed: { code, reason } });
       return;

@@ -1,2 +1,2 @@
-export * from './rooms';
 export * from './room-settings';
+export * from './rooms';

@@ -30,17 +30,22 @@ export type RoomSettings = z.infer<typeof RoomSettings>;
 export const DEFAULT_ROOM_SETTINGS: RoomSettings = RoomSettings.parse({});
 
 /** PATCH (and POST) bodies: every field optional and no defaults, so absent means unchanged. */
-export const RoomSettingsPatch = z.object({
-  slow_mode_seconds: z.number().int().min(1).max(120).nullable().optional(),
-  max_message_length: z.number().int().min(1).max(LIMITS.maxMessageLength).optional(),
-  blocklist: z.object({
-    words: z.array(z.string().trim().min(1).max(64)).max(500).optional(),
-    patterns: z.array(z.string().min(1).max(200)).max(50).optional(),
-    action: z.enum(['block', 'flag']).optional(),
-  }).strict().optional(),
-  anonymous_read: z.boolean().optional(),
-  retention_days: z.number().int().min(1).max(3650).nullable().optional(),
-}).strict();
+export const RoomSettingsPatch = z
+  .object({
+    slow_mode_seconds: z.number().int().min(1).max(120).nullable().optional(),
+    max_message_length: z.number().int().min(1).max(LIMITS.maxMessageLength).optional(),
+    blocklist: z
+      .object({
+        words: z.array(z.string().trim().min(1).max(64)).max(500).optional(),
+        patterns: z.array(z.string().min(1).max(200)).max(50).optional(),
+        action: z.enum(['block', 'flag']).optional(),
+      })
+      .strict()
+      .optional(),
+    anonymous_read: z.boolean().optional(),
+    retention_days: z.number().int().min(1).max(3650).nullable().optional(),
+  })
+  .strict();
 export type RoomSettingsPatch = z.infer<typeof RoomSettingsPatch>;
 
 export function applySettingsPatch(current: RoomSettings, patch: RoomSettingsPatch): RoomSettings {

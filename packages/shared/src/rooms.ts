@@ -34,7 +34,9 @@ export const CLOSE = {
 export const TERMINAL_CLOSE_CODES: readonly number[] = [CLOSE.banned, CLOSE.roomDeleted];
 
 /** Customer user ids (token `sub`, moderation targets): short, printable, no spaces. */
-export const UserId = z.string().regex(/^[A-Za-z0-9_.:@|-]{1,64}$/, 'user ids are 1-64 characters of A-Z a-z 0-9 _ . : @ | -');
+export const UserId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@|-]{1,64}$/, 'user ids are 1-64 characters of A-Z a-z 0-9 _ . : @ | -');
 
 export const ChatRole = z.enum(['user', 'moderator', 'admin']);
 export type ChatRole = z.infer<typeof ChatRole>;
@@ -95,7 +97,14 @@ const emoji = z.string().min(1).max(LIMITS.maxEmojiLength);
 export const ClientFrame = z.discriminatedUnion('type', [
   /** Keep-alive; the exact text `{"type":"ping"}` is answered without waking the room. */
   z.object({ type: z.literal('ping') }).strict(),
-  z.object({ type: z.literal('send'), client_id: z.string().min(1).max(LIMITS.clientIdLength), text, reply_to: id.optional() }).strict(),
+  z
+    .object({
+      type: z.literal('send'),
+      client_id: z.string().min(1).max(LIMITS.clientIdLength),
+      text,
+      reply_to: id.optional(),
+    })
+    .strict(),
   z.object({ type: z.literal('edit'), message_id: id, text }).strict(),
   z.object({ type: z.literal('delete'), message_id: id }).strict(),
   z.object({ type: z.literal('react'), message_id: id, emoji, on: z.boolean().default(true) }).strict(),
@@ -103,16 +112,29 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('burst'), emoji, count: z.number().int().min(1).max(50).default(1) }).strict(),
   z.object({ type: z.literal('typing'), on: z.boolean().default(true) }).strict(),
   /** Older history than the snapshot held: newest first before `before`. */
-  z.object({ type: z.literal('history'), before: id.optional(), limit: z.number().int().min(1).max(LIMITS.maxPage).default(50) }).strict(),
+  z
+    .object({
+      type: z.literal('history'),
+      before: id.optional(),
+      limit: z.number().int().min(1).max(LIMITS.maxPage).default(50),
+    })
+    .strict(),
   z.object({ type: z.literal('flag'), message_id: id, reason: z.string().max(500).optional() }).strict(),
   /** Moderators and admins only. */
-  z.object({
-    type: z.literal('moderate'),
-    action: z.enum(['ban', 'unban', 'mute', 'unmute', 'shadow_ban', 'unshadow_ban']),
-    user_id: id,
-    duration_seconds: z.number().int().min(1).max(365 * 86400).optional(),
-    reason: z.string().max(500).optional(),
-  }).strict(),
+  z
+    .object({
+      type: z.literal('moderate'),
+      action: z.enum(['ban', 'unban', 'mute', 'unmute', 'shadow_ban', 'unshadow_ban']),
+      user_id: id,
+      duration_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * 86400)
+        .optional(),
+      reason: z.string().max(500).optional(),
+    })
+    .strict(),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameInput = z.input<typeof ClientFrame>;
@@ -120,13 +142,26 @@ export type ClientFrameInput = z.input<typeof ClientFrame>;
 // ---- server -> client ----------------------------------------------------------------------
 
 export const ErrorCode = z.enum([
-  'rate_limited', 'muted', 'banned', 'slow_mode', 'blocked_content', 'invalid',
-  'forbidden', 'not_found', 'read_only',
+  'rate_limited',
+  'muted',
+  'banned',
+  'slow_mode',
+  'blocked_content',
+  'invalid',
+  'forbidden',
+  'not_found',
+  'read_only',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
 export const ModerationAction = z.enum([
-  'ban', 'unban', 'mute', 'unmute', 'shadow_ban', 'unshadow_ban', 'message_deleted',
+  'ban',
+  'unban',
+  'mute',
+  'unmute',
+  'shadow_ban',
+  'unshadow_ban',
+  'message_deleted',
 ]);
 export type ModerationAction = z.infer<typeof ModerationAction>;
 

@@ -1,6 +1,6 @@
+import type { RoomSettings } from '@edgelive/shared';
 import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { RoomSettings } from '@edgelive/shared';
 
 /**
  * Rooms as the REST API knows them. History, presence and per-room moderation live in each room's
@@ -43,5 +43,8 @@ export const chatBans = sqliteTable(
     createdBy: text('created_by'),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [uniqueIndex('chat_bans_app_user').on(t.appId, t.userId), index('chat_bans_app_time').on(t.appId, t.createdAt)],
+  (t) => [
+    uniqueIndex('chat_bans_app_user').on(t.appId, t.userId),
+    index('chat_bans_app_time').on(t.appId, t.createdAt),
+  ],
 );
