@@ -1,6 +1,8 @@
 import { app } from './app';
 import type { Env } from './env';
 
+export { WebhookEndpointObject } from '../durable-objects/webhook-endpoint/webhook-endpoint.do';
+
 export default {
   fetch: app.fetch,
 } satisfies ExportedHandler<Env>;

@@ -1,0 +1,31 @@
+import { eq } from 'drizzle-orm';
+import { createDb } from '../db/client';
+import { webhookEndpoints } from '../db/schema/index';
+import type { Env } from '../env';
+import { emitEvent } from './events.service';
+import { type DisabledReason, renderEndpoint, type WebhookEndpointRow } from './webhooks.service';
+
+/**
+ * Turns an endpoint off and tells the app (`webhook_endpoint.disabled`, which reaches the app's
+ * other endpoints and `GET /v1/events`; the console shows `disabled_reason`). Pending deliveries
+ * stay queued and go out if the endpoint is enabled again.
+ */
+export async function disableEndpoint(env: Env, e: WebhookEndpointRow, reason: DisabledReason, now = Date.now()) {
+  const [row] = await createDb(env.DB).update(webhookEndpoints)
+    .set({ enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now })
+    .where(eq(webhookEndpoints.id, e.id)).returning();
+  if (!row) return null;
+  await emitEvent(env, {
+    appId: row.appId, type: 'webhook_endpoint.disabled', objectType: 'webhook_endpoint', objectId: row.id, data: renderEndpoint(row),
+  });
+  return row;
+}
+
+/** Records the start or the end of an unbroken run of failures, shown as `failing_since`. */
+export async function setFailingSince(env: Env, endpointId: string, failingSince: number | null) {
+  await createDb(env.DB).update(webhookEndpoints).set({ failingSince }).where(eq(webhookEndpoints.id, endpointId));
+}
+
+export async function loadEndpoint(env: Env, endpointId: string) {
+  return (await createDb(env.DB).query.webhookEndpoints.findFirst({ where: eq(webhookEndpoints.id, endpointId) })) ?? null;
+}
