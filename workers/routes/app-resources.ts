@@ -2,7 +2,9 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
+import { eventRoutes } from './events.routes';
 import { signingKeyRoutes } from './signing-keys.routes';
+import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
 /**
  * Resources that belong to one app. Each is mounted twice by app.ts: at `/v1/<name>` for API keys
@@ -13,4 +15,6 @@ export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
   'api-keys': apiKeyRoutes,
   'signing-keys': signingKeyRoutes,
   'audit-log': appAuditRoutes,
+  'webhook-endpoints': webhookEndpointRoutes,
+  events: eventRoutes,
 };

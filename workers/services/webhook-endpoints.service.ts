@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
-import { createDb } from '../db/client';
+import { and, eq } from 'drizzle-orm';
+import { createDb, type Db } from '../db/client';
 import { webhookEndpoints } from '../db/schema/index';
 import type { Env } from '../env';
+import { notFound } from '../lib/errors';
+import { isIdOf } from '../lib/ids';
 import { emitEvent } from './events.service';
 import { type DisabledReason, renderEndpoint, type WebhookEndpointRow } from './webhooks.service';
 
@@ -28,4 +30,12 @@ export async function setFailingSince(env: Env, endpointId: string, failingSince
 
 export async function loadEndpoint(env: Env, endpointId: string) {
   return (await createDb(env.DB).query.webhookEndpoints.findFirst({ where: eq(webhookEndpoints.id, endpointId) })) ?? null;
+}
+
+/** The endpoint if it belongs to the app; another app's id is indistinguishable from a missing one. */
+export async function findEndpoint(db: Db, appId: string, endpointId: string) {
+  const e = isIdOf('webhookEndpoint', endpointId) &&
+    (await db.query.webhookEndpoints.findFirst({ where: and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.appId, appId)) }));
+  if (!e) throw notFound('webhook endpoint');
+  return e;
 }
