@@ -149,17 +149,17 @@ export class DeliveryStore {
   requeue(deliveryId: string, now: number): boolean {
     return this.sql.exec(
       `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
-       WHERE id = ? AND status IN ('succeeded', 'failed')`,
+       WHERE id = ? AND status IN ('succeeded', 'failed') RETURNING seq`,
       now, now, deliveryId,
-    ).rowsWritten > 0;
+    ).toArray().length > 0;
   }
 
   requeueFailed(since: number, until: number, now: number): number {
     return this.sql.exec(
       `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
-       WHERE status = 'failed' AND created_at >= ? AND created_at <= ?`,
+       WHERE status = 'failed' AND created_at >= ? AND created_at <= ? RETURNING seq`,
       now, now, since, until,
-    ).rowsWritten;
+    ).toArray().length; // not rowsWritten: that counts index entries too
   }
 
   get(deliveryId: string): DeliveryRow | null {

@@ -65,10 +65,10 @@ export function webhookUrlProblem(raw: string, env: UrlPolicyEnv): string | null
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'The URL must use https (or http outside production).';
   if (url.username || url.password) return 'The URL must not carry credentials; authenticate by verifying the signature.';
-  if (isProduction(env) && url.protocol !== 'https:') return 'Webhook URLs must use https in production.';
   if (isPrivateHost(url.hostname) && !allowsPrivateTargets(env)) {
     return 'The URL points to a loopback, private or link-local address, which is refused' +
       (isProduction(env) ? ' in production.' : '; set WEBHOOK_ALLOW_PRIVATE=true for local development.');
   }
+  if (isProduction(env) && url.protocol !== 'https:') return 'Webhook URLs must use https in production.';
   return null;
 }
