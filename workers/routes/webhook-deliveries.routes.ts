@@ -3,7 +3,7 @@ import { ApiError, notFound } from '../lib/errors';
 import { isIdOf } from '../lib/ids';
 import { decodeCursor, encodeCursor, PageQuery } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { findEndpoint } from '../services/webhook-endpoints.service';
+import { endpointInScope, findEndpoint } from '../services/webhook-endpoints.service';
 import { endpointObject } from '../services/webhooks.service';
 import { EventSchema } from './events.routes';
 
@@ -46,7 +46,7 @@ const seqFrom = (cursor: string | undefined) => (cursor ? decodeCursor(cursor).t
 const cursorOf = (seq: number | null) => (seq === null ? null : encodeCursor({ t: seq, id: '' }));
 
 const listDeliveries = createRoute({
-  method: 'get', path: '/{endpoint_id}/deliveries', tags, summary: 'Delivery log of an endpoint, newest first',
+  method: 'get', path: '/{endpoint_id}/deliveries', tags, middleware: [endpointInScope] as const, summary: 'Delivery log of an endpoint, newest first',
   request: {
     params: EndpointParam,
     query: PageQuery.extend({ status: z.enum(['pending', 'succeeded', 'failed']).optional(), event_id: z.string().max(64).optional() }),
@@ -54,23 +54,23 @@ const listDeliveries = createRoute({
   responses: { 200: json(z.object({ data: z.array(Delivery), next_cursor: z.string().nullable() })), ...commonErrors },
 });
 const getDelivery = createRoute({
-  method: 'get', path: '/{endpoint_id}/deliveries/{delivery_id}', tags, summary: 'A delivery with its payload and every attempt',
+  method: 'get', path: '/{endpoint_id}/deliveries/{delivery_id}', tags, middleware: [endpointInScope] as const, summary: 'A delivery with its payload and every attempt',
   request: { params: DeliveryParam },
   responses: { 200: json(DeliveryDetail), ...commonErrors },
 });
 const listAttempts = createRoute({
-  method: 'get', path: '/{endpoint_id}/attempts', tags, summary: 'Every attempt to an endpoint, newest first',
+  method: 'get', path: '/{endpoint_id}/attempts', tags, middleware: [endpointInScope] as const, summary: 'Every attempt to an endpoint, newest first',
   request: { params: EndpointParam, query: PageQuery },
   responses: { 200: json(z.object({ data: z.array(Attempt), next_cursor: z.string().nullable() })), ...commonErrors },
 });
 const redeliver = createRoute({
-  method: 'post', path: '/{endpoint_id}/deliveries/{delivery_id}/redeliver', tags,
+  method: 'post', path: '/{endpoint_id}/deliveries/{delivery_id}/redeliver', tags, middleware: [endpointInScope] as const,
   summary: 'Send a delivery again (same event id, fresh retry schedule)',
   request: { params: DeliveryParam },
   responses: { 202: json(z.object({ delivery_id: z.string() })), ...commonErrors, 409: commonErrors[400] },
 });
 const redeliverFailed = createRoute({
-  method: 'post', path: '/{endpoint_id}/redeliver', tags, summary: 'Send again every failed delivery created in a time range',
+  method: 'post', path: '/{endpoint_id}/redeliver', tags, middleware: [endpointInScope] as const, summary: 'Send again every failed delivery created in a time range',
   request: {
     params: EndpointParam,
     ...jsonBody(z.object({ since: z.iso.datetime(), until: z.iso.datetime().optional() }).strict()),

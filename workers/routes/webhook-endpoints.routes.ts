@@ -11,7 +11,7 @@ import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { iso } from '../lib/time';
 import { webhookUrlProblem } from '../lib/webhook-url';
-import { disableEndpoint, findEndpoint } from '../services/webhook-endpoints.service';
+import { disableEndpoint, endpointInScope, findEndpoint } from '../services/webhook-endpoints.service';
 import { endpointObject, renderEndpoint } from '../services/webhooks.service';
 import { webhookDeliveryRoutes } from './webhook-deliveries.routes';
 
@@ -75,22 +75,22 @@ const create = createRoute({
   responses: { 201: json(WithSecret), ...commonErrors, 409: commonErrors[400] },
 });
 const get = createRoute({
-  method: 'get', path: '/{endpoint_id}', tags, summary: 'Get a webhook endpoint (without its secret)',
+  method: 'get', path: '/{endpoint_id}', tags, middleware: [endpointInScope] as const, summary: 'Get a webhook endpoint (without its secret)',
   request: { params: EndpointParam },
   responses: { 200: json(WebhookEndpoint), ...commonErrors },
 });
 const update = createRoute({
-  method: 'patch', path: '/{endpoint_id}', tags, summary: 'Change URL, description, event types, or enable/disable',
+  method: 'patch', path: '/{endpoint_id}', tags, middleware: [endpointInScope] as const, summary: 'Change URL, description, event types, or enable/disable',
   request: { params: EndpointParam, ...jsonBody(UpdateBody) },
   responses: { 200: json(WebhookEndpoint), ...commonErrors },
 });
 const remove = createRoute({
-  method: 'delete', path: '/{endpoint_id}', tags, summary: 'Delete a webhook endpoint and its delivery log',
+  method: 'delete', path: '/{endpoint_id}', tags, middleware: [endpointInScope] as const, summary: 'Delete a webhook endpoint and its delivery log',
   request: { params: EndpointParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 const rotate = createRoute({
-  method: 'post', path: '/{endpoint_id}/rotate-secret', tags,
+  method: 'post', path: '/{endpoint_id}/rotate-secret', tags, middleware: [endpointInScope] as const,
   summary: 'Replace the secret; during the overlap both old and new sign every delivery',
   request: {
     params: EndpointParam,
@@ -102,7 +102,7 @@ const rotate = createRoute({
   responses: { 200: json(WithSecret), ...commonErrors },
 });
 const test = createRoute({
-  method: 'post', path: '/{endpoint_id}/test', tags, summary: 'Send a `webhook_endpoint.test` event to this endpoint only',
+  method: 'post', path: '/{endpoint_id}/test', tags, middleware: [endpointInScope] as const, summary: 'Send a `webhook_endpoint.test` event to this endpoint only',
   request: { params: EndpointParam },
   responses: { 202: json(z.object({ delivery_id: z.string(), event_id: z.string() })), ...commonErrors, 409: commonErrors[400] },
 });
@@ -166,8 +166,10 @@ export const webhookEndpointRoutes = createRouter()
   })
   .openapi(rotate, async (c) => {
     const { endpoint_id } = c.req.valid('param');
-    // The body is optional; an absent one means the default overlap.
-    const overlap = c.req.header('content-type')?.includes('application/json') ? c.req.valid('json').overlap_seconds : DEFAULT_OVERLAP_SECONDS;
+    // The body is optional (absent: the default overlap), but one that is there must be JSON.
+    const type = c.req.header('content-type');
+    if (type && !type.includes('application/json')) throw badRequest('Send the body as application/json, or send none.');
+    const overlap = type ? c.req.valid('json').overlap_seconds : DEFAULT_OVERLAP_SECONDS;
     c.set('audit', { action: 'webhook_endpoint.rotate_secret', resourceType: 'webhook_endpoint', resourceId: endpoint_id, details: { overlap_seconds: overlap } });
     const db = c.get('db');
     const e = await findEndpoint(db, c.get('scope').appId!, endpoint_id);

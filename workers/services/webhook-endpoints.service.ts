@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
+import { createMiddleware } from 'hono/factory';
 import { createDb, type Db } from '../db/client';
 import { webhookEndpoints } from '../db/schema/index';
-import type { Env } from '../env';
+import type { AppEnv, Env } from '../env';
 import { notFound } from '../lib/errors';
 import { isIdOf } from '../lib/ids';
 import { emitEvent } from './events.service';
@@ -39,3 +40,12 @@ export async function findEndpoint(db: Db, appId: string, endpointId: string) {
   if (!e) throw notFound('webhook endpoint');
   return e;
 }
+
+/**
+ * Route middleware: 404 for an endpoint outside the caller's app before the body is validated,
+ * so another tenant learns nothing (not even which fields we expect) from its ids.
+ */
+export const endpointInScope = createMiddleware<AppEnv>(async (c, next) => {
+  await findEndpoint(c.get('db'), c.get('scope').appId!, c.req.param('endpoint_id') ?? '');
+  await next();
+});

@@ -13,6 +13,7 @@ const WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
 async function setup() {
   const t = await tenant();
   const signing = await call('/v1/signing-keys', { auth: t.key.token, body: {} });
+  const endpoint = await call('/v1/webhook-endpoints', { auth: t.key.token, body: { url: 'http://127.0.0.1:9/b' } });
   const ids: Record<string, string> = {
     org_id: t.acct.orgId,
     app_id: t.app.id,
@@ -20,6 +21,9 @@ async function setup() {
     signing_key_id: signing.json.id,
     invitation_id: 'inv_AAAAAAAAAAAAAAAAAAAA',
     member_id: 'mem_AAAAAAAAAAAAAAAAAAAA',
+    endpoint_id: endpoint.json.id,
+    delivery_id: 'dlv_AAAAAAAAAAAAAAAAAAAA',
+    event_id: 'evt_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };
 }
