@@ -92,7 +92,7 @@ describe('webhook endpoints', () => {
 
   it('lets viewers read but not change, and serves console sessions under /v1/apps/{app_id}', async () => {
     const owner = await tenant();
-    const viaConsole = await call(`/v1/apps/${owner.app.id}/webhook-endpoints`, { auth: owner.acct.token, body: { url: 'https://example.com/c' } });
+    const viaConsole = await call(`/v1/apps/${owner.app.id}/webhook-endpoints`, { auth: owner.acct.token, body: { url: 'https://example.com/c', event_types: ['stream.*'] } });
     expect(viaConsole.status, viaConsole.text).toBe(201);
     const viewer = await viewerOf(owner);
     const path = `/v1/apps/${owner.app.id}/webhook-endpoints`;
