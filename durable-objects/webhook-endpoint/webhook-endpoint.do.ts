@@ -197,12 +197,15 @@ export class WebhookEndpointObject extends DurableObject<Env> {
 
   private async noteFailure(round: Round, at: number, statusCode: number | null, scale: number) {
     const { endpoint } = round;
+    // Read once, before awaiting: a concurrent success may reset it to null meanwhile.
+    const since = endpoint.failingSince ?? at;
     if (endpoint.failingSince === null) {
       endpoint.failingSince = at;
       await setFailingSince(this.env, endpoint.id, at);
     }
     // 410 Gone is the receiver telling us to stop (Standard Webhooks); days of failure mean it is dead.
-    const reason = statusCode === 410 ? 'gone' : at - endpoint.failingSince >= disableAfterMs({ scale, timeoutMs: 0 }) ? 'failing' : null;
+    const failingForDays = at - since >= disableAfterMs({ scale, timeoutMs: 0 });
+    const reason = statusCode === 410 ? 'gone' : failingForDays ? 'failing' : null;
     if (reason && !round.stopped) {
       round.stopped = true;
       await disableEndpoint(this.env, endpoint, reason);
