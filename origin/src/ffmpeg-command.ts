@@ -37,9 +37,10 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
   const encoded = spec.rungs.filter((r) => !r.videoCopy);
   const gopFrames = Math.max(1, Math.round(spec.frameRate * spec.segmentDurationS));
 
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'warning'];
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
   // A stalled read means the publisher is gone: exit and let the supervisor decide (microseconds).
-  args.push('-rw_timeout', '10000000', '-i', spec.inputUrl);
+  // The agent probed the input already, and NGINX-RTMP sends codec headers first: analyse briefly.
+  args.push('-rw_timeout', '10000000', '-analyzeduration', '1000000', '-i', spec.inputUrl);
 
   // Filter graph: one decode, split into each encoded rung plus the thumbnail.
   const branches = [...encoded.map((r) => `v_${r.name}`), 'v_thumb'];

@@ -40,14 +40,16 @@ export function parseFrameRate(value: string | undefined): number {
 
 /** Probes the publisher through the local NGINX-RTMP (the agent is allowed to play). */
 export async function probeInput(url: string): Promise<InputInfo> {
-  const p = await ffprobe(url, ['-rw_timeout', '10000000', '-analyzeduration', '3000000']);
+  // NGINX-RTMP hands a new player the codec headers at once, so a short analysis suffices.
+  const p = await ffprobe(url, ['-rw_timeout', '10000000', '-analyzeduration', '1000000']);
   const video = p.streams.find((s) => s.codec_type === 'video');
   const audio = p.streams.find((s) => s.codec_type === 'audio');
   if (!video?.width || !video.height || !video.codec_name) throw new Error('input has no decodable video stream');
   const tags = p.format?.tags ?? {};
   // RTMP encoders announce their bitrates in onMetaData (kbps); FFmpeg's own bit_rate needs a full probe.
   const announced = Number(tags.videodatarate ?? 0) + Number(tags.audiodatarate ?? 0);
-  const measured = Number(p.format?.bit_rate ?? 0) / 1000;
+  const streamsBps = p.streams.reduce((sum, s) => sum + Number(s.bit_rate ?? 0), 0);
+  const measured = (Number(p.format?.bit_rate ?? 0) || streamsBps) / 1000;
   return {
     videoCodec: video.codec_name,
     audioCodec: audio?.codec_name ?? null,

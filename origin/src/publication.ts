@@ -158,7 +158,8 @@ export class Publication {
     this.supervisor.start();
     this.every(this.deps.timings.playlistPollMs, () => this.scan());
     this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
-    this.every(this.deps.timings.thumbnailIntervalS * 1000, () => this.sendThumbnail());
+    // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
+    this.every(1000, () => this.sendThumbnail());
   }
 
   /** The Worker wants this stream gone (disabled, session ended): drop the publisher, which ends us. */
