@@ -37,7 +37,8 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
   const encoded = spec.rungs.filter((r) => !r.videoCopy);
   const gopFrames = Math.max(1, Math.round(spec.frameRate * spec.segmentDurationS));
 
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error'];
+  // -y: a restarted FFmpeg overwrites the previous run's thumb.jpg instead of refusing to start.
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y'];
   // A stalled read means the publisher is gone: exit and let the supervisor decide (microseconds).
   // The agent probed the input already, and NGINX-RTMP sends codec headers first: analyse briefly.
   args.push('-rw_timeout', '10000000', '-analyzeduration', '1000000', '-i', spec.inputUrl);

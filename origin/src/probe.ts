@@ -82,7 +82,8 @@ export async function probeSegment(file: string): Promise<SegmentMedia> {
   return {
     width: video.width,
     height: video.height,
-    frameRate: parseFrameRate(video.avg_frame_rate) || parseFrameRate(video.r_frame_rate),
+    // A 2 s segment's average drifts (29.97 for 30): the stream's base rate is what players expect.
+    frameRate: parseFrameRate(video.r_frame_rate) || parseFrameRate(video.avg_frame_rate),
     codecs: codecs.join(','),
   };
 }
