@@ -40,8 +40,7 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
   // -y: a restarted FFmpeg overwrites the previous run's thumb.jpg instead of refusing to start.
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y'];
   // A stalled read means the publisher is gone: exit and let the supervisor decide (microseconds).
-  // The agent probed the input already, and NGINX-RTMP sends codec headers first: analyse briefly.
-  args.push('-rw_timeout', '10000000', '-analyzeduration', '1000000', '-i', spec.inputUrl);
+  args.push('-rw_timeout', '10000000', '-i', spec.inputUrl);
 
   // Filter graph: one decode, split into each encoded rung plus the thumbnail.
   const branches = [...encoded.map((r) => `v_${r.name}`), 'v_thumb'];

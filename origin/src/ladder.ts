@@ -56,8 +56,8 @@ export function scaleToShortSide(w: number, h: number, short: number): { width: 
 
 /**
  * Turns the Worker's requested ladder into the rungs FFmpeg produces from this input.
- * Never upscales: a rung taller (short side) than the input is dropped, and when the source is in the
- * ladder a rung as tall as the input is dropped too (it would repeat the source at a lower quality).
+ * Never upscales: a rung taller (short side) than the input is dropped. A rung as tall as the input
+ * stays beside the copied source: it is the same picture at a bitrate viewers' networks can carry.
  * Portrait inputs are measured by their short side, so "720p" of a 720x1280 phone stream is 720 wide.
  */
 export function resolveLadder(requested: readonly LadderEntry[], input: InputInfo): Rung[] {
@@ -88,8 +88,7 @@ export function resolveLadder(requested: readonly LadderEntry[], input: InputInf
     .sort((a, b) => b.short - a.short);
 
   for (const { entry, short } of scaled) {
-    const tooTall = hasSource ? short >= inputShort : short > inputShort;
-    if (tooTall) continue;
+    if (short > inputShort) continue;
     const size = scaleToShortSide(input.width, input.height, short);
     rungs.push({
       name: entry.name,

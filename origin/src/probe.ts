@@ -40,8 +40,8 @@ export function parseFrameRate(value: string | undefined): number {
 
 /** Probes the publisher through the local NGINX-RTMP (the agent is allowed to play). */
 export async function probeInput(url: string): Promise<InputInfo> {
-  // NGINX-RTMP hands a new player the codec headers at once, so a short analysis suffices.
-  const p = await ffprobe(url, ['-rw_timeout', '10000000', '-analyzeduration', '1000000']);
+  // FFmpeg's default analysis (5 s at most): a shorter one misses the video of a slow publisher.
+  const p = await ffprobe(url, ['-rw_timeout', '10000000']);
   const video = p.streams.find((s) => s.codec_type === 'video');
   const audio = p.streams.find((s) => s.codec_type === 'audio');
   if (!video?.width || !video.height || !video.codec_name) throw new Error('input has no decodable video stream');
