@@ -77,7 +77,8 @@ describe('origin against a stand-in Worker', () => {
     const pub = startTestPublisher(`${origin.rtmpUrl}/sk_ladder`, { size: '1280x720' });
     try {
       const session = await until('a session', () => stream.session?.id);
-      for (const r of ['source', '480p', '360p']) await until(`3 segments of ${r}`, () => sequences(stream, r).length >= 3);
+      for (const r of ['source', '480p', '360p'])
+        await until(`3 segments of ${r}`, () => sequences(stream, r).length >= 3);
       for (const r of ['source', '480p', '360p']) {
         const seq = sequences(stream, r);
         expect(contiguousFromZero(seq), `${r}: ${seq.join(',')}`).toBe(true);
@@ -91,7 +92,21 @@ describe('origin against a stand-in Worker', () => {
       for (const [r, size] of Object.entries(sizes)) {
         const file = path.join(dirs[0]!, `probe-${r}.ts`);
         writeFileSync(file, stub.segmentsOf(session, r)[1]!.bytes);
-        const probe = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+        const probe = execFileSync(
+          'ffprobe',
+          [
+            '-v',
+            'error',
+            '-select_streams',
+            'v:0',
+            '-show_entries',
+            'stream=codec_name,width,height',
+            '-of',
+            'csv=p=0',
+            file,
+          ],
+          { encoding: 'utf8' },
+        );
         // ffprobe prints the stream once per program and once on its own: the first line suffices.
         expect(probe.trim().split('\n')[0]).toBe(`h264,${size.replace('x', ',')}`);
         const report = await until(`rendition report ${r}`, () => stub.renditions.get(`${session}/${r}`));
@@ -99,7 +114,13 @@ describe('origin against a stand-in Worker', () => {
         expect(String(report.codecs)).toMatch(/^avc1\.[0-9a-f]{6},mp4a\.40\.2$/);
         expect(Number(report.bandwidth)).toBeGreaterThan(100_000);
       }
-      expect(stub.inputs.get(session)).toMatchObject({ video_codec: 'h264', audio_codec: 'aac', width: 1280, height: 720, frame_rate: 30 });
+      expect(stub.inputs.get(session)).toMatchObject({
+        video_codec: 'h264',
+        audio_codec: 'aac',
+        width: 1280,
+        height: 720,
+        frame_rate: 30,
+      });
       await until('a thumbnail', () => stub.thumbnails.some((t) => t.sessionId === session && t.bytes > 1000));
       pub.kill('SIGINT');
       await waitExit(pub);
@@ -155,7 +176,11 @@ describe('origin against a stand-in Worker', () => {
   });
 
   it('continues the session after a publisher restart within the window, and restarts a crashed FFmpeg', async () => {
-    const stream = stub.addStream({ key: 'sk_restart', ladder: [{ name: 'source' }, { name: '240p' }], reconnectWindowS: 30 });
+    const stream = stub.addStream({
+      key: 'sk_restart',
+      ladder: [{ name: 'source' }, { name: '240p' }],
+      reconnectWindowS: 30,
+    });
     let pub = startTestPublisher(`${origin.rtmpUrl}/sk_restart`, { size: '640x360' });
     try {
       await until('first segments', () => stream.session && sequences(stream, '240p').length >= 2);
@@ -212,7 +237,10 @@ describe('origin against a stand-in Worker', () => {
     const pubA = startTestPublisher(`${origin.rtmpUrl}/sk_on_a`, { size: '320x240' });
     const pubB = startTestPublisher(`${second.rtmpUrl}/sk_on_b`, { size: '320x240' });
     try {
-      await until('segments through both origins', () => a.session && b.session && sequences(a, 'source').length >= 2 && sequences(b, 'source').length >= 2);
+      await until(
+        'segments through both origins',
+        () => a.session && b.session && sequences(a, 'source').length >= 2 && sequences(b, 'source').length >= 2,
+      );
       expect(second.agent.publications().map((p) => p.streamId)).toEqual([b.id]);
       expect(origin.agent.publications().map((p) => p.streamId)).toEqual([a.id]);
     } finally {

@@ -18,19 +18,45 @@ const { values, positionals } = parseArgs({
 });
 const url = positionals[0];
 if (!url?.startsWith('rtmp://')) {
-  console.error('usage: publish-test-pattern.ts rtmp://host:port/live/<stream key> [--size 1920x1080] [--rate 30] [--keyint 2] [--seconds N]');
+  console.error(
+    'usage: publish-test-pattern.ts rtmp://host:port/live/<stream key> [--size 1920x1080] [--rate 30] [--keyint 2] [--seconds N]',
+  );
   process.exit(2);
 }
 const rate = Number(values.rate);
 const args = [
-  '-hide_banner', '-loglevel', 'warning', '-re',
-  '-f', 'lavfi', '-i', `testsrc2=size=${values.size}:rate=${rate}`,
-  '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
+  '-hide_banner',
+  '-loglevel',
+  'warning',
+  '-re',
+  '-f',
+  'lavfi',
+  '-i',
+  `testsrc2=size=${values.size}:rate=${rate}`,
+  '-f',
+  'lavfi',
+  '-i',
+  'sine=frequency=440:sample_rate=48000',
   ...(values.seconds ? ['-t', values.seconds] : []),
-  '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-  '-g', String(Math.round(rate * Number(values.keyint))), '-b:v', '3000k',
-  '-c:a', 'aac', '-b:a', '128k',
-  '-f', 'flv', url,
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-tune',
+  'zerolatency',
+  '-pix_fmt',
+  'yuv420p',
+  '-g',
+  String(Math.round(rate * Number(values.keyint))),
+  '-b:v',
+  '3000k',
+  '-c:a',
+  'aac',
+  '-b:a',
+  '128k',
+  '-f',
+  'flv',
+  url,
 ];
 // The URL ends in the stream key: say where we publish without printing it.
 console.error(`publishing a test pattern to ${url.replace(/[^/]+$/, '<stream key>')} (Ctrl-C to stop)`);

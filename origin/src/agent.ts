@@ -5,7 +5,7 @@ import type { Logger } from './log.ts';
 import { dropPublisher } from './nginx-control.ts';
 import { Publication, type PublicationTimings } from './publication.ts';
 import { UploadQueue } from './upload-queue.ts';
-import { WorkerClient, type OriginCredentials } from './worker-client.ts';
+import { type OriginCredentials, WorkerClient } from './worker-client.ts';
 
 export interface AgentOptions extends OriginCredentials {
   host: string;
@@ -110,7 +110,11 @@ export class Agent {
     const started = Date.now();
     const result = await this.client.publish(key, addr);
     if (!result.ok) {
-      this.opts.log('info', 'publish refused by the worker', { status: result.status, code: result.code, client: clientId });
+      this.opts.log('info', 'publish refused by the worker', {
+        status: result.status,
+        code: result.code,
+        client: clientId,
+      });
       return reply(res, 403, 'refused');
     }
     const answer = result.answer;

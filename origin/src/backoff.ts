@@ -1,5 +1,10 @@
 /** Exponential backoff with ±20 % jitter so that many retrying uploads do not hit the Worker in step. */
-export function backoffDelayMs(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelayMs(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.round(exp * (0.8 + 0.4 * random()));
 }

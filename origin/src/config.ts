@@ -18,7 +18,10 @@ type Name = keyof typeof spec;
 export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): OriginOptions {
   const { values } = parseArgs({
     args: argv,
-    options: Object.fromEntries(Object.keys(spec).map((k) => [k, { type: 'string' }])) as Record<Name, { type: 'string' }>,
+    options: Object.fromEntries(Object.keys(spec).map((k) => [k, { type: 'string' }])) as Record<
+      Name,
+      { type: 'string' }
+    >,
     strict: true,
   });
   const get = (name: Name): string | undefined => values[name] ?? env[spec[name].env] ?? spec[name].fallback;

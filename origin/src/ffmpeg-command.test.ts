@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { buildFfmpegArgs, type PipelineSpec } from './ffmpeg-command.ts';
-import { resolveLadder, type InputInfo } from './ladder.ts';
+import { type InputInfo, resolveLadder } from './ladder.ts';
 import type { LadderEntry } from './protocol.ts';
 
-const fullLadder: LadderEntry[] = [{ name: 'source' }, { name: '1080p' }, { name: '720p' }, { name: '480p' }, { name: '360p' }];
-const obs1080: InputInfo = { videoCodec: 'h264', audioCodec: 'aac', width: 1920, height: 1080, frameRate: 30, bitrateKbps: 6000 };
+const fullLadder: LadderEntry[] = [
+  { name: 'source' },
+  { name: '1080p' },
+  { name: '720p' },
+  { name: '480p' },
+  { name: '360p' },
+];
+const obs1080: InputInfo = {
+  videoCodec: 'h264',
+  audioCodec: 'aac',
+  width: 1920,
+  height: 1080,
+  frameRate: 30,
+  bitrateKbps: 6000,
+};
 
 function spec(over: Partial<PipelineSpec> & { input?: InputInfo; ladder?: LadderEntry[] } = {}): PipelineSpec {
   const input = over.input ?? obs1080;
@@ -29,7 +42,7 @@ function golden(args: string[]): string {
     if (a.startsWith('-') && !/^-\d/.test(a)) lines.push(a);
     else lines[lines.length - 1] += ` ${JSON.stringify(a)}`;
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 describe('buildFfmpegArgs', () => {
@@ -38,8 +51,23 @@ describe('buildFfmpegArgs', () => {
   });
 
   it('low latency, HEVC/Opus source resumed at 42: everything encoded on a fixed 1 s GOP, no B-frames', async () => {
-    const input: InputInfo = { videoCodec: 'hevc', audioCodec: 'opus', width: 1280, height: 720, frameRate: 60, bitrateKbps: 4000 };
-    const args = buildFfmpegArgs(spec({ input, latencyMode: 'low', segmentDurationS: 1, startNumber: 42, ladder: [{ name: 'source' }, { name: '720p' }, { name: '480p' }] }));
+    const input: InputInfo = {
+      videoCodec: 'hevc',
+      audioCodec: 'opus',
+      width: 1280,
+      height: 720,
+      frameRate: 60,
+      bitrateKbps: 4000,
+    };
+    const args = buildFfmpegArgs(
+      spec({
+        input,
+        latencyMode: 'low',
+        segmentDurationS: 1,
+        startNumber: 42,
+        ladder: [{ name: 'source' }, { name: '720p' }, { name: '480p' }],
+      }),
+    );
     await expect(golden(args)).toMatchFileSnapshot('./__golden__/ffmpeg-low-720p-encoded.txt');
   });
 
@@ -55,7 +83,9 @@ describe('buildFfmpegArgs', () => {
   it('maps no audio for an input without audio', () => {
     const args = buildFfmpegArgs(spec({ input: { ...obs1080, audioCodec: null } }));
     expect(args).not.toContain('0:a:0');
-    expect(args[args.indexOf('-var_stream_map') + 1]).toBe('v:0,name:source v:1,name:1080p v:2,name:720p v:3,name:480p v:4,name:360p');
+    expect(args[args.indexOf('-var_stream_map') + 1]).toBe(
+      'v:0,name:source v:1,name:1080p v:2,name:720p v:3,name:480p v:4,name:360p',
+    );
   });
 
   it('sets segment length and first sequence number from the spec', () => {

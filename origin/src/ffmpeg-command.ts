@@ -63,23 +63,33 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     } else {
       const kbps = r.videoBitrateKbps ?? 0;
       args.push(
-        `-c:v:${i}`, 'libx264',
-        `-preset:v:${i}`, 'veryfast',
-        `-profile:v:${i}`, 'high',
-        `-b:v:${i}`, `${kbps}k`,
-        `-maxrate:v:${i}`, `${Math.round(kbps * 1.1)}k`,
-        `-bufsize:v:${i}`, `${kbps * 2}k`,
+        `-c:v:${i}`,
+        'libx264',
+        `-preset:v:${i}`,
+        'veryfast',
+        `-profile:v:${i}`,
+        'high',
+        `-b:v:${i}`,
+        `${kbps}k`,
+        `-maxrate:v:${i}`,
+        `${Math.round(kbps * 1.1)}k`,
+        `-bufsize:v:${i}`,
+        `${kbps * 2}k`,
         // No scene-cut keyframes: an extra keyframe in one rung would cut its segments elsewhere.
-        `-sc_threshold:v:${i}`, '0',
+        `-sc_threshold:v:${i}`,
+        '0',
       );
       if (sourceCopied) {
         // Keyframes where the copied source has them; the long GOP only bounds a source that has none.
         args.push(`-force_key_frames:v:${i}`, 'source', `-g:v:${i}`, String(gopFrames * 10));
       } else {
         args.push(
-          `-force_key_frames:v:${i}`, `expr:gte(t,n_forced*${spec.segmentDurationS})`,
-          `-g:v:${i}`, String(gopFrames),
-          `-keyint_min:v:${i}`, String(gopFrames),
+          `-force_key_frames:v:${i}`,
+          `expr:gte(t,n_forced*${spec.segmentDurationS})`,
+          `-g:v:${i}`,
+          String(gopFrames),
+          `-keyint_min:v:${i}`,
+          String(gopFrames),
         );
       }
       if (spec.latencyMode === 'low') {
@@ -97,23 +107,40 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     .map((r, i) => (spec.hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`))
     .join(' ');
   args.push(
-    '-f', 'hls',
-    '-hls_time', String(spec.segmentDurationS),
-    '-hls_list_size', String(PLAYLIST_ENTRIES),
-    '-hls_segment_type', 'mpegts',
+    '-f',
+    'hls',
+    '-hls_time',
+    String(spec.segmentDurationS),
+    '-hls_list_size',
+    String(PLAYLIST_ENTRIES),
+    '-hls_segment_type',
+    'mpegts',
     // temp_file: a segment or playlist appears under its name only once complete, so the watcher
     // never reads half a file; program_date_time gives the wall-clock time the Worker stores as pdt.
-    '-hls_flags', 'program_date_time+independent_segments+temp_file',
-    '-start_number', String(spec.startNumber),
-    '-hls_segment_filename', path.join(spec.outputDir, '%v', '%d.ts'),
-    '-var_stream_map', varStreamMap,
+    '-hls_flags',
+    'program_date_time+independent_segments+temp_file',
+    '-start_number',
+    String(spec.startNumber),
+    '-hls_segment_filename',
+    path.join(spec.outputDir, '%v', '%d.ts'),
+    '-var_stream_map',
+    varStreamMap,
     path.join(spec.outputDir, '%v', 'index.m3u8'),
   );
 
   args.push(
-    '-map', '[v_thumb]',
-    '-c:v', 'mjpeg', '-q:v', '5',
-    '-f', 'image2', '-update', '1', '-atomic_writing', '1',
+    '-map',
+    '[v_thumb]',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    '-atomic_writing',
+    '1',
     path.join(spec.outputDir, 'thumb.jpg'),
   );
   return args;

@@ -19,7 +19,12 @@ export function parseMediaPlaylist(text: string): MediaPlaylist {
     else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) pdt = normalizeIsoDate(line.slice(25));
     else if (line === '#EXT-X-ENDLIST') endList = true;
     else if (!line.startsWith('#') && duration !== null) {
-      segments.push({ sequence: mediaSequence + segments.length, uri: line, durationS: duration, programDateTime: pdt });
+      segments.push({
+        sequence: mediaSequence + segments.length,
+        uri: line,
+        durationS: duration,
+        programDateTime: pdt,
+      });
       duration = null;
       pdt = null;
     }

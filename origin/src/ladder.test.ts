@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLadder, scaleToShortSide, type InputInfo } from './ladder.ts';
+import { type InputInfo, resolveLadder, scaleToShortSide } from './ladder.ts';
 import type { LadderEntry } from './protocol.ts';
 
-const full: LadderEntry[] = [{ name: 'source' }, { name: '1080p' }, { name: '720p' }, { name: '480p' }, { name: '360p' }, { name: '240p' }];
+const full: LadderEntry[] = [
+  { name: 'source' },
+  { name: '1080p' },
+  { name: '720p' },
+  { name: '480p' },
+  { name: '360p' },
+  { name: '240p' },
+];
 const input = (width: number, height: number, videoCodec = 'h264', audioCodec: string | null = 'aac'): InputInfo => ({
   videoCodec,
   audioCodec,
@@ -11,11 +18,18 @@ const input = (width: number, height: number, videoCodec = 'h264', audioCodec: s
   frameRate: 30,
   bitrateKbps: 3000,
 });
-const names = (ladder: LadderEntry[], i: InputInfo) => resolveLadder(ladder, i).map((r) => `${r.name}:${r.width}x${r.height}`);
+const names = (ladder: LadderEntry[], i: InputInfo) =>
+  resolveLadder(ladder, i).map((r) => `${r.name}:${r.width}x${r.height}`);
 
 describe('resolveLadder', () => {
   it('never upscales: a 720p input gets no 1080p', () => {
-    expect(names(full, input(1280, 720))).toEqual(['source:1280x720', '720p:1280x720', '480p:854x480', '360p:640x360', '240p:426x240']);
+    expect(names(full, input(1280, 720))).toEqual([
+      'source:1280x720',
+      '720p:1280x720',
+      '480p:854x480',
+      '360p:640x360',
+      '240p:426x240',
+    ]);
   });
 
   it('keeps a rung as tall as the input', () => {
@@ -27,7 +41,11 @@ describe('resolveLadder', () => {
   });
 
   it('measures portrait inputs by their short side', () => {
-    expect(names([{ name: 'source' }, { name: '720p' }, { name: '360p' }], input(1080, 1920))).toEqual(['source:1080x1920', '720p:720x1280', '360p:360x640']);
+    expect(names([{ name: 'source' }, { name: '720p' }, { name: '360p' }], input(1080, 1920))).toEqual([
+      'source:1080x1920',
+      '720p:720x1280',
+      '360p:360x640',
+    ]);
   });
 
   it('copies H.264 and AAC, encodes anything else', () => {
@@ -43,7 +61,11 @@ describe('resolveLadder', () => {
   });
 
   it('orders rungs tallest first whatever order they were asked in', () => {
-    expect(names([{ name: '360p' }, { name: 'source' }, { name: '720p' }], input(1920, 1080))).toEqual(['source:1920x1080', '720p:1280x720', '360p:640x360']);
+    expect(names([{ name: '360p' }, { name: 'source' }, { name: '720p' }], input(1920, 1080))).toEqual([
+      'source:1920x1080',
+      '720p:1280x720',
+      '360p:640x360',
+    ]);
   });
 });
 

@@ -74,9 +74,7 @@ export function resolveLadder(requested: readonly LadderEntry[], input: InputInf
       videoCopy,
       width: evenFloor(input.width),
       height: evenFloor(input.height),
-      videoBitrateKbps: videoCopy
-        ? null
-        : (requestedSource?.video_bitrate_kbps ?? defaultVideoBitrateKbps(inputShort)),
+      videoBitrateKbps: videoCopy ? null : (requestedSource?.video_bitrate_kbps ?? defaultVideoBitrateKbps(inputShort)),
       audioCopy,
       audioBitrateKbps: 128,
     });
@@ -84,7 +82,13 @@ export function resolveLadder(requested: readonly LadderEntry[], input: InputInf
 
   const scaled = requested
     .filter((e): e is LadderEntry & { name: Exclude<RungName, 'source'> } => e.name !== 'source')
-    .map((e) => ({ entry: e, short: e.height !== undefined && e.width !== undefined ? Math.min(e.width, e.height) : (e.height ?? rungShortSide[e.name]) }))
+    .map((e) => ({
+      entry: e,
+      short:
+        e.height !== undefined && e.width !== undefined
+          ? Math.min(e.width, e.height)
+          : (e.height ?? rungShortSide[e.name]),
+    }))
     .sort((a, b) => b.short - a.short);
 
   for (const { entry, short } of scaled) {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderNginxConfig } from './nginx-config.ts';
 
-const opts = { runtimeDir: '/tmp/edgelive-origin-a', rtmpHost: '0.0.0.0', rtmpPort: 19350, agentUrl: 'http://127.0.0.1:8850/', modulePath: '/usr/lib/nginx/modules/ngx_rtmp_module.so' };
+const opts = {
+  runtimeDir: '/tmp/edgelive-origin-a',
+  rtmpHost: '0.0.0.0',
+  rtmpPort: 19350,
+  agentUrl: 'http://127.0.0.1:8850/',
+  modulePath: '/usr/lib/nginx/modules/ngx_rtmp_module.so',
+};
 
 describe('renderNginxConfig', () => {
   const conf = renderNginxConfig(opts);

@@ -22,7 +22,8 @@ export function controlSocketPath(runtimeDir: string): string {
 export function renderNginxConfig(opts: NginxConfigOptions, template = readFileSync(templatePath, 'utf8')): string {
   for (const [name, value] of Object.entries({ runtimeDir: opts.runtimeDir, modulePath: opts.modulePath })) {
     // nginx would split these at whitespace or ';' and read the rest as another directive.
-    if (/[\s;{}'"]/.test(value)) throw new Error(`${name} must not contain whitespace, quotes, braces or ';': ${value}`);
+    if (/[\s;{}'"]/.test(value))
+      throw new Error(`${name} must not contain whitespace, quotes, braces or ';': ${value}`);
   }
   const values: Record<string, string> = {
     module_path: opts.modulePath,

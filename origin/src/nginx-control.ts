@@ -7,16 +7,19 @@ import http from 'node:http';
 export function dropPublisher(controlSocket: string, app: string, name: string): Promise<number> {
   const query = new URLSearchParams({ app, name }).toString();
   return new Promise((resolve, reject) => {
-    const req = http.request({ socketPath: controlSocket, path: `/control/drop/publisher?${query}`, method: 'GET', timeout: 5000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => (body += c));
-      res.on('end', () => {
-        if (res.statusCode !== 200) reject(new Error(`control answered ${res.statusCode}`));
-        // The module answers with how many sessions it dropped.
-        else resolve(Number.parseInt(body, 10) || 0);
-      });
-    });
+    const req = http.request(
+      { socketPath: controlSocket, path: `/control/drop/publisher?${query}`, method: 'GET', timeout: 5000 },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (body += c));
+        res.on('end', () => {
+          if (res.statusCode !== 200) reject(new Error(`control answered ${res.statusCode}`));
+          // The module answers with how many sessions it dropped.
+          else resolve(Number.parseInt(body, 10) || 0);
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('control request timed out')));
     req.on('error', reject);
     req.end();

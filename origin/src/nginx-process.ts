@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import net from 'node:net';
 import { sleep } from './backoff.ts';
 import type { Logger } from './log.ts';
@@ -8,7 +8,13 @@ export class NginxProcess {
   private child: ChildProcess | null = null;
   private exited: Promise<number | null> | null = null;
 
-  async start(opts: { prefix: string; configPath: string; rtmpHost: string; rtmpPort: number; log: Logger }): Promise<void> {
+  async start(opts: {
+    prefix: string;
+    configPath: string;
+    rtmpHost: string;
+    rtmpPort: number;
+    log: Logger;
+  }): Promise<void> {
     const child = spawn('nginx', ['-p', opts.prefix, '-e', 'stderr', '-c', opts.configPath, '-g', 'daemon off;'], {
       stdio: ['ignore', 'ignore', 'pipe'],
     });

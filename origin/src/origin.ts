@@ -75,7 +75,13 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   const configPath = path.join(runtimeDir, 'conf', 'nginx.conf');
   await writeFile(
     configPath,
-    renderNginxConfig({ runtimeDir, rtmpHost, rtmpPort: opts.rtmpPort, agentUrl, modulePath: opts.modulePath ?? DEFAULT_RTMP_MODULE }),
+    renderNginxConfig({
+      runtimeDir,
+      rtmpHost,
+      rtmpPort: opts.rtmpPort,
+      agentUrl,
+      modulePath: opts.modulePath ?? DEFAULT_RTMP_MODULE,
+    }),
   );
   const nginx = new NginxProcess();
   try {
@@ -85,7 +91,11 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     await agent.close();
     throw err;
   }
-  log('info', 'origin ready', { rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`, agent: agentUrl, worker: opts.workerUrl });
+  log('info', 'origin ready', {
+    rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`,
+    agent: agentUrl,
+    worker: opts.workerUrl,
+  });
 
   let stopping: Promise<void> | null = null;
   return {

@@ -96,7 +96,23 @@ export async function probeSegment(file: string): Promise<SegmentMedia> {
 async function avcCodecString(file: string): Promise<string> {
   const { stdout } = await run(
     'ffmpeg',
-    ['-v', 'error', '-i', file, '-map', '0:v:0', '-c', 'copy', '-bsf:v', 'h264_mp4toannexb', '-frames:v', '1', '-f', 'h264', 'pipe:1'],
+    [
+      '-v',
+      'error',
+      '-i',
+      file,
+      '-map',
+      '0:v:0',
+      '-c',
+      'copy',
+      '-bsf:v',
+      'h264_mp4toannexb',
+      '-frames:v',
+      '1',
+      '-f',
+      'h264',
+      'pipe:1',
+    ],
     { encoding: 'buffer', timeout: 15_000, maxBuffer: 32 * 1024 * 1024 },
   );
   const sps = findSps(stdout);

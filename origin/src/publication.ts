@@ -4,7 +4,7 @@ import { sleep } from './backoff.ts';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
 import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
 import { parseMediaPlaylist } from './hls-playlist.ts';
-import { resolveLadder, type InputInfo, type Rung } from './ladder.ts';
+import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
 import { probeInput, probeSegment } from './probe.ts';
 import type { PublishAnswer } from './protocol.ts';
@@ -168,9 +168,9 @@ export class Publication {
     this.log('info', 'stopping pipeline and dropping the publisher', { reason });
     await this.deps.queue.discardSession(this.answer.session_id);
     this.state = 'stopping';
-    await this.deps.dropPublisher(this.localName).catch((err: unknown) =>
-      this.log('error', 'could not drop publisher', { reason: String(err) }),
-    );
+    await this.deps
+      .dropPublisher(this.localName)
+      .catch((err: unknown) => this.log('error', 'could not drop publisher', { reason: String(err) }));
   }
 
   /** The publisher left (on_publish_done): flush, upload what is left, then tell the Worker. */
@@ -207,7 +207,10 @@ export class Publication {
       try {
         return await probeInput(url);
       } catch (err) {
-        this.log('warn', 'input probe failed', { attempt: attempt + 1, reason: err instanceof Error ? err.message.split('\n')[0] ?? '' : String(err) });
+        this.log('warn', 'input probe failed', {
+          attempt: attempt + 1,
+          reason: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err),
+        });
       }
     }
     return null;
@@ -298,7 +301,9 @@ export class Publication {
       if (info.mtimeMs === this.thumbMtime) return;
       this.thumbMtime = info.mtimeMs;
       const jpeg = await readFile(file);
-      await this.attempt('thumbnail', () => this.deps.client.postThumbnail(this.streamId, this.answer.session_id, jpeg));
+      await this.attempt('thumbnail', () =>
+        this.deps.client.postThumbnail(this.streamId, this.answer.session_id, jpeg),
+      );
     } catch {
       // No thumbnail yet; the next tick tries again.
     }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StubWorker } from '../test-support/stub-worker.ts';
 import { silentLogger } from './log.ts';
-import { UploadQueue, type PendingSegment } from './upload-queue.ts';
+import { type PendingSegment, UploadQueue } from './upload-queue.ts';
 import { WorkerClient } from './worker-client.ts';
 
 let dir: string;
@@ -42,7 +42,17 @@ function queue(maxBufferedBytes = 10_000_000): UploadQueue {
 async function segment(sequence: number, rendition = '720p', bytes = 1000): Promise<PendingSegment> {
   const filePath = path.join(dir, `${rendition}-${sequence}.ts`);
   await writeFile(filePath, Buffer.alloc(bytes, sequence));
-  return { streamId, sessionId: 'ses_1', rendition, sequence, durationS: 2, programDateTime: null, discontinuity: false, filePath, bytes };
+  return {
+    streamId,
+    sessionId: 'ses_1',
+    rendition,
+    sequence,
+    durationS: 2,
+    programDateTime: null,
+    discontinuity: false,
+    filePath,
+    bytes,
+  };
 }
 
 describe('UploadQueue', () => {

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import type { Logger } from './log.ts';
 import { stopCodes } from './protocol.ts';
-import { WorkerHttpError, type SegmentUpload } from './worker-client.ts';
+import { type SegmentUpload, WorkerHttpError } from './worker-client.ts';
 
 /** A finished segment on local disk, waiting for the Worker to take it. */
 export interface PendingSegment extends Omit<SegmentUpload, 'body'> {
@@ -123,12 +123,21 @@ export class UploadQueue {
           if (err.status === 409 && err.code && stopCodes.has(err.code)) {
             this.opts.onStop(s.streamId, s.sessionId, err.code);
           } else {
-            this.opts.log('error', 'segment refused, dropped', { stream: s.streamId, rendition: s.rendition, sequence: s.sequence, status: err.status });
+            this.opts.log('error', 'segment refused, dropped', {
+              stream: s.streamId,
+              rendition: s.rendition,
+              sequence: s.sequence,
+              status: err.status,
+            });
           }
           return true;
         }
         if (isMissingFile(err)) {
-          this.opts.log('warn', 'segment file vanished before upload', { stream: s.streamId, rendition: s.rendition, sequence: s.sequence });
+          this.opts.log('warn', 'segment file vanished before upload', {
+            stream: s.streamId,
+            rendition: s.rendition,
+            sequence: s.sequence,
+          });
           return true;
         }
         const delay = backoffDelayMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs);

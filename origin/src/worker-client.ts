@@ -1,12 +1,12 @@
 import { originAuthorization } from './hmac.ts';
 import {
   errorBodySchema,
-  publishAnswerSchema,
-  streamStatusSchema,
   type InputReport,
   type PublishAnswer,
+  publishAnswerSchema,
   type RenditionReport,
   type StreamStatus,
+  streamStatusSchema,
 } from './protocol.ts';
 
 export interface OriginCredentials {
@@ -52,7 +52,10 @@ export class WorkerClient {
     this.timeoutMs = timeoutMs;
   }
 
-  async publish(streamKey: string, clientIp: string | null): Promise<{ ok: true; answer: PublishAnswer } | { ok: false; status: number; code: string | null }> {
+  async publish(
+    streamKey: string,
+    clientIp: string | null,
+  ): Promise<{ ok: true; answer: PublishAnswer } | { ok: false; status: number; code: string | null }> {
     const body = clientIp ? { stream_key: streamKey, client_ip: clientIp } : { stream_key: streamKey };
     const res = await this.send('POST', '/internal/origin/publish', JSON.stringify(body), 'application/json');
     if (res.status === 200) return { ok: true, answer: publishAnswerSchema.parse(await res.json()) };
@@ -91,7 +94,12 @@ export class WorkerClient {
     return streamStatusSchema.parse(await res.json());
   }
 
-  private async expectOk(method: string, path: string, body?: string | Uint8Array, contentType?: string): Promise<Response> {
+  private async expectOk(
+    method: string,
+    path: string,
+    body?: string | Uint8Array,
+    contentType?: string,
+  ): Promise<Response> {
     const res = await this.send(method, path, body, contentType);
     if (res.status >= 200 && res.status < 300) {
       // Bodies we do not read would otherwise pin the keep-alive socket.
@@ -101,7 +109,12 @@ export class WorkerClient {
     throw new WorkerHttpError(res.status, await errorCode(res), path.split('?')[0] ?? path);
   }
 
-  private async send(method: string, path: string, body?: string | Uint8Array, contentType?: string): Promise<Response> {
+  private async send(
+    method: string,
+    path: string,
+    body?: string | Uint8Array,
+    contentType?: string,
+  ): Promise<Response> {
     const headers: Record<string, string> = {
       authorization: originAuthorization(this.creds.originId, this.creds.secret, method, path),
     };
@@ -109,7 +122,8 @@ export class WorkerClient {
     return fetch(new URL(path, this.creds.workerUrl), {
       method,
       headers,
-      body,
+      // A fresh ArrayBuffer-backed copy: fetch's BodyInit does not take a view over a shared Buffer pool.
+      body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
       signal: AbortSignal.timeout(this.timeoutMs),
     });
   }

@@ -71,7 +71,9 @@ export class StubWorker {
   }
 
   segmentsOf(sessionId: string, rendition: string): StoredSegment[] {
-    return [...this.segments.values()].filter((s) => s.sessionId === sessionId && s.rendition === rendition).sort((a, b) => a.sequence - b.sequence);
+    return [...this.segments.values()]
+      .filter((s) => s.sessionId === sessionId && s.rendition === rendition)
+      .sort((a, b) => a.sequence - b.sequence);
   }
 
   async listen(port = 0): Promise<string> {
@@ -97,16 +99,19 @@ export class StubWorker {
     const body = Buffer.concat(chunks);
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
-    if (!this.authorized(req.headers.authorization ?? '', method, url)) return json(res, 401, { error: { code: 'unauthorized' } });
+    if (!this.authorized(req.headers.authorization ?? '', method, url))
+      return json(res, 401, { error: { code: 'unauthorized' } });
     this.log.push(`${method} ${url.split('?')[0]}`);
     const u = new URL(url, 'http://stub');
     const parts = u.pathname.split('/').filter(Boolean); // internal, origin, ...
 
-    if (method === 'POST' && u.pathname === '/internal/origin/publish') return this.publish(JSON.parse(body.toString()) as { stream_key: string }, res);
+    if (method === 'POST' && u.pathname === '/internal/origin/publish')
+      return this.publish(JSON.parse(body.toString()) as { stream_key: string }, res);
     if (parts[2] !== 'streams' || !parts[3]) return json(res, 404, { error: { code: 'not_found' } });
     const stream = this.streams.get(parts[3]);
     if (!stream) return json(res, 404, { error: { code: 'not_found' } });
-    if (method === 'GET' && parts[4] === 'status') return json(res, 200, { status: stream.disabled ? 'disabled' : stream.status, disabled: stream.disabled });
+    if (method === 'GET' && parts[4] === 'status')
+      return json(res, 200, { status: stream.disabled ? 'disabled' : stream.status, disabled: stream.disabled });
     const sessionId = parts[5] ?? '';
     const what = parts[6];
     if (method === 'POST' && what === 'input') {
@@ -154,8 +159,14 @@ export class StubWorker {
 
   private publish(body: { stream_key: string }, res: http.ServerResponse): void {
     const stream = [...this.streams.values()].find((s) => s.key === body.stream_key);
-    if (!stream || stream.deleted) return json(res, 403, { error: { code: 'unknown_stream_key' } });
-    if (stream.disabled) return json(res, 403, { error: { code: 'stream_disabled' } });
+    if (!stream || stream.deleted) {
+      json(res, 403, { error: { code: 'unknown_stream_key' } });
+      return;
+    }
+    if (stream.disabled) {
+      json(res, 403, { error: { code: 'stream_disabled' } });
+      return;
+    }
     const s = stream.session;
     const resumed = !!s && s.endedAt !== null && Date.now() - s.endedAt <= stream.reconnectWindowS * 1000;
     if (!resumed) {
