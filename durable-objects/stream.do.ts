@@ -154,6 +154,12 @@ export class StreamObject extends DurableObject<Env> {
     return { ok: true };
   }
 
+  /** For calls that carry no state of their own (thumbnails): is this the live session's origin? */
+  checkOriginSession(sessionId: string, originId: string): Result<object> {
+    const refusal = this.checkSession(this.state(), sessionId, originId);
+    return refusal ? refuse(refusal) : { ok: true };
+  }
+
   /** The publisher left. A stale origin's late publish-done after a takeover changes nothing. */
   async publishDone(sessionId: string, originId: string): Promise<void> {
     const s = this.state();

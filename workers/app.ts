@@ -12,6 +12,8 @@ import { appResources } from './routes/app-resources';
 import { appRoutes } from './routes/apps.routes';
 import { orgAuditRoutes } from './routes/audit-log.routes';
 import { authRoutes } from './routes/auth.routes';
+import { hlsRoutes } from './routes/hls.routes';
+import { originRoutes } from './routes/origin.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { auditChanges } from './services/audit.service';
 
@@ -66,6 +68,8 @@ app.use('*', async (c, next) => {
 });
 app.use('/v1/*', cors({ origin: (o) => o, credentials: true, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'] }));
 app.route('/v1', v1);
+app.route('/hls', hlsRoutes);
+app.route('/internal/origin', originRoutes);
 app.get('/', (c) => c.redirect('/v1/reference'));
 
 app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
