@@ -1,5 +1,6 @@
 /**
- * The stream object's own SQLite schema, versioned with `PRAGMA user_version`: each entry runs
+ * The stream object's own SQLite schema, versioned in `schema_version` (Durable Objects do not
+ * allow `PRAGMA user_version`): each entry runs
  * once, in order, inside `blockConcurrencyWhile` in the constructor. Append; never edit one.
  */
 const MIGRATIONS: string[] = [
@@ -47,9 +48,11 @@ const MIGRATIONS: string[] = [
 ];
 
 export function migrate(sql: SqlStorage) {
-  const version = sql.exec<{ user_version: number }>('PRAGMA user_version').one().user_version;
-  for (let v = version; v < MIGRATIONS.length; v++) {
+  sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
+  const row = sql.exec<{ version: number }>('SELECT version FROM schema_version').toArray()[0];
+  if (!row) sql.exec('INSERT INTO schema_version (version) VALUES (0)');
+  for (let v = row?.version ?? 0; v < MIGRATIONS.length; v++) {
     sql.exec(MIGRATIONS[v]!);
-    sql.exec(`PRAGMA user_version = ${v + 1}`);
+    sql.exec('UPDATE schema_version SET version = ?', v + 1);
   }
 }
