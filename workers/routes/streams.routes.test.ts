@@ -63,7 +63,7 @@ describe('streams API', () => {
     });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toMatchObject({ name: 'Renamed', latency_mode: 'low', recording: true, reconnect_window: 1800, ladder: ['source', '1080p', '240p'], metadata: { show: 'weekly' } });
-    expect(res.json.updated_at >= s.updated_at).toBe(true);
+    expect(res.json.updated_at >= (s.updated_at as string)).toBe(true);
 
     const events = await eventsOf(s.id);
     expect(events.map((e) => e.type)).toEqual(['stream.created', 'stream.updated']);
