@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { createDb } from './db/client';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse } from './lib/errors';
+import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { renderReference } from './lib/reference-page';
 import { authenticate } from './middleware/authenticate';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
@@ -58,8 +59,12 @@ const OPENAPI_INFO = {
       'the console uses a session under `/v1/apps/{app_id}/...`. Errors are `{"error": {"code", "message", "details"?}}`.',
   },
 };
-v1.doc31('/openapi.json', OPENAPI_INFO);
-v1.get('/reference', (c) => c.html(renderReference(v1.getOpenAPI31Document(OPENAPI_INFO) as never)));
+
+const HTTP_ERROR_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
 
 export const app = new OpenAPIHono<AppEnv>();
 app.use('*', async (c, next) => {
@@ -70,6 +75,12 @@ app.use('/v1/*', cors({ origin: (o) => o, credentials: true, allowHeaders: ['Aut
 app.route('/v1', v1);
 app.route('/hls', hlsRoutes);
 app.route('/internal/origin', originRoutes);
+
+// Generated on the root app so paths carry their full `/v1/...` form.
+// zod-openapi's document type is wider than the parts we read; the cast narrows it to those.
+const openApiDocument = () => declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc);
+app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
+app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
 app.get('/', (c) => c.redirect('/v1/reference'));
 
 app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
@@ -77,7 +88,7 @@ app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) {
     // Hono's own refusals (malformed JSON, wrong content type) keep their 4xx status.
-    const code = err.status === 400 ? 'invalid_request' : 'http_error';
+    const code = HTTP_ERROR_CODES[err.status] ?? 'http_error';
     return errorResponse(c, new ApiError(err.status as 400, code, err.message || 'Bad request.'));
   }
   console.error('unhandled error', err);
