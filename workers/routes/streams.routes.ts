@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { apps, playbackIds, streams, streamSessions } from '../db/schema/index';
@@ -25,6 +26,15 @@ async function findStream(db: Db, appId: string, id: string) {
   if (!s) throw notFound('stream');
   return s;
 }
+
+/**
+ * Route middleware for writes with a body: another tenant's (or a missing) stream is a 404 before
+ * the body is validated, so a probe learns nothing from which error it gets.
+ */
+const streamExists = createMiddleware<AppEnv>(async (c, next) => {
+  await findStream(c.get('db'), c.get('scope').appId!, c.req.param('stream_id') ?? '');
+  await next();
+});
 
 const stub = (c: Ctx, streamId: string) => c.env.STREAM.get(c.env.STREAM.idFromName(streamId));
 
@@ -79,6 +89,7 @@ const get = createRoute({
 });
 const update = createRoute({
   method: 'patch', path: '/{stream_id}', tags, summary: 'Update a live stream (applies from the next session)',
+  middleware: [streamExists] as const,
   request: { params: StreamParam, ...jsonBody(UpdateStreamBody) },
   responses: { 200: json(Stream), ...commonErrors },
 });
@@ -114,6 +125,7 @@ const listPlayback = createRoute({
 });
 const createPlayback = createRoute({
   method: 'post', path: '/{stream_id}/playback-ids', tags, summary: 'Add a playback id (`public`, or `signed`: viewers need a token)',
+  middleware: [streamExists] as const,
   request: { params: StreamParam, ...jsonBody(CreatePlaybackIdBody) },
   responses: { 201: json(PlaybackId), ...commonErrors },
 });
