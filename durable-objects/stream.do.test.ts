@@ -15,15 +15,22 @@ async function live(body: Record<string, unknown> = {}) {
   return { ...t, s, sessionId: pub.json.session_id as string, stub: stubOf(s.id) };
 }
 
-const publishDone = (streamId: string, sessionId: string) => originCall(`${sessionPath(streamId, sessionId)}/publish-done`, { body: {} });
+const publishDone = (streamId: string, sessionId: string) =>
+  originCall(`${sessionPath(streamId, sessionId)}/publish-done`, { body: {} });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The URIs a playlist lists, in order, with a marker where a discontinuity sits. */
-const entries = (text: string) => text.split('\n').filter((l) => l === '#EXT-X-DISCONTINUITY' || (l && !l.startsWith('#'))).map((l) => (l.startsWith('#') ? '|' : l));
+const entries = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l === '#EXT-X-DISCONTINUITY' || (l && !l.startsWith('#')))
+    .map((l) => (l.startsWith('#') ? '|' : l));
 
 async function eventTypes(objectId: string) {
-  const { results } = await env.DB.prepare('SELECT type FROM events WHERE object_id = ? ORDER BY created_at, rowid').bind(objectId).all<{ type: string }>();
+  const { results } = await env.DB.prepare('SELECT type FROM events WHERE object_id = ? ORDER BY created_at, rowid')
+    .bind(objectId)
+    .all<{ type: string }>();
   return results.map((r) => r.type);
 }
 
@@ -34,7 +41,9 @@ describe('StreamObject state machine', () => {
     await publishDone(s.id, sessionId);
     const before = Date.now();
     const alarm = await runInDurableObject(stub, async (_o: StreamObject, state) => {
-      const row = state.storage.sql.exec<{ status: string; reconnect_deadline: number }>('SELECT status, reconnect_deadline FROM state').one();
+      const row = state.storage.sql
+        .exec<{ status: string; reconnect_deadline: number }>('SELECT status, reconnect_deadline FROM state')
+        .one();
       return { ...row, alarm: await state.storage.getAlarm() };
     });
     expect(alarm.status).toBe('reconnecting');
@@ -45,13 +54,31 @@ describe('StreamObject state machine', () => {
     expect((await stub.status()).status).toBe('reconnecting');
 
     expect((await publish(s.stream_key)).json.resumed).toBe(true);
-    expect(await runInDurableObject(stub, (_o: StreamObject, state) => state.storage.sql.exec<{ epoch: number }>('SELECT epoch FROM state').one().epoch)).toBe(1);
+    expect(
+      await runInDurableObject(
+        stub,
+        (_o: StreamObject, state) => state.storage.sql.exec<{ epoch: number }>('SELECT epoch FROM state').one().epoch,
+      ),
+    ).toBe(1);
 
     await call(`/v1/streams/${s.id}/disable`, { method: 'POST', auth: key.token });
     expect(await stub.status()).toEqual({ status: 'disabled', disabled: true });
-    expect(await stub.publish({ streamId: s.id, appId: s.app_id as string, originId: 'orig_local', config: { latencyMode: 'standard', recording: false, reconnectWindowS: 60, ladder: ['720p'] } }))
-      .toEqual({ ok: false, code: 'stream_disabled' });
-    expect(await eventTypes(s.id)).toEqual(['stream.created', 'stream.active', 'stream.reconnecting', 'stream.active', 'stream.idle', 'stream.disabled']);
+    expect(
+      await stub.publish({
+        streamId: s.id,
+        appId: s.app_id as string,
+        originId: 'orig_local',
+        config: { latencyMode: 'standard', recording: false, reconnectWindowS: 60, ladder: ['720p'] },
+      }),
+    ).toEqual({ ok: false, code: 'stream_disabled' });
+    expect(await eventTypes(s.id)).toEqual([
+      'stream.created',
+      'stream.active',
+      'stream.reconnecting',
+      'stream.active',
+      'stream.idle',
+      'stream.disabled',
+    ]);
   });
 
   it('ends the session when the reconnect window runs out', async () => {
@@ -65,7 +92,12 @@ describe('StreamObject state machine', () => {
     const api = await call(`/v1/streams/${s.id}`, { auth: key.token });
     expect(api.json).toMatchObject({ status: 'idle', current_session: null });
     const sessions = await call(`/v1/streams/${s.id}/sessions`, { auth: key.token });
-    expect(sessions.json.data[0]).toMatchObject({ id: sessionId, status: 'ended', ended_at: expect.any(String), recording: null });
+    expect(sessions.json.data[0]).toMatchObject({
+      id: sessionId,
+      status: 'ended',
+      ended_at: expect.any(String),
+      recording: null,
+    });
     expect((await publish(s.stream_key)).json.resumed).toBe(false);
     expect(await eventTypes(s.id)).toContain('stream.idle');
   });
@@ -116,13 +148,26 @@ describe('StreamObject playlists', () => {
 
     await uploadSegment(s.id, sessionId, '720p', 4);
     await runInDurableObject(stub, (_o: StreamObject, state) => {
-      state.storage.sql.exec("UPDATE segments SET received_at = received_at - 60000 WHERE sequence = 4");
+      state.storage.sql.exec('UPDATE segments SET received_at = received_at - 60000 WHERE sequence = 4');
     });
-    expect(entries((await stub.mediaPlaylist(sessionId, '720p'))!)).toEqual(['720p/0.ts', '720p/1.ts', '720p/2.ts', '|', '720p/4.ts']);
+    expect(entries((await stub.mediaPlaylist(sessionId, '720p'))!)).toEqual([
+      '720p/0.ts',
+      '720p/1.ts',
+      '720p/2.ts',
+      '|',
+      '720p/4.ts',
+    ]);
     // The hole's segment arriving late is not slipped in behind the listed ones.
     await uploadSegment(s.id, sessionId, '720p', 3);
     await uploadSegment(s.id, sessionId, '720p', 5);
-    expect(entries((await stub.mediaPlaylist(sessionId, '720p'))!)).toEqual(['720p/0.ts', '720p/1.ts', '720p/2.ts', '|', '720p/4.ts', '720p/5.ts']);
+    expect(entries((await stub.mediaPlaylist(sessionId, '720p'))!)).toEqual([
+      '720p/0.ts',
+      '720p/1.ts',
+      '720p/2.ts',
+      '|',
+      '720p/4.ts',
+      '720p/5.ts',
+    ]);
   });
 
   it('slides the window and counts the discontinuities that left it', async () => {
@@ -146,7 +191,10 @@ describe('StreamObject recording', () => {
       await uploadSegment(s.id, sessionId, '720p', seq);
       await uploadSegment(s.id, sessionId, '360p', seq);
     }
-    await originCall(`${sessionPath(s.id, sessionId)}/renditions/720p`, { method: 'PUT', body: { bandwidth: 3_000_000, resolution: '1280x720', codecs: 'avc1.64001f,mp4a.40.2', frame_rate: 30 } });
+    await originCall(`${sessionPath(s.id, sessionId)}/renditions/720p`, {
+      method: 'PUT',
+      body: { bandwidth: 3_000_000, resolution: '1280x720', codecs: 'avc1.64001f,mp4a.40.2', frame_rate: 30 },
+    });
     await publishDone(s.id, sessionId);
     await publish(s.stream_key);
     await uploadSegment(s.id, sessionId, '720p', 2, { duration: 1.5 });
@@ -165,7 +213,11 @@ describe('StreamObject recording', () => {
     expect(entries(master)).toEqual([`${sessionId}/720p.m3u8`, `${sessionId}/360p.m3u8`]);
 
     const sessions = await call(`/v1/streams/${s.id}/sessions`, { auth: key.token });
-    expect(sessions.json.data[0]).toMatchObject({ status: 'ended', reconnects: 1, recording: { status: 'ready', duration_s: 5.5, renditions: ['720p', '360p'] } });
+    expect(sessions.json.data[0]).toMatchObject({
+      status: 'ended',
+      reconnects: 1,
+      recording: { status: 'ready', duration_s: 5.5, renditions: ['720p', '360p'] },
+    });
     const types = await eventTypes(sessionId);
     expect(types).toEqual(['recording.ready']);
 

@@ -8,7 +8,16 @@ import { migrate } from './stream/schema';
 import { SegmentLog } from './stream/segment-log';
 import { gapWaitMs, SEGMENT_SECONDS, STALL_MS, windowCount } from './stream/timing';
 import type {
-  InputReport, LiveStatus, MasterInfo, PublishAnswer, PublishRequest, Refusal, RenditionReport, Result, SegmentCommit, StreamConfig,
+  InputReport,
+  LiveStatus,
+  MasterInfo,
+  PublishAnswer,
+  PublishRequest,
+  Refusal,
+  RenditionReport,
+  Result,
+  SegmentCommit,
+  StreamConfig,
 } from './stream/types';
 
 interface State extends Record<string, SqlStorageValue> {
@@ -56,7 +65,10 @@ export class StreamObject extends DurableObject<Env> {
   private set(fields: Partial<State>) {
     const keys = Object.keys(fields);
     if (!keys.length) return;
-    this.sql.exec(`UPDATE state SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`, ...keys.map((k) => fields[k] ?? null));
+    this.sql.exec(
+      `UPDATE state SET ${keys.map((k) => `${k} = ?`).join(', ')} WHERE id = 1`,
+      ...keys.map((k) => fields[k] ?? null),
+    );
   }
 
   private config(s: State): StreamConfig {
@@ -84,21 +96,47 @@ export class StreamObject extends DurableObject<Env> {
     if (s.status !== 'idle' && s.session_id) {
       // Back within the window (or a new origin taking over a stalled one): same session, the
       // playlists continue after a discontinuity, numbering continues where it stopped.
-      this.set({ status: 'active', origin_id: req.originId, epoch: s.epoch + 1, reconnects: s.reconnects + 1, last_activity_at: now, reconnect_deadline: null });
+      this.set({
+        status: 'active',
+        origin_id: req.originId,
+        epoch: s.epoch + 1,
+        reconnects: s.reconnects + 1,
+        last_activity_at: now,
+        reconnect_deadline: null,
+      });
       s = this.state();
       await this.schedule();
       await mirror.sessionResumed(this.env, this.ids(s), { originId: req.originId, reconnects: s.reconnects });
-      return { ok: true, sessionId: s.session_id!, resumed: true, sequenceStart: this.log.nextSequence(s.session_id!), config: this.config(s) };
+      return {
+        ok: true,
+        sessionId: s.session_id!,
+        resumed: true,
+        sequenceStart: this.log.nextSequence(s.session_id!),
+        config: this.config(s),
+      };
     }
     const sessionId = newId('streamSession');
     this.log.forgetOtherSessions(sessionId);
     this.set({
-      stream_id: req.streamId, app_id: req.appId, status: 'active', session_id: sessionId, origin_id: req.originId, epoch: 0,
-      reconnects: 0, config: JSON.stringify(req.config), started_at: now, last_activity_at: now, reconnect_deadline: null,
+      stream_id: req.streamId,
+      app_id: req.appId,
+      status: 'active',
+      session_id: sessionId,
+      origin_id: req.originId,
+      epoch: 0,
+      reconnects: 0,
+      config: JSON.stringify(req.config),
+      started_at: now,
+      last_activity_at: now,
+      reconnect_deadline: null,
     });
     s = this.state();
     await this.schedule();
-    await mirror.sessionStarted(this.env, this.ids(s), { originId: req.originId, recording: req.config.recording, startedAt: now });
+    await mirror.sessionStarted(this.env, this.ids(s), {
+      originId: req.originId,
+      recording: req.config.recording,
+      startedAt: now,
+    });
     return { ok: true, sessionId, resumed: false, sequenceStart: 0, config: req.config };
   }
 
@@ -148,7 +186,13 @@ export class StreamObject extends DurableObject<Env> {
       `INSERT INTO renditions (session_id, name, bandwidth, average_bandwidth, resolution, codecs, frame_rate) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (session_id, name) DO UPDATE SET bandwidth = excluded.bandwidth, average_bandwidth = excluded.average_bandwidth,
          resolution = excluded.resolution, codecs = excluded.codecs, frame_rate = excluded.frame_rate`,
-      sessionId, name, r.bandwidth, r.average_bandwidth ?? null, r.resolution, r.codecs, r.frame_rate,
+      sessionId,
+      name,
+      r.bandwidth,
+      r.average_bandwidth ?? null,
+      r.resolution,
+      r.codecs,
+      r.frame_rate,
     );
     this.set({ last_activity_at: Date.now() });
     return { ok: true };
@@ -217,9 +261,11 @@ export class StreamObject extends DurableObject<Env> {
   private async schedule() {
     const s = this.state();
     const at =
-      s.status === 'reconnecting' ? s.reconnect_deadline
-      : s.status === 'active' && s.last_activity_at != null ? s.last_activity_at + STALL_MS
-      : null;
+      s.status === 'reconnecting'
+        ? s.reconnect_deadline
+        : s.status === 'active' && s.last_activity_at != null
+          ? s.last_activity_at + STALL_MS
+          : null;
     if (at == null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);
   }
@@ -240,24 +286,37 @@ export class StreamObject extends DurableObject<Env> {
    * A VOD playlist per rendition over every segment of the session, and a master over them. All
    * text is rendered before the first await: a new publish may clear these rows meanwhile.
    */
-  private async writeRecording(streamId: string, sessionId: string, cfg: StreamConfig): Promise<mirror.RecordingResult> {
+  private async writeRecording(
+    streamId: string,
+    sessionId: string,
+    cfg: StreamConfig,
+  ): Promise<mirror.RecordingResult> {
     const present = new Set(this.log.renditionsWithAny(sessionId));
     const renditions = cfg.ladder.filter((r) => present.has(r));
     const nominal = SEGMENT_SECONDS[cfg.latencyMode];
     const files = renditions.map((r) => ({
       key: recordingKey(streamId, sessionId, r),
       text: renderMediaPlaylist({
-        segments: this.log.all(sessionId, r), mediaSequence: 0, discontinuitySequence: 0, nominalDuration: nominal, kind: 'vod',
+        segments: this.log.all(sessionId, r),
+        mediaSequence: 0,
+        discontinuitySequence: 0,
+        nominalDuration: nominal,
+        kind: 'vod',
         uri: (seg) => `${r}/${seg.sequence}.ts`,
       }),
     }));
     if (renditions.length) {
-      const variants = this.variants(sessionId, renditions).map((v) => ({ ...v, uri: `${sessionId}/${v.rendition}.m3u8` }));
+      const variants = this.variants(sessionId, renditions).map((v) => ({
+        ...v,
+        uri: `${sessionId}/${v.rendition}.m3u8`,
+      }));
       files.push({ key: recordingMasterKey(streamId, sessionId), text: renderMasterPlaylist(variants) });
     }
     const first = renditions[0];
     const durationS = first ? Math.round(this.log.durationOf(sessionId, first) * 1000) / 1000 : 0;
-    await Promise.all(files.map((f) => this.env.MEDIA.put(f.key, f.text, { httpMetadata: { contentType: PLAYLIST_TYPE } })));
+    await Promise.all(
+      files.map((f) => this.env.MEDIA.put(f.key, f.text, { httpMetadata: { contentType: PLAYLIST_TYPE } })),
+    );
     return { durationS, renditions };
   }
 
@@ -265,17 +324,40 @@ export class StreamObject extends DurableObject<Env> {
   private variants(sessionId: string, renditions: readonly string[]) {
     const reported = new Map(
       this.sql
-        .exec<{ name: string; bandwidth: number; average_bandwidth: number | null; resolution: string | null; codecs: string | null; frame_rate: number | null }>(
-          'SELECT name, bandwidth, average_bandwidth, resolution, codecs, frame_rate FROM renditions WHERE session_id = ?', sessionId,
+        .exec<{
+          name: string;
+          bandwidth: number;
+          average_bandwidth: number | null;
+          resolution: string | null;
+          codecs: string | null;
+          frame_rate: number | null;
+        }>(
+          'SELECT name, bandwidth, average_bandwidth, resolution, codecs, frame_rate FROM renditions WHERE session_id = ?',
+          sessionId,
         )
         .toArray()
         .map((r) => [r.name, r]),
     );
     return renditions.map((rendition) => {
       const r = reported.get(rendition);
-      if (r) return { rendition, bandwidth: r.bandwidth, averageBandwidth: r.average_bandwidth, resolution: r.resolution, codecs: r.codecs, frameRate: r.frame_rate };
+      if (r)
+        return {
+          rendition,
+          bandwidth: r.bandwidth,
+          averageBandwidth: r.average_bandwidth,
+          resolution: r.resolution,
+          codecs: r.codecs,
+          frameRate: r.frame_rate,
+        };
       const m = this.log.measuredBandwidth(sessionId, rendition);
-      return { rendition, bandwidth: Math.ceil(m.peak), averageBandwidth: Math.ceil(m.average) || null, resolution: null, codecs: null, frameRate: null };
+      return {
+        rendition,
+        bandwidth: Math.ceil(m.peak),
+        averageBandwidth: Math.ceil(m.average) || null,
+        resolution: null,
+        codecs: null,
+        frameRate: null,
+      };
     });
   }
 
@@ -304,7 +386,9 @@ export class StreamObject extends DurableObject<Env> {
     if (s.status !== 'idle') this.log.advance(sessionId, rendition, Date.now(), gapWaitMs(cfg.latencyMode));
     const w = this.log.window(sessionId, rendition, windowCount(cfg.latencyMode));
     return renderMediaPlaylist({
-      ...w, nominalDuration: SEGMENT_SECONDS[cfg.latencyMode], kind: s.status === 'idle' ? 'ended' : 'live',
+      ...w,
+      nominalDuration: SEGMENT_SECONDS[cfg.latencyMode],
+      kind: s.status === 'idle' ? 'ended' : 'live',
       uri: (seg) => `${rendition}/${seg.sequence}.ts`,
     });
   }

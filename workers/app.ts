@@ -14,20 +14,23 @@ import { appRoutes } from './routes/apps.routes';
 import { orgAuditRoutes } from './routes/audit-log.routes';
 import { authRoutes } from './routes/auth.routes';
 import { hlsRoutes } from './routes/hls.routes';
-import { originRoutes } from './routes/origin.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
+import { originRoutes } from './routes/origin.routes';
 import { auditChanges } from './services/audit.service';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
 export const MAX_JSON_BODY = 256 * 1024;
 
 const v1 = new OpenAPIHono<AppEnv>();
-v1.use('*', bodyLimit({
-  maxSize: MAX_JSON_BODY,
-  onError: () => {
-    throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
-  },
-}));
+v1.use(
+  '*',
+  bodyLimit({
+    maxSize: MAX_JSON_BODY,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
+    },
+  }),
+);
 v1.use('*', authenticate);
 v1.use('*', auditChanges);
 
@@ -71,7 +74,15 @@ app.use('*', async (c, next) => {
   c.set('db', createDb(c.env.DB));
   await next();
 });
-app.use('/v1/*', cors({ origin: (o) => o, credentials: true, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'] }));
+app.use(
+  '/v1/*',
+  cors({
+    origin: (o) => o,
+    credentials: true,
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After'],
+  }),
+);
 app.route('/v1', v1);
 app.route('/hls', hlsRoutes);
 app.route('/internal/origin', originRoutes);
@@ -83,7 +94,9 @@ app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
 app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
 app.get('/', (c) => c.redirect('/v1/reference'));
 
-app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+app.notFound((c) =>
+  errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)),
+);
 app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) {

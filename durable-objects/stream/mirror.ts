@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { createDb } from '../../workers/db/client';
-import { streams, streamSessions } from '../../workers/db/schema/index';
+import { streamSessions, streams } from '../../workers/db/schema/index';
 import type { Env } from '../../workers/env';
 import { emitEvent } from '../../workers/services/events.service';
 import { renderSession, streamEventData } from '../../workers/services/streams.service';
@@ -24,14 +24,28 @@ async function emitStream(env: Env, ids: Ids, type: string) {
   if (data) await emitEvent(env, { appId: ids.appId, type, objectType: 'stream', objectId: ids.streamId, data });
 }
 
-export async function sessionStarted(env: Env, ids: Ids, s: { originId: string; recording: boolean; startedAt: number }) {
+export async function sessionStarted(
+  env: Env,
+  ids: Ids,
+  s: { originId: string; recording: boolean; startedAt: number },
+) {
   const db = createDb(env.DB);
   await db.batch([
     db.insert(streamSessions).values({
-      id: ids.sessionId, streamId: ids.streamId, appId: ids.appId, status: 'active', originId: s.originId,
-      recording: s.recording, recordingStatus: s.recording ? 'recording' : null, startedAt: s.startedAt, createdAt: s.startedAt,
+      id: ids.sessionId,
+      streamId: ids.streamId,
+      appId: ids.appId,
+      status: 'active',
+      originId: s.originId,
+      recording: s.recording,
+      recordingStatus: s.recording ? 'recording' : null,
+      startedAt: s.startedAt,
+      createdAt: s.startedAt,
     }),
-    db.update(streams).set({ liveStatus: 'active', currentSessionId: ids.sessionId }).where(eq(streams.id, ids.streamId)),
+    db
+      .update(streams)
+      .set({ liveStatus: 'active', currentSessionId: ids.sessionId })
+      .where(eq(streams.id, ids.streamId)),
   ]);
   await emitStream(env, ids, 'stream.active');
 }
@@ -39,8 +53,14 @@ export async function sessionStarted(env: Env, ids: Ids, s: { originId: string; 
 export async function sessionResumed(env: Env, ids: Ids, s: { originId: string; reconnects: number }) {
   const db = createDb(env.DB);
   await db.batch([
-    db.update(streamSessions).set({ status: 'active', originId: s.originId, reconnects: s.reconnects }).where(eq(streamSessions.id, ids.sessionId)),
-    db.update(streams).set({ liveStatus: 'active', currentSessionId: ids.sessionId }).where(eq(streams.id, ids.streamId)),
+    db
+      .update(streamSessions)
+      .set({ status: 'active', originId: s.originId, reconnects: s.reconnects })
+      .where(eq(streamSessions.id, ids.sessionId)),
+    db
+      .update(streams)
+      .set({ liveStatus: 'active', currentSessionId: ids.sessionId })
+      .where(eq(streams.id, ids.streamId)),
   ]);
   await emitStream(env, ids, 'stream.active');
 }
@@ -62,23 +82,44 @@ export interface RecordingResult {
 export async function sessionEnded(env: Env, ids: Ids, s: { endedAt: number; recording: RecordingResult | null }) {
   const db = createDb(env.DB);
   const recording = s.recording
-    ? { recordingStatus: s.recording.renditions.length ? ('ready' as const) : ('empty' as const), recordingDurationS: s.recording.durationS, recordingRenditions: s.recording.renditions }
+    ? {
+        recordingStatus: s.recording.renditions.length ? ('ready' as const) : ('empty' as const),
+        recordingDurationS: s.recording.durationS,
+        recordingRenditions: s.recording.renditions,
+      }
     : {};
   await db.batch([
-    db.update(streamSessions).set({ status: 'ended', endedAt: s.endedAt, ...recording }).where(eq(streamSessions.id, ids.sessionId)),
+    db
+      .update(streamSessions)
+      .set({ status: 'ended', endedAt: s.endedAt, ...recording })
+      .where(eq(streamSessions.id, ids.sessionId)),
     db.update(streams).set({ liveStatus: 'idle', currentSessionId: null }).where(eq(streams.id, ids.streamId)),
   ]);
   await emitStream(env, ids, 'stream.idle');
   if (s.recording?.renditions.length) {
     const row = await db.query.streamSessions.findFirst({ where: eq(streamSessions.id, ids.sessionId) });
     if (row) {
-      await emitEvent(env, { appId: ids.appId, type: 'recording.ready', objectType: 'stream_session', objectId: ids.sessionId, data: renderSession(row) });
+      await emitEvent(env, {
+        appId: ids.appId,
+        type: 'recording.ready',
+        objectType: 'stream_session',
+        objectId: ids.sessionId,
+        data: renderSession(row),
+      });
     }
   }
 }
 
 export async function inputReported(env: Env, sessionId: string, i: InputReport) {
-  await createDb(env.DB).update(streamSessions).set({
-    videoCodec: i.video_codec, audioCodec: i.audio_codec, width: i.width, height: i.height, frameRate: i.frame_rate, bitrateKbps: i.bitrate_kbps,
-  }).where(eq(streamSessions.id, sessionId));
+  await createDb(env.DB)
+    .update(streamSessions)
+    .set({
+      videoCodec: i.video_codec,
+      audioCodec: i.audio_codec,
+      width: i.width,
+      height: i.height,
+      frameRate: i.frame_rate,
+      bitrateKbps: i.bitrate_kbps,
+    })
+    .where(eq(streamSessions.id, sessionId));
 }

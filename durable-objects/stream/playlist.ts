@@ -35,7 +35,11 @@ export const targetDuration = (segments: readonly PlaylistSegment[], nominal: nu
   Math.max(nominal, ...segments.map((s) => Math.round(s.duration)));
 
 export function renderMediaPlaylist(p: MediaPlaylist): string {
-  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', `#EXT-X-TARGETDURATION:${targetDuration(p.segments, p.nominalDuration)}`];
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:3',
+    `#EXT-X-TARGETDURATION:${targetDuration(p.segments, p.nominalDuration)}`,
+  ];
   if (p.kind === 'vod') lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
   lines.push(`#EXT-X-MEDIA-SEQUENCE:${p.mediaSequence}`);
   if (p.discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${p.discontinuitySequence}`);

@@ -39,9 +39,16 @@ export class SegmentLog {
   constructor(private readonly sql: SqlStorage) {}
 
   has(sessionId: string, rendition: string, sequence: number): boolean {
-    return this.sql
-      .exec('SELECT 1 FROM segments WHERE session_id = ? AND rendition = ? AND sequence = ?', sessionId, rendition, sequence)
-      .toArray().length > 0;
+    return (
+      this.sql
+        .exec(
+          'SELECT 1 FROM segments WHERE session_id = ? AND rendition = ? AND sequence = ?',
+          sessionId,
+          rendition,
+          sequence,
+        )
+        .toArray().length > 0
+    );
   }
 
   /** Returns false when this (session, rendition, sequence) was already recorded. */
@@ -49,14 +56,25 @@ export class SegmentLog {
     const cur = this.sql.exec(
       `INSERT OR IGNORE INTO segments (session_id, rendition, sequence, duration, pdt, bytes, epoch, received_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      s.sessionId, s.rendition, s.sequence, s.duration, s.pdt, s.bytes, s.epoch, now,
+      s.sessionId,
+      s.rendition,
+      s.sequence,
+      s.duration,
+      s.pdt,
+      s.bytes,
+      s.epoch,
+      now,
     );
     return cur.rowsWritten > 0;
   }
 
   private lastListed(sessionId: string, rendition: string): Row | undefined {
     return this.sql
-      .exec<Row>('SELECT * FROM segments WHERE session_id = ? AND rendition = ? AND msn IS NOT NULL ORDER BY msn DESC LIMIT 1', sessionId, rendition)
+      .exec<Row>(
+        'SELECT * FROM segments WHERE session_id = ? AND rendition = ? AND msn IS NOT NULL ORDER BY msn DESC LIMIT 1',
+        sessionId,
+        rendition,
+      )
       .toArray()[0];
   }
 
@@ -66,7 +84,9 @@ export class SegmentLog {
       const next = this.sql
         .exec<Row>(
           'SELECT * FROM segments WHERE session_id = ? AND rendition = ? AND msn IS NULL AND sequence > ? ORDER BY sequence LIMIT 1',
-          sessionId, rendition, last?.sequence ?? -1,
+          sessionId,
+          rendition,
+          last?.sequence ?? -1,
         )
         .toArray()[0];
       if (!next) return;
@@ -78,7 +98,11 @@ export class SegmentLog {
       const msn = last?.msn == null ? 0 : last.msn + 1;
       this.sql.exec(
         'UPDATE segments SET msn = ?, discontinuity = ? WHERE session_id = ? AND rendition = ? AND sequence = ?',
-        msn, newEpoch || gap ? 1 : 0, sessionId, rendition, next.sequence,
+        msn,
+        newEpoch || gap ? 1 : 0,
+        sessionId,
+        rendition,
+        next.sequence,
       );
       last = { ...next, msn, discontinuity: newEpoch || gap ? 1 : 0 };
     }
@@ -87,7 +111,12 @@ export class SegmentLog {
   /** The last `count` listed segments and the sequence numbers a playlist of them starts with. */
   window(sessionId: string, rendition: string, count: number): Window {
     const rows = this.sql
-      .exec<Row>('SELECT * FROM segments WHERE session_id = ? AND rendition = ? AND msn IS NOT NULL ORDER BY msn DESC LIMIT ?', sessionId, rendition, count)
+      .exec<Row>(
+        'SELECT * FROM segments WHERE session_id = ? AND rendition = ? AND msn IS NOT NULL ORDER BY msn DESC LIMIT ?',
+        sessionId,
+        rendition,
+        count,
+      )
       .toArray()
       .reverse();
     const first = rows[0];
@@ -95,7 +124,9 @@ export class SegmentLog {
     const before = this.sql
       .exec<{ n: number }>(
         'SELECT COUNT(*) AS n FROM segments WHERE session_id = ? AND rendition = ? AND msn IS NOT NULL AND msn <= ? AND discontinuity = 1',
-        sessionId, rendition, first.msn,
+        sessionId,
+        rendition,
+        first.msn,
       )
       .one().n;
     return { segments: rows.map(toPlaylist), mediaSequence: first.msn!, discontinuitySequence: before };
@@ -107,23 +138,35 @@ export class SegmentLog {
    */
   all(sessionId: string, rendition: string): PlaylistSegment[] {
     const rows = this.sql
-      .exec<Row>('SELECT * FROM segments WHERE session_id = ? AND rendition = ? ORDER BY sequence', sessionId, rendition)
+      .exec<Row>(
+        'SELECT * FROM segments WHERE session_id = ? AND rendition = ? ORDER BY sequence',
+        sessionId,
+        rendition,
+      )
       .toArray();
     return rows.map((r, i) => {
       const prev = rows[i - 1];
-      return { ...toPlaylist(r), discontinuity: prev !== undefined && (r.epoch !== prev.epoch || r.sequence !== prev.sequence + 1) };
+      return {
+        ...toPlaylist(r),
+        discontinuity: prev !== undefined && (r.epoch !== prev.epoch || r.sequence !== prev.sequence + 1),
+      };
     });
   }
 
   /** Where a resumed publish starts numbering so it never reuses a sequence of its session. */
   nextSequence(sessionId: string): number {
-    const row = this.sql.exec<{ m: number | null }>('SELECT MAX(sequence) AS m FROM segments WHERE session_id = ?', sessionId).one();
+    const row = this.sql
+      .exec<{ m: number | null }>('SELECT MAX(sequence) AS m FROM segments WHERE session_id = ?', sessionId)
+      .one();
     return row.m == null ? 0 : row.m + 1;
   }
 
   renditionsWithListed(sessionId: string): Set<string> {
     const rows = this.sql
-      .exec<{ rendition: string }>('SELECT DISTINCT rendition FROM segments WHERE session_id = ? AND msn IS NOT NULL', sessionId)
+      .exec<{ rendition: string }>(
+        'SELECT DISTINCT rendition FROM segments WHERE session_id = ? AND msn IS NOT NULL',
+        sessionId,
+      )
       .toArray();
     return new Set(rows.map((r) => r.rendition));
   }
@@ -140,7 +183,8 @@ export class SegmentLog {
     const row = this.sql
       .exec<{ peak: number | null; bytes: number | null; secs: number | null }>(
         'SELECT MAX(bytes * 8.0 / duration) AS peak, SUM(bytes) AS bytes, SUM(duration) AS secs FROM segments WHERE session_id = ? AND rendition = ? AND duration > 0',
-        sessionId, rendition,
+        sessionId,
+        rendition,
       )
       .one();
     return { peak: row.peak ?? 0, average: row.secs ? (row.bytes! * 8) / row.secs : 0 };
@@ -151,16 +195,32 @@ export class SegmentLog {
     const last = this.lastListed(sessionId, rendition);
     if (!last || last.msn == null || last.msn < keep) return;
     const cutoff = this.sql
-      .exec<{ sequence: number }>('SELECT sequence FROM segments WHERE session_id = ? AND rendition = ? AND msn = ?', sessionId, rendition, last.msn - keep)
+      .exec<{ sequence: number }>(
+        'SELECT sequence FROM segments WHERE session_id = ? AND rendition = ? AND msn = ?',
+        sessionId,
+        rendition,
+        last.msn - keep,
+      )
       .toArray()[0];
     if (!cutoff) return;
-    this.sql.exec('DELETE FROM segments WHERE session_id = ? AND rendition = ? AND sequence <= ?', sessionId, rendition, cutoff.sequence);
+    this.sql.exec(
+      'DELETE FROM segments WHERE session_id = ? AND rendition = ? AND sequence <= ?',
+      sessionId,
+      rendition,
+      cutoff.sequence,
+    );
   }
 
   durationOf(sessionId: string, rendition: string): number {
-    return this.sql
-      .exec<{ d: number | null }>('SELECT SUM(duration) AS d FROM segments WHERE session_id = ? AND rendition = ?', sessionId, rendition)
-      .one().d ?? 0;
+    return (
+      this.sql
+        .exec<{ d: number | null }>(
+          'SELECT SUM(duration) AS d FROM segments WHERE session_id = ? AND rendition = ?',
+          sessionId,
+          rendition,
+        )
+        .one().d ?? 0
+    );
   }
 
   /** A new session starts: the previous one's rows have served their last ENDLIST playlist. */

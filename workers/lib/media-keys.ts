@@ -9,7 +9,8 @@ export const segmentKey = (streamId: string, sessionId: string, rendition: strin
 export const recordingKey = (streamId: string, sessionId: string, rendition: string) =>
   `recordings/${streamId}/${sessionId}/${rendition}.m3u8`;
 
-export const recordingMasterKey = (streamId: string, sessionId: string) => `recordings/${streamId}/${sessionId}/master.m3u8`;
+export const recordingMasterKey = (streamId: string, sessionId: string) =>
+  `recordings/${streamId}/${sessionId}/master.m3u8`;
 
 /** The latest poster frame; the origin posts one every several seconds, far below R2's per-key limit. */
 export const thumbnailKey = (streamId: string) => `thumbnails/${streamId}/latest.jpg`;

@@ -8,13 +8,20 @@ import { hmacSha256, toBase64Url } from './crypto';
 export const ORIGIN_SCHEME = 'EdgeliveOrigin';
 export const MAX_SKEW_S = 300;
 
-export const signedString = (ts: number, method: string, pathWithQuery: string) => `${ts}\n${method.toUpperCase()}\n${pathWithQuery}`;
+export const signedString = (ts: number, method: string, pathWithQuery: string) =>
+  `${ts}\n${method.toUpperCase()}\n${pathWithQuery}`;
 
 export async function originSignature(secret: string, ts: number, method: string, pathWithQuery: string) {
   return toBase64Url(await hmacSha256(secret, signedString(ts, method, pathWithQuery)));
 }
 
-export async function originAuthorization(originId: string, secret: string, method: string, pathWithQuery: string, ts = Math.floor(Date.now() / 1000)) {
+export async function originAuthorization(
+  originId: string,
+  secret: string,
+  method: string,
+  pathWithQuery: string,
+  ts = Math.floor(Date.now() / 1000),
+) {
   return `${ORIGIN_SCHEME} id=${originId},ts=${ts},sig=${await originSignature(secret, ts, method, pathWithQuery)}`;
 }
 

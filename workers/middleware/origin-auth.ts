@@ -36,7 +36,8 @@ function originSecrets(env: Env): Map<string, string> {
  */
 export const originAuth = createMiddleware<OriginEnv>(async (c, next) => {
   const creds = parseOriginAuthorization(c.req.header('authorization'));
-  if (!creds) throw unauthorized('Expected Authorization: EdgeliveOrigin id=<origin_id>,ts=<unix seconds>,sig=<signature>.');
+  if (!creds)
+    throw unauthorized('Expected Authorization: EdgeliveOrigin id=<origin_id>,ts=<unix seconds>,sig=<signature>.');
   const secret = originSecrets(c.env).get(creds.id);
   if (!secret) throw unauthorized('Unknown origin id.');
   if (Math.abs(Math.floor(Date.now() / 1000) - creds.ts) > MAX_SKEW_S) {

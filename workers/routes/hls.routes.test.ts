@@ -10,7 +10,8 @@ async function live(body: Record<string, unknown> = {}) {
   return { ...t, s, pb: s.playback_ids[0]!.id, sessionId: pub.json.session_id as string };
 }
 
-const attrs = (line: string) => Object.fromEntries([...line.matchAll(/([A-Z-]+)=("[^"]*"|[^,]*)/g)].map((m) => [m[1], m[2]!.replace(/"/g, '')]));
+const attrs = (line: string) =>
+  Object.fromEntries([...line.matchAll(/([A-Z-]+)=("[^"]*"|[^,]*)/g)].map((m) => [m[1], m[2]!.replace(/"/g, '')]));
 
 describe('HLS delivery', () => {
   it('serves a master playlist of the renditions that have segments, with measured attributes', async () => {
@@ -18,7 +19,16 @@ describe('HLS delivery', () => {
     const res0 = await call(`/hls/${pb}.m3u8`);
     expectError(res0, 412, 'stream_not_active');
 
-    await originCall(`${sessionPath(s.id, sessionId)}/renditions/720p`, { method: 'PUT', body: { bandwidth: 3_100_000, average_bandwidth: 2_600_000, resolution: '1280x720', codecs: 'avc1.64001f,mp4a.40.2', frame_rate: 30 } });
+    await originCall(`${sessionPath(s.id, sessionId)}/renditions/720p`, {
+      method: 'PUT',
+      body: {
+        bandwidth: 3_100_000,
+        average_bandwidth: 2_600_000,
+        resolution: '1280x720',
+        codecs: 'avc1.64001f,mp4a.40.2',
+        frame_rate: 30,
+      },
+    });
     await uploadSegment(s.id, sessionId, '720p', 0);
     await uploadSegment(s.id, sessionId, '360p', 0, { bytes: fakeSegment('x', 100), duration: 2 });
 
@@ -31,10 +41,19 @@ describe('HLS delivery', () => {
     expect(lines[0]).toBe('#EXTM3U');
     const infs = lines.filter((l) => l.startsWith('#EXT-X-STREAM-INF:'));
     expect(infs).toHaveLength(2);
-    expect(attrs(infs[0]!)).toEqual({ BANDWIDTH: '3100000', 'AVERAGE-BANDWIDTH': '2600000', RESOLUTION: '1280x720', 'FRAME-RATE': '30.000', CODECS: 'avc1.64001f,mp4a.40.2' });
+    expect(attrs(infs[0]!)).toEqual({
+      BANDWIDTH: '3100000',
+      'AVERAGE-BANDWIDTH': '2600000',
+      RESOLUTION: '1280x720',
+      'FRAME-RATE': '30.000',
+      CODECS: 'avc1.64001f,mp4a.40.2',
+    });
     // Not measured by the origin yet: estimated from the bytes produced (18,800 bytes in 2 s).
     expect(attrs(infs[1]!)).toEqual({ BANDWIDTH: String(18_800 * 4), 'AVERAGE-BANDWIDTH': String(18_800 * 4) });
-    expect(lines.filter((l) => !l.startsWith('#'))).toEqual([`${pb}/${sessionId}/720p.m3u8`, `${pb}/${sessionId}/360p.m3u8`]);
+    expect(lines.filter((l) => !l.startsWith('#'))).toEqual([
+      `${pb}/${sessionId}/720p.m3u8`,
+      `${pb}/${sessionId}/360p.m3u8`,
+    ]);
   });
 
   it('serves media playlists and segments whose relative URIs resolve, with the right headers', async () => {

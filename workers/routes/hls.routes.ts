@@ -1,11 +1,18 @@
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { renderMasterPlaylist } from '../../durable-objects/stream/playlist';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { isIdOf } from '../lib/ids';
 import { isRenditionName } from '../lib/ladder';
-import { IMMUTABLE, PLAYLIST_TYPE, recordingKey, recordingMasterKey, SEGMENT_TYPE, segmentKey } from '../lib/media-keys';
+import {
+  IMMUTABLE,
+  PLAYLIST_TYPE,
+  recordingKey,
+  recordingMasterKey,
+  SEGMENT_TYPE,
+  segmentKey,
+} from '../lib/media-keys';
 import { resolvePlayback } from '../services/playback.service';
 
 /**
@@ -52,14 +59,19 @@ export const hlsRoutes = new Hono<AppEnv>()
     const stream = await resolvePlayback(c.get('db'), pb);
     const master = await streamObject(c, stream.id).master();
     if (!master) throw new ApiError(412, 'stream_not_active', 'The stream is not live right now.');
-    const text = renderMasterPlaylist(master.variants.map((v) => ({ ...v, uri: `${pb}/${master.sessionId}/${v.rendition}.m3u8` })));
+    const text = renderMasterPlaylist(
+      master.variants.map((v) => ({ ...v, uri: `${pb}/${master.sessionId}/${v.rendition}.m3u8` })),
+    );
     return playlist(c, text, LIVE);
   })
   .get('/:pb/:file', async (c) => {
     const session = stripSuffix(c.req.param('file'), '.m3u8');
     if (!session || !isIdOf('streamSession', session)) throw notFound('playlist');
     const stream = await resolvePlayback(c.get('db'), c.req.param('pb'));
-    const res = await fromR2(c, recordingMasterKey(stream.id, session), { 'content-type': PLAYLIST_TYPE, 'cache-control': RECORDING });
+    const res = await fromR2(c, recordingMasterKey(stream.id, session), {
+      'content-type': PLAYLIST_TYPE,
+      'cache-control': RECORDING,
+    });
     if (!res) throw notFound('recording');
     return res;
   })
@@ -70,17 +82,24 @@ export const hlsRoutes = new Hono<AppEnv>()
     const stream = await resolvePlayback(c.get('db'), c.req.param('pb'));
     const live = await streamObject(c, stream.id).mediaPlaylist(session, rendition);
     if (live) return playlist(c, live, LIVE);
-    const res = await fromR2(c, recordingKey(stream.id, session, rendition), { 'content-type': PLAYLIST_TYPE, 'cache-control': RECORDING });
+    const res = await fromR2(c, recordingKey(stream.id, session, rendition), {
+      'content-type': PLAYLIST_TYPE,
+      'cache-control': RECORDING,
+    });
     if (!res) throw notFound('playlist');
     return res;
   })
   .get('/:pb/:session/:rendition/:file', async (c) => {
     const { session, rendition } = c.req.param();
     const seq = stripSuffix(c.req.param('file'), '.ts');
-    if (!seq || !/^\d{1,9}$/.test(seq) || !isRenditionName(rendition) || !isIdOf('streamSession', session)) throw notFound('segment');
+    if (!seq || !/^\d{1,9}$/.test(seq) || !isRenditionName(rendition) || !isIdOf('streamSession', session))
+      throw notFound('segment');
     const stream = await resolvePlayback(c.get('db'), c.req.param('pb'));
     // The key starts with the playback id's own stream, so no other stream's media is reachable.
-    const res = await fromR2(c, segmentKey(stream.id, session, rendition, Number(seq)), { 'content-type': SEGMENT_TYPE, 'cache-control': IMMUTABLE });
+    const res = await fromR2(c, segmentKey(stream.id, session, rendition, Number(seq)), {
+      'content-type': SEGMENT_TYPE,
+      'cache-control': IMMUTABLE,
+    });
     if (!res) throw notFound('segment');
     return res;
   });

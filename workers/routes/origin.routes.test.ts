@@ -4,7 +4,14 @@ import { originAuthorization } from '../lib/origin-signature';
 import { call, expectError, tenant } from '../test/helpers';
 import { createStream, fakeSegment, ORIGINS, originCall, publish, sessionPath, uploadSegment } from '../test/origin';
 
-const INPUT = { video_codec: 'h264', audio_codec: 'aac', width: 1920, height: 1080, frame_rate: 30, bitrate_kbps: 6000 };
+const INPUT = {
+  video_codec: 'h264',
+  audio_codec: 'aac',
+  width: 1920,
+  height: 1080,
+  frame_rate: 30,
+  bitrate_kbps: 6000,
+};
 
 async function liveStream(body: Record<string, unknown> = {}) {
   const t = await tenant();
@@ -19,7 +26,13 @@ describe('origin auth', () => {
     const path = '/internal/origin/publish';
     const now = Math.floor(Date.now() / 1000);
     const sign = (o: { id?: string; secret?: string; ts?: number; method?: string; path?: string }) =>
-      originAuthorization(o.id ?? 'orig_local', o.secret ?? ORIGINS.orig_local, o.method ?? 'POST', o.path ?? path, o.ts ?? now);
+      originAuthorization(
+        o.id ?? 'orig_local',
+        o.secret ?? ORIGINS.orig_local,
+        o.method ?? 'POST',
+        o.path ?? path,
+        o.ts ?? now,
+      );
     const bad = [
       undefined,
       'Bearer key_abc:secret',
@@ -38,13 +51,22 @@ describe('origin auth', () => {
       expectError(res, 401, 'unauthorized');
     }
     // Within the allowed skew it is accepted (and then refuses the unknown key on its merits).
-    expectError(await originCall(path, { body: { stream_key: 'lsk_x' }, authorization: await sign({ ts: now - 250 }) }), 403, 'unknown_stream_key');
+    expectError(
+      await originCall(path, { body: { stream_key: 'lsk_x' }, authorization: await sign({ ts: now - 250 }) }),
+      403,
+      'unknown_stream_key',
+    );
   });
 
   it('signs the query string too', async () => {
     const { s, session } = await liveStream();
     const path = `${sessionPath(s.id, session.session_id)}/renditions/720p/segments/0?duration=2`;
-    const authorization = await originAuthorization('orig_local', ORIGINS.orig_local, 'PUT', path.replace('duration=2', 'duration=4'));
+    const authorization = await originAuthorization(
+      'orig_local',
+      ORIGINS.orig_local,
+      'PUT',
+      path.replace('duration=2', 'duration=4'),
+    );
     expectError(await originCall(path, { method: 'PUT', raw: fakeSegment('x'), authorization }), 401);
   });
 });
@@ -52,16 +74,34 @@ describe('origin auth', () => {
 describe('origin publish', () => {
   it('answers a valid key with the stream settings and marks the stream active', async () => {
     const { key } = await tenant();
-    const s = await createStream(key.token, { latency_mode: 'low', recording: true, reconnect_window: 30, ladder: ['source', '720p', '240p'] });
+    const s = await createStream(key.token, {
+      latency_mode: 'low',
+      recording: true,
+      reconnect_window: 30,
+      ladder: ['source', '720p', '240p'],
+    });
     const pub = await publish(s.stream_key);
     expect(pub.status).toBe(200);
     expect(pub.json).toEqual({
-      stream_id: s.id, session_id: expect.stringMatching(/^lsn_/), resumed: false, sequence_start: 0, latency_mode: 'low', segment_duration_s: 1,
-      ladder: [{ name: 'source' }, { name: '720p', width: 1280, height: 720, video_bitrate_kbps: 2800 }, { name: '240p', width: 426, height: 240, video_bitrate_kbps: 400 }],
-      recording: true, reconnect_window_s: 30,
+      stream_id: s.id,
+      session_id: expect.stringMatching(/^lsn_/),
+      resumed: false,
+      sequence_start: 0,
+      latency_mode: 'low',
+      segment_duration_s: 1,
+      ladder: [
+        { name: 'source' },
+        { name: '720p', width: 1280, height: 720, video_bitrate_kbps: 2800 },
+        { name: '240p', width: 426, height: 240, video_bitrate_kbps: 400 },
+      ],
+      recording: true,
+      reconnect_window_s: 30,
     });
     const api = await call(`/v1/streams/${s.id}`, { auth: key.token });
-    expect(api.json).toMatchObject({ status: 'active', current_session: { id: pub.json.session_id, status: 'active', origin_id: 'orig_local', input: null } });
+    expect(api.json).toMatchObject({
+      status: 'active',
+      current_session: { id: pub.json.session_id, status: 'active', origin_id: 'orig_local', input: null },
+    });
   });
 
   it('refuses unknown keys and malformed bodies', async () => {
@@ -74,7 +114,11 @@ describe('origin publish', () => {
   it('drops rungs above a max_quality lowered after the stream was saved', async () => {
     const { acct, app, key } = await tenant();
     const s = await createStream(key.token, { ladder: ['source', '720p', '360p'] });
-    await call(`/v1/apps/${app.id}`, { method: 'PATCH', auth: acct.token, body: { settings: { max_quality: '480p' } } });
+    await call(`/v1/apps/${app.id}`, {
+      method: 'PATCH',
+      auth: acct.token,
+      body: { settings: { max_quality: '480p' } },
+    });
     expect((await publish(s.stream_key)).json.ladder.map((r: { name: string }) => r.name)).toEqual(['360p']);
   });
 
@@ -82,11 +126,31 @@ describe('origin publish', () => {
     const { key, s, session } = await liveStream();
     const base = sessionPath(s.id, session.session_id);
     expect((await originCall(`${base}/input`, { body: INPUT })).status).toBe(204);
-    expect((await originCall(`${base}/renditions/720p`, { method: 'PUT', body: { bandwidth: 3_000_000, resolution: '1280x720', codecs: 'avc1.64001f,mp4a.40.2', frame_rate: 30 } })).status).toBe(204);
+    expect(
+      (
+        await originCall(`${base}/renditions/720p`, {
+          method: 'PUT',
+          body: { bandwidth: 3_000_000, resolution: '1280x720', codecs: 'avc1.64001f,mp4a.40.2', frame_rate: 30 },
+        })
+      ).status,
+    ).toBe(204);
     expectError(await originCall(`${base}/input`, { body: { ...INPUT, width: '1920' } }), 400);
     expectError(await originCall(`${base}/input`, { body: { ...INPUT, extra: 1 } }), 400);
-    expectError(await originCall(`${base}/renditions/720p`, { method: 'PUT', body: { bandwidth: 1, resolution: '1280x720', codecs: 'avc1"bad', frame_rate: 30 } }), 400);
-    expectError(await originCall(`${base}/renditions/1080p`, { method: 'PUT', body: { bandwidth: 1, resolution: '1x1', codecs: 'avc1', frame_rate: 30 } }), 400, 'invalid_request');
+    expectError(
+      await originCall(`${base}/renditions/720p`, {
+        method: 'PUT',
+        body: { bandwidth: 1, resolution: '1280x720', codecs: 'avc1"bad', frame_rate: 30 },
+      }),
+      400,
+    );
+    expectError(
+      await originCall(`${base}/renditions/1080p`, {
+        method: 'PUT',
+        body: { bandwidth: 1, resolution: '1x1', codecs: 'avc1', frame_rate: 30 },
+      }),
+      400,
+      'invalid_request',
+    );
     const api = await call(`/v1/streams/${s.id}`, { auth: key.token });
     expect(api.json.current_session.input).toEqual(INPUT);
   });
@@ -98,7 +162,10 @@ describe('origin segments', () => {
     const bytes = fakeSegment('first');
     expect((await uploadSegment(s.id, session.session_id, '720p', 0, { bytes })).status).toBe(201);
     expect((await uploadSegment(s.id, session.session_id, '720p', 0, { bytes })).status).toBe(200);
-    expect((await uploadSegment(s.id, session.session_id, '720p', 0, { bytes: fakeSegment('a retry with other bytes') })).status).toBe(200);
+    expect(
+      (await uploadSegment(s.id, session.session_id, '720p', 0, { bytes: fakeSegment('a retry with other bytes') }))
+        .status,
+    ).toBe(200);
     const obj = await env.MEDIA.get(`live/${s.id}/${session.session_id}/720p/0.ts`);
     expect(new Uint8Array(await obj!.arrayBuffer())).toEqual(bytes);
     expect(obj!.httpMetadata?.contentType).toBe('video/mp2t');
@@ -118,9 +185,18 @@ describe('origin segments', () => {
     expectError(await put(`${base}/renditions/720p/segments/0?duration=0`), 400);
     expectError(await put(`${base}/renditions/720p/segments/0?duration=2&pdt=yesterday`), 400);
     expectError(await put(`${base}/renditions/720p/segments/0?duration=2`, new Uint8Array(0)), 400);
-    expectError(await put(`/internal/origin/streams/app_abcdefghijkl/sessions/${session.session_id}/renditions/720p/segments/0?duration=2`), 404);
+    expectError(
+      await put(
+        `/internal/origin/streams/app_abcdefghijkl/sessions/${session.session_id}/renditions/720p/segments/0?duration=2`,
+      ),
+      404,
+    );
     expectError(await put(`${sessionPath(s.id, 'ses_abcdefghijkl')}/renditions/720p/segments/0?duration=2`), 404);
-    expectError(await put(`${sessionPath(s.id, 'lsn_abcdefghijklmnop')}/renditions/720p/segments/0?duration=2`), 409, 'session_ended');
+    expectError(
+      await put(`${sessionPath(s.id, 'lsn_abcdefghijklmnop')}/renditions/720p/segments/0?duration=2`),
+      409,
+      'session_ended',
+    );
     expect(await env.MEDIA.list({ prefix: `live/${s.id}/` }).then((l) => l.objects.length)).toBe(0);
   });
 
@@ -129,14 +205,21 @@ describe('origin segments', () => {
     expect((await uploadSegment(s.id, session.session_id, '720p', 0)).status).toBe(201);
     await call(`/v1/streams/${s.id}/disable`, { method: 'POST', auth: key.token });
     expectError(await uploadSegment(s.id, session.session_id, '720p', 1), 409, 'stream_disabled');
-    expect(await originCall(`/internal/origin/streams/${s.id}/status`)).toMatchObject({ json: { status: 'disabled', disabled: true } });
+    expect(await originCall(`/internal/origin/streams/${s.id}/status`)).toMatchObject({
+      json: { status: 'disabled', disabled: true },
+    });
     expectError(await publish(s.stream_key), 403, 'stream_disabled');
-    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({ status: 'disabled', current_session: null });
+    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({
+      status: 'disabled',
+      current_session: null,
+    });
 
     const other = await liveStream();
     await call(`/v1/streams/${other.s.id}`, { method: 'DELETE', auth: other.key.token });
     expectError(await uploadSegment(other.s.id, other.session.session_id, '720p', 0), 409, 'session_ended');
-    expect(await originCall(`/internal/origin/streams/${other.s.id}/status`)).toMatchObject({ json: { status: 'deleted', disabled: true } });
+    expect(await originCall(`/internal/origin/streams/${other.s.id}/status`)).toMatchObject({
+      json: { status: 'deleted', disabled: true },
+    });
     expect(await env.MEDIA.list({ prefix: `live/${other.s.id}/` }).then((l) => l.objects.length)).toBe(0);
   });
 
@@ -149,7 +232,10 @@ describe('origin segments', () => {
     expect((await uploadSegment(s.id, session.session_id, '720p', 1, { origin: 'orig_local2' })).status).toBe(201);
     // The first origin's late publish-done must not end the second one's publish.
     await originCall(`${sessionPath(s.id, session.session_id)}/publish-done`, { body: {} });
-    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({ status: 'active', current_session: { origin_id: 'orig_local2', reconnects: 1 } });
+    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({
+      status: 'active',
+      current_session: { origin_id: 'orig_local2', reconnects: 1 },
+    });
   });
 });
 
@@ -158,11 +244,20 @@ describe('origin lifecycle', () => {
     const { key, s, session } = await liveStream({ reconnect_window: 60 });
     for (const seq of [0, 1, 2]) await uploadSegment(s.id, session.session_id, '720p', seq);
     expect((await originCall(`${sessionPath(s.id, session.session_id)}/publish-done`, { body: {} })).status).toBe(204);
-    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({ status: 'reconnecting', current_session: { status: 'reconnecting' } });
-    expect((await originCall(`/internal/origin/streams/${s.id}/status`)).json).toEqual({ status: 'reconnecting', disabled: false });
+    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({
+      status: 'reconnecting',
+      current_session: { status: 'reconnecting' },
+    });
+    expect((await originCall(`/internal/origin/streams/${s.id}/status`)).json).toEqual({
+      status: 'reconnecting',
+      disabled: false,
+    });
     const back = await publish(s.stream_key);
     expect(back.json).toMatchObject({ session_id: session.session_id, resumed: true, sequence_start: 3 });
-    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({ status: 'active', current_session: { reconnects: 1 } });
+    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({
+      status: 'active',
+      current_session: { reconnects: 1 },
+    });
     const sessions = await call(`/v1/streams/${s.id}/sessions`, { auth: key.token });
     expect(sessions.json.data).toHaveLength(1);
   });
@@ -170,7 +265,10 @@ describe('origin lifecycle', () => {
   it('ends at once with a zero window, and the next publish is a new session', async () => {
     const { key, s, session } = await liveStream({ reconnect_window: 0 });
     await originCall(`${sessionPath(s.id, session.session_id)}/publish-done`, { body: {} });
-    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({ status: 'idle', current_session: null });
+    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({
+      status: 'idle',
+      current_session: null,
+    });
     expectError(await uploadSegment(s.id, session.session_id, '720p', 0), 409, 'session_ended');
     const next = await publish(s.stream_key);
     expect(next.json.resumed).toBe(false);

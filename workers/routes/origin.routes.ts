@@ -1,17 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { Hono, type Context } from 'hono';
+import { type Context, Hono } from 'hono';
+import { SEGMENT_SECONDS } from '../../durable-objects/stream/timing';
+import type { Refusal } from '../../durable-objects/stream/types';
 import { createDb } from '../db/client';
 import { apps, streams } from '../db/schema/index';
-import { isRungName, isRenditionName, ladderForOrigin } from '../lib/ladder';
 import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { ApiError, badRequest, notFound } from '../lib/errors';
 import { isIdOf } from '../lib/ids';
+import { effectiveLadder, isRenditionName, isRungName, ladderForOrigin } from '../lib/ladder';
 import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey } from '../lib/media-keys';
-import { originAuth, type OriginEnv } from '../middleware/origin-auth';
-import { SEGMENT_SECONDS } from '../../durable-objects/stream/timing';
-import type { Refusal } from '../../durable-objects/stream/types';
-import { effectiveLadder } from '../lib/ladder';
+import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 
 /** Internal endpoints for media origins (docs/origin-protocol.md); not part of `/v1`. */
 
@@ -41,7 +40,8 @@ async function readJson<T extends z.ZodTypeAny>(c: Ctx, schema: T): Promise<z.in
 
 /** The body as bytes, refused above `max` whether or not the sender declared a length. */
 async function readBytes(c: Ctx, max: number): Promise<ArrayBuffer> {
-  if (Number(c.req.header('content-length') ?? 0) > max) throw new ApiError(413, 'payload_too_large', `Bodies are limited to ${max} bytes here.`);
+  if (Number(c.req.header('content-length') ?? 0) > max)
+    throw new ApiError(413, 'payload_too_large', `Bodies are limited to ${max} bytes here.`);
   const bytes = await c.req.arrayBuffer();
   if (bytes.byteLength > max) throw new ApiError(413, 'payload_too_large', `Bodies are limited to ${max} bytes here.`);
   if (bytes.byteLength === 0) throw badRequest('The body is empty.');
@@ -63,18 +63,21 @@ function sessionParam(c: Ctx) {
 
 function renditionParam(c: Ctx) {
   const name = c.req.param('name') ?? '';
-  if (!isRenditionName(name)) throw badRequest(`Unknown rendition "${name.slice(0, 20)}"; expected source, 1080p, 720p, 480p, 360p or 240p.`);
+  if (!isRenditionName(name))
+    throw badRequest(`Unknown rendition "${name.slice(0, 20)}"; expected source, 1080p, 720p, 480p, 360p or 240p.`);
   return name;
 }
 
 /** 409 tells the agent to stop the pipeline and drop the publisher (protocol). */
 function refused(code: Refusal): never {
-  if (code === 'unknown_rendition') throw badRequest('This rendition is not in the session\'s ladder.');
+  if (code === 'unknown_rendition') throw badRequest("This rendition is not in the session's ladder.");
   if (code === 'stream_disabled') throw new ApiError(409, 'stream_disabled', 'The stream is disabled.');
   throw new ApiError(409, 'session_ended', 'This session has ended (or another origin took it over).');
 }
 
-const PublishBody = z.object({ stream_key: z.string().min(1).max(200), client_ip: z.string().max(100).optional() }).strict();
+const PublishBody = z
+  .object({ stream_key: z.string().min(1).max(200), client_ip: z.string().max(100).optional() })
+  .strict();
 
 const InputBody = z
   .object({
@@ -93,7 +96,11 @@ const RenditionBody = z
     average_bandwidth: z.number().int().positive().max(1_000_000_000).optional(),
     resolution: z.string().regex(/^\d{1,5}x\d{1,5}$/, 'expected WxH'),
     // Goes into a quoted playlist attribute: letters, digits, dots, commas and dashes only.
-    codecs: z.string().min(1).max(200).regex(/^[A-Za-z0-9.,\- ]+$/, 'expected codec strings like avc1.64001f,mp4a.40.2'),
+    codecs: z
+      .string()
+      .min(1)
+      .max(200)
+      .regex(/^[A-Za-z0-9.,\- ]+$/, 'expected codec strings like avc1.64001f,mp4a.40.2'),
     frame_rate: z.number().positive().max(1000),
   })
   .strict();
@@ -107,28 +114,43 @@ export const originRoutes = new Hono<OriginEnv>()
     const db = createDb(c.env.DB);
     const row = await db.query.streams.findFirst({ where: eq(streams.streamKeyHash, await sha256Hex(stream_key)) });
     // The hash finds the row; the key itself is still compared without an early exit.
-    if (!row || !timingSafeEqual(row.streamKey, stream_key)) throw forbiddenPublish('unknown_stream_key', 'No stream has this key.');
+    if (!row || !timingSafeEqual(row.streamKey, stream_key))
+      throw forbiddenPublish('unknown_stream_key', 'No stream has this key.');
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
     const stub = c.env.STREAM.get(c.env.STREAM.idFromName(row.id));
     const res = await stub.publish({
-      streamId: row.id, appId: row.appId, originId: c.get('originId'),
-      config: { latencyMode: row.latencyMode, recording: row.recording, reconnectWindowS: row.reconnectWindowS, ladder: effectiveLadder(row.ladder.filter(isRenditionName), max) },
+      streamId: row.id,
+      appId: row.appId,
+      originId: c.get('originId'),
+      config: {
+        latencyMode: row.latencyMode,
+        recording: row.recording,
+        reconnectWindowS: row.reconnectWindowS,
+        ladder: effectiveLadder(row.ladder.filter(isRenditionName), max),
+      },
     });
-    if (!res.ok) throw forbiddenPublish(res.code, res.code === 'stream_disabled' ? 'The stream is disabled.' : 'The stream was deleted.');
-    return c.json({
-      stream_id: row.id,
-      session_id: res.sessionId,
-      resumed: res.resumed,
-      sequence_start: res.sequenceStart,
-      latency_mode: res.config.latencyMode,
-      segment_duration_s: SEGMENT_SECONDS[res.config.latencyMode],
-      ladder: ladderForOrigin(res.config.ladder),
-      recording: res.config.recording,
-      reconnect_window_s: res.config.reconnectWindowS,
-    }, 200);
+    if (!res.ok)
+      throw forbiddenPublish(
+        res.code,
+        res.code === 'stream_disabled' ? 'The stream is disabled.' : 'The stream was deleted.',
+      );
+    return c.json(
+      {
+        stream_id: row.id,
+        session_id: res.sessionId,
+        resumed: res.resumed,
+        sequence_start: res.sequenceStart,
+        latency_mode: res.config.latencyMode,
+        segment_duration_s: SEGMENT_SECONDS[res.config.latencyMode],
+        ladder: ladderForOrigin(res.config.ladder),
+        recording: res.config.recording,
+        reconnect_window_s: res.config.reconnectWindowS,
+      },
+      200,
+    );
   })
   .post('/streams/:stream_id/sessions/:session_id/input', async (c) => {
     const { stub } = streamObject(c);
@@ -145,7 +167,8 @@ export const originRoutes = new Hono<OriginEnv>()
     if (!/^\d{1,9}$/.test(seqText)) throw badRequest('The sequence must be a non-negative integer.');
     const sequence = Number(seqText);
     const duration = Number(c.req.query('duration'));
-    if (!Number.isFinite(duration) || duration <= 0 || duration > 60) throw badRequest('?duration= must be the segment length in seconds (0 < d <= 60).');
+    if (!Number.isFinite(duration) || duration <= 0 || duration > 60)
+      throw badRequest('?duration= must be the segment length in seconds (0 < d <= 60).');
     const pdtText = c.req.query('pdt');
     const pdt = pdtText === undefined ? Date.now() - duration * 1000 : Date.parse(pdtText);
     if (!Number.isFinite(pdt)) throw badRequest('?pdt= must be an ISO 8601 time.');
@@ -158,7 +181,14 @@ export const originRoutes = new Hono<OriginEnv>()
       httpMetadata: { contentType: SEGMENT_TYPE, cacheControl: IMMUTABLE },
     });
     // Only after the write completed may the object list the segment.
-    const { created } = await stub.commitSegment({ sessionId, rendition, sequence, duration, pdt, bytes: bytes.byteLength });
+    const { created } = await stub.commitSegment({
+      sessionId,
+      rendition,
+      sequence,
+      duration,
+      pdt,
+      bytes: bytes.byteLength,
+    });
     return c.body(null, created ? 201 : 200);
   })
   .put('/streams/:stream_id/sessions/:session_id/renditions/:name', async (c) => {
@@ -188,7 +218,10 @@ export const originRoutes = new Hono<OriginEnv>()
   })
   .get('/streams/:stream_id/status', async (c) => {
     const { streamId, stub } = streamObject(c);
-    const row = await createDb(c.env.DB).query.streams.findFirst({ where: eq(streams.id, streamId), columns: { id: true } });
+    const row = await createDb(c.env.DB).query.streams.findFirst({
+      where: eq(streams.id, streamId),
+      columns: { id: true },
+    });
     if (!row) return c.json({ status: 'deleted', disabled: true }, 200);
     return c.json(await stub.status(), 200);
   });

@@ -1,20 +1,33 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { apps, playbackIds, streams, streamSessions } from '../db/schema/index';
+import { apps, playbackIds, streamSessions, streams } from '../db/schema/index';
 import type { AppEnv } from '../env';
 import { sha256Hex } from '../lib/crypto';
 import { ApiError, notFound } from '../lib/errors';
 import { isIdOf, newId, randomToken } from '../lib/ids';
-import { defaultLadder, isRungName, rungsAboveMax, sortLadder, type RenditionName } from '../lib/ladder';
+import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '../lib/ladder';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { roleAtLeast } from '../middleware/scope';
 import { emitEvent } from '../services/events.service';
-import { loadStreamView, renderPlaybackId, renderSession, renderStream, type StreamRow } from '../services/streams.service';
-import { CreatePlaybackIdBody, CreateStreamBody, PlaybackId, Stream, StreamSession, UpdateStreamBody } from './streams.schema';
+import {
+  loadStreamView,
+  renderPlaybackId,
+  renderSession,
+  renderStream,
+  type StreamRow,
+} from '../services/streams.service';
+import {
+  CreatePlaybackIdBody,
+  CreateStreamBody,
+  PlaybackId,
+  Stream,
+  StreamSession,
+  UpdateStreamBody,
+} from './streams.schema';
 
 type Ctx = Context<AppEnv>;
 
@@ -22,7 +35,9 @@ type Ctx = Context<AppEnv>;
 const newStreamKey = () => `lsk_${randomToken(40)}`;
 
 async function findStream(db: Db, appId: string, id: string) {
-  const s = isIdOf('stream', id) && (await db.query.streams.findFirst({ where: and(eq(streams.id, id), eq(streams.appId, appId)) }));
+  const s =
+    isIdOf('stream', id) &&
+    (await db.query.streams.findFirst({ where: and(eq(streams.id, id), eq(streams.appId, appId)) }));
   if (!s) throw notFound('stream');
   return s;
 }
@@ -49,10 +64,15 @@ async function checkLadder(c: Ctx, ladder: RenditionName[]) {
   const max = await appMaxQuality(c);
   const over = rungsAboveMax(ladder, max);
   if (over.length) {
-    throw new ApiError(400, 'quality_above_app_maximum',
+    throw new ApiError(
+      400,
+      'quality_above_app_maximum',
       `This app's max_quality is ${max}: ${over.join(', ')} ${over.length > 1 ? 'are' : 'is'} above it` +
-      (over.includes('source') ? ' (source passes the input through at any resolution, so it cannot be capped).' : '.'),
-      { max_quality: max, refused: over });
+        (over.includes('source')
+          ? ' (source passes the input through at any resolution, so it cannot be capped).'
+          : '.'),
+      { max_quality: max, refused: over },
+    );
   }
   return sortLadder(ladder);
 }
@@ -73,69 +93,108 @@ const StreamParam = idParam('stream_id', 'str_123');
 const PlaybackParam = StreamParam.extend(idParam('playback_id', 'pb_123').shape);
 
 const list = createRoute({
-  method: 'get', path: '/', tags, summary: 'List live streams, newest first',
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'List live streams, newest first',
   request: { query: PageQuery.extend({ status: z.enum(['idle', 'active', 'reconnecting', 'disabled']).optional() }) },
   responses: { 200: json(pageSchema(Stream)), ...commonErrors },
 });
 const create = createRoute({
-  method: 'post', path: '/', tags, summary: 'Create a live stream (an RTMP stream key and, optionally, playback ids)',
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Create a live stream (an RTMP stream key and, optionally, playback ids)',
   request: jsonBody(CreateStreamBody),
   responses: { 201: json(Stream), ...commonErrors },
 });
 const get = createRoute({
-  method: 'get', path: '/{stream_id}', tags, summary: 'Get a live stream, its status and current session',
+  method: 'get',
+  path: '/{stream_id}',
+  tags,
+  summary: 'Get a live stream, its status and current session',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
 });
 const update = createRoute({
-  method: 'patch', path: '/{stream_id}', tags, summary: 'Update a live stream (applies from the next session)',
+  method: 'patch',
+  path: '/{stream_id}',
+  tags,
+  summary: 'Update a live stream (applies from the next session)',
   middleware: [streamExists] as const,
   request: { params: StreamParam, ...jsonBody(UpdateStreamBody) },
   responses: { 200: json(Stream), ...commonErrors },
 });
 const remove = createRoute({
-  method: 'delete', path: '/{stream_id}', tags, summary: 'Delete a live stream (a live publisher is cut off)',
+  method: 'delete',
+  path: '/{stream_id}',
+  tags,
+  summary: 'Delete a live stream (a live publisher is cut off)',
   request: { params: StreamParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 const resetKey = createRoute({
-  method: 'post', path: '/{stream_id}/reset-stream-key', tags, summary: 'Replace the stream key (the old one stops working for new publishes)',
+  method: 'post',
+  path: '/{stream_id}/reset-stream-key',
+  tags,
+  summary: 'Replace the stream key (the old one stops working for new publishes)',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
 });
 const disable = createRoute({
-  method: 'post', path: '/{stream_id}/disable', tags, summary: 'Refuse publishers; a live session ends now',
+  method: 'post',
+  path: '/{stream_id}/disable',
+  tags,
+  summary: 'Refuse publishers; a live session ends now',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
 });
 const enable = createRoute({
-  method: 'post', path: '/{stream_id}/enable', tags, summary: 'Accept publishers again',
+  method: 'post',
+  path: '/{stream_id}/enable',
+  tags,
+  summary: 'Accept publishers again',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
 });
 const sessions = createRoute({
-  method: 'get', path: '/{stream_id}/sessions', tags, summary: 'Sessions of a stream (current and past), newest first',
+  method: 'get',
+  path: '/{stream_id}/sessions',
+  tags,
+  summary: 'Sessions of a stream (current and past), newest first',
   request: { params: StreamParam, query: PageQuery },
   responses: { 200: json(pageSchema(StreamSession)), ...commonErrors },
 });
 const listPlayback = createRoute({
-  method: 'get', path: '/{stream_id}/playback-ids', tags, summary: 'Playback ids of a stream',
+  method: 'get',
+  path: '/{stream_id}/playback-ids',
+  tags,
+  summary: 'Playback ids of a stream',
   request: { params: StreamParam },
   responses: { 200: json(z.object({ data: z.array(PlaybackId) })), ...commonErrors },
 });
 const createPlayback = createRoute({
-  method: 'post', path: '/{stream_id}/playback-ids', tags, summary: 'Add a playback id (`public`, or `signed`: viewers need a token)',
+  method: 'post',
+  path: '/{stream_id}/playback-ids',
+  tags,
+  summary: 'Add a playback id (`public`, or `signed`: viewers need a token)',
   middleware: [streamExists] as const,
   request: { params: StreamParam, ...jsonBody(CreatePlaybackIdBody) },
   responses: { 201: json(PlaybackId), ...commonErrors },
 });
 const getPlayback = createRoute({
-  method: 'get', path: '/{stream_id}/playback-ids/{playback_id}', tags, summary: 'Get a playback id',
+  method: 'get',
+  path: '/{stream_id}/playback-ids/{playback_id}',
+  tags,
+  summary: 'Get a playback id',
   request: { params: PlaybackParam },
   responses: { 200: json(PlaybackId), ...commonErrors },
 });
 const removePlayback = createRoute({
-  method: 'delete', path: '/{stream_id}/playback-ids/{playback_id}', tags, summary: 'Delete a playback id (its URLs stop playing)',
+  method: 'delete',
+  path: '/{stream_id}/playback-ids/{playback_id}',
+  tags,
+  summary: 'Delete a playback id (its URLs stop playing)',
   request: { params: PlaybackParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
@@ -145,16 +204,25 @@ export const streamRoutes = createRouter()
     const { limit, cursor, status } = c.req.valid('query');
     const page = keyset(streams.createdAt, streams.id, cursor);
     const byStatus =
-      status === 'disabled' ? sqlIsDisabled(true)
-      : status ? and(sqlIsDisabled(false), eq(streams.liveStatus, status))
-      : undefined;
-    const rows = await c.get('db').select().from(streams)
+      status === 'disabled'
+        ? sqlIsDisabled(true)
+        : status
+          ? and(sqlIsDisabled(false), eq(streams.liveStatus, status))
+          : undefined;
+    const rows = await c
+      .get('db')
+      .select()
+      .from(streams)
       .where(and(eq(streams.appId, c.get('scope').appId!), byStatus, page.where))
-      .orderBy(...page.orderBy).limit(limit + 1);
+      .orderBy(...page.orderBy)
+      .limit(limit + 1);
     const kept = rows.slice(0, limit);
     const rendered = await Promise.all(kept.map((r) => respond(c, r)));
     const byId = new Map(rendered.map((r) => [r.id, r]));
-    return c.json(pageOf(rows, limit, (r) => byId.get(r.id)!), 200);
+    return c.json(
+      pageOf(rows, limit, (r) => byId.get(r.id)!),
+      200,
+    );
   })
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
@@ -163,18 +231,39 @@ export const streamRoutes = createRouter()
     const key = newStreamKey();
     const t = Date.now();
     const row: StreamRow = {
-      id: newId('stream'), appId, name: body.name ?? 'Live stream', streamKey: key, streamKeyHash: await sha256Hex(key),
-      latencyMode: body.latency_mode ?? 'standard', recording: body.recording ?? false, reconnectWindowS: body.reconnect_window ?? 60,
-      ladder, metadata: body.metadata ?? {}, roomId: null, liveStatus: 'idle', currentSessionId: null, disabledAt: null, createdAt: t, updatedAt: t,
+      id: newId('stream'),
+      appId,
+      name: body.name ?? 'Live stream',
+      streamKey: key,
+      streamKeyHash: await sha256Hex(key),
+      latencyMode: body.latency_mode ?? 'standard',
+      recording: body.recording ?? false,
+      reconnectWindowS: body.reconnect_window ?? 60,
+      ladder,
+      metadata: body.metadata ?? {},
+      roomId: null,
+      liveStatus: 'idle',
+      currentSessionId: null,
+      disabledAt: null,
+      createdAt: t,
+      updatedAt: t,
     };
     const db = c.get('db');
-    const pbs = (body.playback_policies ?? []).map((policy, i) => ({ id: newId('playbackId'), streamId: row.id, appId, policy, createdAt: t + i }));
+    const pbs = (body.playback_policies ?? []).map((policy, i) => ({
+      id: newId('playbackId'),
+      streamId: row.id,
+      appId,
+      policy,
+      createdAt: t + i,
+    }));
     await db.batch([db.insert(streams).values(row), ...pbs.map((p) => db.insert(playbackIds).values(p))]);
     c.set('audit', { action: 'stream.create', resourceType: 'stream', resourceId: row.id });
     await emit(c, 'stream.created', row);
     return c.json(await respond(c, row), 201);
   })
-  .openapi(get, async (c) => c.json(await respond(c, await findStream(c.get('db'), c.get('scope').appId!, c.req.valid('param').stream_id)), 200))
+  .openapi(get, async (c) =>
+    c.json(await respond(c, await findStream(c.get('db'), c.get('scope').appId!, c.req.valid('param').stream_id)), 200),
+  )
   .openapi(update, async (c) => {
     const { stream_id } = c.req.valid('param');
     c.set('audit', { action: 'stream.update', resourceType: 'stream', resourceId: stream_id });
@@ -188,7 +277,12 @@ export const streamRoutes = createRouter()
     if (body.reconnect_window !== undefined) changes.reconnectWindowS = body.reconnect_window;
     if (body.ladder !== undefined) changes.ladder = await checkLadder(c, body.ladder);
     if (body.metadata !== undefined) changes.metadata = body.metadata;
-    c.set('audit', { action: 'stream.update', resourceType: 'stream', resourceId: s.id, details: { fields: Object.keys(body) } });
+    c.set('audit', {
+      action: 'stream.update',
+      resourceType: 'stream',
+      resourceId: s.id,
+      details: { fields: Object.keys(body) },
+    });
     const [row] = await db.update(streams).set(changes).where(eq(streams.id, s.id)).returning();
     await emit(c, 'stream.updated', row!);
     return c.json(await respond(c, row!), 200);
@@ -202,7 +296,13 @@ export const streamRoutes = createRouter()
     // The object first: from here on its publisher and in-flight segments are refused.
     await stub(c, s.id).remove();
     await db.delete(streams).where(eq(streams.id, s.id));
-    await emitEvent(c.env, { appId: s.appId, type: 'stream.deleted', objectType: 'stream', objectId: s.id, data: { ...data, status: 'deleted' } });
+    await emitEvent(c.env, {
+      appId: s.appId,
+      type: 'stream.deleted',
+      objectType: 'stream',
+      objectId: s.id,
+      data: { ...data, status: 'deleted' },
+    });
     return c.body(null, 204);
   })
   .openapi(resetKey, async (c) => {
@@ -212,7 +312,11 @@ export const streamRoutes = createRouter()
     const db = c.get('db');
     const s = await findStream(db, c.get('scope').appId!, stream_id);
     const key = newStreamKey();
-    const [row] = await db.update(streams).set({ streamKey: key, streamKeyHash: await sha256Hex(key), updatedAt: Date.now() }).where(eq(streams.id, s.id)).returning();
+    const [row] = await db
+      .update(streams)
+      .set({ streamKey: key, streamKeyHash: await sha256Hex(key), updatedAt: Date.now() })
+      .where(eq(streams.id, s.id))
+      .returning();
     await emit(c, 'stream.key_reset', row!);
     return c.json(await respond(c, row!), 200);
   })
@@ -221,7 +325,8 @@ export const streamRoutes = createRouter()
     c.set('audit', { action: 'stream.disable', resourceType: 'stream', resourceId: stream_id });
     const db = c.get('db');
     const s = await findStream(db, c.get('scope').appId!, stream_id);
-    if (!s.disabledAt) await db.update(streams).set({ disabledAt: Date.now(), updatedAt: Date.now() }).where(eq(streams.id, s.id));
+    if (!s.disabledAt)
+      await db.update(streams).set({ disabledAt: Date.now(), updatedAt: Date.now() }).where(eq(streams.id, s.id));
     // Ends a live session (and tells the mirror and webhooks) before we answer.
     await stub(c, s.id).disable(s.id, s.appId);
     const row = await findStream(db, s.appId, s.id);
@@ -235,7 +340,11 @@ export const streamRoutes = createRouter()
     const s = await findStream(db, c.get('scope').appId!, stream_id);
     if (!s.disabledAt) return c.json(await respond(c, s), 200);
     await stub(c, s.id).enable();
-    const [row] = await db.update(streams).set({ disabledAt: null, updatedAt: Date.now() }).where(eq(streams.id, s.id)).returning();
+    const [row] = await db
+      .update(streams)
+      .set({ disabledAt: null, updatedAt: Date.now() })
+      .where(eq(streams.id, s.id))
+      .returning();
     await emit(c, 'stream.updated', row!);
     return c.json(await respond(c, row!), 200);
   })
@@ -244,7 +353,12 @@ export const streamRoutes = createRouter()
     const s = await findStream(db, c.get('scope').appId!, c.req.valid('param').stream_id);
     const { limit, cursor } = c.req.valid('query');
     const page = keyset(streamSessions.createdAt, streamSessions.id, cursor);
-    const rows = await db.select().from(streamSessions).where(and(eq(streamSessions.streamId, s.id), page.where)).orderBy(...page.orderBy).limit(limit + 1);
+    const rows = await db
+      .select()
+      .from(streamSessions)
+      .where(and(eq(streamSessions.streamId, s.id), page.where))
+      .orderBy(...page.orderBy)
+      .limit(limit + 1);
     return c.json(pageOf(rows, limit, renderSession), 200);
   })
   .openapi(listPlayback, async (c) => {
@@ -260,9 +374,20 @@ export const streamRoutes = createRouter()
     const s = await findStream(db, c.get('scope').appId!, stream_id);
     const existing = await db.$count(playbackIds, eq(playbackIds.streamId, s.id));
     if (existing >= 10) throw new ApiError(409, 'conflict', 'A stream has at most 10 playback ids; delete one first.');
-    const row = { id: newId('playbackId'), streamId: s.id, appId: s.appId, policy: c.req.valid('json').policy, createdAt: Date.now() };
+    const row = {
+      id: newId('playbackId'),
+      streamId: s.id,
+      appId: s.appId,
+      policy: c.req.valid('json').policy,
+      createdAt: Date.now(),
+    };
     await db.insert(playbackIds).values(row);
-    c.set('audit', { action: 'playback_id.create', resourceType: 'playback_id', resourceId: row.id, details: { stream_id: s.id, policy: row.policy } });
+    c.set('audit', {
+      action: 'playback_id.create',
+      resourceType: 'playback_id',
+      resourceId: row.id,
+      details: { stream_id: s.id, policy: row.policy },
+    });
     await emit(c, 'stream.updated', s);
     return c.json(renderPlaybackId(row), 201);
   })
@@ -270,7 +395,11 @@ export const streamRoutes = createRouter()
     const { stream_id, playback_id } = c.req.valid('param');
     const db = c.get('db');
     const s = await findStream(db, c.get('scope').appId!, stream_id);
-    const p = isIdOf('playbackId', playback_id) && (await db.query.playbackIds.findFirst({ where: and(eq(playbackIds.id, playback_id), eq(playbackIds.streamId, s.id)) }));
+    const p =
+      isIdOf('playbackId', playback_id) &&
+      (await db.query.playbackIds.findFirst({
+        where: and(eq(playbackIds.id, playback_id), eq(playbackIds.streamId, s.id)),
+      }));
     if (!p) throw notFound('playback id');
     return c.json(renderPlaybackId(p), 200);
   })
@@ -280,7 +409,10 @@ export const streamRoutes = createRouter()
     const db = c.get('db');
     const s = await findStream(db, c.get('scope').appId!, stream_id);
     const gone = isIdOf('playbackId', playback_id)
-      ? await db.delete(playbackIds).where(and(eq(playbackIds.id, playback_id), eq(playbackIds.streamId, s.id))).returning()
+      ? await db
+          .delete(playbackIds)
+          .where(and(eq(playbackIds.id, playback_id), eq(playbackIds.streamId, s.id)))
+          .returning()
       : [];
     if (!gone.length) throw notFound('playback id');
     await emit(c, 'stream.updated', s);

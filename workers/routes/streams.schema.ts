@@ -3,7 +3,9 @@ import { RENDITION_NAMES } from '../lib/ladder';
 
 /** Request and response shapes of the streams API, shared by its routes and the OpenAPI document. */
 
-export const LatencyMode = z.enum(['standard', 'low']).openapi({ description: '`low` uses about 1 s segments, `standard` about 2 s.' });
+export const LatencyMode = z
+  .enum(['standard', 'low'])
+  .openapi({ description: '`low` uses about 1 s segments, `standard` about 2 s.' });
 export const PlaybackPolicy = z.enum(['public', 'signed']);
 export const Rendition = z.enum(RENDITION_NAMES);
 
@@ -12,18 +14,29 @@ const Ladder = z
   .min(1)
   .max(RENDITION_NAMES.length)
   .refine((l) => new Set(l).size === l.length, 'rungs must not repeat')
-  .openapi({ description: 'Passthrough `source` plus scaled rungs; the origin drops rungs above the input (never upscales).', example: ['source', '720p', '480p', '360p'] });
+  .openapi({
+    description: 'Passthrough `source` plus scaled rungs; the origin drops rungs above the input (never upscales).',
+    example: ['source', '720p', '480p', '360p'],
+  });
 
 const Metadata = z
   .record(z.string().min(1).max(40), z.string().max(500))
   .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys')
-  .openapi({ description: 'Your own key/value pairs (up to 50 keys of 40 characters, values up to 500).', example: { show: 'weekly' } });
+  .openapi({
+    description: 'Your own key/value pairs (up to 50 keys of 40 characters, values up to 500).',
+    example: { show: 'weekly' },
+  });
 
 const settable = {
   name: z.string().trim().min(1).max(200),
   latency_mode: LatencyMode,
   recording: z.boolean().openapi({ description: 'Keep each session as a VOD recording in R2.' }),
-  reconnect_window: z.number().int().min(0).max(1800).openapi({ description: 'Seconds a dropped publisher has to come back to the same session.' }),
+  reconnect_window: z
+    .number()
+    .int()
+    .min(0)
+    .max(1800)
+    .openapi({ description: 'Seconds a dropped publisher has to come back to the same session.' }),
   ladder: Ladder,
   metadata: Metadata,
 };
@@ -31,7 +44,11 @@ const settable = {
 const Settable = z.object(settable).partial();
 
 export const CreateStreamBody = Settable.extend({
-  playback_policies: z.array(PlaybackPolicy).max(5).optional().openapi({ description: 'Create a playback id per entry.' }),
+  playback_policies: z
+    .array(PlaybackPolicy)
+    .max(5)
+    .optional()
+    .openapi({ description: 'Create a playback id per entry.' }),
 })
   .strict()
   .openapi('CreateStream');
@@ -40,7 +57,9 @@ export const UpdateStreamBody = Settable.strict().openapi('UpdateStream', {
   description: 'Changes apply from the next session; a live session keeps its settings.',
 });
 
-export const PlaybackId = z.object({ id: z.string(), policy: PlaybackPolicy, created_at: z.string() }).openapi('PlaybackId');
+export const PlaybackId = z
+  .object({ id: z.string(), policy: PlaybackPolicy, created_at: z.string() })
+  .openapi('PlaybackId');
 
 export const StreamSession = z
   .object({
@@ -61,7 +80,13 @@ export const StreamSession = z
       })
       .nullable(),
     reconnects: z.number(),
-    recording: z.object({ status: z.enum(['recording', 'ready', 'empty']), duration_s: z.number().nullable(), renditions: z.array(z.string()) }).nullable(),
+    recording: z
+      .object({
+        status: z.enum(['recording', 'ready', 'empty']),
+        duration_s: z.number().nullable(),
+        renditions: z.array(z.string()),
+      })
+      .nullable(),
   })
   .openapi('StreamSession');
 
@@ -71,7 +96,10 @@ export const Stream = z
     app_id: z.string(),
     name: z.string(),
     status: z.enum(['idle', 'active', 'reconnecting', 'disabled']),
-    stream_key: z.string().nullable().openapi({ description: 'The RTMP stream key: a secret. Null for console viewers.' }),
+    stream_key: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The RTMP stream key: a secret. Null for console viewers.' }),
     latency_mode: LatencyMode,
     recording: z.boolean(),
     reconnect_window: z.number(),

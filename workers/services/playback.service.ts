@@ -19,7 +19,11 @@ export async function resolvePlayback(db: Db, playbackId: string) {
     : undefined;
   if (!row) throw notFound('playback id');
   if (row.policy !== 'public') {
-    throw new ApiError(403, 'signed_playback_unavailable', 'This playback id is signed; signed delivery is not enabled on this deployment yet.');
+    throw new ApiError(
+      403,
+      'signed_playback_unavailable',
+      'This playback id is signed; signed delivery is not enabled on this deployment yet.',
+    );
   }
   return row.stream;
 }

@@ -1,6 +1,6 @@
 import { desc, eq } from 'drizzle-orm';
 import type { Db } from '../db/client';
-import { playbackIds, streams, streamSessions } from '../db/schema/index';
+import { playbackIds, streamSessions, streams } from '../db/schema/index';
 import { iso } from '../lib/time';
 
 export type StreamRow = typeof streams.$inferSelect;
@@ -29,7 +29,11 @@ export const renderSession = (s: SessionRow) => ({
         },
   reconnects: s.reconnects,
   recording: s.recording
-    ? { status: s.recordingStatus ?? 'recording', duration_s: s.recordingDurationS, renditions: s.recordingRenditions ?? [] }
+    ? {
+        status: s.recordingStatus ?? 'recording',
+        duration_s: s.recordingDurationS,
+        renditions: s.recordingRenditions ?? [],
+      }
     : null,
 });
 
@@ -60,7 +64,10 @@ export function renderStream(v: StreamView, opts: { withKey: boolean }) {
     metadata: s.metadata,
     room_id: s.roomId,
     playback_ids: v.playbackIds.map(renderPlaybackId),
-    current_session: v.session && s.currentSessionId === v.session.id && v.session.status !== 'ended' ? renderSession(v.session) : null,
+    current_session:
+      v.session && s.currentSessionId === v.session.id && v.session.status !== 'ended'
+        ? renderSession(v.session)
+        : null,
     disabled_at: iso(s.disabledAt),
     created_at: iso(s.createdAt)!,
     updated_at: iso(s.updatedAt)!,
@@ -69,7 +76,9 @@ export function renderStream(v: StreamView, opts: { withKey: boolean }) {
 
 export async function loadStreamView(db: Db, stream: StreamRow): Promise<StreamView> {
   const [session, pbs] = await Promise.all([
-    stream.currentSessionId ? db.query.streamSessions.findFirst({ where: eq(streamSessions.id, stream.currentSessionId) }) : undefined,
+    stream.currentSessionId
+      ? db.query.streamSessions.findFirst({ where: eq(streamSessions.id, stream.currentSessionId) })
+      : undefined,
     db.select().from(playbackIds).where(eq(playbackIds.streamId, stream.id)).orderBy(desc(playbackIds.createdAt)),
   ]);
   return { stream, session: session ?? null, playbackIds: pbs };

@@ -59,7 +59,8 @@ export async function publish(streamKey: string, origin: keyof typeof ORIGINS = 
   return originCall('/internal/origin/publish', { body: { stream_key: streamKey, client_ip: '198.51.100.7' }, origin });
 }
 
-export const sessionPath = (streamId: string, sessionId: string) => `/internal/origin/streams/${streamId}/sessions/${sessionId}`;
+export const sessionPath = (streamId: string, sessionId: string) =>
+  `/internal/origin/streams/${streamId}/sessions/${sessionId}`;
 
 /** Bytes that look like a TS segment (sync byte every 188 bytes) and name themselves. */
 export function fakeSegment(label: string, packets = 4): Uint8Array {
@@ -73,11 +74,18 @@ export function fakeSegment(label: string, packets = 4): Uint8Array {
 }
 
 export async function uploadSegment(
-  streamId: string, sessionId: string, rendition: string, sequence: number,
+  streamId: string,
+  sessionId: string,
+  rendition: string,
+  sequence: number,
   opts: { duration?: number; pdt?: Date; origin?: keyof typeof ORIGINS; bytes?: Uint8Array } = {},
 ) {
   const duration = opts.duration ?? 2;
   const pdt = (opts.pdt ?? new Date(Date.UTC(2026, 0, 1, 12, 0, sequence * duration))).toISOString();
   const path = `${sessionPath(streamId, sessionId)}/renditions/${rendition}/segments/${sequence}?duration=${duration}&pdt=${pdt}`;
-  return originCall(path, { method: 'PUT', raw: opts.bytes ?? fakeSegment(`${rendition}-${sequence}`), origin: opts.origin });
+  return originCall(path, {
+    method: 'PUT',
+    raw: opts.bytes ?? fakeSegment(`${rendition}-${sequence}`),
+    origin: opts.origin,
+  });
 }

@@ -10,7 +10,9 @@ export const streams = sqliteTable(
   'streams',
   {
     id: text('id').primaryKey(),
-    appId: text('app_id').notNull().references(() => apps.id, { onDelete: 'cascade' }),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     /**
      * The owner must be able to read the key back (the console shows it), so it is kept as is;
@@ -40,7 +42,9 @@ export const streamSessions = sqliteTable(
   'stream_sessions',
   {
     id: text('id').primaryKey(),
-    streamId: text('stream_id').notNull().references(() => streams.id, { onDelete: 'cascade' }),
+    streamId: text('stream_id')
+      .notNull()
+      .references(() => streams.id, { onDelete: 'cascade' }),
     appId: text('app_id').notNull(),
     status: text('status', { enum: ['active', 'reconnecting', 'ended'] }).notNull(),
     originId: text('origin_id').notNull(),
@@ -66,7 +70,9 @@ export const playbackIds = sqliteTable(
   'playback_ids',
   {
     id: text('id').primaryKey(),
-    streamId: text('stream_id').notNull().references(() => streams.id, { onDelete: 'cascade' }),
+    streamId: text('stream_id')
+      .notNull()
+      .references(() => streams.id, { onDelete: 'cascade' }),
     appId: text('app_id').notNull(),
     policy: text('policy', { enum: ['public', 'signed'] }).notNull(),
     createdAt: integer('created_at').notNull(),
