@@ -22,15 +22,12 @@ import { auditChanges } from './services/audit.service';
 export const MAX_JSON_BODY = 256 * 1024;
 
 const v1 = new OpenAPIHono<AppEnv>();
-v1.use(
-  '*',
-  bodyLimit({
-    maxSize: MAX_JSON_BODY,
-    onError: () => {
-      throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
-    },
-  }),
-);
+v1.use('*', bodyLimit({
+  maxSize: MAX_JSON_BODY,
+  onError: () => {
+    throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
+  },
+}));
 v1.use('*', authenticate);
 v1.use('*', auditChanges);
 
@@ -74,15 +71,7 @@ app.use('*', async (c, next) => {
   c.set('db', createDb(c.env.DB));
   await next();
 });
-app.use(
-  '/v1/*',
-  cors({
-    origin: (o) => o,
-    credentials: true,
-    allowHeaders: ['Authorization', 'Content-Type'],
-    exposeHeaders: ['Retry-After'],
-  }),
-);
+app.use('/v1/*', cors({ origin: (o) => o, credentials: true, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'] }));
 app.route('/v1', v1);
 app.route('/hls', hlsRoutes);
 app.route('/internal/origin', originRoutes);
@@ -94,9 +83,7 @@ app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
 app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
 app.get('/', (c) => c.redirect('/v1/reference'));
 
-app.notFound((c) =>
-  errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)),
-);
+app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
 app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) {

@@ -8,17 +8,7 @@ import { allOperations, fill } from './route-inventory';
  */
 
 /** Routes every caller may use (they act on the caller's own account) are not tenant-scoped. */
-const UNSCOPED = new Set([
-  '/auth/register',
-  '/auth/login',
-  '/auth/logout',
-  '/auth/me',
-  '/orgs',
-  '/apps',
-  '/invitations/accept',
-  '/openapi.json',
-  '/reference',
-]);
+const UNSCOPED = new Set(['/auth/register', '/auth/login', '/auth/logout', '/auth/me', '/orgs', '/apps', '/invitations/accept', '/openapi.json', '/reference']);
 
 async function tenantA() {
   const acct = await register();
@@ -26,10 +16,7 @@ async function tenantA() {
   const key = await createApiKey(acct, app.id);
   const otherKey = await createApiKey(acct, app.id);
   const signing = await call('/v1/signing-keys', { auth: key.token, body: { name: 'a' } });
-  const inv = await call(`/v1/orgs/${acct.orgId}/invitations`, {
-    auth: acct.token,
-    body: { email: 'someone@example.com', role: 'viewer' },
-  });
+  const inv = await call(`/v1/orgs/${acct.orgId}/invitations`, { auth: acct.token, body: { email: 'someone@example.com', role: 'viewer' } });
   const members = await call(`/v1/orgs/${acct.orgId}/members`, { auth: acct.token });
   const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
   // One real id of tenant A per path parameter name. Features add theirs here.
@@ -55,9 +42,7 @@ describe('tenant isolation matrix', () => {
     // Customer paths without an id (`GET/POST /v1/api-keys`) act on the caller's own app: the
     // second test proves their lists never show A's objects.
     const ops = (await allOperations()).filter(
-      (op) =>
-        !UNSCOPED.has(op.path) &&
-        (op.path.startsWith('/apps/') || op.path.startsWith('/orgs/') || op.path.includes('{')),
+      (op) => !UNSCOPED.has(op.path) && (op.path.startsWith('/apps/') || op.path.startsWith('/orgs/') || op.path.includes('{')),
     );
     expect(ops.length).toBeGreaterThan(10);
 
@@ -69,8 +54,7 @@ describe('tenant isolation matrix', () => {
       const auth = consolePath ? b.token : bKey.token;
       const body = ['POST', 'PATCH', 'PUT'].includes(op.method) ? {} : undefined;
       const res = await call(path, { method: op.method, auth, body });
-      if (res.status !== 403 && res.status !== 404)
-        leaks.push(`${op.method} ${path} -> ${res.status} ${res.text.slice(0, 120)}`);
+      if (res.status !== 403 && res.status !== 404) leaks.push(`${op.method} ${path} -> ${res.status} ${res.text.slice(0, 120)}`);
       // B's API key on the console paths of A's app.
       if (consolePath && op.path.startsWith('/apps/')) {
         const viaKey = await call(path, { method: op.method, auth: bKey.token, body });
@@ -91,9 +75,7 @@ describe('tenant isolation matrix', () => {
     const b = await register();
     const bApp = await createApp(b);
     const bKey = await createApiKey(b, bApp.id);
-    const listOps = (await allOperations()).filter(
-      (op) => op.method === 'GET' && !op.path.includes('{') && !UNSCOPED.has(op.path),
-    );
+    const listOps = (await allOperations()).filter((op) => op.method === 'GET' && !op.path.includes('{') && !UNSCOPED.has(op.path));
     for (const op of listOps) {
       const res = await call(`/v1${op.path}`, { auth: bKey.token });
       expect(res.status, `${op.path}: ${res.text}`).toBe(200);
