@@ -128,7 +128,7 @@ describe('StreamObject playlists', () => {
     for (const seq of [0, 1]) await uploadSegment(s.id, sessionId, '720p', seq);
     await publishDone(s.id, sessionId);
     const back = await publish(s.stream_key);
-    expect(back.json.sequence_start).toBe(2);
+    expect(back.json.next_sequence).toBe(2);
     // The new pipeline may start further on; the jump is expected after a reconnect.
     for (const seq of [5, 6]) await uploadSegment(s.id, sessionId, '720p', seq);
     const text = (await stub.mediaPlaylist(sessionId, '720p'))!;
@@ -136,6 +136,19 @@ describe('StreamObject playlists', () => {
     expect(text).toContain('#EXT-X-MEDIA-SEQUENCE:0\n');
     expect(text).not.toContain('#EXT-X-ENDLIST');
     expect(text.match(/#EXT-X-PROGRAM-DATE-TIME:/g)).toHaveLength(4);
+  });
+
+  it('puts a discontinuity where the origin marks one (a pipeline restart), in the recording too', async () => {
+    const { s, sessionId, stub } = await live({ recording: true, reconnect_window: 0 });
+    await uploadSegment(s.id, sessionId, '720p', 0, { discontinuity: true });
+    await uploadSegment(s.id, sessionId, '720p', 1);
+    await uploadSegment(s.id, sessionId, '720p', 2, { discontinuity: true });
+    const text = (await stub.mediaPlaylist(sessionId, '720p'))!;
+    expect(entries(text)).toEqual(['720p/0.ts', '720p/1.ts', '|', '720p/2.ts']);
+    expect(text).not.toContain('DISCONTINUITY-SEQUENCE');
+    await publishDone(s.id, sessionId);
+    const vod = await (await env.MEDIA.get(`recordings/${s.id}/${sessionId}/720p.m3u8`))!.text();
+    expect(entries(vod)).toEqual(['720p/0.ts', '720p/1.ts', '|', '720p/2.ts']);
   });
 
   it('holds segments behind a hole until it fills, and skips it after waiting', async () => {

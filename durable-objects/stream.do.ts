@@ -111,7 +111,7 @@ export class StreamObject extends DurableObject<Env> {
         ok: true,
         sessionId: s.session_id!,
         resumed: true,
-        sequenceStart: this.log.nextSequence(s.session_id!),
+        nextSequence: this.log.nextSequence(s.session_id!),
         config: this.config(s),
       };
     }
@@ -137,7 +137,7 @@ export class StreamObject extends DurableObject<Env> {
       recording: req.config.recording,
       startedAt: now,
     });
-    return { ok: true, sessionId, resumed: false, sequenceStart: 0, config: req.config };
+    return { ok: true, sessionId, resumed: false, nextSequence: 0, config: req.config };
   }
 
   async reportInput(sessionId: string, originId: string, input: InputReport): Promise<Result<object>> {

@@ -45,6 +45,8 @@ const MIGRATIONS: string[] = [
      frame_rate REAL,
      PRIMARY KEY (session_id, name)
    );`,
+  // The origin marks the first segment after an FFmpeg restart: its timestamps start over.
+  'ALTER TABLE segments ADD COLUMN marked INTEGER NOT NULL DEFAULT 0',
 ];
 
 export function migrate(sql: SqlStorage) {

@@ -8,6 +8,8 @@ export interface SegmentInput {
   pdt: number;
   bytes: number;
   epoch: number;
+  /** The origin says timestamps do not continue from the previous segment (pipeline restart). */
+  discontinuity: boolean;
 }
 
 interface Row extends Record<string, SqlStorageValue> {
@@ -18,6 +20,7 @@ interface Row extends Record<string, SqlStorageValue> {
   received_at: number;
   msn: number | null;
   discontinuity: number;
+  marked: number;
 }
 
 export interface Window {
@@ -54,8 +57,8 @@ export class SegmentLog {
   /** Returns false when this (session, rendition, sequence) was already recorded. */
   insert(s: SegmentInput, now: number): boolean {
     const cur = this.sql.exec(
-      `INSERT OR IGNORE INTO segments (session_id, rendition, sequence, duration, pdt, bytes, epoch, received_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO segments (session_id, rendition, sequence, duration, pdt, bytes, epoch, received_at, marked)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       s.sessionId,
       s.rendition,
       s.sequence,
@@ -64,6 +67,7 @@ export class SegmentLog {
       s.bytes,
       s.epoch,
       now,
+      s.discontinuity ? 1 : 0,
     );
     return cur.rowsWritten > 0;
   }
@@ -92,6 +96,7 @@ export class SegmentLog {
       if (!next) return;
       const newEpoch = last !== undefined && next.epoch !== last.epoch;
       const gap = last !== undefined && next.sequence !== last.sequence + 1;
+      const disc = last !== undefined && (newEpoch || gap || next.marked === 1) ? 1 : 0;
       // A reconnect renumbers freely, so its jump is expected; a hole within one publish is worth
       // waiting for, since the agent retries uploads.
       if (gap && !newEpoch && now - next.received_at < gapWaitMs) return;
@@ -99,12 +104,12 @@ export class SegmentLog {
       this.sql.exec(
         'UPDATE segments SET msn = ?, discontinuity = ? WHERE session_id = ? AND rendition = ? AND sequence = ?',
         msn,
-        newEpoch || gap ? 1 : 0,
+        disc,
         sessionId,
         rendition,
         next.sequence,
       );
-      last = { ...next, msn, discontinuity: newEpoch || gap ? 1 : 0 };
+      last = { ...next, msn, discontinuity: disc };
     }
   }
 
@@ -148,7 +153,8 @@ export class SegmentLog {
       const prev = rows[i - 1];
       return {
         ...toPlaylist(r),
-        discontinuity: prev !== undefined && (r.epoch !== prev.epoch || r.sequence !== prev.sequence + 1),
+        discontinuity:
+          prev !== undefined && (r.epoch !== prev.epoch || r.sequence !== prev.sequence + 1 || r.marked === 1),
       };
     });
   }

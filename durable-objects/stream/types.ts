@@ -25,7 +25,7 @@ export interface PublishRequest {
 export interface PublishAnswer {
   sessionId: string;
   resumed: boolean;
-  sequenceStart: number;
+  nextSequence: number;
   config: StreamConfig;
 }
 
@@ -53,6 +53,7 @@ export interface SegmentCommit {
   duration: number;
   pdt: number;
   bytes: number;
+  discontinuity: boolean;
 }
 
 export interface MasterVariant {

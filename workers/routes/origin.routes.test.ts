@@ -86,7 +86,7 @@ describe('origin publish', () => {
       stream_id: s.id,
       session_id: expect.stringMatching(/^lsn_/),
       resumed: false,
-      sequence_start: 0,
+      next_sequence: 0,
       latency_mode: 'low',
       segment_duration_s: 1,
       ladder: [
@@ -184,6 +184,7 @@ describe('origin segments', () => {
     expectError(await put(`${base}/renditions/720p/segments/0`), 400);
     expectError(await put(`${base}/renditions/720p/segments/0?duration=0`), 400);
     expectError(await put(`${base}/renditions/720p/segments/0?duration=2&pdt=yesterday`), 400);
+    expectError(await put(`${base}/renditions/720p/segments/0?duration=2&discontinuity=maybe`), 400);
     expectError(await put(`${base}/renditions/720p/segments/0?duration=2`, new Uint8Array(0)), 400);
     expectError(
       await put(
@@ -227,7 +228,7 @@ describe('origin segments', () => {
     const { key, s, session } = await liveStream();
     expect((await uploadSegment(s.id, session.session_id, '720p', 0)).status).toBe(201);
     const taken = await publish(s.stream_key, 'orig_local2');
-    expect(taken.json).toMatchObject({ session_id: session.session_id, resumed: true, sequence_start: 1 });
+    expect(taken.json).toMatchObject({ session_id: session.session_id, resumed: true, next_sequence: 1 });
     expectError(await uploadSegment(s.id, session.session_id, '720p', 1), 409, 'session_ended');
     expect((await uploadSegment(s.id, session.session_id, '720p', 1, { origin: 'orig_local2' })).status).toBe(201);
     // The first origin's late publish-done must not end the second one's publish.
@@ -253,7 +254,7 @@ describe('origin lifecycle', () => {
       disabled: false,
     });
     const back = await publish(s.stream_key);
-    expect(back.json).toMatchObject({ session_id: session.session_id, resumed: true, sequence_start: 3 });
+    expect(back.json).toMatchObject({ session_id: session.session_id, resumed: true, next_sequence: 3 });
     expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({
       status: 'active',
       current_session: { reconnects: 1 },

@@ -142,7 +142,7 @@ export const originRoutes = new Hono<OriginEnv>()
         stream_id: row.id,
         session_id: res.sessionId,
         resumed: res.resumed,
-        sequence_start: res.sequenceStart,
+        next_sequence: res.nextSequence,
         latency_mode: res.config.latencyMode,
         segment_duration_s: SEGMENT_SECONDS[res.config.latencyMode],
         ladder: ladderForOrigin(res.config.ladder),
@@ -172,6 +172,9 @@ export const originRoutes = new Hono<OriginEnv>()
     const pdtText = c.req.query('pdt');
     const pdt = pdtText === undefined ? Date.now() - duration * 1000 : Date.parse(pdtText);
     if (!Number.isFinite(pdt)) throw badRequest('?pdt= must be an ISO 8601 time.');
+    const discText = c.req.query('discontinuity') ?? '0';
+    if (!['0', '1', 'true', 'false'].includes(discText)) throw badRequest('?discontinuity= must be 1 or 0.');
+    const discontinuity = discText === '1' || discText === 'true';
 
     const begun = await stub.beginSegment(sessionId, c.get('originId'), rendition, sequence);
     if (!begun.ok) refused(begun.code);
@@ -187,6 +190,7 @@ export const originRoutes = new Hono<OriginEnv>()
       sequence,
       duration,
       pdt,
+      discontinuity,
       bytes: bytes.byteLength,
     });
     return c.body(null, created ? 201 : 200);

@@ -78,11 +78,20 @@ export async function uploadSegment(
   sessionId: string,
   rendition: string,
   sequence: number,
-  opts: { duration?: number; pdt?: Date; origin?: keyof typeof ORIGINS; bytes?: Uint8Array } = {},
+  opts: {
+    duration?: number;
+    pdt?: Date;
+    origin?: keyof typeof ORIGINS;
+    bytes?: Uint8Array;
+    discontinuity?: boolean;
+  } = {},
 ) {
   const duration = opts.duration ?? 2;
   const pdt = (opts.pdt ?? new Date(Date.UTC(2026, 0, 1, 12, 0, sequence * duration))).toISOString();
-  const path = `${sessionPath(streamId, sessionId)}/renditions/${rendition}/segments/${sequence}?duration=${duration}&pdt=${pdt}`;
+  // Encoded the way the agent encodes it (URLSearchParams: `:` becomes %3A), and signed as sent.
+  const q = new URLSearchParams({ duration: duration.toFixed(3), pdt });
+  if (opts.discontinuity) q.set('discontinuity', '1');
+  const path = `${sessionPath(streamId, sessionId)}/renditions/${rendition}/segments/${sequence}?${q}`;
   return originCall(path, {
     method: 'PUT',
     raw: opts.bytes ?? fakeSegment(`${rendition}-${sequence}`),
