@@ -15,6 +15,7 @@ import { roleAtLeast } from '../middleware/scope';
 import { emitEvent } from '../services/events.service';
 import {
   loadStreamView,
+  loadStreamViews,
   renderPlaybackId,
   renderSession,
   renderStream,
@@ -216,11 +217,10 @@ export const streamRoutes = createRouter()
       .where(and(eq(streams.appId, c.get('scope').appId!), byStatus, page.where))
       .orderBy(...page.orderBy)
       .limit(limit + 1);
-    const kept = rows.slice(0, limit);
-    const rendered = await Promise.all(kept.map((r) => respond(c, r)));
-    const byId = new Map(rendered.map((r) => [r.id, r]));
+    const withKey = roleAtLeast(c.get('scope').role, 'developer');
+    const views = new Map((await loadStreamViews(c.get('db'), rows.slice(0, limit))).map((v) => [v.stream.id, v]));
     return c.json(
-      pageOf(rows, limit, (r) => byId.get(r.id)!),
+      pageOf(rows, limit, (r) => renderStream(views.get(r.id)!, { withKey })),
       200,
     );
   })

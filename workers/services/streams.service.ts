@@ -1,4 +1,4 @@
-import { desc, eq } from 'drizzle-orm';
+import { desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { playbackIds, streamSessions, streams } from '../db/schema/index';
 import { iso } from '../lib/time';
@@ -82,6 +82,31 @@ export async function loadStreamView(db: Db, stream: StreamRow): Promise<StreamV
     db.select().from(playbackIds).where(eq(playbackIds.streamId, stream.id)).orderBy(desc(playbackIds.createdAt)),
   ]);
   return { stream, session: session ?? null, playbackIds: pbs };
+}
+
+/** Views for a page of streams in two queries, not two per stream. */
+export async function loadStreamViews(db: Db, rows: StreamRow[]): Promise<StreamView[]> {
+  if (!rows.length) return [];
+  const sessionIds = rows.map((r) => r.currentSessionId).filter((id): id is string => id !== null);
+  const [sessions, pbs] = await Promise.all([
+    sessionIds.length ? db.select().from(streamSessions).where(inArray(streamSessions.id, sessionIds)) : [],
+    db
+      .select()
+      .from(playbackIds)
+      .where(
+        inArray(
+          playbackIds.streamId,
+          rows.map((r) => r.id),
+        ),
+      )
+      .orderBy(desc(playbackIds.createdAt)),
+  ]);
+  const sessionById = new Map(sessions.map((x) => [x.id, x]));
+  return rows.map((stream) => ({
+    stream,
+    session: (stream.currentSessionId && sessionById.get(stream.currentSessionId)) || null,
+    playbackIds: pbs.filter((p) => p.streamId === stream.id),
+  }));
 }
 
 /** The stream as events carry it (no key), or null when it has been deleted meanwhile. */
