@@ -253,7 +253,9 @@ export class Publication {
         // Probe before handing the file over: the queue deletes it once uploaded.
         this.probing.add(name);
         try {
-          meter.media = await probeSegment(filePath);
+          const media = await probeSegment(filePath);
+          // The Worker needs a positive frame rate; an unreadable one falls back to the input's.
+          meter.media = { ...media, frameRate: media.frameRate || (this.input?.frameRate ?? 30) };
         } catch (err) {
           this.log('warn', 'could not measure rendition', { rendition: name, reason: String(err) });
         } finally {
