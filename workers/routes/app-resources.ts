@@ -5,6 +5,7 @@ import { appAuditRoutes } from './audit-log.routes';
 import { eventRoutes } from './events.routes';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
+import { streamRoutes } from './streams.routes';
 
 /**
  * Resources that belong to one app. Each is mounted twice by app.ts: at `/v1/<name>` for API keys
@@ -17,4 +18,5 @@ export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
   'audit-log': appAuditRoutes,
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
+  streams: streamRoutes,
 };

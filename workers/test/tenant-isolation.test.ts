@@ -21,6 +21,7 @@ async function tenantA() {
   const endpoint = await call('/v1/webhook-endpoints', { auth: key.token, body: { url: 'http://127.0.0.1:9/a' } });
   const test = await call(`/v1/webhook-endpoints/${endpoint.json.id}/test`, { method: 'POST', auth: key.token });
   const events = await call('/v1/events', { auth: key.token });
+  const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
   // One real id of tenant A per path parameter name. Features add theirs here.
   const ids: Record<string, string> = {
     org_id: acct.orgId,
@@ -32,6 +33,8 @@ async function tenantA() {
     endpoint_id: endpoint.json.id,
     delivery_id: test.json.delivery_id,
     event_id: events.json.data[0].id,
+    stream_id: stream.json.id,
+    playback_id: stream.json.playback_ids[0].id,
   };
   return { acct, app, key, ids };
 }

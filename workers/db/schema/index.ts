@@ -2,3 +2,4 @@
 export * from './core';
 export * from './events';
 export * from './webhooks';
+export * from './streams';
