@@ -22,11 +22,17 @@ const stack = await startTestStack({ port: 8920 });
 const receiver = new WebhookReceiver(8921);
 try {
   await receiver.up();
-  const ep = await stack.api.call<{ secret: string }>('POST', '/v1/webhook-endpoints', { url: receiver.url, event_types: ['api_key.created'] });
+  const ep = await stack.api.call<{ secret: string }>('POST', '/v1/webhook-endpoints', {
+    url: receiver.url,
+    event_types: ['api_key.created'],
+  });
   receiver.secrets = [ep.secret];
   // Deterministic: the same 20% of events fail their first attempt on every run.
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   receiver.behave = (_r, attempt) => (attempt === 1 && random() < FIRST_ATTEMPT_FAILURE ? 500 : 'ok');
 
   const started = Date.now();
@@ -45,13 +51,16 @@ try {
   let cursor: string | null = null;
   do {
     const page: { data: { id: string; timestamp: string }[]; next_cursor: string | null } = await stack.api.call(
-      'GET', `/v1/events?type=api_key.created&since=${new Date(started).toISOString()}&limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      'GET',
+      `/v1/events?type=api_key.created&since=${new Date(started).toISOString()}&limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+    );
     for (const e of page.data) ids.add(e.id);
     cursor = page.next_cursor;
   } while (cursor);
 
   const deadline = Date.now() + 120_000;
-  while ([...ids].some((id) => !receiver.acked.has(id)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  while ([...ids].some((id) => !receiver.acked.has(id)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 100));
   const lastAck = Math.max(...[...receiver.acked.values()].map((r) => r.at));
 
   const firstAttempts = new Map<string, number>();
@@ -66,19 +75,25 @@ try {
   const badSignatures = receiver.requests.filter((r) => r.verifiedBy.length === 0).length;
   const duplicates = receiver.requests.length - firstAttempts.size - failedFirst;
 
-  console.log(JSON.stringify({
-    events_emitted: EVENTS,
-    events_recorded: ids.size,
-    delivered: [...ids].filter((id) => receiver.acked.has(id)).length,
-    lost,
-    first_attempts_failed: failedFirst,
-    bad_signatures: badSignatures,
-    extra_successful_deliveries: duplicates,
-    emit_seconds: (emitted - started) / 1000,
-    emit_rate_per_s: Math.round(EVENTS / ((emitted - started) / 1000)),
-    time_to_deliver_all_seconds: (lastAck - started) / 1000,
-    first_attempt_latency_ms: { p50: pct(latencies, 50), p95: pct(latencies, 95), max: Math.max(...latencies) },
-  }, null, 2));
+  console.log(
+    JSON.stringify(
+      {
+        events_emitted: EVENTS,
+        events_recorded: ids.size,
+        delivered: [...ids].filter((id) => receiver.acked.has(id)).length,
+        lost,
+        first_attempts_failed: failedFirst,
+        bad_signatures: badSignatures,
+        extra_successful_deliveries: duplicates,
+        emit_seconds: (emitted - started) / 1000,
+        emit_rate_per_s: Math.round(EVENTS / ((emitted - started) / 1000)),
+        time_to_deliver_all_seconds: (lastAck - started) / 1000,
+        first_attempt_latency_ms: { p50: pct(latencies, 50), p95: pct(latencies, 95), max: Math.max(...latencies) },
+      },
+      null,
+      2,
+    ),
+  );
   if (lost > 0 || badSignatures > 0) process.exitCode = 1;
 } finally {
   await receiver.down();

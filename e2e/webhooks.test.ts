@@ -12,11 +12,21 @@ let stack: TestStack;
 let api: ApiClient;
 const receivers: WebhookReceiver[] = [];
 
-interface Endpoint { id: string; secret: string }
-interface Envelope { id: string; type: string; object: { id: string } }
+interface Endpoint {
+  id: string;
+  secret: string;
+}
+interface Envelope {
+  id: string;
+  type: string;
+  object: { id: string };
+}
 
 beforeAll(async () => {
-  stack = await startTestStack({ port: PORT, vars: { WEBHOOK_BACKOFF_SCALE: '0.001', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  stack = await startTestStack({
+    port: PORT,
+    vars: { WEBHOOK_BACKOFF_SCALE: '0.001', WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_ALLOW_PRIVATE: 'true' },
+  });
   api = stack.api;
 });
 afterAll(async () => {
@@ -72,7 +82,11 @@ describe('webhooks over HTTP', () => {
     // Correctly signed, but ten minutes old: a replay.
     const old = new Date(Date.now() - 600_000);
     const { Webhook } = await import('standardwebhooks');
-    const stale = { 'webhook-id': d.id, 'webhook-timestamp': String(Math.floor(old.getTime() / 1000)), 'webhook-signature': new Webhook(e.secret).sign(d.id, old, d.body) };
+    const stale = {
+      'webhook-id': d.id,
+      'webhook-timestamp': String(Math.floor(old.getTime() / 1000)),
+      'webhook-signature': new Webhook(e.secret).sign(d.id, old, d.body),
+    };
     expect(() => verify(e.secret, d.body, stale)).toThrow(/too old/i);
     // Our timestamps are the attempt's, not the event's: fresh on every delivery.
     for (const x of r.requests) expect(Math.abs(x.at / 1000 - x.timestamp)).toBeLessThan(5);
@@ -98,7 +112,10 @@ describe('webhooks over HTTP', () => {
     // The delivery log tells the same story.
     const ep = await api.call<{ data: { id: string; url: string }[] }>('GET', '/v1/webhook-endpoints');
     const id = ep.data.find((x) => x.url === r.url)!.id;
-    const log = await api.call<{ data: { status: string; attempt_count: number }[] }>('GET', `/v1/webhook-endpoints/${id}/deliveries?limit=100`);
+    const log = await api.call<{ data: { status: string; attempt_count: number }[] }>(
+      'GET',
+      `/v1/webhook-endpoints/${id}/deliveries?limit=100`,
+    );
     expect(log.data).toHaveLength(ids.length);
     expect(log.data.every((d) => d.status === 'succeeded' && d.attempt_count > 1)).toBe(true);
   });
@@ -121,7 +138,11 @@ describe('webhooks over HTTP', () => {
 
   it('during a rotation both secrets verify; after the overlap only the new one', async () => {
     const { r, e } = await receiver(8914);
-    const rotated = await api.call<Endpoint & { previous_secret_expires_at: string }>('POST', `/v1/webhook-endpoints/${e.id}/rotate-secret`, { overlap_seconds: 4 });
+    const rotated = await api.call<Endpoint & { previous_secret_expires_at: string }>(
+      'POST',
+      `/v1/webhook-endpoints/${e.id}/rotate-secret`,
+      { overlap_seconds: 4 },
+    );
     r.secrets = [e.secret, rotated.secret];
     const during = await emitKeys(1);
     await until('delivery during overlap', () => r.acked.has(during.ids[0]!));
@@ -139,7 +160,10 @@ describe('webhooks over HTTP', () => {
   it("each object's events arrive in the order they happened, even when attempts fail at random", async () => {
     const { r } = await receiver(8915);
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     r.behave = () => (random() < 0.4 ? 503 : 'ok');
     const { keys, ids } = await emitKeys(8, true);
     await until('all acked', () => ids.every((id) => r.acked.has(id)), 90_000);
@@ -148,7 +172,10 @@ describe('webhooks over HTTP', () => {
       const types = mine.map((x) => (JSON.parse(x.body) as Envelope).type);
       const firstRevoked = types.indexOf('api_key.revoked');
       // Nothing about `revoked` reached the receiver until `created` had been acknowledged.
-      expect(types.slice(0, firstRevoked).every((t) => t === 'api_key.created'), types.join(',')).toBe(true);
+      expect(
+        types.slice(0, firstRevoked).every((t) => t === 'api_key.created'),
+        types.join(','),
+      ).toBe(true);
       expect(mine[firstRevoked - 1]!.reply).toBe('ok');
     }
   });

@@ -17,17 +17,27 @@ describe('retry schedule', () => {
   });
 
   it('jitters by at most 10% and scales in development only', () => {
-    const prod = deliverySettings({ ENVIRONMENT: 'production', WEBHOOK_BACKOFF_SCALE: '0.001', WEBHOOK_TIMEOUT_MS: '10' });
+    const prod = deliverySettings({
+      ENVIRONMENT: 'production',
+      WEBHOOK_BACKOFF_SCALE: '0.001',
+      WEBHOOK_TIMEOUT_MS: '10',
+    });
     expect(prod).toEqual({ scale: 1, timeoutMs: 5_000 });
     expect(nextRetryDelay(1, prod, () => 0)).toBe(4_500);
     expect(nextRetryDelay(1, prod, () => 0.999999)).toBe(5_500);
-    const dev = deliverySettings({ ENVIRONMENT: 'development', WEBHOOK_BACKOFF_SCALE: '0.001', WEBHOOK_TIMEOUT_MS: '1000' });
+    const dev = deliverySettings({
+      ENVIRONMENT: 'development',
+      WEBHOOK_BACKOFF_SCALE: '0.001',
+      WEBHOOK_TIMEOUT_MS: '1000',
+    });
     expect(dev).toEqual({ scale: 0.001, timeoutMs: 1_000 });
     expect(nextRetryDelay(MAX_RETRIES, dev, () => 0.5)).toBe(36_000);
     expect(nextRetryDelay(MAX_RETRIES + 1, dev)).toBeNull();
     expect(disableAfterMs(prod)).toBe(5 * 24 * HOUR);
     expect(disableAfterMs(dev)).toBe(432_000);
     // Nonsense values fall back to the real schedule rather than retrying in a tight loop.
-    expect(deliverySettings({ ENVIRONMENT: 'development', WEBHOOK_BACKOFF_SCALE: '0', WEBHOOK_TIMEOUT_MS: 'x' })).toEqual({ scale: 1, timeoutMs: 5_000 });
+    expect(
+      deliverySettings({ ENVIRONMENT: 'development', WEBHOOK_BACKOFF_SCALE: '0', WEBHOOK_TIMEOUT_MS: 'x' }),
+    ).toEqual({ scale: 1, timeoutMs: 5_000 });
   });
 });

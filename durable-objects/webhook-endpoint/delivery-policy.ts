@@ -48,7 +48,11 @@ export function deliverySettings(env: DeliveryEnv): DeliverySettings {
 }
 
 /** The delay before the next attempt after `failedAttempts` failures, scaled and jittered. */
-export function nextRetryDelay(failedAttempts: number, s: DeliverySettings, random: () => number = Math.random): number | null {
+export function nextRetryDelay(
+  failedAttempts: number,
+  s: DeliverySettings,
+  random: () => number = Math.random,
+): number | null {
   const base = retryDelayMs(failedAttempts);
   if (base === null) return null;
   return Math.round(base * s.scale * (0.9 + 0.2 * random()));

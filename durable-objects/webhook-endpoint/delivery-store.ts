@@ -98,26 +98,42 @@ export class DeliveryStore {
   }
 
   setMeta(key: string, value: string) {
-    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+    this.sql.exec(
+      'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+      key,
+      value,
+    );
   }
 
   /** Idempotent per event: enqueuing the same event twice keeps one delivery. */
-  insert(d: { id: string; eventId: string; eventType: string; orderKey: string | null; payload: string }, now: number): DeliveryRow {
+  insert(
+    d: { id: string; eventId: string; eventType: string; orderKey: string | null; payload: string },
+    now: number,
+  ): DeliveryRow {
     this.sql.exec(
       `INSERT INTO deliveries (id, event_id, event_type, order_key, payload, status, next_attempt_at, created_at, updated_at)
        VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (event_id) DO NOTHING`,
-      d.id, d.eventId, d.eventType, d.orderKey, d.payload, now, now, now,
+      d.id,
+      d.eventId,
+      d.eventType,
+      d.orderKey,
+      d.payload,
+      now,
+      now,
+      now,
     );
     return this.sql.exec<DeliveryRow>('SELECT * FROM deliveries WHERE event_id = ?', d.eventId).one();
   }
 
   /** Takes the next deliverable row and marks it `sending`, or null when none is due. */
   claimNext(now: number): DeliveryRow | null {
-    const row = this.sql.exec<DeliveryRow>(
-      `SELECT * FROM deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND ${HEAD_OF_ITS_OBJECT}
+    const row = this.sql
+      .exec<DeliveryRow>(
+        `SELECT * FROM deliveries d WHERE d.status = 'pending' AND d.next_attempt_at <= ? AND ${HEAD_OF_ITS_OBJECT}
        ORDER BY d.next_attempt_at, d.seq LIMIT 1`,
-      now,
-    ).toArray()[0];
+        now,
+      )
+      .toArray()[0];
     if (!row) return null;
     this.sql.exec(`UPDATE deliveries SET status = 'sending' WHERE seq = ?`, row.seq);
     return row;
@@ -125,41 +141,72 @@ export class DeliveryStore {
 
   /** When the earliest deliverable row falls due (rows waiting behind an older one do not count). */
   nextDueAt(): number | null {
-    const r = this.sql.exec<{ t: number | null }>(
-      `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d WHERE d.status = 'pending' AND ${HEAD_OF_ITS_OBJECT}`,
-    ).one();
+    const r = this.sql
+      .exec<{ t: number | null }>(
+        `SELECT MIN(d.next_attempt_at) AS t FROM deliveries d WHERE d.status = 'pending' AND ${HEAD_OF_ITS_OBJECT}`,
+      )
+      .one();
     return r.t;
   }
 
-  recordAttempt(row: DeliveryRow, a: Omit<AttemptRow, 'id' | 'delivery_id' | 'event_id' | 'attempt'>, status: DeliveryStatus) {
+  recordAttempt(
+    row: DeliveryRow,
+    a: Omit<AttemptRow, 'id' | 'delivery_id' | 'event_id' | 'attempt'>,
+    status: DeliveryStatus,
+  ) {
     const attempt = row.attempts + 1;
     this.sql.exec(
       `INSERT INTO attempts (delivery_id, event_id, attempt, started_at, duration_ms, status_code, error, response_body, next_retry_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      row.id, row.event_id, attempt, a.started_at, a.duration_ms, a.status_code, a.error, a.response_body, a.next_retry_at,
+      row.id,
+      row.event_id,
+      attempt,
+      a.started_at,
+      a.duration_ms,
+      a.status_code,
+      a.error,
+      a.response_body,
+      a.next_retry_at,
     );
     this.sql.exec(
       `UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, updated_at = ?, last_status_code = ?, last_error = ?
        WHERE seq = ?`,
-      status, attempt, a.next_retry_at, a.started_at + a.duration_ms, a.status_code, a.error, row.seq,
+      status,
+      attempt,
+      a.next_retry_at,
+      a.started_at + a.duration_ms,
+      a.status_code,
+      a.error,
+      row.seq,
     );
   }
 
   /** Puts a delivery back at the front of the queue with a fresh retry schedule. */
   requeue(deliveryId: string, now: number): boolean {
-    return this.sql.exec(
-      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
+    return (
+      this.sql
+        .exec(
+          `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
        WHERE id = ? AND status IN ('succeeded', 'failed') RETURNING seq`,
-      now, now, deliveryId,
-    ).toArray().length > 0;
+          now,
+          now,
+          deliveryId,
+        )
+        .toArray().length > 0
+    );
   }
 
   requeueFailed(since: number, until: number, now: number): number {
-    return this.sql.exec(
-      `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
+    return this.sql
+      .exec(
+        `UPDATE deliveries SET status = 'pending', attempts = 0, next_attempt_at = ?, updated_at = ?
        WHERE status = 'failed' AND created_at >= ? AND created_at <= ? RETURNING seq`,
-      now, now, since, until,
-    ).toArray().length; // not rowsWritten: that counts index entries too
+        now,
+        now,
+        since,
+        until,
+      )
+      .toArray().length; // not rowsWritten: that counts index entries too
   }
 
   get(deliveryId: string): DeliveryRow | null {
@@ -171,11 +218,21 @@ export class DeliveryStore {
     const where = ['seq < ?'];
     const args: (string | number)[] = [f.beforeSeq ?? Number.MAX_SAFE_INTEGER];
     if (f.status === 'pending') where.push(`status IN ('pending', 'sending')`);
-    else if (f.status) (where.push('status = ?'), args.push(f.status));
-    if (f.eventId) (where.push('event_id = ?'), args.push(f.eventId));
-    return this.sql.exec<DeliveryRow>(
-      `SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`, ...args, f.limit,
-    ).toArray();
+    else if (f.status) {
+      where.push('status = ?');
+      args.push(f.status);
+    }
+    if (f.eventId) {
+      where.push('event_id = ?');
+      args.push(f.eventId);
+    }
+    return this.sql
+      .exec<DeliveryRow>(
+        `SELECT * FROM deliveries WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ?`,
+        ...args,
+        f.limit,
+      )
+      .toArray();
   }
 
   attemptsOf(deliveryId: string): AttemptRow[] {
@@ -184,15 +241,22 @@ export class DeliveryStore {
 
   /** Every attempt to this endpoint, newest first, paged by attempt id. */
   recentAttempts(f: { beforeId?: number; limit: number }): AttemptRow[] {
-    return this.sql.exec<AttemptRow>(
-      'SELECT * FROM attempts WHERE id < ? ORDER BY id DESC LIMIT ?', f.beforeId ?? Number.MAX_SAFE_INTEGER, f.limit,
-    ).toArray();
+    return this.sql
+      .exec<AttemptRow>(
+        'SELECT * FROM attempts WHERE id < ? ORDER BY id DESC LIMIT ?',
+        f.beforeId ?? Number.MAX_SAFE_INTEGER,
+        f.limit,
+      )
+      .toArray();
   }
 
   prune(now: number) {
     const cutoff = now - LOG_RETENTION_MS;
-    this.sql.exec(`DELETE FROM attempts WHERE delivery_id IN
-      (SELECT id FROM deliveries WHERE status IN ('succeeded', 'failed') AND updated_at < ?)`, cutoff);
+    this.sql.exec(
+      `DELETE FROM attempts WHERE delivery_id IN
+      (SELECT id FROM deliveries WHERE status IN ('succeeded', 'failed') AND updated_at < ?)`,
+      cutoff,
+    );
     this.sql.exec(`DELETE FROM deliveries WHERE status IN ('succeeded', 'failed') AND updated_at < ?`, cutoff);
   }
 }

@@ -5,9 +5,12 @@ import { call, tenant } from '../../workers/test/helpers';
 import { captureDeliveries, createEndpoint, waitFor } from '../../workers/test/webhooks';
 
 const deliveries = async (auth: string, endpointId: string, query = '') =>
-  (await call(`/v1/webhook-endpoints/${endpointId}/deliveries${query}`, { auth })).json.data as Array<Record<string, unknown>>;
+  (await call(`/v1/webhook-endpoints/${endpointId}/deliveries${query}`, { auth })).json.data as Array<
+    Record<string, unknown>
+  >;
 
-const newKey = async (auth: string) => (await call('/v1/api-keys', { auth, body: { name: 'k' } })).json as { id: string };
+const newKey = async (auth: string) =>
+  (await call('/v1/api-keys', { auth, body: { name: 'k' } })).json as { id: string };
 
 describe('webhook delivery', () => {
   it('signs every delivery so the standardwebhooks library verifies it, with the event id as webhook-id', async () => {
@@ -48,7 +51,10 @@ describe('webhook delivery', () => {
   it('retries a failed attempt with the same webhook-id and logs every attempt', async () => {
     const t = await tenant();
     const e = await createEndpoint(t.key.token);
-    const seen = await captureDeliveries(e.id, (_req, n) => new Response(n === 1 ? 'boom' : 'ok', { status: n === 1 ? 500 : 200 }));
+    const seen = await captureDeliveries(
+      e.id,
+      (_req, n) => new Response(n === 1 ? 'boom' : 'ok', { status: n === 1 ? 500 : 200 }),
+    );
     await newKey(t.key.token);
     const [first] = await waitFor('first attempt', async () => {
       const d = await deliveries(t.key.token, e.id);
@@ -61,17 +67,26 @@ describe('webhook delivery', () => {
     expect(nextAt - Date.now()).toBeLessThan(6_000);
     const ep = (await call(`/v1/webhook-endpoints/${e.id}`, { auth: t.key.token })).json;
     expect(ep.failing_since).not.toBeNull();
-    await waitFor('retry', async () => {
-      await runDurableObjectAlarm(env.WEBHOOKS.get(env.WEBHOOKS.idFromName(e.id)));
-      return seen.length >= 2;
-    }, 10_000);
+    await waitFor(
+      'retry',
+      async () => {
+        await runDurableObjectAlarm(env.WEBHOOKS.get(env.WEBHOOKS.idFromName(e.id)));
+        return seen.length >= 2;
+      },
+      10_000,
+    );
     expect(seen[1]!.headers['webhook-id']).toBe(seen[0]!.headers['webhook-id']);
     const detail = await waitFor('success', async () => {
       const r = await call(`/v1/webhook-endpoints/${e.id}/deliveries/${first!.id}`, { auth: t.key.token });
       return r.json.status === 'succeeded' ? r.json : null;
     });
     expect(detail.attempts).toHaveLength(2);
-    expect(detail.attempts[0]).toMatchObject({ attempt: 1, status_code: 500, error: 'HTTP 500', response_body: 'boom' });
+    expect(detail.attempts[0]).toMatchObject({
+      attempt: 1,
+      status_code: 500,
+      error: 'HTTP 500',
+      response_body: 'boom',
+    });
     expect(detail.attempts[0].next_retry_at).not.toBeNull();
     expect(detail.attempts[1]).toMatchObject({ attempt: 2, status_code: 200, error: null, next_retry_at: null });
     expect(detail.attempts[1].duration_ms).toBeGreaterThanOrEqual(0);
@@ -112,11 +127,18 @@ describe('webhook delivery', () => {
     const test = await call(`/v1/webhook-endpoints/${e.id}/test`, { method: 'POST', auth: t.key.token });
     expect(test.status, test.text).toBe(202);
     await waitFor('test event', () => seen.length === 1);
-    expect(JSON.parse(seen[0]!.body)).toMatchObject({ type: 'webhook_endpoint.test', id: test.json.event_id, object: { id: e.id } });
+    expect(JSON.parse(seen[0]!.body)).toMatchObject({
+      type: 'webhook_endpoint.test',
+      id: test.json.event_id,
+      object: { id: e.id },
+    });
     // Test events are for the endpoint only, not the app's event history.
     expect((await call(`/v1/events/${test.json.event_id}`, { auth: t.key.token })).status).toBe(404);
     await waitFor('logged', async () => (await deliveries(t.key.token, e.id))[0]?.status === 'succeeded');
-    const again = await call(`/v1/webhook-endpoints/${e.id}/deliveries/${test.json.delivery_id}/redeliver`, { method: 'POST', auth: t.key.token });
+    const again = await call(`/v1/webhook-endpoints/${e.id}/deliveries/${test.json.delivery_id}/redeliver`, {
+      method: 'POST',
+      auth: t.key.token,
+    });
     expect(again.status, again.text).toBe(202);
     await waitFor('redelivery', () => seen.length === 2);
     expect(seen[1]!.headers['webhook-id']).toBe(test.json.event_id);
@@ -126,7 +148,9 @@ describe('webhook delivery', () => {
     await waitFor('third', () => seen.length === 3);
     await waitFor('settled', async () => (await deliveries(t.key.token, e.id, '?status=pending')).length === 0);
     const stub = env.WEBHOOKS.get(env.WEBHOOKS.idFromName(e.id));
-    await runInDurableObject(stub, (_i, state) => { state.storage.sql.exec(`UPDATE deliveries SET status = 'failed'`); });
+    await runInDurableObject(stub, (_i, state) => {
+      state.storage.sql.exec(`UPDATE deliveries SET status = 'failed'`);
+    });
     expect((await deliveries(t.key.token, e.id, '?status=failed')).length).toBe(2);
     const since = new Date(Date.now() - 60_000).toISOString();
     const bulk = await call(`/v1/webhook-endpoints/${e.id}/redeliver`, { auth: t.key.token, body: { since } });

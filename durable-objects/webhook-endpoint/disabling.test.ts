@@ -14,7 +14,9 @@ describe('automatic disabling', () => {
     await captureDeliveries(dying.id, () => new Response('down', { status: 502 }));
     const heard = await captureDeliveries(watcher.id);
     // It has been failing for a little longer than the threshold.
-    await env.DB.prepare('UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?').bind(Date.now() - DISABLE_AFTER_MS - 60_000, dying.id).run();
+    await env.DB.prepare('UPDATE webhook_endpoints SET failing_since = ? WHERE id = ?')
+      .bind(Date.now() - DISABLE_AFTER_MS - 60_000, dying.id)
+      .run();
 
     await call('/v1/api-keys', { auth: t.key.token, body: { name: 'k' } });
     const ep = await waitFor('disabled', async () => {
@@ -24,7 +26,9 @@ describe('automatic disabling', () => {
     expect(ep).toMatchObject({ enabled: false, disabled_reason: 'failing' });
     expect(ep.disabled_at).not.toBeNull();
 
-    const events = (await call(`/v1/events?type=webhook_endpoint.disabled&object_id=${dying.id}`, { auth: t.key.token })).json.data;
+    const events = (
+      await call(`/v1/events?type=webhook_endpoint.disabled&object_id=${dying.id}`, { auth: t.key.token })
+    ).json.data;
     expect(events).toHaveLength(1);
     expect(events[0].data).toMatchObject({ id: dying.id, enabled: false, disabled_reason: 'failing' });
     expect(JSON.stringify(events[0])).not.toContain(dying.secret.slice(6));
@@ -36,7 +40,9 @@ describe('automatic disabling', () => {
     const log = (await call(`/v1/webhook-endpoints/${dying.id}/deliveries`, { auth: t.key.token })).json.data;
     expect(log).toHaveLength(1);
     expect(log[0]).toMatchObject({ status: 'pending', attempt_count: 1 });
-    expect((await call(`/v1/webhook-endpoints/${dying.id}/test`, { method: 'POST', auth: t.key.token })).status).toBe(409);
+    expect((await call(`/v1/webhook-endpoints/${dying.id}/test`, { method: 'POST', auth: t.key.token })).status).toBe(
+      409,
+    );
   });
 
   it('keeps an endpoint that failed briefly, and disables one that answers 410 Gone', async () => {
@@ -59,7 +65,11 @@ describe('automatic disabling', () => {
 
     // Enabling again clears the flag and delivers what waited.
     const seen = await captureDeliveries(gone.id);
-    const on = await call(`/v1/webhook-endpoints/${gone.id}`, { method: 'PATCH', auth: t.key.token, body: { enabled: true } });
+    const on = await call(`/v1/webhook-endpoints/${gone.id}`, {
+      method: 'PATCH',
+      auth: t.key.token,
+      body: { enabled: true },
+    });
     expect(on.json).toMatchObject({ enabled: true, disabled_reason: null, failing_since: null });
     await runDurableObjectAlarm(stubOf(gone.id));
     await waitFor('held delivery after re-enable', async () => {
@@ -79,7 +89,9 @@ describe('automatic disabling', () => {
       await new Promise((r) => setTimeout(r, n % 5));
       return new Response(null, { status: 204 });
     });
-    await Promise.all(Array.from({ length: 30 }, (_, i) => call('/v1/api-keys', { auth: t.key.token, body: { name: `k${i}` } })));
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) => call('/v1/api-keys', { auth: t.key.token, body: { name: `k${i}` } })),
+    );
     await waitFor('attempts', () => seen.length >= 30);
     await new Promise((r) => setTimeout(r, 200));
     const ep = (await call(`/v1/webhook-endpoints/${e.id}`, { auth: t.key.token })).json;

@@ -10,7 +10,13 @@ describe('Standard Webhooks signatures', () => {
     const ts = Math.floor(Date.now() / 1000);
     const ours = await signV1(secret, 'evt_1', ts, body);
     expect(ours).toBe(new Webhook(secret).sign('evt_1', new Date(ts * 1000), body));
-    expect(new Webhook(secret).verify(body, { 'webhook-id': 'evt_1', 'webhook-timestamp': String(ts), 'webhook-signature': ours })).toEqual(JSON.parse(body));
+    expect(
+      new Webhook(secret).verify(body, {
+        'webhook-id': 'evt_1',
+        'webhook-timestamp': String(ts),
+        'webhook-signature': ours,
+      }),
+    ).toEqual(JSON.parse(body));
   });
 
   it('verify with either secret while both sign, and fail for a tampered body or another secret', async () => {

@@ -36,7 +36,12 @@ export async function signV1(secret: string, msgId: string, timestampSeconds: nu
 }
 
 /** The `webhook-signature` header value: one `v1,` signature per secret, newest first. */
-export async function signatureHeader(secrets: readonly string[], msgId: string, timestampSeconds: number, body: string) {
+export async function signatureHeader(
+  secrets: readonly string[],
+  msgId: string,
+  timestampSeconds: number,
+  body: string,
+) {
   const sigs = await Promise.all(secrets.map((s) => signV1(s, msgId, timestampSeconds, body)));
   return sigs.join(' ');
 }

@@ -1,12 +1,12 @@
-import type { EventEnvelope } from '@edgelive/shared';
 import { DurableObject } from 'cloudflare:workers';
+import type { EventEnvelope } from '@edgelive/shared';
 import type { Env } from '../../workers/env';
 import { newId } from '../../workers/lib/ids';
 import { webhookUrlProblem } from '../../workers/lib/webhook-url';
 import { disableEndpoint, loadEndpoint, setFailingSince } from '../../workers/services/webhook-endpoints.service';
 import { activeSecrets, type WebhookEndpointRow } from '../../workers/services/webhooks.service';
-import { type DeliveryRow, type DeliveryStatus, DeliveryStore } from './delivery-store';
 import { CONCURRENCY, deliverySettings, disableAfterMs, nextRetryDelay } from './delivery-policy';
+import { type DeliveryRow, type DeliveryStatus, DeliveryStore } from './delivery-store';
 import { renderAttempt, renderDelivery } from './render';
 import { signatureHeader } from './signature';
 
@@ -63,7 +63,10 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
   }
 
-  listDeliveries(endpointId: string, f: { status?: Exclude<DeliveryStatus, 'sending'>; eventId?: string; beforeSeq?: number; limit: number }) {
+  listDeliveries(
+    endpointId: string,
+    f: { status?: Exclude<DeliveryStatus, 'sending'>; eventId?: string; beforeSeq?: number; limit: number },
+  ) {
     const rows = this.store.list({ ...f, limit: f.limit + 1 });
     const kept = rows.slice(0, f.limit);
     return {
@@ -75,13 +78,20 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   getDelivery(endpointId: string, deliveryId: string) {
     const d = this.store.get(deliveryId);
     if (!d) return null;
-    return { ...renderDelivery(endpointId, d), payload: JSON.parse(d.payload) as EventEnvelope, attempts: this.store.attemptsOf(d.id).map(renderAttempt) };
+    return {
+      ...renderDelivery(endpointId, d),
+      payload: JSON.parse(d.payload) as EventEnvelope,
+      attempts: this.store.attemptsOf(d.id).map(renderAttempt),
+    };
   }
 
   listAttempts(f: { beforeId?: number; limit: number }) {
     const rows = this.store.recentAttempts({ ...f, limit: f.limit + 1 });
     const kept = rows.slice(0, f.limit);
-    return { data: kept.map(renderAttempt), next_id: rows.length > f.limit ? (kept[kept.length - 1]?.id ?? null) : null };
+    return {
+      data: kept.map(renderAttempt),
+      next_id: rows.length > f.limit ? (kept[kept.length - 1]?.id ?? null) : null,
+    };
   }
 
   /** Sends one delivery again (same event id, fresh retry schedule); false if it is still pending. */
@@ -158,30 +168,51 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     } else {
       try {
         const timestamp = Math.floor(started / 1000);
-        const res = await this.transport(new Request(endpoint.url, {
-          method: 'POST',
-          redirect: 'manual', // a redirect is a failure: following it would sign a request to another place
-          signal: AbortSignal.timeout(settings.timeoutMs),
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Edgelive-Webhooks/1.0',
-            'webhook-id': row.event_id,
-            'webhook-timestamp': String(timestamp),
-            'webhook-signature': await signatureHeader(activeSecrets(endpoint, started), row.event_id, timestamp, row.payload),
-          },
-          body: row.payload,
-        }));
+        const res = await this.transport(
+          new Request(endpoint.url, {
+            method: 'POST',
+            redirect: 'manual', // a redirect is a failure: following it would sign a request to another place
+            signal: AbortSignal.timeout(settings.timeoutMs),
+            headers: {
+              'content-type': 'application/json',
+              'user-agent': 'Edgelive-Webhooks/1.0',
+              'webhook-id': row.event_id,
+              'webhook-timestamp': String(timestamp),
+              'webhook-signature': await signatureHeader(
+                activeSecrets(endpoint, started),
+                row.event_id,
+                timestamp,
+                row.payload,
+              ),
+            },
+            body: row.payload,
+          }),
+        );
         statusCode = res.status;
         responseBody = (await res.text()).slice(0, RESPONSE_BODY_LOG_CHARS);
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
-        error = e.name === 'TimeoutError' || e.name === 'AbortError' ? `No answer within ${settings.timeoutMs} ms.` : e.message || e.name;
+        error =
+          e.name === 'TimeoutError' || e.name === 'AbortError'
+            ? `No answer within ${settings.timeoutMs} ms.`
+            : e.message || e.name;
       }
     }
     const finished = Date.now();
     const ok = statusCode !== null && statusCode >= 200 && statusCode < 300;
     if (ok) {
-      this.store.recordAttempt(row, { started_at: started, duration_ms: finished - started, status_code: statusCode, error, response_body: responseBody, next_retry_at: null }, 'succeeded');
+      this.store.recordAttempt(
+        row,
+        {
+          started_at: started,
+          duration_ms: finished - started,
+          status_code: statusCode,
+          error,
+          response_body: responseBody,
+          next_retry_at: null,
+        },
+        'succeeded',
+      );
       if (endpoint.failingSince !== null) {
         endpoint.failingSince = null;
         await setFailingSince(this.env, endpoint.id, null);
@@ -191,7 +222,18 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     if (statusCode !== null && !error) error = `HTTP ${statusCode}`;
     const delay = nextRetryDelay(row.attempts + 1, settings);
     const nextRetryAt = delay === null ? null : finished + delay;
-    this.store.recordAttempt(row, { started_at: started, duration_ms: finished - started, status_code: statusCode, error, response_body: responseBody, next_retry_at: nextRetryAt }, delay === null ? 'failed' : 'pending');
+    this.store.recordAttempt(
+      row,
+      {
+        started_at: started,
+        duration_ms: finished - started,
+        status_code: statusCode,
+        error,
+        response_body: responseBody,
+        next_retry_at: nextRetryAt,
+      },
+      delay === null ? 'failed' : 'pending',
+    );
     await this.noteFailure(round, started, statusCode, settings.scale);
   }
 

@@ -21,7 +21,8 @@ export interface Received {
   reply: Reply;
 }
 
-export const verify = (secret: string, body: string, headers: Record<string, string>) => new Webhook(secret).verify(body, headers);
+export const verify = (secret: string, body: string, headers: Record<string, string>) =>
+  new Webhook(secret).verify(body, headers);
 
 export class WebhookReceiver {
   readonly port: number;
@@ -87,8 +88,13 @@ export class WebhookReceiver {
       }
     });
     const r: Received = {
-      id: headers['webhook-id'] ?? '', timestamp: Number(headers['webhook-timestamp']), signature: headers['webhook-signature'] ?? '',
-      body, at: Date.now(), verifiedBy, reply: 400,
+      id: headers['webhook-id'] ?? '',
+      timestamp: Number(headers['webhook-timestamp']),
+      signature: headers['webhook-signature'] ?? '',
+      body,
+      at: Date.now(),
+      verifiedBy,
+      reply: 400,
     };
     this.requests.push(r);
     if (!verifiedBy.length) {

@@ -15,8 +15,7 @@ export interface UrlPolicyEnv {
 
 export const isProduction = (env: UrlPolicyEnv) => env.ENVIRONMENT === 'production';
 
-export const allowsPrivateTargets = (env: UrlPolicyEnv) =>
-  !isProduction(env) && env.WEBHOOK_ALLOW_PRIVATE === 'true';
+export const allowsPrivateTargets = (env: UrlPolicyEnv) => !isProduction(env) && env.WEBHOOK_ALLOW_PRIVATE === 'true';
 
 const PRIVATE_SUFFIXES = ['.localhost', '.local', '.internal', '.intranet', '.lan', '.home.arpa'];
 
@@ -25,7 +24,10 @@ function ipv4Private(host: string): boolean | null {
   if (!m) return null;
   const [a, b] = [Number(m[1]), Number(m[2])];
   return (
-    a === 0 || a === 10 || a === 127 || a >= 224 || // this-network, private, loopback, multicast + reserved
+    a === 0 ||
+    a === 10 ||
+    a === 127 ||
+    a >= 224 || // this-network, private, loopback, multicast + reserved
     (a === 100 && b >= 64 && b <= 127) || // carrier-grade NAT
     (a === 169 && b === 254) || // link-local, cloud metadata
     (a === 172 && b >= 16 && b <= 31) ||
@@ -63,11 +65,15 @@ export function webhookUrlProblem(raw: string, env: UrlPolicyEnv): string | null
   } catch {
     return 'The URL is not valid.';
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'The URL must use https (or http outside production).';
-  if (url.username || url.password) return 'The URL must not carry credentials; authenticate by verifying the signature.';
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return 'The URL must use https (or http outside production).';
+  if (url.username || url.password)
+    return 'The URL must not carry credentials; authenticate by verifying the signature.';
   if (isPrivateHost(url.hostname) && !allowsPrivateTargets(env)) {
-    return 'The URL points to a loopback, private or link-local address, which is refused' +
-      (isProduction(env) ? ' in production.' : '; set WEBHOOK_ALLOW_PRIVATE=true for local development.');
+    return (
+      'The URL points to a loopback, private or link-local address, which is refused' +
+      (isProduction(env) ? ' in production.' : '; set WEBHOOK_ALLOW_PRIVATE=true for local development.')
+    );
   }
   if (isProduction(env) && url.protocol !== 'https:') return 'Webhook URLs must use https in production.';
   return null;

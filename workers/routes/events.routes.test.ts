@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { call, createApp, createApiKey, expectError, register, tenant, unique } from '../test/helpers';
+import { call, createApiKey, createApp, expectError, register, tenant, unique } from '../test/helpers';
 
-type Ev = { id: string; type: string; timestamp: string; app_id: string; object: { type: string; id: string }; data: Record<string, unknown> };
+type Ev = {
+  id: string;
+  type: string;
+  timestamp: string;
+  app_id: string;
+  object: { type: string; id: string };
+  data: Record<string, unknown>;
+};
 const list = async (auth: string, q = '') => {
   const r = await call(`/v1/events${q}`, { auth });
   expect(r.status, r.text).toBe(200);
@@ -16,7 +23,11 @@ describe('events API', () => {
     await call(`/v1/api-keys/${k.id}`, { method: 'DELETE', auth: t.key.token }); // idempotent: no second event
     const { data } = await list(t.key.token, `?object_id=${k.id}`);
     expect(data.map((e) => e.type)).toEqual(['api_key.revoked', 'api_key.created']);
-    expect(data[1]).toMatchObject({ app_id: t.app.id, object: { type: 'api_key', id: k.id }, data: { id: k.id, name: 'ci', status: 'active' } });
+    expect(data[1]).toMatchObject({
+      app_id: t.app.id,
+      object: { type: 'api_key', id: k.id },
+      data: { id: k.id, name: 'ci', status: 'active' },
+    });
     expect(data[0]!.data).toMatchObject({ status: 'revoked' });
     expect(data[0]!.id).toMatch(/^evt_/);
     expect(JSON.stringify(data)).not.toContain(k.secret);
@@ -47,7 +58,14 @@ describe('events API', () => {
     expect(p2.data).toHaveLength(3);
     expect(p2.next_cursor).toBeNull();
     expect(new Set([...p1.data, ...p2.data].map((e) => e.id)).size).toBe(7);
-    for (const q of ['?type=stream.actve', '?type=api-key.*', '?since=yesterday', '?limit=0', '?limit=101', '?cursor=nope']) {
+    for (const q of [
+      '?type=stream.actve',
+      '?type=api-key.*',
+      '?since=yesterday',
+      '?limit=0',
+      '?limit=101',
+      '?cursor=nope',
+    ]) {
       expectError(await call(`/v1/events${q}`, { auth: t.key.token }), 400, 'invalid_request');
     }
   });
@@ -68,21 +86,34 @@ describe('events API', () => {
     const owner = await tenant();
     const second = await createApp(owner.acct);
     const archived = await createApp(owner.acct);
-    expect((await call(`/v1/apps/${archived.id}/archive`, { method: 'POST', auth: owner.acct.token })).status).toBe(200);
+    expect((await call(`/v1/apps/${archived.id}/archive`, { method: 'POST', auth: owner.acct.token })).status).toBe(
+      200,
+    );
     const secondKey = await createApiKey(owner.acct, second.id);
     const invitee = await register(unique('invitee'));
-    const inv = await call(`/v1/orgs/${owner.acct.orgId}/invitations`, { auth: owner.acct.token, body: { email: invitee.email, role: 'developer' } });
+    const inv = await call(`/v1/orgs/${owner.acct.orgId}/invitations`, {
+      auth: owner.acct.token,
+      body: { email: invitee.email, role: 'developer' },
+    });
     expect(inv.status, inv.text).toBe(201);
     await call('/v1/invitations/accept', { auth: invitee.token, body: { token: inv.json.token } });
     const members = (await call(`/v1/orgs/${owner.acct.orgId}/members`, { auth: owner.acct.token })).json.data;
     const m = members.find((x: { email: string }) => x.email === invitee.email);
-    expect((await call(`/v1/orgs/${owner.acct.orgId}/members/${m.id}`, { method: 'DELETE', auth: owner.acct.token })).status).toBe(204);
+    expect(
+      (await call(`/v1/orgs/${owner.acct.orgId}/members/${m.id}`, { method: 'DELETE', auth: owner.acct.token })).status,
+    ).toBe(204);
 
-    for (const [auth, appId] of [[owner.key.token, owner.app.id], [secondKey.token, second.id]] as const) {
+    for (const [auth, appId] of [
+      [owner.key.token, owner.app.id],
+      [secondKey.token, second.id],
+    ] as const) {
       const { data } = await list(auth, '?type=member.*');
       expect(data.map((e) => e.type)).toEqual(['member.removed', 'member.invited']);
       expect(data.every((e) => e.app_id === appId)).toBe(true);
-      expect(data[1]).toMatchObject({ object: { type: 'invitation', id: inv.json.id }, data: { email: invitee.email, role: 'developer', org_id: owner.acct.orgId } });
+      expect(data[1]).toMatchObject({
+        object: { type: 'invitation', id: inv.json.id },
+        data: { email: invitee.email, role: 'developer', org_id: owner.acct.orgId },
+      });
       expect(JSON.stringify(data[1])).not.toContain(inv.json.token);
       expect(data[0]).toMatchObject({ object: { type: 'member', id: m.id }, data: { user_id: invitee.userId } });
     }

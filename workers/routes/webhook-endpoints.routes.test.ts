@@ -4,9 +4,14 @@ import { createEndpoint, DEAD_URL } from '../test/webhooks';
 
 async function viewerOf(owner: Awaited<ReturnType<typeof tenant>>) {
   const viewer = await register(unique('viewer'));
-  const inv = await call(`/v1/orgs/${owner.acct.orgId}/invitations`, { auth: owner.acct.token, body: { email: viewer.email, role: 'viewer' } });
+  const inv = await call(`/v1/orgs/${owner.acct.orgId}/invitations`, {
+    auth: owner.acct.token,
+    body: { email: viewer.email, role: 'viewer' },
+  });
   expect(inv.status, inv.text).toBe(201);
-  expect((await call('/v1/invitations/accept', { auth: viewer.token, body: { token: inv.json.token } })).status).toBe(200);
+  expect((await call('/v1/invitations/accept', { auth: viewer.token, body: { token: inv.json.token } })).status).toBe(
+    200,
+  );
   return viewer;
 }
 
@@ -14,12 +19,22 @@ describe('webhook endpoints', () => {
   it('creates, lists, gets, updates and deletes; the secret is shown once', async () => {
     const { key, app } = await tenant();
     const created = await call('/v1/webhook-endpoints', {
-      auth: key.token, body: { url: 'https://example.com/hooks', description: 'prod', event_types: ['stream.*', 'recording.ready', 'stream.*'] },
+      auth: key.token,
+      body: {
+        url: 'https://example.com/hooks',
+        description: 'prod',
+        event_types: ['stream.*', 'recording.ready', 'stream.*'],
+      },
     });
     expect(created.status, created.text).toBe(201);
     expect(created.json).toMatchObject({
-      app_id: app.id, url: 'https://example.com/hooks', description: 'prod', event_types: ['stream.*', 'recording.ready'],
-      enabled: true, disabled_reason: null, failing_since: null,
+      app_id: app.id,
+      url: 'https://example.com/hooks',
+      description: 'prod',
+      event_types: ['stream.*', 'recording.ready'],
+      enabled: true,
+      disabled_reason: null,
+      failing_since: null,
     });
     expect(created.json.id).toMatch(/^we_/);
     expect(created.json.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
@@ -33,16 +48,30 @@ describe('webhook endpoints', () => {
     expect(listed.json.data.map((e: { id: string }) => e.id)).toEqual([created.json.id]);
     expect(listed.text).not.toContain(created.json.secret.slice(6));
 
-    const patched = await call(`/v1/webhook-endpoints/${created.json.id}`, { method: 'PATCH', auth: key.token, body: { event_types: ['*'], description: '' } });
+    const patched = await call(`/v1/webhook-endpoints/${created.json.id}`, {
+      method: 'PATCH',
+      auth: key.token,
+      body: { event_types: ['*'], description: '' },
+    });
     expect(patched.status, patched.text).toBe(200);
     expect(patched.json).toMatchObject({ event_types: ['*'], description: '', url: 'https://example.com/hooks' });
 
-    const off = await call(`/v1/webhook-endpoints/${created.json.id}`, { method: 'PATCH', auth: key.token, body: { enabled: false } });
+    const off = await call(`/v1/webhook-endpoints/${created.json.id}`, {
+      method: 'PATCH',
+      auth: key.token,
+      body: { enabled: false },
+    });
     expect(off.json).toMatchObject({ enabled: false, disabled_reason: 'manual' });
-    const on = await call(`/v1/webhook-endpoints/${created.json.id}`, { method: 'PATCH', auth: key.token, body: { enabled: true } });
+    const on = await call(`/v1/webhook-endpoints/${created.json.id}`, {
+      method: 'PATCH',
+      auth: key.token,
+      body: { enabled: true },
+    });
     expect(on.json).toMatchObject({ enabled: true, disabled_reason: null, disabled_at: null });
 
-    expect((await call(`/v1/webhook-endpoints/${created.json.id}`, { method: 'DELETE', auth: key.token })).status).toBe(204);
+    expect((await call(`/v1/webhook-endpoints/${created.json.id}`, { method: 'DELETE', auth: key.token })).status).toBe(
+      204,
+    );
     expectError(await call(`/v1/webhook-endpoints/${created.json.id}`, { auth: key.token }), 404, 'not_found');
   });
 
@@ -61,13 +90,30 @@ describe('webhook endpoints', () => {
       { description: 'no url' },
       { url: `https://example.com/${'x'.repeat(2100)}` },
     ];
-    for (const body of bad) expectError(await call('/v1/webhook-endpoints', { auth: key.token, body }), 400, 'invalid_request');
-    expectError(await call('/v1/webhook-endpoints', { auth: key.token, raw: '{oops', headers: { 'content-type': 'application/json' } }), 400);
+    for (const body of bad)
+      expectError(await call('/v1/webhook-endpoints', { auth: key.token, body }), 400, 'invalid_request');
+    expectError(
+      await call('/v1/webhook-endpoints', {
+        auth: key.token,
+        raw: '{oops',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+    );
     const e = await createEndpoint(key.token);
     expectError(await call(`/v1/webhook-endpoints/${e.id}`, { method: 'PATCH', auth: key.token, body: {} }), 400);
-    expectError(await call(`/v1/webhook-endpoints/${e.id}`, { method: 'PATCH', auth: key.token, body: { url: 'gopher://x' } }), 400);
-    expectError(await call(`/v1/webhook-endpoints/${e.id}/rotate-secret`, { auth: key.token, body: { overlap_seconds: -1 } }), 400);
-    expectError(await call(`/v1/webhook-endpoints/${e.id}/redeliver`, { auth: key.token, body: { since: 'yesterday' } }), 400);
+    expectError(
+      await call(`/v1/webhook-endpoints/${e.id}`, { method: 'PATCH', auth: key.token, body: { url: 'gopher://x' } }),
+      400,
+    );
+    expectError(
+      await call(`/v1/webhook-endpoints/${e.id}/rotate-secret`, { auth: key.token, body: { overlap_seconds: -1 } }),
+      400,
+    );
+    expectError(
+      await call(`/v1/webhook-endpoints/${e.id}/redeliver`, { auth: key.token, body: { since: 'yesterday' } }),
+      400,
+    );
     expectError(await call(`/v1/webhook-endpoints/${e.id}/deliveries?cursor=garbage`, { auth: key.token }), 400);
     expectError(await call('/v1/webhook-endpoints/not-an-id', { auth: key.token }), 404);
   });
@@ -76,7 +122,10 @@ describe('webhook endpoints', () => {
     const { key } = await tenant();
     const e = await createEndpoint(key.token);
     const before = Date.now();
-    const r = await call(`/v1/webhook-endpoints/${e.id}/rotate-secret`, { auth: key.token, body: { overlap_seconds: 3600 } });
+    const r = await call(`/v1/webhook-endpoints/${e.id}/rotate-secret`, {
+      auth: key.token,
+      body: { overlap_seconds: 3600 },
+    });
     expect(r.status, r.text).toBe(200);
     expect(r.json.secret).toMatch(/^whsec_/);
     expect(r.json.secret).not.toBe(e.secret);
@@ -86,13 +135,19 @@ describe('webhook endpoints', () => {
     const noOverlap = await call(`/v1/webhook-endpoints/${e.id}/rotate-secret`, { method: 'POST', auth: key.token });
     expect(noOverlap.status).toBe(200);
     expect(noOverlap.json.previous_secret_expires_at).not.toBeNull();
-    const immediate = await call(`/v1/webhook-endpoints/${e.id}/rotate-secret`, { auth: key.token, body: { overlap_seconds: 0 } });
+    const immediate = await call(`/v1/webhook-endpoints/${e.id}/rotate-secret`, {
+      auth: key.token,
+      body: { overlap_seconds: 0 },
+    });
     expect(immediate.json.previous_secret_expires_at).toBeNull();
   });
 
   it('lets viewers read but not change, and serves console sessions under /v1/apps/{app_id}', async () => {
     const owner = await tenant();
-    const viaConsole = await call(`/v1/apps/${owner.app.id}/webhook-endpoints`, { auth: owner.acct.token, body: { url: 'https://example.com/c', event_types: ['stream.*'] } });
+    const viaConsole = await call(`/v1/apps/${owner.app.id}/webhook-endpoints`, {
+      auth: owner.acct.token,
+      body: { url: 'https://example.com/c', event_types: ['stream.*'] },
+    });
     expect(viaConsole.status, viaConsole.text).toBe(201);
     const viewer = await viewerOf(owner);
     const path = `/v1/apps/${owner.app.id}/webhook-endpoints`;

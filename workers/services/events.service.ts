@@ -34,7 +34,9 @@ export async function emitEvent(env: Env, e: NewEvent) {
  * with its own id: every app's backend hears about it, and no app sees another's event ids.
  */
 export async function emitOrgEvent(env: Env, orgId: string, e: Omit<NewEvent, 'appId'>) {
-  const rows = await createDb(env.DB).select({ id: apps.id }).from(apps)
+  const rows = await createDb(env.DB)
+    .select({ id: apps.id })
+    .from(apps)
     .where(and(eq(apps.orgId, orgId), isNull(apps.archivedAt)));
   return Promise.all(rows.map((a) => emitEvent(env, { ...e, appId: a.id })));
 }

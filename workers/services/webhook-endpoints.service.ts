@@ -14,12 +14,18 @@ import { type DisabledReason, renderEndpoint, type WebhookEndpointRow } from './
  * stay queued and go out if the endpoint is enabled again.
  */
 export async function disableEndpoint(env: Env, e: WebhookEndpointRow, reason: DisabledReason, now = Date.now()) {
-  const [row] = await createDb(env.DB).update(webhookEndpoints)
+  const [row] = await createDb(env.DB)
+    .update(webhookEndpoints)
     .set({ enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now })
-    .where(eq(webhookEndpoints.id, e.id)).returning();
+    .where(eq(webhookEndpoints.id, e.id))
+    .returning();
   if (!row) return null;
   await emitEvent(env, {
-    appId: row.appId, type: 'webhook_endpoint.disabled', objectType: 'webhook_endpoint', objectId: row.id, data: renderEndpoint(row),
+    appId: row.appId,
+    type: 'webhook_endpoint.disabled',
+    objectType: 'webhook_endpoint',
+    objectId: row.id,
+    data: renderEndpoint(row),
   });
   return row;
 }
@@ -30,13 +36,18 @@ export async function setFailingSince(env: Env, endpointId: string, failingSince
 }
 
 export async function loadEndpoint(env: Env, endpointId: string) {
-  return (await createDb(env.DB).query.webhookEndpoints.findFirst({ where: eq(webhookEndpoints.id, endpointId) })) ?? null;
+  return (
+    (await createDb(env.DB).query.webhookEndpoints.findFirst({ where: eq(webhookEndpoints.id, endpointId) })) ?? null
+  );
 }
 
 /** The endpoint if it belongs to the app; another app's id is indistinguishable from a missing one. */
 export async function findEndpoint(db: Db, appId: string, endpointId: string) {
-  const e = isIdOf('webhookEndpoint', endpointId) &&
-    (await db.query.webhookEndpoints.findFirst({ where: and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.appId, appId)) }));
+  const e =
+    isIdOf('webhookEndpoint', endpointId) &&
+    (await db.query.webhookEndpoints.findFirst({
+      where: and(eq(webhookEndpoints.id, endpointId), eq(webhookEndpoints.appId, appId)),
+    }));
   if (!e) throw notFound('webhook endpoint');
   return e;
 }

@@ -38,7 +38,10 @@ export const renderEvent = (r: typeof events.$inferSelect): EventEnvelope => ({
 });
 
 /** The secrets that sign right now: the current one, and the previous one during its overlap. */
-export function activeSecrets(e: Pick<WebhookEndpointRow, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>, now: number): string[] {
+export function activeSecrets(
+  e: Pick<WebhookEndpointRow, 'secret' | 'previousSecret' | 'previousSecretExpiresAt'>,
+  now: number,
+): string[] {
   const out = [e.secret];
   if (e.previousSecret && (e.previousSecretExpiresAt ?? 0) > now) out.push(e.previousSecret);
   return out;
@@ -49,7 +52,9 @@ export function activeSecrets(e: Pick<WebhookEndpointRow, 'secret' | 'previousSe
  * Awaited by emitEvent: once it returns, each delivery sits in its endpoint's durable queue.
  */
 export async function enqueueEvent(env: Env, row: typeof events.$inferSelect) {
-  const endpoints = await createDb(env.DB).select().from(webhookEndpoints)
+  const endpoints = await createDb(env.DB)
+    .select()
+    .from(webhookEndpoints)
     .where(and(eq(webhookEndpoints.appId, row.appId), eq(webhookEndpoints.enabled, true)));
   const envelope = renderEvent(row);
   await Promise.all(

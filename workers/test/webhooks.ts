@@ -23,12 +23,20 @@ export interface Captured {
  * Swaps the endpoint object's outbound fetch for `respond`, recording every request. The object
  * stays in this isolate for the test, so the closure sees every attempt the alarm makes.
  */
-export async function captureDeliveries(endpointId: string, respond: (req: Captured, n: number) => Response | Promise<Response> = () => new Response('ok')) {
+export async function captureDeliveries(
+  endpointId: string,
+  respond: (req: Captured, n: number) => Response | Promise<Response> = () => new Response('ok'),
+) {
   const seen: Captured[] = [];
   const stub = env.WEBHOOKS.get(env.WEBHOOKS.idFromName(endpointId));
   await runInDurableObject(stub, (instance: WebhookEndpointObject) => {
     instance.transport = async (req) => {
-      const c: Captured = { url: req.url, headers: Object.fromEntries(req.headers), body: await req.text(), at: Date.now() };
+      const c: Captured = {
+        url: req.url,
+        headers: Object.fromEntries(req.headers),
+        body: await req.text(),
+        at: Date.now(),
+      };
       seen.push(c);
       return respond(c, seen.length);
     };
@@ -36,7 +44,11 @@ export async function captureDeliveries(endpointId: string, respond: (req: Captu
   return seen;
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false> | T | null | undefined | false,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

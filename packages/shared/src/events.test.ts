@@ -3,10 +3,29 @@ import { EVENT_TYPES, eventTypeMatches, isValidPattern, matchesAnyPattern } from
 
 describe('event catalog', () => {
   it('lists every type issue 6 asks for', () => {
-    for (const t of ['stream.created', 'stream.updated', 'stream.deleted', 'stream.active', 'stream.reconnecting', 'stream.idle',
-      'stream.disabled', 'stream.key_reset', 'recording.ready', 'room.created', 'room.deleted', 'chat.message.flagged',
-      'chat.user.banned', 'chat.user.unbanned', 'chat.user.muted', 'viewers.peak', 'api_key.created', 'api_key.revoked',
-      'member.invited', 'member.removed', 'webhook_endpoint.disabled']) {
+    for (const t of [
+      'stream.created',
+      'stream.updated',
+      'stream.deleted',
+      'stream.active',
+      'stream.reconnecting',
+      'stream.idle',
+      'stream.disabled',
+      'stream.key_reset',
+      'recording.ready',
+      'room.created',
+      'room.deleted',
+      'chat.message.flagged',
+      'chat.user.banned',
+      'chat.user.unbanned',
+      'chat.user.muted',
+      'viewers.peak',
+      'api_key.created',
+      'api_key.revoked',
+      'member.invited',
+      'member.removed',
+      'webhook_endpoint.disabled',
+    ]) {
       expect(EVENT_TYPES).toContain(t);
     }
   });
@@ -31,6 +50,7 @@ describe('wildcard patterns', () => {
 
   it('accepts only patterns that name something in the catalog', () => {
     for (const p of ['*', 'stream.*', 'chat.user.*', 'recording.ready']) expect(isValidPattern(p), p).toBe(true);
-    for (const p of ['strem.*', 'stream.actve', 'stream', '*.active', 'stream.**', '']) expect(isValidPattern(p), p).toBe(false);
+    for (const p of ['strem.*', 'stream.actve', 'stream', '*.active', 'stream.**', ''])
+      expect(isValidPattern(p), p).toBe(false);
   });
 });

@@ -17,19 +17,40 @@ export const EVENT_CATALOG = {
   'stream.updated': { object: 'stream', description: "A live stream's settings changed." },
   'stream.deleted': { object: 'stream', description: 'A live stream was deleted.' },
   'stream.active': { object: 'stream', description: 'The publisher connected and the stream went live.' },
-  'stream.reconnecting': { object: 'stream', description: 'The publisher dropped; the stream waits out its reconnect window.' },
-  'stream.idle': { object: 'stream', description: 'The session ended (the reconnect window passed without the publisher).' },
-  'stream.disabled': { object: 'stream', description: 'The stream was disabled: publishing is refused until it is enabled again.' },
-  'stream.key_reset': { object: 'stream', description: 'The stream key was replaced; the old key no longer publishes.' },
-  'recording.ready': { object: 'recording', description: "A session's recording was finalized and can be played as a VOD." },
+  'stream.reconnecting': {
+    object: 'stream',
+    description: 'The publisher dropped; the stream waits out its reconnect window.',
+  },
+  'stream.idle': {
+    object: 'stream',
+    description: 'The session ended (the reconnect window passed without the publisher).',
+  },
+  'stream.disabled': {
+    object: 'stream',
+    description: 'The stream was disabled: publishing is refused until it is enabled again.',
+  },
+  'stream.key_reset': {
+    object: 'stream',
+    description: 'The stream key was replaced; the old key no longer publishes.',
+  },
+  'recording.ready': {
+    object: 'recording',
+    description: "A session's recording was finalized and can be played as a VOD.",
+  },
   'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
   'room.created': { object: 'room', description: 'A real-time room was created.' },
   'room.updated': { object: 'room', description: "A room's settings changed." },
   'room.deleted': { object: 'room', description: 'A room was deleted.' },
-  'chat.message.flagged': { object: 'message', description: 'A chat message was flagged (by a user or the blocklist) for review.' },
+  'chat.message.flagged': {
+    object: 'message',
+    description: 'A chat message was flagged (by a user or the blocklist) for review.',
+  },
   'chat.user.banned': { object: 'room', description: 'A user was banned from a room; `data.user_id` names them.' },
   'chat.user.unbanned': { object: 'room', description: 'A ban was lifted; `data.user_id` names the user.' },
-  'chat.user.muted': { object: 'room', description: 'A user was muted (timed out) in a room; `data.user_id` and `data.until`.' },
+  'chat.user.muted': {
+    object: 'room',
+    description: 'A user was muted (timed out) in a room; `data.user_id` and `data.until`.',
+  },
   'api_key.created': { object: 'api_key', description: 'An API key was created (never carries the secret).' },
   'api_key.revoked': { object: 'api_key', description: 'An API key was revoked.' },
   'member.invited': {
@@ -42,11 +63,13 @@ export const EVENT_CATALOG = {
   },
   'webhook_endpoint.disabled': {
     object: 'webhook_endpoint',
-    description: 'A webhook endpoint was disabled, by hand or automatically after failing for days (`data.disabled_reason`).',
+    description:
+      'A webhook endpoint was disabled, by hand or automatically after failing for days (`data.disabled_reason`).',
   },
   'webhook_endpoint.test': {
     object: 'webhook_endpoint',
-    description: 'Sent only on request (`POST /v1/webhook-endpoints/{id}/test`) to that endpoint; never listed in /v1/events.',
+    description:
+      'Sent only on request (`POST /v1/webhook-endpoints/{id}/test`) to that endpoint; never listed in /v1/events.',
   },
 } as const satisfies Record<string, EventTypeInfo>;
 
