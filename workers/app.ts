@@ -59,6 +59,12 @@ const OPENAPI_INFO = {
 v1.doc31('/openapi.json', OPENAPI_INFO);
 v1.get('/reference', (c) => c.html(renderReference(v1.getOpenAPI31Document(OPENAPI_INFO) as never)));
 
+const HTTP_ERROR_CODES: Record<number, string> = {
+  400: 'invalid_request',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
 export const app = new OpenAPIHono<AppEnv>();
 app.use('*', async (c, next) => {
   c.set('db', createDb(c.env.DB));
@@ -73,7 +79,7 @@ app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) {
     // Hono's own refusals (malformed JSON, wrong content type) keep their 4xx status.
-    const code = err.status === 400 ? 'invalid_request' : 'http_error';
+    const code = HTTP_ERROR_CODES[err.status] ?? 'http_error';
     return errorResponse(c, new ApiError(err.status as 400, code, err.message || 'Bad request.'));
   }
   console.error('unhandled error', err);

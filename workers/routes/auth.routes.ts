@@ -130,7 +130,9 @@ export const authRoutes = createRouter()
     await checkLoginAllowed(db, ip, email);
     const user = await db.query.users.findFirst({ where: eq(users.email, email) });
     // Hash even for unknown emails so response time does not reveal which accounts exist.
-    const ok = user ? await verifyPassword(password, user.passwordHash) : (await hashPassword(password), false);
+    let ok = false;
+    if (user) ok = await verifyPassword(password, user.passwordHash);
+    else await hashPassword(password);
     if (!user || !ok) {
       await recordLoginFailure(db, ip, email);
       throw unauthorized('Wrong email or password.');

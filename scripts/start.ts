@@ -1,0 +1,84 @@
+/**
+ * `./edgelive start`: the whole stack on this machine with embedded defaults.
+ * Applies local D1 migrations, starts the Worker (local D1/R2/Durable Objects persisted in
+ * .edgelive/state), seeds the demo account, app, API key and signing key, prints where
+ * everything is and writes it to .edgelive/local.json. Runs until Ctrl-C.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { acquireLock, releaseLock } from './lib/instance-lock.ts';
+import { seedDemo, type DemoSeed } from './lib/seed.ts';
+import { ROOT, startWorker, type WorkerHandle } from './lib/worker-process.ts';
+
+const STATE_DIR = join(ROOT, '.edgelive');
+const LOCAL_JSON = join(STATE_DIR, 'local.json');
+const LOCK = join(STATE_DIR, 'start.pid');
+const API_PORT = Number(process.env.EDGELIVE_API_PORT ?? 8787);
+
+interface LocalJson {
+  api_url: string;
+  reference_url: string;
+  openapi_url: string;
+  demo: DemoSeed;
+}
+
+async function main() {
+  mkdirSync(STATE_DIR, { recursive: true });
+  const lock = acquireLock(LOCK);
+  if (!lock.ok) {
+    const urls = existsSync(LOCAL_JSON) ? ` at ${(JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as LocalJson).api_url}` : '';
+    console.error(`Edgelive is already running${urls} (pid ${lock.pid}). Stop it with Ctrl-C in its terminal, or: kill ${lock.pid}`);
+    process.exit(1);
+  }
+  const stoppers: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of stoppers.reverse()) await stop().catch(() => undefined);
+    releaseLock(LOCK);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  try {
+    console.log('Starting the Worker (wrangler dev, local D1/R2/Durable Objects)...');
+    const worker: WorkerHandle = await startWorker({ port: API_PORT, persistTo: join(STATE_DIR, 'state') });
+    stoppers.push(worker.stop);
+
+    const previous = existsSync(LOCAL_JSON) ? (JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as Partial<LocalJson>).demo : undefined;
+    const demo = await seedDemo(worker.url, previous);
+    const local: LocalJson = {
+      api_url: worker.url,
+      reference_url: `${worker.url}/v1/reference`,
+      openapi_url: `${worker.url}/v1/openapi.json`,
+      demo,
+    };
+    writeFileSync(LOCAL_JSON, JSON.stringify(local, null, 2) + '\n');
+    printSummary(local);
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : err);
+    await shutdown(1);
+  }
+}
+
+function printSummary(l: LocalJson) {
+  const d = l.demo;
+  console.log(`
+Edgelive is running. Ctrl-C stops it.
+
+  API          ${l.api_url}
+  Reference    ${l.reference_url}
+
+  Demo console account   ${d.account.email} / ${d.account.password}
+  Demo app               ${d.app.id} (${d.app.name})
+  Demo API key           ${d.api_key.token}
+  Demo signing key       ${d.signing_key.id} (private key in .edgelive/local.json)
+
+  Try:  curl -H "Authorization: Bearer ${d.api_key.token}" ${l.api_url}/v1/api-keys
+
+Everything above is also in .edgelive/local.json.`);
+}
+
+void main();
