@@ -22,6 +22,8 @@ export interface ServeOptions {
   host?: string;
   /** Defaults to this package's dist/. */
   distDir?: string;
+  /** The origin's RTMP ingest URL shown in the OBS setup, e.g. rtmp://127.0.0.1:1935/live. */
+  rtmpUrl?: string;
 }
 
 export interface ServedConsole {
@@ -114,6 +116,11 @@ export async function serveConsole(opts: ServeOptions): Promise<ServedConsole> {
   const server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     if (isProxied(path)) return proxyHttp(target, req, res);
+    if (path === '/console-config.json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+      res.end(JSON.stringify({ rtmp_url: opts.rtmpUrl ?? null }));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
       return;
