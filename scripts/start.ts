@@ -10,7 +10,8 @@ import { acquireLock, releaseLock } from './lib/instance-lock.ts';
 import { seedDemo, type DemoSeed } from './lib/seed.ts';
 import { ROOT, startWorker, type WorkerHandle } from './lib/worker-process.ts';
 
-const STATE_DIR = join(ROOT, '.edgelive');
+// EDGELIVE_HOME lets tests run a second, separate stack beside a developer's own.
+const STATE_DIR = process.env.EDGELIVE_HOME ?? join(ROOT, '.edgelive');
 const LOCAL_JSON = join(STATE_DIR, 'local.json');
 const LOCK = join(STATE_DIR, 'start.pid');
 const API_PORT = Number(process.env.EDGELIVE_API_PORT ?? 8787);

@@ -5,6 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { createDb } from './db/client';
 import type { AppEnv } from './env';
 import { ApiError, errorResponse } from './lib/errors';
+import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { renderReference } from './lib/reference-page';
 import { authenticate } from './middleware/authenticate';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
@@ -56,8 +57,6 @@ const OPENAPI_INFO = {
       'the console uses a session under `/v1/apps/{app_id}/...`. Errors are `{"error": {"code", "message", "details"?}}`.',
   },
 };
-v1.doc31('/openapi.json', OPENAPI_INFO);
-v1.get('/reference', (c) => c.html(renderReference(v1.getOpenAPI31Document(OPENAPI_INFO) as never)));
 
 const HTTP_ERROR_CODES: Record<number, string> = {
   400: 'invalid_request',
@@ -72,6 +71,12 @@ app.use('*', async (c, next) => {
 });
 app.use('/v1/*', cors({ origin: (o) => o, credentials: true, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'] }));
 app.route('/v1', v1);
+
+// Generated on the root app so paths carry their full `/v1/...` form.
+// zod-openapi's document type is wider than the parts we read; the cast narrows it to those.
+const openApiDocument = () => declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc);
+app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
+app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
 app.get('/', (c) => c.redirect('/v1/reference'));
 
 app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));

@@ -9,7 +9,7 @@ describe('password hashing', () => {
     const stored = await hashPassword('a long enough password');
     expect(spy).toHaveBeenCalled();
     for (const [params] of spy.mock.calls) {
-      expect((params as Pbkdf2Params).iterations).toBeLessThanOrEqual(100_000);
+      expect((params as { iterations: number }).iterations).toBeLessThanOrEqual(100_000);
     }
     expect(PER_CALL_ITERATIONS).toBe(100_000);
     // The total is stronger than one call: the rounds chain.

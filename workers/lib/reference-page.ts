@@ -1,14 +1,4 @@
-interface Operation {
-  summary?: string;
-  tags?: string[];
-  parameters?: { name: string; in: string }[];
-  requestBody?: unknown;
-  responses?: Record<string, { description?: string }>;
-}
-interface Doc {
-  info: { title: string; version: string; description?: string };
-  paths: Record<string, Record<string, Operation>>;
-}
+import type { OpenApiDoc } from './openapi-params';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
@@ -16,7 +6,7 @@ const esc = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};
  * A human-readable reference rendered on the server from the same OpenAPI document, with no
  * script or stylesheet from a CDN, so it works offline and behind strict CSPs.
  */
-export function renderReference(doc: Doc): string {
+export function renderReference(doc: OpenApiDoc): string {
   const byTag = new Map<string, string[]>();
   for (const [path, ops] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(ops)) {

@@ -1,0 +1,78 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../scripts/lib/worker-process.ts';
+
+/**
+ * The README's start command, as a newcomer runs it: it starts, prints the demo credentials,
+ * writes .edgelive/local.json, the printed API key works with curl-like calls, a second start
+ * says the first is running, and Ctrl-C stops it.
+ */
+const home = mkdtempSync(join(tmpdir(), 'edgelive-start-'));
+const port = 8791;
+const env = { ...process.env, EDGELIVE_HOME: home, EDGELIVE_API_PORT: String(port) };
+const children: ChildProcess[] = [];
+
+function start() {
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+async function until(cond: () => boolean, ms: number, what: () => string) {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out: ${what()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+describe('./edgelive start', () => {
+  it('starts, seeds, prints and writes the demo credentials, refuses a second start, and stops on Ctrl-C', async () => {
+    const first = start();
+    await until(() => first.output().includes('Edgelive is running'), 120_000, first.output);
+    const out = first.output();
+    const local = JSON.parse(readFileSync(join(home, 'local.json'), 'utf8'));
+    expect(local.api_url).toBe(`http://127.0.0.1:${port}`);
+    expect(out).toContain(local.demo.api_key.token);
+    expect(out).toContain(local.demo.account.email);
+    expect(local.demo.signing_key.private_key).toMatch(/BEGIN PRIVATE KEY/);
+
+    // The printed key works, and decides the demo app.
+    const keys = await fetch(`${local.api_url}/v1/api-keys`, { headers: { authorization: `Bearer ${local.demo.api_key.token}` } });
+    expect(keys.status).toBe(200);
+    const body = (await keys.json()) as { data: { app_id: string }[] };
+    expect(body.data[0]!.app_id).toBe(local.demo.app.id);
+
+    const second = start();
+    await new Promise((r) => second.child.once('exit', r));
+    expect(second.child.exitCode).toBe(1);
+    expect(second.output()).toMatch(/already running/);
+
+    first.child.kill('SIGINT');
+    await new Promise((r) => first.child.once('exit', r));
+    expect(first.child.exitCode).toBe(0);
+    await expect(fetch(`${local.api_url}/v1/openapi.json`)).rejects.toThrow();
+    expect(existsSync(join(home, 'start.pid'))).toBe(false);
+  });
+
+  it('keeps state between runs: the same demo app and key come back', async () => {
+    const before = JSON.parse(readFileSync(join(home, 'local.json'), 'utf8'));
+    const again = start();
+    await until(() => again.output().includes('Edgelive is running'), 120_000, again.output);
+    const after = JSON.parse(readFileSync(join(home, 'local.json'), 'utf8'));
+    expect(after.demo.app.id).toBe(before.demo.app.id);
+    expect(after.demo.api_key.id).toBe(before.demo.api_key.id);
+    again.child.kill('SIGINT');
+    await new Promise((r) => again.child.once('exit', r));
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { call, createApiKey, createApp, register } from './helpers';
+import { allOperations, fill } from './route-inventory';
+
+/**
+ * For every app- and org-scoped route in the OpenAPI document: a second organization's session
+ * and a second app's API key get 403 or 404, never data, and tenant A's objects are unchanged.
+ */
+
+/** Routes every caller may use (they act on the caller's own account) are not tenant-scoped. */
+const UNSCOPED = new Set(['/auth/register', '/auth/login', '/auth/logout', '/auth/me', '/orgs', '/apps', '/invitations/accept', '/openapi.json', '/reference']);
+
+async function tenantA() {
+  const acct = await register();
+  const app = await createApp(acct);
+  const key = await createApiKey(acct, app.id);
+  const otherKey = await createApiKey(acct, app.id);
+  const signing = await call('/v1/signing-keys', { auth: key.token, body: { name: 'a' } });
+  const inv = await call(`/v1/orgs/${acct.orgId}/invitations`, { auth: acct.token, body: { email: 'someone@example.com', role: 'viewer' } });
+  const members = await call(`/v1/orgs/${acct.orgId}/members`, { auth: acct.token });
+  // One real id of tenant A per path parameter name. Features add theirs here.
+  const ids: Record<string, string> = {
+    org_id: acct.orgId,
+    app_id: app.id,
+    key_id: otherKey.id,
+    signing_key_id: signing.json.id,
+    invitation_id: inv.json.id,
+    member_id: members.json.data[0].id,
+  };
+  return { acct, app, key, ids };
+}
+
+describe('tenant isolation matrix', () => {
+  it('a second organization and a second app never reach tenant A', async () => {
+    const a = await tenantA();
+    const b = await register();
+    const bApp = await createApp(b);
+    const bKey = await createApiKey(b, bApp.id);
+    // Customer paths without an id (`GET/POST /v1/api-keys`) act on the caller's own app: the
+    // second test proves their lists never show A's objects.
+    const ops = (await allOperations()).filter(
+      (op) => !UNSCOPED.has(op.path) && (op.path.startsWith('/apps/') || op.path.startsWith('/orgs/') || op.path.includes('{')),
+    );
+    expect(ops.length).toBeGreaterThan(10);
+
+    const leaks: string[] = [];
+    for (const op of ops) {
+      const path = `/v1${fill(op.path, a.ids)}`;
+      const consolePath = op.path.startsWith('/apps/') || op.path.startsWith('/orgs/');
+      // Console paths with B's session; customer paths with B's API key (which decides B's app).
+      const auth = consolePath ? b.token : bKey.token;
+      const body = ['POST', 'PATCH', 'PUT'].includes(op.method) ? {} : undefined;
+      const res = await call(path, { method: op.method, auth, body });
+      if (res.status !== 403 && res.status !== 404) leaks.push(`${op.method} ${path} -> ${res.status} ${res.text.slice(0, 120)}`);
+      // B's API key on the console paths of A's app.
+      if (consolePath && op.path.startsWith('/apps/')) {
+        const viaKey = await call(path, { method: op.method, auth: bKey.token, body });
+        if (![403, 404].includes(viaKey.status)) leaks.push(`(B key) ${op.method} ${path} -> ${viaKey.status}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+
+    // Nothing of A's changed: its key works, its app is intact, its signing key still exists.
+    expect((await call('/v1/api-keys', { auth: a.key.token })).status).toBe(200);
+    expect((await call(`/v1/apps/${a.app.id}`, { auth: a.acct.token })).json.status).toBe('active');
+    expect((await call(`/v1/signing-keys/${a.ids.signing_key_id}`, { auth: a.key.token })).status).toBe(200);
+    expect((await call(`/v1/api-keys/${a.ids.key_id}`, { auth: a.key.token })).json.status).toBe('active');
+  });
+
+  it('lists never include another tenant’s objects', async () => {
+    const a = await tenantA();
+    const b = await register();
+    const bApp = await createApp(b);
+    const bKey = await createApiKey(b, bApp.id);
+    const listOps = (await allOperations()).filter((op) => op.method === 'GET' && !op.path.includes('{') && !UNSCOPED.has(op.path));
+    for (const op of listOps) {
+      const res = await call(`/v1${op.path}`, { auth: bKey.token });
+      expect(res.status, `${op.path}: ${res.text}`).toBe(200);
+      for (const id of Object.values(a.ids)) expect(res.text, op.path).not.toContain(id);
+    }
+    const apps = await call('/v1/apps', { auth: b.token });
+    expect(apps.text).not.toContain(a.app.id);
+  });
+});
