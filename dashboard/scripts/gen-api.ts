@@ -81,6 +81,10 @@ interface FullDocument extends Document {
 
 /** Paths and schemas of several documents in one; the first to name a path or schema keeps it. */
 function unite(docs: FullDocument[]): FullDocument {
+  // Older Workers documented paths relative to /v1; the served document now names them in full.
+  for (const d of docs) {
+    d.paths = Object.fromEntries(Object.entries(d.paths ?? {}).map(([k, v]) => [k.startsWith('/v1/') ? k : `/v1${k}`, v]));
+  }
   const [first, ...rest] = docs;
   const out: FullDocument = structuredClone(first!);
   for (const d of rest) {

@@ -11,7 +11,7 @@ export type Schemas = components['schemas'];
  */
 export const API_ORIGIN: string = import.meta.env.VITE_API_URL ?? '';
 
-export const api = createClient<paths>({ baseUrl: `${API_ORIGIN}/v1`, credentials: 'include' });
+export const api = createClient<paths>({ baseUrl: API_ORIGIN, credentials: 'include' });
 
 interface FetchResult<T> {
   data?: T;

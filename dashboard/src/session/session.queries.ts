@@ -12,7 +12,7 @@ export function useMe() {
     queryKey: meKey,
     queryFn: async (): Promise<Me | null> => {
       try {
-        return await unwrap(api.GET('/auth/me'));
+        return await unwrap(api.GET('/v1/auth/me'));
       } catch (err) {
         if (isUnauthorized(err)) return null;
         throw err;
@@ -25,7 +25,7 @@ export function useMe() {
 export function useSignIn() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; password: string }) => unwrap(api.POST('/auth/login', { body })),
+    mutationFn: (body: { email: string; password: string }) => unwrap(api.POST('/v1/auth/login', { body })),
     onSuccess: (s) => {
       qc.clear();
       qc.setQueryData<Me>(meKey, { user: s.user, orgs: s.orgs });
@@ -37,7 +37,7 @@ export function useSignUp() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: { email: string; password: string; name: string; org_name?: string }) =>
-      unwrap(api.POST('/auth/register', { body })),
+      unwrap(api.POST('/v1/auth/register', { body })),
     onSuccess: (s) => {
       qc.clear();
       qc.setQueryData<Me>(meKey, { user: s.user, orgs: s.orgs });
@@ -48,7 +48,7 @@ export function useSignUp() {
 export function useSignOut() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => expectOk(api.POST('/auth/logout')),
+    mutationFn: () => expectOk(api.POST('/v1/auth/logout')),
     // Whatever the server said, this browser forgets everything it cached for that user.
     onSettled: () => {
       qc.clear();

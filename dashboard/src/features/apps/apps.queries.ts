@@ -13,14 +13,14 @@ export function useApps(orgId: string, includeArchived: boolean) {
   return useQuery({
     queryKey: appKeys.list(orgId, includeArchived),
     queryFn: () =>
-      unwrap(api.GET('/apps', { params: { query: { org_id: orgId, include_archived: includeArchived ? 'true' : 'false', limit: 100 } } })),
+      unwrap(api.GET('/v1/apps', { params: { query: { org_id: orgId, include_archived: includeArchived ? 'true' : 'false', limit: 100 } } })),
   });
 }
 
 export function useApp(appId: string) {
   return useQuery({
     queryKey: appKeys.one(appId),
-    queryFn: () => unwrap(api.GET('/apps/{app_id}', { params: { path: { app_id: appId } } })),
+    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}', { params: { path: { app_id: appId } } })),
     enabled: appId !== '',
   });
 }
@@ -28,7 +28,7 @@ export function useApp(appId: string) {
 export function useCreateApp() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { org_id: string; name: string; description?: string }) => unwrap(api.POST('/apps', { body })),
+    mutationFn: (body: { org_id: string; name: string; description?: string }) => unwrap(api.POST('/v1/apps', { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['apps', 'list'] }),
   });
 }
@@ -37,7 +37,7 @@ export function useUpdateApp(appId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: { name?: string; description?: string; settings?: AppSettings }) =>
-      unwrap(api.PATCH('/apps/{app_id}', { params: { path: { app_id: appId } }, body })),
+      unwrap(api.PATCH('/v1/apps/{app_id}', { params: { path: { app_id: appId } }, body })),
     onSuccess: (app) => {
       qc.setQueryData(appKeys.one(appId), app);
       void qc.invalidateQueries({ queryKey: ['apps', 'list'] });
@@ -49,7 +49,7 @@ export function useArchiveApp(appId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (archive: boolean) =>
-      unwrap(archive ? api.POST('/apps/{app_id}/archive', { params: { path: { app_id: appId } } }) : api.POST('/apps/{app_id}/unarchive', { params: { path: { app_id: appId } } })),
+      unwrap(archive ? api.POST('/v1/apps/{app_id}/archive', { params: { path: { app_id: appId } } }) : api.POST('/v1/apps/{app_id}/unarchive', { params: { path: { app_id: appId } } })),
     onSuccess: (app) => {
       qc.setQueryData(appKeys.one(appId), app);
       void qc.invalidateQueries({ queryKey: ['apps', 'list'] });
@@ -60,7 +60,7 @@ export function useArchiveApp(appId: string) {
 export function useDeleteApp(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => expectOk(api.DELETE('/apps/{app_id}', { params: { path: { app_id: appId } } })),
+    mutationFn: () => expectOk(api.DELETE('/v1/apps/{app_id}', { params: { path: { app_id: appId } } })),
     onSuccess: () => {
       qc.removeQueries({ queryKey: appKeys.one(appId) });
       void qc.invalidateQueries({ queryKey: ['apps', 'list'] });

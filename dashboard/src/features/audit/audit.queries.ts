@@ -22,8 +22,8 @@ export function cleanFilters(f: AuditFilters): AuditFilters {
 
 function fetchPage(scope: AuditScope, query: AuditFilters & { cursor?: string; limit?: number; format?: 'json' }) {
   return scope.kind === 'org'
-    ? unwrap(api.GET('/orgs/{org_id}/audit-log', { params: { path: { org_id: scope.orgId }, query } }))
-    : unwrap(api.GET('/apps/{app_id}/audit-log', { params: { path: { app_id: scope.appId }, query } }));
+    ? unwrap(api.GET('/v1/orgs/{org_id}/audit-log', { params: { path: { org_id: scope.orgId }, query } }))
+    : unwrap(api.GET('/v1/apps/{app_id}/audit-log', { params: { path: { app_id: scope.appId }, query } }));
 }
 
 export function useAuditLog(scope: AuditScope, filters: AuditFilters) {
@@ -45,8 +45,8 @@ export async function fetchAuditCsv(scope: AuditScope, filters: AuditFilters): P
   const query = { ...cleanFilters(filters), format: 'csv' as const };
   const { data, error, response } =
     scope.kind === 'org'
-      ? await api.GET('/orgs/{org_id}/audit-log', { params: { path: { org_id: scope.orgId }, query }, parseAs: 'text' })
-      : await api.GET('/apps/{app_id}/audit-log', { params: { path: { app_id: scope.appId }, query }, parseAs: 'text' });
+      ? await api.GET('/v1/orgs/{org_id}/audit-log', { params: { path: { org_id: scope.orgId }, query }, parseAs: 'text' })
+      : await api.GET('/v1/apps/{app_id}/audit-log', { params: { path: { app_id: scope.appId }, query }, parseAs: 'text' });
   if (error !== undefined || !response.ok || typeof data !== 'string') throw ApiRequestError.from(response.status, error);
   return data;
 }

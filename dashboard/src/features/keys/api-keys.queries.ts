@@ -8,13 +8,13 @@ const key = (appId: string) => ['apps', appId, 'api-keys'] as const;
 const path = (appId: string) => ({ params: { path: { app_id: appId } } });
 
 export function useApiKeys(appId: string) {
-  return useQuery({ queryKey: key(appId), queryFn: () => unwrap(api.GET('/apps/{app_id}/api-keys', { params: { path: { app_id: appId }, query: { limit: 100 } } })) });
+  return useQuery({ queryKey: key(appId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/api-keys', { params: { path: { app_id: appId }, query: { limit: 100 } } })) });
 }
 
 export function useCreateApiKey(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => unwrap(api.POST('/apps/{app_id}/api-keys', { ...path(appId), body: { name } })),
+    mutationFn: (name: string) => unwrap(api.POST('/v1/apps/{app_id}/api-keys', { ...path(appId), body: { name } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: key(appId) }),
   });
 }
@@ -22,7 +22,7 @@ export function useCreateApiKey(appId: string) {
 export function useRevokeApiKey(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (keyId: string) => unwrap(api.DELETE('/apps/{app_id}/api-keys/{key_id}', { params: { path: { app_id: appId, key_id: keyId } } })),
+    mutationFn: (keyId: string) => unwrap(api.DELETE('/v1/apps/{app_id}/api-keys/{key_id}', { params: { path: { app_id: appId, key_id: keyId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: key(appId) }),
   });
 }
@@ -30,7 +30,7 @@ export function useRevokeApiKey(appId: string) {
 export function useRotateApiKey(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (keyId: string) => unwrap(api.POST('/apps/{app_id}/api-keys/{key_id}/rotate', { params: { path: { app_id: appId, key_id: keyId } } })),
+    mutationFn: (keyId: string) => unwrap(api.POST('/v1/apps/{app_id}/api-keys/{key_id}/rotate', { params: { path: { app_id: appId, key_id: keyId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: key(appId) }),
   });
 }

@@ -14,13 +14,13 @@ export const orgKeys = {
 };
 
 export function useOrgs() {
-  return useQuery({ queryKey: orgKeys.all, queryFn: () => unwrap(api.GET('/orgs')).then((r) => r.data) });
+  return useQuery({ queryKey: orgKeys.all, queryFn: () => unwrap(api.GET('/v1/orgs')).then((r) => r.data) });
 }
 
 export function useCreateOrg() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => unwrap(api.POST('/orgs', { body: { name } })),
+    mutationFn: (name: string) => unwrap(api.POST('/v1/orgs', { body: { name } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.all }),
   });
 }
@@ -28,7 +28,7 @@ export function useCreateOrg() {
 export function useRenameOrg(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => unwrap(api.PATCH('/orgs/{org_id}', { params: { path: { org_id: orgId } }, body: { name } })),
+    mutationFn: (name: string) => unwrap(api.PATCH('/v1/orgs/{org_id}', { params: { path: { org_id: orgId } }, body: { name } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.all }),
   });
 }
@@ -36,7 +36,7 @@ export function useRenameOrg(orgId: string) {
 export function useMembers(orgId: string) {
   return useQuery({
     queryKey: orgKeys.members(orgId),
-    queryFn: () => unwrap(api.GET('/orgs/{org_id}/members', { params: { path: { org_id: orgId } } })).then((r) => r.data),
+    queryFn: () => unwrap(api.GET('/v1/orgs/{org_id}/members', { params: { path: { org_id: orgId } } })).then((r) => r.data),
   });
 }
 
@@ -44,7 +44,7 @@ export function useChangeRole(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ memberId, role }: { memberId: string; role: Role }) =>
-      unwrap(api.PATCH('/orgs/{org_id}/members/{member_id}', { params: { path: { org_id: orgId, member_id: memberId } }, body: { role } })),
+      unwrap(api.PATCH('/v1/orgs/{org_id}/members/{member_id}', { params: { path: { org_id: orgId, member_id: memberId } }, body: { role } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.members(orgId) }),
   });
 }
@@ -52,7 +52,7 @@ export function useChangeRole(orgId: string) {
 export function useRemoveMember(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (memberId: string) => expectOk(api.DELETE('/orgs/{org_id}/members/{member_id}', { params: { path: { org_id: orgId, member_id: memberId } } })),
+    mutationFn: (memberId: string) => expectOk(api.DELETE('/v1/orgs/{org_id}/members/{member_id}', { params: { path: { org_id: orgId, member_id: memberId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.members(orgId) }),
   });
 }
@@ -60,14 +60,14 @@ export function useRemoveMember(orgId: string) {
 export function useInvitations(orgId: string) {
   return useQuery({
     queryKey: orgKeys.invitations(orgId),
-    queryFn: () => unwrap(api.GET('/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } } })).then((r) => r.data),
+    queryFn: () => unwrap(api.GET('/v1/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } } })).then((r) => r.data),
   });
 }
 
 export function useInvite(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; role: Role }) => unwrap(api.POST('/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } }, body })),
+    mutationFn: (body: { email: string; role: Role }) => unwrap(api.POST('/v1/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } }, body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.invitations(orgId) }),
   });
 }
@@ -76,7 +76,7 @@ export function useRevokeInvitation(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (invitationId: string) =>
-      expectOk(api.DELETE('/orgs/{org_id}/invitations/{invitation_id}', { params: { path: { org_id: orgId, invitation_id: invitationId } } })),
+      expectOk(api.DELETE('/v1/orgs/{org_id}/invitations/{invitation_id}', { params: { path: { org_id: orgId, invitation_id: invitationId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.invitations(orgId) }),
   });
 }

@@ -22,17 +22,17 @@ const p = (appId: string, roomId: string) => ({ params: { path: { app_id: appId,
 export const MODERATION_POLL_MS = 2_000;
 
 export function useRooms(appId: string) {
-  return useQuery({ queryKey: roomKeys.list(appId), queryFn: () => unwrap(api.GET('/apps/{app_id}/rooms', { params: { path: { app_id: appId }, query: { limit: 100 } } })) });
+  return useQuery({ queryKey: roomKeys.list(appId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms', { params: { path: { app_id: appId }, query: { limit: 100 } } })) });
 }
 
 export function useRoom(appId: string, roomId: string, pollMs: number | false = 3_000) {
-  return useQuery({ queryKey: roomKeys.one(appId, roomId), queryFn: () => unwrap(api.GET('/apps/{app_id}/rooms/{room_id}', p(appId, roomId))), refetchInterval: pollMs, enabled: roomId !== '' });
+  return useQuery({ queryKey: roomKeys.one(appId, roomId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms/{room_id}', p(appId, roomId))), refetchInterval: pollMs, enabled: roomId !== '' });
 }
 
 export function useCreateRoom(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => unwrap(api.POST('/apps/{app_id}/rooms', { params: { path: { app_id: appId } }, body: { name } })),
+    mutationFn: (name: string) => unwrap(api.POST('/v1/apps/{app_id}/rooms', { params: { path: { app_id: appId } }, body: { name } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: roomKeys.list(appId) }),
   });
 }
@@ -40,7 +40,7 @@ export function useCreateRoom(appId: string) {
 export function useUpdateRoomSettings(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (settings: RoomSettingsPatch) => unwrap(api.PATCH('/apps/{app_id}/rooms/{room_id}', { ...p(appId, roomId), body: { settings } })),
+    mutationFn: (settings: RoomSettingsPatch) => unwrap(api.PATCH('/v1/apps/{app_id}/rooms/{room_id}', { ...p(appId, roomId), body: { settings } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: roomKeys.one(appId, roomId) }),
   });
 }
@@ -48,7 +48,7 @@ export function useUpdateRoomSettings(appId: string, roomId: string) {
 export function useDeleteRoom(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => expectOk(api.DELETE('/apps/{app_id}/rooms/{room_id}', p(appId, roomId))),
+    mutationFn: () => expectOk(api.DELETE('/v1/apps/{app_id}/rooms/{room_id}', p(appId, roomId))),
     onSuccess: () => qc.invalidateQueries({ queryKey: roomKeys.list(appId) }),
   });
 }
@@ -56,7 +56,7 @@ export function useDeleteRoom(appId: string, roomId: string) {
 export function useRoomMessages(appId: string, roomId: string) {
   return useQuery({
     queryKey: roomKeys.messages(appId, roomId),
-    queryFn: () => unwrap(api.GET('/apps/{app_id}/rooms/{room_id}/messages', { params: { path: { app_id: appId, room_id: roomId }, query: { limit: 100 } } })),
+    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms/{room_id}/messages', { params: { path: { app_id: appId, room_id: roomId }, query: { limit: 100 } } })),
     refetchInterval: MODERATION_POLL_MS,
   });
 }
@@ -65,13 +65,13 @@ export function useDeleteMessage(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (messageId: string) =>
-      expectOk(api.DELETE('/apps/{app_id}/rooms/{room_id}/messages/{message_id}', { params: { path: { app_id: appId, room_id: roomId, message_id: messageId } } })),
+      expectOk(api.DELETE('/v1/apps/{app_id}/rooms/{room_id}/messages/{message_id}', { params: { path: { app_id: appId, room_id: roomId, message_id: messageId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: roomKeys.messages(appId, roomId) }),
   });
 }
 
 function restrictionPath(kind: RestrictionKind) {
-  return kind === 'bans' ? ('/apps/{app_id}/rooms/{room_id}/bans' as const) : kind === 'mutes' ? ('/apps/{app_id}/rooms/{room_id}/mutes' as const) : ('/apps/{app_id}/rooms/{room_id}/shadow-bans' as const);
+  return kind === 'bans' ? ('/v1/apps/{app_id}/rooms/{room_id}/bans' as const) : kind === 'mutes' ? ('/v1/apps/{app_id}/rooms/{room_id}/mutes' as const) : ('/v1/apps/{app_id}/rooms/{room_id}/shadow-bans' as const);
 }
 
 export function useRestrictions(appId: string, roomId: string, kind: RestrictionKind) {
@@ -104,10 +104,10 @@ export function useLift(appId: string, roomId: string) {
       const params = { params: { path: { app_id: appId, room_id: roomId, user_id } } };
       return expectOk(
         kind === 'bans'
-          ? api.DELETE('/apps/{app_id}/rooms/{room_id}/bans/{user_id}', params)
+          ? api.DELETE('/v1/apps/{app_id}/rooms/{room_id}/bans/{user_id}', params)
           : kind === 'mutes'
-            ? api.DELETE('/apps/{app_id}/rooms/{room_id}/mutes/{user_id}', params)
-            : api.DELETE('/apps/{app_id}/rooms/{room_id}/shadow-bans/{user_id}', params),
+            ? api.DELETE('/v1/apps/{app_id}/rooms/{room_id}/mutes/{user_id}', params)
+            : api.DELETE('/v1/apps/{app_id}/rooms/{room_id}/shadow-bans/{user_id}', params),
       );
     },
     onSuccess: (_r, v) => qc.invalidateQueries({ queryKey: roomKeys.restrictions(appId, roomId, v.kind) }),
@@ -117,7 +117,7 @@ export function useLift(appId: string, roomId: string) {
 export function useFlags(appId: string, roomId: string) {
   return useQuery({
     queryKey: roomKeys.flags(appId, roomId),
-    queryFn: () => unwrap(api.GET('/apps/{app_id}/rooms/{room_id}/flags', { params: { path: { app_id: appId, room_id: roomId }, query: { status: 'open', limit: 100 } } })),
+    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms/{room_id}/flags', { params: { path: { app_id: appId, room_id: roomId }, query: { status: 'open', limit: 100 } } })),
     refetchInterval: 5_000,
   });
 }
@@ -126,7 +126,7 @@ export function useResolveFlag(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ flagId, action }: { flagId: string; action: 'dismiss' | 'delete_message' }) =>
-      unwrap(api.POST('/apps/{app_id}/rooms/{room_id}/flags/{flag_id}/resolve', { params: { path: { app_id: appId, room_id: roomId, flag_id: flagId } }, body: { action } })),
+      unwrap(api.POST('/v1/apps/{app_id}/rooms/{room_id}/flags/{flag_id}/resolve', { params: { path: { app_id: appId, room_id: roomId, flag_id: flagId } }, body: { action } })),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: roomKeys.flags(appId, roomId) });
       void qc.invalidateQueries({ queryKey: roomKeys.messages(appId, roomId) });

@@ -14,7 +14,7 @@ export function AcceptInvitePage() {
   const qc = useQueryClient();
   const navigate = useNavigate();
   const accept = useMutation({
-    mutationFn: () => unwrap(api.POST('/invitations/accept', { body: { token } })),
+    mutationFn: () => unwrap(api.POST('/v1/invitations/accept', { body: { token } })),
     onSuccess: async (org) => {
       rememberOrg(org.id);
       await qc.invalidateQueries();
