@@ -1,12 +1,14 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { serveConsole, type ServedConsole } from '../../dashboard/serve.ts';
-import { ROOT, startWorker, type WorkerHandle } from '../../scripts/lib/worker-process.ts';
+import { ROOT } from '../../scripts/lib/worker-process.ts';
+import { startTestStack, type TestStack, type WorkerHandle } from '../harness/stack.ts';
 
 export interface ConsoleStack {
   worker: WorkerHandle;
+  /** The seeded demo tenant and API clients of the shared harness. */
+  stack: TestStack;
   console: ServedConsole;
   stop(): Promise<void>;
 }
@@ -21,19 +23,18 @@ function ensureBuild() {
   });
 }
 
-/** A Worker under wrangler dev with a fresh database, and the built console in front of it. */
+/** The shared harness's fresh, seeded Worker, and the built console in front of it. */
 export async function startConsoleStack(ports = { api: 8931, console: 5171 }): Promise<ConsoleStack> {
   ensureBuild();
-  const persistTo = mkdtempSync(join(tmpdir(), 'edgelive-console-e2e-'));
-  const worker = await startWorker({ port: ports.api, persistTo });
-  const served = await serveConsole({ port: ports.console, apiUrl: worker.url });
+  const stack = await startTestStack({ port: ports.api });
+  const served = await serveConsole({ port: ports.console, apiUrl: stack.worker.url });
   return {
-    worker,
+    worker: stack.worker,
+    stack,
     console: served,
     async stop() {
       await served.close();
-      await worker.stop();
-      rmSync(persistTo, { recursive: true, force: true });
+      await stack.stop();
     },
   };
 }

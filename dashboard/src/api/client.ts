@@ -11,7 +11,8 @@ export type Schemas = components['schemas'];
  */
 export const API_ORIGIN: string = import.meta.env.VITE_API_URL ?? '';
 
-export const api = createClient<paths>({ baseUrl: API_ORIGIN, credentials: 'include' });
+// `fetch` is looked up per call, not captured at import, so tests (and polyfills) can replace it.
+export const api = createClient<paths>({ baseUrl: API_ORIGIN, credentials: 'include', fetch: (req) => globalThis.fetch(req) });
 
 interface FetchResult<T> {
   data?: T;
