@@ -56,7 +56,12 @@ function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse) {
       port: target.port || 80,
       method: req.method,
       path: req.url,
-      headers: { ...req.headers, host: target.host, 'x-forwarded-host': req.headers.host ?? '', 'x-forwarded-proto': 'http' },
+      headers: {
+        ...req.headers,
+        host: target.host,
+        'x-forwarded-host': req.headers.host ?? '',
+        'x-forwarded-proto': 'http',
+      },
     },
     (up) => {
       res.writeHead(up.statusCode ?? 502, up.headers);
@@ -66,7 +71,11 @@ function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse) {
   upstream.on('error', () => {
     if (!res.headersSent) {
       res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { code: 'bad_gateway', message: 'The Edgelive API is not reachable from the console server.' } }));
+      res.end(
+        JSON.stringify({
+          error: { code: 'bad_gateway', message: 'The Edgelive API is not reachable from the console server.' },
+        }),
+      );
     } else res.destroy();
   });
   req.pipe(upstream);
@@ -76,8 +85,13 @@ function proxyHttp(target: URL, req: IncomingMessage, res: ServerResponse) {
 function proxyUpgrade(target: URL, req: IncomingMessage, client: Socket, head: Buffer) {
   const upstream = connect(Number(target.port || 80), target.hostname, () => {
     const headers = { ...req.headers, host: target.host };
-    const lines = [`${req.method} ${req.url} HTTP/1.1`, ...Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : v === undefined ? [] : [`${k}: ${v}`]))];
-    upstream.write(lines.join('\r\n') + '\r\n\r\n');
+    const lines = [
+      `${req.method} ${req.url} HTTP/1.1`,
+      ...Object.entries(headers).flatMap(([k, v]) =>
+        Array.isArray(v) ? v.map((x) => `${k}: ${x}`) : v === undefined ? [] : [`${k}: ${v}`],
+      ),
+    ];
+    upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
     if (head.length) upstream.write(head);
     upstream.pipe(client);
     client.pipe(upstream);
@@ -98,7 +112,7 @@ async function serveStatic(dist: string, path: string, res: ServerResponse) {
   if (!file.startsWith(dist + sep) && file !== dist) file = join(dist, 'index.html');
   const info = await stat(file).catch(() => null);
   // Client-side routes (/apps/...) have no file: the app shell answers them.
-  if (!info || !info.isFile()) file = join(dist, 'index.html');
+  if (!info?.isFile()) file = join(dist, 'index.html');
   const ext = extname(file);
   res.writeHead(200, {
     'content-type': TYPES[ext] ?? 'application/octet-stream',

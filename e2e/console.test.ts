@@ -1,7 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, screenshot } from './console/browser.ts';
-import { startConsoleStack, type ConsoleStack } from './console/stack.ts';
+import { type ConsoleStack, startConsoleStack } from './console/stack.ts';
 
 /**
  * The console in a real browser against the real Worker: each flow is what a developer does on
@@ -101,7 +101,10 @@ describe('console', () => {
     await page.getByRole('navigation', { name: 'Organization' }).getByRole('link', { name: 'Members' }).click();
     await page.getByLabel('Email').fill('grace@example.com');
     await page.getByRole('button', { name: 'Invite' }).click();
-    await page.getByText(/\/accept-invite\?token=inv_/).first().waitFor();
+    await page
+      .getByText(/\/accept-invite\?token=inv_/)
+      .first()
+      .waitFor();
     await page.getByRole('cell', { name: 'grace@example.com' }).waitFor();
     await screenshot(page, '05-members-invited');
 
@@ -123,7 +126,10 @@ describe('console', () => {
   });
 
   it('works at phone width', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, storageState: await owner.storageState() });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      storageState: await owner.storageState(),
+    });
     const p = await phone.newPage();
     await p.goto(appUrl);
     await p.getByRole('heading', { name: 'Launch Party' }).waitFor();

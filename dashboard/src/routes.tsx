@@ -1,12 +1,13 @@
 import type { RouteObject } from 'react-router';
-import { AcceptInvitePage } from './pages/auth/accept-invite-page';
-import { SignInPage } from './pages/auth/sign-in-page';
-import { SignUpPage } from './pages/auth/sign-up-page';
+import { appFeatureRoutes } from './feature-routes';
+import { ApiKeysPage } from './pages/apps/api-keys-page';
 import { AppAuditPage } from './pages/apps/app-audit-page';
 import { AppOverviewPage } from './pages/apps/app-overview-page';
 import { AppSettingsPage } from './pages/apps/app-settings-page';
-import { ApiKeysPage } from './pages/apps/api-keys-page';
 import { SigningKeysPage } from './pages/apps/signing-keys-page';
+import { AcceptInvitePage } from './pages/auth/accept-invite-page';
+import { SignInPage } from './pages/auth/sign-in-page';
+import { SignUpPage } from './pages/auth/sign-up-page';
 import { HomeRedirect } from './pages/home-redirect';
 import { NotFoundPage } from './pages/not-found-page';
 import { AppsPage } from './pages/orgs/apps-page';
@@ -16,7 +17,6 @@ import { OrgAuditPage } from './pages/orgs/org-audit-page';
 import { OrgSettingsPage } from './pages/orgs/org-settings-page';
 import { RequireSession } from './session/require-session';
 import { AppShell } from './shell/app-shell';
-import { appFeatureRoutes } from './feature-routes';
 
 export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { serveConsole, type ServedConsole } from '../../dashboard/serve.ts';
+import { type ServedConsole, serveConsole } from '../../dashboard/serve.ts';
 import { ROOT } from '../../scripts/lib/worker-process.ts';
 import { startTestStack, type TestStack, type WorkerHandle } from '../harness/stack.ts';
 
@@ -17,10 +17,14 @@ export interface ConsoleStack {
 function ensureBuild() {
   const dist = join(ROOT, 'dashboard', 'dist', 'index.html');
   if (existsSync(dist) && process.env.E2E_REBUILD !== '1') return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: join(ROOT, 'dashboard'),
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
+    {
+      cwd: join(ROOT, 'dashboard'),
+      stdio: 'inherit',
+    },
+  );
 }
 
 /** The shared harness's fresh, seeded Worker, and the built console in front of it. */

@@ -3,6 +3,7 @@ import type { AppEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { signingKeyRoutes } from './signing-keys.routes';
+import { streamRoutes } from './streams.routes';
 
 /**
  * Resources that belong to one app. Each is mounted twice by app.ts: at `/v1/<name>` for API keys
@@ -13,4 +14,5 @@ export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
   'api-keys': apiKeyRoutes,
   'signing-keys': signingKeyRoutes,
   'audit-log': appAuditRoutes,
+  streams: streamRoutes,
 };

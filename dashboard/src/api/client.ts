@@ -1,6 +1,6 @@
 import createClient from 'openapi-fetch';
-import type { components, paths } from './schema';
 import { ApiRequestError } from './errors';
+import type { components, paths } from './schema';
 
 export type Schemas = components['schemas'];
 
@@ -12,7 +12,11 @@ export type Schemas = components['schemas'];
 export const API_ORIGIN: string = import.meta.env.VITE_API_URL ?? '';
 
 // `fetch` is looked up per call, not captured at import, so tests (and polyfills) can replace it.
-export const api = createClient<paths>({ baseUrl: API_ORIGIN, credentials: 'include', fetch: (req) => globalThis.fetch(req) });
+export const api = createClient<paths>({
+  baseUrl: API_ORIGIN,
+  credentials: 'include',
+  fetch: (req) => globalThis.fetch(req),
+});
 
 interface FetchResult<T> {
   data?: T;

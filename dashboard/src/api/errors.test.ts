@@ -4,7 +4,16 @@ import { ApiRequestError, errorMessage } from './errors';
 describe('ApiRequestError', () => {
   it('reads the error envelope and its field issues', () => {
     const e = ApiRequestError.from(400, {
-      error: { code: 'invalid_request', message: 'The request did not match the schema.', details: { issues: [{ path: 'name', message: 'Too long' }, { path: 'name', message: 'second' }] } },
+      error: {
+        code: 'invalid_request',
+        message: 'The request did not match the schema.',
+        details: {
+          issues: [
+            { path: 'name', message: 'Too long' },
+            { path: 'name', message: 'second' },
+          ],
+        },
+      },
     });
     expect(e.status).toBe(400);
     expect(e.code).toBe('invalid_request');

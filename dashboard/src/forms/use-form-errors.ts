@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ApiRequestError } from '../api/errors';
-import { hasErrors, type Errors } from './validators';
+import { type Errors, hasErrors } from './validators';
 
 /**
  * Field errors from two sources: the form's own checks before sending, and the API's

@@ -1,6 +1,6 @@
 import { Navigate } from 'react-router';
-import { pickOrg, rememberedOrg } from '../session/current-org';
 import { useOrgs } from '../features/orgs/orgs.queries';
+import { pickOrg, rememberedOrg } from '../session/current-org';
 import { QueryView } from '../ui/states';
 
 /** `/`: the remembered organization's apps, or the first one's, or a prompt to create one. */
@@ -9,7 +9,10 @@ export function HomeRedirect() {
   return (
     <QueryView query={orgs}>
       {(list) => {
-        const orgId = pickOrg(list.map((o) => o.id), rememberedOrg());
+        const orgId = pickOrg(
+          list.map((o) => o.id),
+          rememberedOrg(),
+        );
         return <Navigate to={orgId ? `/orgs/${orgId}/apps` : '/orgs/new'} replace />;
       }}
     </QueryView>

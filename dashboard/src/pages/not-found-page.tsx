@@ -6,7 +6,9 @@ export function NotFoundPage() {
     <main className="main">
       <Empty title="Page not found">
         <p>This address does not exist in the console.</p>
-        <Link className="button" to="/">Go to your apps</Link>
+        <Link className="button" to="/">
+          Go to your apps
+        </Link>
       </Empty>
     </main>
   );

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap, expectOk, type Schemas } from '../api/client';
+import { api, expectOk, type Schemas, unwrap } from '../api/client';
 import { isUnauthorized } from '../api/errors';
 
 export type Me = { user: Schemas['User']; orgs: Schemas['OrgMembership'][] };

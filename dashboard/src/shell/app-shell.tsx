@@ -10,7 +10,9 @@ function AppNav({ appId }: { appId: string }) {
   return (
     <nav className="nav" aria-label="App">
       <div className="nav-title">{app.data?.name ?? 'App'}</div>
-      <NavLink to={base} end>Overview</NavLink>
+      <NavLink to={base} end>
+        Overview
+      </NavLink>
       <NavLink to={`${base}/streams`}>Live streams</NavLink>
       <NavLink to={`${base}/rooms`}>Chat rooms</NavLink>
       <NavLink to={`${base}/webhooks`}>Webhooks</NavLink>
@@ -38,7 +40,7 @@ function OrgNav({ orgId }: { orgId: string }) {
 export function AppShell() {
   const { orgId: orgParam, appId } = useParams();
   const app = useApp(appId ?? '');
-  const orgId = orgParam ?? (appId ? app.data?.org_id ?? null : null);
+  const orgId = orgParam ?? (appId ? (app.data?.org_id ?? null) : null);
   const me = useMe();
   const signOut = useSignOut();
   const navigate = useNavigate();
@@ -53,11 +55,21 @@ export function AppShell() {
 
   return (
     <div className="shell">
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <aside className="sidebar" data-open={open}>
         <div className="sidebar-top">
-          <Link to="/" className="brand">Edgelive</Link>
-          <button type="button" className="menu-toggle" aria-expanded={open} aria-controls="sidebar-body" onClick={() => setOpen((o) => !o)}>
+          <Link to="/" className="brand">
+            Edgelive
+          </Link>
+          <button
+            type="button"
+            className="menu-toggle"
+            aria-expanded={open}
+            aria-controls="sidebar-body"
+            onClick={() => setOpen((o) => !o)}
+          >
             Menu
           </button>
         </div>
@@ -67,7 +79,11 @@ export function AppShell() {
           {appId && <AppNav appId={appId} />}
           <div className="user-box">
             <span>{me.data?.user.email}</span>
-            <button type="button" onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate('/sign-in') })} disabled={signOut.isPending}>
+            <button
+              type="button"
+              onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate('/sign-in') })}
+              disabled={signOut.isPending}
+            >
               Sign out
             </button>
           </div>

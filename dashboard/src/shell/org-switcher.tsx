@@ -1,7 +1,7 @@
 import { useId } from 'react';
 import { useNavigate } from 'react-router';
-import { rememberOrg } from '../session/current-org';
 import { useOrgs } from '../features/orgs/orgs.queries';
+import { rememberOrg } from '../session/current-org';
 
 export function OrgSwitcher({ orgId }: { orgId: string | null }) {
   const orgs = useOrgs();
@@ -11,7 +11,9 @@ export function OrgSwitcher({ orgId }: { orgId: string | null }) {
   if (orgs.error) return <span className="small field-error">Organizations could not be loaded.</span>;
   return (
     <div className="field">
-      <label htmlFor={id} className="small">Organization</label>
+      <label htmlFor={id} className="small">
+        Organization
+      </label>
       <select
         id={id}
         value={orgId ?? ''}

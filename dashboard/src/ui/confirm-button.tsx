@@ -1,4 +1,4 @@
-import { useRef, type ReactNode } from 'react';
+import { type ReactNode, useRef } from 'react';
 
 interface Props {
   /** The button's text, and the action named in the dialog. */
@@ -12,7 +12,15 @@ interface Props {
 }
 
 /** A destructive action behind a modal question; the native <dialog> gives focus trap and Escape. */
-export function ConfirmButton({ children, title, message, confirmLabel, onConfirm, disabled, className = 'danger' }: Props) {
+export function ConfirmButton({
+  children,
+  title,
+  message,
+  confirmLabel,
+  onConfirm,
+  disabled,
+  className = 'danger',
+}: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   return (
     <>
@@ -31,10 +39,10 @@ export function ConfirmButton({ children, title, message, confirmLabel, onConfir
           <h2>{title}</h2>
           <div>{message}</div>
           <div className="row" style={{ justifyContent: 'flex-end' }}>
-            <button value="cancel" autoFocus>
+            <button type="submit" value="cancel">
               Cancel
             </button>
-            <button value="confirm" className="primary">
+            <button type="submit" value="confirm" className="primary">
               {confirmLabel}
             </button>
           </div>

@@ -1,4 +1,10 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from 'react';
+import {
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+  useId,
+} from 'react';
 
 interface FieldFrame {
   label: string;
@@ -11,8 +17,16 @@ function Frame({ id, label, error, hint, children }: FieldFrame & { id: string; 
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {children}
-      {hint && <span className="hint" id={`${id}-hint`}>{hint}</span>}
-      {error && <span className="error" id={`${id}-error`}>{error}</span>}
+      {hint && (
+        <span className="hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+      {error && (
+        <span className="error" id={`${id}-error`}>
+          {error}
+        </span>
+      )}
     </div>
   );
 }
@@ -24,7 +38,12 @@ export function TextField({ label, error, hint, ...input }: FieldFrame & InputHT
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint}>
-      <input id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, { label, error, hint })} {...input} />
+      <input
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, { label, error, hint })}
+        {...input}
+      />
     </Frame>
   );
 }
@@ -33,16 +52,33 @@ export function TextArea({ label, error, hint, ...input }: FieldFrame & Textarea
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint}>
-      <textarea id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, { label, error, hint })} {...input} />
+      <textarea
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, { label, error, hint })}
+        {...input}
+      />
     </Frame>
   );
 }
 
-export function SelectField({ label, error, hint, options, ...select }: FieldFrame & SelectHTMLAttributes<HTMLSelectElement> & { options: readonly (readonly [value: string, label: string])[] }) {
+export function SelectField({
+  label,
+  error,
+  hint,
+  options,
+  ...select
+}: FieldFrame &
+  SelectHTMLAttributes<HTMLSelectElement> & { options: readonly (readonly [value: string, label: string])[] }) {
   const id = useId();
   return (
     <Frame id={id} label={label} error={error} hint={hint}>
-      <select id={id} aria-invalid={error ? true : undefined} aria-describedby={describedBy(id, { label, error, hint })} {...select}>
+      <select
+        id={id}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy(id, { label, error, hint })}
+        {...select}
+      >
         {options.map(([v, l]) => (
           <option key={v} value={v}>
             {l}
@@ -53,7 +89,11 @@ export function SelectField({ label, error, hint, options, ...select }: FieldFra
   );
 }
 
-export function Checkbox({ label, hint, ...input }: { label: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+export function Checkbox({
+  label,
+  hint,
+  ...input
+}: { label: string; hint?: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
   const id = useId();
   return (
     <div className="check">

@@ -1,7 +1,17 @@
 import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
-export function PageHeader({ title, description, actions, crumbs }: { title: string; description?: ReactNode; actions?: ReactNode; crumbs?: readonly (readonly [to: string, label: string])[] }) {
+export function PageHeader({
+  title,
+  description,
+  actions,
+  crumbs,
+}: {
+  title: string;
+  description?: ReactNode;
+  actions?: ReactNode;
+  crumbs?: readonly (readonly [to: string, label: string])[];
+}) {
   return (
     <header className="page-header">
       <div>

@@ -2,13 +2,21 @@ import { useState } from 'react';
 import { CopyButton } from './copy-button';
 
 /** A secret that stays masked until asked for, with copy. `label` names it for screen readers. */
-export function SecretValue({ value, label, initiallyShown = false }: { value: string; label: string; initiallyShown?: boolean }) {
+export function SecretValue({
+  value,
+  label,
+  initiallyShown = false,
+}: {
+  value: string;
+  label: string;
+  initiallyShown?: boolean;
+}) {
   const [shown, setShown] = useState(initiallyShown);
   return (
     <div className="secret">
-      <code aria-label={label} data-testid={`secret-${label.toLowerCase().replace(/\s+/g, '-')}`}>
+      <output aria-label={label} className="mono">
         {shown ? value : '•'.repeat(Math.min(value.length, 32))}
-      </code>
+      </output>
       <button type="button" onClick={() => setShown((s) => !s)} aria-pressed={shown}>
         {shown ? 'Hide' : 'Show'}
       </button>

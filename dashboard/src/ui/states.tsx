@@ -49,8 +49,17 @@ interface QueryLike<T> {
 }
 
 /** Loading, error, then the data: the three states every page shows, in one place. */
-export function QueryView<T>({ query, children, loadingLabel }: { query: QueryLike<T>; children: (data: T) => ReactNode; loadingLabel?: string }) {
+export function QueryView<T>({
+  query,
+  children,
+  loadingLabel,
+}: {
+  query: QueryLike<T>;
+  children: (data: T) => ReactNode;
+  loadingLabel?: string;
+}) {
   if (query.isPending) return <Loading label={loadingLabel} />;
-  if (query.error || query.data === undefined) return <ErrorState error={query.error} retry={() => void query.refetch()} />;
+  if (query.error || query.data === undefined)
+    return <ErrorState error={query.error} retry={() => void query.refetch()} />;
   return <>{children(query.data)}</>;
 }

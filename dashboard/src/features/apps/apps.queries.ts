@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, expectOk, unwrap, type Schemas } from '../../api/client';
+import { api, expectOk, type Schemas, unwrap } from '../../api/client';
 
 export type App = Schemas['App'];
 export type AppSettings = Schemas['AppSettings'];
@@ -13,7 +13,11 @@ export function useApps(orgId: string, includeArchived: boolean) {
   return useQuery({
     queryKey: appKeys.list(orgId, includeArchived),
     queryFn: () =>
-      unwrap(api.GET('/v1/apps', { params: { query: { org_id: orgId, include_archived: includeArchived ? 'true' : 'false', limit: 100 } } })),
+      unwrap(
+        api.GET('/v1/apps', {
+          params: { query: { org_id: orgId, include_archived: includeArchived ? 'true' : 'false', limit: 100 } },
+        }),
+      ),
   });
 }
 
@@ -28,7 +32,8 @@ export function useApp(appId: string) {
 export function useCreateApp() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { org_id: string; name: string; description?: string }) => unwrap(api.POST('/v1/apps', { body })),
+    mutationFn: (body: { org_id: string; name: string; description?: string }) =>
+      unwrap(api.POST('/v1/apps', { body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: ['apps', 'list'] }),
   });
 }
@@ -49,7 +54,11 @@ export function useArchiveApp(appId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (archive: boolean) =>
-      unwrap(archive ? api.POST('/v1/apps/{app_id}/archive', { params: { path: { app_id: appId } } }) : api.POST('/v1/apps/{app_id}/unarchive', { params: { path: { app_id: appId } } })),
+      unwrap(
+        archive
+          ? api.POST('/v1/apps/{app_id}/archive', { params: { path: { app_id: appId } } })
+          : api.POST('/v1/apps/{app_id}/unarchive', { params: { path: { app_id: appId } } }),
+      ),
     onSuccess: (app) => {
       qc.setQueryData(appKeys.one(appId), app);
       void qc.invalidateQueries({ queryKey: ['apps', 'list'] });

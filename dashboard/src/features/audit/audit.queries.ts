@@ -1,5 +1,5 @@
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { api, unwrap, type Schemas } from '../../api/client';
+import { api, type Schemas, unwrap } from '../../api/client';
 import { ApiRequestError } from '../../api/errors';
 
 export type AuditEntry = Schemas['AuditEntry'];
@@ -17,7 +17,9 @@ export type AuditScope = { kind: 'org'; orgId: string } | { kind: 'app'; appId: 
 
 /** Drops empty filters so the query string (and the cache key) holds only what was asked. */
 export function cleanFilters(f: AuditFilters): AuditFilters {
-  return Object.fromEntries(Object.entries(f).filter(([, v]) => typeof v === 'string' && v.trim() !== '')) as AuditFilters;
+  return Object.fromEntries(
+    Object.entries(f).filter(([, v]) => typeof v === 'string' && v.trim() !== ''),
+  ) as AuditFilters;
 }
 
 function fetchPage(scope: AuditScope, query: AuditFilters & { cursor?: string; limit?: number; format?: 'json' }) {
@@ -45,8 +47,15 @@ export async function fetchAuditCsv(scope: AuditScope, filters: AuditFilters): P
   const query = { ...cleanFilters(filters), format: 'csv' as const };
   const { data, error, response } =
     scope.kind === 'org'
-      ? await api.GET('/v1/orgs/{org_id}/audit-log', { params: { path: { org_id: scope.orgId }, query }, parseAs: 'text' })
-      : await api.GET('/v1/apps/{app_id}/audit-log', { params: { path: { app_id: scope.appId }, query }, parseAs: 'text' });
-  if (error !== undefined || !response.ok || typeof data !== 'string') throw ApiRequestError.from(response.status, error);
+      ? await api.GET('/v1/orgs/{org_id}/audit-log', {
+          params: { path: { org_id: scope.orgId }, query },
+          parseAs: 'text',
+        })
+      : await api.GET('/v1/apps/{app_id}/audit-log', {
+          params: { path: { app_id: scope.appId }, query },
+          parseAs: 'text',
+        });
+  if (error !== undefined || !response.ok || typeof data !== 'string')
+    throw ApiRequestError.from(response.status, error);
   return data;
 }

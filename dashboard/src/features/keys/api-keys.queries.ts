@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, unwrap, type Schemas } from '../../api/client';
+import { api, type Schemas, unwrap } from '../../api/client';
 
 export type ApiKey = Schemas['ApiKey'];
 export type ApiKeyWithSecret = Schemas['ApiKeyWithSecret'];
@@ -8,7 +8,11 @@ const key = (appId: string) => ['apps', appId, 'api-keys'] as const;
 const path = (appId: string) => ({ params: { path: { app_id: appId } } });
 
 export function useApiKeys(appId: string) {
-  return useQuery({ queryKey: key(appId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/api-keys', { params: { path: { app_id: appId }, query: { limit: 100 } } })) });
+  return useQuery({
+    queryKey: key(appId),
+    queryFn: () =>
+      unwrap(api.GET('/v1/apps/{app_id}/api-keys', { params: { path: { app_id: appId }, query: { limit: 100 } } })),
+  });
 }
 
 export function useCreateApiKey(appId: string) {
@@ -22,7 +26,8 @@ export function useCreateApiKey(appId: string) {
 export function useRevokeApiKey(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (keyId: string) => unwrap(api.DELETE('/v1/apps/{app_id}/api-keys/{key_id}', { params: { path: { app_id: appId, key_id: keyId } } })),
+    mutationFn: (keyId: string) =>
+      unwrap(api.DELETE('/v1/apps/{app_id}/api-keys/{key_id}', { params: { path: { app_id: appId, key_id: keyId } } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: key(appId) }),
   });
 }
@@ -30,7 +35,10 @@ export function useRevokeApiKey(appId: string) {
 export function useRotateApiKey(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (keyId: string) => unwrap(api.POST('/v1/apps/{app_id}/api-keys/{key_id}/rotate', { params: { path: { app_id: appId, key_id: keyId } } })),
+    mutationFn: (keyId: string) =>
+      unwrap(
+        api.POST('/v1/apps/{app_id}/api-keys/{key_id}/rotate', { params: { path: { app_id: appId, key_id: keyId } } }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: key(appId) }),
   });
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, expectOk, unwrap, type Schemas } from '../../api/client';
+import { api, expectOk, type Schemas, unwrap } from '../../api/client';
 
 export type Role = Schemas['Org']['role'];
 export const ROLES: readonly Role[] = ['owner', 'admin', 'developer', 'viewer'];
@@ -28,7 +28,8 @@ export function useCreateOrg() {
 export function useRenameOrg(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => unwrap(api.PATCH('/v1/orgs/{org_id}', { params: { path: { org_id: orgId } }, body: { name } })),
+    mutationFn: (name: string) =>
+      unwrap(api.PATCH('/v1/orgs/{org_id}', { params: { path: { org_id: orgId } }, body: { name } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.all }),
   });
 }
@@ -36,7 +37,8 @@ export function useRenameOrg(orgId: string) {
 export function useMembers(orgId: string) {
   return useQuery({
     queryKey: orgKeys.members(orgId),
-    queryFn: () => unwrap(api.GET('/v1/orgs/{org_id}/members', { params: { path: { org_id: orgId } } })).then((r) => r.data),
+    queryFn: () =>
+      unwrap(api.GET('/v1/orgs/{org_id}/members', { params: { path: { org_id: orgId } } })).then((r) => r.data),
   });
 }
 
@@ -44,7 +46,12 @@ export function useChangeRole(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ memberId, role }: { memberId: string; role: Role }) =>
-      unwrap(api.PATCH('/v1/orgs/{org_id}/members/{member_id}', { params: { path: { org_id: orgId, member_id: memberId } }, body: { role } })),
+      unwrap(
+        api.PATCH('/v1/orgs/{org_id}/members/{member_id}', {
+          params: { path: { org_id: orgId, member_id: memberId } },
+          body: { role },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.members(orgId) }),
   });
 }
@@ -52,7 +59,12 @@ export function useChangeRole(orgId: string) {
 export function useRemoveMember(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (memberId: string) => expectOk(api.DELETE('/v1/orgs/{org_id}/members/{member_id}', { params: { path: { org_id: orgId, member_id: memberId } } })),
+    mutationFn: (memberId: string) =>
+      expectOk(
+        api.DELETE('/v1/orgs/{org_id}/members/{member_id}', {
+          params: { path: { org_id: orgId, member_id: memberId } },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.members(orgId) }),
   });
 }
@@ -60,14 +72,16 @@ export function useRemoveMember(orgId: string) {
 export function useInvitations(orgId: string) {
   return useQuery({
     queryKey: orgKeys.invitations(orgId),
-    queryFn: () => unwrap(api.GET('/v1/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } } })).then((r) => r.data),
+    queryFn: () =>
+      unwrap(api.GET('/v1/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } } })).then((r) => r.data),
   });
 }
 
 export function useInvite(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { email: string; role: Role }) => unwrap(api.POST('/v1/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } }, body })),
+    mutationFn: (body: { email: string; role: Role }) =>
+      unwrap(api.POST('/v1/orgs/{org_id}/invitations', { params: { path: { org_id: orgId } }, body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.invitations(orgId) }),
   });
 }
@@ -76,7 +90,11 @@ export function useRevokeInvitation(orgId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (invitationId: string) =>
-      expectOk(api.DELETE('/v1/orgs/{org_id}/invitations/{invitation_id}', { params: { path: { org_id: orgId, invitation_id: invitationId } } })),
+      expectOk(
+        api.DELETE('/v1/orgs/{org_id}/invitations/{invitation_id}', {
+          params: { path: { org_id: orgId, invitation_id: invitationId } },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: orgKeys.invitations(orgId) }),
   });
 }

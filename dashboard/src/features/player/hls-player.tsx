@@ -1,6 +1,6 @@
 import Hls from 'hls.js';
 import { useEffect, useRef, useState } from 'react';
-import { startPlayback, type HlsConstructor, type PlayerState } from './player-controller';
+import { type HlsConstructor, type PlayerState, startPlayback } from './player-controller';
 
 const LABEL: Record<PlayerState, string> = {
   loading: 'Loading the stream…',
@@ -10,7 +10,15 @@ const LABEL: Record<PlayerState, string> = {
 };
 
 /** A muted, autoplaying HLS preview with its state said out loud (and as data-state for tests). */
-export function HlsPlayer({ src, title, HlsImpl = Hls as unknown as HlsConstructor }: { src: string; title: string; HlsImpl?: HlsConstructor | null }) {
+export function HlsPlayer({
+  src,
+  title,
+  HlsImpl = Hls as unknown as HlsConstructor,
+}: {
+  src: string;
+  title: string;
+  HlsImpl?: HlsConstructor | null;
+}) {
   const video = useRef<HTMLVideoElement>(null);
   const [state, setState] = useState<{ s: PlayerState; detail?: string | undefined }>({ s: 'loading' });
   useEffect(() => {

@@ -1,6 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startPlayback, type HlsConstructor, type HlsErrorData, type HlsInstance, type PlayerState } from './player-controller';
+import {
+  type HlsConstructor,
+  type HlsErrorData,
+  type HlsInstance,
+  type PlayerState,
+  startPlayback,
+} from './player-controller';
 
 /** A stand-in for hls.js that records what the controller asks and lets the test fire events. */
 function fakeHls(supported = true) {
@@ -76,7 +82,15 @@ describe('startPlayback', () => {
     const { Hls } = fakeHls(false);
     video.canPlayType = () => '';
     const details: (string | undefined)[] = [];
-    startPlayback({ video, src: 's', Hls, onState: (s, d) => { states.push(s); details.push(d); } });
+    startPlayback({
+      video,
+      src: 's',
+      Hls,
+      onState: (s, d) => {
+        states.push(s);
+        details.push(d);
+      },
+    });
     expect(states.at(-1)).toBe('error');
     expect(details.at(-1)).toMatch(/cannot play HLS/);
   });

@@ -11,20 +11,49 @@ export function FlagsPanel({ appId, roomId }: { appId: string; roomId: string })
       <FormError error={resolve.error} />
       <QueryView query={flags}>
         {(page) =>
-          page.data.length === 0 ? <Empty title="Nothing flagged"><p>Messages users report, or the blocklist flags, wait here for a decision.</p></Empty> : (
+          page.data.length === 0 ? (
+            <Empty title="Nothing flagged">
+              <p>Messages users report, or the blocklist flags, wait here for a decision.</p>
+            </Empty>
+          ) : (
             <div className="table-wrap">
               <table>
-                <thead><tr><th>Message</th><th>Reason</th><th>Flagged</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Message</th>
+                    <th>Reason</th>
+                    <th>Flagged</th>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
                 <tbody>
                   {page.data.map((f) => (
                     <tr key={f.id}>
-                      <td>{f.message ? <><strong>{f.message.user?.name ?? f.message.user?.id ?? 'system'}:</strong> {f.message.text}</> : <span className="muted">deleted</span>}</td>
+                      <td>
+                        {f.message ? (
+                          <>
+                            <strong>{f.message.user?.name ?? f.message.user?.id ?? 'system'}:</strong> {f.message.text}
+                          </>
+                        ) : (
+                          <span className="muted">deleted</span>
+                        )}
+                      </td>
                       <td>{f.reason}</td>
                       <td>{formatDate(f.created_at)}</td>
                       <td>
                         <div className="row">
-                          <button type="button" onClick={() => resolve.mutate({ flagId: f.id, action: 'dismiss' })}>Dismiss</button>
-                          <button type="button" className="danger" onClick={() => resolve.mutate({ flagId: f.id, action: 'delete_message' })}>Delete message</button>
+                          <button type="button" onClick={() => resolve.mutate({ flagId: f.id, action: 'dismiss' })}>
+                            Dismiss
+                          </button>
+                          <button
+                            type="button"
+                            className="danger"
+                            onClick={() => resolve.mutate({ flagId: f.id, action: 'delete_message' })}
+                          >
+                            Delete message
+                          </button>
                         </div>
                       </td>
                     </tr>

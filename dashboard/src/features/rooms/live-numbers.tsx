@@ -13,9 +13,17 @@ export function LiveNumbers({ appId, roomId }: { appId: string; roomId: string }
   useEffect(() => {
     if (live) setSeries((s) => appendSample(s, { t: sampledAt, v: live.viewers }));
   }, [live, sampledAt]);
-  const minutes = perMinute((messages.data?.data ?? []).map((m) => m.created_at), Date.now());
+  const minutes = perMinute(
+    (messages.data?.data ?? []).map((m) => m.created_at),
+    Date.now(),
+  );
   const stat = (label: string, value: number | string, id: string) => (
-    <div className="stat"><div className="label">{label}</div><div className="value" data-testid={id}>{value}</div></div>
+    <div className="stat">
+      <div className="label">{label}</div>
+      <div className="value" data-testid={id}>
+        {value}
+      </div>
+    </div>
   );
   return (
     <section aria-labelledby="live-h">
@@ -27,8 +35,14 @@ export function LiveNumbers({ appId, roomId }: { appId: string; roomId: string }
         {stat('Messages this minute', minutes[minutes.length - 1]?.count ?? 0, 'messages-minute')}
       </div>
       <div className="grid-2">
-        <div className="panel"><h3>Viewers</h3><LineChart series={series} label="Viewers over time" /></div>
-        <div className="panel"><h3>Chat messages per minute (last 10 min)</h3><BarChart values={minutes.map((m) => m.count)} label="Messages per minute" /></div>
+        <div className="panel">
+          <h3>Viewers</h3>
+          <LineChart series={series} label="Viewers over time" />
+        </div>
+        <div className="panel">
+          <h3>Chat messages per minute (last 10 min)</h3>
+          <BarChart values={minutes.map((m) => m.count)} label="Messages per minute" />
+        </div>
       </div>
     </section>
   );

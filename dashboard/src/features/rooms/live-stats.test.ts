@@ -13,8 +13,14 @@ describe('live numbers', () => {
     let s = appendSample([], { t: 0, v: 1 }, 1000);
     s = appendSample(s, { t: 500, v: 2 }, 1000);
     s = appendSample(s, { t: 500, v: 3 }, 1000);
-    expect(s).toEqual([{ t: 0, v: 1 }, { t: 500, v: 3 }]);
+    expect(s).toEqual([
+      { t: 0, v: 1 },
+      { t: 500, v: 3 },
+    ]);
     s = appendSample(s, { t: 1400, v: 4 }, 1000);
-    expect(s).toEqual([{ t: 500, v: 3 }, { t: 1400, v: 4 }]);
+    expect(s).toEqual([
+      { t: 500, v: 3 },
+      { t: 1400, v: 4 },
+    ]);
   });
 });

@@ -16,7 +16,11 @@ export function appendSample(series: readonly Sample[], s: Sample, maxAgeMs = 60
  * Messages per minute over the last `minutes` whole minutes, oldest first; the current (partial)
  * minute is the last bucket.
  */
-export function perMinute(timestamps: readonly string[], now: number, minutes = 10): { minute: number; count: number }[] {
+export function perMinute(
+  timestamps: readonly string[],
+  now: number,
+  minutes = 10,
+): { minute: number; count: number }[] {
   const current = Math.floor(now / 60_000);
   const buckets = Array.from({ length: minutes }, (_, i) => ({ minute: current - (minutes - 1 - i), count: 0 }));
   for (const ts of timestamps) {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, expectOk, unwrap, type Schemas } from '../../api/client';
+import { api, expectOk, type Schemas, unwrap } from '../../api/client';
 
 export type Room = Schemas['Room'];
 export type RoomWithLive = Schemas['RoomWithLive'];
@@ -22,17 +22,27 @@ const p = (appId: string, roomId: string) => ({ params: { path: { app_id: appId,
 export const MODERATION_POLL_MS = 2_000;
 
 export function useRooms(appId: string) {
-  return useQuery({ queryKey: roomKeys.list(appId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms', { params: { path: { app_id: appId }, query: { limit: 100 } } })) });
+  return useQuery({
+    queryKey: roomKeys.list(appId),
+    queryFn: () =>
+      unwrap(api.GET('/v1/apps/{app_id}/rooms', { params: { path: { app_id: appId }, query: { limit: 100 } } })),
+  });
 }
 
 export function useRoom(appId: string, roomId: string, pollMs: number | false = 3_000) {
-  return useQuery({ queryKey: roomKeys.one(appId, roomId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms/{room_id}', p(appId, roomId))), refetchInterval: pollMs, enabled: roomId !== '' });
+  return useQuery({
+    queryKey: roomKeys.one(appId, roomId),
+    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms/{room_id}', p(appId, roomId))),
+    refetchInterval: pollMs,
+    enabled: roomId !== '',
+  });
 }
 
 export function useCreateRoom(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (name: string) => unwrap(api.POST('/v1/apps/{app_id}/rooms', { params: { path: { app_id: appId } }, body: { name } })),
+    mutationFn: (name: string) =>
+      unwrap(api.POST('/v1/apps/{app_id}/rooms', { params: { path: { app_id: appId } }, body: { name } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: roomKeys.list(appId) }),
   });
 }
@@ -40,7 +50,8 @@ export function useCreateRoom(appId: string) {
 export function useUpdateRoomSettings(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (settings: RoomSettingsPatch) => unwrap(api.PATCH('/v1/apps/{app_id}/rooms/{room_id}', { ...p(appId, roomId), body: { settings } })),
+    mutationFn: (settings: RoomSettingsPatch) =>
+      unwrap(api.PATCH('/v1/apps/{app_id}/rooms/{room_id}', { ...p(appId, roomId), body: { settings } })),
     onSuccess: () => qc.invalidateQueries({ queryKey: roomKeys.one(appId, roomId) }),
   });
 }
@@ -56,7 +67,12 @@ export function useDeleteRoom(appId: string, roomId: string) {
 export function useRoomMessages(appId: string, roomId: string) {
   return useQuery({
     queryKey: roomKeys.messages(appId, roomId),
-    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms/{room_id}/messages', { params: { path: { app_id: appId, room_id: roomId }, query: { limit: 100 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/rooms/{room_id}/messages', {
+          params: { path: { app_id: appId, room_id: roomId }, query: { limit: 100 } },
+        }),
+      ),
     refetchInterval: MODERATION_POLL_MS,
   });
 }
@@ -65,13 +81,21 @@ export function useDeleteMessage(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (messageId: string) =>
-      expectOk(api.DELETE('/v1/apps/{app_id}/rooms/{room_id}/messages/{message_id}', { params: { path: { app_id: appId, room_id: roomId, message_id: messageId } } })),
+      expectOk(
+        api.DELETE('/v1/apps/{app_id}/rooms/{room_id}/messages/{message_id}', {
+          params: { path: { app_id: appId, room_id: roomId, message_id: messageId } },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: roomKeys.messages(appId, roomId) }),
   });
 }
 
 function restrictionPath(kind: RestrictionKind) {
-  return kind === 'bans' ? ('/v1/apps/{app_id}/rooms/{room_id}/bans' as const) : kind === 'mutes' ? ('/v1/apps/{app_id}/rooms/{room_id}/mutes' as const) : ('/v1/apps/{app_id}/rooms/{room_id}/shadow-bans' as const);
+  return kind === 'bans'
+    ? ('/v1/apps/{app_id}/rooms/{room_id}/bans' as const)
+    : kind === 'mutes'
+      ? ('/v1/apps/{app_id}/rooms/{room_id}/mutes' as const)
+      : ('/v1/apps/{app_id}/rooms/{room_id}/shadow-bans' as const);
 }
 
 export function useRestrictions(appId: string, roomId: string, kind: RestrictionKind) {
@@ -92,7 +116,8 @@ export interface RestrictInput {
 export function useRestrict(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ kind, ...body }: RestrictInput) => unwrap(api.POST(restrictionPath(kind), { ...p(appId, roomId), body })),
+    mutationFn: ({ kind, ...body }: RestrictInput) =>
+      unwrap(api.POST(restrictionPath(kind), { ...p(appId, roomId), body })),
     onSuccess: (_r, v) => qc.invalidateQueries({ queryKey: roomKeys.restrictions(appId, roomId, v.kind) }),
   });
 }
@@ -117,7 +142,12 @@ export function useLift(appId: string, roomId: string) {
 export function useFlags(appId: string, roomId: string) {
   return useQuery({
     queryKey: roomKeys.flags(appId, roomId),
-    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/rooms/{room_id}/flags', { params: { path: { app_id: appId, room_id: roomId }, query: { status: 'open', limit: 100 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/rooms/{room_id}/flags', {
+          params: { path: { app_id: appId, room_id: roomId }, query: { status: 'open', limit: 100 } },
+        }),
+      ),
     refetchInterval: 5_000,
   });
 }
@@ -126,7 +156,12 @@ export function useResolveFlag(appId: string, roomId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ flagId, action }: { flagId: string; action: 'dismiss' | 'delete_message' }) =>
-      unwrap(api.POST('/v1/apps/{app_id}/rooms/{room_id}/flags/{flag_id}/resolve', { params: { path: { app_id: appId, room_id: roomId, flag_id: flagId } }, body: { action } })),
+      unwrap(
+        api.POST('/v1/apps/{app_id}/rooms/{room_id}/flags/{flag_id}/resolve', {
+          params: { path: { app_id: appId, room_id: roomId, flag_id: flagId } },
+          body: { action },
+        }),
+      ),
     onSuccess: () => {
       void qc.invalidateQueries({ queryKey: roomKeys.flags(appId, roomId) });
       void qc.invalidateQueries({ queryKey: roomKeys.messages(appId, roomId) });

@@ -3,7 +3,7 @@ import { CopyButton } from '../../ui/copy-button';
 import { SecretValue } from '../../ui/secret-value';
 import { FormError } from '../../ui/states';
 import { useRtmpUrl } from './ingest';
-import { useResetStreamKey, type Stream } from './streams.queries';
+import { type Stream, useResetStreamKey } from './streams.queries';
 
 /** What a streamer types into OBS (Settings → Stream → Custom). */
 export function ObsSetup({ appId, stream }: { appId: string; stream: Stream }) {
@@ -16,7 +16,10 @@ export function ObsSetup({ appId, stream }: { appId: string; stream: Stream }) {
       <div className="stack">
         <div>
           <div className="field-label">Server</div>
-          <div className="secret"><code data-testid="rtmp-url">{rtmp}</code><CopyButton value={rtmp} /></div>
+          <div className="secret">
+            <code data-testid="rtmp-url">{rtmp}</code>
+            <CopyButton value={rtmp} />
+          </div>
         </div>
         <div>
           <div className="field-label">Stream key</div>
@@ -29,10 +32,19 @@ export function ObsSetup({ appId, stream }: { appId: string; stream: Stream }) {
         <FormError error={reset.error} />
         {stream.stream_key && (
           <div className="row">
-            <ConfirmButton title="Reset stream key" confirmLabel="Reset key" message="The current key stops working for new publishes. Anyone streaming with it must switch to the new key." onConfirm={() => reset.mutate(undefined)}>
+            <ConfirmButton
+              title="Reset stream key"
+              confirmLabel="Reset key"
+              message="The current key stops working for new publishes. Anyone streaming with it must switch to the new key."
+              onConfirm={() => reset.mutate(undefined)}
+            >
               Reset stream key
             </ConfirmButton>
-            {reset.isSuccess && <span role="status" className="small">New key issued.</span>}
+            {reset.isSuccess && (
+              <span role="status" className="small">
+                New key issued.
+              </span>
+            )}
           </div>
         )}
       </div>

@@ -14,7 +14,10 @@ export function SessionHealth({ stream }: { stream: Stream }) {
   }
   const i = s.input;
   const stat = (label: string, value: string) => (
-    <div className="stat"><div className="label">{label}</div><div className="value">{value}</div></div>
+    <div className="stat">
+      <div className="label">{label}</div>
+      <div className="value">{value}</div>
+    </div>
   );
   return (
     <section aria-labelledby="health-h">
@@ -26,7 +29,9 @@ export function SessionHealth({ stream }: { stream: Stream }) {
         {stat('Codecs', [i?.video_codec, i?.audio_codec].filter(Boolean).join(' / ') || '—')}
         {stat('Reconnects', String(s.reconnects))}
       </div>
-      <p className="small muted">Session <code>{s.id}</code> since {formatDate(s.started_at)} on origin <code>{s.origin_id}</code>.</p>
+      <p className="small muted">
+        Session <code>{s.id}</code> since {formatDate(s.started_at)} on origin <code>{s.origin_id}</code>.
+      </p>
     </section>
   );
 }

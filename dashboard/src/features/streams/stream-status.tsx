@@ -9,5 +9,9 @@ const LOOK: Record<Stream['status'], [className: string, label: string]> = {
 
 export function StreamStatus({ status }: { status: Stream['status'] }) {
   const [cls, label] = LOOK[status];
-  return <span className={`badge ${cls}`} data-status={status}>{label}</span>;
+  return (
+    <span className={`badge ${cls}`} data-status={status}>
+      {label}
+    </span>
+  );
 }

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, expectOk, unwrap, type Schemas } from '../../api/client';
+import { api, expectOk, type Schemas, unwrap } from '../../api/client';
 
 export type Stream = Schemas['Stream'];
 export type StreamSession = Schemas['StreamSession'];
@@ -22,19 +22,29 @@ const STREAM_POLL_MS = 3_000;
 export function useStreams(appId: string) {
   return useQuery({
     queryKey: streamKeys.list(appId),
-    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/streams', { params: { path: { app_id: appId }, query: { limit: 100 } } })),
+    queryFn: () =>
+      unwrap(api.GET('/v1/apps/{app_id}/streams', { params: { path: { app_id: appId }, query: { limit: 100 } } })),
     refetchInterval: LIST_POLL_MS,
   });
 }
 
 export function useStream(appId: string, streamId: string) {
-  return useQuery({ queryKey: streamKeys.one(appId, streamId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/streams/{stream_id}', p(appId, streamId))), refetchInterval: STREAM_POLL_MS });
+  return useQuery({
+    queryKey: streamKeys.one(appId, streamId),
+    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/streams/{stream_id}', p(appId, streamId))),
+    refetchInterval: STREAM_POLL_MS,
+  });
 }
 
 export function useStreamSessions(appId: string, streamId: string) {
   return useQuery({
     queryKey: streamKeys.sessions(appId, streamId),
-    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/streams/{stream_id}/sessions', { params: { path: { app_id: appId, stream_id: streamId }, query: { limit: 50 } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/streams/{stream_id}/sessions', {
+          params: { path: { app_id: appId, stream_id: streamId }, query: { limit: 50 } },
+        }),
+      ),
     refetchInterval: 10_000,
   });
 }
@@ -42,7 +52,8 @@ export function useStreamSessions(appId: string, streamId: string) {
 export function useCreateStream(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CreateStream) => unwrap(api.POST('/v1/apps/{app_id}/streams', { params: { path: { app_id: appId } }, body })),
+    mutationFn: (body: CreateStream) =>
+      unwrap(api.POST('/v1/apps/{app_id}/streams', { params: { path: { app_id: appId } }, body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: streamKeys.list(appId) }),
   });
 }
@@ -60,12 +71,20 @@ function useStreamMutation<V>(appId: string, streamId: string, fn: (v: V) => Pro
 }
 
 export const useUpdateStream = (appId: string, streamId: string) =>
-  useStreamMutation(appId, streamId, (body: UpdateStream) => unwrap(api.PATCH('/v1/apps/{app_id}/streams/{stream_id}', { ...p(appId, streamId), body })));
+  useStreamMutation(appId, streamId, (body: UpdateStream) =>
+    unwrap(api.PATCH('/v1/apps/{app_id}/streams/{stream_id}', { ...p(appId, streamId), body })),
+  );
 export const useResetStreamKey = (appId: string, streamId: string) =>
-  useStreamMutation(appId, streamId, () => unwrap(api.POST('/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key', p(appId, streamId))));
+  useStreamMutation(appId, streamId, () =>
+    unwrap(api.POST('/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key', p(appId, streamId))),
+  );
 export const useSetStreamEnabled = (appId: string, streamId: string) =>
   useStreamMutation(appId, streamId, (enable: boolean) =>
-    unwrap(enable ? api.POST('/v1/apps/{app_id}/streams/{stream_id}/enable', p(appId, streamId)) : api.POST('/v1/apps/{app_id}/streams/{stream_id}/disable', p(appId, streamId))),
+    unwrap(
+      enable
+        ? api.POST('/v1/apps/{app_id}/streams/{stream_id}/enable', p(appId, streamId))
+        : api.POST('/v1/apps/{app_id}/streams/{stream_id}/disable', p(appId, streamId)),
+    ),
   );
 
 export function useDeleteStream(appId: string, streamId: string) {
@@ -82,7 +101,10 @@ export function useDeleteStream(appId: string, streamId: string) {
 export function useAddPlaybackId(appId: string, streamId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (policy: PlaybackId['policy']) => unwrap(api.POST('/v1/apps/{app_id}/streams/{stream_id}/playback-ids', { ...p(appId, streamId), body: { policy } })),
+    mutationFn: (policy: PlaybackId['policy']) =>
+      unwrap(
+        api.POST('/v1/apps/{app_id}/streams/{stream_id}/playback-ids', { ...p(appId, streamId), body: { policy } }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: streamKeys.one(appId, streamId) }),
   });
 }
@@ -91,7 +113,11 @@ export function useDeletePlaybackId(appId: string, streamId: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (playbackId: string) =>
-      expectOk(api.DELETE('/v1/apps/{app_id}/streams/{stream_id}/playback-ids/{playback_id}', { params: { path: { app_id: appId, stream_id: streamId, playback_id: playbackId } } })),
+      expectOk(
+        api.DELETE('/v1/apps/{app_id}/streams/{stream_id}/playback-ids/{playback_id}', {
+          params: { path: { app_id: appId, stream_id: streamId, playback_id: playbackId } },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: streamKeys.one(appId, streamId) }),
   });
 }

@@ -18,14 +18,17 @@ export const EVENT_FAMILIES = [
 
 export function EventPicker({ value, onChange }: { value: string[]; onChange: (v: string[]) => void }) {
   const all = value.includes('*');
-  const toggle = (p: string) => onChange(value.includes(p) ? value.filter((x) => x !== p) : [...value.filter((x) => x !== '*'), p]);
+  const toggle = (p: string) =>
+    onChange(value.includes(p) ? value.filter((x) => x !== p) : [...value.filter((x) => x !== '*'), p]);
   return (
     <fieldset className="stack" style={{ border: 0, padding: 0, margin: 0 }}>
       <legend className="field-label">Events to send</legend>
       <Checkbox label="All events" checked={all} onChange={() => onChange(all ? [] : ['*'])} />
       {!all && (
         <div className="grid-2" style={{ gap: 6 }}>
-          {EVENT_FAMILIES.map(([p, label]) => <Checkbox key={p} label={`${label} — ${p}`} checked={value.includes(p)} onChange={() => toggle(p)} />)}
+          {EVENT_FAMILIES.map(([p, label]) => (
+            <Checkbox key={p} label={`${label} — ${p}`} checked={value.includes(p)} onChange={() => toggle(p)} />
+          ))}
         </div>
       )}
     </fieldset>

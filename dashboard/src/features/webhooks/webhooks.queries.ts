@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { api, expectOk, unwrap, type Schemas } from '../../api/client';
+import { api, expectOk, type Schemas, unwrap } from '../../api/client';
 
 export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
@@ -11,13 +11,20 @@ const deliveriesKey = (appId: string, id: string) => ['apps', appId, 'webhook-en
 const ep = (appId: string, id: string) => ({ params: { path: { app_id: appId, endpoint_id: id } } });
 
 export function useEndpoints(appId: string) {
-  return useQuery({ queryKey: listKey(appId), queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/webhook-endpoints', { params: { path: { app_id: appId }, query: { limit: 100 } } })) });
+  return useQuery({
+    queryKey: listKey(appId),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/webhook-endpoints', { params: { path: { app_id: appId }, query: { limit: 100 } } }),
+      ),
+  });
 }
 
 export function useCreateEndpoint(appId: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { url: string; description?: string; event_types: string[] }) => unwrap(api.POST('/v1/apps/{app_id}/webhook-endpoints', { params: { path: { app_id: appId } }, body })),
+    mutationFn: (body: { url: string; description?: string; event_types: string[] }) =>
+      unwrap(api.POST('/v1/apps/{app_id}/webhook-endpoints', { params: { path: { app_id: appId } }, body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: listKey(appId) }),
   });
 }
@@ -25,7 +32,8 @@ export function useCreateEndpoint(appId: string) {
 export function useUpdateEndpoint(appId: string, id: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { enabled?: boolean; event_types?: string[] }) => unwrap(api.PATCH('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}', { ...ep(appId, id), body })),
+    mutationFn: (body: { enabled?: boolean; event_types?: string[] }) =>
+      unwrap(api.PATCH('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}', { ...ep(appId, id), body })),
     onSuccess: () => qc.invalidateQueries({ queryKey: listKey(appId) }),
   });
 }
@@ -39,7 +47,10 @@ export function useDeleteEndpoint(appId: string, id: string) {
 }
 
 export function useRotateSecret(appId: string, id: string) {
-  return useMutation({ mutationFn: () => unwrap(api.POST('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret', ep(appId, id))) });
+  return useMutation({
+    mutationFn: () =>
+      unwrap(api.POST('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret', ep(appId, id))),
+  });
 }
 
 export function useSendTest(appId: string, id: string) {
@@ -54,7 +65,12 @@ export function useSendTest(appId: string, id: string) {
 export function useDeliveries(appId: string, id: string, status: DeliveryStatus | '') {
   return useQuery({
     queryKey: [...deliveriesKey(appId, id), status],
-    queryFn: () => unwrap(api.GET('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/deliveries', { params: { path: { app_id: appId, endpoint_id: id }, query: { limit: 50, ...(status ? { status } : {}) } } })),
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/deliveries', {
+          params: { path: { app_id: appId, endpoint_id: id }, query: { limit: 50, ...(status ? { status } : {}) } },
+        }),
+      ),
     refetchInterval: 3_000,
   });
 }
@@ -63,7 +79,11 @@ export function useRedeliver(appId: string, id: string) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (deliveryId: string) =>
-      unwrap(api.POST('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver', { params: { path: { app_id: appId, endpoint_id: id, delivery_id: deliveryId } } })),
+      unwrap(
+        api.POST('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}/redeliver', {
+          params: { path: { app_id: appId, endpoint_id: id, delivery_id: deliveryId } },
+        }),
+      ),
     onSuccess: () => qc.invalidateQueries({ queryKey: deliveriesKey(appId, id) }),
   });
 }

@@ -22,8 +22,16 @@ function GettingStarted({ appId }: { appId: string }) {
     <section className="panel" aria-labelledby="gs-h">
       <h2 id="gs-h">Getting started</h2>
       <ol className="stack" style={{ paddingLeft: 20, margin: 0 }}>
-        {step(keys.data && keys.data.data.some((k) => k.status === 'active'), 'Create an API key for your backend', `${base}/api-keys`)}
-        {step(signing.data && signing.data.data.length > 0, 'Create a signing key for playback and chat tokens', `${base}/signing-keys`)}
+        {step(
+          keys.data?.data.some((k) => k.status === 'active'),
+          'Create an API key for your backend',
+          `${base}/api-keys`,
+        )}
+        {step(
+          signing.data && signing.data.data.length > 0,
+          'Create a signing key for playback and chat tokens',
+          `${base}/signing-keys`,
+        )}
         {step(undefined, 'Create a live stream and point OBS at it', `${base}/streams`)}
         {step(undefined, 'Add a webhook endpoint for events', `${base}/webhooks`)}
       </ol>
@@ -40,10 +48,21 @@ export function AppOverviewPage() {
         <>
           <PageHeader
             title={a.name}
-            description={a.description || <>App id <code>{a.id}</code> · created {formatDate(a.created_at)}</>}
+            description={
+              a.description || (
+                <>
+                  App id <code>{a.id}</code> · created {formatDate(a.created_at)}
+                </>
+              )
+            }
             actions={a.status === 'archived' && <span className="badge off">archived</span>}
           />
-          {a.status === 'archived' && <div className="alert warn" role="status">This app is archived: its API keys are refused. Unarchive it in <Link to={`/apps/${a.id}/settings`}>settings</Link>.</div>}
+          {a.status === 'archived' && (
+            <div className="alert warn" role="status">
+              This app is archived: its API keys are refused. Unarchive it in{' '}
+              <Link to={`/apps/${a.id}/settings`}>settings</Link>.
+            </div>
+          )}
           <GettingStarted appId={a.id} />
         </>
       )}

@@ -26,7 +26,9 @@ export function AcceptInvitePage() {
   if (!token) {
     return (
       <AuthLayout title="Invitation">
-        <div className="alert error" role="alert">This link has no invitation token. Ask for the link again.</div>
+        <div className="alert error" role="alert">
+          This link has no invitation token. Ask for the link again.
+        </div>
       </AuthLayout>
     );
   }
@@ -36,8 +38,12 @@ export function AcceptInvitePage() {
       <AuthLayout title="You're invited">
         <p>Sign in or create an account with the email address the invitation was sent to.</p>
         <div className="row">
-          <Link className="button primary" to={`/sign-in?next=${encodeURIComponent(here)}`}>Sign in</Link>
-          <Link className="button" to={`/sign-up?next=${encodeURIComponent(here)}`}>Create account</Link>
+          <Link className="button primary" to={`/sign-in?next=${encodeURIComponent(here)}`}>
+            Sign in
+          </Link>
+          <Link className="button" to={`/sign-up?next=${encodeURIComponent(here)}`}>
+            Create account
+          </Link>
         </div>
       </AuthLayout>
     );
@@ -52,7 +58,13 @@ export function AcceptInvitePage() {
         <button className="primary" type="button" disabled={accept.isPending} onClick={() => accept.mutate()}>
           {accept.isPending ? 'Joining…' : 'Accept invitation'}
         </button>
-        <button type="button" onClick={() => { qc.removeQueries({ queryKey: meKey }); void navigate('/'); }}>
+        <button
+          type="button"
+          onClick={() => {
+            qc.removeQueries({ queryKey: meKey });
+            void navigate('/');
+          }}
+        >
           Not now
         </button>
       </div>

@@ -16,5 +16,5 @@ export function AuthLayout({ title, children }: { title: string; children: React
 
 /** Only same-site paths may be a post-sign-in destination (no open redirect through ?next=). */
 export function safeNext(next: string | null): string {
-  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+  return next?.startsWith('/') && !next.startsWith('//') ? next : '/';
 }

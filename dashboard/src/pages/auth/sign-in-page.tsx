@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, email, required } from '../../forms/validators';
@@ -24,13 +24,30 @@ export function SignInPage() {
     <AuthLayout title="Sign in">
       <form className="form" onSubmit={submit} noValidate>
         <FormError error={signIn.error} />
-        <TextField label="Email" type="email" autoComplete="email" value={values.email} error={form.errors.email} onChange={(e) => setValues({ ...values, email: e.target.value })} />
-        <TextField label="Password" type="password" autoComplete="current-password" value={values.password} error={form.errors.password} onChange={(e) => setValues({ ...values, password: e.target.value })} />
+        <TextField
+          label="Email"
+          type="email"
+          autoComplete="email"
+          value={values.email}
+          error={form.errors.email}
+          onChange={(e) => setValues({ ...values, email: e.target.value })}
+        />
+        <TextField
+          label="Password"
+          type="password"
+          autoComplete="current-password"
+          value={values.password}
+          error={form.errors.password}
+          onChange={(e) => setValues({ ...values, password: e.target.value })}
+        />
         <button className="primary" type="submit" disabled={signIn.isPending}>
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
         <p className="small muted">
-          New here? <Link to={`/sign-up${params.get('next') ? `?next=${encodeURIComponent(params.get('next')!)}` : ''}`}>Create an account</Link>
+          New here?{' '}
+          <Link to={`/sign-up${params.get('next') ? `?next=${encodeURIComponent(params.get('next')!)}` : ''}`}>
+            Create an account
+          </Link>
         </p>
       </form>
     </AuthLayout>

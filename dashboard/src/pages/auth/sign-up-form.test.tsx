@@ -33,7 +33,13 @@ describe('SignUpForm', () => {
   });
 
   it("shows the API's message and disables the button while pending", () => {
-    render(<SignUpForm onSubmit={() => undefined} pending error={new ApiRequestError(409, 'conflict', 'An account with this email already exists.')} />);
+    render(
+      <SignUpForm
+        onSubmit={() => undefined}
+        pending
+        error={new ApiRequestError(409, 'conflict', 'An account with this email already exists.')}
+      />,
+    );
     expect(screen.getByRole('alert').textContent).toBe('An account with this email already exists.');
     expect((screen.getByRole('button', { name: 'Creating account…' }) as HTMLButtonElement).disabled).toBe(true);
   });

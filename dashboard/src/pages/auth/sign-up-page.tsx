@@ -12,10 +12,15 @@ export function SignUpPage() {
       <SignUpForm
         pending={signUp.isPending}
         error={signUp.error}
-        onSubmit={(v) => signUp.mutate(v, { onSuccess: () => void navigate(safeNext(params.get('next')), { replace: true }) })}
+        onSubmit={(v) =>
+          signUp.mutate(v, { onSuccess: () => void navigate(safeNext(params.get('next')), { replace: true }) })
+        }
       />
       <p className="small muted">
-        Already have an account? <Link to={`/sign-in${params.get('next') ? `?next=${encodeURIComponent(params.get('next')!)}` : ''}`}>Sign in</Link>
+        Already have an account?{' '}
+        <Link to={`/sign-in${params.get('next') ? `?next=${encodeURIComponent(params.get('next')!)}` : ''}`}>
+          Sign in
+        </Link>
       </p>
     </AuthLayout>
   );

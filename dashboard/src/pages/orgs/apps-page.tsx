@@ -1,8 +1,8 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useApps, useCreateApp } from '../../features/apps/apps.queries';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, maxLength, required } from '../../forms/validators';
-import { useApps, useCreateApp } from '../../features/apps/apps.queries';
 import { rememberOrg } from '../../session/current-org';
 import { Checkbox, TextArea, TextField } from '../../ui/field';
 import { formatDate } from '../../ui/format';
@@ -16,7 +16,12 @@ function CreateAppForm({ orgId, onCancel }: { orgId: string; onCancel: () => voi
   const navigate = useNavigate();
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const ok = form.check(collect({ name: required(v.name, 'Name') ?? maxLength(v.name, 100, 'Name'), description: maxLength(v.description, 500, 'Description') }));
+    const ok = form.check(
+      collect({
+        name: required(v.name, 'Name') ?? maxLength(v.name, 100, 'Name'),
+        description: maxLength(v.description, 500, 'Description'),
+      }),
+    );
     if (!ok) return;
     create.mutate(
       { org_id: orgId, name: v.name.trim(), ...(v.description.trim() ? { description: v.description.trim() } : {}) },
@@ -27,11 +32,28 @@ function CreateAppForm({ orgId, onCancel }: { orgId: string; onCancel: () => voi
     <form className="form panel" onSubmit={submit} noValidate aria-label="New app">
       <h2>New app</h2>
       <FormError error={create.error} />
-      <TextField label="App name" value={v.name} error={form.errors.name} onChange={(e) => setV({ ...v, name: e.target.value })} autoFocus />
-      <TextArea label="Description" rows={2} value={v.description} error={form.errors.description} onChange={(e) => setV({ ...v, description: e.target.value })} hint="Optional." />
+      <TextField
+        label="App name"
+        value={v.name}
+        error={form.errors.name}
+        onChange={(e) => setV({ ...v, name: e.target.value })}
+        autoFocus
+      />
+      <TextArea
+        label="Description"
+        rows={2}
+        value={v.description}
+        error={form.errors.description}
+        onChange={(e) => setV({ ...v, description: e.target.value })}
+        hint="Optional."
+      />
       <div className="row">
-        <button className="primary" disabled={create.isPending}>{create.isPending ? 'Creating…' : 'Create app'}</button>
-        <button type="button" onClick={onCancel}>Cancel</button>
+        <button type="submit" className="primary" disabled={create.isPending}>
+          {create.isPending ? 'Creating…' : 'Create app'}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
       </div>
     </form>
   );
@@ -48,7 +70,13 @@ export function AppsPage() {
       <PageHeader
         title="Apps"
         description="Each app has its own streams, rooms, keys and webhooks."
-        actions={!creating && <button className="primary" type="button" onClick={() => setCreating(true)}>New app</button>}
+        actions={
+          !creating && (
+            <button className="primary" type="button" onClick={() => setCreating(true)}>
+              New app
+            </button>
+          )
+        }
       />
       {creating && <CreateAppForm orgId={orgId} onCancel={() => setCreating(false)} />}
       <div className="row" style={{ marginBottom: 12 }}>
@@ -59,18 +87,36 @@ export function AppsPage() {
           page.data.length === 0 ? (
             <Empty title="No apps yet">
               <p>Create an app to get API keys, live streams and chat rooms.</p>
-              {!creating && <button className="primary" type="button" onClick={() => setCreating(true)}>Create your first app</button>}
+              {!creating && (
+                <button className="primary" type="button" onClick={() => setCreating(true)}>
+                  Create your first app
+                </button>
+              )}
             </Empty>
           ) : (
             <div className="table-wrap">
               <table>
-                <thead><tr><th>Name</th><th>Status</th><th>Id</th><th>Created</th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Status</th>
+                    <th>Id</th>
+                    <th>Created</th>
+                  </tr>
+                </thead>
                 <tbody>
                   {page.data.map((a) => (
                     <tr key={a.id}>
-                      <td><Link to={`/apps/${a.id}`}>{a.name}</Link>{a.description && <div className="small muted">{a.description}</div>}</td>
-                      <td><span className={`badge ${a.status === 'active' ? 'ok' : 'off'}`}>{a.status}</span></td>
-                      <td><code>{a.id}</code></td>
+                      <td>
+                        <Link to={`/apps/${a.id}`}>{a.name}</Link>
+                        {a.description && <div className="small muted">{a.description}</div>}
+                      </td>
+                      <td>
+                        <span className={`badge ${a.status === 'active' ? 'ok' : 'off'}`}>{a.status}</span>
+                      </td>
+                      <td>
+                        <code>{a.id}</code>
+                      </td>
                       <td>{formatDate(a.created_at)}</td>
                     </tr>
                   ))}

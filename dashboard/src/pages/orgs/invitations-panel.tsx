@@ -1,7 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
+import { ROLES, type Role, useInvitations, useInvite, useRevokeInvitation } from '../../features/orgs/orgs.queries';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, email } from '../../forms/validators';
-import { ROLES, useInvitations, useInvite, useRevokeInvitation, type Role } from '../../features/orgs/orgs.queries';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { CopyButton } from '../../ui/copy-button';
 import { SelectField, TextField } from '../../ui/field';
@@ -21,20 +21,39 @@ function InviteForm({ orgId }: { orgId: string }) {
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!form.check(collect({ email: email(v.email), role: undefined }))) return;
-    invite.mutate({ email: v.email.trim(), role: v.role }, { onSuccess: () => setV({ ...v, email: '' }), onError: form.fromApi });
+    invite.mutate(
+      { email: v.email.trim(), role: v.role },
+      { onSuccess: () => setV({ ...v, email: '' }), onError: form.fromApi },
+    );
   };
   return (
     <form className="stack" onSubmit={submit} noValidate aria-label="Invite someone">
       <FormError error={invite.error} />
       <div className="filters">
-        <TextField label="Email" type="email" value={v.email} error={form.errors.email} onChange={(e) => setV({ ...v, email: e.target.value })} />
-        <SelectField label="Role" value={v.role} options={ROLES.map((r) => [r, r] as const)} onChange={(e) => setV({ ...v, role: e.target.value as Role })} />
-        <div><button className="primary" disabled={invite.isPending}>Invite</button></div>
+        <TextField
+          label="Email"
+          type="email"
+          value={v.email}
+          error={form.errors.email}
+          onChange={(e) => setV({ ...v, email: e.target.value })}
+        />
+        <SelectField
+          label="Role"
+          value={v.role}
+          options={ROLES.map((r) => [r, r] as const)}
+          onChange={(e) => setV({ ...v, role: e.target.value as Role })}
+        />
+        <div>
+          <button type="submit" className="primary" disabled={invite.isPending}>
+            Invite
+          </button>
+        </div>
       </div>
       {invite.data && (
         <div className="alert info" role="status">
           <p style={{ marginTop: 0 }}>
-            Invitation created for <strong>{invite.data.email}</strong>. There is no mail server: send them this link. It works once and expires {formatDate(invite.data.expires_at)}.
+            Invitation created for <strong>{invite.data.email}</strong>. There is no mail server: send them this link.
+            It works once and expires {formatDate(invite.data.expires_at)}.
           </p>
           <div className="secret">
             <code>{consoleLink(invite.data.accept_url)}</code>
@@ -61,17 +80,42 @@ export function InvitationsPanel({ orgId, canManage }: { orgId: string; canManag
           ) : (
             <div className="table-wrap">
               <table>
-                <thead><tr><th>Email</th><th>Role</th><th>Status</th><th>Expires</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+                <thead>
+                  <tr>
+                    <th>Email</th>
+                    <th>Role</th>
+                    <th>Status</th>
+                    <th>Expires</th>
+                    <th>
+                      <span className="visually-hidden">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
                 <tbody>
                   {list.map((i) => (
                     <tr key={i.id}>
                       <td>{i.email}</td>
                       <td>{i.role}</td>
-                      <td><span className={`badge ${i.status === 'pending' ? 'warn' : i.status === 'accepted' ? 'ok' : 'off'}`}>{i.status}</span></td>
+                      <td>
+                        <span
+                          className={`badge ${i.status === 'pending' ? 'warn' : i.status === 'accepted' ? 'ok' : 'off'}`}
+                        >
+                          {i.status}
+                        </span>
+                      </td>
                       <td>{formatDate(i.expires_at)}</td>
                       <td>
                         {canManage && i.status === 'pending' && (
-                          <ConfirmButton title="Revoke invitation" confirmLabel="Revoke" message={<>The link sent to <strong>{i.email}</strong> will stop working.</>} onConfirm={() => revoke.mutate(i.id)}>
+                          <ConfirmButton
+                            title="Revoke invitation"
+                            confirmLabel="Revoke"
+                            message={
+                              <>
+                                The link sent to <strong>{i.email}</strong> will stop working.
+                              </>
+                            }
+                            onConfirm={() => revoke.mutate(i.id)}
+                          >
                             Revoke
                           </ConfirmButton>
                         )}

@@ -10,7 +10,10 @@ export function MembersPage() {
   const orgs = useOrgs();
   return (
     <>
-      <PageHeader title="Members" description="Owners manage people and roles; admins manage apps; developers build; viewers read." />
+      <PageHeader
+        title="Members"
+        description="Owners manage people and roles; admins manage apps; developers build; viewers read."
+      />
       <QueryView query={orgs}>
         {(list) => {
           const isOwner = roleAtLeast(list.find((o) => o.id === orgId)?.role, 'owner');

@@ -1,4 +1,4 @@
-import { ROLES, useChangeRole, useMembers, useRemoveMember, type Role } from '../../features/orgs/orgs.queries';
+import { ROLES, type Role, useChangeRole, useMembers, useRemoveMember } from '../../features/orgs/orgs.queries';
 import { useMe } from '../../session/session.queries';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { formatDate } from '../../ui/format';
@@ -17,16 +17,38 @@ export function MembersTable({ orgId, canManage }: { orgId: string; canManage: b
         {(list) => (
           <div className="table-wrap">
             <table>
-              <thead><tr><th>Name</th><th>Email</th><th>Role</th><th>Joined</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Email</th>
+                  <th>Role</th>
+                  <th>Joined</th>
+                  <th>
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                </tr>
+              </thead>
               <tbody>
                 {list.map((m) => (
                   <tr key={m.id}>
-                    <td>{m.name}{m.user_id === me.data?.user.id && <span className="muted"> (you)</span>}</td>
+                    <td>
+                      {m.name}
+                      {m.user_id === me.data?.user.id && <span className="muted"> (you)</span>}
+                    </td>
                     <td>{m.email}</td>
                     <td>
                       {canManage ? (
-                        <select aria-label={`Role of ${m.email}`} value={m.role} disabled={changeRole.isPending} onChange={(e) => changeRole.mutate({ memberId: m.id, role: e.target.value as Role })}>
-                          {ROLES.map((r) => <option key={r} value={r}>{r}</option>)}
+                        <select
+                          aria-label={`Role of ${m.email}`}
+                          value={m.role}
+                          disabled={changeRole.isPending}
+                          onChange={(e) => changeRole.mutate({ memberId: m.id, role: e.target.value as Role })}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>
+                              {r}
+                            </option>
+                          ))}
                         </select>
                       ) : (
                         m.role
@@ -35,7 +57,17 @@ export function MembersTable({ orgId, canManage }: { orgId: string; canManage: b
                     <td>{formatDate(m.created_at)}</td>
                     <td>
                       {canManage && (
-                        <ConfirmButton title="Remove member" confirmLabel="Remove" message={<>Remove <strong>{m.email}</strong> from this organization? They lose access to all its apps.</>} onConfirm={() => remove.mutate(m.id)}>
+                        <ConfirmButton
+                          title="Remove member"
+                          confirmLabel="Remove"
+                          message={
+                            <>
+                              Remove <strong>{m.email}</strong> from this organization? They lose access to all its
+                              apps.
+                            </>
+                          }
+                          onConfirm={() => remove.mutate(m.id)}
+                        >
                           Remove
                         </ConfirmButton>
                       )}

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useNavigate } from 'react-router';
+import { useCreateOrg } from '../../features/orgs/orgs.queries';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, maxLength, required } from '../../forms/validators';
 import { rememberOrg } from '../../session/current-org';
-import { useCreateOrg } from '../../features/orgs/orgs.queries';
 import { TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page-header';
 import { FormError } from '../../ui/states';
@@ -26,11 +26,18 @@ export function NewOrgPage() {
   };
   return (
     <>
-      <PageHeader title="New organization" description="Organizations hold apps and the people who work on them. You will be its owner." />
+      <PageHeader
+        title="New organization"
+        description="Organizations hold apps and the people who work on them. You will be its owner."
+      />
       <form className="form panel" onSubmit={submit} noValidate>
         <FormError error={create.error} />
         <TextField label="Name" value={name} error={form.errors.name} onChange={(e) => setName(e.target.value)} />
-        <div><button className="primary" disabled={create.isPending}>Create organization</button></div>
+        <div>
+          <button type="submit" className="primary" disabled={create.isPending}>
+            Create organization
+          </button>
+        </div>
       </form>
     </>
   );

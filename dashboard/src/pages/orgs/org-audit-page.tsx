@@ -6,7 +6,10 @@ export function OrgAuditPage() {
   const { orgId = '' } = useParams();
   return (
     <>
-      <PageHeader title="Audit log" description="Every change in this organization and its apps: who, what, when, from where." />
+      <PageHeader
+        title="Audit log"
+        description="Every change in this organization and its apps: who, what, when, from where."
+      />
       <AuditLogView key={orgId} scope={{ kind: 'org', orgId }} />
     </>
   );

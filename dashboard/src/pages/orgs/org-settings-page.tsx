@@ -1,8 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useParams } from 'react-router';
+import { roleAtLeast, useOrgs, useRenameOrg } from '../../features/orgs/orgs.queries';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, maxLength, required } from '../../forms/validators';
-import { roleAtLeast, useOrgs, useRenameOrg } from '../../features/orgs/orgs.queries';
 import { TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page-header';
 import { FormError, QueryView } from '../../ui/states';
@@ -19,9 +19,24 @@ function RenameForm({ orgId, current, canEdit }: { orgId: string; current: strin
   return (
     <form className="form" onSubmit={submit} noValidate>
       <FormError error={rename.error} />
-      {rename.isSuccess && <div className="alert info" role="status">Saved.</div>}
-      <TextField label="Organization name" value={name} disabled={!canEdit} error={form.errors.name} onChange={(e) => setName(e.target.value)} hint={canEdit ? undefined : 'Only owners can rename the organization.'} />
-      <div><button className="primary" disabled={!canEdit || rename.isPending}>Save</button></div>
+      {rename.isSuccess && (
+        <div className="alert info" role="status">
+          Saved.
+        </div>
+      )}
+      <TextField
+        label="Organization name"
+        value={name}
+        disabled={!canEdit}
+        error={form.errors.name}
+        onChange={(e) => setName(e.target.value)}
+        hint={canEdit ? undefined : 'Only owners can rename the organization.'}
+      />
+      <div>
+        <button type="submit" className="primary" disabled={!canEdit || rename.isPending}>
+          Save
+        </button>
+      </div>
     </form>
   );
 }
@@ -35,11 +50,18 @@ export function OrgSettingsPage() {
       <QueryView query={orgs}>
         {(list) => {
           const org = list.find((o) => o.id === orgId);
-          if (!org) return <div className="alert error" role="alert">This organization does not exist or you are not a member.</div>;
+          if (!org)
+            return (
+              <div className="alert error" role="alert">
+                This organization does not exist or you are not a member.
+              </div>
+            );
           return (
             <section className="panel">
               <RenameForm key={org.id} orgId={org.id} current={org.name} canEdit={roleAtLeast(org.role, 'owner')} />
-              <p className="small muted">Organization id: <code>{org.id}</code> · your role: {org.role}</p>
+              <p className="small muted">
+                Organization id: <code>{org.id}</code> · your role: {org.role}
+              </p>
             </section>
           );
         }}

@@ -22,9 +22,18 @@ export function RoomPage() {
           <PageHeader
             crumbs={[[`/apps/${appId}/rooms`, 'Chat rooms']]}
             title={r.name ?? r.id}
-            description={<><code>{r.id}</code> · {r.kind} room</>}
+            description={
+              <>
+                <code>{r.id}</code> · {r.kind} room
+              </>
+            }
             actions={
-              <ConfirmButton title="Delete room" confirmLabel="Delete" message="Everyone connected is disconnected and the history is erased." onConfirm={() => remove.mutate(undefined, { onSuccess: () => void navigate(`/apps/${appId}/rooms`) })}>
+              <ConfirmButton
+                title="Delete room"
+                confirmLabel="Delete"
+                message="Everyone connected is disconnected and the history is erased."
+                onConfirm={() => remove.mutate(undefined, { onSuccess: () => void navigate(`/apps/${appId}/rooms`) })}
+              >
                 Delete room
               </ConfirmButton>
             }
@@ -35,8 +44,18 @@ export function RoomPage() {
             <ModeratorChat appId={appId} roomId={r.id} />
             <section className="panel" aria-labelledby="rs-h">
               <h2 id="rs-h">Room settings</h2>
-              <RoomSettingsForm key={r.updated_at} room={r} pending={update.isPending} error={update.error} onSubmit={(s) => update.mutate(s)} />
-              {update.isSuccess && <p role="status" className="small">Saved.</p>}
+              <RoomSettingsForm
+                key={r.updated_at}
+                room={r}
+                pending={update.isPending}
+                error={update.error}
+                onSubmit={(s) => update.mutate(s)}
+              />
+              {update.isSuccess && (
+                <p role="status" className="small">
+                  Saved.
+                </p>
+              )}
             </section>
           </div>
           <FlagsPanel appId={appId} roomId={r.id} />

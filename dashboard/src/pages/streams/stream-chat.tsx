@@ -15,7 +15,9 @@ export function StreamChat({ appId, stream }: { appId: string; stream: Stream })
   return (
     <section aria-labelledby="chat-h" className="stack">
       <div className="row" style={{ justifyContent: 'space-between' }}>
-        <h2 id="chat-h" style={{ margin: 0 }}>Chat</h2>
+        <h2 id="chat-h" style={{ margin: 0 }}>
+          Chat
+        </h2>
         <Link to={`/apps/${appId}/rooms/${stream.room_id}`}>Moderation and live numbers</Link>
       </div>
       <ModeratorChat appId={appId} roomId={stream.room_id} />

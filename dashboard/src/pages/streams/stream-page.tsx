@@ -6,7 +6,13 @@ import { SessionHealth } from '../../features/streams/session-health';
 import { SessionsTable } from '../../features/streams/sessions-table';
 import { StreamSettingsForm } from '../../features/streams/stream-settings-form';
 import { StreamStatus } from '../../features/streams/stream-status';
-import { useDeleteStream, useSetStreamEnabled, useStream, useUpdateStream, type Stream } from '../../features/streams/streams.queries';
+import {
+  type Stream,
+  useDeleteStream,
+  useSetStreamEnabled,
+  useStream,
+  useUpdateStream,
+} from '../../features/streams/streams.queries';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { PageHeader } from '../../ui/page-header';
 import { FormError, QueryView } from '../../ui/states';
@@ -20,11 +26,29 @@ function Actions({ appId, stream }: { appId: string; stream: Stream }) {
     <>
       <FormError error={setEnabled.error ?? remove.error} />
       {stream.status === 'disabled' ? (
-        <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>Enable</button>
+        <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>
+          Enable
+        </button>
       ) : (
-        <ConfirmButton title="Disable stream" confirmLabel="Disable" message="Publishers are refused; a live session ends now." onConfirm={() => setEnabled.mutate(false)}>Disable</ConfirmButton>
+        <ConfirmButton
+          title="Disable stream"
+          confirmLabel="Disable"
+          message="Publishers are refused; a live session ends now."
+          onConfirm={() => setEnabled.mutate(false)}
+        >
+          Disable
+        </ConfirmButton>
       )}
-      <ConfirmButton title="Delete stream" confirmLabel="Delete" message={<>Delete <strong>{stream.name}</strong>? A live publisher is cut off and its playback URLs stop working.</>} onConfirm={() => remove.mutate(undefined, { onSuccess: () => void navigate(`/apps/${appId}/streams`) })}>
+      <ConfirmButton
+        title="Delete stream"
+        confirmLabel="Delete"
+        message={
+          <>
+            Delete <strong>{stream.name}</strong>? A live publisher is cut off and its playback URLs stop working.
+          </>
+        }
+        onConfirm={() => remove.mutate(undefined, { onSuccess: () => void navigate(`/apps/${appId}/streams`) })}
+      >
         Delete
       </ConfirmButton>
     </>
@@ -36,7 +60,11 @@ function Preview({ stream }: { stream: Stream }) {
   return (
     <section aria-labelledby="preview-h" className="stack">
       <h2 id="preview-h">Live preview</h2>
-      {pb ? <HlsPlayer src={playbackUrl(pb.id)} title={`${stream.name} preview`} /> : <p className="muted">Add a public playback id to preview the stream here.</p>}
+      {pb ? (
+        <HlsPlayer src={playbackUrl(pb.id)} title={`${stream.name} preview`} />
+      ) : (
+        <p className="muted">Add a public playback id to preview the stream here.</p>
+      )}
     </section>
   );
 }
@@ -52,7 +80,11 @@ export function StreamPage() {
           <PageHeader
             crumbs={[[`/apps/${appId}/streams`, 'Live streams']]}
             title={s.name}
-            description={<><StreamStatus status={s.status} /> <code>{s.id}</code></>}
+            description={
+              <>
+                <StreamStatus status={s.status} /> <code>{s.id}</code>
+              </>
+            }
             actions={<Actions appId={appId} stream={s} />}
           />
           <div className="grid-2">
@@ -67,8 +99,19 @@ export function StreamPage() {
           <section className="panel" aria-labelledby="settings-h">
             <h2 id="settings-h">Settings</h2>
             <p className="small muted">Changes apply from the next session; a live session keeps its settings.</p>
-            <StreamSettingsForm key={s.updated_at} initial={s} submitLabel="Save settings" pending={update.isPending} error={update.error} onSubmit={(v) => update.mutate(v)} />
-            {update.isSuccess && <p role="status" className="small">Saved.</p>}
+            <StreamSettingsForm
+              key={s.updated_at}
+              initial={s}
+              submitLabel="Save settings"
+              pending={update.isPending}
+              error={update.error}
+              onSubmit={(v) => update.mutate(v)}
+            />
+            {update.isSuccess && (
+              <p role="status" className="small">
+                Saved.
+              </p>
+            )}
           </section>
           <SessionsTable appId={appId} stream={s} />
         </>
