@@ -13,8 +13,10 @@ import { appResources } from './routes/app-resources';
 import { appRoutes } from './routes/apps.routes';
 import { orgAuditRoutes } from './routes/audit-log.routes';
 import { authRoutes } from './routes/auth.routes';
+import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
+import { originRoutes } from './routes/origin.routes';
 import { auditChanges } from './services/audit.service';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
@@ -86,6 +88,8 @@ app.use(
   }),
 );
 app.route('/v1', v1);
+app.route('/hls', hlsRoutes);
+app.route('/internal/origin', originRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form.
 // zod-openapi's document type is wider than the parts we read; the cast narrows it to those.

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import type { EventType } from '@edgelive/shared';
 import {
   CLOSE,
   ClientFrame,
@@ -547,7 +548,7 @@ export class RoomObject extends DurableObject<Env> {
     const flag = { id: newId('flag'), message_id: m.id, reporter_id: reporter, reason, created_at: Date.now() };
     this.store.addFlag(flag);
     const [message] = this.store.render([m]);
-    this.emit('chat.message.flagged', 'chat_message', m.id, {
+    this.emit('chat.message.flagged', 'message', m.id, {
       room_id: this.config!.roomId,
       message,
       flag: { id: flag.id, reason, reporter_id: reporter, created_at: new Date(flag.created_at).toISOString() },
@@ -588,11 +589,15 @@ export class RoomObject extends DurableObject<Env> {
       this.broadcast(frame);
     }
     if (m.action === 'ban') this.kick(m.userId, until);
-    const event = { ban: 'chat.user.banned', unban: 'chat.user.unbanned', mute: 'chat.user.muted' }[
-      m.action as 'ban' | 'unban' | 'mute'
-    ];
-    if (event) {
-      this.emit(event, 'chat_user', m.userId, {
+    const events: Partial<Record<ModerationInput['action'], EventType>> = {
+      ban: 'chat.user.banned',
+      unban: 'chat.user.unbanned',
+      mute: 'chat.user.muted',
+    };
+    const event = events[m.action];
+    if (event && this.config) {
+      // The catalog's object for user moderation is the room; `data.user_id` names the user.
+      this.emit(event, 'room', this.config.roomId, {
         room_id: this.config?.roomId ?? null,
         user_id: m.userId,
         until: untilIso,
@@ -788,7 +793,7 @@ export class RoomObject extends DurableObject<Env> {
     }
   }
 
-  private emit(type: string, objectType: string, objectId: string, data: Record<string, unknown>) {
+  private emit(type: EventType, objectType: string, objectId: string, data: Record<string, unknown>) {
     if (!this.config) return;
     this.ctx.waitUntil(
       emitEvent(this.env, { appId: this.config.appId, type, objectType, objectId, data }).catch((err: unknown) =>

@@ -22,6 +22,7 @@ export const ID_PREFIXES = {
   event: 'evt',
   delivery: 'dlv',
   origin: 'orig',
+  streamSession: 'lsn',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

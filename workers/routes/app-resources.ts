@@ -4,7 +4,10 @@ import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { chatBanRoutes } from './chat-bans.routes';
 import { roomRoutes } from './rooms.index';
+import { eventRoutes } from './events.routes';
 import { signingKeyRoutes } from './signing-keys.routes';
+import { webhookEndpointRoutes } from './webhook-endpoints.routes';
+import { streamRoutes } from './streams.routes';
 
 /**
  * Resources that belong to one app. Each is mounted twice by app.ts: at `/v1/<name>` for API keys
@@ -17,4 +20,7 @@ export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
   'audit-log': appAuditRoutes,
   rooms: roomRoutes,
   'chat-bans': chatBanRoutes,
+  'webhook-endpoints': webhookEndpointRoutes,
+  events: eventRoutes,
+  streams: streamRoutes,
 };

@@ -68,8 +68,8 @@ export const chatBanRoutes = createRouter()
       await emitEvent(c.env, {
         appId,
         type: 'chat.user.banned',
-        objectType: 'chat_user',
-        objectId: body.user_id,
+        objectType: 'app',
+        objectId: appId,
         data: { ...out, by: row.createdBy, scope: 'app' },
       });
       c.executionCtx.waitUntil(kickEverywhere(c.env, appId, body.user_id, row.expiresAt));
@@ -120,8 +120,8 @@ export const chatBanRoutes = createRouter()
       await emitEvent(c.env, {
         appId,
         type: 'chat.user.unbanned',
-        objectType: 'chat_user',
-        objectId: user_id,
+        objectType: 'app',
+        objectId: appId,
         data: { room_id: null, user_id, scope: 'app', by: c.get('actor')!.id },
       });
       return c.body(null, 204);

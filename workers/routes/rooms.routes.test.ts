@@ -65,7 +65,7 @@ describe('rooms API', () => {
     )
       .bind(t.app.id, id)
       .all<{ type: string }>();
-    expect(events.results.map((e) => e.type)).toEqual(['room.created', 'room.deleted']);
+    expect(events.results.map((e) => e.type)).toEqual(['room.created', 'room.updated', 'room.deleted']);
   });
 
   it('rejects bad input with 4xx envelopes', async () => {

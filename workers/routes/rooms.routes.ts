@@ -6,6 +6,7 @@ import { rooms } from '../db/schema/index';
 import { ApiError, badRequest } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
+import { emitEvent } from '../services/events.service';
 import {
   createRoom,
   deleteRoom,
@@ -163,6 +164,13 @@ export const roomCrudRoutes = createRouter()
     };
     const [updated] = await db.update(rooms).set(patch).where(eq(rooms.id, row.id)).returning();
     await roomStub(c.env, row.id).configure(roomConfigOf(updated!));
+    await emitEvent(c.env, {
+      appId: row.appId,
+      type: 'room.updated',
+      objectType: 'room',
+      objectId: row.id,
+      data: renderRoom(updated!),
+    });
     return c.json(renderRoom(updated!), 200);
   })
   .openapi(remove, async (c) => {

@@ -156,8 +156,8 @@ export async function endRoomSession(env: Env, appId: string, streamId: string) 
   await emitEvent(env, {
     appId,
     type: 'viewers.peak',
-    objectType: 'room',
-    objectId: row.id,
+    objectType: 'stream',
+    objectId: streamId,
     data: {
       room_id: row.id,
       stream_id: streamId,

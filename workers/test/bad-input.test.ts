@@ -14,6 +14,8 @@ async function setup() {
   const t = await tenant();
   const signing = await call('/v1/signing-keys', { auth: t.key.token, body: {} });
   const room = await call('/v1/rooms', { auth: t.key.token, body: {} });
+  const endpoint = await call('/v1/webhook-endpoints', { auth: t.key.token, body: { url: 'http://127.0.0.1:9/b' } });
+  const stream = await call('/v1/streams', { auth: t.key.token, body: { playback_policies: ['public'] } });
   const ids: Record<string, string> = {
     org_id: t.acct.orgId,
     app_id: t.app.id,
@@ -25,6 +27,11 @@ async function setup() {
     message_id: 'msg_AAAAAAAAAAAAAAAAAAAA',
     user_id: 'someone',
     flag_id: 'flg_AAAAAAAAAAAAAAAAAAAA',
+    endpoint_id: endpoint.json.id,
+    delivery_id: 'dlv_AAAAAAAAAAAAAAAAAAAA',
+    event_id: 'evt_AAAAAAAAAAAAAAAAAAAA',
+    stream_id: stream.json.id,
+    playback_id: stream.json.playback_ids[0].id,
   };
   return { ...t, ids };
 }

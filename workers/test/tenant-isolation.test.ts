@@ -37,6 +37,10 @@ async function tenantA() {
   const message = await call(`/v1/rooms/${room.json.id}/messages`, { auth: key.token, body: { text: 'a' } });
   await call(`/v1/rooms/${room.json.id}/bans`, { auth: key.token, body: { user_id: 'user_a' } });
   await call('/v1/chat-bans', { auth: key.token, body: { user_id: 'user_a' } });
+  const endpoint = await call('/v1/webhook-endpoints', { auth: key.token, body: { url: 'http://127.0.0.1:9/a' } });
+  const test = await call(`/v1/webhook-endpoints/${endpoint.json.id}/test`, { method: 'POST', auth: key.token });
+  const events = await call('/v1/events', { auth: key.token });
+  const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
   // One real id of tenant A per path parameter name. Features add theirs here.
   const ids: Record<string, string> = {
     org_id: acct.orgId,
@@ -50,6 +54,11 @@ async function tenantA() {
     user_id: 'user_a',
     // Flags are filed from sockets; the room check answers before the flag is looked up.
     flag_id: 'flg_AAAAAAAAAAAAAAAAAAAA',
+    endpoint_id: endpoint.json.id,
+    delivery_id: test.json.delivery_id,
+    event_id: events.json.data[0].id,
+    stream_id: stream.json.id,
+    playback_id: stream.json.playback_ids[0].id,
   };
   return { acct, app, key, ids };
 }

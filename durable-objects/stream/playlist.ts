@@ -1,0 +1,78 @@
+/**
+ * HLS playlist text (RFC 8216), rendered from what the stream object knows. Pure functions, so the
+ * exact output is pinned by tests without a running object.
+ */
+
+export interface PlaylistSegment {
+  /** The origin's sequence number: names the segment (and its R2 key). */
+  sequence: number;
+  duration: number;
+  /** Program date time of the segment's first frame, epoch ms. */
+  pdt: number;
+  /** Timestamps do not continue from the previous segment (a reconnect, or a skipped gap). */
+  discontinuity: boolean;
+}
+
+export interface MediaPlaylist {
+  /** Segments in playback order. */
+  segments: PlaylistSegment[];
+  /** EXT-X-MEDIA-SEQUENCE: the media sequence number of the first segment. */
+  mediaSequence: number;
+  /** EXT-X-DISCONTINUITY-SEQUENCE: discontinuities that slid out of the window before the first. */
+  discontinuitySequence: number;
+  /** The nominal segment length of the latency mode; the target never goes below it. */
+  nominalDuration: number;
+  /** `live` keeps growing; `ended` is a live playlist that will not (ENDLIST); `vod` is a recording. */
+  kind: 'live' | 'ended' | 'vod';
+  uri: (s: PlaylistSegment) => string;
+}
+
+/** Durations to the millisecond: enough for players, and stable text for the same input. */
+const secs = (n: number) => n.toFixed(3);
+
+/** Every EXTINF, rounded to the nearest integer, must not exceed the target (RFC 8216 4.3.3.1). */
+export const targetDuration = (segments: readonly PlaylistSegment[], nominal: number) =>
+  Math.max(nominal, ...segments.map((s) => Math.round(s.duration)));
+
+export function renderMediaPlaylist(p: MediaPlaylist): string {
+  const lines = [
+    '#EXTM3U',
+    '#EXT-X-VERSION:3',
+    `#EXT-X-TARGETDURATION:${targetDuration(p.segments, p.nominalDuration)}`,
+  ];
+  if (p.kind === 'vod') lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
+  lines.push(`#EXT-X-MEDIA-SEQUENCE:${p.mediaSequence}`);
+  if (p.discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${p.discontinuitySequence}`);
+  p.segments.forEach((s, i) => {
+    // A discontinuity before the first listed segment is already counted in the sequence above.
+    if (s.discontinuity && i > 0) lines.push('#EXT-X-DISCONTINUITY');
+    lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.pdt).toISOString()}`);
+    lines.push(`#EXTINF:${secs(s.duration)},`);
+    lines.push(p.uri(s));
+  });
+  if (p.kind !== 'live') lines.push('#EXT-X-ENDLIST');
+  return `${lines.join('\n')}\n`;
+}
+
+export interface Variant {
+  uri: string;
+  bandwidth: number;
+  averageBandwidth?: number | null;
+  /** `WxH` */
+  resolution?: string | null;
+  codecs?: string | null;
+  frameRate?: number | null;
+}
+
+export function renderMasterPlaylist(variants: readonly Variant[]): string {
+  const lines = ['#EXTM3U', '#EXT-X-VERSION:3', '#EXT-X-INDEPENDENT-SEGMENTS'];
+  for (const v of variants) {
+    const attrs = [`BANDWIDTH=${Math.round(v.bandwidth)}`];
+    if (v.averageBandwidth) attrs.push(`AVERAGE-BANDWIDTH=${Math.round(v.averageBandwidth)}`);
+    if (v.resolution) attrs.push(`RESOLUTION=${v.resolution}`);
+    if (v.frameRate) attrs.push(`FRAME-RATE=${v.frameRate.toFixed(3)}`);
+    if (v.codecs) attrs.push(`CODECS="${v.codecs}"`);
+    lines.push(`#EXT-X-STREAM-INF:${attrs.join(',')}`, v.uri);
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,20 @@
+/**
+ * R2 object keys for media. Segment and recording keys are unique per session and written once,
+ * so they can be cached forever; R2 allows only about one write per second to the same key.
+ */
+export const segmentKey = (streamId: string, sessionId: string, rendition: string, sequence: number) =>
+  `live/${streamId}/${sessionId}/${rendition}/${sequence}.ts`;
+
+/** A recording's playlists sit beside each other; their segment URIs are relative (`<rendition>/<seq>.ts`). */
+export const recordingKey = (streamId: string, sessionId: string, rendition: string) =>
+  `recordings/${streamId}/${sessionId}/${rendition}.m3u8`;
+
+export const recordingMasterKey = (streamId: string, sessionId: string) =>
+  `recordings/${streamId}/${sessionId}/master.m3u8`;
+
+/** The latest poster frame; the origin posts one every several seconds, far below R2's per-key limit. */
+export const thumbnailKey = (streamId: string) => `thumbnails/${streamId}/latest.jpg`;
+
+export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+export const SEGMENT_TYPE = 'video/mp2t';
+export const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -1,0 +1,117 @@
+import { z } from '@hono/zod-openapi';
+import { RENDITION_NAMES } from '../lib/ladder';
+
+/** Request and response shapes of the streams API, shared by its routes and the OpenAPI document. */
+
+export const LatencyMode = z
+  .enum(['standard', 'low'])
+  .openapi({ description: '`low` uses about 1 s segments, `standard` about 2 s.' });
+export const PlaybackPolicy = z.enum(['public', 'signed']);
+export const Rendition = z.enum(RENDITION_NAMES);
+
+const Ladder = z
+  .array(Rendition)
+  .min(1)
+  .max(RENDITION_NAMES.length)
+  .refine((l) => new Set(l).size === l.length, 'rungs must not repeat')
+  .openapi({
+    description: 'Passthrough `source` plus scaled rungs; the origin drops rungs above the input (never upscales).',
+    example: ['source', '720p', '480p', '360p'],
+  });
+
+const Metadata = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys')
+  .openapi({
+    description: 'Your own key/value pairs (up to 50 keys of 40 characters, values up to 500).',
+    example: { show: 'weekly' },
+  });
+
+const settable = {
+  name: z.string().trim().min(1).max(200),
+  latency_mode: LatencyMode,
+  recording: z.boolean().openapi({ description: 'Keep each session as a VOD recording in R2.' }),
+  reconnect_window: z
+    .number()
+    .int()
+    .min(0)
+    .max(1800)
+    .openapi({ description: 'Seconds a dropped publisher has to come back to the same session.' }),
+  ladder: Ladder,
+  metadata: Metadata,
+};
+
+const Settable = z.object(settable).partial();
+
+export const CreateStreamBody = Settable.extend({
+  playback_policies: z
+    .array(PlaybackPolicy)
+    .max(5)
+    .optional()
+    .openapi({ description: 'Create a playback id per entry.' }),
+})
+  .strict()
+  .openapi('CreateStream');
+
+export const UpdateStreamBody = Settable.strict().openapi('UpdateStream', {
+  description: 'Changes apply from the next session; a live session keeps its settings.',
+});
+
+export const PlaybackId = z
+  .object({ id: z.string(), policy: PlaybackPolicy, created_at: z.string() })
+  .openapi('PlaybackId');
+
+export const StreamSession = z
+  .object({
+    id: z.string(),
+    stream_id: z.string(),
+    status: z.enum(['active', 'reconnecting', 'ended']),
+    started_at: z.string(),
+    ended_at: z.string().nullable(),
+    origin_id: z.string(),
+    input: z
+      .object({
+        video_codec: z.string().nullable(),
+        audio_codec: z.string().nullable(),
+        width: z.number().nullable(),
+        height: z.number().nullable(),
+        frame_rate: z.number().nullable(),
+        bitrate_kbps: z.number().nullable(),
+      })
+      .nullable(),
+    reconnects: z.number(),
+    recording: z
+      .object({
+        status: z.enum(['recording', 'ready', 'empty']),
+        duration_s: z.number().nullable(),
+        renditions: z.array(z.string()),
+      })
+      .nullable(),
+  })
+  .openapi('StreamSession');
+
+export const Stream = z
+  .object({
+    id: z.string(),
+    app_id: z.string(),
+    name: z.string(),
+    status: z.enum(['idle', 'active', 'reconnecting', 'disabled']),
+    stream_key: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The RTMP stream key: a secret. Null for console viewers.' }),
+    latency_mode: LatencyMode,
+    recording: z.boolean(),
+    reconnect_window: z.number(),
+    ladder: z.array(z.string()),
+    metadata: z.record(z.string(), z.string()),
+    room_id: z.string().nullable(),
+    playback_ids: z.array(PlaybackId),
+    current_session: StreamSession.nullable(),
+    disabled_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('Stream');
+
+export const CreatePlaybackIdBody = z.object({ policy: PlaybackPolicy }).strict();
