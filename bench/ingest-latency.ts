@@ -16,9 +16,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
 import { createStream, fetchMedia, getStream, launchOrigin, sleep, until } from '../e2e/harness/live.ts';
 import { startTestStack } from '../e2e/harness/stack.ts';
+import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,7 +69,12 @@ console.log(
 try {
   for (const mode of ['standard', 'low'] as const) {
     const load0 = loadavg()[0]!;
-    const stream = await createStream(stack.api, { name: `bench ${mode}`, latency_mode: mode, ladder, reconnect_window: 0 });
+    const stream = await createStream(stack.api, {
+      name: `bench ${mode}`,
+      latency_mode: mode,
+      ladder,
+      reconnect_window: 0,
+    });
     const pb = stream.playback_ids[0]!.id;
     const pub = startTestPublisher(`${origin.rtmpUrl}/${stream.stream_key}`, {
       size: inputSize,
@@ -113,7 +118,8 @@ try {
           ladder.map(async (r) => {
             const p = await fetchMedia(`${stack.worker.url}/hls/${pb}/${sessionId}/${r}.m3u8`).catch(() => null);
             const now = Date.now();
-            for (const s of p?.segments ?? []) if (!listedAt.has(`${r}/${s.sequence}`)) listedAt.set(`${r}/${s.sequence}`, now);
+            for (const s of p?.segments ?? [])
+              if (!listedAt.has(`${r}/${s.sequence}`)) listedAt.set(`${r}/${s.sequence}`, now);
           }),
         ).finally(() => (polling = false));
       }, 50);

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
-import { startTestStack, type TestStack } from './harness/stack.ts';
 import {
   createStream,
   fetchMedia,
@@ -19,6 +18,7 @@ import {
   TcpProxy,
   until,
 } from './harness/live.ts';
+import { startTestStack, type TestStack } from './harness/stack.ts';
 
 // Ports of this file: wrangler dev 8991, RTMP 19382; the proxy takes an ephemeral port.
 const WORKER_PORT = 8991;
@@ -102,7 +102,10 @@ describe('live stream faults end to end', () => {
         expect(seqs, `${rung}: ${seqs.join(',')}`).toEqual(seqs.map((_, i) => i));
         expect(seqs.length).toBeGreaterThanOrEqual(listedAtCut + 9);
         // ... without a gap being skipped (a skip would put a discontinuity in) ...
-        expect([...x.seen.values()].filter((s) => s.discontinuity).map((s) => s.sequence), rung).toEqual([]);
+        expect(
+          [...x.seen.values()].filter((s) => s.discontinuity).map((s) => s.sequence),
+          rung,
+        ).toEqual([]);
         // ... and is in R2, readable through the segment URL.
         for (const seq of seqs) {
           const res = await fetch(hls(`${pb}/${sessionId}/${rung}/${seq}.ts`), { method: 'HEAD' });
@@ -156,7 +159,9 @@ describe('live stream faults end to end', () => {
       expect(s.status).toBe('active');
       expect(s.current_session).toMatchObject({ id: sessionId, status: 'active', reconnects: 1 });
       expect(await sessionsOf(stack.api, stream.id)).toHaveLength(1);
-      const firstNew = [...w.seen.values()].filter((x) => x.sequence > lastBefore).sort((a, b) => a.sequence - b.sequence)[0]!;
+      const firstNew = [...w.seen.values()]
+        .filter((x) => x.sequence > lastBefore)
+        .sort((a, b) => a.sequence - b.sequence)[0]!;
       expect(firstNew.discontinuity, 'EXT-X-DISCONTINUITY before the first segment after the reconnect').toBe(true);
       // The live playlist itself shows both discontinuities (crash and reconnect) while they are in its window.
       const text = (await fetchText(w.url)).text;
@@ -177,7 +182,10 @@ describe('live stream faults end to end', () => {
     let pub = publish(stream.stream_key);
     try {
       const first = await liveSession(stream.id);
-      await until('a segment listed', async () => ((await fetchMedia(hls(`${pb}/${first}/source.m3u8`)))?.segments.length ?? 0) >= 1);
+      await until(
+        'a segment listed',
+        async () => ((await fetchMedia(hls(`${pb}/${first}/source.m3u8`)))?.segments.length ?? 0) >= 1,
+      );
       pub.kill('SIGKILL');
       await waitExit(pub);
       await until('reconnecting', async () => (await status(stream.id)) === 'reconnecting', 40_000);

@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
-import { startTestStack, type TestStack } from './harness/stack.ts';
 import {
   type ApiStream,
   createStream,
@@ -20,6 +19,7 @@ import {
   sessionsOf,
   until,
 } from './harness/live.ts';
+import { startTestStack, type TestStack } from './harness/stack.ts';
 
 // Ports of this file: wrangler dev 8990, RTMP 19380 and 19381.
 const WORKER_PORT = 8990;
@@ -119,7 +119,10 @@ describe('live streams end to end (wrangler dev, NGINX-RTMP, agent, FFmpeg)', ()
         // Contiguous numbering, no discontinuity in a clean publish.
         const seqs = later.segments.map((s) => s.sequence);
         expect(seqs, rung).toEqual(seqs.map((_, j) => seqs[0]! + j));
-        expect(later.segments.some((s) => s.discontinuity), rung).toBe(false);
+        expect(
+          later.segments.some((s) => s.discontinuity),
+          rung,
+        ).toBe(false);
 
         // A segment as a player downloads it (relative URI, served from R2) is what the rung claims.
         const seg = later.segments.at(-1)!;
@@ -156,7 +159,11 @@ describe('live streams end to end (wrangler dev, NGINX-RTMP, agent, FFmpeg)', ()
       // The publisher stops: reconnecting for the 5 s window, then the session is in the past.
       pub.kill('SIGINT');
       await waitExit(pub);
-      await until('reconnecting', async () => (await getStream(stack.api, stream.id)).status === 'reconnecting', 40_000);
+      await until(
+        'reconnecting',
+        async () => (await getStream(stack.api, stream.id)).status === 'reconnecting',
+        40_000,
+      );
       const idle = await until(
         'idle after the window',
         async () => {
@@ -252,7 +259,9 @@ describe('live streams end to end (wrangler dev, NGINX-RTMP, agent, FFmpeg)', ()
       };
       await until(
         'segments through both origins',
-        async () => ((await mediaOf(a, 'source'))?.segments.length ?? 0) >= 2 && ((await mediaOf(b, 'source'))?.segments.length ?? 0) >= 2,
+        async () =>
+          ((await mediaOf(a, 'source'))?.segments.length ?? 0) >= 2 &&
+          ((await mediaOf(b, 'source'))?.segments.length ?? 0) >= 2,
         60_000,
       );
       const [liveA, liveB] = [await getStream(stack.api, a.id), await getStream(stack.api, b.id)];
