@@ -187,7 +187,8 @@ export class PlaylistWatcher {
   readonly seen = new Map<number, MediaSegment>();
   last: MediaPlaylist | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private busy = false;
+  private current: Promise<void> = Promise.resolve();
+  private reading = false;
 
   readonly url: string;
 
@@ -197,13 +198,24 @@ export class PlaylistWatcher {
   }
 
   start(intervalMs = 500): this {
-    this.timer = setInterval(() => void this.poll(), intervalMs);
+    this.timer = setInterval(() => {
+      // A slow Worker must not pile reads up behind each other.
+      if (!this.reading) {
+        this.reading = true;
+        void this.poll().finally(() => (this.reading = false));
+      }
+    }, intervalMs);
     return this;
   }
 
-  async poll(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
+  /** One fresh read; a caller that awaits it sees everything listed before it was called. */
+  poll(): Promise<void> {
+    // Chained, not skipped, while a read is in flight: that read may have started too early.
+    this.current = this.current.then(() => this.read());
+    return this.current;
+  }
+
+  private async read(): Promise<void> {
     try {
       const p = await fetchMedia(this.url);
       if (!p) return;
@@ -211,8 +223,6 @@ export class PlaylistWatcher {
       for (const s of p.segments) if (!this.seen.has(s.sequence)) this.seen.set(s.sequence, s);
     } catch {
       // the next tick tries again
-    } finally {
-      this.busy = false;
     }
   }
 
