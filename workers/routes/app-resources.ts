@@ -3,11 +3,11 @@ import type { AppEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { chatBanRoutes } from './chat-bans.routes';
-import { roomRoutes } from './rooms.index';
 import { eventRoutes } from './events.routes';
+import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
-import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 import { streamRoutes } from './streams.routes';
+import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
 /**
  * Resources that belong to one app. Each is mounted twice by app.ts: at `/v1/<name>` for API keys
