@@ -22,17 +22,17 @@ const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 };
-const CLIENTS = arg('clients', 1000);
-const SECONDS = arg('seconds', 4);
-const PUBLISHERS = 40; // each connection may send 15 frames/s; 40 of them cover the top rate
-const RATES = [10, 20, 40, 70, 100, 150, 200, 300, 400, 600];
-const EDGE_PORT = 8880;
-const SIO_PORT = 8881;
-const log = (s: string) => console.log(s);
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
+const CLIENTS = arg('clients', 1000);
+const SECONDS = arg('seconds', 4);
+const PUBLISHERS = 40; // each connection may send 15 frames/s; 40 of them cover the top rate
+const RATES = (flag('rates') ?? '2,5,10,20,40,70,100,150,200,300,400,600').split(',').map(Number);
+const EDGE_PORT = 8880;
+const SIO_PORT = 8881;
+const log = (s: string) => console.log(s);
 /** Where wrangler dev keeps the room's SQLite; `--state-dir /dev/shm` takes the disk's fsync out of the picture. */
 const STATE_DIR = flag('state-dir') ?? tmpdir();
 const ONLY = flag('only');
