@@ -129,14 +129,15 @@ export const hlsRoutes = new Hono<AppEnv>()
     if (!rendition || !isRenditionName(rendition)) throw notFound('playlist');
     const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
     const live = await streamObject(c, pb.stream.id).mediaPlaylist(session, rendition);
-    if (live) {
+    // A session that just ended is still the object's, but its recording (if any) is the VOD.
+    const recorded = !live || live.trimEnd().endsWith('#EXT-X-ENDLIST') ? await r2Text(c, recordingKey(pb.stream.id, session, rendition)) : null;
+    if (live && recorded === null) {
       const cacheControl = pb.stream.latencyMode === 'low' ? LIVE_LOW : LIVE;
       return playlist(c, grantUris(live, await grant(c, access, 's', pb)), cacheControl);
     }
-    const text = await r2Text(c, recordingKey(pb.stream.id, session, rendition));
-    if (text === null) throw notFound('playlist');
+    if (recorded === null) throw notFound('playlist');
     const g = await grant(c, access, 's', pb, true);
-    return playlist(c, grantUris(text, g), g ? vodSigned(access) : VOD_PUBLIC);
+    return playlist(c, grantUris(recorded, g), g ? vodSigned(access) : VOD_PUBLIC);
   })
   .get('/:pb/:session/:rendition/:file', async (c) => {
     const session = sessionParam(c);

@@ -42,9 +42,10 @@ async function sessionFor(c: Ctx, pb: Playback): Promise<string> {
 /** The frame at or before `t`, else the first after it; frames are a few seconds apart. */
 async function nearestFrame(c: Ctx, streamId: string, sessionId: string, t: number): Promise<string | null> {
   const prefix = thumbnailsPrefix(streamId, sessionId);
+  // Listing starts two minutes before `t` (startAfter excludes its own key, so none near the start).
   const listed = await c.env.MEDIA.list({
     prefix,
-    startAfter: timedThumbnailKey(streamId, sessionId, t - 120),
+    ...(t > 120 ? { startAfter: timedThumbnailKey(streamId, sessionId, t - 120) } : {}),
     limit: 100,
   });
   const keys = listed.objects.map((o) => o.key);

@@ -8,7 +8,7 @@ import { type ByteRange, parseRange } from '../lib/byte-range';
  * viewer of every playback id of a stream shares one cached copy, and a segment reaches R2 about
  * once per data centre. Concurrent misses in one isolate share a single R2 read.
  *
- * Responses carry `x-edgelive-cache: HIT|MISS` (MISS = this request read R2), which the delivery
+ * Responses carry `x-edgelive-cache: HIT|MISS|SHARED` (only MISS read R2), which the delivery
  * benchmark counts.
  */
 interface Blob {
@@ -35,15 +35,21 @@ function readR2(c: Ctx, r2Key: string, cacheable: boolean): Promise<Blob | null>
   const p = (async () => {
     const obj = await c.env.MEDIA.get(r2Key);
     if (!obj) return null;
-    const blob = { bytes: await obj.arrayBuffer(), etag: obj.httpEtag };
-    if (cacheable) {
+    return { bytes: await obj.arrayBuffer(), etag: obj.httpEtag };
+  })();
+  // The read stays shared until the cache holds the object, so no request falls in the gap
+  // between "R2 answered" and "the cache has it" and reads R2 again.
+  const settled = p
+    .then((blob) => {
+      if (!blob || !cacheable) return;
       const stored = new Response(blob.bytes, {
         headers: { etag: blob.etag, 'cache-control': 'public, max-age=31536000, immutable' },
       });
-      c.executionCtx.waitUntil(caches.default.put(cacheKey(c, r2Key), stored));
-    }
-    return blob;
-  })().finally(() => inflight.delete(r2Key));
+      return caches.default.put(cacheKey(c, r2Key), stored);
+    })
+    .catch(() => undefined)
+    .finally(() => inflight.delete(r2Key));
+  c.executionCtx.waitUntil(settled);
   inflight.set(r2Key, p);
   return p;
 }
@@ -54,7 +60,8 @@ const etagMatches = (header: string | undefined, etag: string) =>
 export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Promise<Response | null> {
   const head = c.req.method === 'HEAD';
   let blob: Blob | null = null;
-  let status: 'HIT' | 'MISS' = 'MISS';
+  // MISS: this request read R2; SHARED: it waited for another request's read of the same object.
+  let status: 'HIT' | 'MISS' | 'SHARED' = 'MISS';
   if (opts.cacheable) {
     const hit = await caches.default.match(cacheKey(c, r2Key));
     if (hit) {
@@ -72,6 +79,7 @@ export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Pro
     blob = { bytes: new ArrayBuffer(0), etag: meta.httpEtag };
     size = meta.size;
   } else {
+    if (inflight.has(r2Key)) status = 'SHARED';
     blob = await readR2(c, r2Key, opts.cacheable);
     if (!blob) return null;
     size = blob.bytes.byteLength;
