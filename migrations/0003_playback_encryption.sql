@@ -1,1 +1,0 @@
-ALTER TABLE `streams` ADD `encryption` integer DEFAULT false NOT NULL;
