@@ -12,7 +12,7 @@ import { ROOT } from '../scripts/lib/worker-process.ts';
  */
 const home = mkdtempSync(join(tmpdir(), 'edgelive-start-'));
 const port = 8791;
-const env = { ...process.env, EDGELIVE_HOME: home, EDGELIVE_API_PORT: String(port) };
+const env = { ...process.env, EDGELIVE_HOME: home, EDGELIVE_API_PORT: String(port), EDGELIVE_RTMP_PORT: '19391' };
 const children: ChildProcess[] = [];
 
 function start() {
@@ -46,6 +46,11 @@ describe('./edgelive start', () => {
     expect(out).toContain(local.demo.api_key.token);
     expect(out).toContain(local.demo.account.email);
     expect(local.demo.signing_key.private_key).toMatch(/BEGIN PRIVATE KEY/);
+    // Where to publish and where to watch.
+    expect(local.rtmp_url).toBe('rtmp://127.0.0.1:19391/live');
+    expect(local.demo.stream.publish_url).toBe(`${local.rtmp_url}/${local.demo.stream.stream_key}`);
+    expect(out).toContain(local.demo.stream.stream_key);
+    expect(out).toContain(local.demo.stream.playback_url);
 
     // The printed key works, and decides the demo app.
     const keys = await fetch(`${local.api_url}/v1/api-keys`, { headers: { authorization: `Bearer ${local.demo.api_key.token}` } });
@@ -72,6 +77,7 @@ describe('./edgelive start', () => {
     const after = JSON.parse(readFileSync(join(home, 'local.json'), 'utf8'));
     expect(after.demo.app.id).toBe(before.demo.app.id);
     expect(after.demo.api_key.id).toBe(before.demo.api_key.id);
+    expect(after.demo.stream.stream_key).toBe(before.demo.stream.stream_key);
     again.child.kill('SIGINT');
     await new Promise((r) => again.child.once('exit', r));
   });

@@ -1,13 +1,17 @@
 /**
  * `./edgelive start`: the whole stack on this machine with embedded defaults.
  * Applies local D1 migrations, starts the Worker (local D1/R2/Durable Objects persisted in
- * .edgelive/state), seeds the demo account, app, API key and signing key, prints where
- * everything is and writes it to .edgelive/local.json. Runs until Ctrl-C.
+ * .edgelive/state) and the media origin (NGINX-RTMP + agent + FFmpeg), seeds the demo account,
+ * app, API key, signing key and stream, prints where to publish and where to watch, and writes it
+ * all to .edgelive/local.json. Runs until Ctrl-C.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { startOrigin } from '../origin/src/origin.ts';
+import { ApiClient } from './lib/api-client.ts';
 import { acquireLock, releaseLock } from './lib/instance-lock.ts';
-import { seedDemo, type DemoSeed } from './lib/seed.ts';
+import { localOriginSecret } from './lib/local-secrets.ts';
+import { type DemoSeed, type DemoStream, seedDemo, seedDemoStream } from './lib/seed.ts';
 import { ROOT, startWorker, type WorkerHandle } from './lib/worker-process.ts';
 
 // EDGELIVE_HOME lets tests run a second, separate stack beside a developer's own.
@@ -15,12 +19,18 @@ const STATE_DIR = process.env.EDGELIVE_HOME ?? join(ROOT, '.edgelive');
 const LOCAL_JSON = join(STATE_DIR, 'local.json');
 const LOCK = join(STATE_DIR, 'start.pid');
 const API_PORT = Number(process.env.EDGELIVE_API_PORT ?? 8787);
+const RTMP_PORT = Number(process.env.EDGELIVE_RTMP_PORT ?? 1935);
+const ORIGIN_ID = 'orig_local';
 
 interface LocalJson {
   api_url: string;
   reference_url: string;
   openapi_url: string;
-  demo: DemoSeed;
+  rtmp_url: string;
+  origin_id: string;
+  demo: DemoSeed & {
+    stream: DemoStream & { publish_url: string; playback_url: string };
+  };
 }
 
 async function main() {
@@ -44,17 +54,46 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
+    // This installation's own origin secret, not the well-known dev default in wrangler.jsonc.
+    const originSecret = localOriginSecret(STATE_DIR);
     console.log('Starting the Worker (wrangler dev, local D1/R2/Durable Objects)...');
-    const worker: WorkerHandle = await startWorker({ port: API_PORT, persistTo: join(STATE_DIR, 'state') });
+    const worker: WorkerHandle = await startWorker({
+      port: API_PORT,
+      persistTo: join(STATE_DIR, 'state'),
+      vars: { ORIGIN_SECRETS: JSON.stringify({ [ORIGIN_ID]: originSecret }) },
+    });
     stoppers.push(worker.stop);
+
+    console.log('Starting the media origin (NGINX-RTMP, agent, FFmpeg)...');
+    const origin = await startOrigin({
+      originId: ORIGIN_ID,
+      secret: originSecret,
+      workerUrl: worker.url,
+      rtmpPort: RTMP_PORT,
+      rtmpHost: '0.0.0.0',
+      httpPort: 0,
+      runtimeDir: join(STATE_DIR, 'origin'),
+    });
+    stoppers.push(origin.stop);
 
     const previous = existsSync(LOCAL_JSON) ? (JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as Partial<LocalJson>).demo : undefined;
     const demo = await seedDemo(worker.url, previous);
+    const stream = await seedDemoStream(new ApiClient(worker.url, demo.api_key.token), previous?.stream?.id);
+    const rtmpUrl = `rtmp://127.0.0.1:${RTMP_PORT}/live`;
     const local: LocalJson = {
       api_url: worker.url,
       reference_url: `${worker.url}/v1/reference`,
       openapi_url: `${worker.url}/v1/openapi.json`,
-      demo,
+      rtmp_url: rtmpUrl,
+      origin_id: ORIGIN_ID,
+      demo: {
+        ...demo,
+        stream: {
+          ...stream,
+          publish_url: `${rtmpUrl}/${stream.stream_key}`,
+          playback_url: `${worker.url}/hls/${stream.playback_id}.m3u8`,
+        },
+      },
     };
     writeFileSync(LOCAL_JSON, JSON.stringify(local, null, 2) + '\n');
     printSummary(local);
@@ -77,7 +116,11 @@ Edgelive is running. Ctrl-C stops it.
   Demo API key           ${d.api_key.token}
   Demo signing key       ${d.signing_key.id} (private key in .edgelive/local.json)
 
-  Try:  curl -H "Authorization: Bearer ${d.api_key.token}" ${l.api_url}/v1/api-keys
+  Publish (OBS)   server ${l.rtmp_url}   stream key ${d.stream.stream_key}
+  No OBS?         ./edgelive publish     (a test pattern to the demo stream)
+  Watch (HLS)     ${d.stream.playback_url}
+
+  Try:  curl -H "Authorization: Bearer ${d.api_key.token}" ${l.api_url}/v1/streams
 
 Everything above is also in .edgelive/local.json.`);
 }

@@ -1,3 +1,4 @@
+import type { EventType } from '@edgelive/shared';
 import { eq } from 'drizzle-orm';
 import { createDb } from '../../workers/db/client';
 import { streamSessions, streams } from '../../workers/db/schema/index';
@@ -18,7 +19,7 @@ interface Ids {
   sessionId: string;
 }
 
-async function emitStream(env: Env, ids: Ids, type: string) {
+async function emitStream(env: Env, ids: Ids, type: EventType) {
   const data = await streamEventData(createDb(env.DB), ids.streamId);
   // A stream deleted while live has no one left to tell.
   if (data) await emitEvent(env, { appId: ids.appId, type, objectType: 'stream', objectId: ids.streamId, data });

@@ -49,3 +49,33 @@ export async function seedDemo(apiUrl: string, previous?: DemoSeed): Promise<Dem
     signing_key: { id: signingKey!.id, private_key: signingKey!.private_key, private_key_base64: signingKey!.private_key_base64 },
   };
 }
+
+export interface DemoStream {
+  id: string;
+  stream_key: string;
+  playback_id: string;
+}
+
+/** The demo stream (public playback) that `npm start` prints; reused while it still exists. */
+export async function seedDemoStream(api: ApiClient, previousId?: string): Promise<DemoStream> {
+  interface StreamBody {
+    id: string;
+    stream_key: string;
+    playback_ids: { id: string; policy: string }[];
+  }
+  let stream = previousId ? await api.request<StreamBody>('GET', `/v1/streams/${previousId}`) : null;
+  if (!stream || stream.status !== 200) {
+    stream = {
+      status: 201,
+      body: await api.call<StreamBody>('POST', '/v1/streams', {
+        name: 'Demo stream',
+        latency_mode: 'low',
+        recording: true,
+        playback_policies: ['public'],
+      }),
+    };
+  }
+  const pb = stream.body.playback_ids.find((p) => p.policy === 'public') ?? stream.body.playback_ids[0];
+  if (!pb) throw new Error('the demo stream has no playback id');
+  return { id: stream.body.id, stream_key: stream.body.stream_key, playback_id: pb.id };
+}

@@ -8,6 +8,8 @@ import { isIdOf, newId, randomToken } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { iso } from '../lib/time';
+import { emitEvent } from '../services/events.service';
+import type { Env } from '../env';
 
 const ApiKey = z
   .object({
@@ -42,6 +44,14 @@ export async function issueApiKey(db: Db, appId: string, name: string, createdBy
   await db.insert(apiKeys).values(row);
   return { ...render(row), secret, token: `${row.id}:${secret}` };
 }
+
+/** `api_key.created` / `api_key.revoked`, with the key as the API shows it (never the secret). */
+async function emitKeyEvent(env: Env, type: 'api_key.created' | 'api_key.revoked', key: ReturnType<typeof render>) {
+  await emitEvent(env, { appId: key.app_id, type, objectType: 'api_key', objectId: key.id, data: key });
+}
+
+/** Drops the secret from a freshly issued key before it goes into an event. */
+const withoutSecret = ({ secret: _s, token: _t, ...key }: Awaited<ReturnType<typeof issueApiKey>>) => key;
 
 async function findKey(db: Db, appId: string, keyId: string) {
   const k = isIdOf('apiKey', keyId) && (await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId)) }));
@@ -90,6 +100,7 @@ export const apiKeyRoutes = createRouter()
   .openapi(create, async (c) => {
     const key = await issueApiKey(c.get('db'), c.get('scope').appId!, c.req.valid('json').name, c.get('actor')!.id);
     c.set('audit', { action: 'api_key.create', resourceType: 'api_key', resourceId: key.id });
+    await emitKeyEvent(c.env, 'api_key.created', withoutSecret(key));
     return c.json(key, 201);
   })
   .openapi(get, async (c) => c.json(render(await findKey(c.get('db'), c.get('scope').appId!, c.req.valid('param').key_id)), 200))
@@ -99,6 +110,8 @@ export const apiKeyRoutes = createRouter()
     const db = c.get('db');
     const k = await findKey(db, c.get('scope').appId!, key_id);
     const [row] = await db.update(apiKeys).set({ revokedAt: k.revokedAt ?? Date.now() }).where(eq(apiKeys.id, k.id)).returning();
+    // Revoking twice is idempotent and tells nobody anything new.
+    if (!k.revokedAt) await emitKeyEvent(c.env, 'api_key.revoked', render(row!));
     return c.json(render(row!), 200);
   })
   .openapi(rotate, async (c) => {
@@ -108,6 +121,9 @@ export const apiKeyRoutes = createRouter()
     const appId = c.get('scope').appId!;
     const old = await findKey(db, appId, key_id);
     if (old.revokedAt) throw notFound('active API key');
-    await db.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.id, old.id), isNull(apiKeys.revokedAt)));
-    return c.json(await issueApiKey(db, appId, old.name, c.get('actor')!.id), 201);
+    const [revoked] = await db.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.id, old.id), isNull(apiKeys.revokedAt))).returning();
+    const key = await issueApiKey(db, appId, old.name, c.get('actor')!.id);
+    if (revoked) await emitKeyEvent(c.env, 'api_key.revoked', render(revoked));
+    await emitKeyEvent(c.env, 'api_key.created', withoutSecret(key));
+    return c.json(key, 201);
   });

@@ -2,7 +2,9 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
+import { eventRoutes } from './events.routes';
 import { signingKeyRoutes } from './signing-keys.routes';
+import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 import { streamRoutes } from './streams.routes';
 
 /**
@@ -14,5 +16,7 @@ export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
   'api-keys': apiKeyRoutes,
   'signing-keys': signingKeyRoutes,
   'audit-log': appAuditRoutes,
+  'webhook-endpoints': webhookEndpointRoutes,
+  events: eventRoutes,
   streams: streamRoutes,
 };

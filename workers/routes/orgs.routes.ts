@@ -8,6 +8,7 @@ import { sha256Hex } from '../lib/crypto';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { iso } from '../lib/time';
 import { orgScope, requireUser } from '../middleware/scope';
+import { emitOrgEvent } from '../services/events.service';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -180,6 +181,7 @@ export const orgRoutes = createRouter()
     const row = await memberRow(db, orgId, member_id);
     await assertNotLastOwner(db, orgId, row.m.role);
     await db.delete(members).where(eq(members.id, member_id));
+    await emitOrgEvent(c.env, orgId, { type: 'member.removed', objectType: 'member', objectId: row.m.id, data: { ...renderMember(row), org_id: orgId } });
     return c.body(null, 204);
   })
   .openapi(createInvitation, async (c) => {
@@ -195,6 +197,8 @@ export const orgRoutes = createRouter()
     };
     await db.insert(invitations).values(row);
     c.set('audit', { action: 'member.invite', resourceType: 'invitation', resourceId: row.id, details: { email, role } });
+    // Never the token: whoever holds it can join the org.
+    await emitOrgEvent(c.env, orgId, { type: 'member.invited', objectType: 'invitation', objectId: row.id, data: { ...renderInvitation(row), org_id: orgId } });
     // No mail server: the inviter passes the link on. The console serves /accept-invite.
     const base = c.env.CONSOLE_URL ?? new URL(c.req.url).origin;
     return c.json({ ...renderInvitation(row), token, accept_url: `${base}/accept-invite?token=${token}` }, 201);

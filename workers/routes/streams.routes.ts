@@ -1,3 +1,4 @@
+import type { EventType } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
@@ -84,7 +85,7 @@ async function respond(c: Ctx, row: StreamRow) {
   return renderStream(view, { withKey: roleAtLeast(c.get('scope').role, 'developer') });
 }
 
-async function emit(c: Ctx, type: string, row: StreamRow) {
+async function emit(c: Ctx, type: EventType, row: StreamRow) {
   const data = renderStream(await loadStreamView(c.get('db'), row), { withKey: false });
   await emitEvent(c.env, { appId: row.appId, type, objectType: 'stream', objectId: row.id, data });
 }

@@ -13,6 +13,7 @@ const WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
 async function setup() {
   const t = await tenant();
   const signing = await call('/v1/signing-keys', { auth: t.key.token, body: {} });
+  const endpoint = await call('/v1/webhook-endpoints', { auth: t.key.token, body: { url: 'http://127.0.0.1:9/b' } });
   const stream = await call('/v1/streams', { auth: t.key.token, body: { playback_policies: ['public'] } });
   const ids: Record<string, string> = {
     org_id: t.acct.orgId,
@@ -21,6 +22,9 @@ async function setup() {
     signing_key_id: signing.json.id,
     invitation_id: 'inv_AAAAAAAAAAAAAAAAAAAA',
     member_id: 'mem_AAAAAAAAAAAAAAAAAAAA',
+    endpoint_id: endpoint.json.id,
+    delivery_id: 'dlv_AAAAAAAAAAAAAAAAAAAA',
+    event_id: 'evt_AAAAAAAAAAAAAAAAAAAA',
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
   };

@@ -18,6 +18,9 @@ async function tenantA() {
   const signing = await call('/v1/signing-keys', { auth: key.token, body: { name: 'a' } });
   const inv = await call(`/v1/orgs/${acct.orgId}/invitations`, { auth: acct.token, body: { email: 'someone@example.com', role: 'viewer' } });
   const members = await call(`/v1/orgs/${acct.orgId}/members`, { auth: acct.token });
+  const endpoint = await call('/v1/webhook-endpoints', { auth: key.token, body: { url: 'http://127.0.0.1:9/a' } });
+  const test = await call(`/v1/webhook-endpoints/${endpoint.json.id}/test`, { method: 'POST', auth: key.token });
+  const events = await call('/v1/events', { auth: key.token });
   const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
   // One real id of tenant A per path parameter name. Features add theirs here.
   const ids: Record<string, string> = {
@@ -27,6 +30,9 @@ async function tenantA() {
     signing_key_id: signing.json.id,
     invitation_id: inv.json.id,
     member_id: members.json.data[0].id,
+    endpoint_id: endpoint.json.id,
+    delivery_id: test.json.delivery_id,
+    event_id: events.json.data[0].id,
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
   };

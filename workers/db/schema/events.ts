@@ -15,5 +15,10 @@ export const events = sqliteTable(
     data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('events_app_time').on(t.appId, t.createdAt), index('events_object').on(t.objectId, t.createdAt)],
+  (t) => [
+    index('events_app_time').on(t.appId, t.createdAt),
+    index('events_object').on(t.objectId, t.createdAt),
+    // `GET /v1/events?type=...` within one app.
+    index('events_app_type_time').on(t.appId, t.type, t.createdAt),
+  ],
 );

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from './log.ts';
+import { dropPublisher } from './nginx-control.ts';
+import { Publication, type PublicationTimings } from './publication.ts';
+import { UploadQueue } from './upload-queue.ts';
+import { type OriginCredentials, WorkerClient } from './worker-client.ts';
+
+export interface AgentOptions extends OriginCredentials {
+  host: string;
+  port: number;
+  rtmpPort: number;
+  controlSocket: string;
+  workDir: string;
+  log: Logger;
+  maxBufferedBytes: number;
+  uploadBaseDelayMs: number;
+  uploadMaxDelayMs: number;
+  timings: PublicationTimings;
+}
+
+/** What the agent remembers of a session after its publisher left, so a reconnect continues its numbering. */
+interface SessionMemory {
+  nextSequence: number;
+  forgetAt: number;
+}
+
+/**
+ * The agent: answers NGINX-RTMP's on_publish / on_publish_done callbacks by asking the Worker, and
+ * owns one Publication per live stream. On accept it answers NGINX with a redirect to the stream's
+ * id, so NGINX, FFmpeg and every log know the stream by id and the key stays in one request body.
+ */
+export class Agent {
+  private readonly opts: AgentOptions;
+  readonly client: WorkerClient;
+  readonly queue: UploadQueue;
+  private readonly server: http.Server;
+  private readonly byClient = new Map<string, Publication>();
+  private readonly byStream = new Map<string, Publication>();
+  /** Publications by a hash of their key, so a quick reconnect waits for the previous one to finish. */
+  private readonly byKeyHash = new Map<string, Publication>();
+  private readonly sessions = new Map<string, SessionMemory>();
+  private closing = false;
+
+  constructor(opts: AgentOptions) {
+    this.opts = opts;
+    this.client = new WorkerClient(opts);
+    this.queue = new UploadQueue({
+      putSegment: (u) => this.client.putSegment(u),
+      maxBufferedBytes: opts.maxBufferedBytes,
+      baseDelayMs: opts.uploadBaseDelayMs,
+      maxDelayMs: opts.uploadMaxDelayMs,
+      log: opts.log,
+      onStop: (streamId, _sessionId, code) => void this.byStream.get(streamId)?.stop(code),
+    });
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port, this.opts.host, () => resolve());
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Live publications (for tests and the benchmark). */
+  publications(): Publication[] {
+    return [...this.byStream.values()];
+  }
+
+  /** Ends every publication (uploads drained, publish-done sent) and stops answering NGINX. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all([...this.byStream.values()].map((p) => p.end()));
+    this.queue.close();
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    try {
+      const form = new URLSearchParams(await readBody(req));
+      if (req.method === 'POST' && req.url === '/rtmp/on-publish') return await this.onPublish(form, res);
+      if (req.method === 'POST' && req.url === '/rtmp/on-publish-done') return this.onPublishDone(form, res);
+      if (req.method === 'GET' && req.url === '/healthz') return reply(res, 200, 'ok');
+      reply(res, 404, 'not found');
+    } catch (err) {
+      this.opts.log('error', 'callback failed', { reason: err instanceof Error ? err.message : String(err) });
+      // Any non-2xx makes NGINX drop the publisher: the safe answer when we do not know.
+      if (!res.headersSent) reply(res, 500, 'error');
+    }
+  }
+
+  private async onPublish(form: URLSearchParams, res: http.ServerResponse): Promise<void> {
+    const key = form.get('name') ?? '';
+    const clientId = form.get('clientid') ?? '';
+    const addr = form.get('addr');
+    if (this.closing || key === '' || form.get('app') !== 'live') return reply(res, 403, 'refused');
+    const keyHash = createHash('sha256').update(key).digest('hex');
+
+    // A publisher that reconnects before its previous publication finished (last uploads,
+    // publish-done) waits for it, so the Worker sees publish-done before the new publish.
+    const previous = this.byKeyHash.get(keyHash);
+    if (previous?.isEnding) await Promise.race([previous.whenEnded(), new Promise((r) => setTimeout(r, 10_000))]);
+
+    const started = Date.now();
+    const result = await this.client.publish(key, addr);
+    if (!result.ok) {
+      this.opts.log('info', 'publish refused by the worker', {
+        status: result.status,
+        code: result.code,
+        client: clientId,
+      });
+      return reply(res, 403, 'refused');
+    }
+    const answer = result.answer;
+    const live = this.byStream.get(answer.stream_id);
+    if (live && !live.isEnding) {
+      this.opts.log('warn', 'second publisher for a live stream refused', { stream: answer.stream_id });
+      return reply(res, 403, 'already publishing');
+    }
+    this.pruneSessions();
+    const remembered = answer.resumed ? (this.sessions.get(answer.session_id)?.nextSequence ?? 0) : 0;
+    const startSequence = Math.max(remembered, answer.resumed ? (answer.next_sequence ?? 0) : 0);
+    const pub = new Publication(
+      {
+        client: this.client,
+        queue: this.queue,
+        log: this.opts.log,
+        rtmpBase: `rtmp://127.0.0.1:${this.opts.rtmpPort}/live`,
+        workDir: this.opts.workDir,
+        dropPublisher: async (name) => void (await dropPublisher(this.opts.controlSocket, 'live', name)),
+        timings: this.opts.timings,
+      },
+      answer,
+      clientId,
+      startSequence,
+    );
+    this.byClient.set(clientId, pub);
+    this.byStream.set(answer.stream_id, pub);
+    this.byKeyHash.set(keyHash, pub);
+    this.opts.log('info', 'publish accepted', {
+      stream: answer.stream_id,
+      session: answer.session_id,
+      resumed: answer.resumed,
+      start_sequence: startSequence,
+      worker_ms: Date.now() - started,
+    });
+    // nginx-rtmp renames the stream to the Location of a 3xx answer to on_publish.
+    res.writeHead(302, { location: answer.stream_id }).end();
+    pub.start().catch((err: unknown) => {
+      this.opts.log('error', 'pipeline failed to start', { stream: answer.stream_id, reason: String(err) });
+      void pub.stop('start_failed');
+    });
+    void pub.whenEnded().then(() => {
+      this.sessions.set(answer.session_id, {
+        nextSequence: pub.nextSequence,
+        forgetAt: Date.now() + (answer.reconnect_window_s + 60) * 1000,
+      });
+      if (this.byClient.get(clientId) === pub) this.byClient.delete(clientId);
+      if (this.byStream.get(answer.stream_id) === pub) this.byStream.delete(answer.stream_id);
+      if (this.byKeyHash.get(keyHash) === pub) this.byKeyHash.delete(keyHash);
+    });
+  }
+
+  private onPublishDone(form: URLSearchParams, res: http.ServerResponse): void {
+    // NGINX sends the original name (the key) here too: look the publication up by client id only.
+    const pub = this.byClient.get(form.get('clientid') ?? '');
+    reply(res, 200, 'ok');
+    if (pub) void pub.end();
+  }
+
+  private pruneSessions(): void {
+    const now = Date.now();
+    for (const [id, s] of this.sessions) if (s.forgetAt < now) this.sessions.delete(id);
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      body += c;
+      if (body.length > 64 * 1024) req.destroy(new Error('callback body too large'));
+    });
+    req.on('end', () => resolve(body));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: http.ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain' }).end(text);
+}

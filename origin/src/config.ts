@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { OriginOptions } from './origin.ts';
+
+/** Flags win over environment variables; both are listed in origin/README.md. */
+const spec = {
+  'origin-id': { env: 'EDGELIVE_ORIGIN_ID', fallback: 'orig_local' },
+  secret: { env: 'EDGELIVE_ORIGIN_SECRET', fallback: undefined },
+  'worker-url': { env: 'EDGELIVE_WORKER_URL', fallback: 'http://127.0.0.1:8787' },
+  'rtmp-host': { env: 'EDGELIVE_RTMP_HOST', fallback: '0.0.0.0' },
+  'rtmp-port': { env: 'EDGELIVE_RTMP_PORT', fallback: '1935' },
+  'http-port': { env: 'EDGELIVE_AGENT_PORT', fallback: '8850' },
+  'runtime-dir': { env: 'EDGELIVE_RUNTIME_DIR', fallback: undefined },
+  'rtmp-module': { env: 'EDGELIVE_RTMP_MODULE', fallback: '/usr/lib/nginx/modules/ngx_rtmp_module.so' },
+} as const;
+type Name = keyof typeof spec;
+
+export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): OriginOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: Object.fromEntries(Object.keys(spec).map((k) => [k, { type: 'string' }])) as Record<
+      Name,
+      { type: 'string' }
+    >,
+    strict: true,
+  });
+  const get = (name: Name): string | undefined => values[name] ?? env[spec[name].env] ?? spec[name].fallback;
+  const originId = get('origin-id') ?? 'orig_local';
+  const secret = get('secret');
+  if (!secret) throw new Error(`the origin secret is required: --secret or ${spec.secret.env}`);
+  return {
+    originId,
+    secret,
+    workerUrl: get('worker-url') ?? '',
+    rtmpHost: get('rtmp-host'),
+    rtmpPort: port(get('rtmp-port'), 'rtmp-port'),
+    httpPort: port(get('http-port'), 'http-port'),
+    runtimeDir: get('runtime-dir') ?? path.join('.edgelive', `origin-${originId}`),
+    modulePath: get('rtmp-module'),
+  };
+}
+
+function port(value: string | undefined, name: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number, got ${value}`);
+  return n;
+}

@@ -1,0 +1,147 @@
+import path from 'node:path';
+import type { Rung } from './ladder.ts';
+import type { LatencyMode } from './protocol.ts';
+
+export interface PipelineSpec {
+  /** Where FFmpeg pulls the publisher from (the local NGINX-RTMP, by the stream's local name). */
+  inputUrl: string;
+  /** Per-stream working directory; FFmpeg writes `<rendition>/index.m3u8`, `<rendition>/<n>.ts`, `thumb.jpg`. */
+  outputDir: string;
+  latencyMode: LatencyMode;
+  segmentDurationS: number;
+  /** First sequence number: continues the session's numbering after a restart or reconnect. */
+  startNumber: number;
+  /** The input's frame rate, to size the fixed GOP when keyframes cannot follow the source's. */
+  frameRate: number;
+  hasAudio: boolean;
+  rungs: readonly Rung[];
+  thumbnailIntervalS: number;
+}
+
+/** Media playlists keep a few entries: the agent reads each one as soon as it lands, then deletes it. */
+const PLAYLIST_ENTRIES = 6;
+
+/**
+ * The whole FFmpeg command line for one live stream, as argv (no shell). Pure, so that a golden test
+ * pins it: every flag here changes what viewers get.
+ *
+ * One process builds the whole ladder: the input is decoded once, split, and scaled per rung; the
+ * HLS muxer writes every rendition side by side (`-var_stream_map`). Keyframes are aligned across
+ * renditions so that players can switch at any segment boundary: when the source is copied, the
+ * encoded rungs put a keyframe exactly where the source has one (`-force_key_frames source`), so
+ * all renditions cut at the same instants; otherwise every rung uses the same fixed GOP of one
+ * segment. A second output refreshes one thumbnail JPEG every few seconds from the same decode.
+ */
+export function buildFfmpegArgs(spec: PipelineSpec): string[] {
+  const sourceCopied = spec.rungs.some((r) => r.videoCopy);
+  const encoded = spec.rungs.filter((r) => !r.videoCopy);
+  const gopFrames = Math.max(1, Math.round(spec.frameRate * spec.segmentDurationS));
+
+  // -y: a restarted FFmpeg overwrites the previous run's thumb.jpg instead of refusing to start.
+  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y'];
+  // A stalled read means the publisher is gone: exit and let the supervisor decide (microseconds).
+  args.push('-rw_timeout', '10000000', '-i', spec.inputUrl);
+
+  // Filter graph: one decode, split into each encoded rung plus the thumbnail.
+  const branches = [...encoded.map((r) => `v_${r.name}`), 'v_thumb'];
+  const graph = [`[0:v:0]split=${branches.length}${branches.map((b) => `[${b}_in]`).join('')}`];
+  for (const r of encoded) {
+    graph.push(`[v_${r.name}_in]scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p[v_${r.name}]`);
+  }
+  graph.push(`[v_thumb_in]fps=1/${spec.thumbnailIntervalS},scale=-2:360,format=yuvj420p[v_thumb]`);
+  args.push('-filter_complex', graph.join(';'));
+
+  // Output streams in rung order: video i and audio i belong to rung i.
+  spec.rungs.forEach((r) => {
+    args.push('-map', r.videoCopy ? '0:v:0' : `[v_${r.name}]`);
+    if (spec.hasAudio) args.push('-map', '0:a:0');
+  });
+
+  spec.rungs.forEach((r, i) => {
+    if (r.videoCopy) {
+      args.push(`-c:v:${i}`, 'copy');
+    } else {
+      const kbps = r.videoBitrateKbps ?? 0;
+      args.push(
+        `-c:v:${i}`,
+        'libx264',
+        `-preset:v:${i}`,
+        'veryfast',
+        `-profile:v:${i}`,
+        'high',
+        `-b:v:${i}`,
+        `${kbps}k`,
+        `-maxrate:v:${i}`,
+        `${Math.round(kbps * 1.1)}k`,
+        `-bufsize:v:${i}`,
+        `${kbps * 2}k`,
+        // No scene-cut keyframes: an extra keyframe in one rung would cut its segments elsewhere.
+        `-sc_threshold:v:${i}`,
+        '0',
+      );
+      if (sourceCopied) {
+        // Keyframes where the copied source has them; the long GOP only bounds a source that has none.
+        args.push(`-force_key_frames:v:${i}`, 'source', `-g:v:${i}`, String(gopFrames * 10));
+      } else {
+        args.push(
+          `-force_key_frames:v:${i}`,
+          `expr:gte(t,n_forced*${spec.segmentDurationS})`,
+          `-g:v:${i}`,
+          String(gopFrames),
+          `-keyint_min:v:${i}`,
+          String(gopFrames),
+        );
+      }
+      if (spec.latencyMode === 'low') {
+        // B-frames add reorder delay and decoder buffering; low latency gives them up.
+        args.push(`-bf:v:${i}`, '0');
+      }
+    }
+    if (spec.hasAudio) {
+      if (r.audioCopy) args.push(`-c:a:${i}`, 'copy');
+      else args.push(`-c:a:${i}`, 'aac', `-b:a:${i}`, `${r.audioBitrateKbps}k`, `-ac:a:${i}`, '2');
+    }
+  });
+
+  const varStreamMap = spec.rungs
+    .map((r, i) => (spec.hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`))
+    .join(' ');
+  args.push(
+    '-f',
+    'hls',
+    '-hls_time',
+    String(spec.segmentDurationS),
+    '-hls_list_size',
+    String(PLAYLIST_ENTRIES),
+    '-hls_segment_type',
+    'mpegts',
+    // temp_file: a segment or playlist appears under its name only once complete, so the watcher
+    // never reads half a file; program_date_time gives the wall-clock time the Worker stores as pdt.
+    '-hls_flags',
+    'program_date_time+independent_segments+temp_file',
+    '-start_number',
+    String(spec.startNumber),
+    '-hls_segment_filename',
+    path.join(spec.outputDir, '%v', '%d.ts'),
+    '-var_stream_map',
+    varStreamMap,
+    path.join(spec.outputDir, '%v', 'index.m3u8'),
+  );
+
+  args.push(
+    '-map',
+    '[v_thumb]',
+    '-c:v',
+    'mjpeg',
+    '-q:v',
+    '5',
+    '-f',
+    'image2',
+    '-update',
+    '1',
+    '-atomic_writing',
+    '1',
+    path.join(spec.outputDir, 'thumb.jpg'),
+  );
+  return args;
+}

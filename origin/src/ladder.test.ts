@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { type InputInfo, resolveLadder, scaleToShortSide } from './ladder.ts';
+import type { LadderEntry } from './protocol.ts';
+
+const full: LadderEntry[] = [
+  { name: 'source' },
+  { name: '1080p' },
+  { name: '720p' },
+  { name: '480p' },
+  { name: '360p' },
+  { name: '240p' },
+];
+const input = (width: number, height: number, videoCodec = 'h264', audioCodec: string | null = 'aac'): InputInfo => ({
+  videoCodec,
+  audioCodec,
+  width,
+  height,
+  frameRate: 30,
+  bitrateKbps: 3000,
+});
+const names = (ladder: LadderEntry[], i: InputInfo) =>
+  resolveLadder(ladder, i).map((r) => `${r.name}:${r.width}x${r.height}`);
+
+describe('resolveLadder', () => {
+  it('never upscales: a 720p input gets no 1080p', () => {
+    expect(names(full, input(1280, 720))).toEqual([
+      'source:1280x720',
+      '720p:1280x720',
+      '480p:854x480',
+      '360p:640x360',
+      '240p:426x240',
+    ]);
+  });
+
+  it('keeps a rung as tall as the input', () => {
+    expect(names([{ name: '720p' }, { name: '480p' }], input(1280, 720))).toEqual(['720p:1280x720', '480p:854x480']);
+  });
+
+  it('keeps the smallest rung at the input size when every rung is taller than the input', () => {
+    expect(names([{ name: '720p' }, { name: '480p' }], input(640, 360))).toEqual(['480p:640x360']);
+  });
+
+  it('measures portrait inputs by their short side', () => {
+    expect(names([{ name: 'source' }, { name: '720p' }, { name: '360p' }], input(1080, 1920))).toEqual([
+      'source:1080x1920',
+      '720p:720x1280',
+      '360p:360x640',
+    ]);
+  });
+
+  it('copies H.264 and AAC, encodes anything else', () => {
+    const [copied] = resolveLadder([{ name: 'source' }], input(1920, 1080));
+    expect(copied).toMatchObject({ videoCopy: true, audioCopy: true, videoBitrateKbps: null });
+    const [encoded] = resolveLadder([{ name: 'source' }], input(1920, 1080, 'hevc', 'opus'));
+    expect(encoded).toMatchObject({ videoCopy: false, audioCopy: false, videoBitrateKbps: 5000 });
+  });
+
+  it('uses the bitrate the Worker asked for', () => {
+    const rungs = resolveLadder([{ name: '480p', video_bitrate_kbps: 1000 }], input(1920, 1080));
+    expect(rungs[0]?.videoBitrateKbps).toBe(1000);
+  });
+
+  it('orders rungs tallest first whatever order they were asked in', () => {
+    expect(names([{ name: '360p' }, { name: 'source' }, { name: '720p' }], input(1920, 1080))).toEqual([
+      'source:1920x1080',
+      '720p:1280x720',
+      '360p:640x360',
+    ]);
+  });
+});
+
+describe('scaleToShortSide', () => {
+  it('keeps even dimensions for odd aspect ratios', () => {
+    expect(scaleToShortSide(1920, 800, 480)).toEqual({ width: 1152, height: 480 });
+    expect(scaleToShortSide(1366, 768, 360)).toEqual({ width: 640, height: 360 });
+  });
+});

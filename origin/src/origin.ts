@@ -1,0 +1,116 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Agent } from './agent.ts';
+import { createLogger, type Logger } from './log.ts';
+import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './nginx-config.ts';
+import { NginxProcess } from './nginx-process.ts';
+import type { PublicationTimings } from './publication.ts';
+
+export interface OriginOptions {
+  originId: string;
+  secret: string;
+  /** The control-plane Worker, e.g. http://127.0.0.1:8787 */
+  workerUrl: string;
+  rtmpPort: number;
+  /** Where RTMP listens; 0.0.0.0 for OBS on other machines. */
+  rtmpHost?: string;
+  /** The agent's callback port (0 picks a free one); it listens on loopback only. */
+  httpPort: number;
+  /** Everything this origin writes (nginx prefix, pid, temp, config, segments) lives here. */
+  runtimeDir: string;
+  modulePath?: string;
+  maxBufferedBytes?: number;
+  uploadBaseDelayMs?: number;
+  uploadMaxDelayMs?: number;
+  timings?: Partial<PublicationTimings>;
+  log?: Logger;
+}
+
+export interface RunningOrigin {
+  originId: string;
+  rtmpUrl: string;
+  agentUrl: string;
+  runtimeDir: string;
+  agent: Agent;
+  stop: () => Promise<void>;
+}
+
+export const defaultTimings: PublicationTimings = {
+  playlistPollMs: 200,
+  statusPollMs: 3000,
+  thumbnailIntervalS: 5,
+  drainTimeoutMs: 30_000,
+};
+
+/**
+ * Starts one origin: the agent's callback server, then NGINX-RTMP with a config rendered for it.
+ * Several can run side by side on one machine with different ports and runtime dirs.
+ */
+export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
+  const log = opts.log ?? createLogger(`origin ${opts.originId}`);
+  const runtimeDir = path.resolve(opts.runtimeDir);
+  const rtmpHost = opts.rtmpHost ?? '127.0.0.1';
+  await rm(path.join(runtimeDir, 'work'), { recursive: true, force: true });
+  for (const dir of ['tmp', 'work', 'conf']) await mkdir(path.join(runtimeDir, dir), { recursive: true });
+  await rm(controlSocketPath(runtimeDir), { force: true });
+
+  const agent = new Agent({
+    workerUrl: opts.workerUrl,
+    originId: opts.originId,
+    secret: opts.secret,
+    host: '127.0.0.1',
+    port: opts.httpPort,
+    rtmpPort: opts.rtmpPort,
+    controlSocket: controlSocketPath(runtimeDir),
+    workDir: path.join(runtimeDir, 'work'),
+    log,
+    maxBufferedBytes: opts.maxBufferedBytes ?? 512 * 1024 * 1024,
+    uploadBaseDelayMs: opts.uploadBaseDelayMs ?? 250,
+    uploadMaxDelayMs: opts.uploadMaxDelayMs ?? 4000,
+    timings: { ...defaultTimings, ...opts.timings },
+  });
+  const agentPort = await agent.listen();
+  const agentUrl = `http://127.0.0.1:${agentPort}`;
+
+  const configPath = path.join(runtimeDir, 'conf', 'nginx.conf');
+  await writeFile(
+    configPath,
+    renderNginxConfig({
+      runtimeDir,
+      rtmpHost,
+      rtmpPort: opts.rtmpPort,
+      agentUrl,
+      modulePath: opts.modulePath ?? DEFAULT_RTMP_MODULE,
+    }),
+  );
+  const nginx = new NginxProcess();
+  try {
+    await nginx.start({ prefix: runtimeDir, configPath, rtmpHost, rtmpPort: opts.rtmpPort, log });
+  } catch (err) {
+    await nginx.stop();
+    await agent.close();
+    throw err;
+  }
+  log('info', 'origin ready', {
+    rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`,
+    agent: agentUrl,
+    worker: opts.workerUrl,
+  });
+
+  let stopping: Promise<void> | null = null;
+  return {
+    originId: opts.originId,
+    rtmpUrl: `rtmp://${rtmpHost === '0.0.0.0' ? '127.0.0.1' : rtmpHost}:${opts.rtmpPort}/live`,
+    agentUrl,
+    runtimeDir,
+    agent,
+    stop: () =>
+      (stopping ??= (async () => {
+        // NGINX first: publishers are cut, FFmpeg sees the end of input and flushes; then the agent
+        // uploads what is left and says publish-done.
+        await nginx.stop();
+        await agent.close();
+        log('info', 'origin stopped');
+      })()),
+  };
+}

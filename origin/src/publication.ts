@@ -1,0 +1,331 @@
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { sleep } from './backoff.ts';
+import { buildFfmpegArgs } from './ffmpeg-command.ts';
+import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
+import { parseMediaPlaylist } from './hls-playlist.ts';
+import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
+import type { Logger } from './log.ts';
+import { probeInput, probeSegment } from './probe.ts';
+import type { PublishAnswer } from './protocol.ts';
+import { RenditionMeter } from './rendition-meter.ts';
+import type { UploadQueue } from './upload-queue.ts';
+import type { WorkerClient } from './worker-client.ts';
+
+export interface PublicationDeps {
+  client: WorkerClient;
+  queue: UploadQueue;
+  log: Logger;
+  /** Where the local NGINX-RTMP serves the stream to the agent, e.g. rtmp://127.0.0.1:19350/live */
+  rtmpBase: string;
+  workDir: string;
+  /** Asks NGINX to drop this stream's publisher (its on_publish_done then ends the publication). */
+  dropPublisher: (localName: string) => Promise<void>;
+  timings: PublicationTimings;
+}
+
+export interface PublicationTimings {
+  playlistPollMs: number;
+  statusPollMs: number;
+  thumbnailIntervalS: number;
+  /** How long the end of a publication waits for its last uploads before saying publish-done. */
+  drainTimeoutMs: number;
+}
+
+type State = 'starting' | 'live' | 'stopping' | 'ended';
+
+/**
+ * One publisher's stay on this origin, from on_publish to on_publish_done: probes the input, runs
+ * the supervised FFmpeg ladder, feeds finished segments to the upload queue, measures renditions,
+ * sends thumbnails, polls the stream's status, and finally says publish-done once the last segment
+ * is safe. The stream is known to NGINX by its id (the agent renamed it), never by its key.
+ */
+export class Publication {
+  readonly answer: PublishAnswer;
+  readonly clientId: string;
+  private readonly deps: PublicationDeps;
+  private readonly log: Logger;
+  private readonly dir: string;
+  private state: State = 'starting';
+  private readonly ended: Promise<void>;
+  private resolveEnded!: () => void;
+  private supervisor: FfmpegSupervisor | null = null;
+  private rungs: Rung[] = [];
+  private input: InputInfo | null = null;
+  /** Next sequence expected per rendition; the session's numbering continues from their maximum. */
+  private readonly nextByRendition = new Map<string, number>();
+  private readonly discontinuityPending = new Set<string>();
+  private readonly meters = new Map<string, RenditionMeter>();
+  private readonly probing = new Set<string>();
+  private nextSequenceFloor: number;
+  private timers: NodeJS.Timeout[] = [];
+  private thumbMtime = 0;
+  private scanning = false;
+
+  constructor(deps: PublicationDeps, answer: PublishAnswer, clientId: string, startSequence: number) {
+    this.deps = deps;
+    this.answer = answer;
+    this.clientId = clientId;
+    this.nextSequenceFloor = startSequence;
+    this.log = (level, message, fields) =>
+      deps.log(level, message, { stream: answer.stream_id, session: answer.session_id, ...fields });
+    this.dir = path.join(deps.workDir, answer.stream_id, answer.session_id);
+    this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+  }
+
+  get streamId(): string {
+    return this.answer.stream_id;
+  }
+
+  get localName(): string {
+    return this.answer.stream_id;
+  }
+
+  get isEnding(): boolean {
+    return this.state === 'stopping' || this.state === 'ended';
+  }
+
+  /** The first sequence number a later publication of this session must use. */
+  get nextSequence(): number {
+    return Math.max(this.nextSequenceFloor, ...this.nextByRendition.values());
+  }
+
+  get ffmpegPid(): number | null {
+    return this.supervisor?.pid ?? null;
+  }
+
+  get ffmpegRestarts(): number {
+    return this.supervisor?.restarts ?? 0;
+  }
+
+  whenEnded(): Promise<void> {
+    return this.ended;
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+    const url = `${this.deps.rtmpBase}/${this.localName}`;
+    this.input = await this.probeWithRetry(url);
+    if (!this.input || this.state !== 'starting') {
+      if (!this.input) await this.stop('input_unreadable');
+      return;
+    }
+    const input = this.input;
+    void this.attempt('report input', () =>
+      this.deps.client.reportInput(this.streamId, this.answer.session_id, {
+        video_codec: input.videoCodec,
+        audio_codec: input.audioCodec,
+        width: input.width,
+        height: input.height,
+        frame_rate: input.frameRate,
+        bitrate_kbps: input.bitrateKbps,
+      }),
+    );
+    this.rungs = resolveLadder(this.answer.ladder, input);
+    for (const r of this.rungs) {
+      this.meters.set(r.name, new RenditionMeter());
+      if (this.answer.resumed) this.discontinuityPending.add(r.name);
+    }
+    this.log('info', 'pipeline starting', {
+      input: `${input.videoCodec}/${input.audioCodec ?? 'none'} ${input.width}x${input.height}@${input.frameRate}`,
+      rungs: this.rungs.map((r) => r.name + (r.videoCopy ? '(copy)' : '')).join(','),
+      start_sequence: this.nextSequence,
+    });
+
+    this.supervisor = new FfmpegSupervisor({
+      log: this.log,
+      args: (restart) => {
+        if (restart > 0) {
+          // A new FFmpeg starts its timestamps over: the player must be told.
+          for (const r of this.rungs) this.discontinuityPending.add(r.name);
+        }
+        const startNumber = this.nextSequence;
+        for (const r of this.rungs) this.nextByRendition.set(r.name, startNumber);
+        return buildFfmpegArgs({
+          inputUrl: url,
+          outputDir: this.dir,
+          latencyMode: this.answer.latency_mode,
+          segmentDurationS: this.answer.segment_duration_s,
+          startNumber,
+          frameRate: input.frameRate,
+          hasAudio: input.audioCodec !== null,
+          rungs: this.rungs,
+          thumbnailIntervalS: this.deps.timings.thumbnailIntervalS,
+        });
+      },
+    });
+    this.state = 'live';
+    this.supervisor.start();
+    this.every(this.deps.timings.playlistPollMs, () => this.scan());
+    this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
+    // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
+    this.every(1000, () => this.sendThumbnail());
+  }
+
+  /** The Worker wants this stream gone (disabled, session ended): drop the publisher, which ends us. */
+  async stop(reason: string): Promise<void> {
+    if (this.isEnding) return;
+    this.log('info', 'stopping pipeline and dropping the publisher', { reason });
+    await this.deps.queue.discardSession(this.answer.session_id);
+    this.state = 'stopping';
+    await this.deps
+      .dropPublisher(this.localName)
+      .catch((err: unknown) => this.log('error', 'could not drop publisher', { reason: String(err) }));
+  }
+
+  /** The publisher left (on_publish_done): flush, upload what is left, then tell the Worker. */
+  async end(): Promise<void> {
+    if (this.state === 'ended') return this.ended;
+    const stoppedByWorker = this.state === 'stopping';
+    this.state = 'ended';
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await this.supervisor?.stop();
+    await this.scan();
+    const drained = await this.deps.queue.drainSession(this.answer.session_id, this.deps.timings.drainTimeoutMs);
+    if (!drained) this.log('warn', 'publish-done sent before every segment was uploaded');
+    if (!stoppedByWorker) {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await this.deps.client.publishDone(this.streamId, this.answer.session_id);
+          break;
+        } catch (err) {
+          this.log('warn', 'publish-done failed', { attempt: attempt + 1, reason: String(err) });
+          await sleep(500 * 2 ** attempt);
+        }
+      }
+    }
+    await rm(this.dir, { recursive: true, force: true });
+    this.log('info', 'publication ended', { next_sequence: this.nextSequence });
+    this.resolveEnded();
+  }
+
+  private async probeWithRetry(url: string): Promise<InputInfo | null> {
+    for (let attempt = 0; attempt < 4 && this.state === 'starting'; attempt++) {
+      // NGINX exposes the stream only once our on_publish answer is processed.
+      await sleep(attempt === 0 ? 200 : 1000);
+      try {
+        return await probeInput(url);
+      } catch (err) {
+        this.log('warn', 'input probe failed', {
+          attempt: attempt + 1,
+          reason: err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err),
+        });
+      }
+    }
+    return null;
+  }
+
+  /** Reads each rendition's playlist and hands every newly listed segment to the upload queue. */
+  private async scan(): Promise<void> {
+    if (this.scanning) return;
+    this.scanning = true;
+    try {
+      for (const r of this.rungs) await this.scanRendition(r.name);
+    } finally {
+      this.scanning = false;
+    }
+  }
+
+  private async scanRendition(name: string): Promise<void> {
+    const dir = path.join(this.dir, name);
+    let text: string;
+    try {
+      text = await readFile(path.join(dir, 'index.m3u8'), 'utf8');
+    } catch {
+      return; // not written yet
+    }
+    const next = this.nextByRendition.get(name) ?? 0;
+    for (const seg of parseMediaPlaylist(text).segments) {
+      if (seg.sequence < next) continue;
+      const filePath = path.join(dir, seg.uri);
+      let bytes: number;
+      try {
+        bytes = (await stat(filePath)).size;
+      } catch {
+        continue;
+      }
+      this.nextByRendition.set(name, seg.sequence + 1);
+      const discontinuity = this.discontinuityPending.delete(name);
+      const meter = this.meters.get(name);
+      meter?.addSegment(bytes, seg.durationS);
+      if (meter && !meter.media && !this.probing.has(name)) {
+        // Probe before handing the file over: the queue deletes it once uploaded.
+        this.probing.add(name);
+        try {
+          const media = await probeSegment(filePath);
+          // The Worker needs a positive frame rate; an unreadable one falls back to the input's.
+          meter.media = { ...media, frameRate: media.frameRate || (this.input?.frameRate ?? 30) };
+        } catch (err) {
+          this.log('warn', 'could not measure rendition', { rendition: name, reason: String(err) });
+        } finally {
+          this.probing.delete(name);
+        }
+      }
+      this.deps.queue.enqueue({
+        streamId: this.streamId,
+        sessionId: this.answer.session_id,
+        rendition: name,
+        sequence: seg.sequence,
+        durationS: seg.durationS,
+        programDateTime: seg.programDateTime,
+        discontinuity,
+        filePath,
+        bytes,
+      });
+      if (meter) this.reportRendition(name, meter);
+    }
+  }
+
+  private reportRendition(name: string, meter: RenditionMeter): void {
+    const report = meter.takeReport();
+    if (!report) return;
+    this.attempt(`report rendition ${name}`, () =>
+      this.deps.client.putRendition(this.streamId, this.answer.session_id, name, report),
+    ).then((ok) => {
+      if (!ok) meter.forgetReport();
+    });
+  }
+
+  private async pollStatus(): Promise<void> {
+    try {
+      const status = await this.deps.client.status(this.streamId);
+      if (status.disabled) await this.stop('stream_disabled');
+    } catch (err) {
+      this.log('debug', 'status poll failed', { reason: String(err) });
+    }
+  }
+
+  private async sendThumbnail(): Promise<void> {
+    const file = path.join(this.dir, 'thumb.jpg');
+    try {
+      const info = await stat(file);
+      if (info.mtimeMs === this.thumbMtime) return;
+      this.thumbMtime = info.mtimeMs;
+      const jpeg = await readFile(file);
+      await this.attempt('thumbnail', () =>
+        this.deps.client.postThumbnail(this.streamId, this.answer.session_id, jpeg),
+      );
+    } catch {
+      // No thumbnail yet; the next tick tries again.
+    }
+  }
+
+  /** Runs one best-effort Worker call; a 409 stop code stops the pipeline. True when it succeeded. */
+  private async attempt(what: string, call: () => Promise<void>): Promise<boolean> {
+    try {
+      await call();
+      return true;
+    } catch (err) {
+      const code = typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : '';
+      if (code === 'stream_disabled' || code === 'session_ended') void this.stop(code);
+      else this.log('warn', `${what} failed`, { reason: err instanceof Error ? err.message : String(err) });
+      return false;
+    }
+  }
+
+  private every(ms: number, fn: () => Promise<void>): void {
+    const t = setInterval(() => void fn(), ms);
+    this.timers.push(t);
+  }
+}

@@ -1,0 +1,143 @@
+import { originAuthorization } from './hmac.ts';
+import {
+  errorBodySchema,
+  type InputReport,
+  type PublishAnswer,
+  publishAnswerSchema,
+  type RenditionReport,
+  type StreamStatus,
+  streamStatusSchema,
+} from './protocol.ts';
+
+export interface OriginCredentials {
+  workerUrl: string;
+  originId: string;
+  secret: string;
+}
+
+/** A non-2xx answer from the Worker; `code` is the error envelope's code when there was one. */
+export class WorkerHttpError extends Error {
+  readonly status: number;
+  readonly code: string | null;
+  constructor(status: number, code: string | null, path: string) {
+    // The path never holds a stream key (keys only travel in bodies), so it is safe in messages.
+    super(`worker answered ${status}${code ? ` ${code}` : ''} for ${path}`);
+    this.status = status;
+    this.code = code;
+  }
+  /** 5xx, 408 and 429 are worth retrying; other 4xx will answer the same way next time. */
+  get retryable(): boolean {
+    return this.status >= 500 || this.status === 408 || this.status === 429;
+  }
+}
+
+export interface SegmentUpload {
+  streamId: string;
+  sessionId: string;
+  rendition: string;
+  sequence: number;
+  durationS: number;
+  programDateTime: string | null;
+  discontinuity: boolean;
+  body: Uint8Array;
+}
+
+/** Typed calls to the Worker's `/internal/origin/*` endpoints, each signed with the origin secret. */
+export class WorkerClient {
+  private readonly creds: OriginCredentials;
+  private readonly timeoutMs: number;
+
+  constructor(creds: OriginCredentials, timeoutMs = 15_000) {
+    this.creds = creds;
+    this.timeoutMs = timeoutMs;
+  }
+
+  async publish(
+    streamKey: string,
+    clientIp: string | null,
+  ): Promise<{ ok: true; answer: PublishAnswer } | { ok: false; status: number; code: string | null }> {
+    const body = clientIp ? { stream_key: streamKey, client_ip: clientIp } : { stream_key: streamKey };
+    const res = await this.send('POST', '/internal/origin/publish', JSON.stringify(body), 'application/json');
+    if (res.status === 200) return { ok: true, answer: publishAnswerSchema.parse(await res.json()) };
+    return { ok: false, status: res.status, code: await errorCode(res) };
+  }
+
+  async reportInput(streamId: string, sessionId: string, input: InputReport): Promise<void> {
+    await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/input`, JSON.stringify(input), 'application/json');
+  }
+
+  /** Returns 201 (stored) or 200 (already there): both mean the segment is safe. */
+  async putSegment(u: SegmentUpload): Promise<number> {
+    const q = new URLSearchParams({ duration: u.durationS.toFixed(3) });
+    if (u.programDateTime) q.set('pdt', u.programDateTime);
+    if (u.discontinuity) q.set('discontinuity', '1');
+    const path = `${sessionPath(u.streamId, u.sessionId)}/renditions/${encodeURIComponent(u.rendition)}/segments/${u.sequence}?${q.toString()}`;
+    const res = await this.expectOk('PUT', path, u.body, 'video/mp2t');
+    return res.status;
+  }
+
+  async putRendition(streamId: string, sessionId: string, rendition: string, report: RenditionReport): Promise<void> {
+    const path = `${sessionPath(streamId, sessionId)}/renditions/${encodeURIComponent(rendition)}`;
+    await this.expectOk('PUT', path, JSON.stringify(report), 'application/json');
+  }
+
+  async postThumbnail(streamId: string, sessionId: string, jpeg: Uint8Array): Promise<void> {
+    await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/thumbnail`, jpeg, 'image/jpeg');
+  }
+
+  async publishDone(streamId: string, sessionId: string): Promise<void> {
+    await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/publish-done`, '{}', 'application/json');
+  }
+
+  async status(streamId: string): Promise<StreamStatus> {
+    const res = await this.expectOk('GET', `/internal/origin/streams/${encodeURIComponent(streamId)}/status`);
+    return streamStatusSchema.parse(await res.json());
+  }
+
+  private async expectOk(
+    method: string,
+    path: string,
+    body?: string | Uint8Array,
+    contentType?: string,
+  ): Promise<Response> {
+    const res = await this.send(method, path, body, contentType);
+    if (res.status >= 200 && res.status < 300) {
+      // Bodies we do not read would otherwise pin the keep-alive socket.
+      if (method !== 'GET') await res.body?.cancel();
+      return res;
+    }
+    throw new WorkerHttpError(res.status, await errorCode(res), path.split('?')[0] ?? path);
+  }
+
+  private async send(
+    method: string,
+    path: string,
+    body?: string | Uint8Array,
+    contentType?: string,
+  ): Promise<Response> {
+    const headers: Record<string, string> = {
+      authorization: originAuthorization(this.creds.originId, this.creds.secret, method, path),
+    };
+    if (contentType) headers['content-type'] = contentType;
+    return fetch(new URL(path, this.creds.workerUrl), {
+      method,
+      headers,
+      // A fresh ArrayBuffer-backed copy: fetch's BodyInit does not take a view over a shared Buffer pool.
+      body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+  }
+}
+
+function sessionPath(streamId: string, sessionId: string): string {
+  return `/internal/origin/streams/${encodeURIComponent(streamId)}/sessions/${encodeURIComponent(sessionId)}`;
+}
+
+async function errorCode(res: Response): Promise<string | null> {
+  try {
+    const parsed = errorBodySchema.safeParse(await res.json());
+    return parsed.success ? parsed.data.error.code : null;
+  } catch {
+    return null;
+  }
+}

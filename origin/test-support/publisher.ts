@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+/** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
+export function startTestPublisher(
+  url: string,
+  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number } = {},
+): ChildProcess {
+  const rate = opts.rate ?? 30;
+  return spawn('ffmpeg', testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds), {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+}
+
+export function testPatternArgs(
+  url: string,
+  size: string,
+  rate: number,
+  gopFrames: number,
+  seconds?: number,
+): string[] {
+  return [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=${size}:rate=${rate}`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    ...(seconds ? ['-t', String(seconds)] : []),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(gopFrames),
+    '-b:v',
+    '2500k',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-f',
+    'flv',
+    url,
+  ];
+}
+
+export function waitExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}

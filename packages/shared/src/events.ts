@@ -1,0 +1,122 @@
+/**
+ * The event catalog: every event Edgelive records in `GET /v1/events` and delivers by webhook.
+ * docs/events.md is the prose version of this file; keep them together.
+ *
+ * Ordering: events about the same object (`object.id`) are delivered to an endpoint in the order
+ * they happened; events about different objects may overtake each other.
+ */
+
+export interface EventTypeInfo {
+  /** The kind of object the event is about (`object.type` in the envelope). */
+  object: string;
+  description: string;
+}
+
+export const EVENT_CATALOG = {
+  'stream.created': { object: 'stream', description: 'A live stream was created.' },
+  'stream.updated': { object: 'stream', description: "A live stream's settings changed." },
+  'stream.deleted': { object: 'stream', description: 'A live stream was deleted.' },
+  'stream.active': { object: 'stream', description: 'The publisher connected and the stream went live.' },
+  'stream.reconnecting': {
+    object: 'stream',
+    description: 'The publisher dropped; the stream waits out its reconnect window.',
+  },
+  'stream.idle': {
+    object: 'stream',
+    description: 'The session ended (the reconnect window passed without the publisher).',
+  },
+  'stream.disabled': {
+    object: 'stream',
+    description: 'The stream was disabled: publishing is refused until it is enabled again.',
+  },
+  'stream.key_reset': {
+    object: 'stream',
+    description: 'The stream key was replaced; the old key no longer publishes.',
+  },
+  'recording.ready': {
+    object: 'recording',
+    description: "A session's recording was finalized and can be played as a VOD.",
+  },
+  'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
+  'room.created': { object: 'room', description: 'A real-time room was created.' },
+  'room.updated': { object: 'room', description: "A room's settings changed." },
+  'room.deleted': { object: 'room', description: 'A room was deleted.' },
+  'chat.message.flagged': {
+    object: 'message',
+    description: 'A chat message was flagged (by a user or the blocklist) for review.',
+  },
+  'chat.user.banned': { object: 'room', description: 'A user was banned from a room; `data.user_id` names them.' },
+  'chat.user.unbanned': { object: 'room', description: 'A ban was lifted; `data.user_id` names the user.' },
+  'chat.user.muted': {
+    object: 'room',
+    description: 'A user was muted (timed out) in a room; `data.user_id` and `data.until`.',
+  },
+  'api_key.created': { object: 'api_key', description: 'An API key was created (never carries the secret).' },
+  'api_key.revoked': { object: 'api_key', description: 'An API key was revoked.' },
+  'member.invited': {
+    object: 'invitation',
+    description: 'Someone was invited to the organization. Org events are recorded once for every app of the org.',
+  },
+  'member.removed': {
+    object: 'member',
+    description: 'A member left or was removed from the organization. Recorded once for every app of the org.',
+  },
+  'webhook_endpoint.disabled': {
+    object: 'webhook_endpoint',
+    description:
+      'A webhook endpoint was disabled, by hand or automatically after failing for days (`data.disabled_reason`).',
+  },
+  'webhook_endpoint.test': {
+    object: 'webhook_endpoint',
+    description:
+      'Sent only on request (`POST /v1/webhook-endpoints/{id}/test`) to that endpoint; never listed in /v1/events.',
+  },
+} as const satisfies Record<string, EventTypeInfo>;
+
+export type EventType = keyof typeof EVENT_CATALOG;
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOG) as EventType[];
+
+export function isEventType(value: string): value is EventType {
+  return Object.hasOwn(EVENT_CATALOG, value);
+}
+
+/**
+ * What a webhook carries as its body and what `GET /v1/events` lists: the same shape, so a
+ * customer can catch up through the API with the handler they use for webhooks.
+ * Follows the Standard Webhooks payload shape (`type`, `timestamp`, `data`).
+ */
+export interface EventEnvelope<T extends EventType = EventType> {
+  /** `evt_...`; also the `webhook-id` header, stable across retries: deduplicate on it. */
+  id: string;
+  type: T;
+  /** When it happened, ISO 8601 UTC. */
+  timestamp: string;
+  app_id: string;
+  object: { type: string; id: string };
+  /** The object as the API returns it, at the time of the event. */
+  data: Record<string, unknown>;
+}
+
+/**
+ * A subscription pattern is `*` (everything), an exact type (`stream.active`), or a prefix
+ * followed by `.*` (`stream.*`, `chat.user.*`), which matches every type under that prefix.
+ */
+export function eventTypeMatches(pattern: string, type: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return type.startsWith(pattern.slice(0, -1));
+  return pattern === type;
+}
+
+export const matchesAnyPattern = (patterns: readonly string[], type: string): boolean =>
+  patterns.some((p) => eventTypeMatches(p, type));
+
+/**
+ * Whether a subscription pattern names something in the catalog, so a typo (`stream.actve`,
+ * `strem.*`) is refused when the endpoint is saved instead of silently matching nothing.
+ */
+export function isValidPattern(pattern: string): boolean {
+  if (pattern === '*') return true;
+  if (pattern.endsWith('.*')) return EVENT_TYPES.some((t) => eventTypeMatches(pattern, t));
+  return isEventType(pattern);
+}
