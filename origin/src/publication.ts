@@ -1,4 +1,5 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { writeKeyInfo } from './key-info.ts';
 import path from 'node:path';
 import { sleep } from './backoff.ts';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
@@ -52,6 +53,8 @@ export class Publication {
   private supervisor: FfmpegSupervisor | null = null;
   private rungs: Rung[] = [];
   private input: InputInfo | null = null;
+  /** FFmpeg's key info file when the session is encrypted. */
+  private keyInfoFile: string | null = null;
   /** Next sequence expected per rendition; the session's numbering continues from their maximum. */
   private readonly nextByRendition = new Map<string, number>();
   private readonly discontinuityPending = new Set<string>();
@@ -104,6 +107,7 @@ export class Publication {
 
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    this.keyInfoFile = await writeKeyInfo(this.dir, this.answer.encryption ?? null);
     const url = `${this.deps.rtmpBase}/${this.localName}`;
     this.input = await this.probeWithRetry(url);
     if (!this.input || this.state !== 'starting') {
@@ -151,6 +155,7 @@ export class Publication {
           hasAudio: input.audioCodec !== null,
           rungs: this.rungs,
           thumbnailIntervalS: this.deps.timings.thumbnailIntervalS,
+          keyInfoFile: this.keyInfoFile ?? undefined,
         });
       },
     });
