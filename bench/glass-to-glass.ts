@@ -5,17 +5,21 @@
  *
  * For each mode: an `ffmpeg` test pattern (640x360, 30 fps, keyframe every second) publishes to the
  * real origin (NGINX-RTMP, agent, FFmpeg), the Worker runs under wrangler dev, and headless Chromium
- * plays the signed playback id through /embed/{playback_id}. Twice a second the page reports
- * wall clock − program-date-time of the frame on screen (hls.js `playingDate`); p50/p95 over
- * `seconds` of playback, after the player has settled for 10 s.
+ * plays the signed playback id through /embed/{playback_id}. Twice a second, after 10 s to settle,
+ * two figures are taken from the frame on screen, p50/p95 over `seconds`:
  *
- * The program-date-time is stamped by the origin's FFmpeg as frames arrive from NGINX-RTMP, so the
- * publisher's own encode and upload (a few hundred ms for a local zerolatency x264) come on top.
+ * - pdt: wall clock − its program-date-time (hls.js `playingDate`). The origin's FFmpeg stamps the
+ *   PDT when its HLS muxer starts, after it has read the input for a while to probe it, so this
+ *   figure is short of the truth by about that probe time;
+ * - frame: wall clock − when the publisher made that frame, read from the frame number the
+ *   publisher writes into the picture (e2e/harness/stamped-publisher.ts): true glass-to-glass,
+ *   the publisher's encode and upload included (overstated by at most its start-up).
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startLiveStack } from '../e2e/harness/live-stack.ts';
 import { probe, waitFor } from '../e2e/harness/player-probe.ts';
+import { readFrameNumber, startStampedPublisher } from '../e2e/harness/stamped-publisher.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,11 +38,13 @@ const pct = (xs: number[], p: number) => {
 
 const live = await startLiveStack({ workerPort: 8963, rtmpPort: 19373, originHttpPort: 8983 });
 const rows: string[] = [];
+const publishers: ReturnType<typeof startStampedPublisher>[] = [];
 try {
   const ctx = await live.browser();
   for (const mode of MODES) {
     const s = await live.createStream({ ladder: ['source'], latency_mode: mode });
-    const publisher = live.publish(s.streamKey, { seconds: SECONDS + 90 });
+    const publisher = startStampedPublisher(`${live.origin.rtmpUrl}/${s.streamKey}`, { seconds: SECONDS + 90 });
+    publishers.push(publisher);
     const token = await live.token(s.playbackId, 'v');
     await live.waitForMaster(s.playbackId, token, 1);
     const page = await ctx.newPage();
@@ -47,28 +53,35 @@ try {
     await page.waitForTimeout(SETTLE_MS);
 
     const samples: number[] = [];
+    const frames: number[] = [];
+    let badReads = 0;
     let stalls = 0;
     let lastTime = -1;
     const end = Date.now() + SECONDS * 1000;
     while (Date.now() < end) {
       const p = await probe(page);
       if (p?.latencyMs != null) samples.push(p.latencyMs);
+      const n = await readFrameNumber(page);
+      if (n === null) badReads++;
+      else frames.push(Date.now() - (publisher.startedAt + (n * 1000) / publisher.rate));
       if (p && p.currentTime === lastTime) stalls++;
       lastTime = p?.currentTime ?? lastTime;
       await page.waitForTimeout(500);
     }
     const final = await probe(page);
     await page.close();
-    publisher.kill('SIGINT');
+    publisher.child.kill('SIGKILL');
+    const s2 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const row =
-      `${mode.padEnd(8)}  p50 ${(pct(samples, 50) / 1000).toFixed(2)} s   p95 ${(pct(samples, 95) / 1000).toFixed(2)} s   ` +
-      `min ${(Math.min(...samples) / 1000).toFixed(2)} s   samples ${samples.length}   stalled samples ${stalls}   fatal errors ${final?.fatalErrors ?? '?'}`;
+      `${mode.padEnd(8)}  frame p50 ${s2(pct(frames, 50))} p95 ${s2(pct(frames, 95))} (${frames.length} reads, ${badReads} unreadable)   ` +
+      `pdt p50 ${s2(pct(samples, 50))} p95 ${s2(pct(samples, 95))}   stalled samples ${stalls}   fatal errors ${final?.fatalErrors ?? '?'}`;
     console.log(row);
     rows.push(row);
   }
 } finally {
+  for (const p of publishers) p.child.kill('SIGKILL');
   await live.stop();
 }
-console.log(`\nglass-to-glass (wall clock − program-date-time of the frame playing), ${SECONDS} s per mode`);
+console.log(`\nglass-to-glass per latency mode, ${SECONDS} s each (frame: publisher's frame clock; pdt: program-date-time)`);
 console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 for (const r of rows) console.log(r);
