@@ -110,7 +110,11 @@ try {
   const session = answer.session_id as string;
   for (let seq = 0; seq < 3; seq++) {
     const q = new URLSearchParams({ duration: '2.000', pdt: new Date(Date.now() - (3 - seq) * 2000).toISOString() });
-    await originFetch('PUT', `/internal/origin/streams/${s.id}/sessions/${session}/renditions/source/segments/${seq}?${q}`, segment(seq));
+    await originFetch(
+      'PUT',
+      `/internal/origin/streams/${s.id}/sessions/${session}/renditions/source/segments/${seq}?${q}`,
+      segment(seq),
+    );
   }
 
   const key = await importPKCS8(stack.demo.signing_key.private_key, 'RS256');
@@ -138,7 +142,11 @@ try {
   console.log(
     `\nsegment delivery, ${KB} KB segment, cached; ${CONCURRENCY} concurrent clients, ${SECONDS} s per kind in ${ROUNDS} interleaved rounds`,
   );
-  console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   // Interleaved rounds, so that a burst of load from elsewhere on the machine hits every kind alike.
   const samples = Object.fromEntries(Object.keys(urls).map((k) => [k, { lat: [], wall: 0, errors: 0 } as Samples]));
   for (let round = 0; round < ROUNDS; round++) {
@@ -149,7 +157,9 @@ try {
     const x = samples[name]!;
     results[name] = { rps: x.lat.length / x.wall, p50: pct(x.lat, 50), p99: pct(x.lat, 99), errors: x.errors };
     const r = results[name]!;
-    console.log(`${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms   errors ${r.errors}`);
+    console.log(
+      `${name.padEnd(18)} ${r.rps.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(1)} ms   p99 ${r.p99.toFixed(1)} ms   errors ${r.errors}`,
+    );
   }
   const ratio = (a: string) => results[a]!.rps / results.public!.rps;
   console.log(`signed (grant) / public throughput: ${ratio('signed (grant)').toFixed(2)}`);

@@ -82,6 +82,12 @@ try {
   for (const p of publishers) p.child.kill('SIGKILL');
   await live.stop();
 }
-console.log(`\nglass-to-glass per latency mode, ${SECONDS} s each (frame: publisher's frame clock; pdt: program-date-time)`);
-console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `\nglass-to-glass per latency mode, ${SECONDS} s each (frame: publisher's frame clock; pdt: program-date-time)`,
+);
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 for (const r of rows) console.log(r);

@@ -33,10 +33,14 @@ describe('playback in Chromium', () => {
     const thumb = await live.token(s.playbackId, 't');
     await page.goto(`${live.stack.worker.url}/embed/${s.playbackId}?token=${token}&thumbnail_token=${thumb}`);
 
-    const started = await waitFor('playback to start', async () => {
-      const p = await probe(page);
-      return p && p.currentTime > 1 ? p : null;
-    }, 45_000);
+    const started = await waitFor(
+      'playback to start',
+      async () => {
+        const p = await probe(page);
+        return p && p.currentTime > 1 ? p : null;
+      },
+      45_000,
+    );
     expect(started.live).toBe(true);
     expect(await page.locator('#live').isVisible()).toBe(true);
     expect(started.qualities.map((q) => q.height).sort((a, b) => a - b)).toEqual([240, 360]);
@@ -48,10 +52,14 @@ describe('playback in Chromium', () => {
     // Switch to the rung not playing now; the picture follows.
     const target = later.qualities.find((q) => q.index !== later.current)!;
     await setQuality(page, target.index);
-    const switched = await waitFor('the rendition switch', async () => {
-      const p = await probe(page);
-      return p && p.current === target.index && p.videoHeight === target.height ? p : null;
-    }, 30_000);
+    const switched = await waitFor(
+      'the rendition switch',
+      async () => {
+        const p = await probe(page);
+        return p && p.current === target.index && p.videoHeight === target.height ? p : null;
+      },
+      30_000,
+    );
     await page.waitForTimeout(3000);
     const after = (await probe(page))!;
     expect(after.currentTime).toBeGreaterThan(switched.currentTime + 1);

@@ -4,8 +4,9 @@
  * (`build.command`), so the player never comes from a third-party CDN. Plain JavaScript: wrangler
  * runs it with whichever `node` is first on PATH.
  */
-import { build } from 'esbuild';
+
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 await build({

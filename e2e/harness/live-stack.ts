@@ -23,7 +23,10 @@ export interface LiveStack {
   /** Creates a stream with a signed playback id; returns what a viewer needs. */
   createStream(body: Record<string, unknown>): Promise<LiveStreamInfo>;
   /** A test pattern into the origin (killed by stop() if still running). */
-  publish(streamKey: string, opts?: { size?: string; rate?: number; gopFrames?: number; seconds?: number }): ChildProcess;
+  publish(
+    streamKey: string,
+    opts?: { size?: string; rate?: number; gopFrames?: number; seconds?: number },
+  ): ChildProcess;
   /** A viewer token for a playback id, as the customer's backend would mint it. */
   token(playbackId: string, aud: 'v' | 't', ttlS?: number): Promise<string>;
   /** Polls until the master playlist lists `variants` renditions (each has a segment). */
@@ -51,7 +54,11 @@ const CHROMIUM_ARGS = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-export async function startLiveStack(opts: { workerPort: number; rtmpPort: number; originHttpPort: number }): Promise<LiveStack> {
+export async function startLiveStack(opts: {
+  workerPort: number;
+  rtmpPort: number;
+  originHttpPort: number;
+}): Promise<LiveStack> {
   const stack = await startTestStack({ port: opts.workerPort });
   const runtimeDir = mkdtempSync(path.join(tmpdir(), 'edgelive-origin-'));
   const dirs = [runtimeDir];
@@ -79,15 +86,20 @@ export async function startLiveStack(opts: { workerPort: number; rtmpPort: numbe
     stack,
     origin,
     async createStream(body) {
-      const s = await stack.api.call<{ id: string; stream_key: string; playback_ids: { id: string; policy: string }[] }>(
-        'POST',
-        '/v1/streams',
-        { playback_policies: ['signed'], ...body },
-      );
+      const s = await stack.api.call<{
+        id: string;
+        stream_key: string;
+        playback_ids: { id: string; policy: string }[];
+      }>('POST', '/v1/streams', { playback_policies: ['signed'], ...body });
       return { id: s.id, streamKey: s.stream_key, playbackId: s.playback_ids[0]!.id };
     },
     publish(streamKey, p = {}) {
-      const child = startTestPublisher(`${origin.rtmpUrl}/${streamKey}`, { size: '640x360', rate: 30, gopFrames: 30, ...p });
+      const child = startTestPublisher(`${origin.rtmpUrl}/${streamKey}`, {
+        size: '640x360',
+        rate: 30,
+        gopFrames: 30,
+        ...p,
+      });
       children.push(child);
       return child;
     },

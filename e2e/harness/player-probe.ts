@@ -23,7 +23,13 @@ export function probe(page: Page): Promise<PlayerProbe | null> {
       edgelive?: {
         video: HTMLVideoElement;
         player: {
-          state(): { live: boolean; qualities: { index: number; height: number }[]; current: number; fatalErrors: number; error: string | null };
+          state(): {
+            live: boolean;
+            qualities: { index: number; height: number }[];
+            current: number;
+            fatalErrors: number;
+            error: string | null;
+          };
           playingDate(): Date | null;
         };
       };
@@ -53,7 +59,11 @@ export function setQuality(page: Page, index: number): Promise<void> {
   }, index);
 }
 
-export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, timeoutMs: number): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  fn: () => Promise<T | null | undefined | false>,
+  timeoutMs: number,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();

@@ -19,21 +19,56 @@ export interface StampedPublisher {
   rate: number;
 }
 
-export function startStampedPublisher(url: string, opts: { rate?: number; gopFrames?: number; seconds: number }): StampedPublisher {
+export function startStampedPublisher(
+  url: string,
+  opts: { rate?: number; gopFrames?: number; seconds: number },
+): StampedPublisher {
   const rate = opts.rate ?? 30;
   const bits = `lum='255*mod(floor(N/pow(2,floor(X/${BLOCK_W}))),2)':cb=128:cr=128`;
   const graph =
     `[0:v]format=yuv420p,split[main][strip];` +
     `[strip]crop=${BLOCK_W * STAMP_BITS}:${BLOCK_H}:0:0,geq=${bits}[bits];[main][bits]overlay=0:0[v]`;
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-re',
-    '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=${rate}`,
-    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000',
-    '-t', String(opts.seconds),
-    '-filter_complex', graph, '-map', '[v]', '-map', '1:a',
-    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p',
-    '-g', String(opts.gopFrames ?? rate), '-b:v', '1500k',
-    '-c:a', 'aac', '-b:a', '96k', '-f', 'flv', url,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-re',
+    '-f',
+    'lavfi',
+    '-i',
+    `testsrc2=size=640x360:rate=${rate}`,
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=440:sample_rate=48000',
+    '-t',
+    String(opts.seconds),
+    '-filter_complex',
+    graph,
+    '-map',
+    '[v]',
+    '-map',
+    '1:a',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'ultrafast',
+    '-tune',
+    'zerolatency',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(opts.gopFrames ?? rate),
+    '-b:v',
+    '1500k',
+    '-c:a',
+    'aac',
+    '-b:a',
+    '96k',
+    '-f',
+    'flv',
+    url,
   ];
   const startedAt = Date.now();
   const child = spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { createDecipheriv } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createDecipheriv } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeKeyInfo } from './key-info.ts';
 
@@ -23,9 +23,32 @@ describe('AES-128 key info', () => {
     execFileSync('mkdir', ['-p', out]);
     // Three 1 s segments numbered from 7, as a resumed session would number them.
     execFileSync('ffmpeg', [
-      '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=10', '-t', '3',
-      '-c:v', 'libx264', '-g', '10', '-f', 'hls', '-hls_time', '1', '-hls_segment_type', 'mpegts',
-      '-hls_key_info_file', info!, '-start_number', '7', '-hls_segment_filename', path.join(out, '%d.ts'), path.join(out, 'index.m3u8'),
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc2=size=160x90:rate=10',
+      '-t',
+      '3',
+      '-c:v',
+      'libx264',
+      '-g',
+      '10',
+      '-f',
+      'hls',
+      '-hls_time',
+      '1',
+      '-hls_segment_type',
+      'mpegts',
+      '-hls_key_info_file',
+      info!,
+      '-start_number',
+      '7',
+      '-hls_segment_filename',
+      path.join(out, '%d.ts'),
+      path.join(out, 'index.m3u8'),
     ]);
     const segs = readdirSync(out).filter((f) => f.endsWith('.ts'));
     expect(segs).toContain('7.ts');

@@ -8,7 +8,10 @@ import type { PublishAnswer } from './protocol.ts';
  * for a clear session. The URI FFmpeg puts in its own playlists is never served: the Worker renders
  * the playlists viewers get, with the key at `aes.key` beside them.
  */
-export async function writeKeyInfo(dir: string, encryption: PublishAnswer['encryption'] | null): Promise<string | null> {
+export async function writeKeyInfo(
+  dir: string,
+  encryption: PublishAnswer['encryption'] | null,
+): Promise<string | null> {
   if (!encryption) return null;
   const keyFile = path.join(dir, 'aes.key');
   const infoFile = path.join(dir, 'aes.keyinfo');

@@ -1,10 +1,10 @@
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { writeKeyInfo } from './key-info.ts';
 import path from 'node:path';
 import { sleep } from './backoff.ts';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
 import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
 import { parseMediaPlaylist } from './hls-playlist.ts';
+import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
 import { probeInput, probeSegment } from './probe.ts';

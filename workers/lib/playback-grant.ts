@@ -48,7 +48,9 @@ export async function signGrant(secret: string, scope: GrantScope, playbackId: s
   return `${scope}.${exp}.${await mac(secret, scope, playbackId, exp)}`;
 }
 
-export type GrantCheck = { ok: true; scope: GrantScope; exp: number } | { ok: false; reason: 'malformed' | 'expired' | 'bad_signature' };
+export type GrantCheck =
+  | { ok: true; scope: GrantScope; exp: number }
+  | { ok: false; reason: 'malformed' | 'expired' | 'bad_signature' };
 
 /** `nowS` is unix seconds. A grant signed for another playback id fails its MAC. */
 export async function checkGrant(secret: string, grant: string, playbackId: string, nowS: number): Promise<GrantCheck> {

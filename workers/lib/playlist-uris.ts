@@ -3,7 +3,8 @@
  * EXT-X-KEY and friends). Playlists are rendered with canonical, relative URIs; only the copy a
  * viewer receives carries `?g=`, so the canonical text stays the same for everyone.
  */
-const withQuery = (uri: string, grant: string) => `${uri}${uri.includes('?') ? '&' : '?'}g=${encodeURIComponent(grant)}`;
+const withQuery = (uri: string, grant: string) =>
+  `${uri}${uri.includes('?') ? '&' : '?'}g=${encodeURIComponent(grant)}`;
 
 export function grantUris(text: string, grant: string | null): string {
   if (!grant) return text;

@@ -26,7 +26,9 @@ export function hostMatches(pattern: string, host: string): boolean {
   return p === h;
 }
 
-export type ReferrerVerdict = { ok: true } | { ok: false; code: 'referrer_missing' | 'referrer_not_allowed'; message: string };
+export type ReferrerVerdict =
+  | { ok: true }
+  | { ok: false; code: 'referrer_missing' | 'referrer_not_allowed'; message: string };
 
 export function checkReferrer(policy: ReferrerPolicy, referer: string | undefined, selfHost: string): ReferrerVerdict {
   const list = policy.allowed_referrers;
@@ -34,7 +36,11 @@ export function checkReferrer(policy: ReferrerPolicy, referer: string | undefine
     const allowNone = policy.allow_no_referrer ?? list === undefined;
     return allowNone
       ? { ok: true }
-      : { ok: false, code: 'referrer_missing', message: 'This app only plays on allowed sites, and the request has no Referer.' };
+      : {
+          ok: false,
+          code: 'referrer_missing',
+          message: 'This app only plays on allowed sites, and the request has no Referer.',
+        };
   }
   if (list === undefined) return { ok: true };
   let host: string;

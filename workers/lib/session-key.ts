@@ -7,7 +7,11 @@ import { hmacSha256 } from './crypto';
  * for viewers (live and recordings alike), and no key ever sits in D1 or R2 beside the media.
  * Rotating MEDIA_KEY_SECRET therefore makes earlier encrypted recordings unplayable.
  */
-export async function sessionMediaKey(secret: string, streamId: string, sessionId: string): Promise<Uint8Array<ArrayBuffer>> {
+export async function sessionMediaKey(
+  secret: string,
+  streamId: string,
+  sessionId: string,
+): Promise<Uint8Array<ArrayBuffer>> {
   return (await hmacSha256(secret, `aes128|${streamId}|${sessionId}`)).slice(0, 16);
 }
 

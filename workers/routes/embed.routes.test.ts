@@ -9,7 +9,9 @@ describe('embed page', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/html');
     expect(res.headers.get('cache-control')).toBe('private, no-store');
-    const config = JSON.parse(/<script id="edgelive-config" type="application\/json">(.*?)<\/script>/s.exec(res.text)![1]!);
+    const config = JSON.parse(
+      /<script id="edgelive-config" type="application\/json">(.*?)<\/script>/s.exec(res.text)![1]!,
+    );
     expect(config).toEqual({
       playbackId: f.signedPb,
       src: `/hls/${f.signedPb}.m3u8?token=abc.def.ghi`,
@@ -25,9 +27,13 @@ describe('embed page', () => {
 
   it('has no poster for a signed id without a thumbnail token, and cannot be broken out of by the token', async () => {
     const f = await playbackFixture();
-    const res = await call(`/embed/${f.signedPb}?token=${encodeURIComponent('</script><script>alert(1)</script>')}&autoplay=0`);
+    const res = await call(
+      `/embed/${f.signedPb}?token=${encodeURIComponent('</script><script>alert(1)</script>')}&autoplay=0`,
+    );
     expect(res.text).not.toContain('<script>alert(1)');
-    const config = JSON.parse(/<script id="edgelive-config" type="application\/json">(.*?)<\/script>/s.exec(res.text)![1]!);
+    const config = JSON.parse(
+      /<script id="edgelive-config" type="application\/json">(.*?)<\/script>/s.exec(res.text)![1]!,
+    );
     expect(config.poster).toBeNull();
     expect(config.autoplay).toBe(false);
     expect(config.muted).toBe(false);

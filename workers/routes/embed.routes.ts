@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../env';
-import { ApiError, notFound } from '../lib/errors';
 import { renderEmbedPage } from '../lib/embed-page';
+import { ApiError, notFound } from '../lib/errors';
 import { checkReferrer, type ReferrerPolicy } from '../lib/referrer';
 import { resolvePlayback } from '../services/playback.service';
 

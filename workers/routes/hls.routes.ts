@@ -5,11 +5,25 @@ import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { isIdOf } from '../lib/ids';
 import { isRenditionName } from '../lib/ladder';
-import { IMMUTABLE, PLAYLIST_TYPE, recordingKey, recordingMasterKey, SEGMENT_TYPE, segmentKey } from '../lib/media-keys';
+import {
+  IMMUTABLE,
+  PLAYLIST_TYPE,
+  recordingKey,
+  recordingMasterKey,
+  SEGMENT_TYPE,
+  segmentKey,
+} from '../lib/media-keys';
 import { grantUris } from '../lib/playlist-uris';
 import { sessionMediaKey } from '../lib/session-key';
 import { serveMedia } from '../services/media-cache';
-import { type Access, authorize, grantFor, type Playback, type Resource, resolvePlayback } from '../services/playback.service';
+import {
+  type Access,
+  authorize,
+  grantFor,
+  type Playback,
+  type Resource,
+  resolvePlayback,
+} from '../services/playback.service';
 
 /**
  * HLS delivery:
@@ -130,7 +144,10 @@ export const hlsRoutes = new Hono<AppEnv>()
     const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
     const live = await streamObject(c, pb.stream.id).mediaPlaylist(session, rendition);
     // A session that just ended is still the object's, but its recording (if any) is the VOD.
-    const recorded = !live || live.trimEnd().endsWith('#EXT-X-ENDLIST') ? await r2Text(c, recordingKey(pb.stream.id, session, rendition)) : null;
+    const recorded =
+      !live || live.trimEnd().endsWith('#EXT-X-ENDLIST')
+        ? await r2Text(c, recordingKey(pb.stream.id, session, rendition))
+        : null;
     if (live && recorded === null) {
       const cacheControl = pb.stream.latencyMode === 'low' ? LIVE_LOW : LIVE;
       return playlist(c, grantUris(live, await grant(c, access, 's', pb)), cacheControl);

@@ -19,7 +19,8 @@ function paths(f: Fixture, pb: string, vod: boolean) {
     thumbnail: vod ? `/thumbnails/${pb}.jpg?time=0` : `/thumbnails/${pb}.jpg`,
   };
 }
-const withToken = (path: string, token: string) => `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
+const withToken = (path: string, token: string) =>
+  `${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 type Kind = keyof ReturnType<typeof paths>;
 const KINDS: Kind[] = ['master', 'playlist', 'segment', 'thumbnail'];
 const audFor = (k: Kind) => (k === 'thumbnail' ? 't' : 'v');
@@ -95,7 +96,10 @@ for (const vod of [false, true]) {
       const publicPath = paths(fx, fx.publicPb, vod).segment;
       expect((await call(`${publicPath}?g=garbage`)).status).toBe(200);
       // A grant is bound to its playback id: another signed id of the same app does not take it.
-      const second = await call(`/v1/streams/${fx.streamId}/playback-ids`, { auth: fx.keyToken, body: { policy: 'signed' } });
+      const second = await call(`/v1/streams/${fx.streamId}/playback-ids`, {
+        auth: fx.keyToken,
+        body: { policy: 'signed' },
+      });
       expectError(await call(`/hls/${second.json.id}/${fx.sessionId}/720p/1.ts?g=${segGrant}`), 403, 'grant_invalid');
       // Masters always need the customer's token, never a grant.
       const mediaGrant = new URL(mediaPath!, 'http://x').searchParams.get('g')!;

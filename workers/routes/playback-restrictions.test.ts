@@ -20,19 +20,30 @@ describe('referrer restrictions', () => {
       for (const ok of ['https://www.example.com/watch', 'https://a.b.example.com/', 'http://partner.test/x']) {
         expect((await call(path, { headers: { referer: ok } })).status, `${path} from ${ok}`).toBe(200);
       }
-      for (const bad of ['https://example.com/', 'https://evil.test/', 'https://example.com.evil.test/', 'https://notpartner.test/']) {
+      for (const bad of [
+        'https://example.com/',
+        'https://evil.test/',
+        'https://example.com.evil.test/',
+        'https://notpartner.test/',
+      ]) {
         expectError(await call(path, { headers: { referer: bad } }), 403, 'referrer_not_allowed');
       }
       expectError(await call(path), 403, 'referrer_missing');
     }
     // The embed page's own requests carry the embed page as Referer: our host always plays.
-    expect((await call(paths[2]!, { headers: { referer: `http://edgelive.test/embed/${f.publicPb}` } })).status).toBe(200);
+    expect((await call(paths[2]!, { headers: { referer: `http://edgelive.test/embed/${f.publicPb}` } })).status).toBe(
+      200,
+    );
   });
 
   it('admits requests without a Referer when the app allows them', async () => {
     const f = await playbackFixture({ settings: { ...settings, allow_no_referrer: true } });
     expect((await call(`/hls/${f.publicPb}/${f.sessionId}/720p/0.ts`)).status).toBe(200);
-    expectError(await call(`/hls/${f.publicPb}.m3u8`, { headers: { referer: 'https://evil.test/' } }), 403, 'referrer_not_allowed');
+    expectError(
+      await call(`/hls/${f.publicPb}.m3u8`, { headers: { referer: 'https://evil.test/' } }),
+      403,
+      'referrer_not_allowed',
+    );
   });
 
   it('applies to signed playback ids on top of the token', async () => {

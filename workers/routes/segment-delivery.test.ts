@@ -78,14 +78,24 @@ describe('segment delivery', () => {
     expect(head.status).toBe(200);
     expect(Number(head.headers.get('content-length'))).toBeGreaterThan(0);
     expect(await head.text()).toBe('');
-    const preflight = await get(path, { origin: 'https://customer.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'range' }, 'OPTIONS');
+    const preflight = await get(
+      path,
+      {
+        origin: 'https://customer.example',
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'range',
+      },
+      'OPTIONS',
+    );
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('range');
 
     // Playlists: ETag and If-None-Match too, and the live cache lifetime of the latency mode.
     const media = await call(`/hls/${f.publicPb}/${f.sessionId}/720p.m3u8`);
     expect(media.headers.get('cache-control')).toBe('public, max-age=1');
-    const again = await get(`/hls/${f.publicPb}/${f.sessionId}/720p.m3u8`, { 'if-none-match': media.headers.get('etag')! });
+    const again = await get(`/hls/${f.publicPb}/${f.sessionId}/720p.m3u8`, {
+      'if-none-match': media.headers.get('etag')!,
+    });
     expect(again.status).toBe(304);
   });
 
@@ -103,7 +113,12 @@ describe('segment delivery', () => {
     const f = await playbackFixture();
     const path = `/hls/${f.publicPb}/${f.sessionId}/720p/1.ts`;
     const all = await Promise.all(Array.from({ length: 12 }, () => get(path)));
-    const kinds = await Promise.all(all.map(async (r) => (await r.arrayBuffer(), r.headers.get('x-edgelive-cache'))));
+    const kinds = await Promise.all(
+      all.map(async (r) => {
+        await r.arrayBuffer();
+        return r.headers.get('x-edgelive-cache');
+      }),
+    );
     expect(kinds.filter((k) => k === 'MISS')).toHaveLength(1);
     expect(all.every((r) => r.status === 200)).toBe(true);
   });

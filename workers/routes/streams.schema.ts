@@ -32,7 +32,8 @@ const settable = {
   latency_mode: LatencyMode,
   recording: z.boolean().openapi({ description: 'Keep each session as a VOD recording in R2.' }),
   encryption: z.boolean().openapi({
-    description: 'Encrypt segments with AES-128, a new key per session, served only to viewers the playback policy admits.',
+    description:
+      'Encrypt segments with AES-128, a new key per session, served only to viewers the playback policy admits.',
   }),
   reconnect_window: z
     .number()

@@ -75,7 +75,11 @@ export const thumbnailRoutes = new Hono<AppEnv>()
       grantSecret: c.env.PLAYBACK_GRANT_SECRET,
     });
     if (time === null) {
-      const res = await serveMedia(c, thumbnailKey(pb.stream.id), { contentType: JPEG, cacheControl: LATEST, cacheable: false });
+      const res = await serveMedia(c, thumbnailKey(pb.stream.id), {
+        contentType: JPEG,
+        cacheControl: LATEST,
+        cacheable: false,
+      });
       if (!res) throw notFound('thumbnail');
       return res;
     }

@@ -55,7 +55,8 @@ function readR2(c: Ctx, r2Key: string, cacheable: boolean): Promise<Blob | null>
 }
 
 const etagMatches = (header: string | undefined, etag: string) =>
-  !!header && (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')));
+  !!header &&
+  (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')));
 
 export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Promise<Response | null> {
   const head = c.req.method === 'HEAD';

@@ -86,7 +86,11 @@ export async function authorize(db: Db, pb: Playback, what: Resource, req: Acces
   if (req.grant && GRANT_OPENS[what].length) {
     const g = await checkGrant(req.grantSecret, req.grant, pb.id, nowS());
     if (!g.ok && g.reason === 'expired')
-      throw new ApiError(401, 'grant_expired', 'This URL has expired; reload the playlist (or the player) to get a fresh one.');
+      throw new ApiError(
+        401,
+        'grant_expired',
+        'This URL has expired; reload the playlist (or the player) to get a fresh one.',
+      );
     if (!g.ok || !GRANT_OPENS[what].includes(g.scope))
       throw new ApiError(403, 'grant_invalid', 'This URL was not issued for this playback id or resource.');
     return { signed: true, exp: g.exp };
@@ -105,7 +109,13 @@ export async function authorize(db: Db, pb: Playback, what: Resource, req: Acces
 }
 
 /** The grants a playlist hands on: `p` to media playlists, `s` to segments and keys. */
-export async function grantFor(access: Access, scope: GrantScope, pbId: string, secret: string, opts: { vod?: boolean } = {}) {
+export async function grantFor(
+  access: Access,
+  scope: GrantScope,
+  pbId: string,
+  secret: string,
+  opts: { vod?: boolean } = {},
+) {
   if (!access.signed) return null;
   // A VOD playlist is read once and its segments fetched for as long as the viewer watches, so its
   // segment grants live as long as the viewer's access; a live playlist reissues them every reload.

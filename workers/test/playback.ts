@@ -37,7 +37,8 @@ export async function viewerToken(key: SigningKey, claims: Claims, kid = key.id)
 }
 
 /** A minimal JPEG: enough for the origin endpoint's magic-number check. */
-export const fakeJpeg = (label: string) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(label), 0xff, 0xd9]);
+export const fakeJpeg = (label: string) =>
+  new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...new TextEncoder().encode(label), 0xff, 0xd9]);
 
 export interface PlaybackFixture {
   keyToken: string;
@@ -55,10 +56,16 @@ export interface PlaybackFixture {
  * A stream with a public and a signed playback id, two 720p segments and a thumbnail. `vod` ends
  * the session (reconnect window 0, recording on), so its playlists come from the recording in R2.
  */
-export async function playbackFixture(opts: { vod?: boolean; encryption?: boolean; settings?: Record<string, unknown> } = {}) {
+export async function playbackFixture(
+  opts: { vod?: boolean; encryption?: boolean; settings?: Record<string, unknown> } = {},
+) {
   const t = await tenant();
   if (opts.settings) {
-    const res = await call(`/v1/apps/${t.app.id}`, { method: 'PATCH', auth: t.acct.token, body: { settings: opts.settings } });
+    const res = await call(`/v1/apps/${t.app.id}`, {
+      method: 'PATCH',
+      auth: t.acct.token,
+      body: { settings: opts.settings },
+    });
     expect(res.status, res.text).toBe(200);
   }
   const s = await createStream(t.key.token, {

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { createElement, type CSSProperties, type ReactElement, useEffect, useRef, useState } from 'react';
+import { type CSSProperties, createElement, type ReactElement, useEffect, useRef, useState } from 'react';
 import { createPlayer, type Player, type PlayerState } from './core';
 import type { LatencyMode } from './hls-config';
 
@@ -30,7 +30,8 @@ export function playbackUrls(p: Pick<EdgelivePlayerProps, 'baseUrl' | 'playbackI
   return {
     src: `${p.baseUrl}/hls/${p.playbackId}.m3u8${q(p.token)}`,
     // Without a thumbnail token a signed id has no poster; a public one needs none.
-    poster: p.token && !p.thumbnailToken ? undefined : `${p.baseUrl}/thumbnails/${p.playbackId}.jpg${q(p.thumbnailToken)}`,
+    poster:
+      p.token && !p.thumbnailToken ? undefined : `${p.baseUrl}/thumbnails/${p.playbackId}.jpg${q(p.thumbnailToken)}`,
   };
 }
 

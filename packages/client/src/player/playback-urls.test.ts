@@ -4,7 +4,9 @@ import { hlsConfigFor } from './hls-config';
 
 describe('player URLs and settings', () => {
   it('passes the playback token to the master and the thumbnail token to the poster', () => {
-    expect(playbackUrls({ baseUrl: 'https://live.test', playbackId: 'pb_1', token: 'a.b.c', thumbnailToken: 't.t.t' })).toEqual({
+    expect(
+      playbackUrls({ baseUrl: 'https://live.test', playbackId: 'pb_1', token: 'a.b.c', thumbnailToken: 't.t.t' }),
+    ).toEqual({
       src: 'https://live.test/hls/pb_1.m3u8?token=a.b.c',
       poster: 'https://live.test/thumbnails/pb_1.jpg?token=t.t.t',
     });
