@@ -12,7 +12,7 @@ import { ROOT } from '../scripts/lib/worker-process.ts';
  */
 const home = mkdtempSync(join(tmpdir(), 'edgelive-start-'));
 const port = 8791;
-const env = { ...process.env, EDGELIVE_HOME: home, EDGELIVE_API_PORT: String(port), EDGELIVE_RTMP_PORT: '19391' };
+const env = { ...process.env, EDGELIVE_HOME: home, EDGELIVE_API_PORT: String(port), EDGELIVE_RTMP_PORT: '19391', EDGELIVE_CONSOLE_PORT: '5191' };
 const children: ChildProcess[] = [];
 
 function start() {
@@ -46,6 +46,10 @@ describe('./edgelive start', () => {
     expect(out).toContain(local.demo.api_key.token);
     expect(out).toContain(local.demo.account.email);
     expect(local.demo.signing_key.private_key).toMatch(/BEGIN PRIVATE KEY/);
+    // The console is served and proxies the API on its own origin.
+    expect(local.console_url).toBe('http://127.0.0.1:5191');
+    expect((await fetch(local.console_url)).headers.get('content-type')).toContain('text/html');
+    expect((await fetch(`${local.console_url}/v1/openapi.json`)).status).toBe(200);
     // Where to publish and where to watch.
     expect(local.rtmp_url).toBe('rtmp://127.0.0.1:19391/live');
     expect(local.demo.stream.publish_url).toBe(`${local.rtmp_url}/${local.demo.stream.stream_key}`);

@@ -10,6 +10,8 @@ const bin = (name: string) => join(ROOT, 'node_modules/.bin', name);
 const steps: [string, string, string[]][] = [
   ['types (workers)', bin('tsc'), ['-p', 'tsconfig.json']],
   ['types (node)', bin('tsc'), ['-p', 'tsconfig.node.json']],
+  ['types (origin)', bin('tsc'), ['-p', 'origin']],
+  ['types (console)', bin('tsc'), ['-p', 'dashboard']],
   ['lint and format', bin('biome'), ['ci', '.']],
   ['deploy dry run', bin('wrangler'), ['deploy', '--dry-run', '--outdir', join(ROOT, '.edgelive/dry-run')]],
   ['tests', process.execPath, [join(ROOT, 'scripts/test.ts'), ...process.argv.slice(2)]],

@@ -7,8 +7,10 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { serveConsole } from '../dashboard/serve.ts';
 import { startOrigin } from '../origin/src/origin.ts';
 import { ApiClient } from './lib/api-client.ts';
+import { ensureConsoleBuild } from './lib/console-build.ts';
 import { acquireLock, releaseLock } from './lib/instance-lock.ts';
 import { localOriginSecret } from './lib/local-secrets.ts';
 import { type DemoSeed, type DemoStream, seedDemo, seedDemoStream } from './lib/seed.ts';
@@ -20,12 +22,14 @@ const LOCAL_JSON = join(STATE_DIR, 'local.json');
 const LOCK = join(STATE_DIR, 'start.pid');
 const API_PORT = Number(process.env.EDGELIVE_API_PORT ?? 8787);
 const RTMP_PORT = Number(process.env.EDGELIVE_RTMP_PORT ?? 1935);
+const CONSOLE_PORT = Number(process.env.EDGELIVE_CONSOLE_PORT ?? 5173);
 const ORIGIN_ID = 'orig_local';
 
 interface LocalJson {
   api_url: string;
   reference_url: string;
   openapi_url: string;
+  console_url: string;
   rtmp_url: string;
   origin_id: string;
   demo: DemoSeed & {
@@ -56,11 +60,12 @@ async function main() {
   try {
     // This installation's own origin secret, not the well-known dev default in wrangler.jsonc.
     const originSecret = localOriginSecret(STATE_DIR);
+    const consoleUrl = `http://127.0.0.1:${CONSOLE_PORT}`;
     console.log('Starting the Worker (wrangler dev, local D1/R2/Durable Objects)...');
     const worker: WorkerHandle = await startWorker({
       port: API_PORT,
       persistTo: join(STATE_DIR, 'state'),
-      vars: { ORIGIN_SECRETS: JSON.stringify({ [ORIGIN_ID]: originSecret }) },
+      vars: { ORIGIN_SECRETS: JSON.stringify({ [ORIGIN_ID]: originSecret }), CONSOLE_URL: consoleUrl },
     });
     stoppers.push(worker.stop);
 
@@ -76,14 +81,20 @@ async function main() {
     });
     stoppers.push(origin.stop);
 
+    console.log('Building and serving the console...');
+    ensureConsoleBuild();
+    const rtmpUrl = `rtmp://127.0.0.1:${RTMP_PORT}/live`;
+    const served = await serveConsole({ port: CONSOLE_PORT, apiUrl: worker.url, rtmpUrl });
+    stoppers.push(served.close);
+
     const previous = existsSync(LOCAL_JSON) ? (JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as Partial<LocalJson>).demo : undefined;
     const demo = await seedDemo(worker.url, previous);
     const stream = await seedDemoStream(new ApiClient(worker.url, demo.api_key.token), previous?.stream?.id);
-    const rtmpUrl = `rtmp://127.0.0.1:${RTMP_PORT}/live`;
     const local: LocalJson = {
       api_url: worker.url,
       reference_url: `${worker.url}/v1/reference`,
       openapi_url: `${worker.url}/v1/openapi.json`,
+      console_url: served.url,
       rtmp_url: rtmpUrl,
       origin_id: ORIGIN_ID,
       demo: {
@@ -108,6 +119,7 @@ function printSummary(l: LocalJson) {
   console.log(`
 Edgelive is running. Ctrl-C stops it.
 
+  Console      ${l.console_url}
   API          ${l.api_url}
   Reference    ${l.reference_url}
 

@@ -1,0 +1,18 @@
+import type { RouteObject } from 'react-router';
+import { RoomPage } from './pages/rooms/room-page';
+import { RoomsPage } from './pages/rooms/rooms-page';
+import { StreamPage } from './pages/streams/stream-page';
+import { StreamsPage } from './pages/streams/streams-page';
+import { WebhooksPage } from './pages/webhooks/webhooks-page';
+
+/**
+ * Pages for streams, rooms and webhooks: each lives in its own folder and talks to routes that
+ * land from other branches, so they are listed here apart from the core console.
+ */
+export const appFeatureRoutes: RouteObject[] = [
+  { path: '/apps/:appId/streams', element: <StreamsPage /> },
+  { path: '/apps/:appId/streams/:streamId', element: <StreamPage /> },
+  { path: '/apps/:appId/rooms', element: <RoomsPage /> },
+  { path: '/apps/:appId/rooms/:roomId', element: <RoomPage /> },
+  { path: '/apps/:appId/webhooks', element: <WebhooksPage /> },
+];

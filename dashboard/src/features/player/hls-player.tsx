@@ -1,0 +1,38 @@
+import Hls from 'hls.js';
+import { useEffect, useRef, useState } from 'react';
+import { type HlsConstructor, type PlayerState, startPlayback } from './player-controller';
+
+const LABEL: Record<PlayerState, string> = {
+  loading: 'Loading the stream…',
+  waiting: 'Waiting for the stream to go live…',
+  playing: 'Playing',
+  error: 'Playback failed',
+};
+
+/** A muted, autoplaying HLS preview with its state said out loud (and as data-state for tests). */
+export function HlsPlayer({
+  src,
+  title,
+  HlsImpl = Hls as unknown as HlsConstructor,
+}: {
+  src: string;
+  title: string;
+  HlsImpl?: HlsConstructor | null;
+}) {
+  const video = useRef<HTMLVideoElement>(null);
+  const [state, setState] = useState<{ s: PlayerState; detail?: string | undefined }>({ s: 'loading' });
+  useEffect(() => {
+    if (!video.current) return;
+    return startPlayback({ video: video.current, src, Hls: HlsImpl, onState: (s, detail) => setState({ s, detail }) });
+  }, [src, HlsImpl]);
+  return (
+    <figure style={{ margin: 0 }} data-testid="player" data-state={state.s}>
+      {/* biome-ignore lint/a11y/useMediaCaption: live previews have no captions track */}
+      <video ref={video} className="video" controls playsInline muted title={title} />
+      <figcaption className="small muted" role="status" aria-live="polite">
+        {LABEL[state.s]}
+        {state.detail ? ` (${state.detail})` : ''}
+      </figcaption>
+    </figure>
+  );
+}

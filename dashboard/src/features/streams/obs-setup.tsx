@@ -1,0 +1,53 @@
+import { ConfirmButton } from '../../ui/confirm-button';
+import { CopyButton } from '../../ui/copy-button';
+import { SecretValue } from '../../ui/secret-value';
+import { FormError } from '../../ui/states';
+import { useRtmpUrl } from './ingest';
+import { type Stream, useResetStreamKey } from './streams.queries';
+
+/** What a streamer types into OBS (Settings → Stream → Custom). */
+export function ObsSetup({ appId, stream }: { appId: string; stream: Stream }) {
+  const rtmp = useRtmpUrl();
+  const reset = useResetStreamKey(appId, stream.id);
+  return (
+    <section className="panel" aria-labelledby="obs-h">
+      <h2 id="obs-h">Streaming software setup</h2>
+      <p className="small muted">In OBS: Settings → Stream → Service “Custom…”, then paste these two values.</p>
+      <div className="stack">
+        <div>
+          <div className="field-label">Server</div>
+          <div className="secret">
+            <code data-testid="rtmp-url">{rtmp}</code>
+            <CopyButton value={rtmp} />
+          </div>
+        </div>
+        <div>
+          <div className="field-label">Stream key</div>
+          {stream.stream_key ? (
+            <SecretValue label="Stream key" value={stream.stream_key} />
+          ) : (
+            <p className="small muted">Your role cannot see stream keys.</p>
+          )}
+        </div>
+        <FormError error={reset.error} />
+        {stream.stream_key && (
+          <div className="row">
+            <ConfirmButton
+              title="Reset stream key"
+              confirmLabel="Reset key"
+              message="The current key stops working for new publishes. Anyone streaming with it must switch to the new key."
+              onConfirm={() => reset.mutate(undefined)}
+            >
+              Reset stream key
+            </ConfirmButton>
+            {reset.isSuccess && (
+              <span role="status" className="small">
+                New key issued.
+              </span>
+            )}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,121 @@
+import { useNavigate, useParams } from 'react-router';
+import { HlsPlayer } from '../../features/player/hls-player';
+import { ObsSetup } from '../../features/streams/obs-setup';
+import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
+import { SessionHealth } from '../../features/streams/session-health';
+import { SessionsTable } from '../../features/streams/sessions-table';
+import { StreamSettingsForm } from '../../features/streams/stream-settings-form';
+import { StreamStatus } from '../../features/streams/stream-status';
+import {
+  type Stream,
+  useDeleteStream,
+  useSetStreamEnabled,
+  useStream,
+  useUpdateStream,
+} from '../../features/streams/streams.queries';
+import { ConfirmButton } from '../../ui/confirm-button';
+import { PageHeader } from '../../ui/page-header';
+import { FormError, QueryView } from '../../ui/states';
+import { StreamChat } from './stream-chat';
+
+function Actions({ appId, stream }: { appId: string; stream: Stream }) {
+  const setEnabled = useSetStreamEnabled(appId, stream.id);
+  const remove = useDeleteStream(appId, stream.id);
+  const navigate = useNavigate();
+  return (
+    <>
+      <FormError error={setEnabled.error ?? remove.error} />
+      {stream.status === 'disabled' ? (
+        <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>
+          Enable
+        </button>
+      ) : (
+        <ConfirmButton
+          title="Disable stream"
+          confirmLabel="Disable"
+          message="Publishers are refused; a live session ends now."
+          onConfirm={() => setEnabled.mutate(false)}
+        >
+          Disable
+        </ConfirmButton>
+      )}
+      <ConfirmButton
+        title="Delete stream"
+        confirmLabel="Delete"
+        message={
+          <>
+            Delete <strong>{stream.name}</strong>? A live publisher is cut off and its playback URLs stop working.
+          </>
+        }
+        onConfirm={() => remove.mutate(undefined, { onSuccess: () => void navigate(`/apps/${appId}/streams`) })}
+      >
+        Delete
+      </ConfirmButton>
+    </>
+  );
+}
+
+function Preview({ stream }: { stream: Stream }) {
+  const pb = stream.playback_ids.find((p) => p.policy === 'public');
+  return (
+    <section aria-labelledby="preview-h" className="stack">
+      <h2 id="preview-h">Live preview</h2>
+      {pb ? (
+        <HlsPlayer src={playbackUrl(pb.id)} title={`${stream.name} preview`} />
+      ) : (
+        <p className="muted">Add a public playback id to preview the stream here.</p>
+      )}
+    </section>
+  );
+}
+
+export function StreamPage() {
+  const { appId = '', streamId = '' } = useParams();
+  const stream = useStream(appId, streamId);
+  const update = useUpdateStream(appId, streamId);
+  return (
+    <QueryView query={stream}>
+      {(s) => (
+        <>
+          <PageHeader
+            crumbs={[[`/apps/${appId}/streams`, 'Live streams']]}
+            title={s.name}
+            description={
+              <>
+                <StreamStatus status={s.status} /> <code>{s.id}</code>
+              </>
+            }
+            actions={<Actions appId={appId} stream={s} />}
+          />
+          <div className="grid-2">
+            <Preview stream={s} />
+            <StreamChat appId={appId} stream={s} />
+          </div>
+          <SessionHealth stream={s} />
+          <div className="grid-2">
+            <ObsSetup appId={appId} stream={s} />
+            <PlaybackIdsPanel appId={appId} stream={s} />
+          </div>
+          <section className="panel" aria-labelledby="settings-h">
+            <h2 id="settings-h">Settings</h2>
+            <p className="small muted">Changes apply from the next session; a live session keeps its settings.</p>
+            <StreamSettingsForm
+              key={s.updated_at}
+              initial={s}
+              submitLabel="Save settings"
+              pending={update.isPending}
+              error={update.error}
+              onSubmit={(v) => update.mutate(v)}
+            />
+            {update.isSuccess && (
+              <p role="status" className="small">
+                Saved.
+              </p>
+            )}
+          </section>
+          <SessionsTable appId={appId} stream={s} />
+        </>
+      )}
+    </QueryView>
+  );
+}
