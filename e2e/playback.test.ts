@@ -73,4 +73,39 @@ describe('playback in Chromium', () => {
 
     publisher.kill('SIGINT');
   });
+
+  it('plays an AES-128 encrypted stream: the origin encrypts, the player fetches the key through its grant', async () => {
+    const s = await live.createStream({ ladder: ['source'], latency_mode: 'low', encryption: true });
+    const publisher = live.publish(s.streamKey, { seconds: 60 });
+    const token = await live.token(s.playbackId, 'v');
+    await live.waitForMaster(s.playbackId, token, 1);
+    const page = await (await live.browser()).newPage();
+    const keyRequests: number[] = [];
+    page.on('response', (r) => {
+      if (r.url().includes('/aes.key')) keyRequests.push(r.status());
+    });
+    await page.goto(`${live.stack.worker.url}/embed/${s.playbackId}?token=${token}`);
+    const started = await waitFor(
+      'encrypted playback to start',
+      async () => {
+        const p = await probe(page);
+        return p && p.currentTime > 1 ? p : null;
+      },
+      45_000,
+    );
+    await page.waitForTimeout(3000);
+    const later = (await probe(page))!;
+    expect(later.currentTime).toBeGreaterThan(started.currentTime + 1.5);
+    expect(later.fatalErrors).toBe(0);
+    expect(keyRequests.length).toBeGreaterThan(0);
+    expect(keyRequests.every((st) => st === 200)).toBe(true);
+    // The bytes in R2 are not MPEG-TS: without the key a segment is noise.
+    const media = await (await fetch(`${live.stack.worker.url}/hls/${s.playbackId}.m3u8?token=${token}`)).text();
+    const mediaUrl = new URL(media.trim().split('\n').pop()!, `${live.stack.worker.url}/hls/${s.playbackId}.m3u8`);
+    const list = await (await fetch(mediaUrl)).text();
+    const segUrl = new URL(list.trim().split('\n').pop()!, mediaUrl);
+    const bytes = new Uint8Array(await (await fetch(segUrl)).arrayBuffer());
+    expect(bytes[0] === 0x47 && bytes[188] === 0x47).toBe(false);
+    publisher.kill('SIGINT');
+  });
 });
