@@ -16,7 +16,11 @@ const env = { ...process.env, EDGELIVE_HOME: home, EDGELIVE_API_PORT: String(por
 const children: ChildProcess[] = [];
 
 function start() {
-  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(ROOT, 'scripts/start.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -57,7 +61,9 @@ describe('./edgelive start', () => {
     expect(out).toContain(local.demo.stream.playback_url);
 
     // The printed key works, and decides the demo app.
-    const keys = await fetch(`${local.api_url}/v1/api-keys`, { headers: { authorization: `Bearer ${local.demo.api_key.token}` } });
+    const keys = await fetch(`${local.api_url}/v1/api-keys`, {
+      headers: { authorization: `Bearer ${local.demo.api_key.token}` },
+    });
     expect(keys.status).toBe(200);
     const body = (await keys.json()) as { data: { app_id: string }[] };
     expect(body.data[0]!.app_id).toBe(local.demo.app.id);

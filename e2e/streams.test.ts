@@ -1,0 +1,305 @@
+/**
+ * The whole live chain for real: an `ffmpeg` test-pattern publisher -> NGINX-RTMP -> the origin
+ * agent and its FFmpeg ladder -> the Worker under `wrangler dev` -> R2 and the stream's Durable
+ * Object -> HLS as a player fetches it, and the stream's state through the public API.
+ * Faults (outage, reconnects, FFmpeg crash) are in streams-faults.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
+import {
+  type ApiStream,
+  createStream,
+  fetchMedia,
+  fetchText,
+  getStream,
+  launchOrigin,
+  parseMaster,
+  probeBytes,
+  r2ObjectFiles,
+  sessionsOf,
+  until,
+} from './harness/live.ts';
+import { startTestStack, type TestStack } from './harness/stack.ts';
+
+// Ports of this file: wrangler dev 8990, RTMP 19380 and 19381.
+const WORKER_PORT = 8990;
+
+let stack: TestStack;
+let origin: Awaited<ReturnType<typeof launchOrigin>>;
+const children: ReturnType<typeof startTestPublisher>[] = [];
+
+function publish(url: string, size: string) {
+  const pub = startTestPublisher(url, { size });
+  children.push(pub);
+  return pub;
+}
+
+beforeAll(async () => {
+  stack = await startTestStack({ port: WORKER_PORT });
+  origin = await launchOrigin({ originId: 'orig_local', workerUrl: stack.worker.url, rtmpPort: 19380 });
+});
+
+afterAll(async () => {
+  for (const c of children) c.kill('SIGKILL');
+  await origin?.cleanup();
+  await stack?.stop();
+});
+
+const hls = (path: string) => `${stack.worker.url}/hls/${path}`;
+
+describe('live streams end to end (wrangler dev, NGINX-RTMP, agent, FFmpeg)', () => {
+  it('publishes the default ladder: master lists every rung, playlists advance, segments probe right, the API follows', async () => {
+    const stream = await createStream(stack.api, { name: 'e2e ladder', reconnect_window: 5 });
+    expect(stream.ladder).toEqual(['source', '720p', '480p', '360p']);
+    const pb = stream.playback_ids[0]!.id;
+    const pub = publish(`${origin.rtmpUrl}/${stream.stream_key}`, '1280x720');
+    try {
+      // What each rung must really be: the 720p rung stays beside the copied 720p source (never upscaled).
+      const sizes: Record<string, string> = {
+        source: '1280x720',
+        '720p': '1280x720',
+        '480p': '854x480',
+        '360p': '640x360',
+      };
+      const master = await until(
+        'a master playlist with every rung measured',
+        async () => {
+          const r = await fetchText(hls(`${pb}.m3u8`));
+          if (r.status !== 200) return null;
+          const v = parseMaster(r.text);
+          return v.length === 4 && v.every((x) => x.attrs.RESOLUTION && x.attrs.CODECS) ? v : null;
+        },
+        60_000,
+      );
+      const live = await getStream(stack.api, stream.id);
+      const sessionId = live.current_session!.id;
+      expect(master.map((v) => v.uri)).toEqual(
+        ['source', '720p', '480p', '360p'].map((r) => `${pb}/${sessionId}/${r}.m3u8`),
+      );
+      for (const v of master) {
+        const rung = v.uri.split('/').at(-1)!.replace('.m3u8', '');
+        expect(v.attrs.RESOLUTION, rung).toBe(sizes[rung]);
+        expect(v.attrs.CODECS, rung).toMatch(/^avc1\.[0-9a-f]{6},mp4a\.40\.2$/);
+        expect(v.attrs['FRAME-RATE'], rung).toBe('30.000');
+        expect(Number(v.attrs.BANDWIDTH), rung).toBeGreaterThan(100_000);
+      }
+      // The copied source carries the publisher's ~2.6 Mb/s; the encoded rungs step down.
+      const bw = master.map((v) => Number(v.attrs.BANDWIDTH));
+      expect(bw[2]!).toBeGreaterThan(bw[3]!);
+
+      // Every media playlist advances: two more segments listed while we watch (all rungs at once).
+      const rungOf = (v: { uri: string }) => v.uri.split('/').at(-1)!.replace('.m3u8', '');
+      const firsts = await Promise.all(
+        master.map((v) => until(`${rungOf(v)} media playlist`, () => fetchMedia(hls(v.uri)))),
+      );
+      const laters = await until(
+        'every playlist to advance',
+        async () => {
+          const ps = await Promise.all(master.map((v) => fetchMedia(hls(v.uri))));
+          return ps.every((p, i) => p && p.segments.at(-1)!.sequence >= firsts[i]!.segments.at(-1)!.sequence + 2)
+            ? ps
+            : null;
+        },
+        40_000,
+        500,
+      );
+      for (const [i, v] of master.entries()) {
+        const rung = rungOf(v);
+        const url = hls(v.uri);
+        const [first, later] = [firsts[i]!, laters[i]!];
+        expect(first.ended).toBe(false);
+        expect(later.ended).toBe(false);
+        expect(first.targetDuration).toBeGreaterThanOrEqual(2);
+        expect(later.mediaSequence).toBeGreaterThanOrEqual(first.mediaSequence);
+        for (const s of later.segments) {
+          expect(s.pdt, rung).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+          expect(s.durationS, rung).toBeGreaterThan(1);
+          expect(s.durationS, rung).toBeLessThanOrEqual(4);
+        }
+        // Contiguous numbering, no discontinuity in a clean publish.
+        const seqs = later.segments.map((s) => s.sequence);
+        expect(seqs, rung).toEqual(seqs.map((_, j) => seqs[0]! + j));
+        expect(
+          later.segments.some((s) => s.discontinuity),
+          rung,
+        ).toBe(false);
+
+        // A segment as a player downloads it (relative URI, served from R2) is what the rung claims.
+        const seg = later.segments.at(-1)!;
+        const res = await fetch(new URL(seg.uri, url));
+        expect(res.status, rung).toBe(200);
+        expect(res.headers.get('content-type')).toBe('video/mp2t');
+        const [video, audio] = probeBytes(new Uint8Array(await res.arrayBuffer()));
+        expect(video, rung).toMatchObject({ codec_type: 'video', codec_name: 'h264' });
+        expect(`${video!.width}x${video!.height}`, rung).toBe(sizes[rung]);
+        expect(audio, rung).toMatchObject({ codec_type: 'audio', codec_name: 'aac' });
+      }
+      // The refusal test counts R2's object files; they must be where it looks.
+      expect(r2ObjectFiles(stack.worker.persistTo)).toBeGreaterThan(8);
+
+      // Status and session through the API: who serves it and what the publisher sends.
+      const withInput = await until('the input report', async () => {
+        const s = await getStream(stack.api, stream.id);
+        return s.current_session?.input ? s : null;
+      });
+      expect(withInput.status).toBe('active');
+      expect(withInput.current_session).toMatchObject({
+        id: sessionId,
+        status: 'active',
+        origin_id: 'orig_local',
+        reconnects: 0,
+        ended_at: null,
+        input: { video_codec: 'h264', audio_codec: 'aac', width: 1280, height: 720, frame_rate: 30 },
+      });
+      // The publisher asks x264 for 2500k video and 128k audio; the encoder announces both.
+      expect(withInput.current_session!.input!.bitrate_kbps).toBeGreaterThanOrEqual(2000);
+      expect(withInput.current_session!.input!.bitrate_kbps).toBeLessThanOrEqual(3500);
+      expect(Date.parse(withInput.current_session!.started_at)).toBeLessThanOrEqual(Date.now());
+
+      // The publisher stops: reconnecting for the 5 s window, then the session is in the past.
+      pub.kill('SIGINT');
+      await waitExit(pub);
+      await until(
+        'reconnecting',
+        async () => (await getStream(stack.api, stream.id)).status === 'reconnecting',
+        40_000,
+      );
+      const idle = await until(
+        'idle after the window',
+        async () => {
+          const s = await getStream(stack.api, stream.id);
+          return s.status === 'idle' ? s : null;
+        },
+        30_000,
+      );
+      expect(idle.current_session).toBeNull();
+      const past = await sessionsOf(stack.api, stream.id);
+      expect(past).toHaveLength(1);
+      expect(past[0]).toMatchObject({ id: sessionId, status: 'ended', origin_id: 'orig_local' });
+      expect(Date.parse(past[0]!.ended_at!)).toBeGreaterThan(Date.parse(past[0]!.started_at));
+      expect(past[0]!.input).toMatchObject({ width: 1280, height: 720 });
+      // A player still on the old playlist learns it is over; a new viewer learns nothing is live.
+      expect((await fetchMedia(hls(master[3]!.uri)))!.ended).toBe(true);
+      expect((await fetchText(hls(`${pb}.m3u8`))).status).toBe(412);
+    } finally {
+      pub.kill('SIGKILL');
+    }
+  });
+
+  it('refuses an unknown, a disabled and a deleted stream key within a second, writing nothing', async () => {
+    await until('earlier publications to end', () => origin.agent.publications().length === 0, 60_000);
+    const disabled = await createStream(stack.api, { name: 'e2e disabled' });
+    await stack.api.call('POST', `/v1/streams/${disabled.id}/disable`);
+    const deleted = await createStream(stack.api, { name: 'e2e deleted' });
+    await stack.api.call('DELETE', `/v1/streams/${deleted.id}`);
+    const cases: [string, string][] = [
+      ['unknown', `lsk_${'x'.repeat(40)}`],
+      ['disabled', disabled.stream_key],
+      ['deleted', deleted.stream_key],
+    ];
+    for (const [what, key] of cases) {
+      const r2Before = r2ObjectFiles(stack.worker.persistTo);
+      const started = Date.now();
+      const pub = publish(`${origin.rtmpUrl}/${key}`, '320x240');
+      await Promise.race([waitExit(pub), new Promise((r) => setTimeout(r, 5000))]);
+      const elapsed = Date.now() - started;
+      pub.kill('SIGKILL');
+      expect(pub.exitCode, `${what}: the publisher was dropped`).not.toBe(0);
+      expect(pub.exitCode, `${what}: the publisher exited`).not.toBeNull();
+      expect(elapsed, what).toBeLessThan(1000);
+      // Give a wrongly accepted pipeline time to write something before looking.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(origin.agent.publications(), what).toHaveLength(0);
+      expect(r2ObjectFiles(stack.worker.persistTo), `${what}: R2 objects`).toBe(r2Before);
+    }
+    // No session was opened for either stream; the disabled one still exists and says so.
+    const d = await getStream(stack.api, disabled.id);
+    expect(d.status).toBe('disabled');
+    expect(d.current_session).toBeNull();
+    expect(await sessionsOf(stack.api, disabled.id)).toHaveLength(0);
+    expect((await fetchText(hls(`${disabled.playback_ids[0]!.id}.m3u8`))).status).toBe(412);
+    expect((await stack.api.request('GET', `/v1/streams/${deleted.id}`)).status).toBe(404);
+    expect((await fetchText(hls(`${deleted.playback_ids[0]!.id}.m3u8`))).status).toBe(404);
+  });
+
+  it('drops a live publisher when its stream is disabled, and ends the session', async () => {
+    const stream = await createStream(stack.api, { name: 'e2e disable live', ladder: ['source'] });
+    const pub = publish(`${origin.rtmpUrl}/${stream.stream_key}`, '320x240');
+    try {
+      await until('live with a segment', async () => {
+        const r = await fetchText(hls(`${stream.playback_ids[0]!.id}.m3u8`));
+        return r.status === 200;
+      });
+      const started = Date.now();
+      const after = await stack.api.call<ApiStream>('POST', `/v1/streams/${stream.id}/disable`);
+      expect(after.status).toBe('disabled');
+      await Promise.race([waitExit(pub), new Promise((r) => setTimeout(r, 10_000))]);
+      expect(pub.exitCode ?? pub.signalCode, 'publisher dropped').not.toBeNull();
+      // The agent polls the status every second here (every 3 s by default) or hears 409 on its next upload.
+      expect(Date.now() - started).toBeLessThan(5000);
+      const past = await sessionsOf(stack.api, stream.id);
+      expect(past.map((s) => s.status)).toEqual(['ended']);
+      expect((await fetchText(hls(`${stream.playback_ids[0]!.id}.m3u8`))).status).toBe(412);
+    } finally {
+      pub.kill('SIGKILL');
+    }
+  });
+
+  it('serves one control plane from two origins, and a session moves to the other origin on reconnect', async () => {
+    const second = await launchOrigin({ originId: 'orig_local2', workerUrl: stack.worker.url, rtmpPort: 19381 });
+    try {
+      const a = await createStream(stack.api, { name: 'e2e on A', ladder: ['source', '240p'] });
+      const b = await createStream(stack.api, { name: 'e2e on B', ladder: ['source', '240p'], reconnect_window: 30 });
+      const pubA = publish(`${origin.rtmpUrl}/${a.stream_key}`, '426x240');
+      let pubB = publish(`${second.rtmpUrl}/${b.stream_key}`, '426x240');
+      const mediaOf = async (s: ApiStream, rung: string) => {
+        const live = await getStream(stack.api, s.id);
+        if (!live.current_session) return null;
+        return fetchMedia(hls(`${s.playback_ids[0]!.id}/${live.current_session.id}/${rung}.m3u8`));
+      };
+      await until(
+        'segments through both origins',
+        async () =>
+          ((await mediaOf(a, 'source'))?.segments.length ?? 0) >= 2 &&
+          ((await mediaOf(b, 'source'))?.segments.length ?? 0) >= 2,
+        60_000,
+      );
+      const [liveA, liveB] = [await getStream(stack.api, a.id), await getStream(stack.api, b.id)];
+      expect(liveA.current_session).toMatchObject({ status: 'active', origin_id: 'orig_local' });
+      expect(liveB.current_session).toMatchObject({ status: 'active', origin_id: 'orig_local2' });
+      expect(origin.agent.publications().map((p) => p.streamId)).toEqual([a.id]);
+      expect(second.agent.publications().map((p) => p.streamId)).toEqual([b.id]);
+
+      // B's encoder drops and comes back through the other origin within the window: the same
+      // session continues there, numbered after what the first origin uploaded.
+      pubB.kill('SIGKILL');
+      await waitExit(pubB);
+      await until('B reconnecting', async () => (await getStream(stack.api, b.id)).status === 'reconnecting', 40_000);
+      const before = (await mediaOf(b, 'source'))!;
+      const lastBefore = before.segments.at(-1)!.sequence;
+      pubB = publish(`${origin.rtmpUrl}/${b.stream_key}`, '426x240');
+      const after = await until(
+        'B segments through the first origin',
+        async () => {
+          const p = await mediaOf(b, 'source');
+          return p && p.segments.at(-1)!.sequence >= lastBefore + 2 ? p : null;
+        },
+        60_000,
+      );
+      const moved = await getStream(stack.api, b.id);
+      expect(moved.current_session).toMatchObject({
+        id: liveB.current_session!.id,
+        status: 'active',
+        origin_id: 'orig_local',
+        reconnects: 1,
+      });
+      const firstNew = after.segments.find((s) => s.sequence > lastBefore)!;
+      expect(firstNew.discontinuity).toBe(true);
+      expect(await sessionsOf(stack.api, b.id)).toHaveLength(1);
+      pubA.kill('SIGKILL');
+      pubB.kill('SIGKILL');
+    } finally {
+      await second.cleanup();
+    }
+  });
+});
