@@ -36,6 +36,9 @@ interface State extends Record<string, SqlStorageValue> {
   reconnect_deadline: number | null;
 }
 
+/** The session's key, beside its media playlists (workers/routes/hls.routes.ts serves it). */
+const KEY_URI = 'aes.key';
+
 const refuse = (code: Refusal) => ({ ok: false as const, code });
 
 /**
@@ -199,9 +202,10 @@ export class StreamObject extends DurableObject<Env> {
   }
 
   /** For calls that carry no state of their own (thumbnails): is this the live session's origin? */
-  checkOriginSession(sessionId: string, originId: string): Result<object> {
-    const refusal = this.checkSession(this.state(), sessionId, originId);
-    return refusal ? refuse(refusal) : { ok: true };
+  checkOriginSession(sessionId: string, originId: string): Result<{ startedAt: number }> {
+    const s = this.state();
+    const refusal = this.checkSession(s, sessionId, originId);
+    return refusal ? refuse(refusal) : { ok: true, startedAt: s.started_at ?? Date.now() };
   }
 
   /** The publisher left. A stale origin's late publish-done after a takeover changes nothing. */
@@ -303,6 +307,7 @@ export class StreamObject extends DurableObject<Env> {
         nominalDuration: nominal,
         kind: 'vod',
         uri: (seg) => `${r}/${seg.sequence}.ts`,
+        keyUri: cfg.encryption ? KEY_URI : undefined,
       }),
     }));
     if (renditions.length) {
@@ -390,6 +395,7 @@ export class StreamObject extends DurableObject<Env> {
       nominalDuration: SEGMENT_SECONDS[cfg.latencyMode],
       kind: s.status === 'idle' ? 'ended' : 'live',
       uri: (seg) => `${rendition}/${seg.sequence}.ts`,
+      keyUri: cfg.encryption ? KEY_URI : undefined,
     });
   }
 }

@@ -13,10 +13,12 @@ import { appResources } from './routes/app-resources';
 import { appRoutes } from './routes/apps.routes';
 import { orgAuditRoutes } from './routes/audit-log.routes';
 import { authRoutes } from './routes/auth.routes';
+import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { originRoutes } from './routes/origin.routes';
+import { thumbnailRoutes } from './routes/thumbnails.routes';
 import { auditChanges } from './services/audit.service';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
@@ -89,6 +91,8 @@ app.use(
 );
 app.route('/v1', v1);
 app.route('/hls', hlsRoutes);
+app.route('/thumbnails', thumbnailRoutes);
+app.route('/embed', embedRoutes);
 app.route('/internal/origin', originRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form.

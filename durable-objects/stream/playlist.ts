@@ -25,7 +25,15 @@ export interface MediaPlaylist {
   /** `live` keeps growing; `ended` is a live playlist that will not (ENDLIST); `vod` is a recording. */
   kind: 'live' | 'ended' | 'vod';
   uri: (s: PlaylistSegment) => string;
+  /**
+   * AES-128 segments: the key's URI. FFmpeg encrypts segment N with IV = N (its sequence number,
+   * when the key info file names no IV), which need not equal the playlist's media sequence number
+   * after gaps, so each segment gets an EXT-X-KEY with its IV spelled out.
+   */
+  keyUri?: string;
 }
+
+const ivOf = (sequence: number) => `0x${sequence.toString(16).padStart(32, '0')}`;
 
 /** Durations to the millisecond: enough for players, and stable text for the same input. */
 const secs = (n: number) => n.toFixed(3);
@@ -46,6 +54,7 @@ export function renderMediaPlaylist(p: MediaPlaylist): string {
   p.segments.forEach((s, i) => {
     // A discontinuity before the first listed segment is already counted in the sequence above.
     if (s.discontinuity && i > 0) lines.push('#EXT-X-DISCONTINUITY');
+    if (p.keyUri) lines.push(`#EXT-X-KEY:METHOD=AES-128,URI="${p.keyUri}",IV=${ivOf(s.sequence)}`);
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.pdt).toISOString()}`);
     lines.push(`#EXTINF:${secs(s.duration)},`);
     lines.push(p.uri(s));

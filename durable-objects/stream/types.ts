@@ -4,6 +4,8 @@ import type { RenditionName } from '../../workers/lib/ladder';
 export interface StreamConfig {
   latencyMode: 'standard' | 'low';
   recording: boolean;
+  /** AES-128 segments; absent in configs stored before encryption existed. */
+  encryption?: boolean;
   reconnectWindowS: number;
   ladder: RenditionName[];
 }

@@ -93,4 +93,12 @@ describe('buildFfmpegArgs', () => {
     expect(args[args.indexOf('-hls_time') + 1]).toBe('4');
     expect(args[args.indexOf('-start_number') + 1]).toBe('17');
   });
+
+  it('encrypted sessions: FFmpeg gets the key info file, and nothing else changes', () => {
+    const clear = buildFfmpegArgs(spec());
+    const enc = buildFfmpegArgs(spec({ keyInfoFile: '/run/edgelive/work/str_abc/ses_1/aes.keyinfo' }));
+    const at = enc.indexOf('-hls_key_info_file');
+    expect(enc[at + 1]).toBe('/run/edgelive/work/str_abc/ses_1/aes.keyinfo');
+    expect([...enc.slice(0, at), ...enc.slice(at + 2)]).toEqual(clear);
+  });
 });

@@ -16,6 +16,12 @@ export interface PipelineSpec {
   hasAudio: boolean;
   rungs: readonly Rung[];
   thumbnailIntervalS: number;
+  /**
+   * FFmpeg's key info file for AES-128 segments (line 1 the key URI, line 2 the key file, no IV
+   * line: FFmpeg then uses each segment's sequence number as its IV, which the Worker's playlists
+   * spell out per segment).
+   */
+  keyInfoFile?: string;
 }
 
 /** Media playlists keep a few entries: the agent reads each one as soon as it lands, then deletes it. */
@@ -115,6 +121,7 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     String(PLAYLIST_ENTRIES),
     '-hls_segment_type',
     'mpegts',
+    ...(spec.keyInfoFile ? ['-hls_key_info_file', spec.keyInfoFile] : []),
     // temp_file: a segment or playlist appears under its name only once complete, so the watcher
     // never reads half a file; program_date_time gives the wall-clock time the Worker stores as pdt.
     '-hls_flags',

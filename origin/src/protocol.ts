@@ -28,6 +28,11 @@ export const publishAnswerSchema = z.object({
   reconnect_window_s: z.number().min(0),
   /** Optional (see the doc): where a resumed session's numbering continues. */
   next_sequence: z.number().int().min(0).optional(),
+  /** AES-128 key of the session (new per session, kept on a resume); null or absent: clear segments. */
+  encryption: z
+    .object({ method: z.literal('AES-128'), key_hex: z.string().regex(/^[0-9a-f]{32}$/) })
+    .nullable()
+    .optional(),
 });
 export type PublishAnswer = z.infer<typeof publishAnswerSchema>;
 export type LatencyMode = PublishAnswer['latency_mode'];

@@ -4,6 +4,7 @@ import { sleep } from './backoff.ts';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
 import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
 import { parseMediaPlaylist } from './hls-playlist.ts';
+import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
 import { probeInput, probeSegment } from './probe.ts';
@@ -52,6 +53,8 @@ export class Publication {
   private supervisor: FfmpegSupervisor | null = null;
   private rungs: Rung[] = [];
   private input: InputInfo | null = null;
+  /** FFmpeg's key info file when the session is encrypted. */
+  private keyInfoFile: string | null = null;
   /** Next sequence expected per rendition; the session's numbering continues from their maximum. */
   private readonly nextByRendition = new Map<string, number>();
   private readonly discontinuityPending = new Set<string>();
@@ -104,6 +107,7 @@ export class Publication {
 
   async start(): Promise<void> {
     await mkdir(this.dir, { recursive: true });
+    this.keyInfoFile = await writeKeyInfo(this.dir, this.answer.encryption ?? null);
     const url = `${this.deps.rtmpBase}/${this.localName}`;
     this.input = await this.probeWithRetry(url);
     if (!this.input || this.state !== 'starting') {
@@ -151,6 +155,7 @@ export class Publication {
           hasAudio: input.audioCodec !== null,
           rungs: this.rungs,
           thumbnailIntervalS: this.deps.timings.thumbnailIntervalS,
+          keyInfoFile: this.keyInfoFile ?? undefined,
         });
       },
     });

@@ -15,6 +15,14 @@ export const recordingMasterKey = (streamId: string, sessionId: string) =>
 /** The latest poster frame; the origin posts one every several seconds, far below R2's per-key limit. */
 export const thumbnailKey = (streamId: string) => `thumbnails/${streamId}/latest.jpg`;
 
+/**
+ * Every poster frame of a session is also kept under its offset from the session start, zero-padded
+ * so that R2's lexicographic listing is time order (`?time=` on a recording finds the nearest).
+ */
+export const thumbnailsPrefix = (streamId: string, sessionId: string) => `thumbnails/${streamId}/${sessionId}/`;
+export const timedThumbnailKey = (streamId: string, sessionId: string, offsetS: number) =>
+  `${thumbnailsPrefix(streamId, sessionId)}${String(Math.max(0, Math.floor(offsetS))).padStart(7, '0')}.jpg`;
+
 export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 export const SEGMENT_TYPE = 'video/mp2t';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -12,7 +12,11 @@ import { memberRole, requireRole, requireUser, roleAtLeast } from '../middleware
 export const AppSettings = z
   .object({
     max_quality: z.enum(['1080p', '720p', '480p', '360p', '240p']).optional(),
-    allowed_referrers: z.array(z.string().min(1).max(253)).max(100).optional(),
+    // Host names, `*.example.com` for any subdomain, or `*` (workers/lib/referrer.ts).
+    allowed_referrers: z
+      .array(z.string().min(1).max(253).regex(/^(\*|(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*)$/, 'expected a host name, *.domain or *'))
+      .max(100)
+      .optional(),
     allow_no_referrer: z.boolean().optional(),
   })
   .strict()

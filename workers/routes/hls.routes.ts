@@ -13,92 +13,160 @@ import {
   SEGMENT_TYPE,
   segmentKey,
 } from '../lib/media-keys';
-import { resolvePlayback } from '../services/playback.service';
+import { grantUris } from '../lib/playlist-uris';
+import { sessionMediaKey } from '../lib/session-key';
+import { serveMedia } from '../services/media-cache';
+import {
+  type Access,
+  authorize,
+  grantFor,
+  type Playback,
+  type Resource,
+  resolvePlayback,
+} from '../services/playback.service';
 
 /**
- * HLS delivery: `/hls/{playback_id}.m3u8` (master), `/hls/{playback_id}/{session}/{rendition}.m3u8`
- * (media, from the stream object; a finished recording from R2), `.../{rendition}/{seq}.ts`
- * (segments, from R2), and `/hls/{playback_id}/{session}.m3u8` (a recording's master).
- * Every URI inside a playlist is relative, so the tree moves with its host.
+ * HLS delivery:
+ *   /hls/{pb}.m3u8                          master of the live session      (?token= when signed)
+ *   /hls/{pb}/{session}.m3u8                master of a recording           (?token=)
+ *   /hls/{pb}/{session}/{rendition}.m3u8    media playlist, live or VOD     (?g= playlist grant, or ?token=)
+ *   /hls/{pb}/{session}/{rendition}/{n}.ts  segment                         (?g= any grant, or ?token=)
+ *   /hls/{pb}/{session}/aes.key             the session's AES-128 key       (?g=, or ?token=)
+ * Every URI inside a playlist is relative, so the tree moves with its host; signed playback adds
+ * `?g=` to each (lib/playback-grant.ts explains why grants, not the token, travel down the tree).
  */
 
-/** Live playlists change every segment: about a second at most in any cache (DESIGN.md). */
+/** Live playlists change every segment: at most a second in a shared cache, none in the player's. */
 const LIVE = 'public, max-age=1';
-/** A recording's playlists are written once; a short cache still lets a deleted playback id stop. */
-const RECORDING = 'public, max-age=60';
+const LIVE_LOW = 'public, max-age=0, s-maxage=1';
+/** A recording's playlists never change once written. */
+const VOD_PUBLIC = 'public, max-age=86400';
+/** A signed copy names grants that expire: private, and not kept past them. */
+const vodSigned = (access: Access) =>
+  `private, max-age=${access.signed ? Math.max(0, Math.min(3600, access.exp - Math.floor(Date.now() / 1000))) : 0}`;
 
 type Ctx = Context<AppEnv>;
 
 const stripSuffix = (file: string, suffix: string) => (file.endsWith(suffix) ? file.slice(0, -suffix.length) : null);
 
-function playlist(c: Ctx, text: string, cacheControl: string) {
-  return c.body(text, 200, { 'content-type': PLAYLIST_TYPE, 'cache-control': cacheControl });
+async function etagOf(text: string) {
+  const d = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return `"${[...new Uint8Array(d, 0, 12)].map((b) => b.toString(16).padStart(2, '0')).join('')}"`;
 }
 
-async function fromR2(c: Ctx, key: string, headers: Record<string, string>) {
-  // HEAD (players probing, CDNs revalidating) must not pull the bytes out of R2.
-  const obj = c.req.method === 'HEAD' ? await c.env.MEDIA.head(key) : await c.env.MEDIA.get(key);
-  if (!obj) return null;
-  const all = { ...headers, etag: obj.httpEtag, 'content-length': String(obj.size) };
-  return 'body' in obj ? c.body(obj.body as ReadableStream, 200, all) : c.body(null, 200, all);
+async function playlist(c: Ctx, text: string, cacheControl: string) {
+  const etag = await etagOf(text);
+  const headers = { 'content-type': PLAYLIST_TYPE, 'cache-control': cacheControl, etag };
+  const inm = c.req.header('if-none-match');
+  if (inm?.split(',').some((t) => t.trim() === etag)) return c.body(null, 304, headers);
+  return c.body(text, 200, headers);
+}
+
+/** Resolves the playback id and checks this request against its policy. */
+async function admit(c: Ctx, pbId: string, what: Resource): Promise<{ pb: Playback; access: Access }> {
+  const pb = await resolvePlayback(c.get('db'), pbId, { hot: what === 'segment' });
+  const access = await authorize(c.get('db'), pb, what, {
+    token: c.req.query('token'),
+    grant: c.req.query('g'),
+    referer: c.req.header('referer'),
+    selfHost: new URL(c.req.url).hostname,
+    grantSecret: c.env.PLAYBACK_GRANT_SECRET,
+  });
+  return { pb, access };
+}
+
+const grant = (c: Ctx, access: Access, scope: 'p' | 's', pb: Playback, vod = false) =>
+  grantFor(access, scope, pb.id, c.env.PLAYBACK_GRANT_SECRET, { vod });
+
+async function r2Text(c: Ctx, key: string) {
+  const obj = await c.env.MEDIA.get(key);
+  return obj ? obj.text() : null;
 }
 
 const streamObject = (c: Ctx, streamId: string) => c.env.STREAM.get(c.env.STREAM.idFromName(streamId));
 
+function sessionParam(c: Ctx) {
+  const session = c.req.param('session') ?? '';
+  if (!isIdOf('streamSession', session)) throw notFound('playlist');
+  return session;
+}
+
 export const hlsRoutes = new Hono<AppEnv>()
-  // Players run on the customer's pages, so any origin may read media.
-  .use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'] }))
+  // Players run on the customer's pages, so any origin may read media; ranges and ETags are read
+  // by players (Content-Range for byte-range requests).
+  .use(
+    '*',
+    cors({
+      origin: '*',
+      allowMethods: ['GET', 'HEAD', 'OPTIONS'],
+      allowHeaders: ['Range', 'If-None-Match'],
+      exposeHeaders: ['Content-Length', 'Content-Range', 'ETag', 'X-Edgelive-Cache'],
+      maxAge: 86400,
+    }),
+  )
   .use('*', async (c, next) => {
     await next();
-    // Refusals must not stick in a CDN: the stream may go live a second later.
+    // Refusals must not stick in a cache: the stream may go live, or the token be renewed, a second later.
     if (c.res.status >= 400) c.res.headers.set('cache-control', 'no-store');
   })
   .get('/:file', async (c) => {
-    const pb = stripSuffix(c.req.param('file'), '.m3u8');
-    if (!pb) throw notFound('playlist');
-    const stream = await resolvePlayback(c.get('db'), pb);
-    const master = await streamObject(c, stream.id).master();
+    const pbId = stripSuffix(c.req.param('file'), '.m3u8');
+    if (!pbId) throw notFound('playlist');
+    const { pb, access } = await admit(c, pbId, 'master');
+    const master = await streamObject(c, pb.stream.id).master();
     if (!master) throw new ApiError(412, 'stream_not_active', 'The stream is not live right now.');
     const text = renderMasterPlaylist(
-      master.variants.map((v) => ({ ...v, uri: `${pb}/${master.sessionId}/${v.rendition}.m3u8` })),
+      master.variants.map((v) => ({ ...v, uri: `${pb.id}/${master.sessionId}/${v.rendition}.m3u8` })),
     );
-    return playlist(c, text, LIVE);
+    return playlist(c, grantUris(text, await grant(c, access, 'p', pb)), LIVE);
   })
   .get('/:pb/:file', async (c) => {
     const session = stripSuffix(c.req.param('file'), '.m3u8');
     if (!session || !isIdOf('streamSession', session)) throw notFound('playlist');
-    const stream = await resolvePlayback(c.get('db'), c.req.param('pb'));
-    const res = await fromR2(c, recordingMasterKey(stream.id, session), {
-      'content-type': PLAYLIST_TYPE,
-      'cache-control': RECORDING,
-    });
-    if (!res) throw notFound('recording');
-    return res;
+    const { pb, access } = await admit(c, c.req.param('pb'), 'master');
+    const text = await r2Text(c, recordingMasterKey(pb.stream.id, session));
+    if (text === null) throw notFound('recording');
+    const g = await grant(c, access, 'p', pb, true);
+    return playlist(c, grantUris(text, g), g ? vodSigned(access) : VOD_PUBLIC);
   })
   .get('/:pb/:session/:file', async (c) => {
-    const { session } = c.req.param();
-    const rendition = stripSuffix(c.req.param('file'), '.m3u8');
-    if (!rendition || !isRenditionName(rendition) || !isIdOf('streamSession', session)) throw notFound('playlist');
-    const stream = await resolvePlayback(c.get('db'), c.req.param('pb'));
-    const live = await streamObject(c, stream.id).mediaPlaylist(session, rendition);
-    if (live) return playlist(c, live, LIVE);
-    const res = await fromR2(c, recordingKey(stream.id, session, rendition), {
-      'content-type': PLAYLIST_TYPE,
-      'cache-control': RECORDING,
-    });
-    if (!res) throw notFound('playlist');
-    return res;
+    const session = sessionParam(c);
+    const file = c.req.param('file');
+    if (file === 'aes.key') {
+      const { pb } = await admit(c, c.req.param('pb'), 'key');
+      if (!pb.stream.encryption) throw notFound('key');
+      const key = await sessionMediaKey(c.env.MEDIA_KEY_SECRET, pb.stream.id, session);
+      // Never in a shared cache: the key is what the policy protects.
+      return c.body(key, 200, { 'content-type': 'application/octet-stream', 'cache-control': 'private, no-store' });
+    }
+    const rendition = stripSuffix(file, '.m3u8');
+    if (!rendition || !isRenditionName(rendition)) throw notFound('playlist');
+    const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
+    const live = await streamObject(c, pb.stream.id).mediaPlaylist(session, rendition);
+    // A session that just ended is still the object's, but its recording (if any) is the VOD.
+    const recorded =
+      !live || live.trimEnd().endsWith('#EXT-X-ENDLIST')
+        ? await r2Text(c, recordingKey(pb.stream.id, session, rendition))
+        : null;
+    if (live && recorded === null) {
+      const cacheControl = pb.stream.latencyMode === 'low' ? LIVE_LOW : LIVE;
+      return playlist(c, grantUris(live, await grant(c, access, 's', pb)), cacheControl);
+    }
+    if (recorded === null) throw notFound('playlist');
+    const g = await grant(c, access, 's', pb, true);
+    return playlist(c, grantUris(recorded, g), g ? vodSigned(access) : VOD_PUBLIC);
   })
   .get('/:pb/:session/:rendition/:file', async (c) => {
-    const { session, rendition } = c.req.param();
+    const session = sessionParam(c);
+    const rendition = c.req.param('rendition');
     const seq = stripSuffix(c.req.param('file'), '.ts');
-    if (!seq || !/^\d{1,9}$/.test(seq) || !isRenditionName(rendition) || !isIdOf('streamSession', session))
-      throw notFound('segment');
-    const stream = await resolvePlayback(c.get('db'), c.req.param('pb'));
+    if (!seq || !/^\d{1,9}$/.test(seq) || !isRenditionName(rendition)) throw notFound('segment');
+    const { pb } = await admit(c, c.req.param('pb'), 'segment');
     // The key starts with the playback id's own stream, so no other stream's media is reachable.
-    const res = await fromR2(c, segmentKey(stream.id, session, rendition, Number(seq)), {
-      'content-type': SEGMENT_TYPE,
-      'cache-control': IMMUTABLE,
+    const res = await serveMedia(c, segmentKey(pb.stream.id, session, rendition, Number(seq)), {
+      contentType: SEGMENT_TYPE,
+      cacheControl: IMMUTABLE,
+      cacheable: true,
     });
     if (!res) throw notFound('segment');
     return res;

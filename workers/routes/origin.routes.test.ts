@@ -96,6 +96,7 @@ describe('origin publish', () => {
       ],
       recording: true,
       reconnect_window_s: 30,
+      encryption: null,
     });
     const api = await call(`/v1/streams/${s.id}`, { auth: key.token });
     expect(api.json).toMatchObject({

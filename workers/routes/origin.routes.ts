@@ -9,7 +9,8 @@ import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { ApiError, badRequest, notFound } from '../lib/errors';
 import { isIdOf } from '../lib/ids';
 import { effectiveLadder, isRenditionName, isRungName, ladderForOrigin } from '../lib/ladder';
-import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey } from '../lib/media-keys';
+import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey, timedThumbnailKey } from '../lib/media-keys';
+import { sessionMediaKey, toHex } from '../lib/session-key';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 
 /** Internal endpoints for media origins (docs/origin-protocol.md); not part of `/v1`. */
@@ -128,6 +129,7 @@ export const originRoutes = new Hono<OriginEnv>()
       config: {
         latencyMode: row.latencyMode,
         recording: row.recording,
+        encryption: row.encryption,
         reconnectWindowS: row.reconnectWindowS,
         ladder: effectiveLadder(row.ladder.filter(isRenditionName), max),
       },
@@ -148,6 +150,10 @@ export const originRoutes = new Hono<OriginEnv>()
         ladder: ladderForOrigin(res.config.ladder),
         recording: res.config.recording,
         reconnect_window_s: res.config.reconnectWindowS,
+        // The session's AES-128 key (the same on a resumed session, new for each new session).
+        encryption: res.config.encryption
+          ? { method: 'AES-128', key_hex: toHex(await sessionMediaKey(c.env.MEDIA_KEY_SECRET, row.id, res.sessionId)) }
+          : null,
       },
       200,
     );
@@ -211,7 +217,11 @@ export const originRoutes = new Hono<OriginEnv>()
     if (head[0] !== 0xff || head[1] !== 0xd8 || head[2] !== 0xff) throw badRequest('The thumbnail must be a JPEG.');
     const res = await stub.checkOriginSession(sessionId, c.get('originId'));
     if (!res.ok) refused(res.code);
-    await c.env.MEDIA.put(thumbnailKey(streamId), bytes, { httpMetadata: { contentType: 'image/jpeg' } });
+    const jpeg = { httpMetadata: { contentType: 'image/jpeg' } };
+    await Promise.all([
+      c.env.MEDIA.put(thumbnailKey(streamId), bytes, jpeg),
+      c.env.MEDIA.put(timedThumbnailKey(streamId, sessionId, (Date.now() - res.startedAt) / 1000), bytes, jpeg),
+    ]);
     return c.body(null, 204);
   })
   .post('/streams/:stream_id/sessions/:session_id/publish-done', async (c) => {

@@ -240,6 +240,7 @@ export const streamRoutes = createRouter()
       streamKeyHash: await sha256Hex(key),
       latencyMode: body.latency_mode ?? 'standard',
       recording: body.recording ?? false,
+      encryption: body.encryption ?? false,
       reconnectWindowS: body.reconnect_window ?? 60,
       ladder,
       metadata: body.metadata ?? {},
@@ -278,6 +279,7 @@ export const streamRoutes = createRouter()
     if (body.name !== undefined) changes.name = body.name;
     if (body.latency_mode !== undefined) changes.latencyMode = body.latency_mode;
     if (body.recording !== undefined) changes.recording = body.recording;
+    if (body.encryption !== undefined) changes.encryption = body.encryption;
     if (body.reconnect_window !== undefined) changes.reconnectWindowS = body.reconnect_window;
     if (body.ladder !== undefined) changes.ladder = await checkLadder(c, body.ladder);
     if (body.metadata !== undefined) changes.metadata = body.metadata;

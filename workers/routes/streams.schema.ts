@@ -31,6 +31,10 @@ const settable = {
   name: z.string().trim().min(1).max(200),
   latency_mode: LatencyMode,
   recording: z.boolean().openapi({ description: 'Keep each session as a VOD recording in R2.' }),
+  encryption: z.boolean().openapi({
+    description:
+      'Encrypt segments with AES-128, a new key per session, served only to viewers the playback policy admits.',
+  }),
   reconnect_window: z
     .number()
     .int()
@@ -102,6 +106,7 @@ export const Stream = z
       .openapi({ description: 'The RTMP stream key: a secret. Null for console viewers.' }),
     latency_mode: LatencyMode,
     recording: z.boolean(),
+    encryption: z.boolean(),
     reconnect_window: z.number(),
     ladder: z.array(z.string()),
     metadata: z.record(z.string(), z.string()),

@@ -59,6 +59,7 @@ export function renderStream(v: StreamView, opts: { withKey: boolean }) {
     stream_key: opts.withKey ? s.streamKey : null,
     latency_mode: s.latencyMode,
     recording: s.recording,
+    encryption: s.encryption,
     reconnect_window: s.reconnectWindowS,
     ladder: s.ladder,
     metadata: s.metadata,

@@ -22,6 +22,8 @@ export const streams = sqliteTable(
     streamKeyHash: text('stream_key_hash').notNull(),
     latencyMode: text('latency_mode', { enum: ['standard', 'low'] }).notNull(),
     recording: integer('recording', { mode: 'boolean' }).notNull(),
+    /** AES-128 segments with a key per session (workers/lib/session-key.ts). */
+    encryption: integer('encryption', { mode: 'boolean' }).notNull().default(false),
     reconnectWindowS: integer('reconnect_window_s').notNull(),
     /** Rung names, source first then descending. */
     ladder: text('ladder', { mode: 'json' }).$type<string[]>().notNull(),

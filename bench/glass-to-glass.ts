@@ -1,0 +1,93 @@
+/**
+ * Glass-to-glass latency per latency mode, measured in the browser:
+ *
+ *   node bench/glass-to-glass.ts [--seconds 60] [--modes standard,low]
+ *
+ * For each mode: an `ffmpeg` test pattern (640x360, 30 fps, keyframe every second) publishes to the
+ * real origin (NGINX-RTMP, agent, FFmpeg), the Worker runs under wrangler dev, and headless Chromium
+ * plays the signed playback id through /embed/{playback_id}. Twice a second, after 10 s to settle,
+ * two figures are taken from the frame on screen, p50/p95 over `seconds`:
+ *
+ * - pdt: wall clock − its program-date-time (hls.js `playingDate`). The origin's FFmpeg stamps the
+ *   PDT when its HLS muxer starts, after it has read the input for a while to probe it, so this
+ *   figure is short of the truth by about that probe time;
+ * - frame: wall clock − when the publisher made that frame, read from the frame number the
+ *   publisher writes into the picture (e2e/harness/stamped-publisher.ts): true glass-to-glass,
+ *   the publisher's encode and upload included (overstated by at most its start-up).
+ */
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startLiveStack } from '../e2e/harness/live-stack.ts';
+import { probe, waitFor } from '../e2e/harness/player-probe.ts';
+import { readFrameNumber, startStampedPublisher } from '../e2e/harness/stamped-publisher.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '60' },
+    modes: { type: 'string', default: 'standard,low' },
+  },
+});
+const SECONDS = Number(values.seconds);
+const MODES = values.modes.split(',') as ('standard' | 'low')[];
+const SETTLE_MS = 10_000;
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+
+const live = await startLiveStack({ workerPort: 8963, rtmpPort: 19373, originHttpPort: 8983 });
+const rows: string[] = [];
+const publishers: ReturnType<typeof startStampedPublisher>[] = [];
+try {
+  const ctx = await live.browser();
+  for (const mode of MODES) {
+    const s = await live.createStream({ ladder: ['source'], latency_mode: mode });
+    const publisher = startStampedPublisher(`${live.origin.rtmpUrl}/${s.streamKey}`, { seconds: SECONDS + 90 });
+    publishers.push(publisher);
+    const token = await live.token(s.playbackId, 'v');
+    await live.waitForMaster(s.playbackId, token, 1);
+    const page = await ctx.newPage();
+    await page.goto(`${live.stack.worker.url}/embed/${s.playbackId}?token=${token}`);
+    await waitFor('playback', async () => ((await probe(page))?.currentTime ?? 0) > 0.5, 60_000);
+    await page.waitForTimeout(SETTLE_MS);
+
+    const samples: number[] = [];
+    const frames: number[] = [];
+    let badReads = 0;
+    let stalls = 0;
+    let lastTime = -1;
+    const end = Date.now() + SECONDS * 1000;
+    while (Date.now() < end) {
+      const p = await probe(page);
+      if (p?.latencyMs != null) samples.push(p.latencyMs);
+      const n = await readFrameNumber(page);
+      if (n === null) badReads++;
+      else frames.push(Date.now() - (publisher.startedAt + (n * 1000) / publisher.rate));
+      if (p && p.currentTime === lastTime) stalls++;
+      lastTime = p?.currentTime ?? lastTime;
+      await page.waitForTimeout(500);
+    }
+    const final = await probe(page);
+    await page.close();
+    publisher.child.kill('SIGKILL');
+    const s2 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+    const row =
+      `${mode.padEnd(8)}  frame p50 ${s2(pct(frames, 50))} p95 ${s2(pct(frames, 95))} (${frames.length} reads, ${badReads} unreadable)   ` +
+      `pdt p50 ${s2(pct(samples, 50))} p95 ${s2(pct(samples, 95))}   stalled samples ${stalls}   fatal errors ${final?.fatalErrors ?? '?'}`;
+    console.log(row);
+    rows.push(row);
+  }
+} finally {
+  for (const p of publishers) p.child.kill('SIGKILL');
+  await live.stop();
+}
+console.log(
+  `\nglass-to-glass per latency mode, ${SECONDS} s each (frame: publisher's frame clock; pdt: program-date-time)`,
+);
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+for (const r of rows) console.log(r);

@@ -1,0 +1,1 @@
+ALTER TABLE `streams` ADD `encryption` integer DEFAULT false NOT NULL;

@@ -1,0 +1,105 @@
+/// <reference lib="dom" />
+import { type CSSProperties, createElement, type ReactElement, useEffect, useRef, useState } from 'react';
+import { createPlayer, type Player, type PlayerState } from './core';
+import type { LatencyMode } from './hls-config';
+
+/**
+ * `<EdgelivePlayer playbackId token />`: the embed page's player as a React component, for the
+ * console and for customers who would rather not iframe. Written with createElement so the package
+ * needs no JSX setup of its own.
+ */
+export interface EdgelivePlayerProps {
+  playbackId: string;
+  /** Where the Edgelive Worker runs, e.g. https://live.example.com (no trailing slash). */
+  baseUrl: string;
+  /** Playback token (aud `v`) for signed playback ids. */
+  token?: string;
+  /** Thumbnail token (aud `t`) for the poster of a signed playback id. */
+  thumbnailToken?: string;
+  latencyMode?: LatencyMode;
+  autoPlay?: boolean;
+  muted?: boolean;
+  className?: string;
+  style?: CSSProperties;
+  onState?: (s: PlayerState) => void;
+}
+
+const q = (token?: string) => (token ? `?token=${encodeURIComponent(token)}` : '');
+
+export function playbackUrls(p: Pick<EdgelivePlayerProps, 'baseUrl' | 'playbackId' | 'token' | 'thumbnailToken'>) {
+  return {
+    src: `${p.baseUrl}/hls/${p.playbackId}.m3u8${q(p.token)}`,
+    // Without a thumbnail token a signed id has no poster; a public one needs none.
+    poster:
+      p.token && !p.thumbnailToken ? undefined : `${p.baseUrl}/thumbnails/${p.playbackId}.jpg${q(p.thumbnailToken)}`,
+  };
+}
+
+const badge: CSSProperties = {
+  position: 'absolute',
+  top: 8,
+  left: 8,
+  background: '#e11d48',
+  color: '#fff',
+  font: '600 12px system-ui, sans-serif',
+  padding: '2px 8px',
+  borderRadius: 4,
+};
+const picker: CSSProperties = { position: 'absolute', top: 8, right: 8 };
+
+export function EdgelivePlayer(props: EdgelivePlayerProps): ReactElement {
+  const video = useRef<HTMLVideoElement>(null);
+  const player = useRef<Player | null>(null);
+  const [state, setState] = useState<PlayerState | null>(null);
+  const { src, poster } = playbackUrls(props);
+  const onState = useRef(props.onState);
+  onState.current = props.onState;
+
+  useEffect(() => {
+    const el = video.current;
+    if (!el) return;
+    const p = createPlayer(el, {
+      src,
+      latencyMode: props.latencyMode ?? 'standard',
+      onState: (s) => {
+        setState(s);
+        onState.current?.(s);
+      },
+    });
+    player.current = p;
+    return () => {
+      p.destroy();
+      player.current = null;
+    };
+  }, [src, props.latencyMode]);
+
+  const qualities = state?.qualities ?? [];
+  return createElement(
+    'div',
+    { className: props.className, style: { position: 'relative', background: '#000', ...props.style } },
+    createElement('video', {
+      ref: video,
+      poster,
+      controls: true,
+      playsInline: true,
+      autoPlay: props.autoPlay ?? true,
+      muted: props.muted ?? props.autoPlay ?? true,
+      style: { width: '100%', height: '100%', display: 'block' },
+    }),
+    state?.live ? createElement('span', { style: badge }, 'LIVE') : null,
+    qualities.length > 1
+      ? createElement(
+          'select',
+          {
+            'aria-label': 'Quality',
+            style: picker,
+            value: String(state?.selected ?? -1),
+            onChange: (e: { target: { value: string } }) => player.current?.setQuality(Number(e.target.value)),
+          },
+          createElement('option', { value: '-1' }, 'Auto'),
+          ...qualities.map((ql) => createElement('option', { key: ql.index, value: String(ql.index) }, ql.label)),
+        )
+      : null,
+    state?.error ? createElement('div', { role: 'status', style: { color: '#fff', padding: 8 } }, state.error) : null,
+  );
+}

@@ -1,0 +1,13 @@
+/** What the Worker's embed page hands to its script (a JSON <script> tag), shared by both sides. */
+export interface EmbedConfig {
+  playbackId: string;
+  /** Master playlist URL, token included. */
+  src: string;
+  /** Thumbnail URL for the poster, or null when a signed id came without a thumbnail token. */
+  poster: string | null;
+  latencyMode: 'standard' | 'low';
+  autoplay: boolean;
+  muted: boolean;
+}
+
+export const EMBED_CONFIG_ID = 'edgelive-config';

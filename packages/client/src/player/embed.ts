@@ -1,0 +1,54 @@
+/// <reference lib="dom" />
+import { createPlayer, type Player, type PlayerState } from './core';
+import { EMBED_CONFIG_ID, type EmbedConfig } from './embed-config';
+
+/**
+ * The script of the embed page (/embed/{playback_id}), bundled with hls.js by
+ * scripts/build-player.mjs and served by us. It wires the page's markup to a player and tells the
+ * embedding page what happens (`postMessage` of `{type: 'edgelive:state', state}`).
+ */
+declare global {
+  interface Window {
+    /** For the embedding page's devtools and for our browser tests. */
+    edgelive?: { player: Player; video: HTMLVideoElement };
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+function main() {
+  const config = JSON.parse($(EMBED_CONFIG_ID).textContent ?? '{}') as EmbedConfig;
+  const video = $<HTMLVideoElement>('video');
+  const quality = $<HTMLSelectElement>('quality');
+  const badge = $('live');
+  const error = $('error');
+  if (config.poster) video.poster = config.poster;
+  video.muted = config.muted;
+  video.autoplay = config.autoplay;
+
+  const render = (s: PlayerState) => {
+    badge.hidden = !s.live;
+    error.hidden = !s.error;
+    error.textContent = s.error ?? '';
+    const options = [{ index: -1, label: 'Auto' }, ...s.qualities];
+    if (quality.options.length !== options.length) {
+      quality.replaceChildren(...options.map((q) => new Option(q.label, String(q.index))));
+    }
+    quality.value = String(s.selected);
+    quality.hidden = s.qualities.length < 2;
+    window.parent.postMessage({ type: 'edgelive:state', playbackId: config.playbackId, state: s }, '*');
+  };
+
+  const player = createPlayer(video, { src: config.src, latencyMode: config.latencyMode, onState: render });
+  quality.addEventListener('change', () => player.setQuality(Number(quality.value)));
+  window.edgelive = { player, video };
+  if (config.autoplay) {
+    // Browsers refuse unmuted autoplay without a gesture: fall back to muted rather than nothing.
+    video.play().catch(() => {
+      video.muted = true;
+      return video.play().catch(() => undefined);
+    });
+  }
+}
+
+main();

@@ -1,0 +1,35 @@
+import type { HlsConfig } from 'hls.js';
+
+export type LatencyMode = 'standard' | 'low';
+
+/**
+ * hls.js settings per latency mode. Glass-to-glass latency is encoder + segment length + upload +
+ * the player's distance from the live edge; the last term is set here.
+ *
+ * `low` (1 s segments): sit 1.5 s behind the newest listed segment's end, speed up (up to 1.15x)
+ * rather than seek when behind, and jump only when more than 5 s behind. bench/glass-to-glass.ts
+ * measures the result. `standard` (2 s segments) keeps hls.js's three segments of margin, which
+ * rides out a slow segment without a stall.
+ */
+export function hlsConfigFor(mode: LatencyMode): Partial<HlsConfig> {
+  const common: Partial<HlsConfig> = {
+    // Our playlists list a segment only once it is readable, so a missing one is a real error.
+    manifestLoadingMaxRetry: 4,
+    levelLoadingMaxRetry: 6,
+    fragLoadingMaxRetry: 6,
+    backBufferLength: 30,
+    enableWorker: true,
+    startLevel: -1,
+  };
+  if (mode === 'low') {
+    return {
+      ...common,
+      lowLatencyMode: true,
+      liveSyncDuration: 1.5,
+      liveMaxLatencyDuration: 5,
+      maxLiveSyncPlaybackRate: 1.15,
+      maxBufferLength: 6,
+    };
+  }
+  return { ...common, lowLatencyMode: false, liveSyncDurationCount: 3, liveMaxLatencyDurationCount: 8 };
+}

@@ -1,0 +1,3 @@
+export { createPlayer, type Player, type PlayerOptions, type PlayerState, type Quality } from './core';
+export { EdgelivePlayer, type EdgelivePlayerProps, playbackUrls } from './edgelive-player';
+export { hlsConfigFor, type LatencyMode } from './hls-config';

@@ -1,0 +1,90 @@
+import { desc, eq } from 'drizzle-orm';
+import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
+import { streamSessions } from '../db/schema/index';
+import type { AppEnv } from '../env';
+import { badRequest, notFound } from '../lib/errors';
+import { isIdOf } from '../lib/ids';
+import { IMMUTABLE, thumbnailKey, thumbnailsPrefix, timedThumbnailKey } from '../lib/media-keys';
+import { serveMedia } from '../services/media-cache';
+import { authorize, type Playback, resolvePlayback } from '../services/playback.service';
+
+/**
+ * `GET /thumbnails/{playback_id}.jpg`: the latest poster frame of the stream, or with `?time=<s>`
+ * the frame nearest that offset into a session (the latest session, or `?session=`), e.g. for a
+ * recording's scrub preview. Same policy as the video, with `aud` = `t` for signed ids.
+ */
+
+/** The origin posts a new latest frame every few seconds. */
+const LATEST = 'public, max-age=5';
+const JPEG = 'image/jpeg';
+
+type Ctx = Context<AppEnv>;
+
+async function sessionFor(c: Ctx, pb: Playback): Promise<string> {
+  const asked = c.req.query('session');
+  if (asked !== undefined) {
+    if (!isIdOf('streamSession', asked)) throw badRequest('?session= must be a session id (lsn_...).');
+    return asked;
+  }
+  const last = await c
+    .get('db')
+    .select({ id: streamSessions.id })
+    .from(streamSessions)
+    .where(eq(streamSessions.streamId, pb.stream.id))
+    .orderBy(desc(streamSessions.createdAt))
+    .limit(1)
+    .get();
+  if (!last) throw notFound('session');
+  return last.id;
+}
+
+/** The frame at or before `t`, else the first after it; frames are a few seconds apart. */
+async function nearestFrame(c: Ctx, streamId: string, sessionId: string, t: number): Promise<string | null> {
+  const prefix = thumbnailsPrefix(streamId, sessionId);
+  // Listing starts two minutes before `t` (startAfter excludes its own key, so none near the start).
+  const listed = await c.env.MEDIA.list({
+    prefix,
+    ...(t > 120 ? { startAfter: timedThumbnailKey(streamId, sessionId, t - 120) } : {}),
+    limit: 100,
+  });
+  const keys = listed.objects.map((o) => o.key);
+  const want = timedThumbnailKey(streamId, sessionId, t);
+  return keys.filter((k) => k <= want).pop() ?? keys[0] ?? null;
+}
+
+export const thumbnailRoutes = new Hono<AppEnv>()
+  .use('*', cors({ origin: '*', allowMethods: ['GET', 'HEAD', 'OPTIONS'], exposeHeaders: ['ETag'] }))
+  .use('*', async (c, next) => {
+    await next();
+    if (c.res.status >= 400) c.res.headers.set('cache-control', 'no-store');
+  })
+  .get('/:file', async (c) => {
+    const file = c.req.param('file');
+    if (!file.endsWith('.jpg')) throw notFound('thumbnail');
+    const timeText = c.req.query('time');
+    const time = timeText === undefined ? null : Number(timeText);
+    if (time !== null && (!Number.isFinite(time) || time < 0 || time > 7 * 86400))
+      throw badRequest('?time= must be seconds from the start of the session (0 or more).');
+    const pb = await resolvePlayback(c.get('db'), file.slice(0, -4));
+    await authorize(c.get('db'), pb, 'thumbnail', {
+      token: c.req.query('token'),
+      grant: undefined,
+      referer: c.req.header('referer'),
+      selfHost: new URL(c.req.url).hostname,
+      grantSecret: c.env.PLAYBACK_GRANT_SECRET,
+    });
+    if (time === null) {
+      const res = await serveMedia(c, thumbnailKey(pb.stream.id), {
+        contentType: JPEG,
+        cacheControl: LATEST,
+        cacheable: false,
+      });
+      if (!res) throw notFound('thumbnail');
+      return res;
+    }
+    const key = await nearestFrame(c, pb.stream.id, await sessionFor(c, pb), time);
+    const res = key && (await serveMedia(c, key, { contentType: JPEG, cacheControl: IMMUTABLE, cacheable: true }));
+    if (!res) throw notFound('thumbnail');
+    return res;
+  });

@@ -1,0 +1,109 @@
+import type { Context } from 'hono';
+import type { AppEnv } from '../env';
+import { type ByteRange, parseRange } from '../lib/byte-range';
+
+/**
+ * Segments (and other immutable media) from R2 behind the Cache API. The cache key is the object's
+ * canonical URL, `<origin>/media/<R2 key>`: no token, no grant, not even the playback id, so every
+ * viewer of every playback id of a stream shares one cached copy, and a segment reaches R2 about
+ * once per data centre. Concurrent misses in one isolate share a single R2 read.
+ *
+ * Responses carry `x-edgelive-cache: HIT|MISS|SHARED` (only MISS read R2), which the delivery
+ * benchmark counts.
+ */
+interface Blob {
+  bytes: ArrayBuffer;
+  etag: string;
+}
+
+const inflight = new Map<string, Promise<Blob | null>>();
+
+export interface MediaOptions {
+  contentType: string;
+  cacheControl: string;
+  /** Immutable objects only: a cached copy is never revalidated. */
+  cacheable: boolean;
+}
+
+type Ctx = Context<AppEnv>;
+
+const cacheKey = (c: Ctx, r2Key: string) => new Request(new URL(`/media/${r2Key}`, c.req.url).toString());
+
+function readR2(c: Ctx, r2Key: string, cacheable: boolean): Promise<Blob | null> {
+  const pending = inflight.get(r2Key);
+  if (pending) return pending;
+  const p = (async () => {
+    const obj = await c.env.MEDIA.get(r2Key);
+    if (!obj) return null;
+    return { bytes: await obj.arrayBuffer(), etag: obj.httpEtag };
+  })();
+  // The read stays shared until the cache holds the object, so no request falls in the gap
+  // between "R2 answered" and "the cache has it" and reads R2 again.
+  const settled = p
+    .then((blob) => {
+      if (!blob || !cacheable) return;
+      const stored = new Response(blob.bytes, {
+        headers: { etag: blob.etag, 'cache-control': 'public, max-age=31536000, immutable' },
+      });
+      return caches.default.put(cacheKey(c, r2Key), stored);
+    })
+    .catch(() => undefined)
+    .finally(() => inflight.delete(r2Key));
+  c.executionCtx.waitUntil(settled);
+  inflight.set(r2Key, p);
+  return p;
+}
+
+const etagMatches = (header: string | undefined, etag: string) =>
+  !!header &&
+  (header.trim() === '*' || header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag.replace(/^W\//, '')));
+
+export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Promise<Response | null> {
+  const head = c.req.method === 'HEAD';
+  let blob: Blob | null = null;
+  // MISS: this request read R2; SHARED: it waited for another request's read of the same object.
+  let status: 'HIT' | 'MISS' | 'SHARED' = 'MISS';
+  if (opts.cacheable) {
+    const hit = await caches.default.match(cacheKey(c, r2Key));
+    if (hit) {
+      blob = { bytes: await hit.arrayBuffer(), etag: hit.headers.get('etag') ?? '' };
+      status = 'HIT';
+    }
+  }
+  let size: number;
+  if (blob) {
+    size = blob.bytes.byteLength;
+  } else if (head) {
+    // Probing players and revalidating caches must not pull the bytes out of R2.
+    const meta = await c.env.MEDIA.head(r2Key);
+    if (!meta) return null;
+    blob = { bytes: new ArrayBuffer(0), etag: meta.httpEtag };
+    size = meta.size;
+  } else {
+    if (inflight.has(r2Key)) status = 'SHARED';
+    blob = await readR2(c, r2Key, opts.cacheable);
+    if (!blob) return null;
+    size = blob.bytes.byteLength;
+  }
+
+  const headers: Record<string, string> = {
+    'content-type': opts.contentType,
+    'cache-control': opts.cacheControl,
+    etag: blob.etag,
+    'accept-ranges': 'bytes',
+    'x-edgelive-cache': status,
+  };
+  if (etagMatches(c.req.header('if-none-match'), blob.etag)) return c.body(null, 304, headers);
+
+  const range: ByteRange | 'unsatisfiable' | null = parseRange(c.req.header('range'), size);
+  if (range === 'unsatisfiable') {
+    return c.body(null, 416, { ...headers, 'content-range': `bytes */${size}` });
+  }
+  if (range) {
+    headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
+    headers['content-length'] = String(range.end - range.start + 1);
+    return new Response(head ? null : blob.bytes.slice(range.start, range.end + 1), { status: 206, headers });
+  }
+  headers['content-length'] = String(size);
+  return new Response(head ? null : blob.bytes, { status: 200, headers });
+}
