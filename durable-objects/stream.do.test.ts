@@ -77,6 +77,8 @@ describe('StreamObject state machine', () => {
       'stream.reconnecting',
       'stream.active',
       'stream.idle',
+      // The stream's room reports the session's peak viewers when the session ends.
+      'viewers.peak',
       'stream.disabled',
     ]);
   });

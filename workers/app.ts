@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createDb } from './db/client';
 import type { AppEnv } from './env';
+import { unsafeSecrets } from './lib/dev-secrets';
 import { ApiError, errorResponse } from './lib/errors';
 import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { renderReference } from './lib/reference-page';
@@ -16,6 +17,7 @@ import { authRoutes } from './routes/auth.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
+import { roomSocketRoutes } from './routes/room-socket.routes';
 import { originRoutes } from './routes/origin.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
 import { auditChanges } from './services/audit.service';
@@ -24,12 +26,15 @@ import { auditChanges } from './services/audit.service';
 export const MAX_JSON_BODY = 256 * 1024;
 
 const v1 = new OpenAPIHono<AppEnv>();
-v1.use('*', bodyLimit({
-  maxSize: MAX_JSON_BODY,
-  onError: () => {
-    throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
-  },
-}));
+v1.use(
+  '*',
+  bodyLimit({
+    maxSize: MAX_JSON_BODY,
+    onError: () => {
+      throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
+    },
+  }),
+);
 v1.use('*', authenticate);
 v1.use('*', auditChanges);
 
@@ -37,6 +42,9 @@ v1.route('/auth', authRoutes);
 v1.route('/orgs', orgRoutes);
 v1.route('/orgs', orgAuditRoutes);
 v1.route('/invitations', invitationRoutes);
+
+// Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
+v1.route('/rooms', roomSocketRoutes);
 
 // Console paths: the session (or the app's own key) must reach the app named in the path.
 v1.use('/apps/:app_id', sessionAppScope);
@@ -70,10 +78,23 @@ const HTTP_ERROR_CODES: Record<number, string> = {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.use('*', async (c, next) => {
+  const unsafe = unsafeSecrets(c.env);
+  if (unsafe.length) {
+    // Refuse to run a production deployment on the well-known development secrets.
+    throw new ApiError(503, 'server_misconfigured', `Set real values for ${unsafe.join(', ')} (wrangler secret put).`);
+  }
   c.set('db', createDb(c.env.DB));
   await next();
 });
-app.use('/v1/*', cors({ origin: (o) => o, credentials: true, allowHeaders: ['Authorization', 'Content-Type'], exposeHeaders: ['Retry-After'] }));
+app.use(
+  '/v1/*',
+  cors({
+    origin: (o) => o,
+    credentials: true,
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['Retry-After'],
+  }),
+);
 app.route('/v1', v1);
 app.route('/hls', hlsRoutes);
 app.route('/thumbnails', thumbnailRoutes);
@@ -87,7 +108,9 @@ app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
 app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
 app.get('/', (c) => c.redirect('/v1/reference'));
 
-app.notFound((c) => errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)));
+app.notFound((c) =>
+  errorResponse(c, new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)),
+);
 app.onError((err, c) => {
   if (err instanceof ApiError) return errorResponse(c, err);
   if (err instanceof HTTPException) {

@@ -4,6 +4,7 @@ import { createDb } from '../../workers/db/client';
 import { streamSessions, streams } from '../../workers/db/schema/index';
 import type { Env } from '../../workers/env';
 import { emitEvent } from '../../workers/services/events.service';
+import { endRoomSession } from '../../workers/services/rooms.service';
 import { renderSession, streamEventData } from '../../workers/services/streams.service';
 import type { InputReport } from './types';
 
@@ -97,6 +98,8 @@ export async function sessionEnded(env: Env, ids: Ids, s: { endedAt: number; rec
     db.update(streams).set({ liveStatus: 'idle', currentSessionId: null }).where(eq(streams.id, ids.streamId)),
   ]);
   await emitStream(env, ids, 'stream.idle');
+  // The stream's room reports the session's peak concurrent viewers (`viewers.peak`).
+  await endRoomSession(env, ids.appId, ids.streamId);
   if (s.recording?.renditions.length) {
     const row = await db.query.streamSessions.findFirst({ where: eq(streamSessions.id, ids.sessionId) });
     if (row) {

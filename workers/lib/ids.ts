@@ -16,6 +16,8 @@ export const ID_PREFIXES = {
   playbackId: 'pb',
   room: 'room',
   message: 'msg',
+  chatBan: 'ban',
+  flag: 'flg',
   webhookEndpoint: 'we',
   event: 'evt',
   delivery: 'dlv',

@@ -2,10 +2,12 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
+import { chatBanRoutes } from './chat-bans.routes';
 import { eventRoutes } from './events.routes';
+import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
-import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 import { streamRoutes } from './streams.routes';
+import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
 /**
  * Resources that belong to one app. Each is mounted twice by app.ts: at `/v1/<name>` for API keys
@@ -16,6 +18,8 @@ export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
   'api-keys': apiKeyRoutes,
   'signing-keys': signingKeyRoutes,
   'audit-log': appAuditRoutes,
+  rooms: roomRoutes,
+  'chat-bans': chatBanRoutes,
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   streams: streamRoutes,

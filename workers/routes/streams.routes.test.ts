@@ -39,7 +39,7 @@ describe('streams API', () => {
       reconnect_window: 60,
       ladder: ['source', '720p', '480p', '360p'],
       metadata: {},
-      room_id: null,
+      room_id: expect.stringMatching(/^room_/),
       current_session: null,
       disabled_at: null,
     });

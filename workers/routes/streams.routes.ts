@@ -14,6 +14,7 @@ import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { roleAtLeast } from '../middleware/scope';
 import { emitEvent } from '../services/events.service';
+import { createRoomFor, deleteRoomFor } from '../services/rooms.service';
 import {
   loadStreamView,
   loadStreamViews,
@@ -250,6 +251,8 @@ export const streamRoutes = createRouter()
       createdAt: t,
       updatedAt: t,
     };
+    // Every stream has a chat room (DESIGN.md); created first so the stream row names it.
+    row.roomId = (await createRoomFor(c.env, appId, { kind: 'stream', streamId: row.id, name: row.name })).id;
     const db = c.get('db');
     const pbs = (body.playback_policies ?? []).map((policy, i) => ({
       id: newId('playbackId'),
@@ -299,6 +302,7 @@ export const streamRoutes = createRouter()
     // The object first: from here on its publisher and in-flight segments are refused.
     await stub(c, s.id).remove();
     await db.delete(streams).where(eq(streams.id, s.id));
+    await deleteRoomFor(c.env, s.appId, s.id);
     await emitEvent(c.env, {
       appId: s.appId,
       type: 'stream.deleted',

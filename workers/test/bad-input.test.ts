@@ -13,6 +13,7 @@ const WITH_BODY = new Set(['POST', 'PATCH', 'PUT']);
 async function setup() {
   const t = await tenant();
   const signing = await call('/v1/signing-keys', { auth: t.key.token, body: {} });
+  const room = await call('/v1/rooms', { auth: t.key.token, body: {} });
   const endpoint = await call('/v1/webhook-endpoints', { auth: t.key.token, body: { url: 'http://127.0.0.1:9/b' } });
   const stream = await call('/v1/streams', { auth: t.key.token, body: { playback_policies: ['public'] } });
   const ids: Record<string, string> = {
@@ -22,6 +23,10 @@ async function setup() {
     signing_key_id: signing.json.id,
     invitation_id: 'inv_AAAAAAAAAAAAAAAAAAAA',
     member_id: 'mem_AAAAAAAAAAAAAAAAAAAA',
+    room_id: room.json.id,
+    message_id: 'msg_AAAAAAAAAAAAAAAAAAAA',
+    user_id: 'someone',
+    flag_id: 'flg_AAAAAAAAAAAAAAAAAAAA',
     endpoint_id: endpoint.json.id,
     delivery_id: 'dlv_AAAAAAAAAAAAAAAAAAAA',
     event_id: 'evt_AAAAAAAAAAAAAAAAAAAA',
@@ -32,7 +37,9 @@ async function setup() {
 }
 
 const authFor = (path: string, t: Awaited<ReturnType<typeof setup>>) =>
-  path.startsWith('/apps') || path.startsWith('/orgs') || path.startsWith('/auth') || path.startsWith('/invitations') ? t.acct.token : t.key.token;
+  path.startsWith('/apps') || path.startsWith('/orgs') || path.startsWith('/auth') || path.startsWith('/invitations')
+    ? t.acct.token
+    : t.key.token;
 
 describe('bad input matrix', () => {
   it('every body-taking route answers 4xx with the envelope, never 5xx', async () => {
@@ -45,7 +52,13 @@ describe('bad input matrix', () => {
       ['a JSON array', { body: [1, 2, 3] }],
       ['a JSON string', { body: 'hello' }],
       ['wrong types', { body: { name: 42, email: false, role: [], settings: 'x', org_id: 7, token: {}, password: 1 } }],
-      ['oversized', { raw: JSON.stringify({ name: 'x'.repeat(MAX_JSON_BODY + 10) }), headers: { 'content-type': 'application/json' } }],
+      [
+        'oversized',
+        {
+          raw: JSON.stringify({ name: 'x'.repeat(MAX_JSON_BODY + 10) }),
+          headers: { 'content-type': 'application/json' },
+        },
+      ],
     ];
     const bad: string[] = [];
     for (const op of ops) {
@@ -54,8 +67,11 @@ describe('bad input matrix', () => {
         const res = await call(path, { method: op.method, auth: authFor(op.path, t), ...c });
         const envelope = typeof res.json?.error?.code === 'string' && typeof res.json?.error?.message === 'string';
         // Routes that declare no body (rotate, archive) ignore it, so 2xx is right for them only.
-        const ok = (res.status >= 400 && res.status < 500 && envelope) || (!op.hasBody && res.status < 300 && label !== 'oversized');
-        if (!ok || res.status >= 500) bad.push(`${op.method} ${op.path} [${label}] -> ${res.status} ${res.text.slice(0, 100)}`);
+        const ok =
+          (res.status >= 400 && res.status < 500 && envelope) ||
+          (!op.hasBody && res.status < 300 && label !== 'oversized');
+        if (!ok || res.status >= 500)
+          bad.push(`${op.method} ${op.path} [${label}] -> ${res.status} ${res.text.slice(0, 100)}`);
       }
     }
     expect(bad).toEqual([]);
@@ -63,13 +79,21 @@ describe('bad input matrix', () => {
 
   it('refuses oversized bodies with 413 before parsing', async () => {
     const t = await setup();
-    const res = await call('/v1/api-keys', { auth: t.key.token, raw: 'x'.repeat(MAX_JSON_BODY + 1), headers: { 'content-type': 'application/json' } });
+    const res = await call('/v1/api-keys', {
+      auth: t.key.token,
+      raw: 'x'.repeat(MAX_JSON_BODY + 1),
+      headers: { 'content-type': 'application/json' },
+    });
     expectError(res, 413, 'payload_too_large');
   });
 
   it('refuses unknown fields instead of ignoring them', async () => {
     const t = await setup();
-    expectError(await call('/v1/api-keys', { auth: t.key.token, body: { name: 'k', scopes: ['all'] } }), 400, 'invalid_request');
+    expectError(
+      await call('/v1/api-keys', { auth: t.key.token, body: { name: 'k', scopes: ['all'] } }),
+      400,
+      'invalid_request',
+    );
     const res = await call('/v1/signing-keys', { auth: t.key.token, body: { name: 'k', algorithm: 'HS256' } });
     expectError(res, 400);
     expect(res.json.error.details.issues[0]).toMatchObject({ message: expect.any(String) });

@@ -8,7 +8,19 @@ import { allOperations, fill } from './route-inventory';
  */
 
 /** Routes every caller may use (they act on the caller's own account) are not tenant-scoped. */
-const UNSCOPED = new Set(['/auth/register', '/auth/login', '/auth/logout', '/auth/me', '/orgs', '/apps', '/invitations/accept', '/openapi.json', '/reference']);
+const UNSCOPED = new Set([
+  '/auth/register',
+  '/auth/login',
+  '/auth/logout',
+  '/auth/me',
+  '/orgs',
+  '/apps',
+  '/invitations/accept',
+  '/openapi.json',
+  '/reference',
+  // Opened with an end user's chat token, not an API key: another app's token gets 403 (rooms.routes.test.ts).
+  '/rooms/{room_id}/ws',
+]);
 
 async function tenantA() {
   const acct = await register();
@@ -16,8 +28,15 @@ async function tenantA() {
   const key = await createApiKey(acct, app.id);
   const otherKey = await createApiKey(acct, app.id);
   const signing = await call('/v1/signing-keys', { auth: key.token, body: { name: 'a' } });
-  const inv = await call(`/v1/orgs/${acct.orgId}/invitations`, { auth: acct.token, body: { email: 'someone@example.com', role: 'viewer' } });
+  const inv = await call(`/v1/orgs/${acct.orgId}/invitations`, {
+    auth: acct.token,
+    body: { email: 'someone@example.com', role: 'viewer' },
+  });
   const members = await call(`/v1/orgs/${acct.orgId}/members`, { auth: acct.token });
+  const room = await call('/v1/rooms', { auth: key.token, body: { name: 'a' } });
+  const message = await call(`/v1/rooms/${room.json.id}/messages`, { auth: key.token, body: { text: 'a' } });
+  await call(`/v1/rooms/${room.json.id}/bans`, { auth: key.token, body: { user_id: 'user_a' } });
+  await call('/v1/chat-bans', { auth: key.token, body: { user_id: 'user_a' } });
   const endpoint = await call('/v1/webhook-endpoints', { auth: key.token, body: { url: 'http://127.0.0.1:9/a' } });
   const test = await call(`/v1/webhook-endpoints/${endpoint.json.id}/test`, { method: 'POST', auth: key.token });
   const events = await call('/v1/events', { auth: key.token });
@@ -30,6 +49,11 @@ async function tenantA() {
     signing_key_id: signing.json.id,
     invitation_id: inv.json.id,
     member_id: members.json.data[0].id,
+    room_id: room.json.id,
+    message_id: message.json.id,
+    user_id: 'user_a',
+    // Flags are filed from sockets; the room check answers before the flag is looked up.
+    flag_id: 'flg_AAAAAAAAAAAAAAAAAAAA',
     endpoint_id: endpoint.json.id,
     delivery_id: test.json.delivery_id,
     event_id: events.json.data[0].id,
@@ -48,7 +72,9 @@ describe('tenant isolation matrix', () => {
     // Customer paths without an id (`GET/POST /v1/api-keys`) act on the caller's own app: the
     // second test proves their lists never show A's objects.
     const ops = (await allOperations()).filter(
-      (op) => !UNSCOPED.has(op.path) && (op.path.startsWith('/apps/') || op.path.startsWith('/orgs/') || op.path.includes('{')),
+      (op) =>
+        !UNSCOPED.has(op.path) &&
+        (op.path.startsWith('/apps/') || op.path.startsWith('/orgs/') || op.path.includes('{')),
     );
     expect(ops.length).toBeGreaterThan(10);
 
@@ -60,7 +86,8 @@ describe('tenant isolation matrix', () => {
       const auth = consolePath ? b.token : bKey.token;
       const body = ['POST', 'PATCH', 'PUT'].includes(op.method) ? {} : undefined;
       const res = await call(path, { method: op.method, auth, body });
-      if (res.status !== 403 && res.status !== 404) leaks.push(`${op.method} ${path} -> ${res.status} ${res.text.slice(0, 120)}`);
+      if (res.status !== 403 && res.status !== 404)
+        leaks.push(`${op.method} ${path} -> ${res.status} ${res.text.slice(0, 120)}`);
       // B's API key on the console paths of A's app.
       if (consolePath && op.path.startsWith('/apps/')) {
         const viaKey = await call(path, { method: op.method, auth: bKey.token, body });
@@ -81,7 +108,9 @@ describe('tenant isolation matrix', () => {
     const b = await register();
     const bApp = await createApp(b);
     const bKey = await createApiKey(b, bApp.id);
-    const listOps = (await allOperations()).filter((op) => op.method === 'GET' && !op.path.includes('{') && !UNSCOPED.has(op.path));
+    const listOps = (await allOperations()).filter(
+      (op) => op.method === 'GET' && !op.path.includes('{') && !UNSCOPED.has(op.path),
+    );
     for (const op of listOps) {
       const res = await call(`/v1${op.path}`, { auth: bKey.token });
       expect(res.status, `${op.path}: ${res.text}`).toBe(200);

@@ -1,1 +1,3 @@
+export * from './room-settings';
+export * from './rooms';
 export * from './events';

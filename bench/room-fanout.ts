@@ -1,0 +1,171 @@
+/**
+ * Fan-out benchmark: 1,000 clients in one room, publishing at rising steady rates until send-to-
+ * receive p99 passes 100 ms, against Edgelive (`wrangler dev`, one RoomObject) and, in the same
+ * run, a Socket.IO 4 room broadcast on Node. Prints delivered messages/s, p50/p99, loss and
+ * duplicates per step, whose limit was hit, and the ratio of sustained deliveries/s.
+ *
+ *   node bench/room-fanout.ts [--clients 1000] [--seconds 4]
+ *
+ * 127.0.0.1 only, ports 8880-8881, bounded rate schedule; it stops its servers when done.
+ */
+import { type ChildProcess, execFileSync, execSync, fork, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { importPKCS8, SignJWT } from 'jose';
+import type WebSocket from 'ws';
+import { seedDemo } from '../scripts/lib/seed.ts';
+import { ROOT, startWorker, type WorkerHandle } from '../scripts/lib/worker-process.ts';
+import { connectAll, limitOf, runSteps, type Step, sustained, type Transport } from './fanout-load.ts';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const flag = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const CLIENTS = arg('clients', 1000);
+const SECONDS = arg('seconds', 4);
+const PUBLISHERS = 40; // each connection may send 15 frames/s; 40 of them cover the top rate
+const RATES = (flag('rates') ?? '2,5,10,20,40,70,100,150,200,300,400,600').split(',').map(Number);
+const EDGE_PORT = 8880;
+const SIO_PORT = 8881;
+const log = (s: string) => console.log(s);
+/** Where wrangler dev keeps the room's SQLite; `--state-dir /dev/shm` takes the disk's fsync out of the picture. */
+const STATE_DIR = flag('state-dir') ?? tmpdir();
+const ONLY = flag('only');
+
+// Two sockets per client (ours and the server's) plus headroom: raise the soft limit or re-exec under a raised one.
+const soft = Number(execSync('ulimit -n', { shell: '/bin/sh' }).toString());
+if (soft < CLIENTS * 3 && !process.env.FANOUT_ULIMIT_RAISED) {
+  const hard = execSync('ulimit -Hn', { shell: '/bin/sh' }).toString().trim();
+  log(`raising ulimit -n from ${soft} to ${hard}`);
+  const r = spawnSync(
+    '/bin/sh',
+    ['-c', `ulimit -n ${hard} && exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)],
+    {
+      stdio: 'inherit',
+      env: { ...process.env, FANOUT_ULIMIT_RAISED: '1' },
+    },
+  );
+  process.exit(r.status ?? 1);
+}
+log(`ulimit -n ${soft}; ${CLIENTS} clients, ${PUBLISHERS} of them publishing, ${SECONDS} s per step`);
+
+const pidOnPort = (port: number): number | null => {
+  try {
+    const out = execFileSync('ss', ['-ltnpH', `sport = :${port}`]).toString();
+    return Number(/pid=(\d+)/.exec(out)?.[1]) || null;
+  } catch {
+    return null;
+  }
+};
+
+async function benchEdgelive(): Promise<Step[]> {
+  const persistTo = mkdtempSync(join(STATE_DIR, 'edgelive-bench-'));
+  let worker: WorkerHandle | null = null;
+  const clients: { ws: WebSocket }[] = [];
+  try {
+    worker = await startWorker({ port: EDGE_PORT, persistTo });
+    const w = worker;
+    cleanups.push(() => w.stop());
+    const demo = await seedDemo(worker.url);
+    const res = await fetch(`${worker.url}/v1/rooms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${demo.api_key.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'fanout bench', settings: { max_message_length: 200 } }),
+    });
+    const room = (await res.json()) as { id: string };
+    const key = await importPKCS8(demo.signing_key.private_key, 'RS256');
+    const token = (i: number) =>
+      new SignJWT({ name: `user ${i}`, role: i < PUBLISHERS ? 'admin' : 'user' })
+        .setProtectedHeader({ alg: 'RS256', kid: demo.signing_key.id })
+        .setSubject(`u${i}`)
+        .setAudience('chat')
+        .setExpirationTime('2h')
+        .sign(key);
+    const t: Transport = {
+      name: 'edgelive',
+      url: async (i) => `ws://127.0.0.1:${EDGE_PORT}/v1/rooms/${room.id}/ws?token=${await token(i)}`,
+      join: (ws) => new Promise((resolve) => ws.once('message', () => resolve())), // the snapshot
+      frame: (n, text) => `{"type":"send","client_id":"g${n}","text":"${text}"}`,
+    };
+    clients.push(...(await connectAll(t, CLIENTS, log)));
+    await new Promise((r) => setTimeout(r, 3000)); // let the join/presence traffic settle
+    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
+      seconds: SECONDS,
+      serverPid: pidOnPort(EDGE_PORT),
+      log,
+    });
+  } finally {
+    for (const c of clients) c.ws.terminate();
+    await worker?.stop();
+    rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+async function benchSocketIo(): Promise<Step[]> {
+  const child: ChildProcess = fork(join(ROOT, 'bench/socketio-server.ts'), [String(SIO_PORT)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  cleanups.push(() => void child.kill('SIGTERM'));
+  const clients: { ws: WebSocket }[] = [];
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('message', () => resolve());
+      child.once('exit', (code) => reject(new Error(`socket.io server exited ${code}`)));
+    });
+    const t: Transport = {
+      name: 'socket.io',
+      url: async (i) => `ws://127.0.0.1:${SIO_PORT}/socket.io/?EIO=4&transport=websocket&user=u${i}`,
+      // Engine.IO open packet, then a Socket.IO connect to the default namespace.
+      join: (ws) =>
+        new Promise((resolve) => {
+          ws.once('message', () => {
+            ws.send('40');
+            ws.once('message', () => resolve());
+          });
+        }),
+      frame: (n, text) => `42["send",{"client_id":"g${n}","text":"${text}"}]`,
+      onRaw: (ws, data) => {
+        if (data === '2') ws.send('3');
+      },
+    };
+    clients.push(...(await connectAll(t, CLIENTS, log)));
+    await new Promise((r) => setTimeout(r, 1000));
+    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
+      seconds: SECONDS,
+      serverPid: child.pid ?? null,
+      log,
+    });
+  } finally {
+    for (const c of clients) c.ws.terminate();
+    child.kill('SIGTERM');
+  }
+}
+
+const cleanups: (() => Promise<void> | void)[] = [];
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(sig, async () => {
+    for (const c of cleanups) await c();
+    process.exit(130);
+  });
+}
+
+const started = Date.now();
+log(`\n== Edgelive (wrangler dev, one RoomObject; state in ${STATE_DIR})`);
+const edge = ONLY === 'socket.io' ? [] : await benchEdgelive();
+log('\n== Socket.IO 4 on Node (room broadcast)');
+const sio = ONLY === 'edgelive' ? [] : await benchSocketIo();
+const e = sustained(edge);
+const s = sustained(sio);
+log('\n== Summary');
+log(`edgelive : sustained ${e.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(edge)}`);
+log(`socket.io: sustained ${s.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(sio)}`);
+log(`ratio edgelive / socket.io = ${s > 0 ? (e / s).toFixed(2) : 'n/a'}`);
+log(
+  `(${((Date.now() - started) / 1000).toFixed(0)} s; 2 shared cores: generator, servers and other work compete for them)`,
+);
+process.exit(0);

@@ -1,0 +1,9 @@
+export type { ClientFrame, Counts, Member, Message, ServerFrame } from '@edgelive/shared';
+export {
+  RoomClient,
+  type RoomClientOptions,
+  RoomError,
+  type RoomState,
+  type SocketLike,
+  type Status,
+} from './room-client';

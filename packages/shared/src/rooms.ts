@@ -1,0 +1,215 @@
+import { z } from 'zod';
+
+/**
+ * The room wire protocol: every frame that crosses a room socket, in both directions, as one
+ * discriminated union on `type`. The Durable Object validates client frames with these schemas at
+ * the boundary; the client SDK and the dashboard import the same types, so a change here is a
+ * change everywhere (docs/rooms-protocol.md describes it for people).
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+/** Hard ceilings; a room's own settings may only lower them. */
+export const LIMITS = {
+  maxMessageLength: 4000,
+  maxFrameBytes: 16 * 1024,
+  historyOnJoin: 50,
+  maxResume: 500,
+  maxPage: 100,
+  maxEmojiLength: 32,
+  clientIdLength: 64,
+} as const;
+
+/** WebSocket close codes the server uses; 4000-4999 is the application range. */
+export const CLOSE = {
+  /** The user was banned (or already is); do not reconnect. */
+  banned: 4003,
+  /** The room was deleted; do not reconnect. */
+  roomDeleted: 4004,
+  /** The connection broke the protocol badly enough (e.g. flooding) to be dropped; reconnect later. */
+  policy: 4008,
+} as const;
+
+/** Close codes after which a client must not reconnect on its own. */
+export const TERMINAL_CLOSE_CODES: readonly number[] = [CLOSE.banned, CLOSE.roomDeleted];
+
+/** Customer user ids (token `sub`, moderation targets): short, printable, no spaces. */
+export const UserId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:@|-]{1,64}$/, 'user ids are 1-64 characters of A-Z a-z 0-9 _ . : @ | -');
+
+export const ChatRole = z.enum(['user', 'moderator', 'admin']);
+export type ChatRole = z.infer<typeof ChatRole>;
+
+export const Member = z.object({
+  id: z.string(),
+  name: z.string().nullable(),
+  avatar: z.string().nullable(),
+  role: ChatRole,
+});
+export type Member = z.infer<typeof Member>;
+
+export const Message = z.object({
+  id: z.string(),
+  /** Order within the room; resume and paging follow it. */
+  seq: z.number().int(),
+  kind: z.enum(['user', 'system']),
+  user: Member.nullable(),
+  text: z.string(),
+  reply_to: z.string().nullable(),
+  created_at: z.string(),
+  edited_at: z.string().nullable(),
+  reactions: z.record(z.string(), z.number().int()),
+  /** Only ever true on the sender's own view of a shadow-banned user's message. */
+  shadowed: z.boolean().optional(),
+});
+export type Message = z.infer<typeof Message>;
+
+export const Restrictions = z.object({
+  muted_until: z.string().nullable(),
+  muted: z.boolean(),
+  banned: z.boolean(),
+  read_only: z.boolean(),
+});
+export type Restrictions = z.infer<typeof Restrictions>;
+
+export const Counts = z.object({
+  /** Open connections, anonymous ones included. */
+  viewers: z.number().int(),
+  /** Distinct signed-in users present. */
+  members: z.number().int(),
+});
+export type Counts = z.infer<typeof Counts>;
+
+export const PublicSettings = z.object({
+  slow_mode_seconds: z.number().int().nullable(),
+  max_message_length: z.number().int(),
+  anonymous_read: z.boolean(),
+});
+export type PublicSettings = z.infer<typeof PublicSettings>;
+
+// ---- client -> server ----------------------------------------------------------------------
+
+const text = z.string().min(1).max(LIMITS.maxMessageLength);
+const id = z.string().min(1).max(64);
+const emoji = z.string().min(1).max(LIMITS.maxEmojiLength);
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  /** Keep-alive; the exact text `{"type":"ping"}` is answered without waking the room. */
+  z.object({ type: z.literal('ping') }).strict(),
+  z
+    .object({
+      type: z.literal('send'),
+      client_id: z.string().min(1).max(LIMITS.clientIdLength),
+      text,
+      reply_to: id.optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('edit'), message_id: id, text }).strict(),
+  z.object({ type: z.literal('delete'), message_id: id }).strict(),
+  z.object({ type: z.literal('react'), message_id: id, emoji, on: z.boolean().default(true) }).strict(),
+  /** A tap on a live reaction button: aggregated by the server, never echoed one by one. */
+  z.object({ type: z.literal('burst'), emoji, count: z.number().int().min(1).max(50).default(1) }).strict(),
+  z.object({ type: z.literal('typing'), on: z.boolean().default(true) }).strict(),
+  /** Older history than the snapshot held: newest first before `before`. */
+  z
+    .object({
+      type: z.literal('history'),
+      before: id.optional(),
+      limit: z.number().int().min(1).max(LIMITS.maxPage).default(50),
+    })
+    .strict(),
+  z.object({ type: z.literal('flag'), message_id: id, reason: z.string().max(500).optional() }).strict(),
+  /** Moderators and admins only. */
+  z
+    .object({
+      type: z.literal('moderate'),
+      action: z.enum(['ban', 'unban', 'mute', 'unmute', 'shadow_ban', 'unshadow_ban']),
+      user_id: id,
+      duration_seconds: z
+        .number()
+        .int()
+        .min(1)
+        .max(365 * 86400)
+        .optional(),
+      reason: z.string().max(500).optional(),
+    })
+    .strict(),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type ClientFrameInput = z.input<typeof ClientFrame>;
+
+// ---- server -> client ----------------------------------------------------------------------
+
+export const ErrorCode = z.enum([
+  'rate_limited',
+  'muted',
+  'banned',
+  'slow_mode',
+  'blocked_content',
+  'invalid',
+  'forbidden',
+  'not_found',
+  'read_only',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ModerationAction = z.enum([
+  'ban',
+  'unban',
+  'mute',
+  'unmute',
+  'shadow_ban',
+  'unshadow_ban',
+  'message_deleted',
+]);
+export type ModerationAction = z.infer<typeof ModerationAction>;
+
+export const ServerFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('pong') }),
+  z.object({
+    type: z.literal('snapshot'),
+    protocol: z.number().int(),
+    room: z.object({ id: z.string(), settings: PublicSettings }),
+    you: Member.extend({ anonymous: z.boolean(), restrictions: Restrictions }),
+    /** Oldest first. After a resume: exactly the messages after `since`. */
+    messages: z.array(Message),
+    /** True when this was a resume and `messages` is exactly what was missed. */
+    resumed: z.boolean(),
+    /** True when the resume point is unknown (pruned) or too far back: page the rest with `history`. */
+    gap: z.boolean(),
+    present: z.array(Member),
+    counts: Counts,
+  }),
+  z.object({ type: z.literal('message'), message: Message }),
+  z.object({ type: z.literal('ack'), client_id: z.string(), message: Message, duplicate: z.boolean() }),
+  z.object({ type: z.literal('message_updated'), message: Message }),
+  z.object({ type: z.literal('message_deleted'), message_id: z.string() }),
+  z.object({ type: z.literal('reactions'), message_id: z.string(), reactions: z.record(z.string(), z.number().int()) }),
+  /** Live reaction taps summed over the last interval (about a second). */
+  z.object({ type: z.literal('burst'), counts: z.record(z.string(), z.number().int()) }),
+  z.object({ type: z.literal('typing'), user: Member, on: z.boolean() }),
+  z.object({ type: z.literal('presence'), event: z.enum(['join', 'leave']), user: Member }),
+  z.object({ type: z.literal('counts'), counts: Counts }),
+  z.object({ type: z.literal('history'), messages: z.array(Message), has_more: z.boolean() }),
+  z.object({
+    type: z.literal('moderation'),
+    action: ModerationAction,
+    user_id: z.string().nullable(),
+    until: z.string().nullable(),
+    message_id: z.string().nullable(),
+  }),
+  z.object({ type: z.literal('room_updated'), settings: PublicSettings }),
+  z.object({
+    type: z.literal('error'),
+    code: ErrorCode,
+    message: z.string(),
+    retry_after: z.number().optional(),
+    /** The client_id or message_id of the frame that failed, when there was one. */
+    ref: z.string().optional(),
+  }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+
+export type ServerFrameOf<T extends ServerFrame['type']> = Extract<ServerFrame, { type: T }>;
+export type ClientFrameOf<T extends ClientFrame['type']> = Extract<ClientFrameInput, { type: T }>;

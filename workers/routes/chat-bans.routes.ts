@@ -1,0 +1,129 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq } from 'drizzle-orm';
+import { chatBans } from '../db/schema/index';
+import type { Env } from '../env';
+import { notFound } from '../lib/errors';
+import { newId } from '../lib/ids';
+import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
+import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
+import { iso } from '../lib/time';
+import { emitEvent } from '../services/events.service';
+import { roomStub } from '../services/rooms.service';
+import { ChatUserId, Restriction, RestrictionBody } from './rooms.schema';
+
+const tags = ['Room moderation'];
+/** A ban reaches live sockets in at most this many rooms (newest first); every room checks it on connect. */
+const KICK_FANOUT = 500;
+
+const render = (b: typeof chatBans.$inferSelect) => ({
+  room_id: null,
+  user_id: b.userId,
+  until: iso(b.expiresAt),
+  reason: b.reason,
+  created_at: iso(b.createdAt)!,
+});
+
+async function kickEverywhere(env: Env, appId: string, userId: string, until: number | null) {
+  const live = await env.DB.prepare(
+    'SELECT id FROM rooms WHERE app_id = ? AND deleted_at IS NULL ORDER BY created_at DESC LIMIT ?',
+  )
+    .bind(appId, KICK_FANOUT)
+    .all<{ id: string }>();
+  await Promise.allSettled(live.results.map((r) => roomStub(env, r.id).kick(userId, until)));
+}
+
+export const chatBanRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/',
+      tags,
+      summary: 'Ban a user from every room of the app (optionally for a while)',
+      request: jsonBody(RestrictionBody),
+      responses: { 201: json(Restriction), ...commonErrors },
+    }),
+    async (c) => {
+      const body = c.req.valid('json');
+      const appId = c.get('scope').appId!;
+      const t = Date.now();
+      const row = {
+        id: newId('chatBan'),
+        appId,
+        userId: body.user_id,
+        reason: body.reason ?? null,
+        expiresAt: body.duration_seconds ? t + body.duration_seconds * 1000 : null,
+        createdBy: c.get('actor')!.id,
+        createdAt: t,
+      };
+      await c
+        .get('db')
+        .insert(chatBans)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [chatBans.appId, chatBans.userId],
+          set: { reason: row.reason, expiresAt: row.expiresAt, createdBy: row.createdBy, createdAt: t },
+        });
+      c.set('audit', { action: 'chat.ban', resourceType: 'chat_user', resourceId: body.user_id });
+      const out = render(row);
+      await emitEvent(c.env, {
+        appId,
+        type: 'chat.user.banned',
+        objectType: 'app',
+        objectId: appId,
+        data: { ...out, by: row.createdBy, scope: 'app' },
+      });
+      c.executionCtx.waitUntil(kickEverywhere(c.env, appId, body.user_id, row.expiresAt));
+      return c.json(out, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/',
+      tags,
+      summary: 'App-wide bans (expired ones included until lifted)',
+      request: { query: PageQuery },
+      responses: { 200: json(pageSchema(Restriction)), ...commonErrors },
+    }),
+    async (c) => {
+      const { limit, cursor } = c.req.valid('query');
+      const page = keyset(chatBans.createdAt, chatBans.id, cursor);
+      const rows = await c
+        .get('db')
+        .select()
+        .from(chatBans)
+        .where(and(eq(chatBans.appId, c.get('scope').appId!), page.where))
+        .orderBy(...page.orderBy)
+        .limit(limit + 1);
+      return c.json(pageOf(rows, limit, render), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/{user_id}',
+      tags,
+      summary: 'Lift an app-wide ban',
+      request: { params: z.object({ user_id: ChatUserId.openapi({ param: { name: 'user_id', in: 'path' } }) }) },
+      responses: { 204: { description: 'Lifted' }, ...commonErrors },
+    }),
+    async (c) => {
+      const appId = c.get('scope').appId!;
+      const { user_id } = c.req.valid('param');
+      const gone = await c
+        .get('db')
+        .delete(chatBans)
+        .where(and(eq(chatBans.appId, appId), eq(chatBans.userId, user_id)))
+        .returning();
+      if (!gone.length) throw notFound('ban');
+      c.set('audit', { action: 'chat.unban', resourceType: 'chat_user', resourceId: user_id });
+      await emitEvent(c.env, {
+        appId,
+        type: 'chat.user.unbanned',
+        objectType: 'app',
+        objectId: appId,
+        data: { room_id: null, user_id, scope: 'app', by: c.get('actor')!.id },
+      });
+      return c.body(null, 204);
+    },
+  );

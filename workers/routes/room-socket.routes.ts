@@ -1,0 +1,107 @@
+import { ChatRole, UserId } from '@edgelive/shared';
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, eq, isNull } from 'drizzle-orm';
+import {
+  APP_BAN_HEADER,
+  CONFIG_VERSION_HEADER,
+  IDENTITY_HEADER,
+  type Identity,
+} from '../../durable-objects/room/room-config';
+import { rooms } from '../db/schema/index';
+import { ApiError, notFound } from '../lib/errors';
+import { isIdOf, randomToken } from '../lib/ids';
+import { createRouter } from '../lib/router';
+import { activeAppBan, roomStub } from '../services/rooms.service';
+import { TokenError, verifyViewerToken } from '../services/tokens.service';
+import { RoomParam } from './rooms.schema';
+
+const socket = createRoute({
+  method: 'get',
+  path: '/{room_id}/ws',
+  tags: ['Rooms'],
+  summary: 'Open the room’s WebSocket (protocol: docs/rooms-protocol.md)',
+  description:
+    'Authenticated by a chat token (`aud` = `chat`) signed with one of the app’s signing keys, checked before the room is reached. ' +
+    'Without a token the socket is read-only, and only where the room allows anonymous viewers. `since` resumes after a message id.',
+  request: {
+    params: RoomParam,
+    query: z.object({ token: z.string().max(8192).optional(), since: z.string().max(64).optional() }),
+  },
+  responses: {
+    101: { description: 'Switching protocols' },
+    401: { description: 'Missing, expired or invalid token' },
+    403: { description: 'Token from another app, or not a member of this direct room' },
+    404: { description: 'No such room' },
+    426: { description: 'Not a WebSocket upgrade' },
+  },
+});
+
+const str = (v: unknown, max: number) => (typeof v === 'string' && v.length > 0 ? v.slice(0, max) : null);
+
+/**
+ * Mounted before the API-key scope: the socket's credential is the end user's token, not a key.
+ * Everything that can refuse a connection is decided here, so the room object only sees callers
+ * that may be there.
+ */
+export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+    throw new ApiError(426, 'upgrade_required', 'This endpoint speaks WebSocket only.');
+  }
+  const { room_id } = c.req.valid('param');
+  const { token } = c.req.valid('query');
+  const db = c.get('db');
+  const room =
+    isIdOf('room', room_id) &&
+    (await db.query.rooms.findFirst({ where: and(eq(rooms.id, room_id), isNull(rooms.deletedAt)) }));
+  if (!room) throw notFound('room');
+
+  let identity: Identity;
+  let appBan: string | null = null;
+  if (token) {
+    let claims: Record<string, unknown>;
+    try {
+      ({ claims } = await verifyViewerToken(db, token, { aud: 'chat', appId: room.appId }));
+    } catch (err) {
+      if (err instanceof TokenError) throw new ApiError(err.status, err.code, err.message);
+      throw err;
+    }
+    const sub = UserId.safeParse(claims.sub);
+    if (!sub.success)
+      throw new ApiError(
+        401,
+        'token_malformed',
+        'The token’s sub must be a user id (1-64 of A-Z a-z 0-9 _ . : @ | -).',
+      );
+    const role = ChatRole.safeParse(claims.role ?? 'user');
+    if (!role.success) throw new ApiError(401, 'token_malformed', 'The token’s role must be user, moderator or admin.');
+    identity = {
+      id: sub.data,
+      name: str(claims.name, 100),
+      avatar: str(claims.avatar, 500),
+      role: role.data,
+      anonymous: false,
+    };
+    if (room.kind === 'direct' && !room.members?.includes(sub.data))
+      throw new ApiError(403, 'forbidden', 'This direct room is private to its two members.');
+    const ban = await activeAppBan(db, room.appId, sub.data);
+    if (ban) appBan = ban.expiresAt ? String(ban.expiresAt) : 'forever';
+  } else {
+    if (!room.settings.anonymous_read || room.kind === 'direct') {
+      throw new ApiError(
+        401,
+        'token_missing',
+        'A chat token is required (?token=...); this room has no anonymous viewers.',
+      );
+    }
+    identity = { id: `anon_${randomToken(16)}`, name: null, avatar: null, role: 'user', anonymous: true };
+  }
+
+  // A fresh request: nothing the client sent besides the URL reaches the object.
+  const headers = new Headers({
+    upgrade: 'websocket',
+    [IDENTITY_HEADER]: JSON.stringify(identity),
+    [CONFIG_VERSION_HEADER]: String(room.updatedAt),
+  });
+  if (appBan) headers.set(APP_BAN_HEADER, appBan);
+  return roomStub(c.env, room.id).fetch(new Request(c.req.url, { headers })) as unknown as Response;
+});
