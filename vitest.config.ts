@@ -29,7 +29,12 @@ export default defineConfig(async () => {
         {
           test: {
             name: 'unit',
-            include: ['origin/**/*.test.ts', 'packages/**/*.test.ts', 'scripts/**/*.test.ts', 'dashboard/src/**/*.test.{ts,tsx}'],
+            include: [
+              'origin/**/*.test.ts',
+              'packages/**/*.test.ts',
+              'scripts/**/*.test.ts',
+              'dashboard/src/**/*.test.{ts,tsx}',
+            ],
             exclude: ['**/node_modules/**'],
             environment: 'node',
           },

@@ -12,7 +12,13 @@ import { ROOT } from '../scripts/lib/worker-process.ts';
  */
 const home = mkdtempSync(join(tmpdir(), 'edgelive-start-'));
 const port = 8791;
-const env = { ...process.env, EDGELIVE_HOME: home, EDGELIVE_API_PORT: String(port), EDGELIVE_RTMP_PORT: '19391', EDGELIVE_CONSOLE_PORT: '5191' };
+const env = {
+  ...process.env,
+  EDGELIVE_HOME: home,
+  EDGELIVE_API_PORT: String(port),
+  EDGELIVE_RTMP_PORT: '19391',
+  EDGELIVE_CONSOLE_PORT: '5191',
+};
 const children: ChildProcess[] = [];
 
 function start() {

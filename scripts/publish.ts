@@ -12,9 +12,15 @@ if (!existsSync(localJson)) {
   console.error('No local stack found: run ./edgelive start first (in another terminal).');
   process.exit(1);
 }
-const local = JSON.parse(readFileSync(localJson, 'utf8')) as { demo: { stream: { publish_url: string; playback_url: string } } };
+const local = JSON.parse(readFileSync(localJson, 'utf8')) as {
+  demo: { stream: { publish_url: string; playback_url: string } };
+};
 console.log(`Publishing a test pattern; watch at ${local.demo.stream.playback_url}. Ctrl-C stops.`);
-const res = spawnSync(process.execPath, [join(ROOT, 'origin/scripts/publish-test-pattern.ts'), local.demo.stream.publish_url, ...process.argv.slice(2)], {
-  stdio: 'inherit',
-});
+const res = spawnSync(
+  process.execPath,
+  [join(ROOT, 'origin/scripts/publish-test-pattern.ts'), local.demo.stream.publish_url, ...process.argv.slice(2)],
+  {
+    stdio: 'inherit',
+  },
+);
 process.exit(res.status ?? 0);

@@ -41,8 +41,12 @@ async function main() {
   mkdirSync(STATE_DIR, { recursive: true });
   const lock = acquireLock(LOCK);
   if (!lock.ok) {
-    const urls = existsSync(LOCAL_JSON) ? ` at ${(JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as LocalJson).api_url}` : '';
-    console.error(`Edgelive is already running${urls} (pid ${lock.pid}). Stop it with Ctrl-C in its terminal, or: kill ${lock.pid}`);
+    const urls = existsSync(LOCAL_JSON)
+      ? ` at ${(JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as LocalJson).api_url}`
+      : '';
+    console.error(
+      `Edgelive is already running${urls} (pid ${lock.pid}). Stop it with Ctrl-C in its terminal, or: kill ${lock.pid}`,
+    );
     process.exit(1);
   }
   const stoppers: (() => Promise<void>)[] = [];
@@ -87,7 +91,9 @@ async function main() {
     const served = await serveConsole({ port: CONSOLE_PORT, apiUrl: worker.url, rtmpUrl });
     stoppers.push(served.close);
 
-    const previous = existsSync(LOCAL_JSON) ? (JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as Partial<LocalJson>).demo : undefined;
+    const previous = existsSync(LOCAL_JSON)
+      ? (JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as Partial<LocalJson>).demo
+      : undefined;
     const demo = await seedDemo(worker.url, previous);
     const stream = await seedDemoStream(new ApiClient(worker.url, demo.api_key.token), previous?.stream?.id);
     const local: LocalJson = {
@@ -106,7 +112,7 @@ async function main() {
         },
       },
     };
-    writeFileSync(LOCAL_JSON, JSON.stringify(local, null, 2) + '\n');
+    writeFileSync(LOCAL_JSON, `${JSON.stringify(local, null, 2)}\n`);
     printSummary(local);
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);

@@ -11,7 +11,14 @@ const out = join(ROOT, '.edgelive', 'test-results.json');
 mkdirSync(join(ROOT, '.edgelive'), { recursive: true });
 rmSync(out, { force: true });
 
-const args = [join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${out}`, ...process.argv.slice(2)];
+const args = [
+  join(ROOT, 'node_modules/vitest/vitest.mjs'),
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${out}`,
+  ...process.argv.slice(2),
+];
 const res = spawnSync(process.execPath, args, { cwd: ROOT, stdio: 'inherit', env: WRANGLER_ENV });
 
 interface VitestJson {

@@ -17,8 +17,8 @@ import { authRoutes } from './routes/auth.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
-import { roomSocketRoutes } from './routes/room-socket.routes';
 import { originRoutes } from './routes/origin.routes';
+import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
 import { auditChanges } from './services/audit.service';
 

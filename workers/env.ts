@@ -11,9 +11,7 @@ export type Env = Cloudflare.Env & {
 
 export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
 
-export type Actor =
-  | { type: 'user'; id: string; sessionId: string }
-  | { type: 'api_key'; id: string; appId: string };
+export type Actor = { type: 'user'; id: string; sessionId: string } | { type: 'api_key'; id: string; appId: string };
 
 /** What a request may touch: one org, and one app within it when the route is app-scoped. */
 export interface Scope {

@@ -2,8 +2,8 @@ import { app } from './app';
 import type { Env } from './env';
 
 export { RoomObject } from '../durable-objects/room/room.do';
-export { WebhookEndpointObject } from '../durable-objects/webhook-endpoint/webhook-endpoint.do';
 export { StreamObject } from '../durable-objects/stream.do';
+export { WebhookEndpointObject } from '../durable-objects/webhook-endpoint/webhook-endpoint.do';
 
 export default {
   fetch: app.fetch,

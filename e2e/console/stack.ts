@@ -10,7 +10,6 @@ export interface ConsoleStack {
   stop(): Promise<void>;
 }
 
-
 /** The shared harness's fresh, seeded Worker, and the built console in front of it. */
 export async function startConsoleStack(ports = { api: 8931, console: 5171 }): Promise<ConsoleStack> {
   ensureConsoleBuild(process.env.E2E_REBUILD === '1');

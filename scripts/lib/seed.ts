@@ -23,7 +23,10 @@ export interface DemoSeed {
  */
 export async function seedDemo(apiUrl: string, previous?: DemoSeed): Promise<DemoSeed> {
   const anon = new ApiClient(apiUrl);
-  let session = await anon.request('POST', '/v1/auth/login', { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password });
+  let session = await anon.request('POST', '/v1/auth/login', {
+    email: DEMO_ACCOUNT.email,
+    password: DEMO_ACCOUNT.password,
+  });
   if (session.status === 401) session = await anon.request('POST', '/v1/auth/register', DEMO_ACCOUNT);
   if (session.status >= 300) throw new Error(`cannot sign in the demo account: ${JSON.stringify(session.body)}`);
   const { token, user, orgs } = session.body as { token: string; user: { id: string }; orgs: { id: string }[] };
@@ -31,8 +34,13 @@ export async function seedDemo(apiUrl: string, previous?: DemoSeed): Promise<Dem
   const owner = anon.withAuth(token);
 
   const apps = await owner.call<{ data: { id: string; name: string }[] }>('GET', `/v1/apps?org_id=${orgId}&limit=100`);
-  const app = apps.data.find((a) => a.name === DEMO_APP_NAME) ??
-    (await owner.call<{ id: string; name: string }>('POST', '/v1/apps', { org_id: orgId, name: DEMO_APP_NAME, description: 'Created by npm start' }));
+  const app =
+    apps.data.find((a) => a.name === DEMO_APP_NAME) ??
+    (await owner.call<{ id: string; name: string }>('POST', '/v1/apps', {
+      org_id: orgId,
+      name: DEMO_APP_NAME,
+      description: 'Created by npm start',
+    }));
 
   let apiKey = previous?.app.id === app.id ? previous.api_key : undefined;
   if (!apiKey || (await anon.withAuth(apiKey.token).request('GET', '/v1/api-keys?limit=1')).status !== 200) {
@@ -43,10 +51,20 @@ export async function seedDemo(apiUrl: string, previous?: DemoSeed): Promise<Dem
     signingKey = await owner.call('POST', `/v1/apps/${app.id}/signing-keys`, { name: 'Demo signing key (npm start)' });
   }
   return {
-    account: { email: DEMO_ACCOUNT.email, password: DEMO_ACCOUNT.password, user_id: user.id, org_id: orgId, session_token: token },
+    account: {
+      email: DEMO_ACCOUNT.email,
+      password: DEMO_ACCOUNT.password,
+      user_id: user.id,
+      org_id: orgId,
+      session_token: token,
+    },
     app: { id: app.id, name: app.name },
     api_key: { id: apiKey!.id, secret: apiKey!.secret, token: apiKey!.token },
-    signing_key: { id: signingKey!.id, private_key: signingKey!.private_key, private_key_base64: signingKey!.private_key_base64 },
+    signing_key: {
+      id: signingKey!.id,
+      private_key: signingKey!.private_key,
+      private_key_base64: signingKey!.private_key_base64,
+    },
   };
 }
 
@@ -64,7 +82,7 @@ export async function seedDemoStream(api: ApiClient, previousId?: string): Promi
     playback_ids: { id: string; policy: string }[];
   }
   let stream = previousId ? await api.request<StreamBody>('GET', `/v1/streams/${previousId}`) : null;
-  if (!stream || stream.status !== 200) {
+  if (stream?.status !== 200) {
     stream = {
       status: 201,
       body: await api.call<StreamBody>('POST', '/v1/streams', {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -49,7 +49,9 @@ function run(args: string[], persistTo: string): Promise<string> {
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`wrangler ${args.join(' ')} failed:\n${out}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`wrangler ${args.join(' ')} failed:\n${out}`)),
+    );
   });
 }
 
@@ -76,11 +78,27 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number, 
 
 export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
   await applyLocalMigrations(opts.persistTo);
-  const args = [WRANGLER, 'dev', '--port', String(opts.port), '--ip', '127.0.0.1', '--persist-to', opts.persistTo,
-    '--inspector-port', '0', '--show-interactive-dev-session=false'];
+  const args = [
+    WRANGLER,
+    'dev',
+    '--port',
+    String(opts.port),
+    '--ip',
+    '127.0.0.1',
+    '--persist-to',
+    opts.persistTo,
+    '--inspector-port',
+    '0',
+    '--show-interactive-dev-session=false',
+  ];
   for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
   // Its own process group, so stop() takes workerd down with wrangler.
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: WRANGLER_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: WRANGLER_ENV,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

@@ -9,7 +9,9 @@ export const DEV_SECRET_PREFIX = 'dev-only-';
 export const REQUIRED_SECRETS = ['SESSION_SECRET', 'PLAYBACK_GRANT_SECRET', 'MEDIA_KEY_SECRET'] as const;
 
 /** Names of required secrets that are missing or still the development default in production. */
-export function unsafeSecrets(env: Partial<Record<(typeof REQUIRED_SECRETS)[number] | 'ENVIRONMENT', unknown>>): string[] {
+export function unsafeSecrets(
+  env: Partial<Record<(typeof REQUIRED_SECRETS)[number] | 'ENVIRONMENT', unknown>>,
+): string[] {
   if (env.ENVIRONMENT !== 'production') return [];
   return REQUIRED_SECRETS.filter((name) => {
     const v = env[name];

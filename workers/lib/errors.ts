@@ -20,10 +20,8 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what = 'resource') => new ApiError(404, 'not_found', `No such ${what}.`);
-export const forbidden = (message = 'Your role does not allow this.') =>
-  new ApiError(403, 'forbidden', message);
-export const unauthorized = (message = 'Missing or invalid credentials.') =>
-  new ApiError(401, 'unauthorized', message);
+export const forbidden = (message = 'Your role does not allow this.') => new ApiError(403, 'forbidden', message);
+export const unauthorized = (message = 'Missing or invalid credentials.') => new ApiError(401, 'unauthorized', message);
 export const badRequest = (message: string, details?: unknown) =>
   new ApiError(400, 'invalid_request', message, details);
 export const conflict = (message: string) => new ApiError(409, 'conflict', message);

@@ -10,7 +10,10 @@ interface Operation {
 /** The parts of an OpenAPI document this file and the reference page read. */
 export interface OpenApiDoc {
   info: { title: string; version: string; description?: string };
-  paths: Record<string, Record<string, Operation & { summary?: string; tags?: string[]; responses?: Record<string, unknown> }>>;
+  paths: Record<
+    string,
+    Record<string, Operation & { summary?: string; tags?: string[]; responses?: Record<string, unknown> }>
+  >;
 }
 
 /**

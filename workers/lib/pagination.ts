@@ -1,8 +1,8 @@
 import { z } from '@hono/zod-openapi';
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { badRequest } from './errors';
 import { fromBase64Url, toBase64Url } from './crypto';
+import { badRequest } from './errors';
 
 /** Query parameters every list accepts. */
 export const PageQuery = z.object({

@@ -20,9 +20,7 @@ async function derive(password: string, salt: Uint8Array, iterations: number): P
     // Fail loudly in every runtime, not just in production where it would otherwise first show.
     throw new Error(`PBKDF2 call of ${iterations} iterations exceeds the Workers limit`);
   }
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, [
-    'deriveBits',
-  ]);
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits']);
   const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations }, key, 256);
   return new Uint8Array(bits);
 }

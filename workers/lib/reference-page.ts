@@ -17,7 +17,9 @@ export function renderReference(doc: OpenApiDoc): string {
       byTag.set(tag, [...(byTag.get(tag) ?? []), row]);
     }
   }
-  const sections = [...byTag].map(([tag, rows]) => `<h2 id="${esc(tag)}">${esc(tag)}</h2><table>${rows.join('')}</table>`).join('');
+  const sections = [...byTag]
+    .map(([tag, rows]) => `<h2 id="${esc(tag)}">${esc(tag)}</h2><table>${rows.join('')}</table>`)
+    .join('');
   const toc = [...byTag.keys()].map((t) => `<a href="#${esc(t)}">${esc(t)}</a>`).join(' · ');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${esc(doc.info.title)} reference</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:1100px;margin:2rem auto;padding:0 1rem;color:#111}table{border-collapse:collapse;width:100%}td{border-top:1px solid #ddd;padding:.4rem;vertical-align:top}code{font-size:13px}.m{font:600 12px monospace;padding:2px 6px;border-radius:4px;background:#eee}.get{background:#d8f3dc}.post{background:#dbeafe}.patch{background:#fef3c7}.delete{background:#fde2e2}</style></head>

@@ -49,7 +49,10 @@ export const json = <T extends z.ZodTypeAny>(schema: T, description = 'OK') => (
 
 /** Path parameter holding an id; the kind is checked by the lookup so a wrong kind answers 404. */
 export const idParam = <N extends string>(name: N, example: string) =>
-  z.object({ [name]: z.string().min(1).max(64).openapi({ param: { name, in: 'path' }, example }) } as Record<
-    N,
-    z.ZodString
-  >);
+  z.object({
+    [name]: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ param: { name, in: 'path' }, example }),
+  } as Record<N, z.ZodString>);

@@ -10,7 +10,6 @@ export interface OriginEnv {
   Variables: { originId: string };
 }
 
-
 function originSecrets(env: Env): Map<string, string> {
   let parsed: unknown;
   try {

@@ -57,8 +57,12 @@ describe('API keys', () => {
     for (let i = 0; i < 4; i++) await createApiKey(acct, app.id);
     const first = await call(`/v1/apps/${app.id}/api-keys?limit=2`, { auth: acct.token });
     expect(first.json.data).toHaveLength(2);
-    const second = await call(`/v1/apps/${app.id}/api-keys?limit=2&cursor=${first.json.next_cursor}`, { auth: acct.token });
-    const third = await call(`/v1/apps/${app.id}/api-keys?limit=2&cursor=${second.json.next_cursor}`, { auth: acct.token });
+    const second = await call(`/v1/apps/${app.id}/api-keys?limit=2&cursor=${first.json.next_cursor}`, {
+      auth: acct.token,
+    });
+    const third = await call(`/v1/apps/${app.id}/api-keys?limit=2&cursor=${second.json.next_cursor}`, {
+      auth: acct.token,
+    });
     const ids = [...first.json.data, ...second.json.data, ...third.json.data].map((k: { id: string }) => k.id);
     expect(new Set(ids).size).toBe(5);
     expect(third.json.next_cursor).toBeNull();

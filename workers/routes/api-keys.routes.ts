@@ -2,14 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { apiKeys } from '../db/schema/index';
-import { notFound } from '../lib/errors';
+import type { Env } from '../env';
 import { sha256Hex } from '../lib/crypto';
+import { notFound } from '../lib/errors';
 import { isIdOf, newId, randomToken } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { iso } from '../lib/time';
 import { emitEvent } from '../services/events.service';
-import type { Env } from '../env';
 
 const ApiKey = z
   .object({
@@ -40,7 +40,16 @@ const render = (k: typeof apiKeys.$inferSelect) => ({
 /** Creates a key; the secret exists only in this function's return value. */
 export async function issueApiKey(db: Db, appId: string, name: string, createdBy: string | null) {
   const secret = `sk_${randomToken(40)}`;
-  const row = { id: newId('apiKey'), appId, name, secretHash: await sha256Hex(secret), createdBy, createdAt: Date.now(), lastUsedAt: null, revokedAt: null };
+  const row = {
+    id: newId('apiKey'),
+    appId,
+    name,
+    secretHash: await sha256Hex(secret),
+    createdBy,
+    createdAt: Date.now(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
   await db.insert(apiKeys).values(row);
   return { ...render(row), secret, token: `${row.id}:${secret}` };
 }
@@ -54,7 +63,9 @@ async function emitKeyEvent(env: Env, type: 'api_key.created' | 'api_key.revoked
 const withoutSecret = ({ secret: _s, token: _t, ...key }: Awaited<ReturnType<typeof issueApiKey>>) => key;
 
 async function findKey(db: Db, appId: string, keyId: string) {
-  const k = isIdOf('apiKey', keyId) && (await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId)) }));
+  const k =
+    isIdOf('apiKey', keyId) &&
+    (await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId)) }));
   if (!k) throw notFound('API key');
   return k;
 }
@@ -63,27 +74,42 @@ const tags = ['API keys'];
 const KeyParam = idParam('key_id', 'key_123');
 
 const list = createRoute({
-  method: 'get', path: '/', tags, summary: 'List API keys (never their secrets)',
+  method: 'get',
+  path: '/',
+  tags,
+  summary: 'List API keys (never their secrets)',
   request: { query: PageQuery },
   responses: { 200: json(pageSchema(ApiKey)), ...commonErrors },
 });
 const create = createRoute({
-  method: 'post', path: '/', tags, summary: 'Create an API key; the secret is shown once',
+  method: 'post',
+  path: '/',
+  tags,
+  summary: 'Create an API key; the secret is shown once',
   request: jsonBody(z.object({ name: z.string().trim().min(1).max(100) }).strict()),
   responses: { 201: json(ApiKeyWithSecret), ...commonErrors },
 });
 const get = createRoute({
-  method: 'get', path: '/{key_id}', tags, summary: 'Get an API key',
+  method: 'get',
+  path: '/{key_id}',
+  tags,
+  summary: 'Get an API key',
   request: { params: KeyParam },
   responses: { 200: json(ApiKey), ...commonErrors },
 });
 const revoke = createRoute({
-  method: 'delete', path: '/{key_id}', tags, summary: 'Revoke an API key',
+  method: 'delete',
+  path: '/{key_id}',
+  tags,
+  summary: 'Revoke an API key',
   request: { params: KeyParam },
   responses: { 200: json(ApiKey), ...commonErrors },
 });
 const rotate = createRoute({
-  method: 'post', path: '/{key_id}/rotate', tags, summary: 'Replace a key with a new one of the same name (the old one is revoked)',
+  method: 'post',
+  path: '/{key_id}/rotate',
+  tags,
+  summary: 'Replace a key with a new one of the same name (the old one is revoked)',
   request: { params: KeyParam },
   responses: { 201: json(ApiKeyWithSecret), ...commonErrors },
 });
@@ -92,9 +118,13 @@ export const apiKeyRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const page = keyset(apiKeys.createdAt, apiKeys.id, cursor);
-    const rows = await c.get('db').select().from(apiKeys)
+    const rows = await c
+      .get('db')
+      .select()
+      .from(apiKeys)
       .where(and(eq(apiKeys.appId, c.get('scope').appId!), page.where))
-      .orderBy(...page.orderBy).limit(limit + 1);
+      .orderBy(...page.orderBy)
+      .limit(limit + 1);
     return c.json(pageOf(rows, limit, render), 200);
   })
   .openapi(create, async (c) => {
@@ -103,13 +133,19 @@ export const apiKeyRoutes = createRouter()
     await emitKeyEvent(c.env, 'api_key.created', withoutSecret(key));
     return c.json(key, 201);
   })
-  .openapi(get, async (c) => c.json(render(await findKey(c.get('db'), c.get('scope').appId!, c.req.valid('param').key_id)), 200))
+  .openapi(get, async (c) =>
+    c.json(render(await findKey(c.get('db'), c.get('scope').appId!, c.req.valid('param').key_id)), 200),
+  )
   .openapi(revoke, async (c) => {
     const { key_id } = c.req.valid('param');
     c.set('audit', { action: 'api_key.revoke', resourceType: 'api_key', resourceId: key_id });
     const db = c.get('db');
     const k = await findKey(db, c.get('scope').appId!, key_id);
-    const [row] = await db.update(apiKeys).set({ revokedAt: k.revokedAt ?? Date.now() }).where(eq(apiKeys.id, k.id)).returning();
+    const [row] = await db
+      .update(apiKeys)
+      .set({ revokedAt: k.revokedAt ?? Date.now() })
+      .where(eq(apiKeys.id, k.id))
+      .returning();
     // Revoking twice is idempotent and tells nobody anything new.
     if (!k.revokedAt) await emitKeyEvent(c.env, 'api_key.revoked', render(row!));
     return c.json(render(row!), 200);
@@ -121,7 +157,11 @@ export const apiKeyRoutes = createRouter()
     const appId = c.get('scope').appId!;
     const old = await findKey(db, appId, key_id);
     if (old.revokedAt) throw notFound('active API key');
-    const [revoked] = await db.update(apiKeys).set({ revokedAt: Date.now() }).where(and(eq(apiKeys.id, old.id), isNull(apiKeys.revokedAt))).returning();
+    const [revoked] = await db
+      .update(apiKeys)
+      .set({ revokedAt: Date.now() })
+      .where(and(eq(apiKeys.id, old.id), isNull(apiKeys.revokedAt)))
+      .returning();
     const key = await issueApiKey(db, appId, old.name, c.get('actor')!.id);
     if (revoked) await emitKeyEvent(c.env, 'api_key.revoked', render(revoked));
     await emitKeyEvent(c.env, 'api_key.created', withoutSecret(key));

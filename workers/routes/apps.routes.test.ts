@@ -8,7 +8,11 @@ describe('apps', () => {
     expect(app.id).toMatch(/^app_/);
     const list = await call('/v1/apps', { auth: acct.token });
     expect(list.json.data.map((a: { id: string }) => a.id)).toContain(app.id);
-    const updated = await call(`/v1/apps/${app.id}`, { method: 'PATCH', auth: acct.token, body: { name: 'Prod', settings: { max_quality: '720p' } } });
+    const updated = await call(`/v1/apps/${app.id}`, {
+      method: 'PATCH',
+      auth: acct.token,
+      body: { name: 'Prod', settings: { max_quality: '720p' } },
+    });
     expect(updated.status).toBe(200);
     expect(updated.json).toMatchObject({ name: 'Prod', settings: { max_quality: '720p' }, status: 'active' });
     expect((await call(`/v1/apps/${app.id}`, { auth: acct.token })).json.name).toBe('Prod');
@@ -46,7 +50,15 @@ describe('apps', () => {
   it('validates settings', async () => {
     const acct = await register();
     const app = await createApp(acct);
-    expectError(await call(`/v1/apps/${app.id}`, { method: 'PATCH', auth: acct.token, body: { settings: { max_quality: '4k' } } }), 400, 'invalid_request');
+    expectError(
+      await call(`/v1/apps/${app.id}`, {
+        method: 'PATCH',
+        auth: acct.token,
+        body: { settings: { max_quality: '4k' } },
+      }),
+      400,
+      'invalid_request',
+    );
     expectError(await call(`/v1/apps/${app.id}`, { method: 'PATCH', auth: acct.token, body: { name: '' } }), 400);
   });
 });

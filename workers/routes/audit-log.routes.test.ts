@@ -6,16 +6,30 @@ describe('audit log', () => {
     const acct = await register();
     const app = await createApp(acct);
     const key = await createApiKey(acct, app.id);
-    await call(`/v1/api-keys/${key.id}`, { method: 'DELETE', auth: key.token, headers: { 'cf-connecting-ip': '203.0.113.50' } });
+    await call(`/v1/api-keys/${key.id}`, {
+      method: 'DELETE',
+      auth: key.token,
+      headers: { 'cf-connecting-ip': '203.0.113.50' },
+    });
     // A failed change is recorded too.
     await call(`/v1/apps/${app.id}/api-keys/key_doesnotexist00000/rotate`, { method: 'POST', auth: acct.token });
 
     const log = await call(`/v1/orgs/${acct.orgId}/audit-log`, { auth: acct.token });
     expect(log.status).toBe(200);
     const actions = log.json.data.map((e: { action: string }) => e.action);
-    expect(actions).toEqual(expect.arrayContaining(['app.create', 'api_key.create', 'api_key.revoke', 'api_key.rotate']));
+    expect(actions).toEqual(
+      expect.arrayContaining(['app.create', 'api_key.create', 'api_key.revoke', 'api_key.rotate']),
+    );
     const revoke = log.json.data.find((e: { action: string }) => e.action === 'api_key.revoke');
-    expect(revoke).toMatchObject({ actor_type: 'api_key', actor_id: key.id, resource_type: 'api_key', resource_id: key.id, ip: '203.0.113.50', success: true, app_id: app.id });
+    expect(revoke).toMatchObject({
+      actor_type: 'api_key',
+      actor_id: key.id,
+      resource_type: 'api_key',
+      resource_id: key.id,
+      ip: '203.0.113.50',
+      success: true,
+      app_id: app.id,
+    });
     const failed = log.json.data.find((e: { action: string }) => e.action === 'api_key.rotate');
     expect(failed).toMatchObject({ success: false, actor_type: 'user', actor_id: acct.userId });
   });
@@ -27,7 +41,11 @@ describe('audit log', () => {
     const base = `/v1/orgs/${acct.orgId}/audit-log`;
     const byAction = await call(`${base}?action=api_key.create`, { auth: acct.token });
     expect(byAction.json.data).toHaveLength(1);
-    expect((await call(`${base}?resource_type=app`, { auth: acct.token })).json.data.every((e: { resource_type: string }) => e.resource_type === 'app')).toBe(true);
+    expect(
+      (await call(`${base}?resource_type=app`, { auth: acct.token })).json.data.every(
+        (e: { resource_type: string }) => e.resource_type === 'app',
+      ),
+    ).toBe(true);
     expect((await call(`${base}?actor_id=usr_nobody000000000000`, { auth: acct.token })).json.data).toHaveLength(0);
     const future = new Date(Date.now() + 3_600_000).toISOString();
     expect((await call(`${base}?since=${future}`, { auth: acct.token })).json.data).toHaveLength(0);

@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import { auditLog } from '../db/schema/index';
 import type { AppEnv } from '../env';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter, json } from '../lib/router';
+import { commonErrors, createRouter } from '../lib/router';
 import { iso } from '../lib/time';
 import { orgScope } from '../middleware/scope';
 
@@ -36,12 +36,31 @@ const Filters = PageQuery.extend({
 });
 
 const render = (r: typeof auditLog.$inferSelect) => ({
-  id: r.id, org_id: r.orgId, app_id: r.appId, actor_type: r.actorType, actor_id: r.actorId, action: r.action,
-  resource_type: r.resourceType, resource_id: r.resourceId, ip: r.ip, success: r.success, details: r.details ?? null,
+  id: r.id,
+  org_id: r.orgId,
+  app_id: r.appId,
+  actor_type: r.actorType,
+  actor_id: r.actorId,
+  action: r.action,
+  resource_type: r.resourceType,
+  resource_id: r.resourceId,
+  ip: r.ip,
+  success: r.success,
+  details: r.details ?? null,
   created_at: iso(r.createdAt)!,
 });
 
-const CSV_COLUMNS = ['created_at', 'actor_type', 'actor_id', 'action', 'resource_type', 'resource_id', 'app_id', 'ip', 'success'] as const;
+const CSV_COLUMNS = [
+  'created_at',
+  'actor_type',
+  'actor_id',
+  'action',
+  'resource_type',
+  'resource_id',
+  'app_id',
+  'ip',
+  'success',
+] as const;
 const CSV_MAX_ROWS = 10_000;
 
 /** RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula. */
@@ -64,28 +83,49 @@ async function query(c: Context<AppEnv>, f: z.infer<typeof Filters>, appId: stri
     f.until ? lte(auditLog.createdAt, Date.parse(f.until)) : undefined,
   );
   if (f.format === 'csv') {
-    const rows = await c.get('db').select().from(auditLog).where(where).orderBy(...page.orderBy).limit(CSV_MAX_ROWS);
+    const rows = await c
+      .get('db')
+      .select()
+      .from(auditLog)
+      .where(where)
+      .orderBy(...page.orderBy)
+      .limit(CSV_MAX_ROWS);
     const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((k) => csvCell(render(r)[k])).join(','))];
-    return c.body(lines.join('\r\n') + '\r\n', 200, {
+    return c.body(`${lines.join('\r\n')}\r\n`, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="audit-log.csv"',
     });
   }
-  const rows = await c.get('db').select().from(auditLog).where(and(where, page.where)).orderBy(...page.orderBy).limit(f.limit + 1);
+  const rows = await c
+    .get('db')
+    .select()
+    .from(auditLog)
+    .where(and(where, page.where))
+    .orderBy(...page.orderBy)
+    .limit(f.limit + 1);
   return c.json(pageOf(rows, f.limit, render), 200);
 }
 
 const responses = {
-  200: { description: 'Entries, newest first (JSON page, or CSV with format=csv)', content: { 'application/json': { schema: pageSchema(AuditEntry) }, 'text/csv': { schema: z.string() } } },
+  200: {
+    description: 'Entries, newest first (JSON page, or CSV with format=csv)',
+    content: { 'application/json': { schema: pageSchema(AuditEntry) }, 'text/csv': { schema: z.string() } },
+  },
   ...commonErrors,
 };
 
 /** `/v1/orgs/{org_id}/audit-log`: everything in the organization. */
 export const orgAuditRoutes = createRouter().openapi(
   createRoute({
-    method: 'get', path: '/{org_id}/audit-log', tags: ['Audit log'], summary: "The organization's audit log",
+    method: 'get',
+    path: '/{org_id}/audit-log',
+    tags: ['Audit log'],
+    summary: "The organization's audit log",
     middleware: [orgScope()] as const,
-    request: { params: z.object({ org_id: z.string().openapi({ param: { name: 'org_id', in: 'path' } }) }), query: Filters },
+    request: {
+      params: z.object({ org_id: z.string().openapi({ param: { name: 'org_id', in: 'path' } }) }),
+      query: Filters,
+    },
     responses,
   }),
   (c) => query(c, c.req.valid('query'), null) as never,
@@ -94,7 +134,10 @@ export const orgAuditRoutes = createRouter().openapi(
 /** `/v1/audit-log` (API key) and `/v1/apps/{app_id}/audit-log`: one app's entries. */
 export const appAuditRoutes = createRouter().openapi(
   createRoute({
-    method: 'get', path: '/', tags: ['Audit log'], summary: "One app's audit log",
+    method: 'get',
+    path: '/',
+    tags: ['Audit log'],
+    summary: "One app's audit log",
     request: { query: Filters },
     responses,
   }),

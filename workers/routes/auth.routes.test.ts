@@ -28,15 +28,34 @@ describe('console accounts', () => {
 
   it('refuses a duplicate email, a short password and unknown fields', async () => {
     const acct = await register();
-    expectError(await call('/v1/auth/register', { body: { email: acct.email, password: 'another long one', name: 'x' } }), 409, 'conflict');
-    expectError(await call('/v1/auth/register', { body: { email: `${unique('u')}@example.com`, password: 'short', name: 'x' } }), 400, 'invalid_request');
-    expectError(await call('/v1/auth/register', { body: { email: `${unique('u')}@example.com`, password: 'long enough pw', name: 'x', admin: true } }), 400);
+    expectError(
+      await call('/v1/auth/register', { body: { email: acct.email, password: 'another long one', name: 'x' } }),
+      409,
+      'conflict',
+    );
+    expectError(
+      await call('/v1/auth/register', { body: { email: `${unique('u')}@example.com`, password: 'short', name: 'x' } }),
+      400,
+      'invalid_request',
+    );
+    expectError(
+      await call('/v1/auth/register', {
+        body: { email: `${unique('u')}@example.com`, password: 'long enough pw', name: 'x', admin: true },
+      }),
+      400,
+    );
   });
 
   it('refuses a wrong password with 401 and the same message as an unknown account', async () => {
     const acct = await register();
-    const wrong = await call('/v1/auth/login', { body: { email: acct.email, password: 'not the password' }, headers: { 'cf-connecting-ip': '198.51.100.1' } });
-    const unknown = await call('/v1/auth/login', { body: { email: `${unique('nobody')}@example.com`, password: 'whatever pw' }, headers: { 'cf-connecting-ip': '198.51.100.1' } });
+    const wrong = await call('/v1/auth/login', {
+      body: { email: acct.email, password: 'not the password' },
+      headers: { 'cf-connecting-ip': '198.51.100.1' },
+    });
+    const unknown = await call('/v1/auth/login', {
+      body: { email: `${unique('nobody')}@example.com`, password: 'whatever pw' },
+      headers: { 'cf-connecting-ip': '198.51.100.1' },
+    });
     expectError(wrong, 401);
     expectError(unknown, 401);
     expect(wrong.json.error.message).toBe(unknown.json.error.message);

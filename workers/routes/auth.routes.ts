@@ -17,13 +17,9 @@ import { checkLoginAllowed, clearLoginFailures, recordLoginFailure } from '../se
 const Email = z.string().trim().toLowerCase().email().max(254);
 const Password = z.string().min(10, 'Use at least 10 characters.').max(256);
 
-const User = z
-  .object({ id: z.string(), email: z.string(), name: z.string(), created_at: z.string() })
-  .openapi('User');
+const User = z.object({ id: z.string(), email: z.string(), name: z.string(), created_at: z.string() }).openapi('User');
 const OrgMembership = z.object({ id: z.string(), name: z.string(), role: z.string() }).openapi('OrgMembership');
-const SessionResult = z
-  .object({ user: User, orgs: z.array(OrgMembership), token: z.string() })
-  .openapi('Session');
+const SessionResult = z.object({ user: User, orgs: z.array(OrgMembership), token: z.string() }).openapi('Session');
 
 export const renderUser = (u: typeof users.$inferSelect) => ({
   id: u.id,
@@ -114,7 +110,13 @@ export const authRoutes = createRouter()
       throw conflict('An account with this email already exists.');
     }
     const t = Date.now();
-    const user = { id: newId('user'), email: body.email, name: body.name, passwordHash: await hashPassword(body.password), createdAt: t };
+    const user = {
+      id: newId('user'),
+      email: body.email,
+      name: body.name,
+      passwordHash: await hashPassword(body.password),
+      createdAt: t,
+    };
     const org = { id: newId('org'), name: body.org_name ?? `${body.name}'s organization`, createdAt: t };
     await db.batch([
       db.insert(users).values(user),

@@ -7,7 +7,10 @@ import { type Account, call, createApp, expectError, register } from '../test/he
 
 /** Invites `who` into `owner`'s org with `role` and has them accept; returns the member id. */
 async function join(owner: Account, who: Account, role: string) {
-  const inv = await call(`/v1/orgs/${owner.orgId}/invitations`, { auth: owner.token, body: { email: who.email, role } });
+  const inv = await call(`/v1/orgs/${owner.orgId}/invitations`, {
+    auth: owner.token,
+    body: { email: who.email, role },
+  });
   expect(inv.status, inv.text).toBe(201);
   expect(inv.json.accept_url).toContain(`token=${inv.json.token}`);
   const accepted = await call('/v1/invitations/accept', { auth: who.token, body: { token: inv.json.token } });
@@ -32,7 +35,11 @@ describe('organizations, roles and invitations', () => {
     const app = await createApp(owner);
     expect((await call(`/v1/apps/${app.id}`, { auth: viewer.token })).status).toBe(200);
     expect((await call(`/v1/apps/${app.id}/api-keys`, { auth: viewer.token })).status).toBe(200);
-    expectError(await call(`/v1/apps/${app.id}/api-keys`, { auth: viewer.token, body: { name: 'k' } }), 403, 'forbidden');
+    expectError(
+      await call(`/v1/apps/${app.id}/api-keys`, { auth: viewer.token, body: { name: 'k' } }),
+      403,
+      'forbidden',
+    );
     expectError(await call(`/v1/apps/${app.id}`, { method: 'PATCH', auth: viewer.token, body: { name: 'x' } }), 403);
     expectError(await call('/v1/apps', { auth: viewer.token, body: { org_id: owner.orgId, name: 'x' } }), 403);
   });
@@ -46,7 +53,13 @@ describe('organizations, roles and invitations', () => {
     const app = created.json;
     expect((await call(`/v1/apps/${app.id}/api-keys`, { auth: dev.token, body: { name: 'k' } })).status).toBe(201);
     expectError(await call(`/v1/apps/${app.id}`, { method: 'DELETE', auth: dev.token }), 403);
-    expectError(await call(`/v1/orgs/${owner.orgId}/invitations`, { auth: dev.token, body: { email: 'x@example.com', role: 'viewer' } }), 403);
+    expectError(
+      await call(`/v1/orgs/${owner.orgId}/invitations`, {
+        auth: dev.token,
+        body: { email: 'x@example.com', role: 'viewer' },
+      }),
+      403,
+    );
   });
 
   it('only owners manage members; the last owner cannot be removed or demoted', async () => {
@@ -55,12 +68,32 @@ describe('organizations, roles and invitations', () => {
     const adminMember = await join(owner, admin, 'admin');
     const members = await call(`/v1/orgs/${owner.orgId}/members`, { auth: owner.token });
     const ownerMember = members.json.data.find((m: { role: string }) => m.role === 'owner').id;
-    expectError(await call(`/v1/orgs/${owner.orgId}/members/${ownerMember}`, { method: 'DELETE', auth: admin.token }), 403);
-    expectError(await call(`/v1/orgs/${owner.orgId}/members/${ownerMember}`, { method: 'DELETE', auth: owner.token }), 409, 'conflict');
-    expectError(await call(`/v1/orgs/${owner.orgId}/members/${ownerMember}`, { method: 'PATCH', auth: owner.token, body: { role: 'viewer' } }), 409);
-    const promoted = await call(`/v1/orgs/${owner.orgId}/members/${adminMember}`, { method: 'PATCH', auth: owner.token, body: { role: 'viewer' } });
+    expectError(
+      await call(`/v1/orgs/${owner.orgId}/members/${ownerMember}`, { method: 'DELETE', auth: admin.token }),
+      403,
+    );
+    expectError(
+      await call(`/v1/orgs/${owner.orgId}/members/${ownerMember}`, { method: 'DELETE', auth: owner.token }),
+      409,
+      'conflict',
+    );
+    expectError(
+      await call(`/v1/orgs/${owner.orgId}/members/${ownerMember}`, {
+        method: 'PATCH',
+        auth: owner.token,
+        body: { role: 'viewer' },
+      }),
+      409,
+    );
+    const promoted = await call(`/v1/orgs/${owner.orgId}/members/${adminMember}`, {
+      method: 'PATCH',
+      auth: owner.token,
+      body: { role: 'viewer' },
+    });
     expect(promoted.json.role).toBe('viewer');
-    expect((await call(`/v1/orgs/${owner.orgId}/members/${adminMember}`, { method: 'DELETE', auth: owner.token })).status).toBe(204);
+    expect(
+      (await call(`/v1/orgs/${owner.orgId}/members/${adminMember}`, { method: 'DELETE', auth: owner.token })).status,
+    ).toBe(204);
     expectError(await call(`/v1/orgs/${owner.orgId}`, { auth: admin.token }), 404);
   });
 
@@ -68,28 +101,51 @@ describe('organizations, roles and invitations', () => {
     const owner = await register();
     const guest = await register();
     const stranger = await register();
-    const mk = async () => (await call(`/v1/orgs/${owner.orgId}/invitations`, { auth: owner.token, body: { email: guest.email, role: 'viewer' } })).json;
+    const mk = async () =>
+      (
+        await call(`/v1/orgs/${owner.orgId}/invitations`, {
+          auth: owner.token,
+          body: { email: guest.email, role: 'viewer' },
+        })
+      ).json;
 
     const revoked = await mk();
-    expect((await call(`/v1/orgs/${owner.orgId}/invitations/${revoked.id}`, { method: 'DELETE', auth: owner.token })).status).toBe(204);
+    expect(
+      (await call(`/v1/orgs/${owner.orgId}/invitations/${revoked.id}`, { method: 'DELETE', auth: owner.token })).status,
+    ).toBe(204);
     expectError(await call('/v1/invitations/accept', { auth: guest.token, body: { token: revoked.token } }), 404);
 
     const wrongPerson = await mk();
-    expectError(await call('/v1/invitations/accept', { auth: stranger.token, body: { token: wrongPerson.token } }), 403);
+    expectError(
+      await call('/v1/invitations/accept', { auth: stranger.token, body: { token: wrongPerson.token } }),
+      403,
+    );
 
     const expired = await mk();
-    await createDb(env.DB).update(invitations).set({ expiresAt: Date.now() - 1 }).where(eq(invitations.id, expired.id));
-    expectError(await call('/v1/invitations/accept', { auth: guest.token, body: { token: expired.token } }), 410, 'expired');
+    await createDb(env.DB)
+      .update(invitations)
+      .set({ expiresAt: Date.now() - 1 })
+      .where(eq(invitations.id, expired.id));
+    expectError(
+      await call('/v1/invitations/accept', { auth: guest.token, body: { token: expired.token } }),
+      410,
+      'expired',
+    );
     const list = await call(`/v1/orgs/${owner.orgId}/invitations`, { auth: owner.token });
     expect(list.json.data.find((i: { id: string }) => i.id === expired.id).status).toBe('expired');
 
-    expect((await call('/v1/invitations/accept', { auth: guest.token, body: { token: wrongPerson.token } })).status).toBe(200);
+    expect(
+      (await call('/v1/invitations/accept', { auth: guest.token, body: { token: wrongPerson.token } })).status,
+    ).toBe(200);
     expectError(await call('/v1/invitations/accept', { auth: guest.token, body: { token: wrongPerson.token } }), 409);
   });
 
   it('invitations expire 7 days after they are made', async () => {
     const owner = await register();
-    const inv = await call(`/v1/orgs/${owner.orgId}/invitations`, { auth: owner.token, body: { email: 'later@example.com', role: 'developer' } });
+    const inv = await call(`/v1/orgs/${owner.orgId}/invitations`, {
+      auth: owner.token,
+      body: { email: 'later@example.com', role: 'developer' },
+    });
     const days = (Date.parse(inv.json.expires_at) - Date.parse(inv.json.created_at)) / 86_400_000;
     expect(days).toBe(7);
   });
@@ -99,7 +155,11 @@ describe('organizations, roles and invitations', () => {
     const org = await call('/v1/orgs', { auth: acct.token, body: { name: 'Side project' } });
     expect(org.status).toBe(201);
     expect((await call('/v1/orgs', { auth: acct.token })).json.data).toHaveLength(2);
-    const renamed = await call(`/v1/orgs/${org.json.id}`, { method: 'PATCH', auth: acct.token, body: { name: 'Main project' } });
+    const renamed = await call(`/v1/orgs/${org.json.id}`, {
+      method: 'PATCH',
+      auth: acct.token,
+      body: { name: 'Main project' },
+    });
     expect(renamed.json.name).toBe('Main project');
   });
 });

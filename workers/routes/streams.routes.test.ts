@@ -319,7 +319,7 @@ describe('streams API: roles and tenants', () => {
       { path: `/v1/streams/${s.id}/sessions?cursor=%%%`, method: 'GET' },
       { path: `/v1/streams/${s.app_id}`, method: 'GET' },
       { path: '/v1/streams/str_', method: 'GET' },
-      { path: `/v1/streams/${'str_' + 'a'.repeat(70)}`, method: 'GET' },
+      { path: `/v1/streams/${`str_${'a'.repeat(70)}`}`, method: 'GET' },
       { path: '/v1/streams/..%2F..%2Fapps', method: 'GET' },
       { path: `/v1/streams/${s.id}/playback-ids/${s.id}`, method: 'GET' },
       { path: `/v1/streams/${s.id}/playback-ids/key_abcdefghij`, method: 'DELETE' },

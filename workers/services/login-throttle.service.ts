@@ -19,14 +19,23 @@ const keysFor = (ip: string | null, email: string) => [`ip:${ip ?? 'unknown'}`, 
 /** Throws 429 when either key is locked; otherwise waits out the delay the failures earned. */
 export async function checkLoginAllowed(db: Db, ip: string | null, email: string) {
   const t = Date.now();
-  const rows = await db.select().from(loginThrottle).where(inArray(loginThrottle.key, keysFor(ip, email)));
+  const rows = await db
+    .select()
+    .from(loginThrottle)
+    .where(inArray(loginThrottle.key, keysFor(ip, email)));
   let delay = 0;
   for (const r of rows) {
     if (r.lockedUntil && r.lockedUntil > t) {
       const retry = Math.ceil((r.lockedUntil - t) / 1000);
-      throw new ApiError(429, 'too_many_attempts', 'Too many failed sign-ins; try again later.', { retry_after: retry }, {
-        'Retry-After': String(retry),
-      });
+      throw new ApiError(
+        429,
+        'too_many_attempts',
+        'Too many failed sign-ins; try again later.',
+        { retry_after: retry },
+        {
+          'Retry-After': String(retry),
+        },
+      );
     }
     if (t - r.windowStart < WINDOW_MS && r.failures > SLOW_AFTER) {
       delay = Math.max(delay, (r.failures - SLOW_AFTER) * DELAY_STEP_MS);

@@ -12,7 +12,12 @@ async function setup() {
   return { ...t, signingKey: res.json as { id: string; private_key: string; public_key: string } };
 }
 
-async function sign(pem: string, kid: string, claims: Record<string, unknown>, exp: number | null = Math.floor(Date.now() / 1000) + 600) {
+async function sign(
+  pem: string,
+  kid: string,
+  claims: Record<string, unknown>,
+  exp: number | null = Math.floor(Date.now() / 1000) + 600,
+) {
   const key = await importPKCS8(pem, 'RS256');
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid });
   if (exp !== null) jwt.setExpirationTime(exp);
@@ -49,15 +54,37 @@ describe('viewer token verifier', () => {
     expect(await refusal(undefined, exp)).toEqual({ code: 'token_missing', status: 401 });
     expect(await refusal('not-a-jwt', exp)).toMatchObject({ code: 'token_malformed' });
     // Signed by another key but claiming ours as kid: signature mismatch.
-    expect(await refusal(await sign(other.signingKey.private_key, signingKey.id, good), exp)).toMatchObject({ code: 'bad_signature', status: 401 });
-    expect(await refusal(await sign(signingKey.private_key, 'sk_doesnotexist000000', good), exp)).toMatchObject({ code: 'unknown_key' });
-    expect(await refusal(await sign(signingKey.private_key, signingKey.id, { ...good, aud: 't' }), exp)).toEqual({ code: 'wrong_audience', status: 403 });
-    expect(await refusal(await sign(signingKey.private_key, signingKey.id, { ...good, sub: 'pb_other' }), exp)).toEqual({ code: 'wrong_subject', status: 403 });
-    expect(await refusal(await sign(signingKey.private_key, signingKey.id, good, Math.floor(Date.now() / 1000) - 5), exp)).toMatchObject({ code: 'token_expired', status: 401 });
-    expect(await refusal(await sign(signingKey.private_key, signingKey.id, good, null), exp)).toMatchObject({ code: 'token_malformed' });
-    expect(await refusal(await sign(signingKey.private_key, signingKey.id, { ...good, nbf: Math.floor(Date.now() / 1000) + 3600 }), exp)).toMatchObject({ code: 'token_not_yet_valid' });
+    expect(await refusal(await sign(other.signingKey.private_key, signingKey.id, good), exp)).toMatchObject({
+      code: 'bad_signature',
+      status: 401,
+    });
+    expect(await refusal(await sign(signingKey.private_key, 'sk_doesnotexist000000', good), exp)).toMatchObject({
+      code: 'unknown_key',
+    });
+    expect(await refusal(await sign(signingKey.private_key, signingKey.id, { ...good, aud: 't' }), exp)).toEqual({
+      code: 'wrong_audience',
+      status: 403,
+    });
+    expect(await refusal(await sign(signingKey.private_key, signingKey.id, { ...good, sub: 'pb_other' }), exp)).toEqual(
+      { code: 'wrong_subject', status: 403 },
+    );
+    expect(
+      await refusal(await sign(signingKey.private_key, signingKey.id, good, Math.floor(Date.now() / 1000) - 5), exp),
+    ).toMatchObject({ code: 'token_expired', status: 401 });
+    expect(await refusal(await sign(signingKey.private_key, signingKey.id, good, null), exp)).toMatchObject({
+      code: 'token_malformed',
+    });
+    expect(
+      await refusal(
+        await sign(signingKey.private_key, signingKey.id, { ...good, nbf: Math.floor(Date.now() / 1000) + 3600 }),
+        exp,
+      ),
+    ).toMatchObject({ code: 'token_not_yet_valid' });
     // A valid token of another app does not open this app's objects.
-    expect(await refusal(await sign(other.signingKey.private_key, other.signingKey.id, good), exp)).toEqual({ code: 'wrong_app', status: 403 });
+    expect(await refusal(await sign(other.signingKey.private_key, other.signingKey.id, good), exp)).toEqual({
+      code: 'wrong_app',
+      status: 403,
+    });
   });
 
   it('stops accepting tokens of a deleted signing key', async () => {

@@ -1,5 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { decodeProtectedHeader, errors as joseErrors, importSPKI, jwtVerify, type CryptoKey, type JWTPayload } from 'jose';
+import {
+  type CryptoKey,
+  decodeProtectedHeader,
+  importSPKI,
+  type JWTPayload,
+  errors as joseErrors,
+  jwtVerify,
+} from 'jose';
 import type { Db } from '../db/client';
 import { signingKeys } from '../db/schema/index';
 
@@ -22,7 +29,10 @@ export type TokenErrorCode =
   | 'wrong_app';
 
 export class TokenError extends Error {
-  constructor(readonly code: TokenErrorCode, message: string) {
+  constructor(
+    readonly code: TokenErrorCode,
+    message: string,
+  ) {
     super(message);
   }
   /** 401 when the caller should bring a (new) token; 403 when this token can never open this. */

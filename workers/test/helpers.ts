@@ -26,7 +26,9 @@ export async function call(path: string, opts: CallOptions = {}) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
-  const res = await exports.default.fetch(new Request(`${BASE}${path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body }));
+  const res = await exports.default.fetch(
+    new Request(`${BASE}${path}`, { method: opts.method ?? (body ? 'POST' : 'GET'), headers, body }),
+  );
   const text = await res.text();
   let json: any = null;
   try {

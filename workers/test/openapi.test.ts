@@ -7,7 +7,9 @@ describe('OpenAPI document and reference', () => {
     expect(doc.status).toBe(200);
     expect(doc.json.openapi).toBe('3.1.0');
     // Both mounts of an app resource are described.
-    expect(Object.keys(doc.json.paths)).toEqual(expect.arrayContaining(['/v1/api-keys', '/v1/apps/{app_id}/api-keys', '/v1/auth/register']));
+    expect(Object.keys(doc.json.paths)).toEqual(
+      expect.arrayContaining(['/v1/api-keys', '/v1/apps/{app_id}/api-keys', '/v1/auth/register']),
+    );
     // The request schema is the one that validates: the password minimum shows up in the document.
     const register = doc.json.paths['/v1/auth/register'].post.requestBody.content['application/json'].schema;
     expect(register.properties.password.minLength).toBe(10);

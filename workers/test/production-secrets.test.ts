@@ -2,7 +2,11 @@ import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { app } from '../app';
 
-const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+const ctx = {
+  waitUntil: () => undefined,
+  passThroughOnException: () => undefined,
+  props: {},
+} as unknown as ExecutionContext;
 
 describe('production secrets', () => {
   it('refuses to serve a production deployment that still has the development secrets', async () => {
@@ -15,7 +19,13 @@ describe('production secrets', () => {
 
   it('serves production once every secret is real', async () => {
     const real = 'r'.repeat(48);
-    const prod = { ...env, ENVIRONMENT: 'production', SESSION_SECRET: real, PLAYBACK_GRANT_SECRET: real, MEDIA_KEY_SECRET: real };
+    const prod = {
+      ...env,
+      ENVIRONMENT: 'production',
+      SESSION_SECRET: real,
+      PLAYBACK_GRANT_SECRET: real,
+      MEDIA_KEY_SECRET: real,
+    };
     expect((await app.fetch(new Request('http://x/v1/openapi.json'), prod, ctx)).status).toBe(200);
   });
 

@@ -16,9 +16,15 @@ export interface RouteOp {
 export async function allOperations(): Promise<RouteOp[]> {
   const doc = await call('/v1/openapi.json');
   const ops: RouteOp[] = [];
-  for (const [path, methods] of Object.entries(doc.json.paths as Record<string, Record<string, { requestBody?: unknown }>>)) {
+  for (const [path, methods] of Object.entries(
+    doc.json.paths as Record<string, Record<string, { requestBody?: unknown }>>,
+  )) {
     for (const [method, op] of Object.entries(methods)) {
-      ops.push({ method: method.toUpperCase(), path: path.replace(/^\/v1/, ''), hasBody: op.requestBody !== undefined });
+      ops.push({
+        method: method.toUpperCase(),
+        path: path.replace(/^\/v1/, ''),
+        hasBody: op.requestBody !== undefined,
+      });
     }
   }
   return ops;

@@ -1,3 +1,3 @@
+export * from './events';
 export * from './room-settings';
 export * from './rooms';
-export * from './events';

@@ -18,7 +18,9 @@ export const users = sqliteTable('users', {
 /** A signed-in console session; the JWT carries its id so sign-out can revoke it. */
 export const sessions = sqliteTable('sessions', {
   id: text('id').primaryKey(),
-  userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  userId: text('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
   revokedAt: integer('revoked_at'),
@@ -34,8 +36,12 @@ export const members = sqliteTable(
   'members',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id, { onDelete: 'cascade' }),
-    userId: text('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: ['owner', 'admin', 'developer', 'viewer'] }).notNull(),
     createdAt: integer('created_at').notNull(),
   },
@@ -46,7 +52,9 @@ export const invitations = sqliteTable(
   'invitations',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
     email: text('email').notNull(),
     role: text('role', { enum: ['owner', 'admin', 'developer', 'viewer'] }).notNull(),
     tokenHash: text('token_hash').notNull().unique(),
@@ -63,7 +71,9 @@ export const apps = sqliteTable(
   'apps',
   {
     id: text('id').primaryKey(),
-    orgId: text('org_id').notNull().references(() => orgs.id, { onDelete: 'cascade' }),
+    orgId: text('org_id')
+      .notNull()
+      .references(() => orgs.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     description: text('description').notNull().default(''),
     /** JSON object of per-app settings (playback restrictions, max quality, ...). */
@@ -79,7 +89,9 @@ export const apiKeys = sqliteTable(
   'api_keys',
   {
     id: text('id').primaryKey(),
-    appId: text('app_id').notNull().references(() => apps.id, { onDelete: 'cascade' }),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     /** SHA-256 of the secret: secrets are long random strings, so a slow hash buys nothing. */
     secretHash: text('secret_hash').notNull(),
@@ -95,7 +107,9 @@ export const signingKeys = sqliteTable(
   'signing_keys',
   {
     id: text('id').primaryKey(),
-    appId: text('app_id').notNull().references(() => apps.id, { onDelete: 'cascade' }),
+    appId: text('app_id')
+      .notNull()
+      .references(() => apps.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     algorithm: text('algorithm').notNull(),
     /** SPKI PEM; the private half is returned once at creation and never stored. */

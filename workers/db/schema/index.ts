@@ -2,5 +2,5 @@
 export * from './core';
 export * from './events';
 export * from './rooms';
-export * from './webhooks';
 export * from './streams';
+export * from './webhooks';

@@ -27,7 +27,6 @@ export function HlsPlayer({
   }, [src, HlsImpl]);
   return (
     <figure style={{ margin: 0 }} data-testid="player" data-state={state.s}>
-      {/* biome-ignore lint/a11y/useMediaCaption: live previews have no captions track */}
       <video ref={video} className="video" controls playsInline muted title={title} />
       <figcaption className="small muted" role="status" aria-live="polite">
         {LABEL[state.s]}
