@@ -19,11 +19,25 @@ function newestMtime(path: string): number {
  * and the browser tests never serve a stale console and never rebuild one that is current.
  */
 export function ensureConsoleBuild(force = false): void {
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => join(DASHBOARD, p)).filter(existsSync);
+  // The console bundles the workspace packages from source, so their changes make a build stale too.
+  const sources = [
+    'src',
+    'index.html',
+    'vite.config.ts',
+    'package.json',
+    '../packages/client/src',
+    '../packages/shared/src',
+  ]
+    .map((p) => join(DASHBOARD, p))
+    .filter(existsSync);
   const stale = !existsSync(BUILT) || Math.max(...sources.map(newestMtime)) > statSync(BUILT).mtimeMs;
   if (!force && !stale) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'], {
-    cwd: DASHBOARD,
-    stdio: 'inherit',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
+    {
+      cwd: DASHBOARD,
+      stdio: 'inherit',
+    },
+  );
 }
