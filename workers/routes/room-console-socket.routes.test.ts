@@ -6,7 +6,10 @@ import { chatTenant, cid, TestSocket } from '../test/rooms';
 /** Invites `who` into the tenant's org with `role`; the console session is all they hold. */
 async function member(owner: { token: string; orgId: string }, role: string) {
   const who = await register();
-  const inv = await call(`/v1/orgs/${owner.orgId}/invitations`, { auth: owner.token, body: { email: who.email, role } });
+  const inv = await call(`/v1/orgs/${owner.orgId}/invitations`, {
+    auth: owner.token,
+    body: { email: who.email, role },
+  });
   expect(inv.status, inv.text).toBe(201);
   const ok = await call('/v1/invitations/accept', { auth: who.token, body: { token: inv.json.token } });
   expect(ok.status, ok.text).toBe(200);
@@ -51,7 +54,7 @@ describe('console room socket', () => {
 
     // A viewer's socket is read-only.
     v.s.send({ type: 'send', client_id: cid(), text: 'can I?' });
-    expect(await v.s.next("error")).toMatchObject({ code: "read_only" });
+    expect(await v.s.next('error')).toMatchObject({ code: 'read_only' });
     for (const x of [o, d, v]) x.s.close();
   });
 
