@@ -47,14 +47,19 @@ describe('ChatView', () => {
   it('shows moderator tools to moderators only, and never against their own messages', () => {
     const state = {
       ...base,
-      messages: [chatMessage('bob', 'hi'), { ...chatMessage('x', 'mine'), user: { ...you('admin') } }],
+      messages: [
+        chatMessage('bob', 'hi'),
+        chatMessage('carol', 'I moderate', 'moderator'),
+        { ...chatMessage('x', 'mine'), user: { ...you('admin') } },
+      ],
     };
     const mod = moderation();
     const { rerender } = render(<ChatView state={state} onSend={vi.fn()} moderation={mod} />);
-    expect(screen.getAllByRole('button', { name: /^Delete message from/ })).toHaveLength(2);
-    expect(screen.getAllByRole('button', { name: /^Time out/ })).toHaveLength(1);
+    expect(screen.getAllByRole('button', { name: /^Delete message from/ })).toHaveLength(3);
+    // An admin times out and bans users and moderators, never themselves.
+    expect(screen.getAllByRole('button', { name: /^Time out/ })).toHaveLength(2);
     fireEvent.click(screen.getByRole('button', { name: 'Time out BOB for 5 minutes' }));
-    expect(mod.onTimeout).toHaveBeenCalledWith('bob');
+    expect(mod.onTimeout).toHaveBeenCalledWith(expect.objectContaining({ id: 'bob' }));
     fireEvent.click(screen.getByRole('button', { name: 'Delete message from BOB' }));
     expect(mod.onDelete).toHaveBeenCalledWith(expect.objectContaining({ text: 'hi' }));
     fireEvent.change(screen.getByLabelText('Slow mode'), { target: { value: '30' } });
@@ -64,11 +69,17 @@ describe('ChatView', () => {
     HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
       this.open = true;
     };
-    fireEvent.click(screen.getByRole('button', { name: 'Ban' }));
+    fireEvent.click(screen.getAllByRole('button', { name: 'Ban' })[0]!);
     expect(mod.onBan).not.toHaveBeenCalled();
-    const dialog = screen.getByRole('dialog', { name: 'Ban user', hidden: true });
+    const dialog = screen.getAllByRole('dialog', { name: 'Ban user', hidden: true })[0]!;
     fireEvent.click(dialog.querySelector('button[value="confirm"]')!);
-    expect(mod.onBan).toHaveBeenCalledWith('bob');
+    expect(mod.onBan).toHaveBeenCalledWith(expect.objectContaining({ id: 'bob' }));
+
+    // A moderator acts on users only.
+    rerender(<ChatView state={{ ...state, you: you('moderator') }} onSend={vi.fn()} moderation={mod} />);
+    expect(screen.getAllByRole('button', { name: /^Time out/ }).map((b) => b.getAttribute('aria-label'))).toEqual([
+      'Time out BOB for 5 minutes',
+    ]);
 
     rerender(<ChatView state={{ ...state, you: you('user') }} onSend={vi.fn()} moderation={mod} />);
     expect(screen.queryByRole('button', { name: /^Delete message from/ })).toBeNull();
@@ -95,5 +106,6 @@ describe('ChatView', () => {
       <ChatView state={{ ...base, status: 'closed', closed: { code: 4003, reason: 'banned' } }} onSend={vi.fn()} />,
     );
     expect(screen.getByRole('status').textContent).toBe('You are banned from this room');
+    expect(screen.getByText('You are banned from this room.')).toBeTruthy();
   });
 });

@@ -1,14 +1,14 @@
-import type { Message, RoomState } from '@edgelive/client';
+import type { Member, Message, RoomState } from '@edgelive/client';
 import { type FormEvent, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../../api/errors';
 import { ConfirmButton } from '../../ui/confirm-button';
-import { canModerate, connectionLabel, postBlocker, SLOW_MODE_CHOICES } from './chat-status';
+import { canModerate, connectionLabel, outranks, postBlocker, SLOW_MODE_CHOICES } from './chat-status';
 
 /** What a moderator can do to a message or its author; absent for members who cannot moderate. */
 export interface ChatModeration {
   onDelete: (m: Message) => void;
-  onTimeout: (userId: string) => void;
-  onBan: (userId: string) => void;
+  onTimeout: (user: Member) => void;
+  onBan: (user: Member) => void;
   onSlowMode: (seconds: number | null) => void;
   /** The last moderation outcome or refusal, shown above the log. */
   notice: { ok: boolean; text: string } | null;
@@ -22,7 +22,7 @@ export interface ChatViewProps {
 
 const nameOf = (m: Message) => (m.user ? (m.user.name ?? m.user.id) : 'system');
 
-function MessageRow({ m, mod, mine }: { m: Message; mod: ChatModeration | null; mine: boolean }) {
+function MessageRow({ m, mod, you }: { m: Message; mod: ChatModeration | null; you: RoomState['you'] }) {
   const who = nameOf(m);
   const user = m.user;
   return (
@@ -38,9 +38,9 @@ function MessageRow({ m, mod, mine }: { m: Message; mod: ChatModeration | null; 
           <button type="button" onClick={() => mod.onDelete(m)} aria-label={`Delete message from ${who}`}>
             Delete
           </button>
-          {user && !mine && (
+          {user && outranks(you, user) && (
             <>
-              <button type="button" onClick={() => mod.onTimeout(user.id)} aria-label={`Time out ${who} for 5 minutes`}>
+              <button type="button" onClick={() => mod.onTimeout(user)} aria-label={`Time out ${who} for 5 minutes`}>
                 Timeout
               </button>
               <ConfirmButton
@@ -52,7 +52,7 @@ function MessageRow({ m, mod, mine }: { m: Message; mod: ChatModeration | null; 
                     cannot rejoin until unbanned.
                   </>
                 }
-                onConfirm={() => mod.onBan(user.id)}
+                onConfirm={() => mod.onBan(user)}
               >
                 Ban
               </ConfirmButton>
@@ -127,7 +127,8 @@ export function ChatView({ state, onSend, moderation }: ChatViewProps) {
   useEffect(() => {
     if (count && log.current) log.current.scrollTop = log.current.scrollHeight;
   }, [count]);
-  const mod = moderation && canModerate(state.you) ? moderation : null;
+  // A closed socket (banned, room gone) keeps its messages on screen but no longer acts on them.
+  const mod = moderation && state.status === 'open' && canModerate(state.you) ? moderation : null;
   const slow = state.settings?.slow_mode_seconds ?? null;
   return (
     <section className="chat" aria-label="Live chat">
@@ -166,12 +167,12 @@ export function ChatView({ state, onSend, moderation }: ChatViewProps) {
       ) : (
         <ul className="chat-log" ref={log} aria-live="polite">
           {state.messages.map((m) => (
-            <MessageRow key={m.id} m={m} mod={mod} mine={!!state.you && m.user?.id === state.you.id} />
+            <MessageRow key={m.id} m={m} mod={mod} you={state.you} />
           ))}
         </ul>
       )}
       <SendForm
-        blocker={postBlocker(state.you, state.status)}
+        blocker={postBlocker(state.you, state)}
         maxLength={state.settings?.max_message_length ?? 500}
         onSend={onSend}
       />

@@ -105,7 +105,7 @@ describe('LiveChat', () => {
         duration_seconds: TIMEOUT_SECONDS,
       }),
     );
-    expect(await screen.findByText('Timed out bob for 5 minutes.')).toBeTruthy();
+    expect(await screen.findByText('Timed out BOB for 5 minutes.')).toBeTruthy();
     fireEvent.change(screen.getByLabelText('Slow mode'), { target: { value: '10' } });
     await waitFor(() =>
       expect(calls.find((c) => c.method === 'PATCH')).toMatchObject({

@@ -42,15 +42,15 @@ export function LiveChat({ appId, roomId, socket }: Props) {
   const moderation: ChatModeration = {
     notice,
     onDelete: (m) => del.mutate(m.id, report('Message deleted.')),
-    onTimeout: (userId) =>
+    onTimeout: (user) =>
       restrict.mutate(
-        { kind: 'mutes', user_id: userId, duration_seconds: TIMEOUT_SECONDS, reason: 'Timeout from the console' },
-        report(`Timed out ${userId} for 5 minutes.`),
+        { kind: 'mutes', user_id: user.id, duration_seconds: TIMEOUT_SECONDS, reason: 'Timeout from the console' },
+        report(`Timed out ${user.name ?? user.id} for 5 minutes.`),
       ),
-    onBan: (userId) =>
+    onBan: (user) =>
       restrict.mutate(
-        { kind: 'bans', user_id: userId, reason: 'Banned from the console' },
-        report(`Banned ${userId}.`),
+        { kind: 'bans', user_id: user.id, reason: 'Banned from the console' },
+        report(`Banned ${user.name ?? user.id}.`),
       ),
     onSlowMode: (seconds) =>
       settings.mutate(
