@@ -17,7 +17,7 @@ export function EventPicker({ value, onChange }: { value: string[]; onChange: (v
             <fieldset key={f.pattern} className="stack" style={{ gap: 2, border: 0, padding: 0, margin: 0 }}>
               <legend className="visually-hidden">{f.pattern}</legend>
               <Checkbox
-                label={`All ${f.pattern.slice(0, -2)} events — ${f.pattern}`}
+                label={`All ${f.pattern.slice(0, -2).replaceAll('_', ' ')} events — ${f.pattern}`}
                 checked={value.includes(f.pattern)}
                 onChange={() => toggle(f.pattern)}
               />
