@@ -8,9 +8,9 @@
  * plays the signed playback id through /embed/{playback_id}. Twice a second, after 10 s to settle,
  * two figures are taken from the frame on screen, p50/p95 over `seconds`:
  *
- * - pdt: wall clock − its program-date-time (hls.js `playingDate`). The origin's FFmpeg stamps the
- *   PDT when its HLS muxer starts, after it has read the input for a while to probe it, so this
- *   figure is short of the truth by about that probe time;
+ * - pdt: wall clock − its program-date-time (hls.js `playingDate`). The agent dates each segment by
+ *   the on_publish time plus the segment's publisher timestamp (origin/src/segment-clock.ts), so
+ *   this figure leaves out only the publisher's own encode and upload;
  * - frame: wall clock − when the publisher made that frame, read from the frame number the
  *   publisher writes into the picture (e2e/harness/stamped-publisher.ts): true glass-to-glass,
  *   the publisher's encode and upload included (overstated by at most its start-up).

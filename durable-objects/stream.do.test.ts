@@ -1,5 +1,5 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, tenant } from '../workers/test/helpers';
 import { createStream, originCall, publish, sessionPath, uploadSegment } from '../workers/test/origin';
@@ -236,15 +236,43 @@ describe('StreamObject recording', () => {
     const types = await eventTypes(sessionId);
     expect(types).toEqual(['recording.ready']);
 
-    // The live URL of the ended session still plays: first the object's ENDLIST window, and the
-    // recording from R2 once a new session has replaced it.
+    // The recording has URLs of its own, from R2, in full, at once; the live URL keeps the object's
+    // window plus ENDLIST for players that were on it (a live playlist may not grow back, RFC 8216 6.2.1).
     const pb = s.playback_ids[0]!.id;
+    expect(sessions.json.data[0].recording.playback_path).toBe(`recordings/${sessionId}.m3u8`);
+    const recMaster = await call(`/hls/${pb}/recordings/${sessionId}.m3u8`);
+    expect(recMaster.text).toBe(master);
+    expect(recMaster.headers.get('cache-control')).toBe('public, max-age=86400');
+    const recMedia = await call(`/hls/${pb}/recordings/${sessionId}/720p.m3u8`);
+    expect(recMedia.text).toBe(vod);
+    expect(recMedia.headers.get('cache-control')).toBe('public, max-age=86400');
     const ended = await call(`/hls/${pb}/${sessionId}/720p.m3u8`);
     expect(ended.text.trim().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    expect(ended.text).not.toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(ended.headers.get('cache-control')).toBe('public, max-age=1');
+    // Once a new session has replaced it in the object, the old live URL leads to the recording.
     await publish(s.stream_key);
-    const fromR2 = await call(`/hls/${pb}/${sessionId}/720p.m3u8`);
-    expect(fromR2.text).toBe(vod);
-    expect((await call(`/hls/${pb}/${sessionId}.m3u8`)).text).toBe(master);
+    const moved = await exports.default.fetch(
+      new Request(`http://edgelive.test/hls/${pb}/${sessionId}/720p.m3u8`, { redirect: 'manual' }),
+    );
+    expect(moved.status).toBe(301);
+    expect(moved.headers.get('location')).toBe(`/hls/${pb}/recordings/${sessionId}/720p.m3u8`);
+  });
+
+  it('plays a long recording in full right after the session, while the live URL keeps its window', async () => {
+    const { s, sessionId } = await live({ recording: true, reconnect_window: 0, latency_mode: 'standard' });
+    for (let seq = 0; seq < 25; seq++) await uploadSegment(s.id, sessionId, '720p', seq);
+    await publishDone(s.id, sessionId);
+    const pb = s.playback_ids[0]!.id;
+    const window = await call(`/hls/${pb}/${sessionId}/720p.m3u8`);
+    // 30 s of 2 s segments: the last 15, then ENDLIST.
+    expect(entries(window.text)).toEqual(Array.from({ length: 15 }, (_, i) => `720p/${i + 10}.ts`));
+    expect(window.text.trim().endsWith('#EXT-X-ENDLIST')).toBe(true);
+    const rec = await call(`/hls/${pb}/recordings/${sessionId}/720p.m3u8`);
+    expect(rec.status, rec.text).toBe(200);
+    expect(entries(rec.text)).toEqual(Array.from({ length: 25 }, (_, i) => `720p/${i}.ts`));
+    expect(rec.text).toContain('#EXT-X-PLAYLIST-TYPE:VOD\n');
+    expect(rec.text.trim().endsWith('#EXT-X-ENDLIST')).toBe(true);
   });
 
   it('writes no recording when recording is off', async () => {

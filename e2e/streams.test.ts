@@ -186,6 +186,89 @@ describe('live streams end to end (wrangler dev, NGINX-RTMP, agent, FFmpeg)', ()
     }
   });
 
+  it('plays the recording in full right after the session ends; segments are dated when they were published', async () => {
+    await until('earlier publications to end', () => origin.agent.publications().length === 0, 60_000);
+    // Low latency: 1 s segments and a 30-segment live window, which the recording must outgrow.
+    const stream = await createStream(stack.api, {
+      name: 'e2e recording',
+      ladder: ['source'],
+      latency_mode: 'low',
+      recording: true,
+      reconnect_window: 0,
+    });
+    const pb = stream.playback_ids[0]!.id;
+    const pub = publish(`${origin.rtmpUrl}/${stream.stream_key}`, '320x240');
+    try {
+      const sessionId = await until(
+        'a session',
+        async () => (await getStream(stack.api, stream.id)).current_session?.id,
+      );
+      // Read the live playlist as a player does, noting when each segment was first listed.
+      const listedAt = new Map<number, { at: number; pdt: string | null; durationS: number }>();
+      const live = hls(`${pb}/${sessionId}/source.m3u8`);
+      await until(
+        'more segments than the live window holds',
+        async () => {
+          const p = await fetchMedia(live);
+          const at = Date.now();
+          for (const seg of p?.segments ?? []) {
+            if (!listedAt.has(seg.sequence)) listedAt.set(seg.sequence, { at, pdt: seg.pdt, durationS: seg.durationS });
+          }
+          return listedAt.size >= 34;
+        },
+        90_000,
+        200,
+      );
+      // Causality: no segment is listed before its last frame was published (a program date time
+      // stamped late by FFmpeg's probe broke this by seconds), nor absurdly long after.
+      for (const [seq, s] of listedAt) {
+        const lastFrameAt = Date.parse(s.pdt!) + s.durationS * 1000;
+        expect(s.at - lastFrameAt, `segment ${seq}`).toBeGreaterThan(-300);
+        expect(s.at - lastFrameAt, `segment ${seq}`).toBeLessThan(8000);
+      }
+      pub.kill('SIGINT');
+      await waitExit(pub);
+      const idleAt = await until(
+        'idle',
+        async () => ((await getStream(stack.api, stream.id)).status === 'idle' ? Date.now() : null),
+        30_000,
+      );
+      const [past] = await until('the recording ready', async () => {
+        const all = await sessionsOf(stack.api, stream.id);
+        return all[0]?.recording?.status === 'ready' ? all : null;
+      });
+      expect(Date.now() - idleAt).toBeLessThan(5000);
+      expect(past!.recording).toMatchObject({ renditions: ['source'], playback_path: `recordings/${sessionId}.m3u8` });
+
+      // The live URL keeps its window and ends it; the recording lists every segment, as VOD.
+      const ended = (await fetchMedia(live))!;
+      expect(ended.ended).toBe(true);
+      expect(ended.vod).toBe(false);
+      expect(ended.segments.length).toBeLessThanOrEqual(30);
+      const masterUrl = hls(`${pb}/${past!.recording!.playback_path}`);
+      const master = await fetchText(masterUrl);
+      expect(master.status, master.text).toBe(200);
+      const [variant] = parseMaster(master.text);
+      const mediaUrl = new URL(variant!.uri, masterUrl).toString();
+      expect(mediaUrl).toBe(hls(`${pb}/recordings/${sessionId}/source.m3u8`));
+      const rec = (await fetchMedia(mediaUrl))!;
+      expect(rec.vod).toBe(true);
+      expect(rec.ended).toBe(true);
+      const seqs = rec.segments.map((x) => x.sequence);
+      expect(seqs[0]).toBe(0);
+      expect(seqs).toEqual(seqs.map((_, i) => i));
+      expect(seqs.length).toBeGreaterThan(ended.segments.length);
+      expect(seqs.at(-1)).toBe(ended.segments.at(-1)!.sequence);
+      // Its first segment (long gone from the live window) plays from the recording's own URL.
+      const first = await fetch(new URL(rec.segments[0]!.uri, mediaUrl));
+      expect(first.status).toBe(200);
+      const [video] = probeBytes(new Uint8Array(await first.arrayBuffer()));
+      expect(video).toMatchObject({ codec_type: 'video', width: 320, height: 240 });
+    } finally {
+      pub.kill('SIGKILL');
+    }
+  });
+
   it('refuses an unknown, a disabled and a deleted stream key within a second, writing nothing', async () => {
     await until('earlier publications to end', () => origin.agent.publications().length === 0, 60_000);
     const disabled = await createStream(stack.api, { name: 'e2e disabled' });

@@ -87,6 +87,12 @@ export interface ApiSession {
     bitrate_kbps: number | null;
   } | null;
   reconnects: number;
+  recording: {
+    status: 'recording' | 'ready' | 'empty';
+    duration_s: number | null;
+    renditions: string[];
+    playback_path: string | null;
+  } | null;
 }
 
 export interface ApiStream {
@@ -143,11 +149,13 @@ export interface MediaPlaylist {
   mediaSequence: number;
   targetDuration: number;
   ended: boolean;
+  /** `#EXT-X-PLAYLIST-TYPE:VOD`: a recording, never a live window. */
+  vod: boolean;
   segments: MediaSegment[];
 }
 
 export function parseMedia(text: string): MediaPlaylist {
-  const p: MediaPlaylist = { mediaSequence: 0, targetDuration: 0, ended: false, segments: [] };
+  const p: MediaPlaylist = { mediaSequence: 0, targetDuration: 0, ended: false, vod: false, segments: [] };
   let disc = false;
   let pdt: string | null = null;
   let dur = 0;
@@ -155,6 +163,7 @@ export function parseMedia(text: string): MediaPlaylist {
     if (line.startsWith('#EXT-X-MEDIA-SEQUENCE:')) p.mediaSequence = Number(line.split(':')[1]);
     else if (line.startsWith('#EXT-X-TARGETDURATION:')) p.targetDuration = Number(line.split(':')[1]);
     else if (line === '#EXT-X-ENDLIST') p.ended = true;
+    else if (line === '#EXT-X-PLAYLIST-TYPE:VOD') p.vod = true;
     else if (line === '#EXT-X-DISCONTINUITY') disc = true;
     else if (line.startsWith('#EXT-X-PROGRAM-DATE-TIME:')) pdt = line.slice('#EXT-X-PROGRAM-DATE-TIME:'.length);
     else if (line.startsWith('#EXTINF:')) dur = Number.parseFloat(line.slice('#EXTINF:'.length));

@@ -96,6 +96,8 @@ export class Agent {
   }
 
   private async onPublish(form: URLSearchParams, res: http.ServerResponse): Promise<void> {
+    // The publisher's media clock starts about now (segment-clock.ts dates segments from it).
+    const publishedAt = Date.now();
     const key = form.get('name') ?? '';
     const clientId = form.get('clientid') ?? '';
     const addr = form.get('addr');
@@ -139,6 +141,7 @@ export class Agent {
       answer,
       clientId,
       startSequence,
+      publishedAt,
     );
     this.byClient.set(clientId, pub);
     this.byStream.set(answer.stream_id, pub);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Rung } from './ladder.ts';
 import type { LatencyMode } from './protocol.ts';
+import { MUX_DELAY_S } from './segment-clock.ts';
 
 export interface PipelineSpec {
   /** Where FFmpeg pulls the publisher from (the local NGINX-RTMP, by the stream's local name). */
@@ -46,7 +47,9 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
   // -y: a restarted FFmpeg overwrites the previous run's thumb.jpg instead of refusing to start.
   const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y'];
   // A stalled read means the publisher is gone: exit and let the supervisor decide (microseconds).
-  args.push('-rw_timeout', '10000000', '-i', spec.inputUrl);
+  // -copyts: segments keep the publisher's own timestamps, from which the agent dates each segment
+  // (segment-clock.ts); FFmpeg's program-date-time starts late by its probe time.
+  args.push('-rw_timeout', '10000000', '-copyts', '-i', spec.inputUrl);
 
   // Filter graph: one decode, split into each encoded rung plus the thumbnail.
   const branches = [...encoded.map((r) => `v_${r.name}`), 'v_thumb'];
@@ -89,6 +92,7 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
         // Keyframes where the copied source has them; the long GOP only bounds a source that has none.
         args.push(`-force_key_frames:v:${i}`, 'source', `-g:v:${i}`, String(gopFrames * 10));
       } else {
+        // `t` counts from the output's first frame, -copyts or not (FFmpeg 5.1, checked).
         args.push(
           `-force_key_frames:v:${i}`,
           `expr:gte(t,n_forced*${spec.segmentDurationS})`,
@@ -113,6 +117,9 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     .map((r, i) => (spec.hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`))
     .join(' ');
   args.push(
+    // Spelled out: the agent subtracts the PTS offset it implies (segment-clock.ts).
+    '-muxdelay',
+    String(MUX_DELAY_S),
     '-f',
     'hls',
     '-hls_time',
@@ -123,7 +130,7 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     'mpegts',
     ...(spec.keyInfoFile ? ['-hls_key_info_file', spec.keyInfoFile] : []),
     // temp_file: a segment or playlist appears under its name only once complete, so the watcher
-    // never reads half a file; program_date_time gives the wall-clock time the Worker stores as pdt.
+    // never reads half a file; FFmpeg's program_date_time is only the agent's fallback for the pdt.
     '-hls_flags',
     'program_date_time+independent_segments+temp_file',
     '-start_number',

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sleep } from './backoff.ts';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
@@ -10,8 +10,9 @@ import type { Logger } from './log.ts';
 import { probeInput, probeSegment } from './probe.ts';
 import type { PublishAnswer } from './protocol.ts';
 import { RenditionMeter } from './rendition-meter.ts';
+import { decryptSegment, firstVideoPts, segmentPdt } from './segment-clock.ts';
 import type { UploadQueue } from './upload-queue.ts';
-import type { WorkerClient } from './worker-client.ts';
+import type { WorkerClient, WorkerHttpError } from './worker-client.ts';
 
 export interface PublicationDeps {
   client: WorkerClient;
@@ -60,16 +61,29 @@ export class Publication {
   private readonly discontinuityPending = new Set<string>();
   private readonly meters = new Map<string, RenditionMeter>();
   private readonly probing = new Set<string>();
+  /** Measurements in flight; the end waits for them so a short session's recording gets their figures. */
+  private readonly measuring = new Set<Promise<void>>();
   private nextSequenceFloor: number;
   private timers: NodeJS.Timeout[] = [];
   private thumbMtime = 0;
   private scanning = false;
+  /** Aborted when the publication ends: stops its retried Worker calls. */
+  private readonly over = new AbortController();
+  /** Wall clock of on_publish: the publisher's media time 0 (segment-clock.ts). */
+  private readonly publishedAtMs: number;
 
-  constructor(deps: PublicationDeps, answer: PublishAnswer, clientId: string, startSequence: number) {
+  constructor(
+    deps: PublicationDeps,
+    answer: PublishAnswer,
+    clientId: string,
+    startSequence: number,
+    publishedAtMs: number = Date.now(),
+  ) {
     this.deps = deps;
     this.answer = answer;
     this.clientId = clientId;
     this.nextSequenceFloor = startSequence;
+    this.publishedAtMs = publishedAtMs;
     this.log = (level, message, fields) =>
       deps.log(level, message, { stream: answer.stream_id, session: answer.session_id, ...fields });
     this.dir = path.join(deps.workDir, answer.stream_id, answer.session_id);
@@ -115,15 +129,23 @@ export class Publication {
       return;
     }
     const input = this.input;
-    void this.attempt('report input', () =>
-      this.deps.client.reportInput(this.streamId, this.answer.session_id, {
-        video_codec: input.videoCodec,
-        audio_codec: input.audioCodec,
-        width: input.width,
-        height: input.height,
-        frame_rate: input.frameRate,
-        bitrate_kbps: input.bitrateKbps,
-      }),
+    // Retried like the segments: a Worker away right now must not leave the session without its input.
+    void this.deps.queue.retry(
+      'report input',
+      () =>
+        this.deps.client.reportInput(this.streamId, this.answer.session_id, {
+          video_codec: input.videoCodec,
+          audio_codec: input.audioCodec,
+          width: input.width,
+          height: input.height,
+          frame_rate: input.frameRate,
+          bitrate_kbps: input.bitrateKbps,
+        }),
+      {
+        signal: this.over.signal,
+        onRefused: (err) => this.refused('report input', err),
+        fields: { stream: this.streamId, session: this.answer.session_id },
+      },
     );
     this.rungs = resolveLadder(this.answer.ladder, input);
     for (const r of this.rungs) {
@@ -171,6 +193,7 @@ export class Publication {
   async stop(reason: string): Promise<void> {
     if (this.isEnding) return;
     this.log('info', 'stopping pipeline and dropping the publisher', { reason });
+    this.over.abort();
     await this.deps.queue.discardSession(this.answer.session_id);
     this.state = 'stopping';
     await this.deps
@@ -183,12 +206,14 @@ export class Publication {
     if (this.state === 'ended') return this.ended;
     const stoppedByWorker = this.state === 'stopping';
     this.state = 'ended';
+    this.over.abort();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.supervisor?.stop();
     await this.scan();
     const drained = await this.deps.queue.drainSession(this.answer.session_id, this.deps.timings.drainTimeoutMs);
     if (!drained) this.log('warn', 'publish-done sent before every segment was uploaded');
+    await Promise.race([Promise.all(this.measuring), sleep(this.deps.timings.drainTimeoutMs)]);
     if (!stoppedByWorker) {
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
@@ -250,36 +275,79 @@ export class Publication {
       } catch {
         continue;
       }
+      // Unreadable timestamps cost only precision: FFmpeg's own stamp stands in.
+      const pts = await this.firstPts(filePath, seg.sequence).catch(() => null);
       this.nextByRendition.set(name, seg.sequence + 1);
       const discontinuity = this.discontinuityPending.delete(name);
       const meter = this.meters.get(name);
       meter?.addSegment(bytes, seg.durationS);
-      if (meter && !meter.media && !this.probing.has(name)) {
-        // Probe before handing the file over: the queue deletes it once uploaded.
-        this.probing.add(name);
-        try {
-          const media = await probeSegment(filePath);
-          // The Worker needs a positive frame rate; an unreadable one falls back to the input's.
-          meter.media = { ...media, frameRate: media.frameRate || (this.input?.frameRate ?? 30) };
-        } catch (err) {
-          this.log('warn', 'could not measure rendition', { rendition: name, reason: String(err) });
-        } finally {
-          this.probing.delete(name);
-        }
-      }
+      // A second name for the file, taken before the queue may delete it once uploaded: the
+      // measurement runs beside the uploads instead of holding back every rung's first segment.
+      const sample =
+        meter && !meter.media && !this.probing.has(name) ? await this.sampleOf(name, filePath, seg.sequence) : null;
       this.deps.queue.enqueue({
         streamId: this.streamId,
         sessionId: this.answer.session_id,
         rendition: name,
         sequence: seg.sequence,
         durationS: seg.durationS,
-        programDateTime: seg.programDateTime,
+        programDateTime: segmentPdt(this.publishedAtMs, pts, seg.programDateTime),
         discontinuity,
         filePath,
         bytes,
       });
-      if (meter) this.reportRendition(name, meter);
+      if (sample && meter) this.track(this.measure(name, meter, sample));
+      else if (meter) this.reportRendition(name, meter);
     }
+  }
+
+  /** The segment's first video PTS, from its first few packets (decrypted first when the session is). */
+  private async firstPts(filePath: string, sequence: number): Promise<number | null> {
+    const fh = await open(filePath, 'r');
+    try {
+      const { buffer, bytesRead } = await fh.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
+      const head = buffer.subarray(0, bytesRead);
+      const key = this.answer.encryption?.key_hex;
+      return firstVideoPts(key ? decryptSegment(head, key, sequence, false) : head);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  /** A copy of the segment for measuring: a hard link, or the clear text of an encrypted one. */
+  private async sampleOf(name: string, filePath: string, sequence: number): Promise<string | null> {
+    this.probing.add(name);
+    const sample = path.join(this.dir, `${name}-${sequence}.sample.ts`);
+    try {
+      const key = this.answer.encryption?.key_hex;
+      if (key) await writeFile(sample, decryptSegment(await readFile(filePath), key, sequence, true));
+      else await link(filePath, sample);
+      return sample;
+    } catch (err) {
+      this.probing.delete(name);
+      this.log('warn', 'could not keep a segment to measure', { rendition: name, reason: String(err) });
+      return null;
+    }
+  }
+
+  /** Measures a rendition from its sample (ffprobe + ffmpeg, a second or so), then reports it. */
+  private async measure(name: string, meter: RenditionMeter, sample: string): Promise<void> {
+    try {
+      const media = await probeSegment(sample);
+      // The Worker needs a positive frame rate; an unreadable one falls back to the input's.
+      meter.media = { ...media, frameRate: media.frameRate || (this.input?.frameRate ?? 30) };
+    } catch (err) {
+      this.log('warn', 'could not measure rendition', { rendition: name, reason: String(err) });
+    } finally {
+      this.probing.delete(name);
+      await rm(sample, { force: true });
+    }
+    if (meter.media) this.reportRendition(name, meter);
+  }
+
+  private track(p: Promise<void>): void {
+    this.measuring.add(p);
+    void p.finally(() => this.measuring.delete(p));
   }
 
   private reportRendition(name: string, meter: RenditionMeter): void {
@@ -327,6 +395,12 @@ export class Publication {
       else this.log('warn', `${what} failed`, { reason: err instanceof Error ? err.message : String(err) });
       return false;
     }
+  }
+
+  /** A retried call the Worker refused for good: a stop code stops the pipeline, anything else is logged. */
+  private refused(what: string, err: WorkerHttpError): void {
+    if (err.code === 'stream_disabled' || err.code === 'session_ended') void this.stop(err.code);
+    else this.log('error', `${what} refused`, { status: err.status, code: err.code });
   }
 
   private every(ms: number, fn: () => Promise<void>): void {

@@ -114,4 +114,51 @@ describe('UploadQueue', () => {
     expect(stops).toEqual(['ses_1:stream_disabled']);
     expect(stub.log.filter((l) => l.startsWith('PUT'))).toHaveLength(1);
   });
+
+  it('retries another session call (the input report) through an outage, until it gets through', async () => {
+    stub.down = true;
+    const q = queue();
+    const input = {
+      video_codec: 'h264',
+      audio_codec: null,
+      width: 640,
+      height: 360,
+      frame_rate: 30,
+      bitrate_kbps: 800,
+    };
+    const done = q.retry('report input', () => client.reportInput(streamId, 'ses_1', input), {
+      signal: new AbortController().signal,
+      onRefused: () => stops.push('refused'),
+      fields: {},
+    });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stub.inputs.size).toBe(0);
+    stub.down = false;
+    expect(await done).toBe(true);
+    expect(stub.inputs.get('ses_1')).toMatchObject({ width: 640 });
+    expect(stops).toEqual([]);
+  });
+
+  it('gives a retried call up when its signal aborts, and hands a final refusal over', async () => {
+    stub.down = true;
+    const q = queue();
+    const stop = new AbortController();
+    const input = { video_codec: 'h264', audio_codec: null, width: 1, height: 1, frame_rate: 30, bitrate_kbps: 1 };
+    const gaveUp = q.retry('report input', () => client.reportInput(streamId, 'ses_1', input), {
+      signal: stop.signal,
+      onRefused: () => stops.push('refused'),
+      fields: {},
+    });
+    setTimeout(() => stop.abort(), 100);
+    expect(await gaveUp).toBe(false);
+    stub.down = false;
+    // A 4xx will not change by asking again: one try, handed to the caller.
+    const refused = await q.retry('report input', () => client.reportInput('str_unknown', 'ses_1', input), {
+      signal: new AbortController().signal,
+      onRefused: (err) => stops.push(`refused:${err.status}`),
+      fields: {},
+    });
+    expect(refused).toBe(true);
+    expect(stops).toEqual(['refused:404']);
+  });
 });

@@ -4,6 +4,8 @@ import type { Logger } from './log.ts';
 import { stopCodes } from './protocol.ts';
 import { type SegmentUpload, WorkerHttpError } from './worker-client.ts';
 
+type LogFields = Record<string, string | number | boolean | null>;
+
 /** A finished segment on local disk, waiting for the Worker to take it. */
 export interface PendingSegment extends Omit<SegmentUpload, 'body'> {
   filePath: string;
@@ -110,46 +112,85 @@ export class UploadQueue {
     }
   }
 
+  /**
+   * Another Worker call of a session (the input report) with the same backoff as its segments:
+   * tried again while the Worker is unreachable or answers 5xx/408/429. Resolves true once it went
+   * through or was refused for good (`onRefused` hears which), false when `signal` or `close()`
+   * stopped it first.
+   */
+  retry(
+    what: string,
+    call: () => Promise<void>,
+    opts: { signal: AbortSignal; onRefused: (err: WorkerHttpError) => void; fields: LogFields },
+  ): Promise<boolean> {
+    return this.withBackoff(
+      call,
+      (err) => {
+        if (!(err instanceof WorkerHttpError) || err.retryable) return false;
+        opts.onRefused(err);
+        return true;
+      },
+      `${what} failed, retrying`,
+      opts.fields,
+      opts.signal,
+    );
+  }
+
   /** True when the segment is finished with (stored, or refused for good); false when dropped by close. */
-  private async uploadWithRetry(s: PendingSegment): Promise<boolean> {
-    for (let attempt = 0; !this.closed.signal.aborted; attempt++) {
-      try {
+  private uploadWithRetry(s: PendingSegment): Promise<boolean> {
+    const fields = { stream: s.streamId, rendition: s.rendition, sequence: s.sequence };
+    return this.withBackoff(
+      async () => {
         const body = await readFile(s.filePath);
         const status = await this.opts.putSegment({ ...s, body });
         this.opts.onUploaded?.(s, status);
-        return true;
-      } catch (err) {
+      },
+      (err) => {
         if (err instanceof WorkerHttpError && !err.retryable) {
           if (err.status === 409 && err.code && stopCodes.has(err.code)) {
             this.opts.onStop(s.streamId, s.sessionId, err.code);
           } else {
-            this.opts.log('error', 'segment refused, dropped', {
-              stream: s.streamId,
-              rendition: s.rendition,
-              sequence: s.sequence,
-              status: err.status,
-            });
+            this.opts.log('error', 'segment refused, dropped', { ...fields, status: err.status });
           }
           return true;
         }
         if (isMissingFile(err)) {
-          this.opts.log('warn', 'segment file vanished before upload', {
-            stream: s.streamId,
-            rendition: s.rendition,
-            sequence: s.sequence,
-          });
+          this.opts.log('warn', 'segment file vanished before upload', fields);
           return true;
         }
+        return false;
+      },
+      'segment upload failed, retrying',
+      fields,
+    );
+  }
+
+  /**
+   * Calls until the call resolves or `final(err)` says its failure will not change (both true);
+   * false when the queue closes or `signal` aborts first. Exponential backoff between tries.
+   */
+  private async withBackoff(
+    call: () => Promise<void>,
+    final: (err: unknown) => boolean,
+    message: string,
+    fields: LogFields,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const stop = signal ? AbortSignal.any([this.closed.signal, signal]) : this.closed.signal;
+    for (let attempt = 0; !stop.aborted; attempt++) {
+      try {
+        await call();
+        return true;
+      } catch (err) {
+        if (final(err)) return true;
         const delay = backoffDelayMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs);
-        this.opts.log(attempt === 0 ? 'warn' : 'debug', 'segment upload failed, retrying', {
-          stream: s.streamId,
-          rendition: s.rendition,
-          sequence: s.sequence,
+        this.opts.log(attempt === 0 ? 'warn' : 'debug', message, {
+          ...fields,
           attempt: attempt + 1,
           retry_in_ms: delay,
           reason: err instanceof Error ? err.message : String(err),
         });
-        await sleep(delay, this.closed.signal);
+        await sleep(delay, stop);
       }
     }
     return false;

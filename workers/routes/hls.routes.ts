@@ -27,13 +27,20 @@ import {
 
 /**
  * HLS delivery:
- *   /hls/{pb}.m3u8                          master of the live session      (?token= when signed)
- *   /hls/{pb}/{session}.m3u8                master of a recording           (?token=)
- *   /hls/{pb}/{session}/{rendition}.m3u8    media playlist, live or VOD     (?g= playlist grant, or ?token=)
- *   /hls/{pb}/{session}/{rendition}/{n}.ts  segment                         (?g= any grant, or ?token=)
- *   /hls/{pb}/{session}/aes.key             the session's AES-128 key       (?g=, or ?token=)
- * Every URI inside a playlist is relative, so the tree moves with its host; signed playback adds
- * `?g=` to each (lib/playback-grant.ts explains why grants, not the token, travel down the tree).
+ *   /hls/{pb}.m3u8                                     master of the live session   (?token= when signed)
+ *   /hls/{pb}/{session}/{rendition}.m3u8               live media playlist          (?g= playlist grant, or ?token=)
+ *   /hls/{pb}/{session}/{rendition}/{n}.ts             segment                      (?g= any grant, or ?token=)
+ *   /hls/{pb}/{session}/aes.key                        the session's AES-128 key    (?g=, or ?token=)
+ *   /hls/{pb}/recordings/{session}.m3u8                master of a recording        (?token=)
+ *   /hls/{pb}/recordings/{session}/{rendition}.m3u8    VOD media playlist           (?g=, or ?token=)
+ *   /hls/{pb}/recordings/{session}/{rendition}/{n}.ts  the same segments            (?g=, or ?token=)
+ *   /hls/{pb}/recordings/{session}/aes.key             the same key                 (?g=, or ?token=)
+ * A recording has URLs of its own because a live media playlist may never grow back what slid out
+ * of its window (RFC 8216 6.2.1): after the session the live URL keeps its last window plus
+ * ENDLIST, for the players that were on it, and the recording (every segment, VOD) lives apart.
+ * Every URI inside a playlist is relative, so the tree moves with its host (the same recording
+ * text in R2 serves under any playback id); signed playback adds `?g=` to each
+ * (lib/playback-grant.ts explains why grants, not the token, travel down the tree).
  */
 
 /** Live playlists change every segment: at most a second in a shared cache, none in the player's. */
@@ -120,54 +127,81 @@ export const hlsRoutes = new Hono<AppEnv>()
     );
     return playlist(c, grantUris(text, await grant(c, access, 'p', pb)), LIVE);
   })
-  .get('/:pb/:file', async (c) => {
+  .get('/:pb/recordings/:file', async (c) => {
     const session = stripSuffix(c.req.param('file'), '.m3u8');
-    if (!session || !isIdOf('streamSession', session)) throw notFound('playlist');
+    if (!session || !isIdOf('streamSession', session)) throw notFound('recording');
     const { pb, access } = await admit(c, c.req.param('pb'), 'master');
     const text = await r2Text(c, recordingMasterKey(pb.stream.id, session));
     if (text === null) throw notFound('recording');
     const g = await grant(c, access, 'p', pb, true);
     return playlist(c, grantUris(text, g), g ? vodSigned(access) : VOD_PUBLIC);
   })
+  .get('/:pb/recordings/:session/:file', async (c) => {
+    const session = sessionParam(c);
+    const file = c.req.param('file');
+    if (file === 'aes.key') return serveKey(c, session);
+    const rendition = stripSuffix(file, '.m3u8');
+    if (!rendition || !isRenditionName(rendition)) throw notFound('playlist');
+    const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
+    const text = await r2Text(c, recordingKey(pb.stream.id, session, rendition));
+    if (text === null) throw notFound('recording');
+    const g = await grant(c, access, 's', pb, true);
+    return playlist(c, grantUris(text, g), g ? vodSigned(access) : VOD_PUBLIC);
+  })
+  .get('/:pb/recordings/:session/:rendition/:file', (c) => serveSegment(c))
+  // Before recordings had their own URLs their master sat at /hls/{pb}/{session}.m3u8.
+  .get('/:pb/:file', (c) => {
+    const session = stripSuffix(c.req.param('file'), '.m3u8');
+    if (!session || !isIdOf('streamSession', session)) throw notFound('playlist');
+    return c.redirect(recordingUrl(c, `${session}.m3u8`), 301);
+  })
   .get('/:pb/:session/:file', async (c) => {
     const session = sessionParam(c);
     const file = c.req.param('file');
-    if (file === 'aes.key') {
-      const { pb } = await admit(c, c.req.param('pb'), 'key');
-      if (!pb.stream.encryption) throw notFound('key');
-      const key = await sessionMediaKey(c.env.MEDIA_KEY_SECRET, pb.stream.id, session);
-      // Never in a shared cache: the key is what the policy protects.
-      return c.body(key, 200, { 'content-type': 'application/octet-stream', 'cache-control': 'private, no-store' });
-    }
+    if (file === 'aes.key') return serveKey(c, session);
     const rendition = stripSuffix(file, '.m3u8');
     if (!rendition || !isRenditionName(rendition)) throw notFound('playlist');
     const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
     const live = await streamObject(c, pb.stream.id).mediaPlaylist(session, rendition);
-    // A session that just ended is still the object's, but its recording (if any) is the VOD.
-    const recorded =
-      !live || live.trimEnd().endsWith('#EXT-X-ENDLIST')
-        ? await r2Text(c, recordingKey(pb.stream.id, session, rendition))
-        : null;
-    if (live && recorded === null) {
+    if (live !== null) {
+      // Live, or just ended (its window plus ENDLIST): never the recording, which would re-grow it.
       const cacheControl = pb.stream.latencyMode === 'low' ? LIVE_LOW : LIVE;
       return playlist(c, grantUris(live, await grant(c, access, 's', pb)), cacheControl);
     }
-    if (recorded === null) throw notFound('playlist');
-    const g = await grant(c, access, 's', pb, true);
-    return playlist(c, grantUris(recorded, g), g ? vodSigned(access) : VOD_PUBLIC);
+    // A session the object no longer holds: no live player is left on it, so an old link (or a
+    // master written before recordings had their own URLs) is sent on to the recording.
+    if (!(await c.env.MEDIA.head(recordingKey(pb.stream.id, session, rendition)))) throw notFound('playlist');
+    return c.redirect(recordingUrl(c, `${session}/${rendition}.m3u8`), 301);
   })
-  .get('/:pb/:session/:rendition/:file', async (c) => {
-    const session = sessionParam(c);
-    const rendition = c.req.param('rendition');
-    const seq = stripSuffix(c.req.param('file'), '.ts');
-    if (!seq || !/^\d{1,9}$/.test(seq) || !isRenditionName(rendition)) throw notFound('segment');
-    const { pb } = await admit(c, c.req.param('pb'), 'segment');
-    // The key starts with the playback id's own stream, so no other stream's media is reachable.
-    const res = await serveMedia(c, segmentKey(pb.stream.id, session, rendition, Number(seq)), {
-      contentType: SEGMENT_TYPE,
-      cacheControl: IMMUTABLE,
-      cacheable: true,
-    });
-    if (!res) throw notFound('segment');
-    return res;
+  .get('/:pb/:session/:rendition/:file', (c) => serveSegment(c));
+
+/** `/hls/{pb}/recordings/<rest>`, keeping the request's query (token or grant). */
+function recordingUrl(c: Ctx, rest: string) {
+  const url = new URL(c.req.url);
+  return `/hls/${encodeURIComponent(c.req.param('pb') ?? '')}/recordings/${rest}${url.search}`;
+}
+
+async function serveKey(c: Ctx, session: string) {
+  const { pb } = await admit(c, c.req.param('pb') ?? '', 'key');
+  if (!pb.stream.encryption) throw notFound('key');
+  const key = await sessionMediaKey(c.env.MEDIA_KEY_SECRET, pb.stream.id, session);
+  // Never in a shared cache: the key is what the policy protects.
+  return c.body(key, 200, { 'content-type': 'application/octet-stream', 'cache-control': 'private, no-store' });
+}
+
+/** A segment, live or recorded: the same immutable R2 object (and cached copy) under either URL. */
+async function serveSegment(c: Ctx) {
+  const session = sessionParam(c);
+  const rendition = c.req.param('rendition') ?? '';
+  const seq = stripSuffix(c.req.param('file') ?? '', '.ts');
+  if (!seq || !/^\d{1,9}$/.test(seq) || !isRenditionName(rendition)) throw notFound('segment');
+  const { pb } = await admit(c, c.req.param('pb') ?? '', 'segment');
+  // The key starts with the playback id's own stream, so no other stream's media is reachable.
+  const res = await serveMedia(c, segmentKey(pb.stream.id, session, rendition, Number(seq)), {
+    contentType: SEGMENT_TYPE,
+    cacheControl: IMMUTABLE,
+    cacheable: true,
   });
+  if (!res) throw notFound('segment');
+  return res;
+}

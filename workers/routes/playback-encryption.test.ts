@@ -30,11 +30,11 @@ describe('AES-128 encryption', () => {
     const f = await playbackFixture({ encryption: true, vod: true });
     expectError(await call(`/hls/${f.signedPb}/${f.sessionId}/aes.key`), 401, 'token_missing');
     const token = await viewerToken(f.signing, { sub: f.signedPb, aud: 'v' });
-    const master = await call(`/hls/${f.signedPb}/${f.sessionId}.m3u8?token=${token}`);
-    const [mediaPath] = playlistUris(master.text, `/hls/${f.signedPb}/${f.sessionId}.m3u8`);
+    const master = await call(`/hls/${f.signedPb}/recordings/${f.sessionId}.m3u8?token=${token}`);
+    const [mediaPath] = playlistUris(master.text, `/hls/${f.signedPb}/recordings/${f.sessionId}.m3u8`);
     const media = await call(mediaPath!);
     const keyPath = playlistUris(media.text, mediaPath!).find((u) => u.includes('aes.key'))!;
-    expect(keyPath).toMatch(/aes\.key\?g=s\./);
+    expect(keyPath).toMatch(new RegExp(`^/hls/${f.signedPb}/recordings/${f.sessionId}/aes\\.key\\?g=s\\.`));
     const key = await fetchKey(keyPath);
     expect(key.status).toBe(200);
     expect(key.hex).toBe((f.publishAnswer.encryption as { key_hex: string }).key_hex);

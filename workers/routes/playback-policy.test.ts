@@ -12,10 +12,12 @@ type Fixture = PlaybackFixture;
 /** The four resources of a playback id; `token` goes on as `?token=`. */
 function paths(f: Fixture, pb: string, vod: boolean) {
   const base = `/hls/${pb}`;
+  // A recording has its own tree; the live one keeps the session's last window.
+  const session = vod ? `${base}/recordings/${f.sessionId}` : `${base}/${f.sessionId}`;
   return {
-    master: vod ? `${base}/${f.sessionId}.m3u8` : `${base}.m3u8`,
-    playlist: `${base}/${f.sessionId}/720p.m3u8`,
-    segment: `${base}/${f.sessionId}/720p/1.ts`,
+    master: vod ? `${session}.m3u8` : `${base}.m3u8`,
+    playlist: `${session}/720p.m3u8`,
+    segment: `${session}/720p/1.ts`,
     thumbnail: vod ? `/thumbnails/${pb}.jpg?time=0` : `/thumbnails/${pb}.jpg`,
   };
 }

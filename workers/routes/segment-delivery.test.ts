@@ -1,7 +1,7 @@
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { BASE, call } from '../test/helpers';
-import { playbackFixture } from '../test/playback';
+import { playbackFixture, playlistUris } from '../test/playback';
 
 /** Segments over HTTP: the Cache API in front of R2, byte ranges, ETags, HEAD, CORS. */
 
@@ -101,12 +101,28 @@ describe('segment delivery', () => {
 
   it('serves a recording with long-lived playlists', async () => {
     const f = await playbackFixture({ vod: true });
-    const master = await call(`/hls/${f.publicPb}/${f.sessionId}.m3u8`);
+    const masterPath = `/hls/${f.publicPb}/recordings/${f.sessionId}.m3u8`;
+    const master = await call(masterPath);
     expect(master.status, master.text).toBe(200);
     expect(master.headers.get('cache-control')).toBe('public, max-age=86400');
-    const media = await call(`/hls/${f.publicPb}/${f.sessionId}/720p.m3u8`);
+    const [mediaPath] = playlistUris(master.text, masterPath);
+    expect(mediaPath).toBe(`/hls/${f.publicPb}/recordings/${f.sessionId}/720p.m3u8`);
+    const media = await call(mediaPath!);
     expect(media.text).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
     expect(media.headers.get('cache-control')).toBe('public, max-age=86400');
+    // Its segments are the live ones' R2 objects, and the same cached copy.
+    const [segPath] = playlistUris(media.text, mediaPath!);
+    expect(segPath).toBe(`/hls/${f.publicPb}/recordings/${f.sessionId}/720p/0.ts`);
+    const seg = await get(segPath!);
+    expect(seg.status).toBe(200);
+    expect(seg.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    await seg.arrayBuffer();
+    // The session's master at its old URL is sent on to the recording's.
+    const old = await exports.default.fetch(
+      new Request(`${BASE}/hls/${f.publicPb}/${f.sessionId}.m3u8`, { redirect: 'manual' }),
+    );
+    expect(old.status).toBe(301);
+    expect(old.headers.get('location')).toBe(masterPath);
   });
 
   it('shares one R2 read between viewers asking for the same segment at once', async () => {

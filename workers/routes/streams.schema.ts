@@ -86,9 +86,17 @@ export const StreamSession = z
     reconnects: z.number(),
     recording: z
       .object({
-        status: z.enum(['recording', 'ready', 'empty']),
+        status: z.enum(['recording', 'ready', 'empty']).openapi({
+          description:
+            '`recording` while the session runs (and until its playlists are written), then `ready`, or `empty` when no segment arrived.',
+        }),
         duration_s: z.number().nullable(),
         renditions: z.array(z.string()),
+        playback_path: z.string().nullable().openapi({
+          description:
+            'Once ready: the VOD master playlist below any playback id of the stream, `GET /hls/{playback_id}/{playback_path}` (with `?token=` for a signed id).',
+          example: 'recordings/ses_01hx.m3u8',
+        }),
       })
       .nullable(),
   })

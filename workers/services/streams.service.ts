@@ -9,6 +9,9 @@ export type PlaybackIdRow = typeof playbackIds.$inferSelect;
 
 export const renderPlaybackId = (p: PlaybackIdRow) => ({ id: p.id, policy: p.policy, created_at: iso(p.createdAt)! });
 
+/** A recording's master playlist below `/hls/{playback_id}/` (workers/routes/hls.routes.ts). */
+export const recordingPlaybackPath = (sessionId: string) => `recordings/${sessionId}.m3u8`;
+
 export const renderSession = (s: SessionRow) => ({
   id: s.id,
   stream_id: s.streamId,
@@ -33,6 +36,7 @@ export const renderSession = (s: SessionRow) => ({
         status: s.recordingStatus ?? 'recording',
         duration_s: s.recordingDurationS,
         renditions: s.recordingRenditions ?? [],
+        playback_path: s.recordingStatus === 'ready' ? recordingPlaybackPath(s.id) : null,
       }
     : null,
 });

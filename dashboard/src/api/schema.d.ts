@@ -10807,10 +10807,18 @@ export interface components {
             } | null;
             reconnects: number;
             recording: {
-                /** @enum {string} */
+                /**
+                 * @description `recording` while the session runs (and until its playlists are written), then `ready`, or `empty` when no segment arrived.
+                 * @enum {string}
+                 */
                 status: "recording" | "ready" | "empty";
                 duration_s: number | null;
                 renditions: string[];
+                /**
+                 * @description Once ready: the VOD master playlist below any playback id of the stream, `GET /hls/{playback_id}/{playback_path}` (with `?token=` for a signed id).
+                 * @example recordings/ses_01hx.m3u8
+                 */
+                playback_path: string | null;
             } | null;
         } | null;
         CreateStream: {

@@ -9,6 +9,7 @@ import { type Stream, useStreamSessions } from './streams.queries';
 export function SessionsTable({ appId, stream }: { appId: string; stream: Stream }) {
   const sessions = useStreamSessions(appId, stream.id);
   const publicId = stream.playback_ids.find((p) => p.policy === 'public')?.id;
+  /** The playing recording's path below the playback id (the API's `recording.playback_path`). */
   const [playing, setPlaying] = useState<string | null>(null);
   return (
     <section aria-labelledby="sessions-h">
@@ -25,7 +26,7 @@ export function SessionsTable({ appId, stream }: { appId: string; stream: Stream
                 <div className="panel">
                   <HlsPlayer
                     key={playing}
-                    src={`${playbackUrl(publicId).replace(/\.m3u8$/, '')}/${playing}.m3u8`}
+                    src={`${playbackUrl(publicId).replace(/\.m3u8$/, '')}/${playing}`}
                     title="Recording"
                   />
                   <button type="button" onClick={() => setPlaying(null)} style={{ marginTop: 8 }}>
@@ -71,9 +72,9 @@ export function SessionsTable({ appId, stream }: { appId: string; stream: Stream
                           <td>
                             {!s.recording ? (
                               'off'
-                            ) : s.recording.status === 'ready' ? (
+                            ) : s.recording.status === 'ready' && s.recording.playback_path ? (
                               publicId ? (
-                                <button type="button" onClick={() => setPlaying(s.id)}>
+                                <button type="button" onClick={() => setPlaying(s.recording?.playback_path ?? null)}>
                                   Play ({formatDuration((s.recording.duration_s ?? 0) * 1000)})
                                 </button>
                               ) : (
