@@ -16,7 +16,8 @@ const password = 'correct horse battery';
 let appUrl = '';
 
 beforeAll(async () => {
-  stack = await startConsoleStack();
+  // Ports of the console e2e range (Worker 8940-8949, console 5180-5189); console-live takes the next ones.
+  stack = await startConsoleStack({ api: 8940, console: 5180 });
   browser = await launchChromium();
   owner = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await owner.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.console.url });

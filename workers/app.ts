@@ -17,7 +17,9 @@ import { authRoutes } from './routes/auth.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
+
 import { originRoutes } from './routes/origin.routes';
+import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
 import { auditChanges } from './services/audit.service';
@@ -54,6 +56,8 @@ for (const name of Object.keys(appResources)) {
   v1.use(`/${name}/*`, apiKeyScope);
 }
 v1.route('/apps', appRoutes);
+// The console's own room socket: the session (already scoped to the app) is its credential.
+v1.route('/apps/:app_id/rooms', roomConsoleSocketRoutes);
 for (const [name, router] of Object.entries(appResources)) {
   v1.route(`/apps/:app_id/${name}`, router);
   v1.route(`/${name}`, router);

@@ -1,5 +1,7 @@
 import { type ServedConsole, serveConsole } from '../../dashboard/serve.ts';
+import type { RunningOrigin } from '../../origin/src/origin.ts';
 import { ensureConsoleBuild } from '../../scripts/lib/console-build.ts';
+import { launchOrigin } from '../harness/live.ts';
 import { startTestStack, type TestStack, type WorkerHandle } from '../harness/stack.ts';
 
 export interface ConsoleStack {
@@ -7,21 +9,44 @@ export interface ConsoleStack {
   /** The seeded demo tenant and API clients of the shared harness. */
   stack: TestStack;
   console: ServedConsole;
+  /** The real origin (NGINX-RTMP + agent + FFmpeg), when asked for with `rtmpPort`. */
+  origin: RunningOrigin | null;
   stop(): Promise<void>;
 }
 
-/** The shared harness's fresh, seeded Worker, and the built console in front of it. */
-export async function startConsoleStack(ports = { api: 8931, console: 5171 }): Promise<ConsoleStack> {
+export interface ConsoleStackOptions {
+  /** Worker variables, e.g. WEBHOOK_ALLOW_PRIVATE for a receiver on 127.0.0.1. */
+  vars?: Record<string, string>;
+  /** Starts an origin on this RTMP port, and the console's OBS setup shows its URL. */
+  rtmpPort?: number;
+}
+
+/** The shared harness's fresh, seeded Worker, optionally an origin, and the built console in front. */
+export async function startConsoleStack(
+  ports = { api: 8931, console: 5171 },
+  opts: ConsoleStackOptions = {},
+): Promise<ConsoleStack> {
   ensureConsoleBuild(process.env.E2E_REBUILD === '1');
-  const stack = await startTestStack({ port: ports.api });
-  const served = await serveConsole({ port: ports.console, apiUrl: stack.worker.url });
-  return {
-    worker: stack.worker,
-    stack,
-    console: served,
-    async stop() {
-      await served.close();
-      await stack.stop();
-    },
-  };
+  const stack = await startTestStack({ port: ports.api, vars: opts.vars });
+  let origin: Awaited<ReturnType<typeof launchOrigin>> | null = null;
+  try {
+    if (opts.rtmpPort)
+      origin = await launchOrigin({ originId: 'orig_local', workerUrl: stack.worker.url, rtmpPort: opts.rtmpPort });
+    const served = await serveConsole({ port: ports.console, apiUrl: stack.worker.url, rtmpUrl: origin?.rtmpUrl });
+    return {
+      worker: stack.worker,
+      stack,
+      console: served,
+      origin,
+      async stop() {
+        await served.close();
+        await origin?.cleanup().catch(() => undefined);
+        await stack.stop();
+      },
+    };
+  } catch (err) {
+    await origin?.cleanup().catch(() => undefined);
+    await stack.stop();
+    throw err;
+  }
 }

@@ -19,7 +19,15 @@ function newestMtime(path: string): number {
  * and the browser tests never serve a stale console and never rebuild one that is current.
  */
 export function ensureConsoleBuild(force = false): void {
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json']
+  // The console bundles the workspace packages from source, so their changes make a build stale too.
+  const sources = [
+    'src',
+    'index.html',
+    'vite.config.ts',
+    'package.json',
+    '../packages/client/src',
+    '../packages/shared/src',
+  ]
     .map((p) => join(DASHBOARD, p))
     .filter(existsSync);
   const stale = !existsSync(BUILT) || Math.max(...sources.map(newestMtime)) > statSync(BUILT).mtimeMs;

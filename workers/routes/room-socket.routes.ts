@@ -1,17 +1,12 @@
 import { ChatRole, UserId } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import {
-  APP_BAN_HEADER,
-  CONFIG_VERSION_HEADER,
-  IDENTITY_HEADER,
-  type Identity,
-} from '../../durable-objects/room/room-config';
+import type { Identity } from '../../durable-objects/room/room-config';
 import { rooms } from '../db/schema/index';
 import { ApiError, notFound } from '../lib/errors';
 import { isIdOf, randomToken } from '../lib/ids';
 import { createRouter } from '../lib/router';
-import { activeAppBan, roomStub } from '../services/rooms.service';
+import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
 import { TokenError, verifyViewerToken } from '../services/tokens.service';
 import { RoomParam } from './rooms.schema';
 
@@ -44,9 +39,7 @@ const str = (v: unknown, max: number) => (typeof v === 'string' && v.length > 0 
  * that may be there.
  */
 export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ApiError(426, 'upgrade_required', 'This endpoint speaks WebSocket only.');
-  }
+  requireUpgrade(c);
   const { room_id } = c.req.valid('param');
   const { token } = c.req.valid('query');
   const db = c.get('db');
@@ -56,7 +49,6 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
   if (!room) throw notFound('room');
 
   let identity: Identity;
-  let appBan: string | null = null;
   if (token) {
     let claims: Record<string, unknown>;
     try {
@@ -81,10 +73,6 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
       role: role.data,
       anonymous: false,
     };
-    if (room.kind === 'direct' && !room.members?.includes(sub.data))
-      throw new ApiError(403, 'forbidden', 'This direct room is private to its two members.');
-    const ban = await activeAppBan(db, room.appId, sub.data);
-    if (ban) appBan = ban.expiresAt ? String(ban.expiresAt) : 'forever';
   } else {
     if (!room.settings.anonymous_read || room.kind === 'direct') {
       throw new ApiError(
@@ -96,12 +84,5 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
     identity = { id: `anon_${randomToken(16)}`, name: null, avatar: null, role: 'user', anonymous: true };
   }
 
-  // A fresh request: nothing the client sent besides the URL reaches the object.
-  const headers = new Headers({
-    upgrade: 'websocket',
-    [IDENTITY_HEADER]: JSON.stringify(identity),
-    [CONFIG_VERSION_HEADER]: String(room.updatedAt),
-  });
-  if (appBan) headers.set(APP_BAN_HEADER, appBan);
-  return roomStub(c.env, room.id).fetch(new Request(c.req.url, { headers })) as unknown as Response;
+  return connectToRoom(c, room, identity);
 });

@@ -18,13 +18,13 @@ const EMPTY: RoomState = {
  */
 export function useRoom(opts: RoomClientOptions): RoomState & { client: RoomClient | null } {
   const [client, setClient] = useState<RoomClient | null>(null);
-  const { baseUrl, roomId } = opts;
+  const { baseUrl, roomId, path } = opts;
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new token function on every render must not reconnect; only the room's address does.
   useEffect(() => {
     const c = new RoomClient(opts).connect();
     setClient(c);
     return () => c.close();
-  }, [baseUrl, roomId]);
+  }, [baseUrl, roomId, path]);
   const state = useSyncExternalStore(
     (cb) => (client ? client.on('state', cb) : () => {}),
     () => client?.state ?? EMPTY,

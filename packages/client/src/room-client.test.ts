@@ -91,6 +91,18 @@ describe('RoomClient', () => {
     expect(sock.urls[1]).toBe(`wss://api.example.com/v1/rooms/room_1/ws?token=tok1&since=${b.id}`);
   });
 
+  it('dials another path when given one (the console socket, authenticated by its session cookie)', async () => {
+    let fake: FakeSocket | null = null;
+    new RoomClient({
+      baseUrl: 'http://console.example.com',
+      roomId: 'room_1',
+      path: '/v1/apps/app_1/rooms/room_1/ws',
+      socket: (url, should) => (fake = new FakeSocket(url, should)),
+    }).connect();
+    await fake!.dial();
+    expect(fake!.urls[0]).toBe('ws://console.example.com/v1/apps/app_1/rooms/room_1/ws');
+  });
+
   it('merges a resume without duplicates and keeps order by seq', async () => {
     const { client, sock } = setup();
     const [a, b, c, d] = [msg('a'), msg('b'), msg('c'), msg('d')];

@@ -28,6 +28,11 @@ export interface RoomClientOptions {
   /** The API's origin, e.g. `https://api.example.com` (ws/wss is derived). */
   baseUrl: string;
   roomId: string;
+  /**
+   * The socket's path; `/v1/rooms/{roomId}/ws` (chat tokens) by default. The console uses
+   * `/v1/apps/{app_id}/rooms/{room_id}/ws`, where its session cookie is the credential.
+   */
+  path?: string;
   /** A chat token, or a function returning a fresh one for every (re)connect; omit for anonymous viewers. */
   token?: string | (() => string | Promise<string>);
   /** Resume after this message id on the first connect (e.g. restored from storage). */
@@ -109,7 +114,7 @@ export class RoomClient {
     if (this.socket) return this;
     const url = async () => {
       const u = new URL(
-        `/v1/rooms/${encodeURIComponent(this.opts.roomId)}/ws`,
+        this.opts.path ?? `/v1/rooms/${encodeURIComponent(this.opts.roomId)}/ws`,
         this.opts.baseUrl.replace(/^http/, 'ws'),
       );
       const token = typeof this.opts.token === 'function' ? await this.opts.token() : this.opts.token;

@@ -18,7 +18,7 @@ export const roomKeys = {
 
 const p = (appId: string, roomId: string) => ({ params: { path: { app_id: appId, room_id: roomId } } });
 
-/** The moderator view reads through the API (no chat token needed) and refreshes this often. */
+/** Live numbers (messages per minute) re-read the history this often. */
 export const MODERATION_POLL_MS = 2_000;
 
 export function useRooms(appId: string) {

@@ -1,7 +1,7 @@
 import { useNavigate, useParams } from 'react-router';
 import { FlagsPanel } from '../../features/rooms/flags-panel';
+import { LiveChat } from '../../features/rooms/live-chat';
 import { LiveNumbers } from '../../features/rooms/live-numbers';
-import { ModeratorChat } from '../../features/rooms/moderator-chat';
 import { RestrictionsPanel } from '../../features/rooms/restrictions-panel';
 import { RoomSettingsForm } from '../../features/rooms/room-settings-form';
 import { useDeleteRoom, useRoom, useUpdateRoomSettings } from '../../features/rooms/rooms.queries';
@@ -41,7 +41,7 @@ export function RoomPage() {
           <FormError error={remove.error} />
           <LiveNumbers appId={appId} roomId={r.id} />
           <div className="grid-2">
-            <ModeratorChat appId={appId} roomId={r.id} />
+            <LiveChat appId={appId} roomId={r.id} />
             <section className="panel" aria-labelledby="rs-h">
               <h2 id="rs-h">Room settings</h2>
               <RoomSettingsForm

@@ -1,5 +1,5 @@
 import { Link } from 'react-router';
-import { ModeratorChat } from '../../features/rooms/moderator-chat';
+import { LiveChat } from '../../features/rooms/live-chat';
 import type { Stream } from '../../features/streams/streams.queries';
 
 /** The stream's room next to its preview; the full moderator tools are one click away. */
@@ -20,7 +20,7 @@ export function StreamChat({ appId, stream }: { appId: string; stream: Stream })
         </h2>
         <Link to={`/apps/${appId}/rooms/${stream.room_id}`}>Moderation and live numbers</Link>
       </div>
-      <ModeratorChat appId={appId} roomId={stream.room_id} />
+      <LiveChat appId={appId} roomId={stream.room_id} />
     </section>
   );
 }

@@ -99,7 +99,7 @@ function Endpoint({ appId, ep, onSecret }: { appId: string; ep: WebhookEndpoint;
             {ep.enabled ? 'enabled' : `disabled${ep.disabled_reason ? ` (${ep.disabled_reason})` : ''}`}
           </span>
           <div className="small muted">
-            {ep.description} Events: <code>{ep.event_types.join(', ') || '*'}</code>
+            {ep.description && `${ep.description} · `}Events: <code>{ep.event_types.join(', ') || '*'}</code>
           </div>
           {ep.failing_since && (
             <div className="small field-error">Failing since {new Date(ep.failing_since).toLocaleString()}.</div>

@@ -1,0 +1,36 @@
+import type { Context } from 'hono';
+import {
+  APP_BAN_HEADER,
+  CONFIG_VERSION_HEADER,
+  IDENTITY_HEADER,
+  type Identity,
+} from '../../durable-objects/room/room-config';
+import type { AppEnv } from '../env';
+import { ApiError } from '../lib/errors';
+import { activeAppBan, type RoomRow, roomStub } from './rooms.service';
+
+/** Both socket routes refuse plain HTTP the same way, before any lookup. */
+export function requireUpgrade(c: Context<AppEnv>) {
+  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+    throw new ApiError(426, 'upgrade_required', 'This endpoint speaks WebSocket only.');
+  }
+}
+
+/**
+ * Hands a verified caller to the room object. Shared by the end-user socket (chat token) and the
+ * console socket (session): whoever decided the identity, the direct-room rule, the app-wide ban
+ * and the headers the object trusts are applied here once.
+ */
+export async function connectToRoom(c: Context<AppEnv>, room: RoomRow, identity: Identity): Promise<Response> {
+  if (room.kind === 'direct' && (identity.anonymous || !room.members?.includes(identity.id)))
+    throw new ApiError(403, 'forbidden', 'This direct room is private to its two members.');
+  const ban = identity.anonymous ? null : await activeAppBan(c.get('db'), room.appId, identity.id);
+  // A fresh request: nothing the client sent besides the URL reaches the object.
+  const headers = new Headers({
+    upgrade: 'websocket',
+    [IDENTITY_HEADER]: JSON.stringify(identity),
+    [CONFIG_VERSION_HEADER]: String(room.updatedAt),
+  });
+  if (ban) headers.set(APP_BAN_HEADER, ban.expiresAt ? String(ban.expiresAt) : 'forever');
+  return roomStub(c.env, room.id).fetch(new Request(c.req.url, { headers })) as unknown as Response;
+}
