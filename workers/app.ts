@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createDb } from './db/client';
 import type { AppEnv } from './env';
+import { unsafeSecrets } from './lib/dev-secrets';
 import { ApiError, errorResponse } from './lib/errors';
 import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { renderReference } from './lib/reference-page';
@@ -77,6 +78,11 @@ const HTTP_ERROR_CODES: Record<number, string> = {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.use('*', async (c, next) => {
+  const unsafe = unsafeSecrets(c.env);
+  if (unsafe.length) {
+    // Refuse to run a production deployment on the well-known development secrets.
+    throw new ApiError(503, 'server_misconfigured', `Set real values for ${unsafe.join(', ')} (wrangler secret put).`);
+  }
   c.set('db', createDb(c.env.DB));
   await next();
 });

@@ -59,16 +59,17 @@ describe('webhook URL policy', () => {
 });
 
 describe('the API in production mode', () => {
-  const original = env.ENVIRONMENT;
+  const original = { ...env };
   afterEach(() => {
-    env.ENVIRONMENT = original;
+    Object.assign(env, original);
   });
 
   it('refuses a loopback receiver with 400, on create and on update', async () => {
     const { key } = await tenant();
     const ok = await call('/v1/webhook-endpoints', { auth: key.token, body: { url: 'http://127.0.0.1:8910/hook' } });
     expect(ok.status, ok.text).toBe(201);
-    env.ENVIRONMENT = 'production';
+    // Production refuses to run on the development secrets, so give it real ones.
+    Object.assign(env, { ENVIRONMENT: 'production', SESSION_SECRET: 's'.repeat(48), PLAYBACK_GRANT_SECRET: 'g'.repeat(48), MEDIA_KEY_SECRET: 'm'.repeat(48) });
     const refused = await call('/v1/webhook-endpoints', {
       auth: key.token,
       body: { url: 'http://127.0.0.1:8910/hook' },

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { Env } from '../env';
 import { timingSafeEqual } from '../lib/crypto';
+import { DEV_SECRET_PREFIX } from '../lib/dev-secrets';
 import { ApiError, unauthorized } from '../lib/errors';
 import { MAX_SKEW_S, originSignature, parseOriginAuthorization } from '../lib/origin-signature';
 
@@ -9,8 +10,6 @@ export interface OriginEnv {
   Variables: { originId: string };
 }
 
-/** Built-in development secrets start with this; a production deployment must never accept them. */
-const DEV_SECRET_PREFIX = 'dev-only-';
 
 function originSecrets(env: Env): Map<string, string> {
   let parsed: unknown;
