@@ -4,13 +4,18 @@
  * run, a Socket.IO 4 room broadcast on Node. Prints delivered messages/s, p50/p99, loss and
  * duplicates per step, whose limit was hit, and the ratio of sustained deliveries/s.
  *
- *   node bench/room-fanout.ts [--clients 1000] [--seconds 4]
+ *   node bench/room-fanout.ts [--clients 1000] [--seconds 4] [--rates 2,5,10] [--state-dir /dev/shm]
+ *                             [--direct] [--no-batch] [--port 8880] [--only edgelive|socket.io]
  *
- * 127.0.0.1 only, ports 8880-8881, bounded rate schedule; it stops its servers when done.
+ * `wrangler dev` puts a proxy (its own workerd) in front of the workerd that runs the Worker and
+ * the room, so every frame to every socket crosses one more process than in production.
+ * `--direct` connects the clients to the runtime's own port instead; the output says which.
+ *
+ * 127.0.0.1 only, ports 8880-8881 (or --port and --port+1), bounded rate schedule; it stops its servers when done.
  */
 import { type ChildProcess, execFileSync, execSync, fork, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import type WebSocket from 'ws';
@@ -30,11 +35,15 @@ const CLIENTS = arg('clients', 1000);
 const SECONDS = arg('seconds', 4);
 const PUBLISHERS = 40; // each connection may send 15 frames/s; 40 of them cover the top rate
 const RATES = (flag('rates') ?? '2,5,10,20,40,70,100,150,200,300,400,600').split(',').map(Number);
-const EDGE_PORT = 8880;
-const SIO_PORT = 8881;
+const EDGE_PORT = arg('port', 8880);
+const SIO_PORT = EDGE_PORT + 1;
+const DIRECT = process.argv.includes('--direct');
+const STOP_P99 = arg('stop-p99', 100);
+/** Clients opt in to `batch` frames (docs/rooms-protocol.md); `--no-batch` measures one frame per message. */
+const BATCH = !process.argv.includes('--no-batch');
 const log = (s: string) => console.log(s);
 /** Where wrangler dev keeps the room's SQLite; `--state-dir /dev/shm` takes the disk's fsync out of the picture. */
-const STATE_DIR = flag('state-dir') ?? tmpdir();
+const STATE_DIR = realpathSync(flag('state-dir') ?? tmpdir());
 const ONLY = flag('only');
 
 // Two sockets per client (ours and the server's) plus headroom: raise the soft limit or re-exec under a raised one.
@@ -53,6 +62,51 @@ if (soft < CLIENTS * 3 && !process.env.FANOUT_ULIMIT_RAISED) {
   process.exit(r.status ?? 1);
 }
 log(`ulimit -n ${soft}; ${CLIENTS} clients, ${PUBLISHERS} of them publishing, ${SECONDS} s per step`);
+
+const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+/** The file system under the state dir: tmpfs means the output gate never waits for a disk. */
+const fsOf = (dir: string) => {
+  try {
+    return execFileSync('stat', ['-f', '-c', '%T', dir]).toString().trim();
+  } catch {
+    return '?';
+  }
+};
+
+/** Every process in the same process group as `pid` (wrangler starts its workerds in one group). */
+const groupOf = (pid: number): number[] => {
+  const pgid = (p: number) => Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1]!.split(' ')[2]);
+  const g = pgid(pid);
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      if (pgid(Number(d)) === g) out.push(Number(d));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+};
+const cmdline = (pid: number) => {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+};
+const portsOf = (pid: number): number[] => {
+  try {
+    const out = execFileSync('ss', ['-ltnpH']).toString();
+    return out
+      .split('\n')
+      .filter((l) => l.includes(`pid=${pid},`))
+      .map((l) => Number(/127\.0\.0\.1:(\d+)/.exec(l)?.[1]))
+      .filter((p) => p > 0);
+  } catch {
+    return [];
+  }
+};
 
 const pidOnPort = (port: number): number | null => {
   try {
@@ -86,9 +140,36 @@ async function benchEdgelive(): Promise<Step[]> {
         .setAudience('chat')
         .setExpirationTime('2h')
         .sign(key);
+    // The dev proxy listens on EDGE_PORT; the other workerd of wrangler's process group runs the
+    // Worker and the room. CPU is reported for both so a step shows which one was busy.
+    const proxyPid = pidOnPort(EDGE_PORT);
+    const runtimePid = proxyPid
+      ? (groupOf(proxyPid).find((p) => p !== proxyPid && cmdline(p).includes('workerd serve')) ?? null)
+      : null;
+    // The runtime listens on more than one port (entry and loopback): take the one that serves the API.
+    let runtimePort: number | null = null;
+    for (const p of runtimePid ? portsOf(runtimePid) : []) {
+      const ok = await fetch(`http://127.0.0.1:${p}/v1/openapi.json`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (ok) {
+        runtimePort = p;
+        break;
+      }
+    }
+    const serverPids: Record<string, number> = {};
+    if (runtimePid) serverPids.runtime = runtimePid;
+    if (proxyPid) serverPids['dev-proxy'] = proxyPid;
+    if (DIRECT && !runtimePort) throw new Error('--direct: could not find the runtime workerd port');
+    const port = DIRECT ? runtimePort! : EDGE_PORT;
+    log(`  clients ${BATCH ? 'opt in to batch frames (batch=1)' : 'take one frame per message (--no-batch)'}`);
+    log(
+      `  clients connect to ${DIRECT ? `the runtime workerd directly (127.0.0.1:${port}, pid ${runtimePid})` : `the wrangler dev proxy (127.0.0.1:${port}, pid ${proxyPid}), which relays to the runtime workerd (pid ${runtimePid ?? '?'})`}`,
+    );
     const t: Transport = {
       name: 'edgelive',
-      url: async (i) => `ws://127.0.0.1:${EDGE_PORT}/v1/rooms/${room.id}/ws?token=${await token(i)}`,
+      url: async (i) => `ws://127.0.0.1:${port}/v1/rooms/${room.id}/ws?token=${await token(i)}${BATCH ? '&batch=1' : ''}`,
       join: (ws) => new Promise((resolve) => ws.once('message', () => resolve())), // the snapshot
       frame: (n, text) => `{"type":"send","client_id":"g${n}","text":"${text}"}`,
     };
@@ -96,8 +177,9 @@ async function benchEdgelive(): Promise<Step[]> {
     await new Promise((r) => setTimeout(r, 3000)); // let the join/presence traffic settle
     return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
       seconds: SECONDS,
-      serverPid: pidOnPort(EDGE_PORT),
+      serverPids,
       log,
+      stopP99: STOP_P99,
     });
   } finally {
     for (const c of clients) c.ws.terminate();
@@ -137,8 +219,9 @@ async function benchSocketIo(): Promise<Step[]> {
     await new Promise((r) => setTimeout(r, 1000));
     return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
       seconds: SECONDS,
-      serverPid: child.pid ?? null,
+      serverPids: child.pid ? { node: child.pid } : {},
       log,
+      stopP99: STOP_P99,
     });
   } finally {
     for (const c of clients) c.ws.terminate();
@@ -155,7 +238,11 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 const started = Date.now();
-log(`\n== Edgelive (wrangler dev, one RoomObject; state in ${STATE_DIR})`);
+const loadAtStart = load();
+log(`load average at start: ${loadAtStart} (${execSync('nproc').toString().trim()} cores)`);
+log(
+  `\n== Edgelive (wrangler dev, one RoomObject; local state in ${STATE_DIR}, a ${fsOf(STATE_DIR)} file system${flag('state-dir') ? ', from --state-dir' : ', the default tmpdir'})`,
+);
 const edge = ONLY === 'socket.io' ? [] : await benchEdgelive();
 log('\n== Socket.IO 4 on Node (room broadcast)');
 const sio = ONLY === 'edgelive' ? [] : await benchSocketIo();
@@ -165,6 +252,9 @@ log('\n== Summary');
 log(`edgelive : sustained ${e.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(edge)}`);
 log(`socket.io: sustained ${s.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(sio)}`);
 log(`ratio edgelive / socket.io = ${s > 0 ? (e / s).toFixed(2) : 'n/a'}`);
+log(
+  `state: ${STATE_DIR} (${fsOf(STATE_DIR)}); clients via ${DIRECT ? 'the runtime workerd directly' : 'the wrangler dev proxy'}; load average at start ${loadAtStart}, at end ${load()}`,
+);
 log(
   `(${((Date.now() - started) / 1000).toFixed(0)} s; 2 shared cores: generator, servers and other work compete for them)`,
 );

@@ -30,12 +30,18 @@ export type Frame = ServerFrame;
 /** A socket opened through the Worker's real fetch handler, recording every frame it gets. */
 export class TestSocket {
   readonly frames: Frame[] = [];
+  /** WebSocket frames as they arrived (a `batch` counts once), to see batching happen. */
+  raw = 0;
   closed: { code: number; reason: string } | null = null;
   private waiters: (() => void)[] = [];
 
   constructor(readonly ws: WebSocket) {
     ws.addEventListener('message', (e) => {
-      this.frames.push(JSON.parse(e.data as string) as Frame);
+      this.raw++;
+      const f = JSON.parse(e.data as string) as Frame;
+      // A batch is its frames in order: tests read the same stream either way.
+      if (f.type === 'batch') this.frames.push(...(f.frames as Frame[]));
+      else this.frames.push(f);
       this.wake();
     });
     ws.addEventListener('close', (e) => {
@@ -102,10 +108,11 @@ export class TestSocket {
   }
 }
 
-export async function openSocket(roomId: string, opts: { token?: string; since?: string } = {}) {
+export async function openSocket(roomId: string, opts: { token?: string; since?: string; batch?: boolean } = {}) {
   const q = new URLSearchParams();
   if (opts.token) q.set('token', opts.token);
   if (opts.since) q.set('since', opts.since);
+  if (opts.batch) q.set('batch', '1');
   const res = await exports.default.fetch(
     new Request(`${BASE}/v1/rooms/${roomId}/ws?${q}`, { headers: { upgrade: 'websocket' } }),
   );
@@ -113,7 +120,7 @@ export async function openSocket(roomId: string, opts: { token?: string; since?:
 }
 
 /** Opens a socket and waits for its snapshot. */
-export async function join(roomId: string, opts: { token?: string; since?: string } = {}) {
+export async function join(roomId: string, opts: { token?: string; since?: string; batch?: boolean } = {}) {
   const res = await openSocket(roomId, opts);
   expect(res.status, res.status === 101 ? '' : await res.text()).toBe(101);
   const ws = res.webSocket!;

@@ -322,6 +322,8 @@ export class RoomClient {
       }
       case 'burst':
       case 'pong':
+      // Only sent to sockets that asked with `batch=1`, which this client does not.
+      case 'batch':
         break;
     }
     this.emit(f.type, f as never);

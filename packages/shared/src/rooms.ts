@@ -200,6 +200,12 @@ export const ServerFrame = z.discriminatedUnion('type', [
     message_id: z.string().nullable(),
   }),
   z.object({ type: z.literal('room_updated'), settings: PublicSettings }),
+  /**
+   * Only to sockets that connected with `batch=1`: room-wide frames that piled up while the room was
+   * busy, oldest first, in one WebSocket frame. Each element is one of the other frames here (never a
+   * batch). One send per socket instead of one per frame is what lets a busy room keep up.
+   */
+  z.object({ type: z.literal('batch'), frames: z.array(z.object({ type: z.string() }).passthrough()) }),
   z.object({
     type: z.literal('error'),
     code: ErrorCode,

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { chatTenant, cid, join, say } from '../../workers/test/rooms';
+
+describe('batch frames (batch=1)', () => {
+  it('delivers a burst exactly once and in order to batched and plain sockets, acks never ahead', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom();
+    const bob = await join(room.id, { token: await t.tokenFor('bob', { role: 'admin' }), batch: true });
+    const alice = await join(room.id, { token: await t.tokenFor('alice'), batch: true });
+    const carol = await join(room.id, { token: await t.tokenFor('carol') });
+    // A burst from an admin (no per-user limit), sent without waiting, so frames pile up in the room.
+    const ids = Array.from({ length: 20 }, () => cid());
+    for (const [i, client_id] of ids.entries()) bob.s.send({ type: 'send', client_id, text: `m${i}` });
+    const mine = await say(alice.s, 'in the middle');
+    for (const x of [alice, carol]) {
+      const got: string[] = [];
+      while (got.length < 20) got.push((await x.s.next('message', (f) => f.message.user?.id === 'bob')).message.text);
+      expect(got).toEqual(ids.map((_, i) => `m${i}`));
+      // Carol also gets Alice's message (once); Alice, its author, only her ack.
+      if (x === carol) expect((await x.s.next('message')).message.id).toBe(mine.id);
+      await x.s.none('message', 200);
+    }
+    // Bob gets acks, never his own messages; he does get Alice's.
+    expect((await bob.s.next('message')).message.id).toBe(mine.id);
+    await bob.s.none('message', 200);
+    // A later joiner with batch=1 resumes from the last id with nothing missing and nothing twice.
+    const dave = await join(room.id, { token: await t.tokenFor('dave'), batch: true, since: mine.id });
+    const after = await say(bob.s, 'after');
+    expect(dave.snapshot.resumed).toBe(true);
+    expect((await dave.s.next('message')).message.id).toBe(after.id);
+    await dave.s.none('message', 200);
+    for (const x of [alice, bob, carol, dave]) x.s.close();
+  });
+
+  it('never lets an ack overtake room messages queued before it', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom();
+    const bob = await join(room.id, { token: await t.tokenFor('bob', { role: 'admin' }), batch: true });
+    const alice = await join(room.id, { token: await t.tokenFor('alice', { role: 'admin' }), batch: true });
+    // Every message and ack Alice gets, in arrival order (batches unwrapped).
+    const seqs: number[] = [];
+    alice.s.ws.addEventListener('message', (e) => {
+      const f = JSON.parse(e.data as string) as { type: string; frames?: { type: string; message?: { seq: number } }[]; message?: { seq: number } };
+      for (const x of f.type === 'batch' ? f.frames! : [f]) if (x.message && (x.type === 'message' || x.type === 'ack')) seqs.push(x.message.seq);
+    });
+    for (let i = 0; i < 10; i++) {
+      bob.s.send({ type: 'send', client_id: cid(), text: `b${i}` });
+      alice.s.send({ type: 'send', client_id: cid(), text: `a${i}` });
+    }
+    await say(alice.s, 'last');
+    // Wait for all of Bob's messages, then check Alice's stream: seqs only ever go up.
+    for (let i = 0; i < 10; i++) await alice.s.next('message');
+    await alice.s.none('message', 100);
+    expect(seqs).toHaveLength(21);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    bob.s.close();
+    alice.s.close();
+  });
+});
