@@ -216,12 +216,18 @@ export async function runSteps(
       genCpu: ((cpu.user + cpu.system) / 1000 / wall) * 100,
       serverCpu: Object.keys(srv1).length
         ? Object.fromEntries(
-            Object.entries(srv1).map(([k, v]) => [k, v !== null && srv0[k] != null ? ((v - srv0[k]!) / wall) * 100 : NaN]),
+            Object.entries(srv1).map(([k, v]) => [
+              k,
+              v !== null && srv0[k] != null ? ((v - srv0[k]!) / wall) * 100 : NaN,
+            ]),
           )
         : null,
       serverWait: Object.keys(wait1).length
         ? Object.fromEntries(
-            Object.entries(wait1).map(([k, v]) => [k, v !== null && wait0[k] != null ? ((v - wait0[k]!) / wall) * 100 : NaN]),
+            Object.entries(wait1).map(([k, v]) => [
+              k,
+              v !== null && wait0[k] != null ? ((v - wait0[k]!) / wall) * 100 : NaN,
+            ]),
           )
         : null,
       loopDelayP99: loop.percentile(99) / 1e6,
@@ -273,7 +279,10 @@ export function limitOf(steps: Step[]): string {
     : `the server (generator at ${last.genCpu.toFixed(0)}% of a core, keeping its rate; server CPU ${
         last.serverCpu
           ? Object.entries(last.serverCpu)
-              .map(([k, v]) => `${k} ${v.toFixed(0)}% busy, ${last.serverWait?.[k]?.toFixed(0) ?? '?'}% waiting for a core`)
+              .map(
+                ([k, v]) =>
+                  `${k} ${v.toFixed(0)}% busy, ${last.serverWait?.[k]?.toFixed(0) ?? '?'}% waiting for a core`,
+              )
               .join(', ')
           : '?'
       })`;

@@ -63,7 +63,10 @@ if (soft < CLIENTS * 3 && !process.env.FANOUT_ULIMIT_RAISED) {
 }
 log(`ulimit -n ${soft}; ${CLIENTS} clients, ${PUBLISHERS} of them publishing, ${SECONDS} s per step`);
 
-const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 /** The file system under the state dir: tmpfs means the output gate never waits for a disk. */
 const fsOf = (dir: string) => {
   try {
@@ -169,7 +172,8 @@ async function benchEdgelive(): Promise<Step[]> {
     );
     const t: Transport = {
       name: 'edgelive',
-      url: async (i) => `ws://127.0.0.1:${port}/v1/rooms/${room.id}/ws?token=${await token(i)}${BATCH ? '&batch=1' : ''}`,
+      url: async (i) =>
+        `ws://127.0.0.1:${port}/v1/rooms/${room.id}/ws?token=${await token(i)}${BATCH ? '&batch=1' : ''}`,
       join: (ws) => new Promise((resolve) => ws.once('message', () => resolve())), // the snapshot
       frame: (n, text) => `{"type":"send","client_id":"g${n}","text":"${text}"}`,
     };

@@ -40,8 +40,13 @@ describe('batch frames (batch=1)', () => {
     // Every message and ack Alice gets, in arrival order (batches unwrapped).
     const seqs: number[] = [];
     alice.s.ws.addEventListener('message', (e) => {
-      const f = JSON.parse(e.data as string) as { type: string; frames?: { type: string; message?: { seq: number } }[]; message?: { seq: number } };
-      for (const x of f.type === 'batch' ? f.frames! : [f]) if (x.message && (x.type === 'message' || x.type === 'ack')) seqs.push(x.message.seq);
+      const f = JSON.parse(e.data as string) as {
+        type: string;
+        frames?: { type: string; message?: { seq: number } }[];
+        message?: { seq: number };
+      };
+      for (const x of f.type === 'batch' ? f.frames! : [f])
+        if (x.message && (x.type === 'message' || x.type === 'ack')) seqs.push(x.message.seq);
     });
     for (let i = 0; i < 10; i++) {
       bob.s.send({ type: 'send', client_id: cid(), text: `b${i}` });
