@@ -31,6 +31,10 @@ describe('playback in Chromium', () => {
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
     });
     const thumb = await live.token(s.playbackId, 't');
+    // The origin posts its first frame a few seconds into the session; wait for it so the poster
+    // request below proves admission, not the race with the first thumbnail.
+    const thumbUrl = `${live.stack.worker.url}/thumbnails/${s.playbackId}.jpg?token=${thumb}`;
+    await waitFor('the first thumbnail', async () => ((await fetch(thumbUrl)).status === 200 ? true : null), 30_000);
     await page.goto(`${live.stack.worker.url}/embed/${s.playbackId}?token=${token}&thumbnail_token=${thumb}`);
 
     const started = await waitFor(
