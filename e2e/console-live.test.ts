@@ -97,15 +97,14 @@ describe('console, live', () => {
     await page.getByRole('heading', { name: 'Main stage' }).waitFor();
     streamUrl = page.url();
 
-    const server = await page
-      .getByText(/^rtmp:\/\//)
-      .first()
-      .textContent();
-    expect(server).toBe(stack.origin!.rtmpUrl);
+    // The OBS panel shows a guess until /console-config.json (the served origin URL) has loaded.
+    const serverUrl = page.getByText(stack.origin!.rtmpUrl, { exact: true }).first();
+    await serverUrl.waitFor({ timeout: 10_000 });
+    expect(await serverUrl.textContent()).toBe(stack.origin!.rtmpUrl);
     await page.getByRole('status', { name: 'Stream key' }).locator('..').getByRole('button', { name: 'Show' }).click();
     const key = (await page.getByRole('status', { name: 'Stream key' }).textContent())?.trim() ?? '';
     expect(key).not.toContain('•');
-    publisher = startTestPublisher(`${server}/${key}`, { size: '640x360', rate: 30, gopFrames: 30 });
+    publisher = startTestPublisher(`${stack.origin!.rtmpUrl}/${key}`, { size: '640x360', rate: 30, gopFrames: 30 });
 
     // The preview's <video> moves on by itself: segments reach the browser and decode.
     const video = page.locator('[data-testid="player"] video');
