@@ -21,7 +21,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: 'workers',
-            include: ['workers/**/*.test.ts', 'durable-objects/**/*.test.ts'],
+            include: ['core/**/*.test.ts', 'workers/**/*.test.ts', 'durable-objects/**/*.test.ts'],
             setupFiles: ['./workers/test/apply-migrations.ts'],
             testTimeout: 30_000,
           },

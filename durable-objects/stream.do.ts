@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
-import type { Env } from '../workers/env';
-import { newId } from '../workers/lib/ids';
-import { PLAYLIST_TYPE, recordingKey, recordingMasterKey } from '../workers/lib/media-keys';
+import type { Env } from '../core/env';
+import { newId } from '../core/ids';
+import { PLAYLIST_TYPE, recordingKey, recordingMasterKey } from '../core/media-keys';
 import * as mirror from './stream/mirror';
 import { renderMasterPlaylist, renderMediaPlaylist } from './stream/playlist';
 import { migrate } from './stream/schema';

@@ -2,7 +2,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
-import { createDb } from './db/client';
+import { createDb } from '../core/db/client';
 import type { AppEnv } from './env';
 import { unsafeSecrets } from './lib/dev-secrets';
 import { ApiError, errorResponse } from './lib/errors';

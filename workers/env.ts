@@ -1,13 +1,7 @@
-import type { Db } from './db/client';
+import type { Db } from '../core/db/client';
+import type { Env } from '../core/env';
 
-/**
- * Bindings come from wrangler.jsonc through `npm run cf-typegen` (workers/worker-configuration.d.ts);
- * the optional ones below are set only in some deployments.
- */
-export type Env = Cloudflare.Env & {
-  /** Where the console is served, for links we hand out (invitations); defaults to the API's origin. */
-  CONSOLE_URL?: string;
-};
+/** What a Hono handler of the Worker sees: the bindings, and what the middleware put on the context. */
 
 export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
 

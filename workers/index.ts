@@ -1,5 +1,5 @@
+import type { Env } from '../core/env';
 import { app } from './app';
-import type { Env } from './env';
 
 export { RoomObject } from '../durable-objects/room/room.do';
 export { StreamObject } from '../durable-objects/stream.do';

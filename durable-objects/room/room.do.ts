@@ -11,9 +11,9 @@ import {
   type PublicSettings,
   type ServerFrame,
 } from '@edgelive/shared';
-import type { Env } from '../../workers/env';
-import { newId } from '../../workers/lib/ids';
-import { emitEvent } from '../../workers/services/events.service';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
+import { newId } from '../../core/ids';
 import { loadRoomConfig } from '../../workers/services/rooms.service';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { BucketMap, TokenBucket } from './rate-limit';

@@ -1,9 +1,9 @@
 import type { EventType } from '@edgelive/shared';
 import { eq } from 'drizzle-orm';
-import { createDb } from '../../workers/db/client';
-import { streamSessions, streams } from '../../workers/db/schema/index';
-import type { Env } from '../../workers/env';
-import { emitEvent } from '../../workers/services/events.service';
+import { createDb } from '../../core/db/client';
+import { streamSessions, streams } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
 import { endRoomSession } from '../../workers/services/rooms.service';
 import { renderSession, streamEventData } from '../../workers/services/streams.service';
 import type { InputReport } from './types';

@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { EventEnvelope } from '@edgelive/shared';
-import type { Env } from '../../workers/env';
-import { newId } from '../../workers/lib/ids';
-import { webhookUrlProblem } from '../../workers/lib/webhook-url';
+import type { Env } from '../../core/env';
+import { newId } from '../../core/ids';
+import { webhookUrlProblem } from '../../core/webhook-url';
 import { disableEndpoint, loadEndpoint, setFailingSince } from '../../workers/services/webhook-endpoints.service';
 import { activeSecrets, type WebhookEndpointRow } from '../../workers/services/webhooks.service';
 import { CONCURRENCY, deliverySettings, disableAfterMs, nextRetryDelay } from './delivery-policy';

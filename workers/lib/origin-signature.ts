@@ -1,4 +1,4 @@
-import { hmacSha256, toBase64Url } from './crypto';
+import { hmacSha256, toBase64Url } from '../../core/crypto';
 
 /**
  * Origin request signatures (docs/origin-protocol.md):

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { and, desc, eq, lt, or, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import { fromBase64Url, toBase64Url } from './crypto';
+import { fromBase64Url, toBase64Url } from '../../core/crypto';
 import { badRequest } from './errors';
 
 /** Query parameters every list accepts. */

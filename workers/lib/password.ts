@@ -1,4 +1,4 @@
-import { fromBase64Url, timingSafeEqual, toBase64Url } from './crypto';
+import { fromBase64Url, timingSafeEqual, toBase64Url } from '../../core/crypto';
 
 /**
  * Password hashing with PBKDF2-SHA256 through WebCrypto.

@@ -1,4 +1,4 @@
-import { timingSafeEqual, toBase64Url } from './crypto';
+import { timingSafeEqual, toBase64Url } from '../../core/crypto';
 
 /**
  * Access grants: how a viewer's one verified JWT carries over to the many sub-requests of a

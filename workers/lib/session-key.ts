@@ -1,4 +1,4 @@
-import { hmacSha256 } from './crypto';
+import { hmacSha256 } from '../../core/crypto';
 
 /**
  * The AES-128 key of one session's segments: derived, not stored, as the first 16 bytes of

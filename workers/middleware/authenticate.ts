@@ -1,11 +1,11 @@
 import { and, eq, isNull } from 'drizzle-orm';
 import { getCookie } from 'hono/cookie';
 import { createMiddleware } from 'hono/factory';
-import { apiKeys, sessions } from '../db/schema/index';
+import { sha256Hex, timingSafeEqual } from '../../core/crypto';
+import { apiKeys, sessions } from '../../core/db/schema/index';
+import { isIdOf } from '../../core/ids';
 import type { Actor, AppEnv } from '../env';
-import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { unauthorized } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
 import { readSession, SESSION_COOKIE } from '../lib/session';
 
 /** Only refresh `last_used_at` this often, so a busy key does not write D1 on every call. */

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
-import type { Env } from '../env';
-import { timingSafeEqual } from '../lib/crypto';
+import { timingSafeEqual } from '../../core/crypto';
+import type { Env } from '../../core/env';
 import { DEV_SECRET_PREFIX } from '../lib/dev-secrets';
 import { ApiError, unauthorized } from '../lib/errors';
 import { MAX_SKEW_S, originSignature, parseOriginAuthorization } from '../lib/origin-signature';

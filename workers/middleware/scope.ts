@@ -1,9 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { apps, members } from '../db/schema/index';
+import { apps, members } from '../../core/db/schema/index';
+import { isIdOf } from '../../core/ids';
 import type { AppEnv, Role } from '../env';
 import { forbidden, notFound, unauthorized } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
 
 const RANK: Record<Role, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
 

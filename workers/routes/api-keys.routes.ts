@@ -1,15 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { apiKeys } from '../db/schema/index';
-import type { Env } from '../env';
-import { sha256Hex } from '../lib/crypto';
+import { sha256Hex } from '../../core/crypto';
+import type { Db } from '../../core/db/client';
+import { apiKeys } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
+import { isIdOf, newId, randomToken } from '../../core/ids';
+import { iso } from '../../core/time';
 import { notFound } from '../lib/errors';
-import { isIdOf, newId, randomToken } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { iso } from '../lib/time';
-import { emitEvent } from '../services/events.service';
 
 const ApiKey = z
   .object({

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { apps, members } from '../db/schema/index';
+import { apps, members } from '../../core/db/schema/index';
+import { isIdOf, newId } from '../../core/ids';
+import { iso } from '../../core/time';
 import { forbidden, notFound } from '../lib/errors';
-import { isIdOf, newId } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { iso } from '../lib/time';
 import { memberRole, requireRole, requireUser, roleAtLeast } from '../middleware/scope';
 
 /** Per-app settings later features read (playback restrictions, ladder ceiling, ...). */

@@ -1,11 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, gte, lte } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditLog } from '../db/schema/index';
+import { auditLog } from '../../core/db/schema/index';
+import { iso } from '../../core/time';
 import type { AppEnv } from '../env';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter } from '../lib/router';
-import { iso } from '../lib/time';
 import { orgScope } from '../middleware/scope';
 
 const AuditEntry = z

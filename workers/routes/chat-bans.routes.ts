@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
-import { chatBans } from '../db/schema/index';
-import type { Env } from '../env';
+import { chatBans } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
+import { newId } from '../../core/ids';
+import { roomStub } from '../../core/stubs';
+import { iso } from '../../core/time';
 import { notFound } from '../lib/errors';
-import { newId } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
-import { iso } from '../lib/time';
-import { emitEvent } from '../services/events.service';
-import { roomStub } from '../services/rooms.service';
 import { ChatUserId, Restriction, RestrictionBody } from './rooms.schema';
 
 const tags = ['Room moderation'];

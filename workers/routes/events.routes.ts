@@ -1,12 +1,12 @@
 import { EVENT_TYPES, isValidPattern } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, gte, lte, or, type SQL, sql } from 'drizzle-orm';
-import { events } from '../db/schema/index';
+import { events } from '../../core/db/schema/index';
+import { renderEvent } from '../../core/events';
+import { isIdOf } from '../../core/ids';
 import { notFound } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json } from '../lib/router';
-import { renderEvent } from '../services/webhooks.service';
 
 export const EventSchema = z
   .object({

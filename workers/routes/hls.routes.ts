@@ -1,10 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { renderMasterPlaylist } from '../../durable-objects/stream/playlist';
-import type { AppEnv } from '../env';
-import { ApiError, notFound } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
-import { isRenditionName } from '../lib/ladder';
+import { isIdOf } from '../../core/ids';
 import {
   IMMUTABLE,
   PLAYLIST_TYPE,
@@ -12,7 +8,12 @@ import {
   recordingMasterKey,
   SEGMENT_TYPE,
   segmentKey,
-} from '../lib/media-keys';
+} from '../../core/media-keys';
+import { streamStub } from '../../core/stubs';
+import { renderMasterPlaylist } from '../../durable-objects/stream/playlist';
+import type { AppEnv } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import { isRenditionName } from '../lib/ladder';
 import { grantUris } from '../lib/playlist-uris';
 import { sessionMediaKey } from '../lib/session-key';
 import { serveMedia } from '../services/media-cache';
@@ -90,8 +91,6 @@ async function r2Text(c: Ctx, key: string) {
   return obj ? obj.text() : null;
 }
 
-const streamObject = (c: Ctx, streamId: string) => c.env.STREAM.get(c.env.STREAM.idFromName(streamId));
-
 function sessionParam(c: Ctx) {
   const session = c.req.param('session') ?? '';
   if (!isIdOf('streamSession', session)) throw notFound('playlist');
@@ -120,7 +119,7 @@ export const hlsRoutes = new Hono<AppEnv>()
     const pbId = stripSuffix(c.req.param('file'), '.m3u8');
     if (!pbId) throw notFound('playlist');
     const { pb, access } = await admit(c, pbId, 'master');
-    const master = await streamObject(c, pb.stream.id).master();
+    const master = await streamStub(c.env, pb.stream.id).master();
     if (!master) throw new ApiError(412, 'stream_not_active', 'The stream is not live right now.');
     const text = renderMasterPlaylist(
       master.variants.map((v) => ({ ...v, uri: `${pb.id}/${master.sessionId}/${v.rendition}.m3u8` })),
@@ -162,7 +161,7 @@ export const hlsRoutes = new Hono<AppEnv>()
     const rendition = stripSuffix(file, '.m3u8');
     if (!rendition || !isRenditionName(rendition)) throw notFound('playlist');
     const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
-    const live = await streamObject(c, pb.stream.id).mediaPlaylist(session, rendition);
+    const live = await streamStub(c.env, pb.stream.id).mediaPlaylist(session, rendition);
     if (live !== null) {
       // Live, or just ended (its window plus ENDLIST): never the recording, which would re-grow it.
       const cacheControl = pb.stream.latencyMode === 'low' ? LIVE_LOW : LIVE;

@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../db/client';
-import { invitations } from '../db/schema/index';
+import { createDb } from '../../core/db/client';
+import { invitations } from '../../core/db/schema/index';
 import { type Account, call, createApp, expectError, register } from '../test/helpers';
 
 /** Invites `who` into `owner`'s org with `role` and has them accept; returns the member id. */

@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { invitations, members, orgs, users } from '../db/schema/index';
-import { sha256Hex } from '../lib/crypto';
+import { sha256Hex } from '../../core/crypto';
+import type { Db } from '../../core/db/client';
+import { invitations, members, orgs, users } from '../../core/db/schema/index';
+import { emitOrgEvent } from '../../core/events';
+import { isIdOf, newId, randomToken } from '../../core/ids';
+import { iso } from '../../core/time';
 import { ApiError, conflict, forbidden, notFound } from '../lib/errors';
-import { isIdOf, newId, randomToken } from '../lib/ids';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { iso } from '../lib/time';
 import { orgScope, requireUser } from '../middleware/scope';
-import { emitOrgEvent } from '../services/events.service';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 

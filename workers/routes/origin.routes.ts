@@ -1,15 +1,16 @@
 import { z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
+import { sha256Hex, timingSafeEqual } from '../../core/crypto';
+import { createDb } from '../../core/db/client';
+import { apps, streams } from '../../core/db/schema/index';
+import { isIdOf } from '../../core/ids';
+import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey, timedThumbnailKey } from '../../core/media-keys';
+import { streamStub } from '../../core/stubs';
 import { SEGMENT_SECONDS } from '../../durable-objects/stream/timing';
 import type { Refusal } from '../../durable-objects/stream/types';
-import { createDb } from '../db/client';
-import { apps, streams } from '../db/schema/index';
-import { sha256Hex, timingSafeEqual } from '../lib/crypto';
 import { ApiError, badRequest, notFound } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
 import { effectiveLadder, isRenditionName, isRungName, ladderForOrigin } from '../lib/ladder';
-import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey, timedThumbnailKey } from '../lib/media-keys';
 import { sessionMediaKey, toHex } from '../lib/session-key';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 
@@ -53,7 +54,7 @@ async function readBytes(c: Ctx, max: number): Promise<ArrayBuffer> {
 function streamObject(c: Ctx) {
   const streamId = c.req.param('stream_id') ?? '';
   if (!isIdOf('stream', streamId)) throw notFound('stream');
-  return { streamId, stub: c.env.STREAM.get(c.env.STREAM.idFromName(streamId)) };
+  return { streamId, stub: streamStub(c.env, streamId) };
 }
 
 function sessionParam(c: Ctx) {
@@ -121,7 +122,7 @@ export const originRoutes = new Hono<OriginEnv>()
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
-    const stub = c.env.STREAM.get(c.env.STREAM.idFromName(row.id));
+    const stub = streamStub(c.env, row.id);
     const res = await stub.publish({
       streamId: row.id,
       appId: row.appId,

@@ -1,8 +1,8 @@
 import type { ChatRole } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
+import { users } from '../../core/db/schema/index';
 import type { Identity } from '../../durable-objects/room/room-config';
-import { users } from '../db/schema/index';
 import type { Role } from '../env';
 import { forbidden, unauthorized } from '../lib/errors';
 import { createRouter } from '../lib/router';

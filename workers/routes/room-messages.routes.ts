@@ -1,9 +1,10 @@
 import { LIMITS } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
+import { roomStub } from '../../core/stubs';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { findRoom, roomStub } from '../services/rooms.service';
+import { findRoom } from '../services/rooms.service';
 import { ChatMessage, RoomParam } from './rooms.schema';
 
 const tags = ['Room messages'];

@@ -1,11 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { roomStub } from '../../core/stubs';
+import { iso } from '../../core/time';
 import type { ModerationInput } from '../../durable-objects/room/room.do';
 import type { FlagRow, RestrictionKind } from '../../durable-objects/room/room-store';
 import { notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { iso } from '../lib/time';
-import { findRoom, roomStub } from '../services/rooms.service';
+import { findRoom } from '../services/rooms.service';
 import { ChatMessage, ChatUserId, Restriction, RestrictionBody, RoomParam } from './rooms.schema';
 
 const tags = ['Room moderation'];

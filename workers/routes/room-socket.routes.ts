@@ -1,10 +1,10 @@
 import { ChatRole, UserId } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
+import { rooms } from '../../core/db/schema/index';
+import { isIdOf, randomToken } from '../../core/ids';
 import type { Identity } from '../../durable-objects/room/room-config';
-import { rooms } from '../db/schema/index';
 import { ApiError, notFound } from '../lib/errors';
-import { isIdOf, randomToken } from '../lib/ids';
 import { createRouter } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
 import { TokenError, verifyViewerToken } from '../services/tokens.service';

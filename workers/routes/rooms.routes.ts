@@ -1,21 +1,14 @@
 import { applySettingsPatch, DEFAULT_ROOM_SETTINGS } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
+import { rooms } from '../../core/db/schema/index';
+import { emitEvent } from '../../core/events';
+import { roomStub } from '../../core/stubs';
 import { blocklistProblems } from '../../durable-objects/room/blocklist';
-import { rooms } from '../db/schema/index';
 import { ApiError, badRequest } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
-import { emitEvent } from '../services/events.service';
-import {
-  createRoom,
-  deleteRoom,
-  directKey,
-  findRoom,
-  renderRoom,
-  roomConfigOf,
-  roomStub,
-} from '../services/rooms.service';
+import { createRoom, deleteRoom, directKey, findRoom, renderRoom, roomConfigOf } from '../services/rooms.service';
 import { ChatUserId, Metadata, Room, RoomParam, RoomWithLive, SettingsPatch } from './rooms.schema';
 
 const tags = ['Rooms'];

@@ -1,13 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq } from 'drizzle-orm';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
-import type { Db } from '../db/client';
-import { signingKeys } from '../db/schema/index';
+import type { Db } from '../../core/db/client';
+import { signingKeys } from '../../core/db/schema/index';
+import { isIdOf, newId } from '../../core/ids';
+import { iso } from '../../core/time';
 import { notFound } from '../lib/errors';
-import { isIdOf, newId } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { iso } from '../lib/time';
 import { forgetSigningKey } from '../services/tokens.service';
 
 export const SIGNING_ALG = 'RS256';

@@ -3,17 +3,18 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { Db } from '../db/client';
-import { apps, playbackIds, streamSessions, streams } from '../db/schema/index';
+import { sha256Hex } from '../../core/crypto';
+import type { Db } from '../../core/db/client';
+import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
+import { emitEvent } from '../../core/events';
+import { isIdOf, newId, randomToken } from '../../core/ids';
+import { streamStub } from '../../core/stubs';
 import type { AppEnv } from '../env';
-import { sha256Hex } from '../lib/crypto';
 import { ApiError, notFound } from '../lib/errors';
-import { isIdOf, newId, randomToken } from '../lib/ids';
 import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '../lib/ladder';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { roleAtLeast } from '../middleware/scope';
-import { emitEvent } from '../services/events.service';
 import { createRoomFor, deleteRoomFor } from '../services/rooms.service';
 import {
   loadStreamView,
@@ -53,8 +54,6 @@ const streamExists = createMiddleware<AppEnv>(async (c, next) => {
   await findStream(c.get('db'), c.get('scope').appId!, c.req.param('stream_id') ?? '');
   await next();
 });
-
-const stub = (c: Ctx, streamId: string) => c.env.STREAM.get(c.env.STREAM.idFromName(streamId));
 
 async function appMaxQuality(c: Ctx) {
   const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, c.get('scope').appId!) });
@@ -300,7 +299,7 @@ export const streamRoutes = createRouter()
     const s = await findStream(db, c.get('scope').appId!, stream_id);
     const data = renderStream(await loadStreamView(db, s), { withKey: false });
     // The object first: from here on its publisher and in-flight segments are refused.
-    await stub(c, s.id).remove();
+    await streamStub(c.env, s.id).remove();
     await db.delete(streams).where(eq(streams.id, s.id));
     await deleteRoomFor(c.env, s.appId, s.id);
     await emitEvent(c.env, {
@@ -335,7 +334,7 @@ export const streamRoutes = createRouter()
     if (!s.disabledAt)
       await db.update(streams).set({ disabledAt: Date.now(), updatedAt: Date.now() }).where(eq(streams.id, s.id));
     // Ends a live session (and tells the mirror and webhooks) before we answer.
-    await stub(c, s.id).disable(s.id, s.appId);
+    await streamStub(c.env, s.id).disable(s.id, s.appId);
     const row = await findStream(db, s.appId, s.id);
     if (!s.disabledAt) await emit(c, 'stream.disabled', row);
     return c.json(await respond(c, row), 200);
@@ -346,7 +345,7 @@ export const streamRoutes = createRouter()
     const db = c.get('db');
     const s = await findStream(db, c.get('scope').appId!, stream_id);
     if (!s.disabledAt) return c.json(await respond(c, s), 200);
-    await stub(c, s.id).enable();
+    await streamStub(c.env, s.id).enable();
     const [row] = await db
       .update(streams)
       .set({ disabledAt: null, updatedAt: Date.now() })

@@ -1,11 +1,11 @@
 import { desc, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSessions } from '../db/schema/index';
+import { streamSessions } from '../../core/db/schema/index';
+import { isIdOf } from '../../core/ids';
+import { IMMUTABLE, thumbnailKey, thumbnailsPrefix, timedThumbnailKey } from '../../core/media-keys';
 import type { AppEnv } from '../env';
 import { badRequest, notFound } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
-import { IMMUTABLE, thumbnailKey, thumbnailsPrefix, timedThumbnailKey } from '../lib/media-keys';
 import { serveMedia } from '../services/media-cache';
 import { authorize, type Playback, resolvePlayback } from '../services/playback.service';
 

@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { isIdOf } from '../../core/ids';
+import { webhookStub } from '../../core/stubs';
 import { ApiError, notFound } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
 import { decodeCursor, encodeCursor, PageQuery } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { endpointInScope, findEndpoint } from '../services/webhook-endpoints.service';
-import { endpointObject } from '../services/webhooks.service';
 import { EventSchema } from './events.routes';
 
 const Attempt = z
@@ -107,7 +107,7 @@ export const webhookDeliveryRoutes = createRouter()
     const { endpoint_id } = c.req.valid('param');
     const q = c.req.valid('query');
     const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
-    const page = await endpointObject(c.env, e.id).listDeliveries(e.id, {
+    const page = await webhookStub(c.env, e.id).listDeliveries(e.id, {
       status: q.status,
       eventId: q.event_id,
       beforeSeq: seqFrom(q.cursor),
@@ -118,7 +118,7 @@ export const webhookDeliveryRoutes = createRouter()
   .openapi(getDelivery, async (c) => {
     const { endpoint_id, delivery_id } = c.req.valid('param');
     const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
-    const d = isIdOf('delivery', delivery_id) ? await endpointObject(c.env, e.id).getDelivery(e.id, delivery_id) : null;
+    const d = isIdOf('delivery', delivery_id) ? await webhookStub(c.env, e.id).getDelivery(e.id, delivery_id) : null;
     if (!d) throw notFound('delivery');
     return c.json(d, 200);
   })
@@ -126,14 +126,14 @@ export const webhookDeliveryRoutes = createRouter()
     const { endpoint_id } = c.req.valid('param');
     const q = c.req.valid('query');
     const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
-    const page = await endpointObject(c.env, e.id).listAttempts({ beforeId: seqFrom(q.cursor), limit: q.limit });
+    const page = await webhookStub(c.env, e.id).listAttempts({ beforeId: seqFrom(q.cursor), limit: q.limit });
     return c.json({ data: page.data, next_cursor: cursorOf(page.next_id) }, 200);
   })
   .openapi(redeliver, async (c) => {
     const { endpoint_id, delivery_id } = c.req.valid('param');
     c.set('audit', { action: 'webhook_delivery.redeliver', resourceType: 'webhook_delivery', resourceId: delivery_id });
     const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
-    const stub = endpointObject(c.env, e.id);
+    const stub = webhookStub(c.env, e.id);
     if (!isIdOf('delivery', delivery_id) || !(await stub.getDelivery(e.id, delivery_id))) throw notFound('delivery');
     if (!(await stub.redeliver(delivery_id)))
       throw new ApiError(409, 'delivery_pending', 'This delivery is still pending; it will be attempted on schedule.');
@@ -149,9 +149,6 @@ export const webhookDeliveryRoutes = createRouter()
       details: { since, until },
     });
     const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
-    const n = await endpointObject(c.env, e.id).redeliverFailed(
-      Date.parse(since),
-      until ? Date.parse(until) : Date.now(),
-    );
+    const n = await webhookStub(c.env, e.id).redeliverFailed(Date.parse(since), until ? Date.parse(until) : Date.now());
     return c.json({ redelivered: n }, 202);
   });

@@ -2,17 +2,18 @@ import type { EventEnvelope } from '@edgelive/shared';
 import { isValidPattern } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, count, eq } from 'drizzle-orm';
+import { webhookEndpoints } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { newId } from '../../core/ids';
+import { webhookStub } from '../../core/stubs';
+import { iso } from '../../core/time';
+import { webhookUrlProblem } from '../../core/webhook-url';
 import { newWebhookSecret } from '../../durable-objects/webhook-endpoint/signature';
-import { webhookEndpoints } from '../db/schema/index';
-import type { Env } from '../env';
 import { ApiError, badRequest, conflict } from '../lib/errors';
-import { newId } from '../lib/ids';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { iso } from '../lib/time';
-import { webhookUrlProblem } from '../lib/webhook-url';
 import { disableEndpoint, endpointInScope, findEndpoint } from '../services/webhook-endpoints.service';
-import { endpointObject, renderEndpoint } from '../services/webhooks.service';
+import { renderEndpoint } from '../services/webhooks.service';
 import { webhookDeliveryRoutes } from './webhook-deliveries.routes';
 
 /** Enough for separate services per event family; more usually means endpoints leaking from tests. */
@@ -242,7 +243,7 @@ export const webhookEndpointRoutes = createRouter()
     let result = row!;
     if (body.enabled === false && current.enabled)
       result = (await disableEndpoint(c.env, result, 'manual', t)) ?? result;
-    if (reenable) await endpointObject(c.env, result.id).resume(result.id);
+    if (reenable) await webhookStub(c.env, result.id).resume(result.id);
     return c.json(renderEndpoint(result), 200);
   })
   .openapi(remove, async (c) => {
@@ -252,7 +253,7 @@ export const webhookEndpointRoutes = createRouter()
     const e = await findEndpoint(db, c.get('scope').appId!, endpoint_id);
     // D1 first: emitEvent stops queueing for it at once; then the object drops queue and log.
     await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, e.id));
-    await endpointObject(c.env, e.id).destroy();
+    await webhookStub(c.env, e.id).destroy();
     return c.body(null, 204);
   })
   .openapi(rotate, async (c) => {
@@ -298,7 +299,7 @@ export const webhookEndpointRoutes = createRouter()
       data: renderEndpoint(e),
     };
     // No order key: test events need not wait behind anything.
-    const d = await endpointObject(c.env, e.id).enqueue(e.id, event, null);
+    const d = await webhookStub(c.env, e.id).enqueue(e.id, event, null);
     return c.json({ delivery_id: d.id, event_id: event.id }, 202);
   })
   .route('/', webhookDeliveryRoutes);

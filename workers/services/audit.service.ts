@@ -1,8 +1,8 @@
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { auditLog } from '../db/schema/index';
+import { auditLog } from '../../core/db/schema/index';
+import { newId } from '../../core/ids';
 import type { AppEnv } from '../env';
-import { newId } from '../lib/ids';
 
 const clientIp = (c: Context<AppEnv>) =>
   c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? null;

@@ -1,6 +1,6 @@
 import { eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { loginThrottle } from '../db/schema/index';
+import type { Db } from '../../core/db/client';
+import { loginThrottle } from '../../core/db/schema/index';
 import { ApiError } from '../lib/errors';
 
 /**

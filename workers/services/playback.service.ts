@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { apps, playbackIds, streams } from '../db/schema/index';
+import type { Db } from '../../core/db/client';
+import { apps, playbackIds, streams } from '../../core/db/schema/index';
+import { isIdOf } from '../../core/ids';
 import { ApiError, notFound } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
 import { checkGrant, type GrantScope, PLAYLIST_GRANT_MAX_S, SEGMENT_GRANT_S, signGrant } from '../lib/playback-grant';
 import { checkReferrer, type ReferrerPolicy } from '../lib/referrer';
 import { TokenError, verifyViewerToken } from './tokens.service';

@@ -1,4 +1,5 @@
 import type { Context } from 'hono';
+import { roomStub } from '../../core/stubs';
 import {
   APP_BAN_HEADER,
   CONFIG_VERSION_HEADER,
@@ -7,7 +8,7 @@ import {
 } from '../../durable-objects/room/room-config';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
-import { activeAppBan, type RoomRow, roomStub } from './rooms.service';
+import { activeAppBan, type RoomRow } from './rooms.service';
 
 /** Both socket routes refuse plain HTTP the same way, before any lookup. */
 export function requireUpgrade(c: Context<AppEnv>) {

@@ -1,18 +1,16 @@
 import { DEFAULT_ROOM_SETTINGS, RoomSettings } from '@edgelive/shared';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { createDb, type Db } from '../../core/db/client';
+import { chatBans, rooms } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
+import { isIdOf, newId } from '../../core/ids';
+import { roomStub } from '../../core/stubs';
+import { iso } from '../../core/time';
 import type { RoomConfig } from '../../durable-objects/room/room-config';
-import { createDb, type Db } from '../db/client';
-import { chatBans, rooms } from '../db/schema/index';
-import type { Env } from '../env';
 import { notFound } from '../lib/errors';
-import { isIdOf, newId } from '../lib/ids';
-import { iso } from '../lib/time';
-import { emitEvent } from './events.service';
 
 export type RoomRow = typeof rooms.$inferSelect;
-
-/** One object per room, addressed by the room id so every Worker finds the same one. */
-export const roomStub = (env: Env, roomId: string) => env.ROOM.get(env.ROOM.idFromName(roomId));
 
 export const renderRoom = (r: RoomRow) => ({
   id: r.id,

@@ -1,7 +1,7 @@
 import { desc, eq, inArray } from 'drizzle-orm';
-import type { Db } from '../db/client';
-import { playbackIds, streamSessions, streams } from '../db/schema/index';
-import { iso } from '../lib/time';
+import type { Db } from '../../core/db/client';
+import { playbackIds, streamSessions, streams } from '../../core/db/schema/index';
+import { iso } from '../../core/time';
 
 export type StreamRow = typeof streams.$inferSelect;
 export type SessionRow = typeof streamSessions.$inferSelect;

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { importPKCS8, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createDb } from '../db/client';
+import { createDb } from '../../core/db/client';
 import { call, tenant } from '../test/helpers';
 import { TokenError, verifyViewerToken } from './tokens.service';
 

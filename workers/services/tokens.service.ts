@@ -7,8 +7,8 @@ import {
   errors as joseErrors,
   jwtVerify,
 } from 'jose';
-import type { Db } from '../db/client';
-import { signingKeys } from '../db/schema/index';
+import type { Db } from '../../core/db/client';
+import { signingKeys } from '../../core/db/schema/index';
 
 /**
  * The one verifier for customer-signed viewer tokens (playback `v`/`t`, chat `chat`), shaped like

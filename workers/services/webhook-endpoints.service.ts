@@ -1,11 +1,12 @@
 import { and, eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { createDb, type Db } from '../db/client';
-import { webhookEndpoints } from '../db/schema/index';
-import type { AppEnv, Env } from '../env';
+import { createDb, type Db } from '../../core/db/client';
+import { webhookEndpoints } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
+import { isIdOf } from '../../core/ids';
+import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
-import { isIdOf } from '../lib/ids';
-import { emitEvent } from './events.service';
 import { type DisabledReason, renderEndpoint, type WebhookEndpointRow } from './webhooks.service';
 
 /**

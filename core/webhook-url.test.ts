@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { afterEach, describe, expect, it } from 'vitest';
-import { call, expectError, tenant } from '../test/helpers';
+import { call, expectError, tenant } from '../workers/test/helpers';
 import { isPrivateHost, webhookUrlProblem } from './webhook-url';
 
 const prod = { ENVIRONMENT: 'production', WEBHOOK_ALLOW_PRIVATE: 'true' };

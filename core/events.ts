@@ -1,10 +1,12 @@
-import type { EventType } from '@edgelive/shared';
+import type { EventEnvelope, EventType } from '@edgelive/shared';
+import { matchesAnyPattern } from '@edgelive/shared';
 import { and, eq, isNull } from 'drizzle-orm';
-import { createDb } from '../db/client';
-import { apps, events } from '../db/schema/index';
-import type { Env } from '../env';
-import { newId } from '../lib/ids';
-import { enqueueEvent } from './webhooks.service';
+import { createDb } from './db/client';
+import { apps, events, webhookEndpoints } from './db/schema/index';
+import type { Env } from './env';
+import { newId } from './ids';
+import { webhookStub } from './stubs';
+import { iso } from './time';
 
 export interface NewEvent {
   appId: string;
@@ -39,4 +41,30 @@ export async function emitOrgEvent(env: Env, orgId: string, e: Omit<NewEvent, 'a
     .from(apps)
     .where(and(eq(apps.orgId, orgId), isNull(apps.archivedAt)));
   return Promise.all(rows.map((a) => emitEvent(env, { ...e, appId: a.id })));
+}
+
+export const renderEvent = (r: typeof events.$inferSelect): EventEnvelope => ({
+  id: r.id,
+  type: r.type as EventEnvelope['type'],
+  timestamp: iso(r.createdAt)!,
+  app_id: r.appId,
+  object: { type: r.objectType, id: r.objectId },
+  data: r.data,
+});
+
+/**
+ * Hands a freshly recorded event to every enabled endpoint of its app that subscribes to its type.
+ * Awaited by emitEvent: once it returns, each delivery sits in its endpoint's durable queue.
+ */
+export async function enqueueEvent(env: Env, row: typeof events.$inferSelect) {
+  const endpoints = await createDb(env.DB)
+    .select()
+    .from(webhookEndpoints)
+    .where(and(eq(webhookEndpoints.appId, row.appId), eq(webhookEndpoints.enabled, true)));
+  const envelope = renderEvent(row);
+  await Promise.all(
+    endpoints
+      .filter((e) => matchesAnyPattern(e.eventTypes, row.type))
+      .map((e) => webhookStub(env, e.id).enqueue(e.id, envelope, row.objectId)),
+  );
 }

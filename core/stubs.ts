@@ -1,0 +1,9 @@
+import type { Env } from './env';
+
+/**
+ * The one way to reach a Durable Object: every Worker and every object addresses the same
+ * instance by the resource's id, so there is one object per stream, room and webhook endpoint.
+ */
+export const streamStub = (env: Env, streamId: string) => env.STREAM.getByName(streamId);
+export const roomStub = (env: Env, roomId: string) => env.ROOM.getByName(roomId);
+export const webhookStub = (env: Env, endpointId: string) => env.WEBHOOKS.getByName(endpointId);
