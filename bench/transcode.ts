@@ -19,11 +19,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { LadderEntry } from '@edgelive/shared/origin-protocol';
 import { buildFfmpegArgs } from '../origin/src/ffmpeg-command.ts';
 import { resolveLadder } from '../origin/src/ladder.ts';
 import { silentLogger } from '../origin/src/log.ts';
 import { startOrigin } from '../origin/src/origin.ts';
-import type { LadderEntry } from '../origin/src/protocol.ts';
 import { waitExit } from '../origin/test-support/publisher.ts';
 import { StubWorker } from '../origin/test-support/stub-worker.ts';
 

@@ -1,4 +1,4 @@
-import type { PlaylistSegment } from './playlist';
+import type { PlaylistSegment } from '@edgelive/shared/playlist';
 
 export interface SegmentInput {
   sessionId: string;

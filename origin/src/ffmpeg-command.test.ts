@@ -1,7 +1,7 @@
+import type { LadderEntry } from '@edgelive/shared/origin-protocol';
 import { describe, expect, it } from 'vitest';
 import { buildFfmpegArgs, type PipelineSpec } from './ffmpeg-command.ts';
 import { type InputInfo, resolveLadder } from './ladder.ts';
-import type { LadderEntry } from './protocol.ts';
 
 const fullLadder: LadderEntry[] = [
   { name: 'source' },

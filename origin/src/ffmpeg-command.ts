@@ -1,6 +1,6 @@
 import path from 'node:path';
+import type { LatencyMode } from '@edgelive/shared/origin-protocol';
 import type { Rung } from './ladder.ts';
-import type { LatencyMode } from './protocol.ts';
 import { MUX_DELAY_S } from './segment-clock.ts';
 
 export interface PipelineSpec {

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PublishAnswer } from './protocol.ts';
+import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
 
 /**
  * Writes the session's AES-128 key and FFmpeg's key info file into the session's working directory

@@ -1,6 +1,6 @@
+import type { LadderEntry } from '@edgelive/shared/origin-protocol';
 import { describe, expect, it } from 'vitest';
 import { type InputInfo, resolveLadder, scaleToShortSide } from './ladder.ts';
-import type { LadderEntry } from './protocol.ts';
 
 const full: LadderEntry[] = [
   { name: 'source' },

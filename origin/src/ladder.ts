@@ -1,4 +1,4 @@
-import type { LadderEntry, RungName } from './protocol.ts';
+import { type LadderEntry, type RenditionName, RUNGS } from '@edgelive/shared/origin-protocol';
 
 /** What ffprobe told us about the publisher's input. */
 export interface InputInfo {
@@ -12,7 +12,7 @@ export interface InputInfo {
 
 /** One output of the pipeline, fully decided: the command builder only formats these. */
 export interface Rung {
-  name: RungName;
+  name: RenditionName;
   /** Copy the publisher's H.264 untouched (only for `source`). */
   videoCopy: boolean;
   width: number;
@@ -24,21 +24,13 @@ export interface Rung {
   audioBitrateKbps: number;
 }
 
-const rungShortSide: Record<Exclude<RungName, 'source'>, number> = {
-  '1080p': 1080,
-  '720p': 720,
-  '480p': 480,
-  '360p': 360,
-  '240p': 240,
-};
-
-/** Bitrates in the range Apple's HLS authoring spec and Mux use for these sizes at 30 fps. */
+/**
+ * The bitrate of the tallest rung of the shared table (packages/shared/src/ladder.ts) that fits in
+ * this short side; below the smallest, the smallest's.
+ */
 export function defaultVideoBitrateKbps(shortSide: number): number {
-  if (shortSide >= 1080) return 5000;
-  if (shortSide >= 720) return 2800;
-  if (shortSide >= 480) return 1400;
-  if (shortSide >= 360) return 800;
-  return 400;
+  const rungs = Object.values(RUNGS);
+  return (rungs.find((r) => r.height <= shortSide) ?? rungs[rungs.length - 1]!).video_bitrate_kbps;
 }
 
 function defaultAudioBitrateKbps(shortSide: number): number {
@@ -81,13 +73,13 @@ export function resolveLadder(requested: readonly LadderEntry[], input: InputInf
   }
 
   const scaled = requested
-    .filter((e): e is LadderEntry & { name: Exclude<RungName, 'source'> } => e.name !== 'source')
+    .filter((e): e is LadderEntry & { name: Exclude<RenditionName, 'source'> } => e.name !== 'source')
     .map((e) => ({
       entry: e,
       short:
         e.height !== undefined && e.width !== undefined
           ? Math.min(e.width, e.height)
-          : (e.height ?? rungShortSide[e.name]),
+          : (e.height ?? RUNGS[e.name].height),
     }))
     .sort((a, b) => b.short - a.short);
 

@@ -1,5 +1,6 @@
 import { link, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
 import { sleep } from './backoff.ts';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
 import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
@@ -8,7 +9,6 @@ import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
 import { probeInput, probeSegment } from './probe.ts';
-import type { PublishAnswer } from './protocol.ts';
 import { RenditionMeter } from './rendition-meter.ts';
 import { decryptSegment, firstVideoPts, segmentPdt } from './segment-clock.ts';
 import type { UploadQueue } from './upload-queue.ts';

@@ -1,5 +1,5 @@
+import type { RenditionReport } from '@edgelive/shared/origin-protocol';
 import type { SegmentMedia } from './probe.ts';
-import type { RenditionReport } from './protocol.ts';
 
 /**
  * Bandwidth of one rendition as the HLS spec defines it: BANDWIDTH is the peak segment bitrate,

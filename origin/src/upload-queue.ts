@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
+import { stopCodes } from '@edgelive/shared/origin-protocol';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import type { Logger } from './log.ts';
-import { stopCodes } from './protocol.ts';
 import { type SegmentUpload, WorkerHttpError } from './worker-client.ts';
 
 type LogFields = Record<string, string | number | boolean | null>;

@@ -1,13 +1,15 @@
-import { originAuthorization } from './hmac.ts';
 import {
   errorBodySchema,
   type InputReport,
+  originAuthorization,
   type PublishAnswer,
+  type PublishBody,
   publishAnswerSchema,
   type RenditionReport,
+  type SegmentQuery,
   type StreamStatus,
   streamStatusSchema,
-} from './protocol.ts';
+} from '@edgelive/shared/origin-protocol';
 
 export interface OriginCredentials {
   workerUrl: string;
@@ -56,7 +58,7 @@ export class WorkerClient {
     streamKey: string,
     clientIp: string | null,
   ): Promise<{ ok: true; answer: PublishAnswer } | { ok: false; status: number; code: string | null }> {
-    const body = clientIp ? { stream_key: streamKey, client_ip: clientIp } : { stream_key: streamKey };
+    const body: PublishBody = clientIp ? { stream_key: streamKey, client_ip: clientIp } : { stream_key: streamKey };
     const res = await this.send('POST', '/internal/origin/publish', JSON.stringify(body), 'application/json');
     if (res.status === 200) return { ok: true, answer: publishAnswerSchema.parse(await res.json()) };
     return { ok: false, status: res.status, code: await errorCode(res) };
@@ -68,9 +70,10 @@ export class WorkerClient {
 
   /** Returns 201 (stored) or 200 (already there): both mean the segment is safe. */
   async putSegment(u: SegmentUpload): Promise<number> {
-    const q = new URLSearchParams({ duration: u.durationS.toFixed(3) });
-    if (u.programDateTime) q.set('pdt', u.programDateTime);
-    if (u.discontinuity) q.set('discontinuity', '1');
+    const query: SegmentQuery = { duration: u.durationS.toFixed(3) };
+    if (u.programDateTime) query.pdt = u.programDateTime;
+    if (u.discontinuity) query.discontinuity = '1';
+    const q = new URLSearchParams({ ...query });
     const path = `${sessionPath(u.streamId, u.sessionId)}/renditions/${encodeURIComponent(u.rendition)}/segments/${u.sequence}?${q.toString()}`;
     const res = await this.expectOk('PUT', path, u.body, 'video/mp2t');
     return res.status;
@@ -116,7 +119,7 @@ export class WorkerClient {
     contentType?: string,
   ): Promise<Response> {
     const headers: Record<string, string> = {
-      authorization: originAuthorization(this.creds.originId, this.creds.secret, method, path),
+      authorization: await originAuthorization(this.creds.originId, this.creds.secret, method, path),
     };
     if (contentType) headers['content-type'] = contentType;
     return fetch(new URL(path, this.creds.workerUrl), {

@@ -1,8 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signOriginRequest } from '../src/hmac.ts';
-import type { LadderEntry, PublishAnswer } from '../src/protocol.ts';
+import { type LadderEntry, originSignature, type PublishAnswer } from '@edgelive/shared/origin-protocol';
 
 /**
  * A small stand-in for the Worker's `/internal/origin/*` endpoints, for testing the origin before
@@ -55,7 +54,7 @@ export class StubWorker {
 
   addStream(s: Partial<StubStream> & { key: string }): StubStream {
     const stream: StubStream = {
-      id: `str_${++this.seq}${Math.random().toString(36).slice(2, 8)}`,
+      id: `str_${String(++this.seq).padStart(4, '0')}${Math.random().toString(36).slice(2, 10).padEnd(8, 'x')}`,
       disabled: false,
       deleted: false,
       latencyMode: 'standard',
@@ -99,7 +98,7 @@ export class StubWorker {
     const body = Buffer.concat(chunks);
     const url = req.url ?? '/';
     const method = req.method ?? 'GET';
-    if (!this.authorized(req.headers.authorization ?? '', method, url))
+    if (!(await this.authorized(req.headers.authorization ?? '', method, url)))
       return json(res, 401, { error: { code: 'unauthorized' } });
     this.log.push(`${method} ${url.split('?')[0]}`);
     const u = new URL(url, 'http://stub');
@@ -170,7 +169,7 @@ export class StubWorker {
     const s = stream.session;
     const resumed = !!s && s.endedAt !== null && Date.now() - s.endedAt <= stream.reconnectWindowS * 1000;
     if (!resumed) {
-      stream.session = { id: `ses_${++this.seq}`, endedAt: null };
+      stream.session = { id: `lsn_${String(++this.seq).padStart(8, '0')}`, endedAt: null };
       stream.sessions.push(stream.session.id);
     } else {
       s.endedAt = null;
@@ -189,13 +188,13 @@ export class StubWorker {
     json(res, 200, answer);
   }
 
-  private authorized(header: string, method: string, pathWithQuery: string): boolean {
+  private async authorized(header: string, method: string, pathWithQuery: string): Promise<boolean> {
     const m = /^EdgeliveOrigin id=([^,]+),ts=(\d+),sig=([A-Za-z0-9_-]+)$/.exec(header);
     if (!m) return false;
     const [, id, ts, sig] = m as unknown as [string, string, string, string];
     const secret = this.secrets[id];
     if (!secret || Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false;
-    const want = Buffer.from(signOriginRequest(secret, Number(ts), method, pathWithQuery));
+    const want = Buffer.from(await originSignature(secret, Number(ts), method, pathWithQuery));
     const got = Buffer.from(sig);
     return want.length === got.length && timingSafeEqual(want, got);
   }

@@ -1,4 +1,5 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Env as HonoEnv } from 'hono';
 import type { AppEnv } from '../env';
 import { ApiError } from './errors';
 
@@ -6,8 +7,8 @@ import { ApiError } from './errors';
  * Every route module builds its router here so that a request failing its schema gets the one
  * error envelope (400 `invalid_request` with the failing fields) instead of zod's default body.
  */
-export function createRouter() {
-  return new OpenAPIHono<AppEnv>({
+export function createRouter<E extends HonoEnv = AppEnv>() {
+  return new OpenAPIHono<E>({
     defaultHook: (result) => {
       if (!result.success) {
         throw new ApiError(400, 'invalid_request', 'The request did not match the schema.', {

@@ -1,9 +1,9 @@
+import { MAX_SKEW_S, originSignature, parseOriginAuthorization } from '@edgelive/shared/origin-protocol';
 import { createMiddleware } from 'hono/factory';
 import { timingSafeEqual } from '../../core/crypto';
 import type { Env } from '../../core/env';
 import { DEV_SECRET_PREFIX } from '../lib/dev-secrets';
 import { ApiError, unauthorized } from '../lib/errors';
-import { MAX_SKEW_S, originSignature, parseOriginAuthorization } from '../lib/origin-signature';
 
 export interface OriginEnv {
   Bindings: Env;

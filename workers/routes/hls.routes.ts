@@ -1,3 +1,5 @@
+import { isRenditionName } from '@edgelive/shared/ladder';
+import { renderMasterPlaylist } from '@edgelive/shared/playlist';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { isIdOf } from '../../core/ids';
@@ -10,10 +12,8 @@ import {
   segmentKey,
 } from '../../core/media-keys';
 import { streamStub } from '../../core/stubs';
-import { renderMasterPlaylist } from '../../durable-objects/stream/playlist';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
-import { isRenditionName } from '../lib/ladder';
 import { grantUris } from '../lib/playlist-uris';
 import { sessionMediaKey } from '../lib/session-key';
 import { serveMedia } from '../services/media-cache';
@@ -182,7 +182,10 @@ function recordingUrl(c: Ctx, rest: string) {
 
 async function serveKey(c: Ctx, session: string) {
   const { pb } = await admit(c, c.req.param('pb') ?? '', 'key');
-  if (!pb.stream.encryption) throw notFound('key');
+  // The session's own flag: turning encryption off later must not strand its viewers or its
+  // recording. Sessions from before the object recorded it fall back to the stream's setting.
+  const encrypted = (await streamStub(c.env, pb.stream.id).sessionEncryption(session)) ?? pb.stream.encryption;
+  if (!encrypted) throw notFound('key');
   const key = await sessionMediaKey(c.env.MEDIA_KEY_SECRET, pb.stream.id, session);
   // Never in a shared cache: the key is what the policy protects.
   return c.body(key, 200, { 'content-type': 'application/octet-stream', 'cache-control': 'private, no-store' });

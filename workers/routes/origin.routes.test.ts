@@ -1,6 +1,7 @@
+import { runInDurableObject } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
+import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import { describe, expect, it } from 'vitest';
-import { originAuthorization } from '../lib/origin-signature';
 import { call, expectError, tenant } from '../test/helpers';
 import { createStream, fakeSegment, ORIGINS, originCall, publish, sessionPath, uploadSegment } from '../test/origin';
 
@@ -12,6 +13,13 @@ const INPUT = {
   frame_rate: 30,
   bitrate_kbps: 6000,
 };
+
+const streamStubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));
+
+const stateOf = (streamId: string) =>
+  runInDurableObject(streamStubOf(streamId), (_o, state) =>
+    state.storage.sql.exec<{ epoch: number; origin_id: string; status: string }>('SELECT * FROM state').one(),
+  );
 
 async function liveStream(body: Record<string, unknown> = {}) {
   const t = await tenant();
@@ -225,9 +233,26 @@ describe('origin segments', () => {
     expect(await env.MEDIA.list({ prefix: `live/${other.s.id}/` }).then((l) => l.objects.length)).toBe(0);
   });
 
-  it('hands a session to a second origin and refuses the first one from then on', async () => {
+  it('refuses a second publish while the stream is healthy and live, from any origin, keeping the epoch', async () => {
     const { key, s, session } = await liveStream();
     expect((await uploadSegment(s.id, session.session_id, '720p', 0)).status).toBe(201);
+    expectError(await publish(s.stream_key, 'orig_local2'), 409, 'stream_live');
+    expectError(await publish(s.stream_key), 409, 'stream_live');
+    expect(await stateOf(s.id)).toMatchObject({ epoch: 0, origin_id: 'orig_local', status: 'active' });
+    expect((await uploadSegment(s.id, session.session_id, '720p', 1)).status).toBe(201);
+    expect((await call(`/v1/streams/${s.id}`, { auth: key.token })).json).toMatchObject({
+      status: 'active',
+      current_session: { origin_id: 'orig_local', reconnects: 0 },
+    });
+  });
+
+  it('hands a stalled session to a second origin and refuses the first one from then on', async () => {
+    const { key, s, session } = await liveStream();
+    expect((await uploadSegment(s.id, session.session_id, '720p', 0)).status).toBe(201);
+    // Nothing from the first origin for longer than the stall limit: it may be taken over.
+    await runInDurableObject(streamStubOf(s.id), (_o, state) => {
+      state.storage.sql.exec('UPDATE state SET last_activity_at = ?', Date.now() - 31_000);
+    });
     const taken = await publish(s.stream_key, 'orig_local2');
     expect(taken.json).toMatchObject({ session_id: session.session_id, resumed: true, next_sequence: 1 });
     expectError(await uploadSegment(s.id, session.session_id, '720p', 1), 409, 'session_ended');

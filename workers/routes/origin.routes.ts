@@ -1,20 +1,36 @@
-import { z } from '@hono/zod-openapi';
+import { effectiveLadder, isRenditionName, isRungName } from '@edgelive/shared/ladder';
+import { SEGMENT_SECONDS } from '@edgelive/shared/live-timing';
+import {
+  inputReportSchema,
+  ladderForOrigin,
+  publishBodySchema,
+  renditionReportSchema,
+  segmentParamsSchema,
+  segmentQuerySchema,
+} from '@edgelive/shared/origin-protocol';
+import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
-import { type Context, Hono } from 'hono';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
 import { sha256Hex, timingSafeEqual } from '../../core/crypto';
 import { createDb } from '../../core/db/client';
 import { apps, streams } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
 import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey, timedThumbnailKey } from '../../core/media-keys';
 import { streamStub } from '../../core/stubs';
-import { SEGMENT_SECONDS } from '../../durable-objects/stream/timing';
-import type { Refusal } from '../../durable-objects/stream/types';
+import { PUBLISH_REFUSALS, SESSION_REFUSALS } from '../../durable-objects/stream/contract';
 import { ApiError, badRequest, notFound } from '../lib/errors';
-import { effectiveLadder, isRenditionName, isRungName, ladderForOrigin } from '../lib/ladder';
+import { createRouter, jsonBody } from '../lib/router';
+import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey, toHex } from '../lib/session-key';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 
-/** Internal endpoints for media origins (docs/origin-protocol.md); not part of `/v1`. */
+/**
+ * Internal endpoints for media origins (docs/origin-protocol.md); not part of `/v1`, so hidden
+ * from the OpenAPI document. Bodies and queries are the schemas of the origin protocol
+ * (packages/shared/src/origin-protocol.ts), validated by the one router into the one envelope.
+ */
 
 const MAX_JSON = 16 * 1024;
 const MAX_SEGMENT = 64 * 1024 * 1024;
@@ -22,30 +38,31 @@ const MAX_THUMBNAIL = 2 * 1024 * 1024;
 
 type Ctx = Context<OriginEnv>;
 
-async function readJson<T extends z.ZodTypeAny>(c: Ctx, schema: T): Promise<z.infer<T>> {
-  const len = Number(c.req.header('content-length') ?? 0);
-  if (len > MAX_JSON) throw new ApiError(413, 'payload_too_large', `JSON bodies are limited to ${MAX_JSON} bytes.`);
-  let body: unknown;
-  try {
-    body = await c.req.json();
-  } catch {
-    throw badRequest('The body is not valid JSON.');
-  }
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) {
-    throw badRequest('The request did not match the schema.', {
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    });
-  }
-  return parsed.data;
-}
+const tooLarge = (max: number) => new ApiError(413, 'payload_too_large', `Bodies are limited to ${max} bytes here.`);
+
+/** JSON bodies are small: refused above the limit before anyone parses them. */
+const jsonLimit = bodyLimit({
+  maxSize: MAX_JSON,
+  onError: () => {
+    throw tooLarge(MAX_JSON);
+  },
+});
+
+/**
+ * The agent always says `application/json`; a body without a content type is refused as the bad
+ * request it is (rather than skipping validation, or answering 415 to a caller that sent none).
+ */
+const jsonOnly = createMiddleware<OriginEnv>(async (c, next) => {
+  if (!c.req.header('content-type')?.toLowerCase().startsWith('application/json'))
+    throw badRequest('The body must be JSON (Content-Type: application/json).');
+  await next();
+});
 
 /** The body as bytes, refused above `max` whether or not the sender declared a length. */
 async function readBytes(c: Ctx, max: number): Promise<ArrayBuffer> {
-  if (Number(c.req.header('content-length') ?? 0) > max)
-    throw new ApiError(413, 'payload_too_large', `Bodies are limited to ${max} bytes here.`);
+  if (Number(c.req.header('content-length') ?? 0) > max) throw tooLarge(max);
   const bytes = await c.req.arrayBuffer();
-  if (bytes.byteLength > max) throw new ApiError(413, 'payload_too_large', `Bodies are limited to ${max} bytes here.`);
+  if (bytes.byteLength > max) throw tooLarge(max);
   if (bytes.byteLength === 0) throw badRequest('The body is empty.');
   return bytes;
 }
@@ -63,6 +80,7 @@ function sessionParam(c: Ctx) {
   return sessionId;
 }
 
+/** A rendition in a path that is not one of ours is the caller's mistake, not a missing thing. */
 function renditionParam(c: Ctx) {
   const name = c.req.param('name') ?? '';
   if (!isRenditionName(name))
@@ -70,49 +88,52 @@ function renditionParam(c: Ctx) {
   return name;
 }
 
-/** 409 tells the agent to stop the pipeline and drop the publisher (protocol). */
-function refused(code: Refusal): never {
-  if (code === 'unknown_rendition') throw badRequest("This rendition is not in the session's ladder.");
-  if (code === 'stream_disabled') throw new ApiError(409, 'stream_disabled', 'The stream is disabled.');
-  throw new ApiError(409, 'session_ended', 'This session has ended (or another origin took it over).');
-}
-
-const PublishBody = z
-  .object({ stream_key: z.string().min(1).max(200), client_ip: z.string().max(100).optional() })
-  .strict();
-
-const InputBody = z
-  .object({
-    video_codec: z.string().min(1).max(50),
-    audio_codec: z.string().min(1).max(50).nullable(),
-    width: z.number().int().min(1).max(16384),
-    height: z.number().int().min(1).max(16384),
-    frame_rate: z.number().positive().max(1000),
-    bitrate_kbps: z.number().int().min(0).max(1_000_000),
-  })
-  .strict();
-
-const RenditionBody = z
-  .object({
-    bandwidth: z.number().int().positive().max(1_000_000_000),
-    average_bandwidth: z.number().int().positive().max(1_000_000_000).optional(),
-    resolution: z.string().regex(/^\d{1,5}x\d{1,5}$/, 'expected WxH'),
-    // Goes into a quoted playlist attribute: letters, digits, dots, commas and dashes only.
-    codecs: z
-      .string()
-      .min(1)
-      .max(200)
-      .regex(/^[A-Za-z0-9.,\- ]+$/, 'expected codec strings like avc1.64001f,mp4a.40.2'),
-    frame_rate: z.number().positive().max(1000),
-  })
-  .strict();
-
 const forbiddenPublish = (code: string, message: string) => new ApiError(403, code, message);
 
-export const originRoutes = new Hono<OriginEnv>()
-  .use('*', originAuth)
-  .post('/publish', async (c) => {
-    const { stream_key } = await readJson(c, PublishBody);
+const noContent = { 204: { description: 'Done' } };
+const session = '/streams/{stream_id}/sessions/{session_id}';
+const sessionParams = z.object({ stream_id: z.string(), session_id: z.string() });
+
+const routes = {
+  publish: createRoute({
+    method: 'post',
+    path: '/publish',
+    hide: true,
+    middleware: [jsonOnly, jsonLimit] as const,
+    request: jsonBody(publishBodySchema),
+    responses: { 200: { description: 'The session to run' } },
+  }),
+  input: createRoute({
+    method: 'post',
+    path: `${session}/input`,
+    hide: true,
+    middleware: [jsonOnly, jsonLimit] as const,
+    request: { params: sessionParams, ...jsonBody(inputReportSchema) },
+    responses: noContent,
+  }),
+  segment: createRoute({
+    method: 'put',
+    path: `${session}/renditions/{name}/segments/{sequence}`,
+    hide: true,
+    request: { params: sessionParams.extend(segmentParamsSchema.shape), query: segmentQuerySchema },
+    responses: { 200: { description: 'Already stored' }, 201: { description: 'Stored' } },
+  }),
+  rendition: createRoute({
+    method: 'put',
+    path: `${session}/renditions/{name}`,
+    hide: true,
+    middleware: [jsonOnly, jsonLimit] as const,
+    request: { params: sessionParams, ...jsonBody(renditionReportSchema) },
+    responses: noContent,
+  }),
+};
+
+const router = createRouter<OriginEnv>();
+router.use('*', originAuth);
+
+export const originRoutes = router
+  .openapi(routes.publish, async (c) => {
+    const { stream_key } = c.req.valid('json');
     const db = createDb(c.env.DB);
     const row = await db.query.streams.findFirst({ where: eq(streams.streamKeyHash, await sha256Hex(stream_key)) });
     // The hash finds the row; the key itself is still compared without an early exit.
@@ -122,24 +143,21 @@ export const originRoutes = new Hono<OriginEnv>()
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
-    const stub = streamStub(c.env, row.id);
-    const res = await stub.publish({
-      streamId: row.id,
-      appId: row.appId,
-      originId: c.get('originId'),
-      config: {
-        latencyMode: row.latencyMode,
-        recording: row.recording,
-        encryption: row.encryption,
-        reconnectWindowS: row.reconnectWindowS,
-        ladder: effectiveLadder(row.ladder.filter(isRenditionName), max),
-      },
-    });
-    if (!res.ok)
-      throw forbiddenPublish(
-        res.code,
-        res.code === 'stream_disabled' ? 'The stream is disabled.' : 'The stream was deleted.',
-      );
+    const res = orThrow(
+      await streamStub(c.env, row.id).publish({
+        streamId: row.id,
+        appId: row.appId,
+        originId: c.get('originId'),
+        config: {
+          latencyMode: row.latencyMode,
+          recording: row.recording,
+          encryption: row.encryption,
+          reconnectWindowS: row.reconnectWindowS,
+          ladder: effectiveLadder(row.ladder.filter(isRenditionName), max),
+        },
+      }),
+      PUBLISH_REFUSALS,
+    );
     return c.json(
       {
         stream_id: row.id,
@@ -159,32 +177,21 @@ export const originRoutes = new Hono<OriginEnv>()
       200,
     );
   })
-  .post('/streams/:stream_id/sessions/:session_id/input', async (c) => {
+  .openapi(routes.input, async (c) => {
     const { stub } = streamObject(c);
     const sessionId = sessionParam(c);
-    const res = await stub.reportInput(sessionId, c.get('originId'), await readJson(c, InputBody));
-    if (!res.ok) refused(res.code);
+    orThrow(await stub.reportInput(sessionId, c.get('originId'), c.req.valid('json')), SESSION_REFUSALS);
     return c.body(null, 204);
   })
-  .put('/streams/:stream_id/sessions/:session_id/renditions/:name/segments/:sequence', async (c) => {
+  .openapi(routes.segment, async (c) => {
     const { streamId, stub } = streamObject(c);
     const sessionId = sessionParam(c);
-    const rendition = renditionParam(c);
-    const seqText = c.req.param('sequence');
-    if (!/^\d{1,9}$/.test(seqText)) throw badRequest('The sequence must be a non-negative integer.');
-    const sequence = Number(seqText);
-    const duration = Number(c.req.query('duration'));
-    if (!Number.isFinite(duration) || duration <= 0 || duration > 60)
-      throw badRequest('?duration= must be the segment length in seconds (0 < d <= 60).');
-    const pdtText = c.req.query('pdt');
-    const pdt = pdtText === undefined ? Date.now() - duration * 1000 : Date.parse(pdtText);
-    if (!Number.isFinite(pdt)) throw badRequest('?pdt= must be an ISO 8601 time.');
-    const discText = c.req.query('discontinuity') ?? '0';
-    if (!['0', '1', 'true', 'false'].includes(discText)) throw badRequest('?discontinuity= must be 1 or 0.');
-    const discontinuity = discText === '1' || discText === 'true';
+    const { name: rendition, sequence } = c.req.valid('param');
+    const q = c.req.valid('query');
+    const pdt = q.pdt === undefined ? Date.now() - q.duration * 1000 : Date.parse(q.pdt);
+    const discontinuity = q.discontinuity === '1' || q.discontinuity === 'true';
 
-    const begun = await stub.beginSegment(sessionId, c.get('originId'), rendition, sequence);
-    if (!begun.ok) refused(begun.code);
+    const begun = orThrow(await stub.beginSegment(sessionId, c.get('originId'), rendition, sequence), SESSION_REFUSALS);
     if (begun.exists) return c.body(null, 200);
     const bytes = await readBytes(c, MAX_SEGMENT);
     await c.env.MEDIA.put(segmentKey(streamId, sessionId, rendition, sequence), bytes, {
@@ -195,19 +202,18 @@ export const originRoutes = new Hono<OriginEnv>()
       sessionId,
       rendition,
       sequence,
-      duration,
+      duration: q.duration,
       pdt,
       discontinuity,
       bytes: bytes.byteLength,
     });
     return c.body(null, created ? 201 : 200);
   })
-  .put('/streams/:stream_id/sessions/:session_id/renditions/:name', async (c) => {
+  .openapi(routes.rendition, async (c) => {
     const { stub } = streamObject(c);
     const sessionId = sessionParam(c);
     const name = renditionParam(c);
-    const res = await stub.reportRendition(sessionId, c.get('originId'), name, await readJson(c, RenditionBody));
-    if (!res.ok) refused(res.code);
+    orThrow(await stub.reportRendition(sessionId, c.get('originId'), name, c.req.valid('json')), SESSION_REFUSALS);
     return c.body(null, 204);
   })
   .post('/streams/:stream_id/sessions/:session_id/thumbnail', async (c) => {
@@ -216,8 +222,7 @@ export const originRoutes = new Hono<OriginEnv>()
     const bytes = await readBytes(c, MAX_THUMBNAIL);
     const head = new Uint8Array(bytes, 0, Math.min(3, bytes.byteLength));
     if (head[0] !== 0xff || head[1] !== 0xd8 || head[2] !== 0xff) throw badRequest('The thumbnail must be a JPEG.');
-    const res = await stub.checkOriginSession(sessionId, c.get('originId'));
-    if (!res.ok) refused(res.code);
+    const res = orThrow(await stub.checkOriginSession(sessionId, c.get('originId')), SESSION_REFUSALS);
     const jpeg = { httpMetadata: { contentType: 'image/jpeg' } };
     await Promise.all([
       c.env.MEDIA.put(thumbnailKey(streamId), bytes, jpeg),

@@ -46,6 +46,26 @@ describe('AES-128 encryption', () => {
     expect(next.json.encryption.key_hex).not.toBe(key.hex);
   });
 
+  it("keeps a session's key when encryption is turned off during it: the live and the recording URL", async () => {
+    const f = await playbackFixture({ encryption: true });
+    const off = await call(`/v1/streams/${f.streamId}`, {
+      method: 'PATCH',
+      auth: f.keyToken,
+      body: { encryption: false },
+    });
+    expect(off.status, off.text).toBe(200);
+    expect(off.json.encryption).toBe(false);
+    const enc = f.publishAnswer.encryption as { key_hex: string };
+    for (const path of [
+      `/hls/${f.publicPb}/${f.sessionId}/aes.key`,
+      `/hls/${f.publicPb}/recordings/${f.sessionId}/aes.key`,
+    ]) {
+      const key = await fetchKey(path);
+      expect(key.status, path).toBe(200);
+      expect(key.hex).toBe(enc.key_hex);
+    }
+  });
+
   it('has no key for a stream that is not encrypted', async () => {
     const f = await playbackFixture();
     expect(f.publishAnswer.encryption).toBeNull();

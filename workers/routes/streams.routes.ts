@@ -1,4 +1,5 @@
 import type { EventType } from '@edgelive/shared';
+import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '@edgelive/shared/ladder';
 import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
@@ -11,7 +12,6 @@ import { isIdOf, newId, randomToken } from '../../core/ids';
 import { streamStub } from '../../core/stubs';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
-import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '../lib/ladder';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { roleAtLeast } from '../middleware/scope';

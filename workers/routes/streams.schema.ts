@@ -1,5 +1,5 @@
+import { RENDITION_NAMES } from '@edgelive/shared/ladder';
 import { z } from '@hono/zod-openapi';
-import { RENDITION_NAMES } from '../lib/ladder';
 
 /** Request and response shapes of the streams API, shared by its routes and the OpenAPI document. */
 

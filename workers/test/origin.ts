@@ -1,6 +1,6 @@
 import { exports } from 'cloudflare:workers';
+import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import { expect } from 'vitest';
-import { originAuthorization } from '../lib/origin-signature';
 import { BASE, call } from './helpers';
 
 /** The development origins of wrangler.jsonc, as the agent would sign with them. */

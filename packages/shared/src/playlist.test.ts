@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type PlaylistSegment, renderMasterPlaylist, renderMediaPlaylist } from './playlist';
+import { type PlaylistSegment, renderMasterPlaylist, renderMediaPlaylist } from './playlist.ts';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const seg = (sequence: number, duration = 2, discontinuity = false): PlaylistSegment => ({

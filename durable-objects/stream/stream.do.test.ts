@@ -1,8 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
-import { call, tenant } from '../workers/test/helpers';
-import { createStream, originCall, publish, sessionPath, uploadSegment } from '../workers/test/origin';
+import { call, tenant } from '../../workers/test/helpers';
+import { createStream, originCall, publish, sessionPath, uploadSegment } from '../../workers/test/origin';
 import type { StreamObject } from './stream.do';
 
 const stubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));

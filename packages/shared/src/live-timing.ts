@@ -1,14 +1,14 @@
-import type { StreamConfig } from './types';
+import type { LatencyMode } from './origin-protocol.ts';
 
 /** Segment length per latency mode (issue 3: about 1 s for low, 2 to 4 s for standard). */
-export const SEGMENT_SECONDS: Record<StreamConfig['latencyMode'], number> = { standard: 2, low: 1 };
+export const SEGMENT_SECONDS: Record<LatencyMode, number> = { standard: 2, low: 1 };
 
 /** A live playlist lists about this much media: room for players to start a few segments back. */
 const WINDOW_SECONDS = 30;
-export const windowCount = (mode: StreamConfig['latencyMode']) => Math.ceil(WINDOW_SECONDS / SEGMENT_SECONDS[mode]);
+export const windowCount = (mode: LatencyMode) => Math.ceil(WINDOW_SECONDS / SEGMENT_SECONDS[mode]);
 
 /** How long a hole in the numbering holds later segments back before it is skipped. */
-export const gapWaitMs = (mode: StreamConfig['latencyMode']) => 3 * SEGMENT_SECONDS[mode] * 1000;
+export const gapWaitMs = (mode: LatencyMode) => 3 * SEGMENT_SECONDS[mode] * 1000;
 
 /**
  * An active stream from which nothing arrived for this long lost its origin without a

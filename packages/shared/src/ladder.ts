@@ -51,7 +51,4 @@ export function effectiveLadder(ladder: readonly RenditionName[], max: RungName 
   return kept.length ? sortLadder(kept) : max ? [max] : [...DEFAULT_LADDER];
 }
 
-export const ladderForOrigin = (ladder: readonly RenditionName[]) =>
-  ladder.map((name) => (name === 'source' ? { name } : { name, ...RUNGS[name] }));
-
 export const isRungName = (s: unknown): s is RungName => typeof s === 'string' && s in RUNGS;

@@ -1,0 +1,405 @@
+import { DurableObject } from 'cloudflare:workers';
+import { gapWaitMs, SEGMENT_SECONDS, STALL_MS, windowCount } from '@edgelive/shared/live-timing';
+import { renderMediaPlaylist } from '@edgelive/shared/playlist';
+import { Scheduler } from '../../core/do/scheduler';
+import type { Env } from '../../core/env';
+import { newId } from '../../core/ids';
+import { ok, refuse } from '../../core/rpc';
+import { reactToStream, type StreamIds, type StreamReaction } from '../../core/stream-reactions';
+import type {
+  InputReport,
+  MasterInfo,
+  PublishRequest,
+  PublishResult,
+  RenditionReport,
+  SegmentCommit,
+  SessionRefusal,
+  SessionResult,
+  StreamConfig,
+  StreamStatusAnswer,
+} from './contract';
+import { KEY_URI, variants, writeRecording } from './recording';
+import { SegmentLog } from './segment-log';
+import { type State, StreamStore } from './store';
+
+/** How soon a failed recording write or a failed reaction is tried again. */
+const RETRY_MS = 5_000;
+
+/**
+ * One per live stream (named by the stream id). Owns the live state machine
+ *
+ *   idle --publish--> active --publish-done / stall--> reconnecting --window over--> (finalize) idle
+ *                       ^--- publish within the window, or the stalled origin's next call ---'
+ *
+ * plus `disabled` (refuses publishes and segments, ends a live session), the segment window per
+ * rendition, and the playlists. A session ends in two steps: `finalize_pending` is set, the
+ * recording is written (retried by the alarm until R2 takes it), and only then is it `idle`.
+ * Every change's effects outside the object (D1 mirror, events, the room) go through
+ * core/stream-reactions.ts from an outbox here, so a failure delays them and never loses them.
+ */
+export class StreamObject extends DurableObject<Env> {
+  private readonly store: StreamStore;
+  private readonly log: SegmentLog;
+  private readonly timers: Scheduler;
+  /** Reactions run one at a time, in order, whoever triggers them (a call or the alarm). */
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new StreamStore(ctx.storage.sql);
+    this.log = new SegmentLog(ctx.storage.sql);
+    void ctx.blockConcurrencyWhile(async () => this.store.migrate());
+    this.timers = new Scheduler(ctx.storage.sql, ctx.storage);
+  }
+
+  private config(s: State): StreamConfig {
+    return JSON.parse(s.config ?? 'null') as StreamConfig;
+  }
+
+  private ids(s: State): StreamIds {
+    return { appId: s.app_id!, streamId: s.stream_id!, sessionId: s.session_id! };
+  }
+
+  /** An origin call about a session is valid only for the live session and the origin serving it. */
+  private checkSession(s: State, sessionId: string, originId: string): SessionRefusal | null {
+    if (s.deleted) return 'session_ended';
+    if (s.disabled) return 'stream_disabled';
+    // After a takeover by another origin, the old one's pipeline must stop: its session has ended.
+    if (s.status === 'idle' || s.finalize_pending || s.session_id !== sessionId || s.origin_id !== originId)
+      return 'session_ended';
+    return null;
+  }
+
+  async publish(req: PublishRequest): Promise<PublishResult> {
+    let s = this.store.state();
+    if (s.deleted) return refuse('stream_deleted');
+    if (s.disabled) return refuse('stream_disabled');
+    if (s.finalize_pending) {
+      // The last session's recording must be written before its segments may be forgotten.
+      await this.finalize();
+      s = this.store.state();
+      if (s.finalize_pending) return refuse('session_ending');
+    }
+    const now = Date.now();
+    if (s.status !== 'idle' && s.session_id) {
+      // A healthy live publish keeps its stream: a second publisher (another origin, or a stray
+      // reconnect) takes over only after publish-done or a stall.
+      if (s.status === 'active' && (s.last_activity_at ?? 0) + STALL_MS > now) return refuse('stream_live');
+      // Back within the window (or a new origin taking over a stalled one): same session, the
+      // playlists continue after a discontinuity, numbering continues where it stopped.
+      this.store.set({
+        status: 'active',
+        origin_id: req.originId,
+        epoch: s.epoch + 1,
+        reconnects: s.reconnects + 1,
+        last_activity_at: now,
+        reconnect_deadline: null,
+        stalled: 0,
+      });
+      s = this.store.state();
+      this.record({ kind: 'session_resumed', ids: this.ids(s), originId: req.originId, reconnects: s.reconnects });
+      await this.plan();
+      await this.flush();
+      return ok({
+        sessionId: s.session_id!,
+        resumed: true,
+        nextSequence: this.log.nextSequence(s.session_id!),
+        config: this.config(s),
+      });
+    }
+    const sessionId = newId('streamSession');
+    this.log.forgetOtherSessions(sessionId);
+    this.store.set({
+      stream_id: req.streamId,
+      app_id: req.appId,
+      status: 'active',
+      session_id: sessionId,
+      origin_id: req.originId,
+      epoch: 0,
+      reconnects: 0,
+      config: JSON.stringify(req.config),
+      started_at: now,
+      last_activity_at: now,
+      reconnect_deadline: null,
+      stalled: 0,
+      ended_at: null,
+    });
+    this.store.recordSession(sessionId, req.config.encryption === true);
+    this.record({
+      kind: 'session_started',
+      ids: { appId: req.appId, streamId: req.streamId, sessionId },
+      originId: req.originId,
+      recording: req.config.recording,
+      startedAt: now,
+    });
+    await this.plan();
+    await this.flush();
+    return ok({ sessionId, resumed: false, nextSequence: 0, config: req.config });
+  }
+
+  /**
+   * A call from the live session's own origin: it is alive. After a stall (its calls stopped
+   * reaching us for a while, then came back) that returns the session to `active`.
+   */
+  private async heardFrom(s: State) {
+    this.store.set({ last_activity_at: Date.now() });
+    if (s.status !== 'reconnecting' || !s.stalled) return;
+    this.store.set({ status: 'active', reconnect_deadline: null, stalled: 0 });
+    this.record({ kind: 'session_resumed', ids: this.ids(s), originId: s.origin_id!, reconnects: s.reconnects });
+    await this.plan();
+    await this.flush();
+  }
+
+  async reportInput(sessionId: string, originId: string, input: InputReport): Promise<SessionResult> {
+    const s = this.store.state();
+    const refusal = this.checkSession(s, sessionId, originId);
+    if (refusal) return refuse(refusal);
+    this.record({ kind: 'input_reported', ids: this.ids(s), input });
+    await this.heardFrom(s);
+    await this.flush();
+    return ok({});
+  }
+
+  /**
+   * First half of a segment upload, before the Worker writes R2: `exists` makes retries cheap
+   * (no second R2 write), a refusal stops a pipeline that should no longer run.
+   */
+  async beginSegment(
+    sessionId: string,
+    originId: string,
+    rendition: string,
+    sequence: number,
+  ): Promise<SessionResult<{ exists: boolean }>> {
+    const s = this.store.state();
+    if (this.log.has(sessionId, rendition, sequence)) return ok({ exists: true });
+    const refusal = this.checkSession(s, sessionId, originId);
+    if (refusal) return refuse(refusal);
+    if (!this.config(s).ladder.includes(rendition as never)) return refuse('invalid_request');
+    await this.heardFrom(s);
+    return ok({ exists: false });
+  }
+
+  /** Second half, after the R2 write completed: only now may a playlist name the segment. */
+  commitSegment(c: SegmentCommit): { created: boolean } {
+    const s = this.store.state();
+    // The session may have ended between the halves; the object is in R2 but no playlist needs it.
+    if (s.session_id !== c.sessionId || s.deleted) return { created: false };
+    const now = Date.now();
+    const created = this.log.insert({ ...c, epoch: s.epoch }, now);
+    if (!created) return { created };
+    const cfg = this.config(s);
+    this.log.advance(c.sessionId, c.rendition, now, gapWaitMs(cfg.latencyMode));
+    if (!cfg.recording) this.log.prune(c.sessionId, c.rendition, windowCount(cfg.latencyMode) * 2);
+    if (s.status === 'active') this.store.set({ last_activity_at: now });
+    return { created };
+  }
+
+  async reportRendition(sessionId: string, originId: string, name: string, r: RenditionReport): Promise<SessionResult> {
+    const s = this.store.state();
+    const refusal = this.checkSession(s, sessionId, originId);
+    if (refusal) return refuse(refusal);
+    if (!this.config(s).ladder.includes(name as never)) return refuse('invalid_request');
+    this.store.putRendition(sessionId, name, r);
+    await this.heardFrom(s);
+    return ok({});
+  }
+
+  /** For calls that carry no state of their own (thumbnails): is this the live session's origin? */
+  checkOriginSession(sessionId: string, originId: string): SessionResult<{ startedAt: number }> {
+    const s = this.store.state();
+    const refusal = this.checkSession(s, sessionId, originId);
+    return refusal ? refuse(refusal) : ok({ startedAt: s.started_at ?? Date.now() });
+  }
+
+  /** The publisher left. A stale origin's late publish-done after a takeover changes nothing. */
+  async publishDone(sessionId: string, originId: string): Promise<void> {
+    const s = this.store.state();
+    if (this.checkSession(s, sessionId, originId)) return;
+    // Gone for good now: late uploads of a stalled session must not bring it back.
+    if (s.status === 'reconnecting') return this.store.set({ stalled: 0 });
+    await this.enterReconnecting(s, false);
+  }
+
+  private async enterReconnecting(s: State, stalled: boolean) {
+    const windowS = this.config(s).reconnectWindowS;
+    if (windowS === 0) return this.endSession();
+    this.store.set({
+      status: 'reconnecting',
+      reconnect_deadline: Date.now() + windowS * 1000,
+      stalled: stalled ? 1 : 0,
+    });
+    this.record({ kind: 'session_reconnecting', ids: this.ids(s) });
+    await this.plan();
+    await this.flush();
+  }
+
+  status(): StreamStatusAnswer {
+    const s = this.store.state();
+    if (s.deleted) return { status: 'deleted', disabled: true };
+    return { status: s.disabled ? 'disabled' : s.status, disabled: s.disabled === 1 };
+  }
+
+  /** Whether a session's segments are encrypted; null for a session this object never recorded. */
+  sessionEncryption(sessionId: string): boolean | null {
+    return this.store.sessionEncryption(sessionId);
+  }
+
+  /** Refuses publishers from now on and ends a live session at once (the agent drops the publisher). */
+  async disable(streamId: string, appId: string): Promise<void> {
+    this.store.set({ stream_id: streamId, app_id: appId, disabled: 1 });
+    const s = this.store.state();
+    if (s.status !== 'idle' && !s.finalize_pending) await this.endSession();
+  }
+
+  enable(): void {
+    this.store.set({ disabled: 0 });
+  }
+
+  /** The stream was deleted: nothing is accepted again; a live session ends without events. */
+  async remove(): Promise<void> {
+    const s = this.store.state();
+    this.store.set({ deleted: 1, disabled: 1, status: 'idle', reconnect_deadline: null, finalize_pending: 0 });
+    for (const name of ['stall', 'deadline', 'finalize']) this.timers.cancel(name);
+    await this.timers.rearm();
+    if (s.session_id) this.log.forgetOtherSessions('');
+  }
+
+  /**
+   * The one alarm serves every timer (stall check, reconnect deadline, finalize and reaction
+   * retries). Each check below reads the state, so a timer that fires early (or an alarm armed
+   * before the timers had names) does only what is due.
+   */
+  override async alarm(): Promise<void> {
+    this.timers.takeDue();
+    const s = this.store.state();
+    const now = Date.now();
+    if (s.finalize_pending) await this.finalize();
+    else if (s.status === 'reconnecting' && s.reconnect_deadline != null && s.reconnect_deadline <= now)
+      await this.endSession();
+    else if (s.status === 'active' && s.last_activity_at != null && s.last_activity_at + STALL_MS <= now)
+      await this.enterReconnecting(s, true);
+    await this.flush();
+    await this.plan();
+  }
+
+  /** Sets the stall and deadline timers from the state, then arms the alarm for the earliest. */
+  private async plan() {
+    const s = this.store.state();
+    if (s.status === 'active' && s.last_activity_at != null && !s.finalize_pending)
+      this.timers.schedule('stall', s.last_activity_at + STALL_MS, false);
+    else this.timers.cancel('stall');
+    if (s.status === 'reconnecting' && s.reconnect_deadline != null && !s.finalize_pending)
+      this.timers.schedule('deadline', s.reconnect_deadline, false);
+    else this.timers.cancel('deadline');
+    await this.timers.rearm();
+  }
+
+  /** The session is over: from here it only has to be finalized. */
+  private async endSession() {
+    const s = this.store.state();
+    if (!s.session_id || !s.stream_id) {
+      this.store.set({ status: 'idle', reconnect_deadline: null });
+      return this.plan();
+    }
+    this.store.set({ finalize_pending: 1, reconnect_deadline: null, stalled: 0, ended_at: Date.now() });
+    await this.finalize();
+  }
+
+  /**
+   * Writes the recording (if on), then sets `idle` and records the session's end. Safe to call
+   * again and again: a failed write leaves `finalize_pending` for the alarm to retry.
+   */
+  private async finalize() {
+    const s = this.store.state();
+    if (!s.finalize_pending || !s.session_id || !s.stream_id) return;
+    const cfg = this.config(s);
+    let recording = null;
+    try {
+      if (cfg.recording)
+        recording = await writeRecording(this.env, this.store, this.log, s.stream_id, s.session_id, cfg);
+    } catch (err) {
+      console.error('stream: writing the recording failed, will retry', s.session_id, String(err));
+      this.timers.schedule('finalize', Date.now() + RETRY_MS);
+      return this.plan();
+    }
+    // Another finalize (or a deletion) may have finished while this one wrote.
+    if (!this.store.state().finalize_pending) return;
+    this.store.set({ status: 'idle', finalize_pending: 0 });
+    this.timers.cancel('finalize');
+    this.record({ kind: 'session_ended', ids: this.ids(s), endedAt: s.ended_at ?? Date.now(), recording });
+    await this.plan();
+    await this.flush();
+  }
+
+  // ---- the outbox of reactions (core/stream-reactions.ts) ----
+
+  private record(r: StreamReaction) {
+    this.store.addReaction(r);
+  }
+
+  /** Applies pending reactions in order; a failure leaves the rest to the next call or the alarm. */
+  private flush(): Promise<void> {
+    // A failed run must not jam the chain for the calls after it.
+    this.flushing = this.flushing.catch(() => undefined).then(() => this.applyPending());
+    return this.flushing;
+  }
+
+  private async applyPending() {
+    for (let next = this.store.nextReaction(); next; next = this.store.nextReaction()) {
+      const { id, done } = next;
+      const ledger = {
+        once: async <T>(step: string, run: () => Promise<T>): Promise<T> => {
+          if (step in done) return done[step] as T;
+          const value = await run();
+          done[step] = value ?? null;
+          this.store.markStep(id, done);
+          return value;
+        },
+      };
+      try {
+        await reactToStream(this.env, next.reaction, ledger);
+      } catch (err) {
+        console.error('stream: a reaction failed, will retry', next.reaction.kind, String(err));
+        this.timers.schedule('reactions', Date.now() + RETRY_MS);
+        await this.timers.rearm();
+        return;
+      }
+      this.store.dropReaction(id);
+    }
+    this.timers.cancel('reactions');
+  }
+
+  /** The live variants: renditions with at least one listed segment. Null when nothing is live. */
+  master(): MasterInfo | null {
+    const s = this.store.state();
+    if (s.deleted || s.disabled || s.status === 'idle' || s.finalize_pending || !s.session_id) return null;
+    const cfg = this.config(s);
+    const now = Date.now();
+    for (const r of cfg.ladder) this.log.advance(s.session_id, r, now, gapWaitMs(cfg.latencyMode));
+    const listed = this.log.renditionsWithListed(s.session_id);
+    const renditions = cfg.ladder.filter((r) => listed.has(r));
+    if (!renditions.length) return null;
+    return { sessionId: s.session_id, variants: variants(this.store, this.log, s.session_id, renditions) };
+  }
+
+  /**
+   * The media playlist of the live (or just ended) session; null for any other session, whose
+   * recording (if any) the Worker serves from R2.
+   */
+  mediaPlaylist(sessionId: string, rendition: string): string | null {
+    const s = this.store.state();
+    if (s.deleted || s.session_id !== sessionId || !s.config) return null;
+    const cfg = this.config(s);
+    if (!cfg.ladder.includes(rendition as never)) return null;
+    const ended = s.status === 'idle' || s.finalize_pending === 1;
+    if (!ended) this.log.advance(sessionId, rendition, Date.now(), gapWaitMs(cfg.latencyMode));
+    const w = this.log.window(sessionId, rendition, windowCount(cfg.latencyMode));
+    return renderMediaPlaylist({
+      ...w,
+      nominalDuration: SEGMENT_SECONDS[cfg.latencyMode],
+      kind: ended ? 'ended' : 'live',
+      uri: (seg) => `${rendition}/${seg.sequence}.ts`,
+      keyUri: cfg.encryption ? KEY_URI : undefined,
+    });
+  }
+}
