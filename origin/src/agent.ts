@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './log.ts';
 import { dropPublisher } from './nginx-control.ts';
+import { readPendingSegments } from './pending-segments.ts';
 import { Publication, type PublicationTimings } from './publication.ts';
 import { UploadQueue } from './upload-queue.ts';
 import { type OriginCredentials, WorkerClient } from './worker-client.ts';
@@ -63,6 +64,25 @@ export class Agent {
       this.server.listen(this.opts.port, this.opts.host, () => resolve());
     });
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /**
+   * Picks up the uploads a previous run of this agent left on disk, and remembers how far each
+   * session's numbering got, so a publisher coming back to that session does not reuse a
+   * sequence number that is still waiting to be uploaded.
+   */
+  async resumeUploads(): Promise<number> {
+    const pending = await readPendingSegments(this.opts.workDir, this.opts.log);
+    for (const s of pending) {
+      this.queue.enqueue(s);
+      const known = this.sessions.get(s.sessionId)?.nextSequence ?? 0;
+      this.sessions.set(s.sessionId, {
+        nextSequence: Math.max(known, s.sequence + 1),
+        forgetAt: Date.now() + 3600_000,
+      });
+    }
+    if (pending.length) this.opts.log('info', 'resuming uploads left by the last run', { segments: pending.length });
+    return pending.length;
   }
 
   /** Live publications (for tests and the benchmark). */

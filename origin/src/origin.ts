@@ -50,7 +50,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   const log = opts.log ?? createLogger(`origin ${opts.originId}`);
   const runtimeDir = path.resolve(opts.runtimeDir);
   const rtmpHost = opts.rtmpHost ?? '127.0.0.1';
-  await rm(path.join(runtimeDir, 'work'), { recursive: true, force: true });
+  // The work dir is kept: segments a previous run could not upload are resumed below.
   for (const dir of ['tmp', 'work', 'conf']) await mkdir(path.join(runtimeDir, dir), { recursive: true });
   await rm(controlSocketPath(runtimeDir), { force: true });
 
@@ -69,6 +69,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     uploadMaxDelayMs: opts.uploadMaxDelayMs ?? 4000,
     timings: { ...defaultTimings, ...opts.timings },
   });
+  await agent.resumeUploads();
   const agentPort = await agent.listen();
   const agentUrl = `http://127.0.0.1:${agentPort}`;
 

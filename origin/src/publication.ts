@@ -225,7 +225,9 @@ export class Publication {
         }
       }
     }
-    await rm(this.dir, { recursive: true, force: true });
+    // Segments still waiting stay on disk with their manifests: the queue (or the next run of
+    // the agent) uploads them, and deletes each once the Worker has it.
+    if (drained) await rm(this.dir, { recursive: true, force: true });
     this.log('info', 'publication ended', { next_sequence: this.nextSequence });
     this.resolveEnded();
   }

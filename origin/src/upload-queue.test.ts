@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StubWorker } from '../test-support/stub-worker.ts';
-import { silentLogger } from './log.ts';
+import { type Logger, silentLogger } from './log.ts';
 import { type PendingSegment, UploadQueue } from './upload-queue.ts';
 import { WorkerClient } from './worker-client.ts';
 
@@ -28,14 +28,14 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function queue(maxBufferedBytes = 10_000_000): UploadQueue {
+function queue(maxBufferedBytes = 10_000_000, log: Logger = silentLogger): UploadQueue {
   return new UploadQueue({
     putSegment: (u) => client.putSegment(u),
     maxBufferedBytes,
     baseDelayMs: 20,
     maxDelayMs: 200,
     onStop: (_s, sessionId, code) => stops.push(`${sessionId}:${code}`),
-    log: silentLogger,
+    log,
   });
 }
 
@@ -160,5 +160,24 @@ describe('UploadQueue', () => {
     });
     expect(refused).toBe(true);
     expect(stops).toEqual(['refused:404']);
+  });
+
+  it('retries a 401 (our clock is off) with an error-level alert and a counter, and delivers once it is fixed', async () => {
+    const errors: string[] = [];
+    const q = queue(10_000_000, (level, message) => {
+      if (level === 'error') errors.push(message);
+    });
+    stub.clockSkewS = 400;
+    const s = await segment(0);
+    q.enqueue(s);
+    while (q.authFailures < 3) await new Promise((r) => setTimeout(r, 20));
+    expect(stub.segments.size).toBe(0);
+    expect(existsSync(s.filePath)).toBe(true);
+    expect(errors.some((m) => m.includes('refused our signature'))).toBe(true);
+    stub.clockSkewS = 0;
+    expect(await q.drainSession(s.sessionId, 5000)).toBe(true);
+    expect(stub.segments.size).toBe(1);
+    expect(existsSync(s.filePath)).toBe(false);
+    q.close();
   });
 });

@@ -2,6 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { stopCodes } from '@edgelive/shared/origin-protocol';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import type { Logger } from './log.ts';
+import { removeManifest, writeManifest } from './pending-segments.ts';
 import { type SegmentUpload, WorkerHttpError } from './worker-client.ts';
 
 type LogFields = Record<string, string | number | boolean | null>;
@@ -47,6 +48,11 @@ export class UploadQueue {
   private arrivals = 0;
   private bufferedBytes = 0;
   droppedSegments = 0;
+  /**
+   * 401s from the Worker: our signature was refused (a clock off by more than the allowed skew,
+   * or a rotated secret). Retried, never dropped, and logged as errors: someone has to fix it.
+   */
+  authFailures = 0;
 
   constructor(opts: UploadQueueOptions) {
     this.opts = opts;
@@ -58,6 +64,12 @@ export class UploadQueue {
 
   enqueue(segment: PendingSegment): void {
     if (this.closed.signal.aborted) return;
+    try {
+      writeManifest(segment);
+    } catch (err) {
+      // Only a restart needs it: the upload itself goes on.
+      this.opts.log('warn', 'could not write upload manifest', { file: segment.filePath, reason: String(err) });
+    }
     this.arrival.set(segment, this.arrivals++);
     this.bufferedBytes += segment.bytes;
     this.enforceBound();
@@ -182,7 +194,14 @@ export class UploadQueue {
         await call();
         return true;
       } catch (err) {
-        if (final(err)) return true;
+        if (err instanceof WorkerHttpError && err.status === 401) {
+          this.authFailures++;
+          this.opts.log('error', 'the worker refused our signature (clock skew or wrong secret), retrying', {
+            ...fields,
+            attempt: attempt + 1,
+            auth_failures: this.authFailures,
+          });
+        } else if (final(err)) return true;
         const delay = backoffDelayMs(attempt, this.opts.baseDelayMs, this.opts.maxDelayMs);
         this.opts.log(attempt === 0 ? 'warn' : 'debug', message, {
           ...fields,
@@ -222,6 +241,7 @@ export class UploadQueue {
   private async release(s: PendingSegment): Promise<void> {
     this.bufferedBytes -= s.bytes;
     await rm(s.filePath, { force: true });
+    await removeManifest(s.filePath);
   }
 }
 

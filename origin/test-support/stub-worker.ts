@@ -43,6 +43,8 @@ export class StubWorker {
   readonly log: string[] = [];
   /** While true, every connection is cut before an answer (the Worker is unreachable). */
   down = false;
+  /** Seconds the stub's clock is off from the agent's: past 300 every signature answers 401. */
+  clockSkewS = 0;
   /** While > 0, segment PUTs answer 503 and decrement it. */
   failNextSegmentPuts = 0;
   private server: http.Server | null = null;
@@ -193,7 +195,7 @@ export class StubWorker {
     if (!m) return false;
     const [, id, ts, sig] = m as unknown as [string, string, string, string];
     const secret = this.secrets[id];
-    if (!secret || Math.abs(Date.now() / 1000 - Number(ts)) > 300) return false;
+    if (!secret || Math.abs(Date.now() / 1000 + this.clockSkewS - Number(ts)) > 300) return false;
     const want = Buffer.from(await originSignature(secret, Number(ts), method, pathWithQuery));
     const got = Buffer.from(sig);
     return want.length === got.length && timingSafeEqual(want, got);
