@@ -143,6 +143,8 @@ export class StreamObject extends DurableObject<Env> {
    */
   private async heardFrom(s: State) {
     this.store.set({ last_activity_at: Date.now() });
+    // A reaction an earlier failure left behind is finished on the next call, not only by the alarm.
+    if (this.store.pendingReactions()) await this.flush();
     if (s.status !== 'reconnecting' || !s.stalled) return;
     this.store.set({ status: 'active', reconnect_deadline: null, stalled: 0 });
     this.record({ kind: 'session_resumed', ids: this.ids(s), originId: s.origin_id!, reconnects: s.reconnects });
