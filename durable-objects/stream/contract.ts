@@ -41,6 +41,7 @@ export interface SegmentCommit {
   duration: number;
   pdt: number;
   bytes: number;
+  /** The origin says timestamps do not continue from the previous segment (pipeline restart). */
   discontinuity: boolean;
 }
 

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../core/env';
 import { call, tenant } from '../../workers/test/helpers';
-import { createStream, originCall, publish, sessionPath, uploadSegment } from '../../workers/test/origin';
+import { createStream, originCall, publish, sessionPath, streamStubOf, uploadSegment } from '../../workers/test/origin';
 import type { StreamObject } from './stream.do';
 
 /**
@@ -12,7 +12,7 @@ import type { StreamObject } from './stream.do';
  * events) instead of losing the VOD.
  */
 
-const stubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));
+const stubOf = streamStubOf;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('finalizing a session', () => {

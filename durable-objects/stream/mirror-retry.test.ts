@@ -1,9 +1,8 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { describe, expect, it, vi } from 'vitest';
 import type { Env } from '../../core/env';
 import { call, tenant } from '../../workers/test/helpers';
-import { createStream, publish, uploadSegment } from '../../workers/test/origin';
+import { createStream, publish, streamStubOf, uploadSegment } from '../../workers/test/origin';
 import type { StreamObject } from './stream.do';
 
 /**
@@ -12,7 +11,7 @@ import type { StreamObject } from './stream.do';
  * the reaction stays in the object's outbox and the next call or alarm finishes it.
  */
 
-const stubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));
+const stubOf = streamStubOf;
 
 describe('the publish-time D1 mirror', () => {
   it('is finished by the next call when D1 fails once during the publish', async () => {

@@ -1,16 +1,8 @@
 import type { PlaylistSegment } from '@edgelive/shared/playlist';
+import type { SegmentCommit } from './contract';
 
-export interface SegmentInput {
-  sessionId: string;
-  rendition: string;
-  sequence: number;
-  duration: number;
-  pdt: number;
-  bytes: number;
-  epoch: number;
-  /** The origin says timestamps do not continue from the previous segment (pipeline restart). */
-  discontinuity: boolean;
-}
+/** A committed upload, with the publish (epoch) it belongs to. */
+export type SegmentInput = SegmentCommit & { epoch: number };
 
 interface Row extends Record<string, SqlStorageValue> {
   sequence: number;

@@ -1,8 +1,15 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
-import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, tenant } from '../../workers/test/helpers';
-import { createStream, originCall, publish, sessionPath, uploadSegment } from '../../workers/test/origin';
+import {
+  createStream,
+  eventTypes,
+  originCall,
+  publish,
+  sessionPath,
+  streamStubOf,
+  uploadSegment,
+} from '../../workers/test/origin';
 
 /**
  * An origin whose calls stopped reaching the Worker for longer than the stall limit (a network
@@ -10,14 +17,7 @@ import { createStream, originCall, publish, sessionPath, uploadSegment } from '.
  * live again, and the reconnect deadline set by the stall no longer ends it.
  */
 
-const stubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));
-
-async function eventTypes(objectId: string) {
-  const { results } = await env.DB.prepare('SELECT type FROM events WHERE object_id = ? ORDER BY created_at, rowid')
-    .bind(objectId)
-    .all<{ type: string }>();
-  return results.map((r) => r.type);
-}
+const stubOf = streamStubOf;
 
 describe('a stalled session that resumes', () => {
   it("returns to active on its own origin's next segment and stays active past the old deadline", async () => {

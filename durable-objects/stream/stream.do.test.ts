@@ -2,10 +2,18 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, tenant } from '../../workers/test/helpers';
-import { createStream, originCall, publish, sessionPath, uploadSegment } from '../../workers/test/origin';
+import {
+  createStream,
+  eventTypes,
+  originCall,
+  publish,
+  sessionPath,
+  streamStubOf,
+  uploadSegment,
+} from '../../workers/test/origin';
 import type { StreamObject } from './stream.do';
 
-const stubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));
+const stubOf = streamStubOf;
 
 async function live(body: Record<string, unknown> = {}) {
   const t = await tenant();
@@ -26,13 +34,6 @@ const entries = (text: string) =>
     .split('\n')
     .filter((l) => l === '#EXT-X-DISCONTINUITY' || (l && !l.startsWith('#')))
     .map((l) => (l.startsWith('#') ? '|' : l));
-
-async function eventTypes(objectId: string) {
-  const { results } = await env.DB.prepare('SELECT type FROM events WHERE object_id = ? ORDER BY created_at, rowid')
-    .bind(objectId)
-    .all<{ type: string }>();
-  return results.map((r) => r.type);
-}
 
 describe('StreamObject state machine', () => {
   it('goes active, reconnecting (alarm at the deadline), active again, and refuses once disabled', async () => {

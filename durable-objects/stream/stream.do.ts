@@ -5,7 +5,7 @@ import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { ok, refuse } from '../../core/rpc';
-import { reactToStream, type StreamIds, type StreamReaction } from '../../core/stream-reactions';
+import type { StreamIds } from '../../core/stream-reactions';
 import type {
   InputReport,
   MasterInfo,
@@ -18,12 +18,10 @@ import type {
   StreamConfig,
   StreamStatusAnswer,
 } from './contract';
+import { RETRY_MS, ReactionOutbox } from './outbox';
 import { KEY_URI, variants, writeRecording } from './recording';
 import { SegmentLog } from './segment-log';
 import { type State, StreamStore } from './store';
-
-/** How soon a failed recording write or a failed reaction is tried again. */
-const RETRY_MS = 5_000;
 
 /**
  * One per live stream (named by the stream id). Owns the live state machine
@@ -41,8 +39,7 @@ export class StreamObject extends DurableObject<Env> {
   private readonly store: StreamStore;
   private readonly log: SegmentLog;
   private readonly timers: Scheduler;
-  /** Reactions run one at a time, in order, whoever triggers them (a call or the alarm). */
-  private flushing: Promise<void> = Promise.resolve();
+  private readonly outbox: ReactionOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -50,6 +47,7 @@ export class StreamObject extends DurableObject<Env> {
     this.log = new SegmentLog(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => this.store.migrate());
     this.timers = new Scheduler(ctx.storage.sql, ctx.storage);
+    this.outbox = new ReactionOutbox(env, this.store, this.timers);
   }
 
   private config(s: State): StreamConfig {
@@ -97,9 +95,14 @@ export class StreamObject extends DurableObject<Env> {
         stalled: 0,
       });
       s = this.store.state();
-      this.record({ kind: 'session_resumed', ids: this.ids(s), originId: req.originId, reconnects: s.reconnects });
+      this.outbox.record({
+        kind: 'session_resumed',
+        ids: this.ids(s),
+        originId: req.originId,
+        reconnects: s.reconnects,
+      });
       await this.plan();
-      await this.flush();
+      await this.outbox.flush();
       return ok({
         sessionId: s.session_id!,
         resumed: true,
@@ -125,7 +128,7 @@ export class StreamObject extends DurableObject<Env> {
       ended_at: null,
     });
     this.store.recordSession(sessionId, req.config.encryption === true);
-    this.record({
+    this.outbox.record({
       kind: 'session_started',
       ids: { appId: req.appId, streamId: req.streamId, sessionId },
       originId: req.originId,
@@ -133,7 +136,7 @@ export class StreamObject extends DurableObject<Env> {
       startedAt: now,
     });
     await this.plan();
-    await this.flush();
+    await this.outbox.flush();
     return ok({ sessionId, resumed: false, nextSequence: 0, config: req.config });
   }
 
@@ -144,21 +147,21 @@ export class StreamObject extends DurableObject<Env> {
   private async heardFrom(s: State) {
     this.store.set({ last_activity_at: Date.now() });
     // A reaction an earlier failure left behind is finished on the next call, not only by the alarm.
-    if (this.store.pendingReactions()) await this.flush();
+    if (this.outbox.pending) await this.outbox.flush();
     if (s.status !== 'reconnecting' || !s.stalled) return;
     this.store.set({ status: 'active', reconnect_deadline: null, stalled: 0 });
-    this.record({ kind: 'session_resumed', ids: this.ids(s), originId: s.origin_id!, reconnects: s.reconnects });
+    this.outbox.record({ kind: 'session_resumed', ids: this.ids(s), originId: s.origin_id!, reconnects: s.reconnects });
     await this.plan();
-    await this.flush();
+    await this.outbox.flush();
   }
 
   async reportInput(sessionId: string, originId: string, input: InputReport): Promise<SessionResult> {
     const s = this.store.state();
     const refusal = this.checkSession(s, sessionId, originId);
     if (refusal) return refuse(refusal);
-    this.record({ kind: 'input_reported', ids: this.ids(s), input });
+    this.outbox.record({ kind: 'input_reported', ids: this.ids(s), input });
     await this.heardFrom(s);
-    await this.flush();
+    await this.outbox.flush();
     return ok({});
   }
 
@@ -230,9 +233,9 @@ export class StreamObject extends DurableObject<Env> {
       reconnect_deadline: Date.now() + windowS * 1000,
       stalled: stalled ? 1 : 0,
     });
-    this.record({ kind: 'session_reconnecting', ids: this.ids(s) });
+    this.outbox.record({ kind: 'session_reconnecting', ids: this.ids(s) });
     await this.plan();
-    await this.flush();
+    await this.outbox.flush();
   }
 
   status(): StreamStatusAnswer {
@@ -280,7 +283,7 @@ export class StreamObject extends DurableObject<Env> {
       await this.endSession();
     else if (s.status === 'active' && s.last_activity_at != null && s.last_activity_at + STALL_MS <= now)
       await this.enterReconnecting(s, true);
-    await this.flush();
+    await this.outbox.flush();
     await this.plan();
   }
 
@@ -328,47 +331,9 @@ export class StreamObject extends DurableObject<Env> {
     if (!this.store.state().finalize_pending) return;
     this.store.set({ status: 'idle', finalize_pending: 0 });
     this.timers.cancel('finalize');
-    this.record({ kind: 'session_ended', ids: this.ids(s), endedAt: s.ended_at ?? Date.now(), recording });
+    this.outbox.record({ kind: 'session_ended', ids: this.ids(s), endedAt: s.ended_at ?? Date.now(), recording });
     await this.plan();
-    await this.flush();
-  }
-
-  // ---- the outbox of reactions (core/stream-reactions.ts) ----
-
-  private record(r: StreamReaction) {
-    this.store.addReaction(r);
-  }
-
-  /** Applies pending reactions in order; a failure leaves the rest to the next call or the alarm. */
-  private flush(): Promise<void> {
-    // A failed run must not jam the chain for the calls after it.
-    this.flushing = this.flushing.catch(() => undefined).then(() => this.applyPending());
-    return this.flushing;
-  }
-
-  private async applyPending() {
-    for (let next = this.store.nextReaction(); next; next = this.store.nextReaction()) {
-      const { id, done } = next;
-      const ledger = {
-        once: async <T>(step: string, run: () => Promise<T>): Promise<T> => {
-          if (step in done) return done[step] as T;
-          const value = await run();
-          done[step] = value ?? null;
-          this.store.markStep(id, done);
-          return value;
-        },
-      };
-      try {
-        await reactToStream(this.env, next.reaction, ledger);
-      } catch (err) {
-        console.error('stream: a reaction failed, will retry', next.reaction.kind, String(err));
-        this.timers.schedule('reactions', Date.now() + RETRY_MS);
-        await this.timers.rearm();
-        return;
-      }
-      this.store.dropReaction(id);
-    }
-    this.timers.cancel('reactions');
+    await this.outbox.flush();
   }
 
   /** The live variants: renditions with at least one listed segment. Null when nothing is live. */

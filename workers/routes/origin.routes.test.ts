@@ -3,7 +3,16 @@ import { env } from 'cloudflare:workers';
 import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import { describe, expect, it } from 'vitest';
 import { call, expectError, tenant } from '../test/helpers';
-import { createStream, fakeSegment, ORIGINS, originCall, publish, sessionPath, uploadSegment } from '../test/origin';
+import {
+  createStream,
+  fakeSegment,
+  ORIGINS,
+  originCall,
+  publish,
+  sessionPath,
+  streamStubOf,
+  uploadSegment,
+} from '../test/origin';
 
 const INPUT = {
   video_codec: 'h264',
@@ -13,8 +22,6 @@ const INPUT = {
   frame_rate: 30,
   bitrate_kbps: 6000,
 };
-
-const streamStubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));
 
 const stateOf = (streamId: string) =>
   runInDurableObject(streamStubOf(streamId), (_o, state) =>

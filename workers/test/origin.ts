@@ -1,4 +1,4 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import { expect } from 'vitest';
 import { BASE, call } from './helpers';
@@ -97,4 +97,15 @@ export async function uploadSegment(
     raw: opts.bytes ?? fakeSegment(`${rendition}-${sequence}`),
     origin: opts.origin,
   });
+}
+
+/** The stream's Durable Object, as the Worker addresses it (core/stubs.ts). */
+export const streamStubOf = (streamId: string) => env.STREAM.get(env.STREAM.idFromName(streamId));
+
+/** The types of the events recorded about an object, oldest first. */
+export async function eventTypes(objectId: string) {
+  const { results } = await env.DB.prepare('SELECT type FROM events WHERE object_id = ? ORDER BY created_at, rowid')
+    .bind(objectId)
+    .all<{ type: string }>();
+  return results.map((r) => r.type);
 }
