@@ -1,6 +1,6 @@
 import type { ChatRole } from '@edgelive/shared';
 import { BucketMap, TokenBucket } from './rate-limit';
-import type { TypingState } from './send-policy';
+import { type ErrorFrame, errorFrame, type TypingState } from './send-policy';
 
 /** Per connection, every frame: a burst of 30, then 15 a second. */
 const CONN_BURST = 30;
@@ -41,8 +41,29 @@ export class FrameLimits {
   private readonly flags = new BucketMap(FLAG_BURST, FLAG_RATE);
   readonly typing = new Map<string, TypingState>();
 
+  /**
+   * One frame's passage through the connection's budget, then its user's (or address's): null to
+   * go ahead, `drop` for a connection that kept flooding, else refused, with the frame to tell the
+   * sender (null when they were told less than a second ago, so a flood is not echoed).
+   */
+  admit(ws: WebSocket, key: string, role: ChatRole, now: number): null | 'drop' | { tell: ErrorFrame | null } {
+    const conn = this.connection(ws, now);
+    if (!conn.ok) {
+      if ('drop' in conn) return 'drop';
+      return { tell: this.refusal(ws, 'Too many frames on this connection.', conn.retryAfter, now) };
+    }
+    const user = this.frame(key, role, now);
+    if (!user.ok)
+      return { tell: this.refusal(ws, 'Too many frames from you across your connections.', user.retryAfter, now) };
+    return null;
+  }
+
+  private refusal(ws: WebSocket, message: string, retryAfter: number, now: number) {
+    return this.mayTell(ws, now) ? errorFrame('rate_limited', message, { retry_after: retryAfter }) : null;
+  }
+
   /** Any frame on this connection; `drop` once it has kept flooding. */
-  connection(ws: WebSocket, now: number): ConnVerdict {
+  private connection(ws: WebSocket, now: number): ConnVerdict {
     let c = this.conns.get(ws);
     if (!c) {
       c = { bucket: new TokenBucket(CONN_BURST, CONN_RATE, now), strikes: 0, lastStrike: 0 };
@@ -58,7 +79,7 @@ export class FrameLimits {
   }
 
   /** Any frame from this user (or, for anonymous viewers, this address) across their connections. */
-  frame(key: string, role: ChatRole, now: number): Verdict {
+  private frame(key: string, role: ChatRole, now: number): Verdict {
     return role === 'admin' ? { ok: true } : this.frames[role].take(key, now);
   }
 
@@ -71,7 +92,7 @@ export class FrameLimits {
   }
 
   /** Whether a `rate_limited` frame may go to this connection now (at most one a second). */
-  mayTell(ws: WebSocket, now: number) {
+  private mayTell(ws: WebSocket, now: number) {
     const last = this.lastRefusal.get(ws) ?? 0;
     if (now - last < 1000) return false;
     this.lastRefusal.set(ws, now);

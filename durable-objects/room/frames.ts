@@ -26,7 +26,3 @@ export function parseFrame(data: string | ArrayBuffer): { frame: ClientFrame } |
     ),
   };
 }
-
-/** The id a refusal of this frame refers to, so the client can match it to what it sent. */
-export const refOf = (f: ClientFrame) =>
-  'client_id' in f ? f.client_id : 'message_id' in f ? f.message_id : undefined;

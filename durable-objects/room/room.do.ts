@@ -26,7 +26,7 @@ import {
 } from './contract';
 import { FanOut, safeClose } from './fanout';
 import { FrameLimits } from './frame-limits';
-import { parseFrame, refOf } from './frames';
+import { parseFrame } from './frames';
 import { MessagesRpc } from './messages-rpc';
 import { Moderation } from './moderation';
 import { type Attachment, limitKey, loadRoomConfig } from './room-config';
@@ -226,38 +226,18 @@ export class RoomObject extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer) {
     const a = ws.deserializeAttachment() as Attachment | null;
     if (!a || !this.config) return;
-    const now = Date.now();
-    const conn = this.limits.connection(ws, now);
-    if (!conn.ok) {
-      if ('drop' in conn) {
-        safeClose(ws, CLOSE.policy, 'flooding');
-        this.leave(ws);
-      } else if (this.limits.mayTell(ws, now)) {
-        this.out.sendTo(
-          ws,
-          errorFrame('rate_limited', 'Too many frames on this connection.', { retry_after: conn.retryAfter }),
-        );
-      }
-      return;
+    // One budget per connection, then per user across every frame type and connection (per address when anonymous).
+    const limited = this.limits.admit(ws, limitKey(a), a.r, Date.now());
+    if (limited === 'drop') {
+      safeClose(ws, CLOSE.policy, 'flooding');
+      return this.leave(ws);
     }
+    if (limited) return limited.tell ? this.out.sendTo(ws, limited.tell) : undefined;
     const parsed = parseFrame(data);
     if ('error' in parsed) return this.out.sendTo(ws, parsed.error);
     const f = parsed.frame;
     if (a.x && f.type !== 'history' && f.type !== 'ping')
       return this.out.sendTo(ws, errorFrame('read_only', 'Anonymous viewers can only read; sign in to take part.'));
-    // One budget per user across every frame type and connection (per address when anonymous).
-    const user = this.limits.frame(limitKey(a), a.r, now);
-    if (!user.ok) {
-      if (this.limits.mayTell(ws, now))
-        this.out.sendTo(
-          ws,
-          errorFrame('rate_limited', 'Too many frames from you across your connections.', {
-            ref: refOf(f),
-            retry_after: user.retryAfter,
-          }),
-        );
-      return;
-    }
     const refused = this.dispatch(ws, a, f);
     if (refused) this.out.sendTo(ws, refused);
   }
