@@ -25,7 +25,7 @@ export const CONFIG_VERSION_HEADER = 'x-edgelive-config-version';
 export const APP_BAN_HEADER = 'x-edgelive-app-ban';
 /** The chat token's `exp` in epoch seconds: the socket is closed then (`CLOSE.tokenExpired`). */
 export const TOKEN_EXPIRES_HEADER = 'x-edgelive-token-expires';
-/** The caller's address (`cf-connecting-ip`), which caps and limits anonymous sockets. */
+/** The caller's address (`cf-connecting-ip`): sockets without a user are capped and limited by it. */
 export const ADDRESS_HEADER = 'x-edgelive-address';
 
 /** Who is on a socket; verified by the Worker and passed in `IDENTITY_HEADER`. */
@@ -41,7 +41,8 @@ export interface Identity {
  * Token subjects the customer may not use: the Worker gives these prefixes to console members and
  * anonymous viewers, so a token claiming one would pass for (or be banned as) someone else.
  */
-export const RESERVED_USER_PREFIXES = ['console:', 'anon_'] as const;
+export const ANONYMOUS_ID_PREFIX = 'anon_';
+export const RESERVED_USER_PREFIXES = ['console:', ANONYMOUS_ID_PREFIX] as const;
 export const isReservedUserId = (id: string) => RESERVED_USER_PREFIXES.some((p) => id.startsWith(p));
 
 /** Why the object answers a hand-over with HTTP instead of a socket. */

@@ -3,7 +3,7 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { createDb } from '../../core/db/client';
 import { rooms } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
-import { type RoomConfig, roomConfigOf } from './contract';
+import { ANONYMOUS_ID_PREFIX, type Identity, type RoomConfig, roomConfigOf } from './contract';
 
 /** What the object reads from D1 when its copy of the settings is older than the Worker's. */
 export async function loadRoomConfig(env: Env, roomId: string): Promise<RoomConfig | null> {
@@ -12,6 +12,10 @@ export async function loadRoomConfig(env: Env, roomId: string): Promise<RoomConf
   });
   return row ? roomConfigOf(row) : null;
 }
+
+/** The address a socket's limits go by: only a socket with no user (an anonymous viewer) has one. */
+export const addressOf = (identity: Identity, address: string | null) =>
+  identity.anonymous && identity.id.startsWith(ANONYMOUS_ID_PREFIX) && address ? address : undefined;
 
 /** The per-socket attachment: short keys because the runtime caps it at 2 KB. */
 export interface Attachment {
@@ -23,9 +27,9 @@ export interface Attachment {
   x: 0 | 1;
   /** When the socket's chat token expires (epoch ms); absent for sockets without a token. */
   e?: number;
-  /** The caller's address, kept for anonymous sockets only: their limits are per address. */
+  /** The caller's address, kept for sockets without a user (anonymous viewers): their limits are per address. */
   i?: string;
 }
 
 /** Whose budget a socket's frames and connections count against: the user, or for anonymous viewers the address. */
-export const limitKey = (a: Attachment) => (a.x && a.u.startsWith('anon_') ? `ip:${a.i ?? 'unknown'}` : `u:${a.u}`);
+export const limitKey = (a: Attachment) => (a.i ? `ip:${a.i}` : `u:${a.u}`);

@@ -29,7 +29,7 @@ import { FrameLimits } from './frame-limits';
 import { parseFrame } from './frames';
 import { MessagesRpc } from './messages-rpc';
 import { Moderation } from './moderation';
-import { type Attachment, limitKey, loadRoomConfig } from './room-config';
+import { type Attachment, addressOf, limitKey, loadRoomConfig } from './room-config';
 import type { RoomContext } from './room-context';
 import { memberOf, Presence } from './room-presence';
 import { RoomStore } from './room-store';
@@ -101,7 +101,7 @@ export class RoomObject extends DurableObject<Env> {
       for (const ws of ctx.getWebSockets()) {
         const a = ws.deserializeAttachment() as Attachment | null;
         if (a) this.presence.add(ws, a);
-        if (a?.e) this.expiry.add(ws, a.e);
+        if (a?.e) this.expiry.restore(ws, a.e);
       }
       // A new instance does not know when the alarm is armed: arming it for the earliest timer
       // keeps a later `schedule` from moving it past one that is already due sooner.
@@ -155,7 +155,7 @@ export class RoomObject extends DurableObject<Env> {
       return refusal('unknown_room');
     const url = new URL(request.url);
     const now = Date.now();
-    const address = identity.anonymous ? (h.get(ADDRESS_HEADER) ?? undefined) : undefined;
+    const address = addressOf(identity, h.get(ADDRESS_HEADER));
     const expires = Number(h.get(TOKEN_EXPIRES_HEADER) ?? 0) * 1000 || undefined;
     const a: Attachment = {
       u: identity.id,
@@ -186,10 +186,7 @@ export class RoomObject extends DurableObject<Env> {
     }
     server.serializeAttachment(a);
     if (!identity.anonymous) this.store.setRank(identity.id, identity.role);
-    if (expires) {
-      this.expiry.add(server, expires);
-      this.timers.schedule('expiry', expires);
-    }
+    if (expires && this.expiry.add(server, expires)) this.timers.schedule('expiry', expires);
     if (batch) this.out.addBatched(server);
     const joined = this.presence.add(server, a);
     this.out.sendTo(
@@ -204,9 +201,8 @@ export class RoomObject extends DurableObject<Env> {
 
   /** One user (or, anonymously, one address) holds a bounded number of this room's sockets. */
   private overCap(a: Attachment) {
-    if (!a.x) return this.ctx.getWebSockets(`u:${a.u}`).length >= LIMITS.maxConnectionsPerUser;
     if (a.i) return this.ctx.getWebSockets(`k:${limitKey(a)}`).length >= LIMITS.maxAnonymousPerAddress;
-    return false;
+    return this.ctx.getWebSockets(`u:${a.u}`).length >= LIMITS.maxConnectionsPerUser;
   }
 
   /**

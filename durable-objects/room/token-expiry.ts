@@ -11,9 +11,20 @@ export const EXPIRY_SWEEP_MS = 5000;
  */
 export class TokenExpiry {
   private readonly at = new Map<WebSocket, number>();
+  /** When this instance last asked for the `expiry` timer (null: not since it woke). */
+  private timerAt: number | null = null;
 
-  add(ws: WebSocket, expiresAt: number) {
+  /** A socket found on wake; its timer is already in the schedules table. */
+  restore(ws: WebSocket, expiresAt: number) {
     this.at.set(ws, expiresAt);
+  }
+
+  /** True when the `expiry` timer must be moved earlier for this socket (so a join storm writes it once). */
+  add(ws: WebSocket, expiresAt: number): boolean {
+    this.at.set(ws, expiresAt);
+    if (this.timerAt !== null && this.timerAt <= expiresAt) return false;
+    this.timerAt = expiresAt;
+    return true;
   }
 
   remove(ws: WebSocket) {
@@ -29,6 +40,7 @@ export class TokenExpiry {
       else if (next === null || t < next) next = t;
     }
     for (const ws of expired) this.at.delete(ws);
-    return { expired, next: next === null ? null : Math.max(next, now + EXPIRY_SWEEP_MS) };
+    this.timerAt = next === null ? null : Math.max(next, now + EXPIRY_SWEEP_MS);
+    return { expired, next: this.timerAt };
   }
 }

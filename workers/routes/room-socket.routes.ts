@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import { rooms } from '../../core/db/schema/index';
 import { isIdOf, randomToken } from '../../core/ids';
-import { type Identity, isReservedUserId } from '../../durable-objects/room/contract';
+import { ANONYMOUS_ID_PREFIX, type Identity, isReservedUserId } from '../../durable-objects/room/contract';
 import { ApiError, notFound } from '../lib/errors';
 import { createRouter } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
@@ -91,7 +91,13 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
         'A chat token is required (?token=...); this room has no anonymous viewers.',
       );
     }
-    identity = { id: `anon_${randomToken(16)}`, name: null, avatar: null, role: 'user', anonymous: true };
+    identity = {
+      id: `${ANONYMOUS_ID_PREFIX}${randomToken(16)}`,
+      name: null,
+      avatar: null,
+      role: 'user',
+      anonymous: true,
+    };
   }
 
   return connectToRoom(c, room, identity, expiresAt);
