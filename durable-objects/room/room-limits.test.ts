@@ -1,3 +1,4 @@
+import { env, evictDurableObject } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { CLOSE, LIMITS } from '@edgelive/shared';
 import { describe, expect, it } from 'vitest';
@@ -53,6 +54,22 @@ describe('per-user limits', () => {
     expect(refusals[0]).toMatchObject({ retry_after: expect.any(Number) });
   });
 
+  it('anonymous viewers share one frame budget per address', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom({ settings: { anonymous_read: true } });
+    const a = await accepted(await openFrom(room.id, '192.0.2.44'));
+    const b = await accepted(await openFrom(room.id, '192.0.2.44'));
+    const elsewhere = await accepted(await openFrom(room.id, '192.0.2.45'));
+    for (let i = 0; i < 20; i++) for (const x of [a, b]) x.send({ type: 'history', limit: 1 });
+    elsewhere.send({ type: 'history', limit: 1 });
+    await elsewhere.next('history');
+    await new Promise((r) => setTimeout(r, 300));
+    const answered = [a, b].flatMap((x) => x.frames.filter((f) => f.type === 'history')).length;
+    expect(answered).toBeLessThan(40);
+    expect([a, b].some((x) => x.frames.some((f) => f.type === 'error' && f.code === 'rate_limited'))).toBe(true);
+    expect(elsewhere.frames.filter((f) => f.type === 'error')).toEqual([]);
+  });
+
   it('caps a user’s open sockets in a room, and anonymous sockets per address', async () => {
     const t = await chatTenant();
     const room = await t.createRoom({ settings: { anonymous_read: true } });
@@ -104,5 +121,15 @@ describe('token lifetime', () => {
     expect(Date.now()).toBeGreaterThanOrEqual(soon * 1000);
     expect(long.s.closed).toBeNull();
     await say(long.s, 'still here');
+  });
+
+  it('still closes it when the room was evicted in between', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom();
+    const soon = Math.floor(Date.now() / 1000) + 3;
+    const short = await join(room.id, { token: await t.tokenFor('short', {}, 'chat', soon) });
+    await evictDurableObject(env.ROOM.get(env.ROOM.idFromName(room.id)));
+    await say(short.s, 'after eviction');
+    expect(await short.s.waitClosed(8000)).toMatchObject({ code: CLOSE.tokenExpired });
   });
 });
