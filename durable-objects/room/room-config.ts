@@ -1,30 +1,21 @@
-import type { ChatRole, RoomSettings } from '@edgelive/shared';
+import type { ChatRole } from '@edgelive/shared';
+import { and, eq, isNull } from 'drizzle-orm';
+import { createDb } from '../../core/db/client';
+import { rooms } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { ANONYMOUS_ID_PREFIX, type Identity, type RoomConfig, roomConfigOf } from './contract';
 
-/** What the room object needs to know about its room; the Worker hands it over on every change. */
-export interface RoomConfig {
-  roomId: string;
-  appId: string;
-  kind: 'app' | 'stream' | 'direct';
-  streamId: string | null;
-  members: string[] | null;
-  settings: RoomSettings;
-  /** The D1 row's updated_at: an object holding an older version reloads before it accepts a socket. */
-  version: number;
+/** What the object reads from D1 when its copy of the settings is older than the Worker's. */
+export async function loadRoomConfig(env: Env, roomId: string): Promise<RoomConfig | null> {
+  const row = await createDb(env.DB).query.rooms.findFirst({
+    where: and(eq(rooms.id, roomId), isNull(rooms.deletedAt)),
+  });
+  return row ? roomConfigOf(row) : null;
 }
 
-/** Who is on a socket; verified by the Worker and passed in `IDENTITY_HEADER`. */
-export interface Identity {
-  id: string;
-  name: string | null;
-  avatar: string | null;
-  role: ChatRole;
-  anonymous: boolean;
-}
-
-export const IDENTITY_HEADER = 'x-edgelive-identity';
-export const CONFIG_VERSION_HEADER = 'x-edgelive-config-version';
-/** Epoch ms until which the user is banned app-wide, or `forever`; absent when not banned. */
-export const APP_BAN_HEADER = 'x-edgelive-app-ban';
+/** The address a socket's limits go by: only a socket with no user (an anonymous viewer) has one. */
+export const addressOf = (identity: Identity, address: string | null) =>
+  identity.anonymous && identity.id.startsWith(ANONYMOUS_ID_PREFIX) && address ? address : undefined;
 
 /** The per-socket attachment: short keys because the runtime caps it at 2 KB. */
 export interface Attachment {
@@ -34,4 +25,11 @@ export interface Attachment {
   r: ChatRole;
   /** 1 for an anonymous read-only viewer. */
   x: 0 | 1;
+  /** When the socket's chat token expires (epoch ms); absent for sockets without a token. */
+  e?: number;
+  /** The caller's address, kept for sockets without a user (anonymous viewers): their limits are per address. */
+  i?: string;
 }
+
+/** Whose budget a socket's frames and connections count against: the user, or for anonymous viewers the address. */
+export const limitKey = (a: Attachment) => (a.i ? `ip:${a.i}` : `u:${a.u}`);

@@ -1,13 +1,16 @@
-import type { Member, Message } from '@edgelive/shared';
+import type { ChatRole, Member, Message } from '@edgelive/shared';
+import { migrateSql } from '../../core/do/sql-migrations';
+import type { FlagRow, RestrictionKind, RestrictionRow } from './contract';
 
 /**
  * The room's own SQLite (Durable Object storage): history, reactions, restrictions, flags and the
- * schedules behind the one alarm. Everything here survives eviction; nothing here is in D1, so a
- * busy room never writes the shared database.
+ * roles it has seen. Everything here survives eviction; nothing here is in D1, so a busy room never
+ * writes the shared database. (The `schedules` table of the first step now belongs to core's
+ * Scheduler, which creates it if missing.)
  */
 
-/** Bump and append a step to MIGRATIONS to change the schema; never edit a step that shipped. */
-const MIGRATIONS: string[] = [
+/** Append a step to MIGRATIONS to change the schema (core/do/sql-migrations); never edit one that shipped. */
+const MIGRATIONS: readonly string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE messages (
      seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -40,9 +43,12 @@ const MIGRATIONS: string[] = [
    );
    CREATE INDEX flags_status ON flags(status, created_at);
    CREATE TABLE schedules (name TEXT PRIMARY KEY, at INTEGER NOT NULL);`,
+  // The role each privileged user last connected with: moderation acts down the ladder only, and
+  // the target of a ban is often not connected. Plain users have no row.
+  `CREATE TABLE ranks (user_id TEXT PRIMARY KEY, role TEXT NOT NULL);`,
 ];
 
-export type RestrictionKind = 'ban' | 'mute' | 'shadow';
+export type { FlagRow, RestrictionKind, RestrictionRow };
 
 export interface MessageRow {
   seq: number;
@@ -59,42 +65,15 @@ export interface MessageRow {
   deleted_at: number | null;
 }
 
-export interface RestrictionRow {
-  user_id: string;
-  kind: RestrictionKind;
-  until: number | null;
-  reason: string | null;
-  by: string | null;
-  created_at: number;
-}
-
-export interface FlagRow {
-  id: string;
-  message_id: string;
-  reporter_id: string | null;
-  reason: string;
-  status: 'open' | 'resolved';
-  resolution: string | null;
-  created_at: number;
-  resolved_at: number | null;
-}
-
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 type Row = Record<string, SqlStorageValue>;
 
 export class RoomStore {
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Runs inside blockConcurrencyWhile from the constructor, before any event is delivered. */
+  /** Runs from the constructor, before any event is delivered. */
   migrate() {
-    this.sql.exec('CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)');
-    const row = this.sql.exec<{ version: number }>('SELECT version FROM _schema').toArray()[0];
-    let version = row?.version ?? 0;
-    if (!row) this.sql.exec('INSERT INTO _schema (version) VALUES (0)');
-    for (; version < MIGRATIONS.length; version++) {
-      this.sql.exec(MIGRATIONS[version]!);
-      this.sql.exec('UPDATE _schema SET version = ?', version + 1);
-    }
+    migrateSql(this.sql, MIGRATIONS);
   }
 
   private all<T>(query: string, ...params: SqlStorageValue[]): T[] {
@@ -180,12 +159,14 @@ export class RoomStore {
     );
   }
 
-  editMessage(id: string, text: string, at: number): MessageRow | null {
+  /** `shadow` hides the message from everyone but its author from now on (a shadow-banned editor). */
+  editMessage(id: string, text: string, at: number, shadow = false): MessageRow | null {
     return (
       this.all<MessageRow>(
-        'UPDATE messages SET text = ?, edited_at = ? WHERE id = ? AND deleted_at IS NULL RETURNING *',
+        'UPDATE messages SET text = ?, edited_at = ?, shadow = max(shadow, ?) WHERE id = ? AND deleted_at IS NULL RETURNING *',
         text,
         at,
+        shadow ? 1 : 0,
         id,
       )[0] ?? null
     );
@@ -310,6 +291,17 @@ export class RoomStore {
     );
   }
 
+  /** A reporter flags a message once; a second flag adds nothing for the moderators. */
+  hasFlag(messageId: string, reporter: string): boolean {
+    return (
+      this.all<{ n: number }>(
+        'SELECT count(*) AS n FROM flags WHERE message_id = ? AND reporter_id = ?',
+        messageId,
+        reporter,
+      )[0]!.n > 0
+    );
+  }
+
   listFlags(status: 'open' | 'resolved', limit: number, before: number | null): FlagRow[] {
     return this.all<FlagRow>(
       'SELECT * FROM flags WHERE status = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?',
@@ -334,22 +326,21 @@ export class RoomStore {
     );
   }
 
-  // ---- schedules: the one alarm serves several timers ----
+  // ---- ranks ----
 
-  schedule(name: string, at: number, keepEarlier = true) {
-    this.sql.exec(
-      `INSERT INTO schedules (name, at) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET at = ${keepEarlier ? 'min(at, excluded.at)' : 'excluded.at'}`,
-      name,
-      at,
-    );
+  /** Records the role a user connected with (only privileged roles are kept). */
+  setRank(userId: string, role: ChatRole) {
+    if (role === 'user') this.sql.exec('DELETE FROM ranks WHERE user_id = ?', userId);
+    else
+      this.sql.exec(
+        'INSERT INTO ranks (user_id, role) VALUES (?, ?) ON CONFLICT(user_id) DO UPDATE SET role = excluded.role',
+        userId,
+        role,
+      );
   }
 
-  takeDue(now: number): string[] {
-    return this.all<{ name: string }>('DELETE FROM schedules WHERE at <= ? RETURNING name', now).map((r) => r.name);
-  }
-
-  nextDue(): number | null {
-    return this.all<{ at: number | null }>('SELECT min(at) AS at FROM schedules')[0]?.at ?? null;
+  rankOf(userId: string): ChatRole {
+    return this.all<{ role: ChatRole }>('SELECT role FROM ranks WHERE user_id = ?', userId)[0]?.role ?? 'user';
   }
 }
 

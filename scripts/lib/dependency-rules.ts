@@ -27,8 +27,7 @@ function layerOf(file: string): Layer {
 /** The folder of an object (`durable-objects/room/...` → `room`). */
 const objectOf = (file: string) => file.split('/')[1] ?? '';
 
-/** An object's contract: what routes and other objects may import of it. */
-// Specifiers are written without their extension, so the resolved target may lack `.ts`.
+/** An object's contract: what routes and other objects may import of it (specifiers carry no `.ts`). */
 const isContract = (file: string) => /^durable-objects\/[^/]+\/contract(\.ts)?$/.test(file);
 
 /** Value imports (not `import type`, not `export type`), with the specifier as written. */

@@ -12,8 +12,8 @@ import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
 import { ChatUserId, Restriction, RestrictionBody } from './rooms.schema';
 
 const tags = ['Room moderation'];
-/** A ban reaches live sockets in at most this many rooms (newest first); every room checks it on connect. */
-const KICK_FANOUT = 500;
+/** Rooms asked at once to drop a banned user's sockets; the app's rooms are paged through in full. */
+const KICK_PAGE = 100;
 
 const render = (b: typeof chatBans.$inferSelect) => ({
   room_id: null,
@@ -23,13 +23,26 @@ const render = (b: typeof chatBans.$inferSelect) => ({
   created_at: iso(b.createdAt)!,
 });
 
+/**
+ * An app-wide ban closes the user's sockets that are already open, in every room of the app (each
+ * room also checks the ban on connect). Pages through them all so a busy app's later rooms are not skipped;
+ * one room failing does not stop the others.
+ */
 async function kickEverywhere(env: Env, appId: string, userId: string, until: number | null) {
-  const live = await env.DB.prepare(
-    'SELECT id FROM rooms WHERE app_id = ? AND deleted_at IS NULL ORDER BY created_at DESC LIMIT ?',
-  )
-    .bind(appId, KICK_FANOUT)
-    .all<{ id: string }>();
-  await Promise.allSettled(live.results.map((r) => roomStub(env, r.id).kick(userId, until)));
+  let after = { t: -1, id: '' };
+  for (;;) {
+    // Keyset on (created_at, id): the rooms_app_time index serves every page.
+    const page = await env.DB.prepare(
+      `SELECT id, created_at FROM rooms WHERE app_id = ? AND deleted_at IS NULL AND (created_at, id) > (?, ?)
+       ORDER BY created_at, id LIMIT ?`,
+    )
+      .bind(appId, after.t, after.id, KICK_PAGE)
+      .all<{ id: string; created_at: number }>();
+    await Promise.allSettled(page.results.map((r) => roomStub(env, r.id).kick(userId, until)));
+    const last = page.results[page.results.length - 1];
+    if (!last || page.results.length < KICK_PAGE) return;
+    after = { t: last.created_at, id: last.id };
+  }
 }
 
 export const chatBanRoutes = createRouter()

@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { BASE, call, expectError, register } from '../test/helpers';
@@ -71,5 +72,20 @@ describe('console room socket', () => {
     expect((await open(t.app.id, room.id)).status).toBe(401);
     const plain = await call(`/v1/apps/${t.app.id}/rooms/${room.id}/ws`, { auth: t.acct.token });
     expectError(plain, 426, 'upgrade_required');
+  });
+
+  it('works after the room’s settings change behind the object’s back (the stale-config path)', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom();
+    const first = await joinAs(t.app.id, room.id, t.acct.token);
+    expect(first.snapshot.room.settings.slow_mode_seconds).toBeNull();
+    // The row moves on without the object being told (say, its configure call failed): the next
+    // hand-over carries a newer version, and the object must reload by the room's id.
+    await env.DB.prepare('UPDATE rooms SET settings = ?, updated_at = updated_at + 1000 WHERE id = ?')
+      .bind(JSON.stringify({ ...room.settings, slow_mode_seconds: 5 }), room.id)
+      .run();
+    const again = await joinAs(t.app.id, room.id, t.acct.token);
+    expect(again.snapshot.room).toMatchObject({ id: room.id, settings: { slow_mode_seconds: 5 } });
+    for (const x of [first, again]) x.s.close();
   });
 });

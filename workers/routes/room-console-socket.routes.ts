@@ -2,7 +2,7 @@ import type { ChatRole } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { eq } from 'drizzle-orm';
 import { users } from '../../core/db/schema/index';
-import type { Identity } from '../../durable-objects/room/room-config';
+import type { Identity } from '../../durable-objects/room/contract';
 import type { Role } from '../env';
 import { forbidden, unauthorized } from '../lib/errors';
 import { createRouter } from '../lib/router';

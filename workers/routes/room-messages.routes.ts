@@ -1,9 +1,11 @@
 import { LIMITS } from '@edgelive/shared';
 import { createRoute, z } from '@hono/zod-openapi';
 import { roomStub } from '../../core/stubs';
-import { ApiError, notFound } from '../lib/errors';
+import { MESSAGE_REFUSALS } from '../../durable-objects/room/contract';
+import { ApiError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { orThrow } from '../lib/rpc-errors';
 import { findRoom } from '../services/rooms.service';
 import { ChatMessage, RoomParam } from './rooms.schema';
 
@@ -58,20 +60,18 @@ export const roomMessageRoutes = createRouter()
     const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
     const stub = roomStub(c.env, row.id);
     if (since !== undefined) {
-      const page = await stub.listMessages({ limit, sinceId: since });
-      if (!page)
-        throw new ApiError(404, 'unknown_message', '`since` names no message of this room (it may have been pruned).');
+      const page = orThrow(await stub.listMessages({ limit, sinceId: since }), MESSAGE_REFUSALS);
       return c.json({ data: page.messages, next_cursor: null, has_more: page.has_more }, 200);
     }
     // The cursor carries the room-local sequence number: stable however fast the room talks.
     const beforeSeq = cursor ? decodeCursor(cursor).t : undefined;
-    const page = await stub.listMessages({ limit, beforeSeq });
-    const last = page!.messages[page!.messages.length - 1];
+    const page = orThrow(await stub.listMessages({ limit, beforeSeq }), MESSAGE_REFUSALS);
+    const last = page.messages[page.messages.length - 1];
     return c.json(
       {
-        data: page!.messages,
-        next_cursor: page!.has_more && last ? encodeCursor({ t: last.seq, id: last.id }) : null,
-        has_more: page!.has_more,
+        data: page.messages,
+        next_cursor: page.has_more && last ? encodeCursor({ t: last.seq, id: last.id }) : null,
+        has_more: page.has_more,
       },
       200,
     );
@@ -96,6 +96,6 @@ export const roomMessageRoutes = createRouter()
       resourceId: row.id,
       details: { message_id },
     });
-    if (!(await roomStub(c.env, row.id).deleteMessage(message_id, c.get('actor')!.id))) throw notFound('message');
+    orThrow(await roomStub(c.env, row.id).deleteMessage(message_id, c.get('actor')!.id), MESSAGE_REFUSALS);
     return c.body(null, 204);
   });

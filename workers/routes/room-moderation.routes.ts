@@ -1,11 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { roomStub } from '../../core/stubs';
 import { iso } from '../../core/time';
-import type { ModerationInput } from '../../durable-objects/room/room.do';
-import type { FlagRow, RestrictionKind } from '../../durable-objects/room/room-store';
-import { notFound } from '../lib/errors';
+import {
+  FLAG_REFUSALS,
+  type FlagRow,
+  type ModerationInput,
+  type RestrictionKind,
+} from '../../durable-objects/room/contract';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { orThrow } from '../lib/rpc-errors';
 import { findRoom } from '../services/rooms.service';
 import { ChatMessage, ChatUserId, Restriction, RestrictionBody, RoomParam } from './rooms.schema';
 
@@ -201,8 +205,10 @@ roomModerationRoutes
       const { room_id, flag_id } = c.req.valid('param');
       const row = await findRoom(c.get('db'), c.get('scope').appId!, room_id);
       c.set('audit', { action: 'room.flag.resolve', resourceType: 'room', resourceId: row.id, details: { flag_id } });
-      const flag = await roomStub(c.env, row.id).resolveFlag(flag_id, c.req.valid('json').action, c.get('actor')!.id);
-      if (!flag) throw notFound('flag');
+      const { flag } = orThrow<{ flag: FlagRow }, 'not_found'>(
+        await roomStub(c.env, row.id).resolveFlag(flag_id, c.req.valid('json').action, c.get('actor')!.id),
+        FLAG_REFUSALS,
+      );
       return c.json(renderFlag(flag), 200);
     },
   );

@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNull } from 'drizzle-orm';
 import { rooms } from '../../core/db/schema/index';
 import { isIdOf, randomToken } from '../../core/ids';
-import type { Identity } from '../../durable-objects/room/room-config';
+import { ANONYMOUS_ID_PREFIX, type Identity, isReservedUserId } from '../../durable-objects/room/contract';
 import { ApiError, notFound } from '../lib/errors';
 import { createRouter } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
@@ -27,6 +27,7 @@ const socket = createRoute({
     401: { description: 'Missing, expired or invalid token' },
     403: { description: 'Token from another app, or not a member of this direct room' },
     404: { description: 'No such room' },
+    429: { description: 'Too many open sockets for this user (or, anonymously, this address)' },
     426: { description: 'Not a WebSocket upgrade' },
   },
 });
@@ -49,6 +50,7 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
   if (!room) throw notFound('room');
 
   let identity: Identity;
+  let expiresAt: number | undefined;
   if (token) {
     let claims: Record<string, unknown>;
     try {
@@ -64,6 +66,13 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
         'token_malformed',
         'The token’s sub must be a user id (1-64 of A-Z a-z 0-9 _ . : @ | -).',
       );
+    // Console members and anonymous viewers have ids of these shapes; a token must not pass for one.
+    if (isReservedUserId(sub.data))
+      throw new ApiError(
+        401,
+        'token_malformed',
+        'The token’s sub must not start with `console:` or `anon_`: those ids are reserved.',
+      );
     const role = ChatRole.safeParse(claims.role ?? 'user');
     if (!role.success) throw new ApiError(401, 'token_malformed', 'The token’s role must be user, moderator or admin.');
     identity = {
@@ -73,6 +82,7 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
       role: role.data,
       anonymous: false,
     };
+    expiresAt = typeof claims.exp === 'number' ? claims.exp : undefined;
   } else {
     if (!room.settings.anonymous_read || room.kind === 'direct') {
       throw new ApiError(
@@ -81,8 +91,14 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
         'A chat token is required (?token=...); this room has no anonymous viewers.',
       );
     }
-    identity = { id: `anon_${randomToken(16)}`, name: null, avatar: null, role: 'user', anonymous: true };
+    identity = {
+      id: `${ANONYMOUS_ID_PREFIX}${randomToken(16)}`,
+      name: null,
+      avatar: null,
+      role: 'user',
+      anonymous: true,
+    };
   }
 
-  return connectToRoom(c, room, identity);
+  return connectToRoom(c, room, identity, expiresAt);
 });

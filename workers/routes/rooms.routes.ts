@@ -4,11 +4,11 @@ import { and, eq, isNull } from 'drizzle-orm';
 import { rooms } from '../../core/db/schema/index';
 import { emitEvent } from '../../core/events';
 import { roomStub } from '../../core/stubs';
-import { blocklistProblems } from '../../durable-objects/room/blocklist';
+import { blocklistProblems, roomConfigOf } from '../../durable-objects/room/contract';
 import { ApiError, badRequest } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
-import { createRoom, deleteRoom, directKey, findRoom, renderRoom, roomConfigOf } from '../services/rooms.service';
+import { createRoom, deleteRoom, directKey, findRoom, renderRoom } from '../services/rooms.service';
 import { ChatUserId, Metadata, Room, RoomParam, RoomWithLive, SettingsPatch } from './rooms.schema';
 
 const tags = ['Rooms'];

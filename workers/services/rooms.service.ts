@@ -1,4 +1,4 @@
-import { DEFAULT_ROOM_SETTINGS, RoomSettings } from '@edgelive/shared';
+import { DEFAULT_ROOM_SETTINGS, type RoomSettings } from '@edgelive/shared';
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { createDb, type Db } from '../../core/db/client';
 import { chatBans, rooms } from '../../core/db/schema/index';
@@ -7,7 +7,7 @@ import { emitEvent } from '../../core/events';
 import { isIdOf, newId } from '../../core/ids';
 import { roomStub } from '../../core/stubs';
 import { iso } from '../../core/time';
-import type { RoomConfig } from '../../durable-objects/room/room-config';
+import { roomConfigOf } from '../../durable-objects/room/contract';
 import { notFound } from '../lib/errors';
 
 export type RoomRow = typeof rooms.$inferSelect;
@@ -25,24 +25,6 @@ export const renderRoom = (r: RoomRow) => ({
   updated_at: iso(r.updatedAt)!,
 });
 export type RenderedRoom = ReturnType<typeof renderRoom>;
-
-export const roomConfigOf = (r: RoomRow): RoomConfig => ({
-  roomId: r.id,
-  appId: r.appId,
-  kind: r.kind,
-  streamId: r.streamId,
-  members: r.members ?? null,
-  settings: RoomSettings.parse(r.settings),
-  version: r.updatedAt,
-});
-
-/** What the room object reads when its copy of the settings is older than the Worker's. */
-export async function loadRoomConfig(env: Env, roomId: string): Promise<RoomConfig | null> {
-  const row = await createDb(env.DB).query.rooms.findFirst({
-    where: and(eq(rooms.id, roomId), isNull(rooms.deletedAt)),
-  });
-  return row ? roomConfigOf(row) : null;
-}
 
 export async function findRoom(db: Db, appId: string, roomId: string): Promise<RoomRow> {
   const r =

@@ -10,12 +10,13 @@ export async function chatTenant() {
   const sk = await call('/v1/signing-keys', { auth: t.key.token, body: { name: 'chat' } });
   expect(sk.status, sk.text).toBe(201);
   const pk = await importPKCS8(sk.json.private_key as string, 'RS256');
-  const tokenFor = (sub: string, claims: Record<string, unknown> = {}, aud = 'chat') =>
+  /** `expires`: a jose time span (`'1h'`) or epoch seconds. */
+  const tokenFor = (sub: string, claims: Record<string, unknown> = {}, aud = 'chat', expires: string | number = '1h') =>
     new SignJWT({ name: sub, ...claims })
       .setProtectedHeader({ alg: 'RS256', kid: sk.json.id })
       .setSubject(sub)
       .setAudience(aud)
-      .setExpirationTime('1h')
+      .setExpirationTime(expires)
       .sign(pk);
   const createRoom = async (body: Record<string, unknown> = {}) => {
     const r = await call('/v1/rooms', { auth: t.key.token, body });

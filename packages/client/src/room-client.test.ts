@@ -1,4 +1,4 @@
-import type { Message, ServerFrame } from '@edgelive/shared';
+import { CLOSE, type Message, type ServerFrame } from '@edgelive/shared';
 import { describe, expect, it } from 'vitest';
 import { RoomClient, RoomError, type SocketLike } from './room-client';
 
@@ -179,5 +179,41 @@ describe('RoomClient', () => {
     expect(client.state.present).toEqual([]);
     expect(client.state.messages).toEqual([]);
     expect(events).toEqual(['join:x', 'leave:x']);
+  });
+
+  it('when the token expires, asks for a new one and reconnects where it left off', async () => {
+    let n = 0;
+    const { client, sock } = setup(() => `tok${n++}`);
+    await sock.dial();
+    const m = msg('before expiry');
+    sock.deliver(snapshot([m]));
+    expect(sock.shouldReconnect(CLOSE.tokenExpired)).toBe(true);
+    sock.drop(CLOSE.tokenExpired);
+    expect(client.state).toMatchObject({ status: 'reconnecting', closed: null });
+    await sock.dial();
+    expect(sock.urls[1]).toBe(`wss://api.example.com/v1/rooms/room_1/ws?token=tok1&since=${m.id}`);
+
+    // `getToken` is the same, under the name some code expects.
+    let fake: FakeSocket | null = null;
+    const named = new RoomClient({
+      baseUrl: 'https://api.example.com',
+      roomId: 'room_1',
+      getToken: async () => 'fresh',
+      socket: (url, should) => (fake = new FakeSocket(url, should)),
+    }).connect();
+    expect(fake!.shouldReconnect(CLOSE.tokenExpired)).toBe(true);
+    await fake!.dial();
+    expect(fake!.urls[0]).toBe('wss://api.example.com/v1/rooms/room_1/ws?token=fresh');
+    named.close();
+  });
+
+  it('with a fixed token, stops when it expires instead of dialling again with it', async () => {
+    const { client, sock } = setup('fixed');
+    sock.deliver(snapshot([]));
+    const p = client.send('x');
+    expect(sock.shouldReconnect(CLOSE.tokenExpired)).toBe(false);
+    sock.drop(CLOSE.tokenExpired);
+    await expect(p).rejects.toMatchObject({ code: 'token_expired' });
+    expect(client.state).toMatchObject({ status: 'closed', closed: { code: CLOSE.tokenExpired } });
   });
 });

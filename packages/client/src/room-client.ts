@@ -1,4 +1,5 @@
 import {
+  CLOSE,
   type ClientFrameInput,
   type Counts,
   type Member,
@@ -33,8 +34,15 @@ export interface RoomClientOptions {
    * `/v1/apps/{app_id}/rooms/{room_id}/ws`, where its session cookie is the credential.
    */
   path?: string;
-  /** A chat token, or a function returning a fresh one for every (re)connect; omit for anonymous viewers. */
+  /**
+   * A chat token, or a function returning a fresh one for every (re)connect; omit for anonymous
+   * viewers. When the server closes the socket because the token expired (`CLOSE.tokenExpired`),
+   * the client reconnects and asks the function for a new token; with a fixed string it
+   * stops (`state.closed`), since dialling again with the same token would be refused.
+   */
   token?: string | (() => string | Promise<string>);
+  /** The same as a `token` function (for code that names it so); used when both are given. */
+  getToken?: () => string | Promise<string>;
   /** Resume after this message id on the first connect (e.g. restored from storage). */
   since?: string;
   /** A WebSocket constructor for runtimes without a global one (Node < 22: `ws`). */
@@ -54,7 +62,7 @@ export interface RoomState {
   you: (Member & { anonymous: boolean; restrictions: Restrictions }) | null;
   settings: PublicSettings | null;
   typing: Member[];
-  /** Set when the server closed for good (banned, room deleted). */
+  /** Set when the server closed for good (banned, room deleted, token expired with no way to renew it). */
   closed: { code: number; reason: string } | null;
 }
 
@@ -110,6 +118,16 @@ export class RoomClient {
     return this.lastSeen?.id ?? null;
   }
 
+  /** Where fresh tokens come from, if anywhere. */
+  private get tokenSource(): (() => string | Promise<string>) | null {
+    return this.opts.getToken ?? (typeof this.opts.token === 'function' ? this.opts.token : null);
+  }
+
+  /** Close codes after which this client does not dial again by itself. */
+  private isFinal(code: number) {
+    return TERMINAL_CLOSE_CODES.includes(code) || (code === CLOSE.tokenExpired && !this.tokenSource);
+  }
+
   connect(): this {
     if (this.socket) return this;
     const url = async () => {
@@ -117,12 +135,13 @@ export class RoomClient {
         this.opts.path ?? `/v1/rooms/${encodeURIComponent(this.opts.roomId)}/ws`,
         this.opts.baseUrl.replace(/^http/, 'ws'),
       );
-      const token = typeof this.opts.token === 'function' ? await this.opts.token() : this.opts.token;
+      const source = this.tokenSource;
+      const token = source ? await source() : (this.opts.token as string | undefined);
       if (token) u.searchParams.set('token', token);
       if (this.lastSeen) u.searchParams.set('since', this.lastSeen.id);
       return u.toString();
     };
-    const shouldReconnect = (code: number) => !TERMINAL_CLOSE_CODES.includes(code);
+    const shouldReconnect = (code: number) => !this.isFinal(code);
     this.socket = this.opts.socket
       ? this.opts.socket(url, shouldReconnect)
       : (new ReconnectingWebSocket(url, undefined, {
@@ -351,13 +370,14 @@ export class RoomClient {
   }
 
   private onClose(code: number, reason: string) {
-    if (TERMINAL_CLOSE_CODES.includes(code)) {
-      for (const p of this.outbox.values())
-        p.reject(new RoomError(code === 4003 ? 'banned' : 'room_deleted', reason || 'closed'));
+    if (this.isFinal(code)) {
+      const why = code === CLOSE.banned ? 'banned' : code === CLOSE.roomDeleted ? 'room_deleted' : 'token_expired';
+      for (const p of this.outbox.values()) p.reject(new RoomError(why, reason || 'closed'));
       this.outbox.clear();
       this.setState({ status: 'closed', closed: { code, reason } });
       return;
     }
+    // After `CLOSE.tokenExpired` the transport dials again and `url()` asks the token source anew.
     if (this.state.status !== 'closed') this.setState({ status: this.connectedOnce ? 'reconnecting' : 'connecting' });
   }
 }

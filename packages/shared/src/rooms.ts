@@ -18,10 +18,19 @@ export const LIMITS = {
   maxPage: 100,
   maxEmojiLength: 32,
   clientIdLength: 64,
+  /** Open sockets per signed-in user in one room; one more is refused with 429. */
+  maxConnectionsPerUser: 10,
+  /** Open anonymous sockets per address in one room. */
+  maxAnonymousPerAddress: 100,
 } as const;
 
 /** WebSocket close codes the server uses; 4000-4999 is the application range. */
 export const CLOSE = {
+  /**
+   * The chat token expired: reconnect with a new one (the SDK asks its `token` function again).
+   * A client holding only the expired token must not reconnect with it.
+   */
+  tokenExpired: 4001,
   /** The user was banned (or already is); do not reconnect. */
   banned: 4003,
   /** The room was deleted; do not reconnect. */
@@ -92,7 +101,17 @@ export type PublicSettings = z.infer<typeof PublicSettings>;
 
 const text = z.string().min(1).max(LIMITS.maxMessageLength);
 const id = z.string().min(1).max(64);
-const emoji = z.string().min(1).max(LIMITS.maxEmojiLength);
+/**
+ * One emoji: a pictograph (with its variation selector, skin tone, tag sequence or ZWJ joins), a
+ * flag (two regional indicators) or a keycap. Anything else (words, markup, invisible characters)
+ * is not a reaction.
+ */
+const EMOJI_PART = String.raw`\p{Extended_Pictographic}\uFE0F?\p{Emoji_Modifier}?`;
+export const EMOJI_RE = new RegExp(
+  String.raw`^(?:\p{Regional_Indicator}{2}|[#*0-9]\uFE0F?\u20E3|${EMOJI_PART}(?:[\u{E0020}-\u{E007E}]+\u{E007F})?(?:\u200D${EMOJI_PART})*)$`,
+  'u',
+);
+const emoji = z.string().min(1).max(LIMITS.maxEmojiLength).regex(EMOJI_RE, 'not a single emoji');
 
 export const ClientFrame = z.discriminatedUnion('type', [
   /** Keep-alive; the exact text `{"type":"ping"}` is answered without waking the room. */
