@@ -205,7 +205,7 @@ roomModerationRoutes
       const { room_id, flag_id } = c.req.valid('param');
       const row = await findRoom(c.get('db'), c.get('scope').appId!, room_id);
       c.set('audit', { action: 'room.flag.resolve', resourceType: 'room', resourceId: row.id, details: { flag_id } });
-      const { flag } = orThrow<{ flag: FlagRow }, 'not_found'>(
+      const { flag } = orThrow(
         await roomStub(c.env, row.id).resolveFlag(flag_id, c.req.valid('json').action, c.get('actor')!.id),
         FLAG_REFUSALS,
       );
