@@ -1,12 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, gte, lte } from 'drizzle-orm';
 import type { Context } from 'hono';
-import { auditLog } from '../../core/db/schema/index';
+import type { Db } from '../../core/db/client';
 import { iso } from '../../core/time';
-import type { AppEnv } from '../env';
-import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter } from '../lib/router';
+import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
+import { commonErrors, createAppRouter, createRouter } from '../lib/router';
 import { orgScope } from '../middleware/scope';
+import { type AuditRow, queryAuditLog } from '../services/audit-log.service';
 
 const AuditEntry = z
   .object({
@@ -35,7 +34,7 @@ const Filters = PageQuery.extend({
   format: z.enum(['json', 'csv']).default('json'),
 });
 
-const render = (r: typeof auditLog.$inferSelect) => ({
+const render = (r: AuditRow) => ({
   id: r.id,
   org_id: r.orgId,
   app_id: r.appId,
@@ -70,39 +69,17 @@ function csvCell(v: unknown): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-async function query(c: Context<AppEnv>, f: z.infer<typeof Filters>, appId: string | null) {
-  const page = keyset(auditLog.createdAt, auditLog.id, f.cursor);
-  const where = and(
-    eq(auditLog.orgId, c.get('scope').orgId),
-    appId ? eq(auditLog.appId, appId) : undefined,
-    f.actor_id ? eq(auditLog.actorId, f.actor_id) : undefined,
-    f.action ? eq(auditLog.action, f.action) : undefined,
-    f.resource_type ? eq(auditLog.resourceType, f.resource_type) : undefined,
-    f.resource_id ? eq(auditLog.resourceId, f.resource_id) : undefined,
-    f.since ? gte(auditLog.createdAt, Date.parse(f.since)) : undefined,
-    f.until ? lte(auditLog.createdAt, Date.parse(f.until)) : undefined,
-  );
+/** JSON page, or CSV (no cursor: the export starts at the newest entry) with format=csv. */
+async function answer(c: Context, db: Db, scope: { orgId: string; appId: string | null }, f: z.infer<typeof Filters>) {
   if (f.format === 'csv') {
-    const rows = await c
-      .get('db')
-      .select()
-      .from(auditLog)
-      .where(where)
-      .orderBy(...page.orderBy)
-      .limit(CSV_MAX_ROWS);
+    const rows = await queryAuditLog(db, scope, f, { limit: CSV_MAX_ROWS });
     const lines = [CSV_COLUMNS.join(','), ...rows.map((r) => CSV_COLUMNS.map((k) => csvCell(render(r)[k])).join(','))];
     return c.body(`${lines.join('\r\n')}\r\n`, 200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': 'attachment; filename="audit-log.csv"',
     });
   }
-  const rows = await c
-    .get('db')
-    .select()
-    .from(auditLog)
-    .where(and(where, page.where))
-    .orderBy(...page.orderBy)
-    .limit(f.limit + 1);
+  const rows = await queryAuditLog(db, scope, f, { limit: f.limit + 1, cursor: f.cursor });
   return c.json(pageOf(rows, f.limit, render), 200);
 }
 
@@ -128,11 +105,11 @@ export const orgAuditRoutes = createRouter().openapi(
     },
     responses,
   }),
-  (c) => query(c, c.req.valid('query'), null) as never,
+  (c) => answer(c, c.get('db'), c.get('scope'), c.req.valid('query')) as never,
 );
 
 /** `/v1/audit-log` (API key) and `/v1/apps/{app_id}/audit-log`: one app's entries. */
-export const appAuditRoutes = createRouter().openapi(
+export const appAuditRoutes = createAppRouter().openapi(
   createRoute({
     method: 'get',
     path: '/',
@@ -141,5 +118,5 @@ export const appAuditRoutes = createRouter().openapi(
     request: { query: Filters },
     responses,
   }),
-  (c) => query(c, c.req.valid('query'), c.get('scope').appId) as never,
+  (c) => answer(c, c.get('db'), c.get('scope'), c.req.valid('query')) as never,
 );

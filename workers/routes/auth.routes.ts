@@ -10,8 +10,8 @@ import { ApiError, conflict, unauthorized } from '../lib/errors';
 import { hashPassword, verifyPassword } from '../lib/password';
 import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
 import { SESSION_COOKIE, SESSION_TTL_MS, signSession } from '../lib/session';
+import { clientIp } from '../middleware/audit';
 import { requireUser } from '../middleware/scope';
-import { clientIp } from '../services/audit.service';
 import { checkLoginAllowed, clearLoginFailures, recordLoginFailure } from '../services/login-throttle.service';
 
 const Email = z.string().trim().toLowerCase().email().max(254);

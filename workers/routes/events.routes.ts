@@ -6,7 +6,7 @@ import { renderEvent } from '../../core/events';
 import { isIdOf } from '../../core/ids';
 import { notFound } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter, idParam, json } from '../lib/router';
+import { commonErrors, createAppRouter, idParam, json } from '../lib/router';
 
 export const EventSchema = z
   .object({
@@ -68,7 +68,7 @@ const get = createRoute({
   responses: { 200: json(EventSchema), ...commonErrors },
 });
 
-export const eventRoutes = createRouter()
+export const eventRoutes = createAppRouter()
   .openapi(list, async (c) => {
     const f = c.req.valid('query');
     const page = keyset(events.createdAt, events.id, f.cursor);
@@ -78,7 +78,7 @@ export const eventRoutes = createRouter()
       .from(events)
       .where(
         and(
-          eq(events.appId, c.get('scope').appId!),
+          eq(events.appId, c.get('scope').appId),
           typeFilter(f.type?.split(',').map((p) => p.trim()) ?? []),
           f.object_id ? eq(events.objectId, f.object_id) : undefined,
           f.since ? gte(events.createdAt, Date.parse(f.since)) : undefined,
@@ -95,7 +95,7 @@ export const eventRoutes = createRouter()
     const row =
       isIdOf('event', event_id) &&
       (await c.get('db').query.events.findFirst({
-        where: and(eq(events.id, event_id), eq(events.appId, c.get('scope').appId!)),
+        where: and(eq(events.id, event_id), eq(events.appId, c.get('scope').appId)),
       }));
     if (!row) throw notFound('event');
     return c.json(renderEvent(row), 200);

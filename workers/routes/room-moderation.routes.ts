@@ -5,7 +5,7 @@ import type { ModerationInput } from '../../durable-objects/room/room.do';
 import type { FlagRow, RestrictionKind } from '../../durable-objects/room/room-store';
 import { notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { findRoom } from '../services/rooms.service';
 import { ChatMessage, ChatUserId, Restriction, RestrictionBody, RoomParam } from './rooms.schema';
 
@@ -43,7 +43,7 @@ const KINDS = [
   what: string;
 }[];
 
-export const roomModerationRoutes = createRouter();
+export const roomModerationRoutes = createAppRouter();
 
 for (const k of KINDS) {
   roomModerationRoutes
@@ -58,7 +58,7 @@ for (const k of KINDS) {
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
+        const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
         c.set('audit', {
           action: `room.${k.on}`,
           resourceType: 'room',
@@ -94,7 +94,7 @@ for (const k of KINDS) {
         responses: { 200: json(z.object({ data: z.array(Restriction) })), ...commonErrors },
       }),
       async (c) => {
-        const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
+        const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
         const rows = await roomStub(c.env, row.id).restrictions(k.kind);
         return c.json(
           {
@@ -121,7 +121,7 @@ for (const k of KINDS) {
       }),
       async (c) => {
         const { room_id, user_id } = c.req.valid('param');
-        const row = await findRoom(c.get('db'), c.get('scope').appId!, room_id);
+        const row = await findRoom(c.get('db'), c.get('scope').appId, room_id);
         c.set('audit', { action: `room.${k.off}`, resourceType: 'room', resourceId: row.id, details: { user_id } });
         await roomStub(c.env, row.id).moderate({ action: k.off, userId: user_id, by: c.get('actor')!.id });
         return c.body(null, 204);
@@ -173,7 +173,7 @@ roomModerationRoutes
     }),
     async (c) => {
       const { status, limit, cursor } = c.req.valid('query');
-      const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
+      const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
       const page = await roomStub(c.env, row.id).listFlags(status, limit, cursor ? decodeCursor(cursor).t : null);
       const last = page.flags[page.flags.length - 1];
       return c.json(
@@ -199,7 +199,7 @@ roomModerationRoutes
     }),
     async (c) => {
       const { room_id, flag_id } = c.req.valid('param');
-      const row = await findRoom(c.get('db'), c.get('scope').appId!, room_id);
+      const row = await findRoom(c.get('db'), c.get('scope').appId, room_id);
       c.set('audit', { action: 'room.flag.resolve', resourceType: 'room', resourceId: row.id, details: { flag_id } });
       const flag = await roomStub(c.env, row.id).resolveFlag(flag_id, c.req.valid('json').action, c.get('actor')!.id);
       if (!flag) throw notFound('flag');

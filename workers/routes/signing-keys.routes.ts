@@ -7,7 +7,7 @@ import { isIdOf, newId } from '../../core/ids';
 import { iso } from '../../core/time';
 import { notFound } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { forgetSigningKey } from '../services/tokens.service';
 
 export const SIGNING_ALG = 'RS256';
@@ -96,7 +96,7 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 
-export const signingKeyRoutes = createRouter()
+export const signingKeyRoutes = createAppRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const page = keyset(signingKeys.createdAt, signingKeys.id, cursor);
@@ -104,24 +104,24 @@ export const signingKeyRoutes = createRouter()
       .get('db')
       .select()
       .from(signingKeys)
-      .where(and(eq(signingKeys.appId, c.get('scope').appId!), page.where))
+      .where(and(eq(signingKeys.appId, c.get('scope').appId), page.where))
       .orderBy(...page.orderBy)
       .limit(limit + 1);
     return c.json(pageOf(rows, limit, render), 200);
   })
   .openapi(create, async (c) => {
-    const key = await issueSigningKey(c.get('db'), c.get('scope').appId!, c.req.valid('json').name ?? 'Signing key');
+    const key = await issueSigningKey(c.get('db'), c.get('scope').appId, c.req.valid('json').name ?? 'Signing key');
     c.set('audit', { action: 'signing_key.create', resourceType: 'signing_key', resourceId: key.id });
     return c.json(key, 201);
   })
   .openapi(get, async (c) =>
-    c.json(render(await findKey(c.get('db'), c.get('scope').appId!, c.req.valid('param').signing_key_id)), 200),
+    c.json(render(await findKey(c.get('db'), c.get('scope').appId, c.req.valid('param').signing_key_id)), 200),
   )
   .openapi(remove, async (c) => {
     const { signing_key_id } = c.req.valid('param');
     c.set('audit', { action: 'signing_key.delete', resourceType: 'signing_key', resourceId: signing_key_id });
     const db = c.get('db');
-    const k = await findKey(db, c.get('scope').appId!, signing_key_id);
+    const k = await findKey(db, c.get('scope').appId, signing_key_id);
     await db.delete(signingKeys).where(eq(signingKeys.id, k.id));
     forgetSigningKey(k.id);
     return c.body(null, 204);

@@ -1,7 +1,16 @@
 import { z } from '@hono/zod-openapi';
+import type { playbackIds, streamSessions, streams } from '../../core/db/schema/index';
+import { iso } from '../../core/time';
 import { RENDITION_NAMES } from '../lib/ladder';
 
-/** Request and response shapes of the streams API, shared by its routes and the OpenAPI document. */
+/**
+ * Request and response shapes of the streams API, shared by its routes and the OpenAPI document,
+ * and the renderers that turn rows into those responses (and into event data).
+ */
+
+export type StreamRow = typeof streams.$inferSelect;
+export type SessionRow = typeof streamSessions.$inferSelect;
+export type PlaybackIdRow = typeof playbackIds.$inferSelect;
 
 export const LatencyMode = z
   .enum(['standard', 'low'])
@@ -128,3 +137,75 @@ export const Stream = z
   .openapi('Stream');
 
 export const CreatePlaybackIdBody = z.object({ policy: PlaybackPolicy }).strict();
+
+export const renderPlaybackId = (p: PlaybackIdRow) => ({ id: p.id, policy: p.policy, created_at: iso(p.createdAt)! });
+
+/** A recording's master playlist below `/hls/{playback_id}/` (workers/routes/hls.routes.ts). */
+export const recordingPlaybackPath = (sessionId: string) => `recordings/${sessionId}.m3u8`;
+
+export const renderSession = (s: SessionRow) => ({
+  id: s.id,
+  stream_id: s.streamId,
+  status: s.status,
+  started_at: iso(s.startedAt)!,
+  ended_at: iso(s.endedAt),
+  origin_id: s.originId,
+  input:
+    s.videoCodec == null && s.width == null
+      ? null
+      : {
+          video_codec: s.videoCodec,
+          audio_codec: s.audioCodec,
+          width: s.width,
+          height: s.height,
+          frame_rate: s.frameRate,
+          bitrate_kbps: s.bitrateKbps,
+        },
+  reconnects: s.reconnects,
+  recording: s.recording
+    ? {
+        status: s.recordingStatus ?? 'recording',
+        duration_s: s.recordingDurationS,
+        renditions: s.recordingRenditions ?? [],
+        playback_path: s.recordingStatus === 'ready' ? recordingPlaybackPath(s.id) : null,
+      }
+    : null,
+});
+
+export const streamStatus = (s: StreamRow) => (s.disabledAt ? ('disabled' as const) : s.liveStatus);
+
+export interface StreamView {
+  stream: StreamRow;
+  session: SessionRow | null;
+  playbackIds: PlaybackIdRow[];
+}
+
+/**
+ * The stream as the API returns it. The key is a publishing credential: it is included only for
+ * callers allowed to change the stream, and never in events (which are stored and sent out).
+ */
+export function renderStream(v: StreamView, opts: { withKey: boolean }) {
+  const s = v.stream;
+  return {
+    id: s.id,
+    app_id: s.appId,
+    name: s.name,
+    status: streamStatus(s),
+    stream_key: opts.withKey ? s.streamKey : null,
+    latency_mode: s.latencyMode,
+    recording: s.recording,
+    encryption: s.encryption,
+    reconnect_window: s.reconnectWindowS,
+    ladder: s.ladder,
+    metadata: s.metadata,
+    room_id: s.roomId,
+    playback_ids: v.playbackIds.map(renderPlaybackId),
+    current_session:
+      v.session && s.currentSessionId === v.session.id && v.session.status !== 'ended'
+        ? renderSession(v.session)
+        : null,
+    disabled_at: iso(s.disabledAt),
+    created_at: iso(s.createdAt)!,
+    updated_at: iso(s.updatedAt)!,
+  };
+}
