@@ -51,9 +51,9 @@ async function emitKeys(n: number, revoke = false) {
   const keys: string[] = [];
   for (let i = 0; i < n; i++) {
     // Keys are managed from the console (a key cannot mint keys); the events are read with the key.
-    const keys = `/v1/apps/${stack.demo.app.id}/api-keys`;
-    const k = await stack.console.call<{ id: string }>('POST', keys, { name: `e2e-${i}` });
-    if (revoke) await stack.console.call('DELETE', `${keys}/${k.id}`);
+    const path = `/v1/apps/${stack.demo.app.id}/api-keys`;
+    const k = await stack.console.call<{ id: string }>('POST', path, { name: `e2e-${i}` });
+    if (revoke) await stack.console.call('DELETE', `${path}/${k.id}`);
     keys.push(k.id);
   }
   const ids: string[] = [];
