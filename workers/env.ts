@@ -43,8 +43,8 @@ export interface AppEnv {
   Variables: Variables;
 }
 
-/** What the routers of app resources see: the scope middleware ran, so the app is known. */
+/** What the routers of app resources see: the scope middleware ran, so the caller and the app are known. */
 export interface AppScopedEnv {
   Bindings: Env;
-  Variables: Omit<Variables, 'scope'> & { scope: AppScope };
+  Variables: Omit<Variables, 'scope' | 'actor'> & { scope: AppScope; actor: Actor };
 }

@@ -3,7 +3,7 @@ import { isIdOf } from '../../core/ids';
 import { forbidden, notFound } from '../lib/errors';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { requireRole, requireUser, roleAtLeast } from '../middleware/scope';
+import { consoleUser, requireRole, requireUser, roleAtLeast } from '../middleware/scope';
 import { createApp, deleteApp, findApp, listAppsOfUser, setArchived, updateApp } from '../services/apps.service';
 import { memberRole } from '../services/orgs.service';
 import { App, CreateAppBody, renderApp, UpdateAppBody } from './apps.schema';
@@ -82,7 +82,7 @@ const remove = createRoute({
 export const appRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor, org_id, include_archived } = c.req.valid('query');
-    const rows = await listAppsOfUser(c.get('db'), c.get('actor')!.id, {
+    const rows = await listAppsOfUser(c.get('db'), consoleUser(c.get('actor')).id, {
       limit,
       cursor,
       orgId: org_id,
@@ -93,7 +93,7 @@ export const appRoutes = createRouter()
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
     const db = c.get('db');
-    const role = isIdOf('org', body.org_id) ? await memberRole(db, body.org_id, c.get('actor')!.id) : null;
+    const role = isIdOf('org', body.org_id) ? await memberRole(db, body.org_id, consoleUser(c.get('actor')).id) : null;
     if (!role) throw notFound('organization');
     c.set('scope', { orgId: body.org_id, appId: null, role });
     if (!roleAtLeast(role, 'developer')) throw forbidden('Viewers can read but not change anything.');

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { orgScope, requireUser } from '../middleware/scope';
+import { consoleUser, orgScope, requireUser } from '../middleware/scope';
 import {
   acceptInvitation,
   createInvitation,
@@ -129,11 +129,11 @@ const revokeInvitation_ = createRoute({
 
 export const orgRoutes = createRouter()
   .openapi(listOrgs, async (c) => {
-    const rows = await listOrgsOfUser(c.get('db'), c.get('actor')!.id);
+    const rows = await listOrgsOfUser(c.get('db'), consoleUser(c.get('actor')).id);
     return c.json({ data: rows.map(({ o, role }) => renderOrg(o, role)) }, 200);
   })
   .openapi(createOrg_, async (c) => {
-    const org = await createOrg(c.get('db'), c.get('actor')!.id, c.req.valid('json').name);
+    const org = await createOrg(c.get('db'), consoleUser(c.get('actor')).id, c.req.valid('json').name);
     c.set('scope', { orgId: org.id, appId: null, role: 'owner' });
     c.set('audit', { action: 'org.create', resourceType: 'org', resourceId: org.id });
     return c.json(renderOrg(org, 'owner'), 201);
@@ -170,7 +170,7 @@ export const orgRoutes = createRouter()
   .openapi(createInvitation_, async (c) => {
     const { orgId } = c.get('scope');
     const invitee = c.req.valid('json');
-    const { row, token } = await createInvitation(c.get('db'), c.env, orgId, c.get('actor')!.id, invitee);
+    const { row, token } = await createInvitation(c.get('db'), c.env, orgId, consoleUser(c.get('actor')).id, invitee);
     c.set('audit', {
       action: 'member.invite',
       resourceType: 'invitation',
@@ -204,7 +204,7 @@ const accept = createRoute({
 });
 
 export const invitationRoutes = createRouter().openapi(accept, async (c) => {
-  const { inv, org } = await acceptInvitation(c.get('db'), c.get('actor')!.id, c.req.valid('json').token);
+  const { inv, org } = await acceptInvitation(c.get('db'), consoleUser(c.get('actor')).id, c.req.valid('json').token);
   c.set('scope', { orgId: inv.orgId, appId: null, role: inv.role });
   c.set('audit', { action: 'invitation.accept', resourceType: 'invitation', resourceId: inv.id });
   return c.json(renderOrg(org, inv.role), 200);
