@@ -35,8 +35,8 @@ export function inScope<K extends ScopedKind>(kind: K) {
   const { param, load } = loaders[kind] as Loader<RowOf<K>>;
   return createMiddleware<InScopeEnv<K>>(async (c, next) => {
     const row = await load(c.get('db'), c.get('scope').appId, c.req.param(param) ?? '');
-    // The mapped key is K itself; TypeScript cannot see that `kind` indexes it.
-    c.set(kind as never, row as never);
+    // `row` is the kind's row; TypeScript cannot follow K through the mapped type, hence the cast.
+    c.set(kind, row as InScopeEnv<K>['Variables'][K]);
     await next();
   });
 }

@@ -4,10 +4,10 @@ import type { Db } from '../../core/db/client';
 import { apiKeys } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { emitEvent } from '../../core/events';
-import { isIdOf, newId, randomToken } from '../../core/ids';
+import { newId, randomToken } from '../../core/ids';
 import { notFound } from '../lib/errors';
-import { keyset } from '../lib/pagination';
 import { type ApiKeyRow, renderApiKey } from '../routes/api-keys.schema';
+import { findInApp, pageInApp } from './app-rows';
 
 /** `api_key.created` / `api_key.revoked`, with the key as the API shows it (never the secret). */
 async function emitKeyEvent(env: Env, type: 'api_key.created' | 'api_key.revoked', row: ApiKeyRow) {
@@ -31,23 +31,11 @@ async function insertKey(db: Db, appId: string, name: string, createdBy: string 
   return { ...renderApiKey(row), secret, token: `${row.id}:${secret}`, row };
 }
 
-export async function findApiKey(db: Db, appId: string, keyId: string): Promise<ApiKeyRow> {
-  const k =
-    isIdOf('apiKey', keyId) &&
-    (await db.query.apiKeys.findFirst({ where: and(eq(apiKeys.id, keyId), eq(apiKeys.appId, appId)) }));
-  if (!k) throw notFound('API key');
-  return k;
-}
+export const findApiKey = (db: Db, appId: string, keyId: string): Promise<ApiKeyRow> =>
+  findInApp(db, apiKeys, 'apiKey', 'API key', appId, keyId);
 
-export function listApiKeys(db: Db, appId: string, q: { limit: number; cursor?: string }) {
-  const page = keyset(apiKeys.createdAt, apiKeys.id, q.cursor);
-  return db
-    .select()
-    .from(apiKeys)
-    .where(and(eq(apiKeys.appId, appId), page.where))
-    .orderBy(...page.orderBy)
-    .limit(q.limit + 1);
-}
+export const listApiKeys = (db: Db, appId: string, q: { limit: number; cursor?: string }) =>
+  pageInApp(db, apiKeys, appId, q);
 
 export async function createApiKey(db: Db, env: Env, appId: string, name: string, createdBy: string) {
   const { row, ...key } = await insertKey(db, appId, name, createdBy);

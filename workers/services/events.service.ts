@@ -1,9 +1,7 @@
 import { and, eq, gte, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { events } from '../../core/db/schema/index';
-import { isIdOf } from '../../core/ids';
-import { notFound } from '../lib/errors';
-import { keyset } from '../lib/pagination';
+import { findInApp, pageInApp } from './app-rows';
 
 /** SQL for the type patterns; `x.*` compares a prefix (LIKE would treat the `_` in `api_key` as a wildcard). */
 function typeFilter(patterns: string[]): SQL | undefined {
@@ -27,28 +25,19 @@ export interface EventFilters {
 
 /** A page of the app's events, newest first (`limit + 1` rows, for pageOf). */
 export function listEvents(db: Db, appId: string, f: EventFilters, page: { limit: number; cursor?: string }) {
-  const ks = keyset(events.createdAt, events.id, page.cursor);
-  return db
-    .select()
-    .from(events)
-    .where(
-      and(
-        eq(events.appId, appId),
-        typeFilter(f.types),
-        f.objectId ? eq(events.objectId, f.objectId) : undefined,
-        f.since ? gte(events.createdAt, Date.parse(f.since)) : undefined,
-        f.until ? lte(events.createdAt, Date.parse(f.until)) : undefined,
-        ks.where,
-      ),
-    )
-    .orderBy(...ks.orderBy)
-    .limit(page.limit + 1);
+  return pageInApp(
+    db,
+    events,
+    appId,
+    page,
+    and(
+      typeFilter(f.types),
+      f.objectId ? eq(events.objectId, f.objectId) : undefined,
+      f.since ? gte(events.createdAt, Date.parse(f.since)) : undefined,
+      f.until ? lte(events.createdAt, Date.parse(f.until)) : undefined,
+    ),
+  );
 }
 
-export async function findEvent(db: Db, appId: string, eventId: string) {
-  const row =
-    isIdOf('event', eventId) &&
-    (await db.query.events.findFirst({ where: and(eq(events.id, eventId), eq(events.appId, appId)) }));
-  if (!row) throw notFound('event');
-  return row;
-}
+export const findEvent = (db: Db, appId: string, eventId: string) =>
+  findInApp(db, events, 'event', 'event', appId, eventId);

@@ -1,11 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { exportPKCS8, exportSPKI, generateKeyPair } from 'jose';
 import type { Db } from '../../core/db/client';
 import { signingKeys } from '../../core/db/schema/index';
-import { isIdOf, newId } from '../../core/ids';
-import { notFound } from '../lib/errors';
-import { keyset } from '../lib/pagination';
+import { newId } from '../../core/ids';
 import { renderSigningKey, type SigningKeyRow } from '../routes/signing-keys.schema';
+import { findInApp, pageInApp } from './app-rows';
 import { forgetSigningKey } from './tokens.service';
 
 export const SIGNING_ALG = 'RS256';
@@ -26,23 +25,11 @@ export async function issueSigningKey(db: Db, appId: string, name: string) {
   return { ...renderSigningKey(row), private_key: pem, private_key_base64: btoa(pem) };
 }
 
-export async function findSigningKey(db: Db, appId: string, id: string): Promise<SigningKeyRow> {
-  const k =
-    isIdOf('signingKey', id) &&
-    (await db.query.signingKeys.findFirst({ where: and(eq(signingKeys.id, id), eq(signingKeys.appId, appId)) }));
-  if (!k) throw notFound('signing key');
-  return k;
-}
+export const findSigningKey = (db: Db, appId: string, id: string): Promise<SigningKeyRow> =>
+  findInApp(db, signingKeys, 'signingKey', 'signing key', appId, id);
 
-export function listSigningKeys(db: Db, appId: string, q: { limit: number; cursor?: string }) {
-  const page = keyset(signingKeys.createdAt, signingKeys.id, q.cursor);
-  return db
-    .select()
-    .from(signingKeys)
-    .where(and(eq(signingKeys.appId, appId), page.where))
-    .orderBy(...page.orderBy)
-    .limit(q.limit + 1);
-}
+export const listSigningKeys = (db: Db, appId: string, q: { limit: number; cursor?: string }) =>
+  pageInApp(db, signingKeys, appId, q);
 
 export async function deleteSigningKey(db: Db, k: SigningKeyRow) {
   await db.delete(signingKeys).where(eq(signingKeys.id, k.id));

@@ -18,6 +18,7 @@ import {
   type StreamRow,
   type StreamView,
 } from '../routes/streams.schema';
+import { findInApp, pageInApp } from './app-rows';
 import { createRoomFor, deleteRoomFor } from './rooms.service';
 
 export type { StreamRow, StreamView };
@@ -28,13 +29,8 @@ export { renderSession };
 const newStreamKey = () => `lsk_${randomToken(40)}`;
 
 /** The stream if it belongs to the app; another app's id is indistinguishable from a missing one. */
-export async function findStream(db: Db, appId: string, id: string): Promise<StreamRow> {
-  const s =
-    isIdOf('stream', id) &&
-    (await db.query.streams.findFirst({ where: and(eq(streams.id, id), eq(streams.appId, appId)) }));
-  if (!s) throw notFound('stream');
-  return s;
-}
+export const findStream = (db: Db, appId: string, id: string): Promise<StreamRow> =>
+  findInApp(db, streams, 'stream', 'stream', appId, id);
 
 export async function loadStreamView(db: Db, stream: StreamRow): Promise<StreamView> {
   const [session, pbs] = await Promise.all([
@@ -89,19 +85,13 @@ export type StatusFilter = 'idle' | 'active' | 'reconnecting' | 'disabled';
 
 /** A page of streams (`limit + 1` rows, for pageOf) with their views. */
 export async function listStreams(db: Db, appId: string, q: { limit: number; cursor?: string; status?: StatusFilter }) {
-  const page = keyset(streams.createdAt, streams.id, q.cursor);
   const byStatus =
     q.status === 'disabled'
       ? isNotNull(streams.disabledAt)
       : q.status
         ? and(isNull(streams.disabledAt), eq(streams.liveStatus, q.status))
         : undefined;
-  const rows = await db
-    .select()
-    .from(streams)
-    .where(and(eq(streams.appId, appId), byStatus, page.where))
-    .orderBy(...page.orderBy)
-    .limit(q.limit + 1);
+  const rows = await pageInApp(db, streams, appId, q, byStatus);
   const views = new Map((await loadStreamViews(db, rows.slice(0, q.limit))).map((v) => [v.stream.id, v]));
   return { rows, viewOf: (r: StreamRow) => views.get(r.id)! };
 }
