@@ -1,7 +1,7 @@
 import { EVENT_TYPES } from '@edgelive/shared';
 import { describe, expect, it } from 'vitest';
 import { call, createApiKey, createApp, expectError, register, tenant, unique } from '../test/helpers';
-import { MAX_TYPE_PATTERNS } from './events.routes';
+import { MAX_TYPE_PATTERNS } from './events.schema';
 
 type Ev = {
   id: string;

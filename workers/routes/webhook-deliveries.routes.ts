@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor, PageQuery } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
-import { EventSchema } from './events.routes';
+import { EventSchema } from './events.schema';
 
 const Attempt = z
   .object({
