@@ -40,7 +40,8 @@ try {
   const emitter = async () => {
     while (next < EVENTS) {
       const i = next++;
-      await stack.api.call('POST', '/v1/api-keys', { name: `bench-${i}` });
+      // Keys are managed from the console (a key cannot mint keys).
+      await stack.console.call('POST', `/v1/apps/${stack.demo.app.id}/api-keys`, { name: `bench-${i}` });
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, emitter));

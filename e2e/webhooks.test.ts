@@ -50,8 +50,10 @@ async function receiver(port: number, eventTypes = ['api_key.*']) {
 async function emitKeys(n: number, revoke = false) {
   const keys: string[] = [];
   for (let i = 0; i < n; i++) {
-    const k = await api.call<{ id: string }>('POST', '/v1/api-keys', { name: `e2e-${i}` });
-    if (revoke) await api.call('DELETE', `/v1/api-keys/${k.id}`);
+    // Keys are managed from the console (a key cannot mint keys); the events are read with the key.
+    const path = `/v1/apps/${stack.demo.app.id}/api-keys`;
+    const k = await stack.console.call<{ id: string }>('POST', path, { name: `e2e-${i}` });
+    if (revoke) await stack.console.call('DELETE', `${path}/${k.id}`);
     keys.push(k.id);
   }
   const ids: string[] = [];

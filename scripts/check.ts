@@ -1,6 +1,7 @@
 /**
- * `./edgelive check`: what CI runs. Types, lint and format, a deploy dry run (the Worker bundles
- * with wrangler as it would for production), then every test. Stops at the first failing step.
+ * `./edgelive check`: what CI runs. Types, lint and format, the console's generated API types
+ * against the Worker's OpenAPI document, a deploy dry run (the Worker bundles with wrangler as it
+ * would for production), then every test. Stops at the first failing step.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ const steps: [string, string, string[]][] = [
   ['types (origin)', bin('tsc'), ['-p', 'origin']],
   ['types (console)', bin('tsc'), ['-p', 'dashboard']],
   ['lint and format', bin('biome'), ['ci', '.']],
+  ['console API types', bin('tsx'), [join(ROOT, 'scripts/api-types.ts')]],
   ['deploy dry run', bin('wrangler'), ['deploy', '--dry-run', '--outdir', join(ROOT, '.edgelive/dry-run')]],
   ['tests', process.execPath, [join(ROOT, 'scripts/test.ts'), ...process.argv.slice(2)]],
 ];

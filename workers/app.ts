@@ -8,59 +8,59 @@ import { unsafeSecrets } from './lib/dev-secrets';
 import { ApiError, errorResponse } from './lib/errors';
 import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { renderReference } from './lib/reference-page';
+import { createRouter } from './lib/router';
+import { auditChanges } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
-import { appRoutes } from './routes/apps.routes';
-import { orgAuditRoutes } from './routes/audit-log.routes';
+import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
-
 import { originRoutes } from './routes/origin.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
-import { auditChanges } from './services/audit.service';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
 export const MAX_JSON_BODY = 256 * 1024;
 
-const v1 = new OpenAPIHono<AppEnv>();
-v1.use(
-  '*',
-  bodyLimit({
-    maxSize: MAX_JSON_BODY,
-    onError: () => {
-      throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
-    },
-  }),
-);
-v1.use('*', authenticate);
-v1.use('*', auditChanges);
-
-v1.route('/auth', authRoutes);
-v1.route('/orgs', orgRoutes);
-v1.route('/orgs', orgAuditRoutes);
-v1.route('/invitations', invitationRoutes);
-
-// Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
-v1.route('/rooms', roomSocketRoutes);
-
-// Console paths: the session (or the app's own key) must reach the app named in the path.
-v1.use('/apps/:app_id', sessionAppScope);
-v1.use('/apps/:app_id/*', sessionAppScope);
-for (const name of Object.keys(appResources)) {
-  v1.use(`/${name}`, apiKeyScope);
-  v1.use(`/${name}/*`, apiKeyScope);
-}
-v1.route('/apps', appRoutes);
-// The console's own room socket: the session (already scoped to the app) is its credential.
-v1.route('/apps/:app_id/rooms', roomConsoleSocketRoutes);
+/**
+ * How the API is composed, in one style: each router is mounted with `.route(prefix, router)`,
+ * and a guard that decides who may reach a prefix is attached with `.use` right before the mounts
+ * it guards. Hono runs them in the order written here.
+ */
+const v1 = createRouter()
+  .use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_JSON_BODY,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `Request bodies are limited to ${MAX_JSON_BODY} bytes.`);
+      },
+    }),
+  )
+  .use('*', authenticate)
+  .use('*', auditChanges)
+  .route('/auth', authRoutes)
+  .route('/orgs', orgRoutes)
+  .route('/invitations', invitationRoutes)
+  // Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
+  .route('/rooms', roomSocketRoutes)
+  .route('/apps', appRoutes)
+  // Console paths: the session (or the app's own key) must reach the app named in the path.
+  .use('/apps/:app_id', sessionAppScope)
+  .use('/apps/:app_id/*', sessionAppScope)
+  .route('/apps', appItemRoutes)
+  // The console's own room socket: the session (already scoped to the app) is its credential.
+  .route('/apps/:app_id/rooms', roomConsoleSocketRoutes);
+// Every app resource twice: for the console under its app, and for API keys (the key decides the app).
 for (const [name, router] of Object.entries(appResources)) {
-  v1.route(`/apps/:app_id/${name}`, router);
-  v1.route(`/${name}`, router);
+  v1.route(`/apps/:app_id/${name}`, router)
+    .use(`/${name}`, apiKeyScope)
+    .use(`/${name}/*`, apiKeyScope)
+    .route(`/${name}`, router);
 }
 
 const OPENAPI_INFO = {
@@ -99,15 +99,17 @@ app.use(
     exposeHeaders: ['Retry-After'],
   }),
 );
-app.route('/v1', v1);
-app.route('/hls', hlsRoutes);
-app.route('/thumbnails', thumbnailRoutes);
-app.route('/embed', embedRoutes);
-app.route('/internal/origin', originRoutes);
+app
+  .route('/v1', v1)
+  .route('/hls', hlsRoutes)
+  .route('/thumbnails', thumbnailRoutes)
+  .route('/embed', embedRoutes)
+  .route('/internal/origin', originRoutes);
 
-// Generated on the root app so paths carry their full `/v1/...` form.
+// Generated on the root app so paths carry their full `/v1/...` form. Exported so that
+// scripts/api-types.ts builds the same document without a server.
 // zod-openapi's document type is wider than the parts we read; the cast narrows it to those.
-const openApiDocument = () => declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc);
+export const openApiDocument = () => declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc);
 app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
 app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
 app.get('/', (c) => c.redirect('/v1/reference'));

@@ -7,12 +7,22 @@ export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
 
 export type Actor = { type: 'user'; id: string; sessionId: string } | { type: 'api_key'; id: string; appId: string };
 
-/** What a request may touch: one org, and one app within it when the route is app-scoped. */
-export interface Scope {
+/** What an org route may touch: one org, no app. */
+export interface OrgScope {
   orgId: string;
-  appId: string | null;
+  appId: null;
   role: Role;
 }
+
+/** What an app resource may touch: one app of one org. Set by `apiKeyScope` / `sessionAppScope`. */
+export interface AppScope {
+  orgId: string;
+  appId: string;
+  role: Role;
+}
+
+/** What a request may touch: one org, and one app within it when the route is app-scoped. */
+export type Scope = OrgScope | AppScope;
 
 export interface AuditNote {
   action: string;
@@ -21,12 +31,20 @@ export interface AuditNote {
   details?: Record<string, unknown>;
 }
 
+interface Variables {
+  db: Db;
+  actor: Actor | null;
+  scope: Scope;
+  audit: AuditNote;
+}
+
 export interface AppEnv {
   Bindings: Env;
-  Variables: {
-    db: Db;
-    actor: Actor | null;
-    scope: Scope;
-    audit: AuditNote;
-  };
+  Variables: Variables;
+}
+
+/** What the routers of app resources see: the scope middleware ran, so the caller and the app are known. */
+export interface AppScopedEnv {
+  Bindings: Env;
+  Variables: Omit<Variables, 'scope' | 'actor'> & { scope: AppScope; actor: Actor };
 }

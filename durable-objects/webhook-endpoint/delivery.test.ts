@@ -9,15 +9,18 @@ const deliveries = async (auth: string, endpointId: string, query = '') =>
     Record<string, unknown>
   >;
 
-const newKey = async (auth: string) =>
-  (await call('/v1/api-keys', { auth, body: { name: 'k' } })).json as { id: string };
+type Tenant = Awaited<ReturnType<typeof tenant>>;
+/** API keys are managed from the console (a key cannot mint keys); their events are the fixture. */
+const keysPath = (t: Tenant) => `/v1/apps/${t.app.id}/api-keys`;
+const newKey = async (t: Tenant) =>
+  (await call(keysPath(t), { auth: t.acct.token, body: { name: 'k' } })).json as { id: string };
 
 describe('webhook delivery', () => {
   it('signs every delivery so the standardwebhooks library verifies it, with the event id as webhook-id', async () => {
     const t = await tenant();
     const e = await createEndpoint(t.key.token, { event_types: ['api_key.*'] });
     const seen = await captureDeliveries(e.id);
-    const k = await newKey(t.key.token);
+    const k = await newKey(t);
     await waitFor('delivery', () => seen.length >= 1);
     const [d] = seen;
     const payload = new Webhook(e.secret).verify(d!.body, d!.headers) as Record<string, unknown>;
@@ -39,8 +42,8 @@ describe('webhook delivery', () => {
     const streams = await createEndpoint(t.key.token, { event_types: ['stream.*', 'room.*'] });
     const all = await createEndpoint(t.key.token);
     for (const e of [keysOnly, revokedOnly, streams, all]) await captureDeliveries(e.id);
-    const k = await newKey(t.key.token);
-    await call(`/v1/api-keys/${k.id}`, { method: 'DELETE', auth: t.key.token });
+    const k = await newKey(t);
+    await call(`${keysPath(t)}/${k.id}`, { method: 'DELETE', auth: t.acct.token });
     const types = async (id: string) => (await deliveries(t.key.token, id)).map((d) => d.event_type).sort();
     await waitFor('fan-out', async () => (await types(all.id)).length === 2);
     expect(await types(keysOnly.id)).toEqual(['api_key.created', 'api_key.revoked']);
@@ -55,7 +58,7 @@ describe('webhook delivery', () => {
       e.id,
       (_req, n) => new Response(n === 1 ? 'boom' : 'ok', { status: n === 1 ? 500 : 200 }),
     );
-    await newKey(t.key.token);
+    await newKey(t);
     const [first] = await waitFor('first attempt', async () => {
       const d = await deliveries(t.key.token, e.id);
       return d[0]?.attempt_count === 1 && d[0]?.status === 'pending' ? d : null;
@@ -108,8 +111,8 @@ describe('webhook delivery', () => {
       }
       return new Response('ok');
     });
-    const k = await newKey(t.key.token);
-    await call(`/v1/api-keys/${k.id}`, { method: 'DELETE', auth: t.key.token });
+    const k = await newKey(t);
+    await call(`${keysPath(t)}/${k.id}`, { method: 'DELETE', auth: t.acct.token });
     await new Promise((r) => setTimeout(r, 300));
     // Only the failed `created` has gone out; `revoked` waits behind it.
     expect(seen.map((s) => JSON.parse(s.body).type)).toEqual(['api_key.created']);
@@ -144,7 +147,7 @@ describe('webhook delivery', () => {
     expect(seen[1]!.headers['webhook-id']).toBe(test.json.event_id);
 
     // Give up on a delivery (as after a day of failures), then recover everything since then.
-    await call('/v1/api-keys', { auth: t.key.token, body: { name: 'x' } });
+    await call(keysPath(t), { auth: t.acct.token, body: { name: 'x' } });
     await waitFor('third', () => seen.length === 3);
     await waitFor('settled', async () => (await deliveries(t.key.token, e.id, '?status=pending')).length === 0);
     const stub = env.WEBHOOKS.get(env.WEBHOOKS.idFromName(e.id));

@@ -18,7 +18,7 @@ describe('automatic disabling', () => {
       .bind(Date.now() - DISABLE_AFTER_MS - 60_000, dying.id)
       .run();
 
-    await call('/v1/api-keys', { auth: t.key.token, body: { name: 'k' } });
+    await call(`/v1/apps/${t.app.id}/api-keys`, { auth: t.acct.token, body: { name: 'k' } });
     const ep = await waitFor('disabled', async () => {
       const r = (await call(`/v1/webhook-endpoints/${dying.id}`, { auth: t.key.token })).json;
       return r.enabled ? null : r;
@@ -35,7 +35,7 @@ describe('automatic disabling', () => {
     await waitFor('watcher notified', () => heard.some((h) => JSON.parse(h.body).type === 'webhook_endpoint.disabled'));
 
     // Disabled: new events are not queued and the pending retry waits.
-    await call('/v1/api-keys', { auth: t.key.token, body: { name: 'k2' } });
+    await call(`/v1/apps/${t.app.id}/api-keys`, { auth: t.acct.token, body: { name: 'k2' } });
     await runDurableObjectAlarm(stubOf(dying.id));
     const log = (await call(`/v1/webhook-endpoints/${dying.id}/deliveries`, { auth: t.key.token })).json.data;
     expect(log).toHaveLength(1);
@@ -51,7 +51,7 @@ describe('automatic disabling', () => {
     const gone = await createEndpoint(t.key.token);
     await captureDeliveries(flaky.id, () => new Response('later', { status: 500 }));
     await captureDeliveries(gone.id, () => new Response('unsubscribed', { status: 410 }));
-    await call('/v1/api-keys', { auth: t.key.token, body: { name: 'k' } });
+    await call(`/v1/apps/${t.app.id}/api-keys`, { auth: t.acct.token, body: { name: 'k' } });
     const g = await waitFor('gone', async () => {
       const r = (await call(`/v1/webhook-endpoints/${gone.id}`, { auth: t.key.token })).json;
       return r.enabled ? null : r;
@@ -90,7 +90,9 @@ describe('automatic disabling', () => {
       return new Response(null, { status: 204 });
     });
     await Promise.all(
-      Array.from({ length: 30 }, (_, i) => call('/v1/api-keys', { auth: t.key.token, body: { name: `k${i}` } })),
+      Array.from({ length: 30 }, (_, i) =>
+        call(`/v1/apps/${t.app.id}/api-keys`, { auth: t.acct.token, body: { name: `k${i}` } }),
+      ),
     );
     await waitFor('attempts', () => seen.length >= 30);
     await new Promise((r) => setTimeout(r, 200));

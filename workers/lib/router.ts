@@ -1,13 +1,9 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Env as HonoEnv } from 'hono';
-import type { AppEnv } from '../env';
+import type { AppEnv, AppScopedEnv } from '../env';
 import { ApiError } from './errors';
 
-/**
- * Every route module builds its router here so that a request failing its schema gets the one
- * error envelope (400 `invalid_request` with the failing fields) instead of zod's default body.
- */
-export function createRouter<E extends HonoEnv = AppEnv>() {
+function routerFor<E extends HonoEnv>() {
   return new OpenAPIHono<E>({
     defaultHook: (result) => {
       if (!result.success) {
@@ -18,6 +14,15 @@ export function createRouter<E extends HonoEnv = AppEnv>() {
     },
   });
 }
+
+/**
+ * Every route module builds its router here so that a request failing its schema gets the one
+ * error envelope (400 `invalid_request` with the failing fields) instead of zod's default body.
+ */
+export const createRouter = <E extends HonoEnv = AppEnv>() => routerFor<E>();
+
+/** The router of an app resource (app-resources.ts): its handlers see `scope.appId` as a string. */
+export const createAppRouter = () => routerFor<AppScopedEnv>();
 
 /** A required JSON body: without `required`, a request with another content type skips validation. */
 export const jsonBody = <T extends z.ZodTypeAny>(schema: T) => ({

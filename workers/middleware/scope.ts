@@ -1,9 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
-import { apps, members } from '../../core/db/schema/index';
+import { apps } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
-import type { AppEnv, Role } from '../env';
+import type { Actor, AppEnv, Role } from '../env';
 import { forbidden, notFound, unauthorized } from '../lib/errors';
+import { memberRole } from '../services/orgs.service';
 
 const RANK: Record<Role, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
 
@@ -18,6 +19,8 @@ function assertCanWrite(method: string, role: Role) {
   }
 }
 
+const archived = () => forbidden('This app is archived; unarchive it in the console to use its keys.');
+
 /** Customer routes (`/v1/streams`, ...): an API key, which decides the app. */
 export const apiKeyScope = createMiddleware<AppEnv>(async (c, next) => {
   const actor = c.get('actor');
@@ -27,23 +30,20 @@ export const apiKeyScope = createMiddleware<AppEnv>(async (c, next) => {
   }
   const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, actor.appId) });
   if (!app) throw unauthorized('The API key belongs to an app that no longer exists.');
-  if (app.archivedAt) throw forbidden('This app is archived; unarchive it in the console to use its keys.');
+  if (app.archivedAt) throw archived();
   c.set('scope', { orgId: app.orgId, appId: app.id, role: 'developer' });
   await next();
 });
 
-/** Looks up the caller's role in an org; a non-member gets 404 so org ids do not leak. */
-export async function memberRole(c: { get: (k: 'db') => AppEnv['Variables']['db'] }, orgId: string, userId: string) {
-  const m = await c.get('db').query.members.findFirst({
-    where: and(eq(members.orgId, orgId), eq(members.userId, userId)),
-  });
-  return m?.role ?? null;
+/** The console user behind the request; an API key (or nobody) is refused. */
+export function consoleUser(actor: Actor | null) {
+  if (!actor) throw unauthorized();
+  if (actor.type !== 'user') throw forbidden('This route is for console sessions, not API keys.');
+  return actor;
 }
 
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  const actor = c.get('actor');
-  if (!actor) throw unauthorized();
-  if (actor.type !== 'user') throw forbidden('This route is for console sessions, not API keys.');
+  consoleUser(c.get('actor'));
   await next();
 });
 
@@ -57,12 +57,13 @@ export const sessionAppScope = createMiddleware<AppEnv>(async (c, next) => {
     if (actor.appId !== appId) throw notFound('app');
     const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, appId) });
     if (!app) throw notFound('app');
+    if (app.archivedAt) throw archived();
     c.set('scope', { orgId: app.orgId, appId, role: 'developer' });
     return next();
   }
   if (!isIdOf('app', appId)) throw notFound('app');
   const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, appId) });
-  const role = app && (await memberRole(c, app.orgId, actor.id));
+  const role = app && (await memberRole(c.get('db'), app.orgId, actor.id));
   if (!app || !role) throw notFound('app');
   assertCanWrite(c.req.method, role);
   c.set('scope', { orgId: app.orgId, appId, role });
@@ -76,7 +77,7 @@ export const orgScope = (min: Role = 'viewer') =>
     if (!actor) throw unauthorized();
     if (actor.type !== 'user') throw forbidden('This route is for console sessions, not API keys.');
     const orgId = c.req.param('org_id') ?? '';
-    const role = isIdOf('org', orgId) ? await memberRole(c, orgId, actor.id) : null;
+    const role = isIdOf('org', orgId) ? await memberRole(c.get('db'), orgId, actor.id) : null;
     if (!role) throw notFound('organization');
     if (!roleAtLeast(role, min)) throw forbidden();
     assertCanWrite(c.req.method, role);

@@ -33,8 +33,9 @@ describe('API keys', () => {
   });
 
   it('revokes: the key stops working at once', async () => {
-    const { key } = await tenant();
-    const revoked = await call(`/v1/api-keys/${key.id}`, { method: 'DELETE', auth: key.token });
+    const { acct, app, key } = await tenant();
+    // Revoking is for the console (issue 11: a key cannot manage keys).
+    const revoked = await call(`/v1/apps/${app.id}/api-keys/${key.id}`, { method: 'DELETE', auth: acct.token });
     expect(revoked.status).toBe(200);
     expect(revoked.json.status).toBe('revoked');
     expectError(await call('/v1/api-keys', { auth: key.token }), 401);
@@ -74,5 +75,19 @@ describe('API keys', () => {
     expectError(await call('/v1/api-keys', { auth: acct.token }), 403, 'forbidden');
     expectError(await call('/v1/auth/me', { auth: key.token }), 403);
     expectError(await call('/v1/orgs', { auth: key.token }), 403);
+  });
+
+  it('an API key cannot mint, rotate or revoke API keys: that is for console sessions (403)', async () => {
+    const { acct, app, key } = await tenant();
+    const other = await createApiKey(acct, app.id);
+    for (const path of ['/v1/api-keys', `/v1/apps/${app.id}/api-keys`]) {
+      expectError(await call(path, { auth: key.token, body: { name: 'minted by a key' } }), 403, 'forbidden');
+      expectError(await call(`${path}/${other.id}/rotate`, { method: 'POST', auth: key.token }), 403, 'forbidden');
+      expectError(await call(`${path}/${other.id}`, { method: 'DELETE', auth: key.token }), 403, 'forbidden');
+    }
+    // Nothing changed: the other key still works and no key was added.
+    expect((await call('/v1/api-keys', { auth: other.token })).json.data).toHaveLength(2);
+    // A key still reads the list and its entries.
+    expect((await call(`/v1/api-keys/${other.id}`, { auth: key.token })).json.status).toBe('active');
   });
 });

@@ -1,5 +1,5 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import type { AppEnv } from '../env';
+import type { AppScopedEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { chatBanRoutes } from './chat-bans.routes';
@@ -14,7 +14,7 @@ import { webhookEndpointRoutes } from './webhook-endpoints.routes';
  * (the key decides the app) and at `/v1/apps/{app_id}/<name>` for console sessions. Features add
  * their routers here and get both, with scope, roles and audit, for free.
  */
-export const appResources: Record<string, OpenAPIHono<AppEnv>> = {
+export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'api-keys': apiKeyRoutes,
   'signing-keys': signingKeyRoutes,
   'audit-log': appAuditRoutes,

@@ -61,4 +61,31 @@ describe('apps', () => {
     );
     expectError(await call(`/v1/apps/${app.id}`, { method: 'PATCH', auth: acct.token, body: { name: '' } }), 400);
   });
+
+  it("refuses an archived app's API key everywhere, console paths included (403)", async () => {
+    const acct = await register();
+    const app = await createApp(acct);
+    const key = await createApiKey(acct, app.id);
+    expect((await call(`/v1/apps/${app.id}/streams`, { auth: key.token })).status).toBe(200);
+    await call(`/v1/apps/${app.id}/archive`, { method: 'POST', auth: acct.token });
+    expectError(await call(`/v1/apps/${app.id}/streams`, { auth: key.token }), 403, 'forbidden');
+    expectError(await call(`/v1/apps/${app.id}`, { auth: key.token }), 403, 'forbidden');
+    expectError(await call(`/v1/apps/${app.id}/api-keys`, { auth: key.token, body: { name: 'k' } }), 403);
+    expectError(await call('/v1/api-keys', { auth: key.token, body: { name: 'k' } }), 403);
+    expectError(await call('/v1/streams', { auth: key.token }), 403);
+  });
+
+  it('lists the apps of a user in more orgs than D1 takes bound parameters (no 500)', async () => {
+    const acct = await register();
+    // 110 orgs (the first from registration): more than D1's 100 bound parameters per statement.
+    for (let i = 0; i < 109; i++) {
+      const res = await call('/v1/orgs', { auth: acct.token, body: { name: `org ${i}` } });
+      expect(res.status, res.text).toBe(201);
+    }
+    const app = await createApp(acct);
+    const list = await call('/v1/apps?limit=100', { auth: acct.token });
+    expect(list.status, list.text).toBe(200);
+    expect(list.json.data.map((a: { id: string }) => a.id)).toEqual([app.id]);
+    expect((await call('/v1/orgs', { auth: acct.token })).json.data).toHaveLength(110);
+  });
 });

@@ -1,60 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { apps, members } from '../../core/db/schema/index';
-import { isIdOf, newId } from '../../core/ids';
-import { iso } from '../../core/time';
+import { isIdOf } from '../../core/ids';
 import { forbidden, notFound } from '../lib/errors';
-import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { memberRole, requireRole, requireUser, roleAtLeast } from '../middleware/scope';
-
-/** Per-app settings later features read (playback restrictions, ladder ceiling, ...). */
-export const AppSettings = z
-  .object({
-    max_quality: z.enum(['1080p', '720p', '480p', '360p', '240p']).optional(),
-    // Host names, `*.example.com` for any subdomain, or `*` (workers/lib/referrer.ts).
-    allowed_referrers: z
-      .array(
-        z
-          .string()
-          .min(1)
-          .max(253)
-          .regex(/^(\*|(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*)$/, 'expected a host name, *.domain or *'),
-      )
-      .max(100)
-      .optional(),
-    allow_no_referrer: z.boolean().optional(),
-  })
-  .strict()
-  .openapi('AppSettings');
-
-const App = z
-  .object({
-    id: z.string(),
-    org_id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    settings: AppSettings,
-    status: z.enum(['active', 'archived']),
-    created_at: z.string(),
-    updated_at: z.string(),
-  })
-  .openapi('App');
-
-export const renderApp = (a: typeof apps.$inferSelect) => ({
-  id: a.id,
-  org_id: a.orgId,
-  name: a.name,
-  description: a.description,
-  settings: a.settings as z.infer<typeof AppSettings>,
-  status: a.archivedAt ? ('archived' as const) : ('active' as const),
-  created_at: iso(a.createdAt)!,
-  updated_at: iso(a.updatedAt)!,
-});
+import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
+import { commonErrors, createAppRouter, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { consoleUser, requireRole, requireUser, roleAtLeast } from '../middleware/scope';
+import { createApp, deleteApp, findApp, listAppsOfUser, setArchived, updateApp } from '../services/apps.service';
+import { memberRole } from '../services/orgs.service';
+import { App, CreateAppBody, renderApp, UpdateAppBody } from './apps.schema';
 
 const tags = ['Apps'];
 const AppParam = idParam('app_id', 'app_123');
-const Name = z.string().trim().min(1).max(100);
 
 const list = createRoute({
   method: 'get',
@@ -76,16 +31,7 @@ const create = createRoute({
   tags,
   summary: 'Create an app (developers and above)',
   middleware: [requireUser] as const,
-  request: jsonBody(
-    z
-      .object({
-        org_id: z.string().max(64),
-        name: Name,
-        description: z.string().max(500).optional(),
-        settings: AppSettings.optional(),
-      })
-      .strict(),
-  ),
+  request: jsonBody(CreateAppBody),
   responses: { 201: json(App), ...commonErrors },
 });
 const get = createRoute({
@@ -101,18 +47,7 @@ const update = createRoute({
   path: '/{app_id}',
   tags,
   summary: 'Update an app',
-  request: {
-    params: AppParam,
-    ...jsonBody(
-      z
-        .object({
-          name: Name.optional(),
-          description: z.string().max(500).optional(),
-          settings: AppSettings.optional(),
-        })
-        .strict(),
-    ),
-  },
+  request: { params: AppParam, ...jsonBody(UpdateAppBody) },
   responses: { 200: json(App), ...commonErrors },
 });
 const archive = createRoute({
@@ -143,106 +78,58 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 
-/** `/v1/apps`: create and list need only a session; `/{app_id}` routes run behind sessionAppScope. */
+/** `/v1/apps`: create and list need only a session. */
 export const appRoutes = createRouter()
   .openapi(list, async (c) => {
     const { limit, cursor, org_id, include_archived } = c.req.valid('query');
-    const db = c.get('db');
-    const myOrgs = (
-      await db
-        .select({ orgId: members.orgId })
-        .from(members)
-        .where(eq(members.userId, c.get('actor')!.id))
-    ).map((r) => r.orgId);
-    const orgIds = org_id ? myOrgs.filter((o) => o === org_id) : myOrgs;
-    if (!orgIds.length) return c.json({ data: [], next_cursor: null }, 200);
-    const page = keyset(apps.createdAt, apps.id, cursor);
-    const rows = await db
-      .select()
-      .from(apps)
-      .where(
-        and(inArray(apps.orgId, orgIds), include_archived === 'true' ? undefined : isNull(apps.archivedAt), page.where),
-      )
-      .orderBy(...page.orderBy)
-      .limit(limit + 1);
+    const rows = await listAppsOfUser(c.get('db'), consoleUser(c.get('actor')).id, {
+      limit,
+      cursor,
+      orgId: org_id,
+      includeArchived: include_archived === 'true',
+    });
     return c.json(pageOf(rows, limit, renderApp), 200);
   })
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
     const db = c.get('db');
-    const role = isIdOf('org', body.org_id) ? await memberRole(c, body.org_id, c.get('actor')!.id) : null;
+    const role = isIdOf('org', body.org_id) ? await memberRole(db, body.org_id, consoleUser(c.get('actor')).id) : null;
     if (!role) throw notFound('organization');
     c.set('scope', { orgId: body.org_id, appId: null, role });
     if (!roleAtLeast(role, 'developer')) throw forbidden('Viewers can read but not change anything.');
-    const t = Date.now();
-    const row = {
-      id: newId('app'),
-      orgId: body.org_id,
-      name: body.name,
-      description: body.description ?? '',
-      settings: body.settings ?? {},
-      archivedAt: null,
-      createdAt: t,
-      updatedAt: t,
-    };
-    await db.insert(apps).values(row);
+    const row = await createApp(db, body);
     c.set('scope', { orgId: body.org_id, appId: row.id, role });
     c.set('audit', { action: 'app.create', resourceType: 'app', resourceId: row.id });
     return c.json(renderApp(row), 201);
-  })
-  .openapi(get, async (c) => {
-    const a = await c.get('db').query.apps.findFirst({ where: eq(apps.id, c.get('scope').appId!) });
-    if (!a) throw notFound('app');
-    return c.json(renderApp(a), 200);
-  })
+  });
+
+/** `/v1/apps/{app_id}`: behind sessionAppScope, which decided the app. */
+export const appItemRoutes = createAppRouter()
+  .openapi(get, async (c) => c.json(renderApp(await findApp(c.get('db'), c.get('scope').appId)), 200))
   .openapi(update, async (c) => {
     const body = c.req.valid('json');
-    const db = c.get('db');
-    const appId = c.get('scope').appId!;
+    const { appId } = c.get('scope');
     c.set('audit', {
       action: 'app.update',
       resourceType: 'app',
       resourceId: appId,
       details: { fields: Object.keys(body) },
     });
-    const current = (await db.query.apps.findFirst({ where: eq(apps.id, appId) }))!;
-    const [row] = await db
-      .update(apps)
-      .set({
-        name: body.name ?? current.name,
-        description: body.description ?? current.description,
-        settings: body.settings ? { ...current.settings, ...body.settings } : current.settings,
-        updatedAt: Date.now(),
-      })
-      .where(eq(apps.id, appId))
-      .returning();
-    return c.json(renderApp(row!), 200);
+    return c.json(renderApp(await updateApp(c.get('db'), appId, body)), 200);
   })
   .openapi(archive, async (c) => {
-    const appId = c.get('scope').appId!;
+    const { appId } = c.get('scope');
     c.set('audit', { action: 'app.archive', resourceType: 'app', resourceId: appId });
-    const [row] = await c
-      .get('db')
-      .update(apps)
-      .set({ archivedAt: Date.now(), updatedAt: Date.now() })
-      .where(eq(apps.id, appId))
-      .returning();
-    return c.json(renderApp(row!), 200);
+    return c.json(renderApp(await setArchived(c.get('db'), appId, true)), 200);
   })
   .openapi(unarchive, async (c) => {
-    const appId = c.get('scope').appId!;
+    const { appId } = c.get('scope');
     c.set('audit', { action: 'app.unarchive', resourceType: 'app', resourceId: appId });
-    const [row] = await c
-      .get('db')
-      .update(apps)
-      .set({ archivedAt: null, updatedAt: Date.now() })
-      .where(eq(apps.id, appId))
-      .returning();
-    return c.json(renderApp(row!), 200);
+    return c.json(renderApp(await setArchived(c.get('db'), appId, false)), 200);
   })
   .openapi(remove, async (c) => {
-    const appId = c.get('scope').appId!;
+    const { appId } = c.get('scope');
     c.set('audit', { action: 'app.delete', resourceType: 'app', resourceId: appId });
-    await c.get('db').delete(apps).where(eq(apps.id, appId));
+    await deleteApp(c.get('db'), appId);
     return c.body(null, 204);
   });

@@ -6,9 +6,10 @@ describe('audit log', () => {
     const acct = await register();
     const app = await createApp(acct);
     const key = await createApiKey(acct, app.id);
-    await call(`/v1/api-keys/${key.id}`, {
-      method: 'DELETE',
+    // A change made with the key (keys cannot manage keys since issue 11, so a signing key).
+    const signing = await call('/v1/signing-keys', {
       auth: key.token,
+      body: {},
       headers: { 'cf-connecting-ip': '203.0.113.50' },
     });
     // A failed change is recorded too.
@@ -18,14 +19,14 @@ describe('audit log', () => {
     expect(log.status).toBe(200);
     const actions = log.json.data.map((e: { action: string }) => e.action);
     expect(actions).toEqual(
-      expect.arrayContaining(['app.create', 'api_key.create', 'api_key.revoke', 'api_key.rotate']),
+      expect.arrayContaining(['app.create', 'api_key.create', 'signing_key.create', 'api_key.rotate']),
     );
-    const revoke = log.json.data.find((e: { action: string }) => e.action === 'api_key.revoke');
-    expect(revoke).toMatchObject({
+    const byKey = log.json.data.find((e: { action: string }) => e.action === 'signing_key.create');
+    expect(byKey).toMatchObject({
       actor_type: 'api_key',
       actor_id: key.id,
-      resource_type: 'api_key',
-      resource_id: key.id,
+      resource_type: 'signing_key',
+      resource_id: signing.json.id,
       ip: '203.0.113.50',
       success: true,
       app_id: app.id,

@@ -65,4 +65,13 @@ describe('console accounts', () => {
     expectError(await call('/v1/auth/me', { auth: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1c3JfeCJ9.sig' }), 401);
     expectError(await call('/v1/auth/me'), 401);
   });
+
+  it('concurrent registrations of one email: one account, the others a clear 409', async () => {
+    const email = `${unique('race')}@example.com`;
+    const body = { email, password: 'correct horse battery', name: 'Racer' };
+    const results = await Promise.all(Array.from({ length: 5 }, () => call('/v1/auth/register', { body })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([201, 409, 409, 409, 409]);
+    for (const r of results.filter((x) => x.status === 409)) expectError(r, 409, 'conflict');
+  });
 });

@@ -8,7 +8,7 @@ import { roomStub } from '../../core/stubs';
 import { iso } from '../../core/time';
 import { notFound } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
+import { commonErrors, createAppRouter, json, jsonBody } from '../lib/router';
 import { ChatUserId, Restriction, RestrictionBody } from './rooms.schema';
 
 const tags = ['Room moderation'];
@@ -45,7 +45,7 @@ async function kickEverywhere(env: Env, appId: string, userId: string, until: nu
   }
 }
 
-export const chatBanRoutes = createRouter()
+export const chatBanRoutes = createAppRouter()
   .openapi(
     createRoute({
       method: 'post',
@@ -57,7 +57,7 @@ export const chatBanRoutes = createRouter()
     }),
     async (c) => {
       const body = c.req.valid('json');
-      const appId = c.get('scope').appId!;
+      const appId = c.get('scope').appId;
       const t = Date.now();
       const row = {
         id: newId('chatBan'),
@@ -105,7 +105,7 @@ export const chatBanRoutes = createRouter()
         .get('db')
         .select()
         .from(chatBans)
-        .where(and(eq(chatBans.appId, c.get('scope').appId!), page.where))
+        .where(and(eq(chatBans.appId, c.get('scope').appId), page.where))
         .orderBy(...page.orderBy)
         .limit(limit + 1);
       return c.json(pageOf(rows, limit, render), 200);
@@ -121,7 +121,7 @@ export const chatBanRoutes = createRouter()
       responses: { 204: { description: 'Lifted' }, ...commonErrors },
     }),
     async (c) => {
-      const appId = c.get('scope').appId!;
+      const appId = c.get('scope').appId;
       const { user_id } = c.req.valid('param');
       const gone = await c
         .get('db')

@@ -1,5 +1,7 @@
+import { EVENT_TYPES } from '@edgelive/shared';
 import { describe, expect, it } from 'vitest';
 import { call, createApiKey, createApp, expectError, register, tenant, unique } from '../test/helpers';
+import { MAX_TYPE_PATTERNS } from './events.schema';
 
 type Ev = {
   id: string;
@@ -18,9 +20,11 @@ const list = async (auth: string, q = '') => {
 describe('events API', () => {
   it('records api_key.created and api_key.revoked with the key as the API shows it', async () => {
     const t = await tenant();
-    const k = (await call('/v1/api-keys', { auth: t.key.token, body: { name: 'ci' } })).json;
-    await call(`/v1/api-keys/${k.id}`, { method: 'DELETE', auth: t.key.token });
-    await call(`/v1/api-keys/${k.id}`, { method: 'DELETE', auth: t.key.token }); // idempotent: no second event
+    // Keys are managed from the console (issue 11); the events are read with the key.
+    const keys = `/v1/apps/${t.app.id}/api-keys`;
+    const k = (await call(keys, { auth: t.acct.token, body: { name: 'ci' } })).json;
+    await call(`${keys}/${k.id}`, { method: 'DELETE', auth: t.acct.token });
+    await call(`${keys}/${k.id}`, { method: 'DELETE', auth: t.acct.token }); // idempotent: no second event
     const { data } = await list(t.key.token, `?object_id=${k.id}`);
     expect(data.map((e) => e.type)).toEqual(['api_key.revoked', 'api_key.created']);
     expect(data[1]).toMatchObject({
@@ -33,7 +37,7 @@ describe('events API', () => {
     expect(JSON.stringify(data)).not.toContain(k.secret);
     expect((await call(`/v1/events/${data[0]!.id}`, { auth: t.key.token })).json).toEqual(data[0]);
 
-    const rotated = (await call(`/v1/api-keys/${t.key.id}/rotate`, { method: 'POST', auth: t.key.token })).json;
+    const rotated = (await call(`${keys}/${t.key.id}/rotate`, { method: 'POST', auth: t.acct.token })).json;
     const after = await list(rotated.token, '?type=api_key.*&limit=2');
     expect(after.data.map((e) => e.type)).toEqual(['api_key.created', 'api_key.revoked']);
     expect(after.data.map((e) => e.object.id)).toEqual([rotated.id, t.key.id]);
@@ -43,9 +47,10 @@ describe('events API', () => {
     const t = await tenant();
     // tenant() made one key already: 7 api_key events in all, 6 of them after `start`.
     const start = new Date().toISOString();
-    for (let i = 0; i < 4; i++) await call('/v1/api-keys', { auth: t.key.token, body: { name: `k${i}` } });
-    const k = (await call('/v1/api-keys', { auth: t.key.token, body: { name: 'last' } })).json;
-    await call(`/v1/api-keys/${k.id}`, { method: 'DELETE', auth: t.key.token });
+    const keys = `/v1/apps/${t.app.id}/api-keys`;
+    for (let i = 0; i < 4; i++) await call(keys, { auth: t.acct.token, body: { name: `k${i}` } });
+    const k = (await call(keys, { auth: t.acct.token, body: { name: 'last' } })).json;
+    await call(`${keys}/${k.id}`, { method: 'DELETE', auth: t.acct.token });
     expect((await list(t.key.token, '?type=api_key.revoked')).data).toHaveLength(1);
     expect((await list(t.key.token, '?type=api_key.*')).data).toHaveLength(7);
     expect((await list(t.key.token, '?type=api_key.revoked,api_key.created')).data).toHaveLength(7);
@@ -120,5 +125,25 @@ describe('events API', () => {
     const r = await call(`/v1/apps/${archived.id}/events?type=member.*`, { auth: owner.acct.token });
     expect(r.status).toBe(200);
     expect(r.json.data).toEqual([]);
+  });
+
+  it('takes types repeated or comma-separated, drops repeats, and refuses too many with 400 (never a 500)', async () => {
+    const t = await tenant();
+    // 150 copies of one pattern: one distinct pattern, answered (D1 allows 100 bound parameters).
+    const repeated = Array.from({ length: 150 }, () => 'type=api_key.*').join('&');
+    expect((await list(t.key.token, `?${repeated}`)).data).toHaveLength(1);
+    // 55 prefixes in one comma list (two bound parameters each): a 500 from D1 before deduplication.
+    expect((await list(t.key.token, `?type=${Array(55).fill('stream.*').join(',')}`)).data).toHaveLength(0);
+    expect((await list(t.key.token, '?type=api_key.created&type=stream.*')).data).toHaveLength(1);
+    // More distinct patterns than the cap: a 400 naming the parameter.
+    const distinct = [...EVENT_TYPES].slice(0, MAX_TYPE_PATTERNS + 1);
+    expect(distinct).toHaveLength(MAX_TYPE_PATTERNS + 1);
+    const tooMany = await call(`/v1/events?${distinct.map((d) => `type=${d}`).join('&')}`, { auth: t.key.token });
+    expectError(tooMany, 400, 'invalid_request');
+    expect(JSON.stringify(tooMany.json.error.details)).toContain('type');
+    // Up to the cap works, prefixes included (each costs two bound parameters).
+    const prefixes = [...new Set(EVENT_TYPES.map((e) => `${e.split('.')[0]}.*`))];
+    const atCap = [...prefixes, ...EVENT_TYPES].slice(0, MAX_TYPE_PATTERNS);
+    expect((await call(`/v1/events?type=${atCap.join(',')}`, { auth: t.key.token })).status).toBe(200);
   });
 });

@@ -162,4 +162,36 @@ describe('organizations, roles and invitations', () => {
     });
     expect(renamed.json.name).toBe('Main project');
   });
+
+  it('accepting an old invitation cannot demote the last owner (409), and changes nothing', async () => {
+    const owner = await register();
+    // An invitation to the owner's own address, as a viewer: accepting it would leave no owner.
+    const inv = await call(`/v1/orgs/${owner.orgId}/invitations`, {
+      auth: owner.token,
+      body: { email: owner.email, role: 'viewer' },
+    });
+    expect(inv.status, inv.text).toBe(201);
+    const accepted = await call('/v1/invitations/accept', { auth: owner.token, body: { token: inv.json.token } });
+    expectError(accepted, 409, 'conflict');
+    const members = await call(`/v1/orgs/${owner.orgId}/members`, { auth: owner.token });
+    expect(members.json.data.map((m: { role: string }) => m.role)).toEqual(['owner']);
+    const invitations = await call(`/v1/orgs/${owner.orgId}/invitations`, { auth: owner.token });
+    expect(invitations.json.data[0].status).toBe('pending');
+  });
+
+  it('two owners demoting each other at once leave one owner', async () => {
+    const a = await register();
+    const b = await register();
+    const bMember = await join(a, b, 'owner');
+    const members = await call(`/v1/orgs/${a.orgId}/members`, { auth: a.token });
+    const aMember = members.json.data.find((m: { user_id: string }) => m.user_id === a.userId).id;
+    const results = await Promise.all([
+      call(`/v1/orgs/${a.orgId}/members/${bMember}`, { method: 'PATCH', auth: a.token, body: { role: 'admin' } }),
+      call(`/v1/orgs/${a.orgId}/members/${aMember}`, { method: 'PATCH', auth: b.token, body: { role: 'admin' } }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
+    // Both are still members (one an admin now), so either may read the list.
+    const after = await call(`/v1/orgs/${a.orgId}/members`, { auth: a.token });
+    expect(after.json.data.filter((m: { role: string }) => m.role === 'owner')).toHaveLength(1);
+  });
 });

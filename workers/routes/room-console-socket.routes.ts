@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../core/db/schema/index';
 import type { Identity } from '../../durable-objects/room/contract';
 import type { Role } from '../env';
-import { forbidden, unauthorized } from '../lib/errors';
+import { forbidden, notFound, unauthorized } from '../lib/errors';
 import { createRouter } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
 import { findRoom } from '../services/rooms.service';
@@ -55,8 +55,10 @@ export const roomConsoleSocketRoutes = createRouter().openapi(socket, async (c) 
   if (actor.type !== 'user') throw forbidden('API keys open room sockets with a chat token on /v1/rooms/{room_id}/ws.');
   const { room_id } = c.req.valid('param');
   const { appId, role } = c.get('scope');
+  // Mounted behind sessionAppScope, which always names the app; an org scope never gets here.
+  if (appId === null) throw notFound('app');
   const db = c.get('db');
-  const room = await findRoom(db, appId!, room_id);
+  const room = await findRoom(db, appId, room_id);
   const user = await db.query.users.findFirst({ where: eq(users.id, actor.id) });
   if (!user) throw unauthorized();
   const chatRole = CONSOLE_CHAT_ROLES[role];

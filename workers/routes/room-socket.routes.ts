@@ -7,7 +7,7 @@ import { ANONYMOUS_ID_PREFIX, type Identity, isReservedUserId } from '../../dura
 import { ApiError, notFound } from '../lib/errors';
 import { createRouter } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
-import { TokenError, verifyViewerToken } from '../services/tokens.service';
+import { verifyViewerToken } from '../services/tokens.service';
 import { RoomParam } from './rooms.schema';
 
 const socket = createRoute({
@@ -52,13 +52,8 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
   let identity: Identity;
   let expiresAt: number | undefined;
   if (token) {
-    let claims: Record<string, unknown>;
-    try {
-      ({ claims } = await verifyViewerToken(db, token, { aud: 'chat', appId: room.appId }));
-    } catch (err) {
-      if (err instanceof TokenError) throw new ApiError(err.status, err.code, err.message);
-      throw err;
-    }
+    // A refused token is a TokenError, already an API error with its status.
+    const { claims } = await verifyViewerToken(db, token, { aud: 'chat', appId: room.appId });
     const sub = UserId.safeParse(claims.sub);
     if (!sub.success)
       throw new ApiError(

@@ -7,7 +7,7 @@ import { roomStub } from '../../core/stubs';
 import { blocklistProblems, roomConfigOf } from '../../durable-objects/room/contract';
 import { ApiError, badRequest } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
+import { commonErrors, createAppRouter, json, jsonBody } from '../lib/router';
 import { createRoom, deleteRoom, directKey, findRoom, renderRoom } from '../services/rooms.service';
 import { ChatUserId, Metadata, Room, RoomParam, RoomWithLive, SettingsPatch } from './rooms.schema';
 
@@ -92,7 +92,7 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 
-export const roomCrudRoutes = createRouter()
+export const roomCrudRoutes = createAppRouter()
   .openapi(list, async (c) => {
     const { limit, cursor, kind, stream_id } = c.req.valid('query');
     const page = keyset(rooms.createdAt, rooms.id, cursor);
@@ -102,7 +102,7 @@ export const roomCrudRoutes = createRouter()
       .from(rooms)
       .where(
         and(
-          eq(rooms.appId, c.get('scope').appId!),
+          eq(rooms.appId, c.get('scope').appId),
           isNull(rooms.deletedAt),
           kind ? eq(rooms.kind, kind) : undefined,
           stream_id ? eq(rooms.streamId, stream_id) : undefined,
@@ -115,7 +115,7 @@ export const roomCrudRoutes = createRouter()
   })
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
-    const appId = c.get('scope').appId!;
+    const appId = c.get('scope').appId;
     const settings = checkedSettings(applySettingsPatch(DEFAULT_ROOM_SETTINGS, body.settings ?? {}));
     if (body.kind === 'direct') {
       if (!body.members || body.members[0] === body.members[1])
@@ -138,14 +138,14 @@ export const roomCrudRoutes = createRouter()
     return c.json(renderRoom(row), 201);
   })
   .openapi(get, async (c) => {
-    const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
+    const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
     const live = await roomStub(c.env, row.id).stats();
     return c.json({ ...renderRoom(row), live }, 200);
   })
   .openapi(update, async (c) => {
     const body = c.req.valid('json');
     const db = c.get('db');
-    const row = await findRoom(db, c.get('scope').appId!, c.req.valid('param').room_id);
+    const row = await findRoom(db, c.get('scope').appId, c.req.valid('param').room_id);
     c.set('audit', { action: 'room.update', resourceType: 'room', resourceId: row.id });
     const settings = body.settings ? checkedSettings(applySettingsPatch(row.settings, body.settings)) : row.settings;
     // updated_at doubles as the config version: strictly increasing even within one millisecond.
@@ -167,7 +167,7 @@ export const roomCrudRoutes = createRouter()
     return c.json(renderRoom(updated!), 200);
   })
   .openapi(remove, async (c) => {
-    const row = await findRoom(c.get('db'), c.get('scope').appId!, c.req.valid('param').room_id);
+    const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
     c.set('audit', { action: 'room.delete', resourceType: 'room', resourceId: row.id });
     await deleteRoom(c.env, row);
     return c.body(null, 204);

@@ -1,7 +1,11 @@
 import { RENDITION_NAMES } from '@edgelive/shared/ladder';
 import { z } from '@hono/zod-openapi';
 
-/** Request and response shapes of the streams API, shared by its routes and the OpenAPI document. */
+/**
+ * Request and response shapes of the streams API, shared by its routes and the OpenAPI document.
+ * The renderers that fill them live in core/stream-views.ts: the stream object's reactions render
+ * streams for events the same way.
+ */
 
 export const LatencyMode = z
   .enum(['standard', 'low'])

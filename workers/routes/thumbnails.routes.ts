@@ -1,13 +1,12 @@
-import { desc, eq } from 'drizzle-orm';
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { streamSessions } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
-import { IMMUTABLE, thumbnailKey, thumbnailsPrefix, timedThumbnailKey } from '../../core/media-keys';
+import { IMMUTABLE, thumbnailKey } from '../../core/media-keys';
 import type { AppEnv } from '../env';
 import { badRequest, notFound } from '../lib/errors';
 import { serveMedia } from '../services/media-cache';
 import { authorize, type Playback, resolvePlayback } from '../services/playback.service';
+import { latestSessionId, nearestFrame } from '../services/thumbnails.service';
 
 /**
  * `GET /thumbnails/{playback_id}.jpg`: the latest poster frame of the stream, or with `?time=<s>`
@@ -19,38 +18,12 @@ import { authorize, type Playback, resolvePlayback } from '../services/playback.
 const LATEST = 'public, max-age=5';
 const JPEG = 'image/jpeg';
 
-type Ctx = Context<AppEnv>;
-
-async function sessionFor(c: Ctx, pb: Playback): Promise<string> {
+/** `?session=` when given (checked for its kind), else the stream's newest session. */
+function sessionFor(c: Context<AppEnv>, pb: Playback): Promise<string> {
   const asked = c.req.query('session');
-  if (asked !== undefined) {
-    if (!isIdOf('streamSession', asked)) throw badRequest('?session= must be a session id (lsn_...).');
-    return asked;
-  }
-  const last = await c
-    .get('db')
-    .select({ id: streamSessions.id })
-    .from(streamSessions)
-    .where(eq(streamSessions.streamId, pb.stream.id))
-    .orderBy(desc(streamSessions.createdAt))
-    .limit(1)
-    .get();
-  if (!last) throw notFound('session');
-  return last.id;
-}
-
-/** The frame at or before `t`, else the first after it; frames are a few seconds apart. */
-async function nearestFrame(c: Ctx, streamId: string, sessionId: string, t: number): Promise<string | null> {
-  const prefix = thumbnailsPrefix(streamId, sessionId);
-  // Listing starts two minutes before `t` (startAfter excludes its own key, so none near the start).
-  const listed = await c.env.MEDIA.list({
-    prefix,
-    ...(t > 120 ? { startAfter: timedThumbnailKey(streamId, sessionId, t - 120) } : {}),
-    limit: 100,
-  });
-  const keys = listed.objects.map((o) => o.key);
-  const want = timedThumbnailKey(streamId, sessionId, t);
-  return keys.filter((k) => k <= want).pop() ?? keys[0] ?? null;
+  if (asked === undefined) return latestSessionId(c.get('db'), pb.stream.id);
+  if (!isIdOf('streamSession', asked)) throw badRequest('?session= must be a session id (lsn_...).');
+  return Promise.resolve(asked);
 }
 
 export const thumbnailRoutes = new Hono<AppEnv>()
@@ -83,7 +56,7 @@ export const thumbnailRoutes = new Hono<AppEnv>()
       if (!res) throw notFound('thumbnail');
       return res;
     }
-    const key = await nearestFrame(c, pb.stream.id, await sessionFor(c, pb), time);
+    const key = await nearestFrame(c.env, pb.stream.id, await sessionFor(c, pb), time);
     const res = key && (await serveMedia(c, key, { contentType: JPEG, cacheControl: IMMUTABLE, cacheable: true }));
     if (!res) throw notFound('thumbnail');
     return res;

@@ -3,9 +3,9 @@ import { isIdOf } from '../../core/ids';
 import { webhookStub } from '../../core/stubs';
 import { ApiError, notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor, PageQuery } from '../lib/pagination';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { endpointInScope, findEndpoint } from '../services/webhook-endpoints.service';
-import { EventSchema } from './events.routes';
+import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
+import { inScope } from '../middleware/in-scope';
+import { EventSchema } from './events.schema';
 
 const Attempt = z
   .object({
@@ -51,7 +51,7 @@ const listDeliveries = createRoute({
   method: 'get',
   path: '/{endpoint_id}/deliveries',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Delivery log of an endpoint, newest first',
   request: {
     params: EndpointParam,
@@ -66,7 +66,7 @@ const getDelivery = createRoute({
   method: 'get',
   path: '/{endpoint_id}/deliveries/{delivery_id}',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'A delivery with its payload and every attempt',
   request: { params: DeliveryParam },
   responses: { 200: json(DeliveryDetail), ...commonErrors },
@@ -75,7 +75,7 @@ const listAttempts = createRoute({
   method: 'get',
   path: '/{endpoint_id}/attempts',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Every attempt to an endpoint, newest first',
   request: { params: EndpointParam, query: PageQuery },
   responses: { 200: json(z.object({ data: z.array(Attempt), next_cursor: z.string().nullable() })), ...commonErrors },
@@ -84,7 +84,7 @@ const redeliver = createRoute({
   method: 'post',
   path: '/{endpoint_id}/deliveries/{delivery_id}/redeliver',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Send a delivery again (same event id, fresh retry schedule)',
   request: { params: DeliveryParam },
   responses: { 202: json(z.object({ delivery_id: z.string() })), ...commonErrors, 409: commonErrors[400] },
@@ -93,7 +93,7 @@ const redeliverFailed = createRoute({
   method: 'post',
   path: '/{endpoint_id}/redeliver',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Send again every failed delivery created in a time range',
   request: {
     params: EndpointParam,
@@ -102,11 +102,10 @@ const redeliverFailed = createRoute({
   responses: { 202: json(z.object({ redelivered: z.number().int() })), ...commonErrors },
 });
 
-export const webhookDeliveryRoutes = createRouter()
+export const webhookDeliveryRoutes = createAppRouter()
   .openapi(listDeliveries, async (c) => {
-    const { endpoint_id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
+    const e = c.get('webhookEndpoint');
     const page = await webhookStub(c.env, e.id).listDeliveries(e.id, {
       status: q.status,
       eventId: q.event_id,
@@ -116,23 +115,22 @@ export const webhookDeliveryRoutes = createRouter()
     return c.json({ data: page.data, next_cursor: cursorOf(page.next_seq) }, 200);
   })
   .openapi(getDelivery, async (c) => {
-    const { endpoint_id, delivery_id } = c.req.valid('param');
-    const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
+    const { delivery_id } = c.req.valid('param');
+    const e = c.get('webhookEndpoint');
     const d = isIdOf('delivery', delivery_id) ? await webhookStub(c.env, e.id).getDelivery(e.id, delivery_id) : null;
     if (!d) throw notFound('delivery');
     return c.json(d, 200);
   })
   .openapi(listAttempts, async (c) => {
-    const { endpoint_id } = c.req.valid('param');
     const q = c.req.valid('query');
-    const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
+    const e = c.get('webhookEndpoint');
     const page = await webhookStub(c.env, e.id).listAttempts({ beforeId: seqFrom(q.cursor), limit: q.limit });
     return c.json({ data: page.data, next_cursor: cursorOf(page.next_id) }, 200);
   })
   .openapi(redeliver, async (c) => {
-    const { endpoint_id, delivery_id } = c.req.valid('param');
+    const { delivery_id } = c.req.valid('param');
     c.set('audit', { action: 'webhook_delivery.redeliver', resourceType: 'webhook_delivery', resourceId: delivery_id });
-    const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
+    const e = c.get('webhookEndpoint');
     const stub = webhookStub(c.env, e.id);
     if (!isIdOf('delivery', delivery_id) || !(await stub.getDelivery(e.id, delivery_id))) throw notFound('delivery');
     if (!(await stub.redeliver(delivery_id)))
@@ -148,7 +146,7 @@ export const webhookDeliveryRoutes = createRouter()
       resourceId: endpoint_id,
       details: { since, until },
     });
-    const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
+    const e = c.get('webhookEndpoint');
     const n = await webhookStub(c.env, e.id).redeliverFailed(Date.parse(since), until ? Date.parse(until) : Date.now());
     return c.json({ redelivered: n }, 202);
   });

@@ -11,8 +11,9 @@ import { webhookUrlProblem } from '../../core/webhook-url';
 import { newWebhookSecret } from '../../durable-objects/webhook-endpoint/signature';
 import { ApiError, badRequest, conflict } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
-import { disableEndpoint, endpointInScope, findEndpoint } from '../services/webhook-endpoints.service';
+import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
+import { inScope } from '../middleware/in-scope';
+import { disableEndpoint } from '../services/webhook-endpoints.service';
 import { renderEndpoint } from '../services/webhooks.service';
 import { webhookDeliveryRoutes } from './webhook-deliveries.routes';
 
@@ -100,7 +101,7 @@ const get = createRoute({
   method: 'get',
   path: '/{endpoint_id}',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Get a webhook endpoint (without its secret)',
   request: { params: EndpointParam },
   responses: { 200: json(WebhookEndpoint), ...commonErrors },
@@ -109,7 +110,7 @@ const update = createRoute({
   method: 'patch',
   path: '/{endpoint_id}',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Change URL, description, event types, or enable/disable',
   request: { params: EndpointParam, ...jsonBody(UpdateBody) },
   responses: { 200: json(WebhookEndpoint), ...commonErrors },
@@ -118,7 +119,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/{endpoint_id}',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Delete a webhook endpoint and its delivery log',
   request: { params: EndpointParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
@@ -127,7 +128,7 @@ const rotate = createRoute({
   method: 'post',
   path: '/{endpoint_id}/rotate-secret',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Replace the secret; during the overlap both old and new sign every delivery',
   request: {
     params: EndpointParam,
@@ -150,7 +151,7 @@ const test = createRoute({
   method: 'post',
   path: '/{endpoint_id}/test',
   tags,
-  middleware: [endpointInScope] as const,
+  middleware: [inScope('webhookEndpoint')] as const,
   summary: 'Send a `webhook_endpoint.test` event to this endpoint only',
   request: { params: EndpointParam },
   responses: {
@@ -160,7 +161,7 @@ const test = createRoute({
   },
 });
 
-export const webhookEndpointRoutes = createRouter()
+export const webhookEndpointRoutes = createAppRouter()
   .openapi(list, async (c) => {
     const { limit, cursor } = c.req.valid('query');
     const page = keyset(webhookEndpoints.createdAt, webhookEndpoints.id, cursor);
@@ -168,14 +169,14 @@ export const webhookEndpointRoutes = createRouter()
       .get('db')
       .select()
       .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.appId, c.get('scope').appId!), page.where))
+      .where(and(eq(webhookEndpoints.appId, c.get('scope').appId), page.where))
       .orderBy(...page.orderBy)
       .limit(limit + 1);
     return c.json(pageOf(rows, limit, renderEndpoint), 200);
   })
   .openapi(create, async (c) => {
     const body = c.req.valid('json');
-    const appId = c.get('scope').appId!;
+    const appId = c.get('scope').appId;
     const db = c.get('db');
     assertUrl(body.url, c.env);
     const [n] = await db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.appId, appId));
@@ -208,12 +209,7 @@ export const webhookEndpointRoutes = createRouter()
     });
     return c.json({ ...renderEndpoint(row), secret: row.secret }, 201);
   })
-  .openapi(get, async (c) =>
-    c.json(
-      renderEndpoint(await findEndpoint(c.get('db'), c.get('scope').appId!, c.req.valid('param').endpoint_id)),
-      200,
-    ),
-  )
+  .openapi(get, async (c) => c.json(renderEndpoint(c.get('webhookEndpoint')), 200))
   .openapi(update, async (c) => {
     const { endpoint_id } = c.req.valid('param');
     const body = c.req.valid('json');
@@ -224,7 +220,7 @@ export const webhookEndpointRoutes = createRouter()
       details: { fields: Object.keys(body) },
     });
     const db = c.get('db');
-    const current = await findEndpoint(db, c.get('scope').appId!, endpoint_id);
+    const current = c.get('webhookEndpoint');
     if (body.url !== undefined) assertUrl(body.url, c.env);
     const t = Date.now();
     const reenable = body.enabled === true && !current.enabled;
@@ -250,7 +246,7 @@ export const webhookEndpointRoutes = createRouter()
     const { endpoint_id } = c.req.valid('param');
     c.set('audit', { action: 'webhook_endpoint.delete', resourceType: 'webhook_endpoint', resourceId: endpoint_id });
     const db = c.get('db');
-    const e = await findEndpoint(db, c.get('scope').appId!, endpoint_id);
+    const e = c.get('webhookEndpoint');
     // D1 first: emitEvent stops queueing for it at once; then the object drops queue and log.
     await db.delete(webhookEndpoints).where(eq(webhookEndpoints.id, e.id));
     await webhookStub(c.env, e.id).destroy();
@@ -270,7 +266,7 @@ export const webhookEndpointRoutes = createRouter()
       details: { overlap_seconds: overlap },
     });
     const db = c.get('db');
-    const e = await findEndpoint(db, c.get('scope').appId!, endpoint_id);
+    const e = c.get('webhookEndpoint');
     const t = Date.now();
     const [row] = await db
       .update(webhookEndpoints)
@@ -287,7 +283,7 @@ export const webhookEndpointRoutes = createRouter()
   .openapi(test, async (c) => {
     const { endpoint_id } = c.req.valid('param');
     c.set('audit', { action: 'webhook_endpoint.test', resourceType: 'webhook_endpoint', resourceId: endpoint_id });
-    const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
+    const e = c.get('webhookEndpoint');
     if (!e.enabled)
       throw new ApiError(409, 'endpoint_disabled', 'This endpoint is disabled; enable it to send a test event.');
     const event: EventEnvelope = {

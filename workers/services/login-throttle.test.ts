@@ -55,4 +55,44 @@ describe('sign-in throttling', () => {
       ).status,
     ).toBe(200);
   });
+
+  it('twenty concurrent wrong passwords from one address: at most the lock threshold reach verification, the rest 429', async () => {
+    const acct = await register();
+    const ip = '198.51.100.120';
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call('/v1/auth/login', {
+          body: { email: acct.email, password: 'wrong password' },
+          headers: { 'cf-connecting-ip': ip },
+        }),
+      ),
+    );
+    // A 401 is an attempt whose password was verified; a 429 never got that far.
+    const verified = results.filter((r) => r.status === 401).length;
+    const refused = results.filter((r) => r.status === 429);
+    expect(verified).toBeLessThanOrEqual(LOCK_AFTER);
+    expect(verified + refused.length).toBe(20);
+    for (const r of refused) expectError(r, 429, 'too_many_attempts');
+  });
+
+  it('guesses from elsewhere do not lock the owner out of an address they signed in from', async () => {
+    const acct = await register(); // registered from the helpers' default address, 203.0.113.9
+    for (let i = 0; i < LOCK_AFTER + 2; i++) {
+      await call('/v1/auth/login', {
+        body: { email: acct.email, password: 'wrong password' },
+        headers: { 'cf-connecting-ip': `192.0.2.${100 + i}` },
+      });
+    }
+    // The account is locked for new addresses...
+    expectError(
+      await call('/v1/auth/login', {
+        body: { email: acct.email, password: acct.password },
+        headers: { 'cf-connecting-ip': '192.0.2.250' },
+      }),
+      429,
+    );
+    // ...but its owner, at home, signs in.
+    const home = await call('/v1/auth/login', { body: { email: acct.email, password: acct.password } });
+    expect(home.status, home.text).toBe(200);
+  });
 });

@@ -5,7 +5,7 @@ import { isIdOf } from '../../core/ids';
 import { ApiError, notFound } from '../lib/errors';
 import { checkGrant, type GrantScope, PLAYLIST_GRANT_MAX_S, SEGMENT_GRANT_S, signGrant } from '../lib/playback-grant';
 import { checkReferrer, type ReferrerPolicy } from '../lib/referrer';
-import { TokenError, verifyViewerToken } from './tokens.service';
+import { verifyViewerToken } from './tokens.service';
 
 /**
  * What a playback id opens, and whether this request may open it (policy, token or grant,
@@ -95,17 +95,13 @@ export async function authorize(db: Db, pb: Playback, what: Resource, req: Acces
       throw new ApiError(403, 'grant_invalid', 'This URL was not issued for this playback id or resource.');
     return { signed: true, exp: g.exp };
   }
-  try {
-    const v = await verifyViewerToken(db, req.token, {
-      aud: what === 'thumbnail' ? 't' : 'v',
-      sub: pb.id,
-      appId: pb.stream.appId,
-    });
-    return { signed: true, exp: Math.min(Number(v.claims.exp), nowS() + PLAYLIST_GRANT_MAX_S) };
-  } catch (err) {
-    if (err instanceof TokenError) throw new ApiError(err.status, err.code, err.message);
-    throw err;
-  }
+  // A refused token is a TokenError, already an API error with its status.
+  const v = await verifyViewerToken(db, req.token, {
+    aud: what === 'thumbnail' ? 't' : 'v',
+    sub: pb.id,
+    appId: pb.stream.appId,
+  });
+  return { signed: true, exp: Math.min(Number(v.claims.exp), nowS() + PLAYLIST_GRANT_MAX_S) };
 }
 
 /** The grants a playlist hands on: `p` to media playlists, `s` to segments and keys. */

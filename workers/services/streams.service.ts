@@ -1,3 +1,233 @@
-// How a stream and its sessions render lives in the core, since the stream object's reactions
-// (core/stream-reactions.ts) render them for events too.
-export * from '../../core/stream-views';
+import type { EventType } from '@edgelive/shared';
+import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '@edgelive/shared/ladder';
+import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { sha256Hex } from '../../core/crypto';
+import type { Db } from '../../core/db/client';
+import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
+import { isIdOf, newId, randomToken } from '../../core/ids';
+import {
+  loadStreamView,
+  loadStreamViews,
+  type PlaybackIdRow,
+  renderSession,
+  renderStream,
+  type SessionRow,
+  type StreamRow,
+  type StreamView,
+  streamEventData,
+} from '../../core/stream-views';
+import { streamStub } from '../../core/stubs';
+import { ApiError, notFound } from '../lib/errors';
+import { keyset } from '../lib/pagination';
+import { findInApp, pageInApp } from './app-rows';
+import { createRoomFor, deleteRoomFor } from './rooms.service';
+
+export type { StreamRow, StreamView };
+
+/** Stream keys are long random secrets: a fast hash is enough to index them. */
+const newStreamKey = () => `lsk_${randomToken(40)}`;
+
+/** The stream if it belongs to the app; another app's id is indistinguishable from a missing one. */
+export const findStream = (db: Db, appId: string, id: string): Promise<StreamRow> =>
+  findInApp(db, streams, 'stream', 'stream', appId, id);
+
+/** Loads the view once: the event carries it without the key, the caller renders it for the answer. */
+async function emitStreamEvent(db: Db, env: Env, type: EventType, row: StreamRow): Promise<StreamView> {
+  const view = await loadStreamView(db, row);
+  const data = renderStream(view, { withKey: false });
+  await emitEvent(env, { appId: row.appId, type, objectType: 'stream', objectId: row.id, data });
+  return view;
+}
+
+export type StatusFilter = 'idle' | 'active' | 'reconnecting' | 'disabled';
+
+/** A page of streams (`limit + 1` rows, for pageOf) with their views. */
+export async function listStreams(db: Db, appId: string, q: { limit: number; cursor?: string; status?: StatusFilter }) {
+  const byStatus =
+    q.status === 'disabled'
+      ? isNotNull(streams.disabledAt)
+      : q.status
+        ? and(isNull(streams.disabledAt), eq(streams.liveStatus, q.status))
+        : undefined;
+  const rows = await pageInApp(db, streams, appId, q, byStatus);
+  const views = new Map((await loadStreamViews(db, rows.slice(0, q.limit))).map((v) => [v.stream.id, v]));
+  return { rows, viewOf: (r: StreamRow) => views.get(r.id)! };
+}
+
+async function appMaxQuality(db: Db, appId: string) {
+  const app = await db.query.apps.findFirst({ where: eq(apps.id, appId) });
+  const max = app?.settings.max_quality;
+  return isRungName(max) ? max : undefined;
+}
+
+/** The per-app ceiling (settings.max_quality) is a contract with the customer: refuse, do not trim. */
+async function checkLadder(db: Db, appId: string, ladder: RenditionName[]) {
+  const max = await appMaxQuality(db, appId);
+  const over = rungsAboveMax(ladder, max);
+  if (over.length) {
+    throw new ApiError(
+      400,
+      'quality_above_app_maximum',
+      `This app's max_quality is ${max}: ${over.join(', ')} ${over.length > 1 ? 'are' : 'is'} above it` +
+        (over.includes('source')
+          ? ' (source passes the input through at any resolution, so it cannot be capped).'
+          : '.'),
+      { max_quality: max, refused: over },
+    );
+  }
+  return sortLadder(ladder);
+}
+
+export interface StreamSettings {
+  name?: string;
+  latency_mode?: StreamRow['latencyMode'];
+  recording?: boolean;
+  encryption?: boolean;
+  reconnect_window?: number;
+  ladder?: RenditionName[];
+  metadata?: Record<string, string>;
+}
+
+export async function createStream(
+  db: Db,
+  env: Env,
+  appId: string,
+  body: StreamSettings & { playback_policies?: PlaybackIdRow['policy'][] },
+) {
+  const ladder = body.ladder
+    ? await checkLadder(db, appId, body.ladder)
+    : defaultLadder(await appMaxQuality(db, appId));
+  const key = newStreamKey();
+  const t = Date.now();
+  const row: StreamRow = {
+    id: newId('stream'),
+    appId,
+    name: body.name ?? 'Live stream',
+    streamKey: key,
+    streamKeyHash: await sha256Hex(key),
+    latencyMode: body.latency_mode ?? 'standard',
+    recording: body.recording ?? false,
+    encryption: body.encryption ?? false,
+    reconnectWindowS: body.reconnect_window ?? 60,
+    ladder,
+    metadata: body.metadata ?? {},
+    roomId: null,
+    liveStatus: 'idle',
+    currentSessionId: null,
+    disabledAt: null,
+    createdAt: t,
+    updatedAt: t,
+  };
+  // Every stream has a chat room (DESIGN.md); created first so the stream row names it.
+  row.roomId = (await createRoomFor(env, appId, { kind: 'stream', streamId: row.id, name: row.name })).id;
+  const pbs = (body.playback_policies ?? []).map((policy, i) => ({
+    id: newId('playbackId'),
+    streamId: row.id,
+    appId,
+    policy,
+    createdAt: t + i,
+  }));
+  await db.batch([db.insert(streams).values(row), ...pbs.map((p) => db.insert(playbackIds).values(p))]);
+  return emitStreamEvent(db, env, 'stream.created', row);
+}
+
+export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamSettings) {
+  const changes: Partial<StreamRow> = { updatedAt: Date.now() };
+  if (body.name !== undefined) changes.name = body.name;
+  if (body.latency_mode !== undefined) changes.latencyMode = body.latency_mode;
+  if (body.recording !== undefined) changes.recording = body.recording;
+  if (body.encryption !== undefined) changes.encryption = body.encryption;
+  if (body.reconnect_window !== undefined) changes.reconnectWindowS = body.reconnect_window;
+  if (body.ladder !== undefined) changes.ladder = await checkLadder(db, s.appId, body.ladder);
+  if (body.metadata !== undefined) changes.metadata = body.metadata;
+  const [row] = await db.update(streams).set(changes).where(eq(streams.id, s.id)).returning();
+  return emitStreamEvent(db, env, 'stream.updated', row!);
+}
+
+export async function deleteStream(db: Db, env: Env, s: StreamRow) {
+  const data = renderStream(await loadStreamView(db, s), { withKey: false });
+  // The object first: from here on its publisher and in-flight segments are refused.
+  await streamStub(env, s.id).remove();
+  await db.delete(streams).where(eq(streams.id, s.id));
+  await deleteRoomFor(env, s.appId, s.id);
+  await emitEvent(env, {
+    appId: s.appId,
+    type: 'stream.deleted',
+    objectType: 'stream',
+    objectId: s.id,
+    data: { ...data, status: 'deleted' },
+  });
+}
+
+export async function resetStreamKey(db: Db, env: Env, s: StreamRow) {
+  const key = newStreamKey();
+  const [row] = await db
+    .update(streams)
+    .set({ streamKey: key, streamKeyHash: await sha256Hex(key), updatedAt: Date.now() })
+    .where(eq(streams.id, s.id))
+    .returning();
+  return emitStreamEvent(db, env, 'stream.key_reset', row!);
+}
+
+export async function disableStream(db: Db, env: Env, s: StreamRow) {
+  if (!s.disabledAt)
+    await db.update(streams).set({ disabledAt: Date.now(), updatedAt: Date.now() }).where(eq(streams.id, s.id));
+  // Ends a live session (and tells the mirror and webhooks) before we answer.
+  await streamStub(env, s.id).disable(s.id, s.appId);
+  const row = await findStream(db, s.appId, s.id);
+  return s.disabledAt ? loadStreamView(db, row) : emitStreamEvent(db, env, 'stream.disabled', row);
+}
+
+export async function enableStream(db: Db, env: Env, s: StreamRow) {
+  if (!s.disabledAt) return loadStreamView(db, s);
+  await streamStub(env, s.id).enable();
+  const [row] = await db
+    .update(streams)
+    .set({ disabledAt: null, updatedAt: Date.now() })
+    .where(eq(streams.id, s.id))
+    .returning();
+  return emitStreamEvent(db, env, 'stream.updated', row!);
+}
+
+export async function listSessions(db: Db, s: StreamRow, q: { limit: number; cursor?: string }): Promise<SessionRow[]> {
+  const page = keyset(streamSessions.createdAt, streamSessions.id, q.cursor);
+  return db
+    .select()
+    .from(streamSessions)
+    .where(and(eq(streamSessions.streamId, s.id), page.where))
+    .orderBy(...page.orderBy)
+    .limit(q.limit + 1);
+}
+
+export const MAX_PLAYBACK_IDS = 10;
+
+export async function addPlaybackId(db: Db, env: Env, s: StreamRow, policy: PlaybackIdRow['policy']) {
+  const existing = await db.$count(playbackIds, eq(playbackIds.streamId, s.id));
+  if (existing >= MAX_PLAYBACK_IDS)
+    throw new ApiError(409, 'conflict', `A stream has at most ${MAX_PLAYBACK_IDS} playback ids; delete one first.`);
+  const row = { id: newId('playbackId'), streamId: s.id, appId: s.appId, policy, createdAt: Date.now() };
+  await db.insert(playbackIds).values(row);
+  await emitStreamEvent(db, env, 'stream.updated', s);
+  return row;
+}
+
+export async function findPlaybackId(db: Db, s: StreamRow, id: string) {
+  const p =
+    isIdOf('playbackId', id) &&
+    (await db.query.playbackIds.findFirst({ where: and(eq(playbackIds.id, id), eq(playbackIds.streamId, s.id)) }));
+  if (!p) throw notFound('playback id');
+  return p;
+}
+
+export async function removePlaybackId(db: Db, env: Env, s: StreamRow, id: string) {
+  const gone = isIdOf('playbackId', id)
+    ? await db
+        .delete(playbackIds)
+        .where(and(eq(playbackIds.id, id), eq(playbackIds.streamId, s.id)))
+        .returning()
+    : [];
+  if (!gone.length) throw notFound('playback id');
+  await emitStreamEvent(db, env, 'stream.updated', s);
+}

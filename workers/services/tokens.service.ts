@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import type { Db } from '../../core/db/client';
 import { signingKeys } from '../../core/db/schema/index';
+import { ApiError } from '../lib/errors';
 
 /**
  * The one verifier for customer-signed viewer tokens (playback `v`/`t`, chat `chat`), shaped like
@@ -28,16 +29,18 @@ export type TokenErrorCode =
   | 'wrong_subject'
   | 'wrong_app';
 
-export class TokenError extends Error {
-  constructor(
-    readonly code: TokenErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-  /** 401 when the caller should bring a (new) token; 403 when this token can never open this. */
-  get status(): 401 | 403 {
-    return ['wrong_audience', 'wrong_subject', 'wrong_app'].includes(this.code) ? 403 : 401;
+const REFUSED: ReadonlySet<TokenErrorCode> = new Set(['wrong_audience', 'wrong_subject', 'wrong_app']);
+
+/**
+ * A refused viewer token is an API error as it stands (the one mapping from token refusals to
+ * the envelope): 401 when the caller should bring a (new) token; 403 when this token can never
+ * open this. Playback and chat sockets let it propagate to `onError`.
+ */
+export class TokenError extends ApiError {
+  declare readonly code: TokenErrorCode;
+  declare readonly status: 401 | 403;
+  constructor(code: TokenErrorCode, message: string) {
+    super(REFUSED.has(code) ? 403 : 401, code, message);
   }
 }
 

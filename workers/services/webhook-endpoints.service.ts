@@ -1,11 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { createMiddleware } from 'hono/factory';
 import { createDb, type Db } from '../../core/db/client';
 import { webhookEndpoints } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { emitEvent } from '../../core/events';
 import { isIdOf } from '../../core/ids';
-import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { type DisabledReason, renderEndpoint, type WebhookEndpointRow } from './webhooks.service';
 
@@ -52,12 +50,3 @@ export async function findEndpoint(db: Db, appId: string, endpointId: string) {
   if (!e) throw notFound('webhook endpoint');
   return e;
 }
-
-/**
- * Route middleware: 404 for an endpoint outside the caller's app before the body is validated,
- * so another tenant learns nothing (not even which fields we expect) from its ids.
- */
-export const endpointInScope = createMiddleware<AppEnv>(async (c, next) => {
-  await findEndpoint(c.get('db'), c.get('scope').appId!, c.req.param('endpoint_id') ?? '');
-  await next();
-});

@@ -1136,6 +1136,13 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description Too many open sockets for this user (or, anonymously, this address) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
             };
         };
         put?: never;
@@ -1780,7 +1787,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is shown once */
+        /** Create an API key; the secret is shown once (console sessions only) */
         post: {
             parameters: {
                 query?: never;
@@ -1920,7 +1927,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Revoke an API key */
+        /** Revoke an API key (console sessions only) */
         delete: {
             parameters: {
                 query?: never;
@@ -1994,7 +2001,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace a key with a new one of the same name (the old one is revoked) */
+        /** Replace a key with a new one of the same name, revoking the old one (console sessions only) */
         post: {
             parameters: {
                 query?: never;
@@ -2132,7 +2139,7 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is shown once */
+        /** Create an API key; the secret is shown once (console sessions only) */
         post: {
             parameters: {
                 query?: never;
@@ -2269,7 +2276,7 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Revoke an API key */
+        /** Revoke an API key (console sessions only) */
         delete: {
             parameters: {
                 query?: never;
@@ -2342,7 +2349,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace a key with a new one of the same name (the old one is revoked) */
+        /** Replace a key with a new one of the same name, revoking the old one (console sessions only) */
         post: {
             parameters: {
                 query?: never;
@@ -8319,8 +8326,8 @@ export interface paths {
                     limit?: number;
                     /** @description The `next_cursor` of the previous page. */
                     cursor?: string;
-                    /** @description Comma-separated types or patterns: `stream.active`, `stream.*`, `chat.user.*` */
-                    type?: string;
+                    /** @description Types or patterns, comma-separated or repeated (at most 20): `stream.active`, `stream.*`, `chat.user.*` */
+                    type?: string | string[];
                     object_id?: string;
                     /** @description ISO 8601, inclusive */
                     since?: string;
@@ -8482,8 +8489,8 @@ export interface paths {
                     limit?: number;
                     /** @description The `next_cursor` of the previous page. */
                     cursor?: string;
-                    /** @description Comma-separated types or patterns: `stream.active`, `stream.*`, `chat.user.*` */
-                    type?: string;
+                    /** @description Types or patterns, comma-separated or repeated (at most 20): `stream.active`, `stream.*`, `chat.user.*` */
+                    type?: string | string[];
                     object_id?: string;
                     /** @description ISO 8601, inclusive */
                     since?: string;

@@ -4,7 +4,8 @@ import { auditLog } from '../../core/db/schema/index';
 import { newId } from '../../core/ids';
 import type { AppEnv } from '../env';
 
-const clientIp = (c: Context<AppEnv>) =>
+/** The caller's address as Cloudflare (or, locally, a proxy) reports it. */
+export const clientIp = (c: Context) =>
   c.req.header('cf-connecting-ip') ?? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? null;
 
 /**
@@ -45,5 +46,3 @@ export const auditChanges = createMiddleware<AppEnv>(async (c, next) => {
     }
   }
 });
-
-export { clientIp };
