@@ -5,4 +5,13 @@
 export type Env = Cloudflare.Env & {
   /** Where the console is served, for links we hand out (invitations); defaults to the API's origin. */
   CONSOLE_URL?: string;
+  /** Outgoing mail (workers/services/email-transport.ts): the sender address of every message. */
+  MAIL_FROM?: string;
+  /** `smtp://[user:pass@]host:port`: SMTP over a TCP socket (the local catcher; any relay without TLS). */
+  SMTP_URL?: string;
+  /** An HTTP provider that takes raw MIME (`POST` with `Authorization: Bearer EMAIL_HTTP_TOKEN`). */
+  EMAIL_HTTP_URL?: string;
+  EMAIL_HTTP_TOKEN?: string;
+  /** Cloudflare Email Routing's `send_email` binding, when the deployment declares one. */
+  SEND_EMAIL?: SendEmail;
 };

@@ -22,6 +22,7 @@ async function insertKey(db: Db, appId: string, name: string, createdBy: string 
     appId,
     name,
     secretHash: await sha256Hex(secret),
+    scopes: ['*'],
     createdBy,
     createdAt: Date.now(),
     lastUsedAt: null,

@@ -13,6 +13,8 @@ export const users = sqliteTable('users', {
   name: text('name').notNull(),
   passwordHash: text('password_hash').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** Set when the user proved the address is theirs (a mailed link); null blocks invitations. */
+  emailVerifiedAt: integer('email_verified_at'),
 });
 
 /** A signed-in console session; the JWT carries its id so sign-out can revoke it. */
@@ -95,6 +97,8 @@ export const apiKeys = sqliteTable(
     name: text('name').notNull(),
     /** SHA-256 of the secret: secrets are long random strings, so a slow hash buys nothing. */
     secretHash: text('secret_hash').notNull(),
+    /** What the key may do (`streams:read`, `rooms:*`, ...); `["*"]` is everything (keys made before scopes). */
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'["*"]'`),
     createdBy: text('created_by'),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),
