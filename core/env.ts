@@ -12,6 +12,11 @@ export type Env = Cloudflare.Env & {
   /** An HTTP provider that takes raw MIME (`POST` with `Authorization: Bearer EMAIL_HTTP_TOKEN`). */
   EMAIL_HTTP_URL?: string;
   EMAIL_HTTP_TOKEN?: string;
+  /** Requests per minute of an API key without its own limit (default 600), and of an anonymous address (default 120). */
+  API_RATE_LIMIT_PER_MINUTE?: string;
+  ANON_RATE_LIMIT_PER_MINUTE?: string;
+  /** The Workers Rate Limiting binding; without it the D1 counter (workers/services/rate-limit.ts) counts. */
+  API_RATE_LIMITER?: RateLimit;
   /** Cloudflare Email Routing's `send_email` binding, when the deployment declares one. */
   SEND_EMAIL?: SendEmail;
 };

@@ -17,6 +17,7 @@ import {
 } from '../services/accounts.service';
 import { startVerification } from '../services/auth-email.service';
 import { sendLater } from '../services/email-transport';
+import { checkSecondFactor } from '../services/two-factor.service';
 import { Email, Password, renderUser, User } from './auth.schema';
 
 const OrgMembership = z.object({ id: z.string(), name: z.string(), role: z.string() }).openapi('OrgMembership');
@@ -58,7 +59,17 @@ const login = createRoute({
   path: '/login',
   tags: ['Console auth'],
   summary: 'Sign in with email and password',
-  request: jsonBody(z.object({ email: Email, password: z.string().min(1).max(256) }).strict()),
+  request: jsonBody(
+    z
+      .object({
+        email: Email,
+        password: z.string().min(1).max(256),
+        /** Needed (one of the two) when the account has two-factor sign-in. */
+        totp_code: z.string().max(12).optional(),
+        recovery_code: z.string().max(64).optional(),
+      })
+      .strict(),
+  ),
   responses: { 200: json(SessionResult, 'Signed in'), 401: commonErrors[401], 429: commonErrors[400] },
 });
 
@@ -92,8 +103,9 @@ export const authRoutes = createRouter()
     return c.json(await signedIn(c, user), 201);
   })
   .openapi(login, async (c) => {
-    const { email, password } = c.req.valid('json');
+    const { email, password, ...second } = c.req.valid('json');
     const user = await signIn(c.get('db'), email, password, clientIp(c));
+    await checkSecondFactor(c.get('db'), user.id, second);
     return c.json(await signedIn(c, user), 200);
   })
   .openapi(logout, async (c) => {

@@ -61,9 +61,15 @@ export function transportFor(env: Env): EmailTransport {
   }
   return {
     name: 'none',
-    send: async (m) => console.warn(`no mail transport configured; dropped "${m.subject}" to ${m.to}`),
+    send: async () => {
+      if (warned) return;
+      warned = true;
+      console.warn('no mail transport configured (SMTP_URL, EMAIL_HTTP_URL or SEND_EMAIL); account mail is dropped');
+    },
   };
 }
+/** Said once per isolate, not once per message. */
+let warned = false;
 
 /** Sends after the response (so its timing reveals nothing); a failure is logged, never thrown. */
 export function sendLater(ctx: { waitUntil(p: Promise<unknown>): void }, env: Env, mail: Omit<OutgoingMail, 'from'>) {

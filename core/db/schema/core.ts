@@ -31,6 +31,8 @@ export const sessions = sqliteTable('sessions', {
 export const orgs = sqliteTable('orgs', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** Members without a second factor are refused the org's routes (403 `two_factor_required`). */
+  requireTwoFactor: integer('require_two_factor', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -99,6 +101,8 @@ export const apiKeys = sqliteTable(
     secretHash: text('secret_hash').notNull(),
     /** What the key may do (`streams:read`, `rooms:*`, ...); `["*"]` is everything (keys made before scopes). */
     scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'["*"]'`),
+    /** Requests per minute this key may make; null takes the deployment's default. */
+    rateLimit: integer('rate_limit'),
     createdBy: text('created_by'),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),

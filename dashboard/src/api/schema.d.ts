@@ -1406,6 +1406,8 @@ export interface paths {
         /**
          * Open the room’s WebSocket (protocol: docs/rooms-protocol.md)
          * @description Authenticated by a chat token (`aud` = `chat`) signed with one of the app’s signing keys, checked before the room is reached. Without a token the socket is read-only, and only where the room allows anonymous viewers. `since` resumes after a message id.
+         *
+         *     API keys need the scope `rooms:read`.
          */
         get: {
             parameters: {
@@ -1973,6 +1975,8 @@ export interface paths {
         /**
          * Open the room’s WebSocket as a console member (protocol: docs/rooms-protocol.md)
          * @description For the console, which holds no signing key: the session cookie authenticates, and the member’s org role decides the chat role (owner/admin → admin, developer → moderator, viewer → read-only). API keys use chat tokens on `/v1/rooms/{room_id}/ws` instead. `since` resumes after a message id.
+         *
+         *     API keys need the scope `rooms:read`.
          */
         get: {
             parameters: {
@@ -2040,7 +2044,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (never their secrets) */
+        /**
+         * List API keys (never their secrets)
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2107,7 +2114,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is shown once (console sessions only) */
+        /**
+         * Create an API key; the secret is shown once (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2121,6 +2131,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        scopes?: string[];
+                        rate_limit_per_minute?: number;
                     };
                 };
             };
@@ -2185,7 +2197,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an API key */
+        /**
+         * Get an API key
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2247,7 +2262,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Revoke an API key (console sessions only) */
+        /**
+         * Revoke an API key (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2321,7 +2339,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace a key with a new one of the same name, revoking the old one (console sessions only) */
+        /**
+         * Replace a key with a new one of the same name, revoking the old one (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2394,7 +2415,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (never their secrets) */
+        /**
+         * List API keys (never their secrets)
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2459,7 +2483,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is shown once (console sessions only) */
+        /**
+         * Create an API key; the secret is shown once (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2471,6 +2498,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        scopes?: string[];
+                        rate_limit_per_minute?: number;
                     };
                 };
             };
@@ -2535,7 +2564,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an API key */
+        /**
+         * Get an API key
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2596,7 +2628,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Revoke an API key (console sessions only) */
+        /**
+         * Revoke an API key (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2669,7 +2704,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace a key with a new one of the same name, revoking the old one (console sessions only) */
+        /**
+         * Replace a key with a new one of the same name, revoking the old one (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2741,7 +2779,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List signing keys (public halves) */
+        /**
+         * List signing keys (public halves)
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2808,7 +2849,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a signing key for playback and chat tokens; the private key is shown once */
+        /**
+         * Create a signing key for playback and chat tokens; the private key is shown once
+         * @description API keys need the scope `signing-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2886,7 +2930,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a signing key */
+        /**
+         * Get a signing key
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2948,7 +2995,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a signing key (tokens it signed stop working) */
+        /**
+         * Delete a signing key (tokens it signed stop working)
+         * @description API keys need the scope `signing-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3018,7 +3068,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List signing keys (public halves) */
+        /**
+         * List signing keys (public halves)
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3083,7 +3136,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a signing key for playback and chat tokens; the private key is shown once */
+        /**
+         * Create a signing key for playback and chat tokens; the private key is shown once
+         * @description API keys need the scope `signing-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3159,7 +3215,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a signing key */
+        /**
+         * Get a signing key
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3220,7 +3279,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a signing key (tokens it signed stop working) */
+        /**
+         * Delete a signing key (tokens it signed stop working)
+         * @description API keys need the scope `signing-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3289,7 +3351,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One app's audit log */
+        /**
+         * One app's audit log
+         * @description API keys need the scope `audit-log:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3380,7 +3445,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One app's audit log */
+        /**
+         * One app's audit log
+         * @description API keys need the scope `audit-log:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3469,7 +3537,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List rooms */
+        /**
+         * List rooms
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3538,7 +3609,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a room; a direct room between two users is created once and returned (200) after that */
+        /**
+         * Create a room; a direct room between two users is created once and returned (200) after that
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3636,7 +3710,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a room with its live counts */
+        /**
+         * Get a room with its live counts
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3698,7 +3775,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a room: sockets close with 4004 and history is erased */
+        /**
+         * Delete a room: sockets close with 4004 and history is erased
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3758,7 +3838,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a room’s name, settings or metadata (connected clients get `room_updated`) */
+        /**
+         * Change a room’s name, settings or metadata (connected clients get `room_updated`)
+         * @description API keys need the scope `rooms:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -3837,7 +3920,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Message history: newest first in cursor pages, or oldest first after `since` (a message id) */
+        /**
+         * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3907,7 +3993,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Post a system message (from your backend, shown as from nobody) */
+        /**
+         * Post a system message (from your backend, shown as from nobody)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3989,7 +4078,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a message (connected clients see it go) */
+        /**
+         * Delete a message (connected clients see it go)
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4060,7 +4152,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s bans in force */
+        /**
+         * List the room’s bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4123,7 +4218,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from the room (their sockets close with 4003) */
+        /**
+         * Ban a user from the room (their sockets close with 4003)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4209,7 +4307,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a ban */
+        /**
+         * Lift a ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4280,7 +4381,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s mutes in force */
+        /**
+         * List the room’s mutes in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4343,7 +4447,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Mute a user (a timeout when `duration_seconds` is set) */
+        /**
+         * Mute a user (a timeout when `duration_seconds` is set)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4429,7 +4536,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a mute */
+        /**
+         * Lift a mute
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4500,7 +4610,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s shadow-bans in force */
+        /**
+         * List the room’s shadow-bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4563,7 +4676,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Shadow-ban a user: their messages reach only themselves */
+        /**
+         * Shadow-ban a user: their messages reach only themselves
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4649,7 +4765,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a shadow */
+        /**
+         * Lift a shadow
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4720,7 +4839,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Flagged messages (by users or the blocklist in `flag` mode), newest first */
+        /**
+         * Flagged messages (by users or the blocklist in `flag` mode), newest first
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4804,7 +4926,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve a flag: dismiss it, or delete the message */
+        /**
+         * Resolve a flag: dismiss it, or delete the message
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4895,7 +5020,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List rooms */
+        /**
+         * List rooms
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4962,7 +5090,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a room; a direct room between two users is created once and returned (200) after that */
+        /**
+         * Create a room; a direct room between two users is created once and returned (200) after that
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5058,7 +5189,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a room with its live counts */
+        /**
+         * Get a room with its live counts
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5119,7 +5253,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a room: sockets close with 4004 and history is erased */
+        /**
+         * Delete a room: sockets close with 4004 and history is erased
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5178,7 +5315,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a room’s name, settings or metadata (connected clients get `room_updated`) */
+        /**
+         * Change a room’s name, settings or metadata (connected clients get `room_updated`)
+         * @description API keys need the scope `rooms:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -5256,7 +5396,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Message history: newest first in cursor pages, or oldest first after `since` (a message id) */
+        /**
+         * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -5325,7 +5468,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Post a system message (from your backend, shown as from nobody) */
+        /**
+         * Post a system message (from your backend, shown as from nobody)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5406,7 +5552,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a message (connected clients see it go) */
+        /**
+         * Delete a message (connected clients see it go)
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5476,7 +5625,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s bans in force */
+        /**
+         * List the room’s bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5538,7 +5690,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from the room (their sockets close with 4003) */
+        /**
+         * Ban a user from the room (their sockets close with 4003)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5623,7 +5778,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a ban */
+        /**
+         * Lift a ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5693,7 +5851,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s mutes in force */
+        /**
+         * List the room’s mutes in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5755,7 +5916,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Mute a user (a timeout when `duration_seconds` is set) */
+        /**
+         * Mute a user (a timeout when `duration_seconds` is set)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5840,7 +6004,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a mute */
+        /**
+         * Lift a mute
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5910,7 +6077,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s shadow-bans in force */
+        /**
+         * List the room’s shadow-bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5972,7 +6142,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Shadow-ban a user: their messages reach only themselves */
+        /**
+         * Shadow-ban a user: their messages reach only themselves
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6057,7 +6230,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a shadow */
+        /**
+         * Lift a shadow
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6127,7 +6303,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Flagged messages (by users or the blocklist in `flag` mode), newest first */
+        /**
+         * Flagged messages (by users or the blocklist in `flag` mode), newest first
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6210,7 +6389,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve a flag: dismiss it, or delete the message */
+        /**
+         * Resolve a flag: dismiss it, or delete the message
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6300,7 +6482,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** App-wide bans (expired ones included until lifted) */
+        /**
+         * App-wide bans (expired ones included until lifted)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6367,7 +6552,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from every room of the app (optionally for a while) */
+        /**
+         * Ban a user from every room of the app (optionally for a while)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6452,7 +6640,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift an app-wide ban */
+        /**
+         * Lift an app-wide ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6522,7 +6713,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** App-wide bans (expired ones included until lifted) */
+        /**
+         * App-wide bans (expired ones included until lifted)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6587,7 +6781,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from every room of the app (optionally for a while) */
+        /**
+         * Ban a user from every room of the app (optionally for a while)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6670,7 +6867,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift an app-wide ban */
+        /**
+         * Lift an app-wide ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6739,7 +6939,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6806,7 +7009,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a webhook endpoint; its secret is shown once */
+        /**
+         * Create a webhook endpoint; its secret is shown once
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6904,7 +7110,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook endpoint (without its secret) */
+        /**
+         * Get a webhook endpoint (without its secret)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6966,7 +7175,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint and its delivery log */
+        /**
+         * Delete a webhook endpoint and its delivery log
+         * @description API keys need the scope `webhooks:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -7026,7 +7238,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change URL, description, event types, or enable/disable */
+        /**
+         * Change URL, description, event types, or enable/disable
+         * @description API keys need the scope `webhooks:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -7114,7 +7329,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the secret; during the overlap both old and new sign every delivery */
+        /**
+         * Replace the secret; during the overlap both old and new sign every delivery
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7196,7 +7414,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a `webhook_endpoint.test` event to this endpoint only */
+        /**
+         * Send a `webhook_endpoint.test` event to this endpoint only
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7281,7 +7502,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of an endpoint, newest first */
+        /**
+         * Delivery log of an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7365,7 +7589,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A delivery with its payload and every attempt */
+        /**
+         * A delivery with its payload and every attempt
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7441,7 +7668,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every attempt to an endpoint, newest first */
+        /**
+         * Every attempt to an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7525,7 +7755,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again (same event id, fresh retry schedule) */
+        /**
+         * Send a delivery again (same event id, fresh retry schedule)
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7612,7 +7845,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send again every failed delivery created in a time range */
+        /**
+         * Send again every failed delivery created in a time range
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7696,7 +7932,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7761,7 +8000,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a webhook endpoint; its secret is shown once */
+        /**
+         * Create a webhook endpoint; its secret is shown once
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7857,7 +8099,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook endpoint (without its secret) */
+        /**
+         * Get a webhook endpoint (without its secret)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7918,7 +8163,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint and its delivery log */
+        /**
+         * Delete a webhook endpoint and its delivery log
+         * @description API keys need the scope `webhooks:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -7977,7 +8225,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change URL, description, event types, or enable/disable */
+        /**
+         * Change URL, description, event types, or enable/disable
+         * @description API keys need the scope `webhooks:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -8064,7 +8315,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the secret; during the overlap both old and new sign every delivery */
+        /**
+         * Replace the secret; during the overlap both old and new sign every delivery
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8145,7 +8399,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a `webhook_endpoint.test` event to this endpoint only */
+        /**
+         * Send a `webhook_endpoint.test` event to this endpoint only
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8229,7 +8486,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of an endpoint, newest first */
+        /**
+         * Delivery log of an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8312,7 +8572,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A delivery with its payload and every attempt */
+        /**
+         * A delivery with its payload and every attempt
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8387,7 +8650,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every attempt to an endpoint, newest first */
+        /**
+         * Every attempt to an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8470,7 +8736,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again (same event id, fresh retry schedule) */
+        /**
+         * Send a delivery again (same event id, fresh retry schedule)
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8556,7 +8825,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send again every failed delivery created in a time range */
+        /**
+         * Send again every failed delivery created in a time range
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8639,7 +8911,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The app's events, newest first (catch up without webhooks) */
+        /**
+         * The app's events, newest first (catch up without webhooks)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8727,7 +9002,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an event */
+        /**
+         * Get an event
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8802,7 +9080,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The app's events, newest first (catch up without webhooks) */
+        /**
+         * The app's events, newest first (catch up without webhooks)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8888,7 +9169,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an event */
+        /**
+         * Get an event
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8962,7 +9246,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live streams, newest first */
+        /**
+         * List live streams, newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -9030,7 +9317,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a live stream (an RTMP stream key and, optionally, playback ids) */
+        /**
+         * Create a live stream (an RTMP stream key and, optionally, playback ids)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9106,7 +9396,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a live stream, its status and current session */
+        /**
+         * Get a live stream, its status and current session
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9168,7 +9461,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a live stream (a live publisher is cut off) */
+        /**
+         * Delete a live stream (a live publisher is cut off)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -9228,7 +9524,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Update a live stream (applies from the next session) */
+        /**
+         * Update a live stream (applies from the next session)
+         * @description API keys need the scope `streams:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -9303,7 +9602,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the stream key (the old one stops working for new publishes) */
+        /**
+         * Replace the stream key (the old one stops working for new publishes)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9378,7 +9680,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refuse publishers; a live session ends now */
+        /**
+         * Refuse publishers; a live session ends now
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9453,7 +9758,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept publishers again */
+        /**
+         * Accept publishers again
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9526,7 +9834,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sessions of a stream (current and past), newest first */
+        /**
+         * Sessions of a stream (current and past), newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -9608,7 +9919,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Playback ids of a stream */
+        /**
+         * Playback ids of a stream
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9671,7 +9985,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a playback id (`public`, or `signed`: viewers need a token) */
+        /**
+         * Add a playback id (`public`, or `signed`: viewers need a token)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9751,7 +10068,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a playback id */
+        /**
+         * Get a playback id
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9814,7 +10134,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a playback id (its URLs stop playing) */
+        /**
+         * Delete a playback id (its URLs stop playing)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -9885,7 +10208,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live streams, newest first */
+        /**
+         * List live streams, newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -9951,7 +10277,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a live stream (an RTMP stream key and, optionally, playback ids) */
+        /**
+         * Create a live stream (an RTMP stream key and, optionally, playback ids)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10025,7 +10354,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a live stream, its status and current session */
+        /**
+         * Get a live stream, its status and current session
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10086,7 +10418,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a live stream (a live publisher is cut off) */
+        /**
+         * Delete a live stream (a live publisher is cut off)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -10145,7 +10480,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Update a live stream (applies from the next session) */
+        /**
+         * Update a live stream (applies from the next session)
+         * @description API keys need the scope `streams:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -10219,7 +10557,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the stream key (the old one stops working for new publishes) */
+        /**
+         * Replace the stream key (the old one stops working for new publishes)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10293,7 +10634,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refuse publishers; a live session ends now */
+        /**
+         * Refuse publishers; a live session ends now
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10367,7 +10711,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept publishers again */
+        /**
+         * Accept publishers again
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10439,7 +10786,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sessions of a stream (current and past), newest first */
+        /**
+         * Sessions of a stream (current and past), newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10520,7 +10870,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Playback ids of a stream */
+        /**
+         * Playback ids of a stream
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10582,7 +10935,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a playback id (`public`, or `signed`: viewers need a token) */
+        /**
+         * Add a playback id (`public`, or `signed`: viewers need a token)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10661,7 +11017,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a playback id */
+        /**
+         * Get a playback id
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10723,7 +11082,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a playback id (its URLs stop playing) */
+        /**
+         * Delete a playback id (its URLs stop playing)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -10883,6 +11245,10 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "active" | "revoked";
+            /** @description What the key may do (`streams:read`, `rooms:*`, `*`). */
+            scopes: string[];
+            /** @description Requests per minute; null takes the deployment's default. */
+            rate_limit_per_minute: number | null;
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
