@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createDb } from '../core/db/client';
 import type { AppEnv } from './env';
@@ -9,6 +8,8 @@ import { ApiError, errorResponse } from './lib/errors';
 import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { renderReference } from './lib/reference-page';
 import { authenticate } from './middleware/authenticate';
+import { cors } from './middleware/cors';
+import { csrf } from './middleware/csrf';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appRoutes } from './routes/apps.routes';
@@ -37,6 +38,8 @@ v1.use(
     },
   }),
 );
+// Before authenticate: a forged cookie request is refused before it can touch anything.
+v1.use('*', csrf);
 v1.use('*', authenticate);
 v1.use('*', auditChanges);
 
@@ -82,23 +85,19 @@ const HTTP_ERROR_CODES: Record<number, string> = {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.use('*', async (c, next) => {
-  const unsafe = unsafeSecrets(c.env);
+  const unsafe = unsafeSecrets(c.env, new URL(c.req.url).hostname);
   if (unsafe.length) {
-    // Refuse to run a production deployment on the well-known development secrets.
-    throw new ApiError(503, 'server_misconfigured', `Set real values for ${unsafe.join(', ')} (wrangler secret put).`);
+    // Fails closed: never serve the public on missing or well-known development secrets.
+    throw new ApiError(
+      503,
+      'server_misconfigured',
+      `Set real values for ${unsafe.join(', ')} (wrangler secret put; README "Deploying").`,
+    );
   }
   c.set('db', createDb(c.env.DB));
   await next();
 });
-app.use(
-  '/v1/*',
-  cors({
-    origin: (o) => o,
-    credentials: true,
-    allowHeaders: ['Authorization', 'Content-Type'],
-    exposeHeaders: ['Retry-After'],
-  }),
-);
+app.use('/v1/*', cors);
 app.route('/v1', v1);
 app.route('/hls', hlsRoutes);
 app.route('/thumbnails', thumbnailRoutes);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEV_VARS } from './local-secrets.ts';
 
 /**
  * Runs the control-plane Worker under `wrangler dev` (real workerd with local D1, R2 and Durable
@@ -32,7 +33,7 @@ export interface WorkerHandle {
 export interface WorkerOptions {
   port: number;
   persistTo: string;
-  /** Extra `--var` values (override wrangler.jsonc `vars`). */
+  /** Extra `--var` values (override the development values of local-secrets.ts and wrangler.jsonc `vars`). */
   vars?: Record<string, string>;
   /** How long to wait for the Worker to answer. */
   readyTimeoutMs?: number;
@@ -91,7 +92,8 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     '0',
     '--show-interactive-dev-session=false',
   ];
-  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
+  // wrangler.jsonc holds no secrets (a deployment must set real ones): local runs get development values.
+  for (const [k, v] of Object.entries({ ...DEV_VARS, ...opts.vars })) args.push('--var', `${k}:${v}`);
   // Its own process group, so stop() takes workerd down with wrangler.
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

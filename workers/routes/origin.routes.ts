@@ -6,6 +6,7 @@ import { createDb } from '../../core/db/client';
 import { apps, streams } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
 import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey, timedThumbnailKey } from '../../core/media-keys';
+import { openStreamKey } from '../../core/stream-keys';
 import { streamStub } from '../../core/stubs';
 import { SEGMENT_SECONDS } from '../../durable-objects/stream/timing';
 import type { Refusal } from '../../durable-objects/stream/types';
@@ -116,7 +117,7 @@ export const originRoutes = new Hono<OriginEnv>()
     const db = createDb(c.env.DB);
     const row = await db.query.streams.findFirst({ where: eq(streams.streamKeyHash, await sha256Hex(stream_key)) });
     // The hash finds the row; the key itself is still compared without an early exit.
-    if (!row || !timingSafeEqual(row.streamKey, stream_key))
+    if (!row || !timingSafeEqual(await openStreamKey(c.env, row.streamKey), stream_key))
       throw forbiddenPublish('unknown_stream_key', 'No stream has this key.');
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });

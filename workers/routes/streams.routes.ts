@@ -3,11 +3,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { and, eq, isNotNull, isNull } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { sha256Hex } from '../../core/crypto';
 import type { Db } from '../../core/db/client';
 import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
-import { emitEvent } from '../../core/events';
+import { deliverEvents, emitEvent, eventStatement, newEventRow } from '../../core/events';
 import { isIdOf, newId, randomToken } from '../../core/ids';
+import { openStreamKey, streamKeyColumns } from '../../core/stream-keys';
 import { streamStub } from '../../core/stubs';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
@@ -82,11 +82,12 @@ async function checkLadder(c: Ctx, ladder: RenditionName[]) {
 /** The stream as this caller may see it: the key only for roles that could change the stream anyway. */
 async function respond(c: Ctx, row: StreamRow) {
   const view = await loadStreamView(c.get('db'), row);
-  return renderStream(view, { withKey: roleAtLeast(c.get('scope').role, 'developer') });
+  const mayPublish = roleAtLeast(c.get('scope').role, 'developer');
+  return renderStream(view, { streamKey: mayPublish ? await openStreamKey(c.env, row.streamKey) : null });
 }
 
 async function emit(c: Ctx, type: EventType, row: StreamRow) {
-  const data = renderStream(await loadStreamView(c.get('db'), row), { withKey: false });
+  const data = renderStream(await loadStreamView(c.get('db'), row), { streamKey: null });
   await emitEvent(c.env, { appId: row.appId, type, objectType: 'stream', objectId: row.id, data });
 }
 
@@ -218,10 +219,9 @@ export const streamRoutes = createRouter()
       .where(and(eq(streams.appId, c.get('scope').appId!), byStatus, page.where))
       .orderBy(...page.orderBy)
       .limit(limit + 1);
-    const withKey = roleAtLeast(c.get('scope').role, 'developer');
     const views = new Map((await loadStreamViews(c.get('db'), rows.slice(0, limit))).map((v) => [v.stream.id, v]));
     return c.json(
-      pageOf(rows, limit, (r) => renderStream(views.get(r.id)!, { withKey })),
+      pageOf(rows, limit, (r) => renderStream(views.get(r.id)!, { streamKey: null })),
       200,
     );
   })
@@ -235,8 +235,7 @@ export const streamRoutes = createRouter()
       id: newId('stream'),
       appId,
       name: body.name ?? 'Live stream',
-      streamKey: key,
-      streamKeyHash: await sha256Hex(key),
+      ...(await streamKeyColumns(c.env, key)),
       latencyMode: body.latency_mode ?? 'standard',
       recording: body.recording ?? false,
       encryption: body.encryption ?? false,
@@ -260,9 +259,19 @@ export const streamRoutes = createRouter()
       policy,
       createdAt: t + i,
     }));
-    await db.batch([db.insert(streams).values(row), ...pbs.map((p) => db.insert(playbackIds).values(p))]);
+    // The event goes in the same batch (the outbox, core/events.ts): no stream without its event.
+    const view = { stream: row, session: null, playbackIds: [...pbs].reverse() };
+    const created = newEventRow(
+      { appId, type: 'stream.created', objectType: 'stream', objectId: row.id, data: renderStream(view, { streamKey: null }) },
+      t,
+    );
+    await db.batch([
+      db.insert(streams).values(row),
+      ...pbs.map((p) => db.insert(playbackIds).values(p)),
+      eventStatement(db, created),
+    ]);
     c.set('audit', { action: 'stream.create', resourceType: 'stream', resourceId: row.id });
-    await emit(c, 'stream.created', row);
+    await deliverEvents(c.env, [created]);
     return c.json(await respond(c, row), 201);
   })
   .openapi(get, async (c) =>
@@ -297,7 +306,7 @@ export const streamRoutes = createRouter()
     c.set('audit', { action: 'stream.delete', resourceType: 'stream', resourceId: stream_id });
     const db = c.get('db');
     const s = await findStream(db, c.get('scope').appId!, stream_id);
-    const data = renderStream(await loadStreamView(db, s), { withKey: false });
+    const data = renderStream(await loadStreamView(db, s), { streamKey: null });
     // The object first: from here on its publisher and in-flight segments are refused.
     await streamStub(c.env, s.id).remove();
     await db.delete(streams).where(eq(streams.id, s.id));
@@ -320,7 +329,7 @@ export const streamRoutes = createRouter()
     const key = newStreamKey();
     const [row] = await db
       .update(streams)
-      .set({ streamKey: key, streamKeyHash: await sha256Hex(key), updatedAt: Date.now() })
+      .set({ ...(await streamKeyColumns(c.env, key)), updatedAt: Date.now() })
       .where(eq(streams.id, s.id))
       .returning();
     await emit(c, 'stream.key_reset', row!);

@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { isIdOf } from '../../core/ids';
 import { webhookStub } from '../../core/stubs';
-import { ApiError, notFound } from '../lib/errors';
+import { WEBHOOK_REFUSALS } from '../../durable-objects/webhook-endpoint/contract';
+import { notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor, PageQuery } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { orThrow } from '../lib/rpc-errors';
 import { endpointInScope, findEndpoint } from '../services/webhook-endpoints.service';
 import { EventSchema } from './events.routes';
 
@@ -118,9 +120,9 @@ export const webhookDeliveryRoutes = createRouter()
   .openapi(getDelivery, async (c) => {
     const { endpoint_id, delivery_id } = c.req.valid('param');
     const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
-    const d = isIdOf('delivery', delivery_id) ? await webhookStub(c.env, e.id).getDelivery(e.id, delivery_id) : null;
-    if (!d) throw notFound('delivery');
-    return c.json(d, 200);
+    if (!isIdOf('delivery', delivery_id)) throw notFound('delivery');
+    const { delivery } = orThrow(await webhookStub(c.env, e.id).getDelivery(e.id, delivery_id), WEBHOOK_REFUSALS);
+    return c.json(delivery, 200);
   })
   .openapi(listAttempts, async (c) => {
     const { endpoint_id } = c.req.valid('param');
@@ -133,10 +135,8 @@ export const webhookDeliveryRoutes = createRouter()
     const { endpoint_id, delivery_id } = c.req.valid('param');
     c.set('audit', { action: 'webhook_delivery.redeliver', resourceType: 'webhook_delivery', resourceId: delivery_id });
     const e = await findEndpoint(c.get('db'), c.get('scope').appId!, endpoint_id);
-    const stub = webhookStub(c.env, e.id);
-    if (!isIdOf('delivery', delivery_id) || !(await stub.getDelivery(e.id, delivery_id))) throw notFound('delivery');
-    if (!(await stub.redeliver(delivery_id)))
-      throw new ApiError(409, 'delivery_pending', 'This delivery is still pending; it will be attempted on schedule.');
+    if (!isIdOf('delivery', delivery_id)) throw notFound('delivery');
+    orThrow(await webhookStub(c.env, e.id).redeliver(delivery_id), WEBHOOK_REFUSALS);
     return c.json({ delivery_id }, 202);
   })
   .openapi(redeliverFailed, async (c) => {
