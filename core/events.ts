@@ -80,7 +80,8 @@ export const renderEvent = (r: EventRow): EventEnvelope => ({
 
 /** D1 allows 100 bound parameters per statement; lists of ids are sent in chunks below that. */
 const ID_CHUNK = 90;
-const chunks = <T>(xs: T[]) => Array.from({ length: Math.ceil(xs.length / ID_CHUNK) }, (_, i) => xs.slice(i * ID_CHUNK, (i + 1) * ID_CHUNK));
+const chunks = <T>(xs: T[]) =>
+  Array.from({ length: Math.ceil(xs.length / ID_CHUNK) }, (_, i) => xs.slice(i * ID_CHUNK, (i + 1) * ID_CHUNK));
 
 /**
  * Hands committed events to their endpoints and marks them delivered. Never throws: the change

@@ -1,4 +1,4 @@
-import { and, eq, not, or, like } from 'drizzle-orm';
+import { and, eq, like, not, or } from 'drizzle-orm';
 import { createDb } from './db/client';
 import { streams, webhookEndpoints } from './db/schema/index';
 import type { Env } from './env';

@@ -80,7 +80,13 @@ export async function disableEndpoint(
   const db = createDb(env.DB);
   const current = await db.query.webhookEndpoints.findFirst({ where: eq(webhookEndpoints.id, e.id) });
   if (!current) return null;
-  const row: WebhookEndpointRow = { ...current, enabled: false, disabledReason: reason, disabledAt: now, updatedAt: now };
+  const row: WebhookEndpointRow = {
+    ...current,
+    enabled: false,
+    disabledReason: reason,
+    disabledAt: now,
+    updatedAt: now,
+  };
   const ev = newEventRow(
     {
       appId: row.appId,

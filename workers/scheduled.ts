@@ -1,5 +1,5 @@
-import { deliverPending } from '../core/events';
 import type { Env } from '../core/env';
+import { deliverPending } from '../core/events';
 import { sealLegacySecrets } from '../core/seal-legacy';
 
 /**

@@ -28,7 +28,7 @@ function layerOf(file: string): Layer {
 const objectOf = (file: string) => file.split('/')[1] ?? '';
 
 /** An object's contract: what routes and other objects may import of it. */
-const isContract = (file: string) => /^durable-objects\/[^/]+\/contract\.ts$/.test(file);
+const isContract = (file: string) => /^durable-objects\/[^/]+\/contract(\.ts)?$/.test(file);
 
 /** Value imports (not `import type`, not `export type`), with the specifier as written. */
 export function valueImports(source: string): string[] {

@@ -16,9 +16,7 @@ export const REQUIRED_SECRETS = [
   'DATA_ENCRYPTION_KEY',
 ] as const;
 
-type GuardEnv = Partial<
-  Record<(typeof REQUIRED_SECRETS)[number] | 'ENVIRONMENT' | 'WEBHOOK_ALLOW_PRIVATE', unknown>
->;
+type GuardEnv = Partial<Record<(typeof REQUIRED_SECRETS)[number] | 'ENVIRONMENT' | 'WEBHOOK_ALLOW_PRIVATE', unknown>>;
 
 /**
  * Hosts no deployed Worker can be reached by: loopback addresses, `localhost` and the names

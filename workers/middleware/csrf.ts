@@ -17,11 +17,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export const csrf = createMiddleware<AppEnv>(async (c, next) => {
   const upgrade = c.req.header('upgrade')?.toLowerCase() === 'websocket';
-  if (
-    (SAFE_METHODS.has(c.req.method) && !upgrade) ||
-    c.req.header('authorization') ||
-    !getCookie(c, SESSION_COOKIE)
-  )
+  if ((SAFE_METHODS.has(c.req.method) && !upgrade) || c.req.header('authorization') || !getCookie(c, SESSION_COOKIE))
     return next();
   const site = c.req.header('sec-fetch-site');
   const origin = c.req.header('origin');

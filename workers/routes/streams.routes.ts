@@ -262,7 +262,13 @@ export const streamRoutes = createRouter()
     // The event goes in the same batch (the outbox, core/events.ts): no stream without its event.
     const view = { stream: row, session: null, playbackIds: [...pbs].reverse() };
     const created = newEventRow(
-      { appId, type: 'stream.created', objectType: 'stream', objectId: row.id, data: renderStream(view, { streamKey: null }) },
+      {
+        appId,
+        type: 'stream.created',
+        objectType: 'stream',
+        objectId: row.id,
+        data: renderStream(view, { streamKey: null }),
+      },
       t,
     );
     await db.batch([

@@ -26,8 +26,6 @@ export const events = sqliteTable(
     index('events_app_type_time').on(t.appId, t.type, t.createdAt),
     // The outbox: only undelivered rows are in it, so the sweeper and the per-object backlog
     // check read a handful of entries however many events an object has.
-    index('events_undelivered')
-      .on(t.objectId, t.createdAt)
-      .where(sql`${t.deliveredAt} IS NULL`),
+    index('events_undelivered').on(t.objectId, t.createdAt).where(sql`${t.deliveredAt} IS NULL`),
   ],
 );
