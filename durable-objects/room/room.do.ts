@@ -11,8 +11,8 @@ import {
   type PublicSettings,
   type ServerFrame,
 } from '@edgelive/shared';
+import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import type { Env } from '../../core/env';
-import { emitEvent } from '../../core/events';
 import { newId } from '../../core/ids';
 import { loadRoomConfig } from '../../workers/services/rooms.service';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
@@ -65,6 +65,7 @@ export interface HistoryQuery {
  */
 export class RoomObject extends DurableObject<Env> {
   private readonly store: RoomStore;
+  private readonly outbox: EventOutbox;
   private readonly presence = new Presence();
   private config: RoomConfig | null = null;
   private blocklist: CompiledBlocklist | null = null;
@@ -99,6 +100,7 @@ export class RoomObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RoomStore(ctx.storage.sql);
+    this.outbox = new EventOutbox(ctx.storage.sql);
     // Answered by the runtime without waking the object: keep-alives cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -759,6 +761,9 @@ export class RoomObject extends DurableObject<Env> {
         this.burstPending = false;
         if (this.bursts.size) this.broadcast({ type: 'burst', counts: Object.fromEntries(this.bursts) });
         this.bursts.clear();
+      } else if (name === 'events') {
+        if (!(await this.outbox.flush(this.env)) || this.outbox.pending())
+          this.store.schedule(name, now + EVENT_RETRY_MS);
       } else if (name === 'retention') {
         const days = this.config?.settings.retention_days;
         if (days) {
@@ -891,12 +896,11 @@ export class RoomObject extends DurableObject<Env> {
     }
   }
 
+  /** Recorded here first (core/do/event-outbox.ts), so a D1 failure or an eviction loses nothing. */
   private emit(type: EventType, objectType: string, objectId: string, data: Record<string, unknown>) {
     if (!this.config) return;
-    this.ctx.waitUntil(
-      emitEvent(this.env, { appId: this.config.appId, type, objectType, objectId, data }).catch((err: unknown) =>
-        console.error('event not recorded', type, err),
-      ),
-    );
+    this.outbox.record({ appId: this.config.appId, type, objectType, objectId, data });
+    this.schedule('events', Date.now() + EVENT_RETRY_MS);
+    this.ctx.waitUntil(this.outbox.flush(this.env));
   }
 }

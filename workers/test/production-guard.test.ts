@@ -19,8 +19,7 @@ const deployed = () => ({
   ...Object.fromEntries(REQUIRED_SECRETS.map((n) => [n, real(n)])),
 });
 
-const status = async (url: string, e: Record<string, unknown>) =>
-  (await app.fetch(new Request(url), e as typeof env, ctx)).status;
+const status = async (url: string, e: object) => (await app.fetch(new Request(url), e as typeof env, ctx)).status;
 
 describe('the production guard fails closed', () => {
   it('refuses to serve a public host while any secret is a dev-only value, whatever ENVIRONMENT says', async () => {
