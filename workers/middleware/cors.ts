@@ -19,7 +19,7 @@ export function consoleOrigins(c: Context<AppEnv>): Set<string> {
     .map((o) => o.trim().replace(/\/+$/, ''))
     .filter(Boolean);
   if (listed.length) for (const o of listed) out.add(o);
-  else if (c.env.CONSOLE_URL) out.add(new URL(c.env.CONSOLE_URL).origin);
+  else if (URL.canParse(c.env.CONSOLE_URL ?? '')) out.add(new URL(c.env.CONSOLE_URL!).origin);
   else if (c.env.ENVIRONMENT !== 'production') for (const o of LOCAL_CONSOLE_ORIGINS) out.add(o);
   return out;
 }
