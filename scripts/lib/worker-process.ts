@@ -27,6 +27,11 @@ export interface WorkerHandle {
   persistTo: string;
   /** Everything wrangler printed, for a failing test's message. */
   logs: () => string;
+  /**
+   * Runs the Worker's Cron Trigger once (the events outbox sweeper, sealing of pre-encryption
+   * rows): `wrangler dev` does not fire crons by itself, so the start command calls this on a timer.
+   */
+  runScheduled: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -91,6 +96,8 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     '--inspector-port',
     '0',
     '--show-interactive-dev-session=false',
+    // Exposes /__scheduled, so local runs can fire the Cron Trigger (runScheduled).
+    '--test-scheduled',
   ];
   // wrangler.jsonc holds no secrets (a deployment must set real ones): local runs get development values.
   for (const [k, v] of Object.entries({ ...DEV_VARS, ...opts.vars })) args.push('--var', `${k}:${v}`);
@@ -130,5 +137,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     await stop();
     throw err;
   }
-  return { url, port: opts.port, persistTo: opts.persistTo, logs, stop };
+  const runScheduled = async () => {
+    const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent('* * * * *')}`);
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`the scheduled handler failed (${res.status})`);
+  };
+  return { url, port: opts.port, persistTo: opts.persistTo, logs, stop, runScheduled };
 }
