@@ -9,18 +9,15 @@ const ALLOW_HEADERS = 'Authorization, Content-Type';
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /**
- * The origins whose pages may use a console session: CONSOLE_ORIGINS (comma-separated), else the
- * origin of CONSOLE_URL, else in development the local console. The API's own origin always is.
+ * The origins whose pages may use a console session: the API's own origin, CONSOLE_ORIGINS
+ * (comma-separated), the origin of CONSOLE_URL, and in development the local console.
  */
 export function consoleOrigins(c: Context<AppEnv>): Set<string> {
   const out = new Set<string>([new URL(c.req.url).origin]);
-  const listed = (c.env.CONSOLE_ORIGINS ?? '')
-    .split(',')
-    .map((o) => o.trim().replace(/\/+$/, ''))
-    .filter(Boolean);
-  if (listed.length) for (const o of listed) out.add(o);
-  else if (URL.canParse(c.env.CONSOLE_URL ?? '')) out.add(new URL(c.env.CONSOLE_URL!).origin);
-  else if (c.env.ENVIRONMENT !== 'production') for (const o of LOCAL_CONSOLE_ORIGINS) out.add(o);
+  for (const o of (c.env.CONSOLE_ORIGINS ?? '').split(','))
+    if (URL.canParse(o.trim())) out.add(new URL(o.trim()).origin);
+  if (URL.canParse(c.env.CONSOLE_URL ?? '')) out.add(new URL(c.env.CONSOLE_URL!).origin);
+  if (c.env.ENVIRONMENT !== 'production') for (const o of LOCAL_CONSOLE_ORIGINS) out.add(o);
   return out;
 }
 
