@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createDb } from '../core/db/client';
 import type { AppEnv } from './env';
@@ -12,6 +11,8 @@ import { renderReference } from './lib/reference-page';
 import { createRouter } from './lib/router';
 import { auditChanges } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
+import { cors } from './middleware/cors';
+import { csrf } from './middleware/csrf';
 import { keyScope } from './middleware/key-scope';
 import { rateLimit } from './middleware/rate-limit';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
@@ -46,6 +47,8 @@ const v1 = createRouter()
       },
     }),
   )
+  // Before authenticate: a forged cookie request is refused before it can touch anything.
+  .use('*', csrf)
   .use('*', authenticate)
   .use('*', rateLimit)
   .use('*', auditChanges)
@@ -94,24 +97,20 @@ const HTTP_ERROR_CODES: Record<number, string> = {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.use('*', async (c, next) => {
-  const unsafe = unsafeSecrets(c.env);
+  const unsafe = unsafeSecrets(c.env, new URL(c.req.url).hostname);
   if (unsafe.length) {
-    // Refuse to run a production deployment on the well-known development secrets.
-    throw new ApiError(503, 'server_misconfigured', `Set real values for ${unsafe.join(', ')} (wrangler secret put).`);
+    // Fails closed: never serve the public on missing or well-known development secrets.
+    throw new ApiError(
+      503,
+      'server_misconfigured',
+      `Set real values for ${unsafe.join(', ')} (wrangler secret put; README "Deploying").`,
+    );
   }
   c.set('db', createDb(c.env.DB));
   await next();
 });
-app.use(
-  '/v1/*',
-  cors({
-    origin: (o) => o,
-    credentials: true,
-    allowHeaders: ['Authorization', 'Content-Type'],
-    exposeHeaders: ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset', 'RateLimit-Policy'],
-  }),
-);
 app
+  .use('/v1/*', cors)
   .route('/v1', v1)
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
