@@ -2,5 +2,6 @@
 export * from './core';
 export * from './events';
 export * from './rooms';
+export * from './simulcast';
 export * from './streams';
 export * from './webhooks';
