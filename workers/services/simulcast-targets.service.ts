@@ -180,8 +180,9 @@ export async function reportTarget(
     .where(and(eq(simulcastTargets.id, id), eq(simulcastTargets.streamId, stream.id)))
     .limit(1);
   if (!row) return null;
-  // A report about an older revision (a push being stopped after a change) must not overwrite the new one's state.
-  if (report.revision < row.revision) return row;
+  // A report about an older revision must not overwrite the new one's state, except its push
+  // stopping: a disabled target's push reports `idle` under the revision it ran.
+  if (report.revision < row.revision && !(report.status === 'idle' && !row.enabled)) return row;
   return applyReport(db, env, row, report, stream.roomId);
 }
 
