@@ -43,7 +43,7 @@ describe('simulcast targets API', () => {
       .bind(created.json.id)
       .first<Record<string, string>>();
     expect(JSON.stringify(stored)).not.toContain('abcd-efgh');
-    expect(stored!.stream_key_sealed).toMatch(/^v1\./);
+    expect(stored!.stream_key_sealed).toMatch(/^enc:v1:/);
 
     const listed = await call(targets(s.id), { auth: key.token });
     expect(listed.json.data.map((t: { id: string }) => t.id)).toEqual([created.json.id]);

@@ -22,9 +22,6 @@ import type { StreamRow } from './streams.service';
 
 export type TargetRow = typeof simulcastTargets.$inferSelect;
 
-/** The sealing purpose: keys sealed for simulcast open only as simulcast keys. */
-const PURPOSE = 'simulcast-target-key';
-
 /** The API's view of a target: never the key, only whether one is set. */
 export const renderTarget = (r: TargetRow) => ({
   id: r.id,
@@ -43,7 +40,8 @@ export const renderTarget = (r: TargetRow) => ({
 const emitTarget = (env: Env, type: EventType, r: TargetRow) =>
   emitEvent(env, { appId: r.appId, type, objectType: 'simulcast_target', objectId: r.id, data: renderTarget(r) });
 
-const seal = (env: Env, id: string, key: string) => sealSecret(env.SESSION_SECRET, PURPOSE, id, key);
+/** Sealed for simulcast only (the purpose is bound in): it cannot be opened as a stream key or a webhook secret. */
+const seal = (env: Env, key: string) => sealSecret(env, 'simulcast_key', key);
 
 /** The target if it belongs to this stream (and so to the caller's app); otherwise 404. */
 export async function findTarget(db: Db, stream: StreamRow, id: string): Promise<TargetRow> {
@@ -67,7 +65,7 @@ export interface TargetInput {
  * one, the URL's last segment is the key (`rtmp://host/app/<key>`); with neither, `keep` (the key
  * already stored) or a 400.
  */
-async function urlAndSealedKey(env: Env, id: string, raw: string, key: string | null | undefined, keep: string | null) {
+async function urlAndSealedKey(env: Env, raw: string, key: string | null | undefined, keep: string | null) {
   const split = splitTargetUrl(raw, env, key == null);
   if (typeof split === 'string') throw badRequest(split, { field: 'url' });
   const streamKey = key ?? split.key;
@@ -78,12 +76,11 @@ async function urlAndSealedKey(env: Env, id: string, raw: string, key: string | 
     );
   if (streamKey === null && keep === null)
     throw badRequest('No stream key: give `stream_key`, or put it at the end of the URL.', { field: 'stream_key' });
-  return { url: split.url, sealed: streamKey === null ? keep : await seal(env, id, streamKey) };
+  return { url: split.url, sealed: streamKey === null ? keep : await seal(env, streamKey) };
 }
 
 export async function createTarget(db: Db, env: Env, stream: StreamRow, body: TargetInput & { url: string }) {
-  const id = newId('simulcastTarget');
-  const { url, sealed } = await urlAndSealedKey(env, id, body.url, body.stream_key, null);
+  const { url, sealed } = await urlAndSealedKey(env, body.url, body.stream_key, null);
   const [{ n } = { n: 0 }] = await db
     .select({ n: count() })
     .from(simulcastTargets)
@@ -94,6 +91,7 @@ export async function createTarget(db: Db, env: Env, stream: StreamRow, body: Ta
       'limit_reached',
       `A stream has at most ${DEFAULT_MAX_TARGETS_PER_STREAM} simulcast targets; delete one first.`,
     );
+  const id = newId('simulcastTarget');
   const now = Date.now();
   const row: TargetRow = {
     id,
@@ -121,7 +119,7 @@ export async function updateTarget(db: Db, env: Env, row: TargetRow, body: Targe
   if (body.name !== undefined) patch.name = body.name;
   let pushChanged = false;
   if (body.url !== undefined || body.stream_key !== undefined) {
-    const next = await urlAndSealedKey(env, row.id, body.url ?? row.url, body.stream_key, row.streamKeySealed);
+    const next = await urlAndSealedKey(env, body.url ?? row.url, body.stream_key, row.streamKeySealed);
     patch.url = next.url;
     patch.streamKeySealed = next.sealed;
     pushChanged = true;
@@ -151,8 +149,8 @@ export async function targetsForOrigin(db: Db, env: Env, streamId: string): Prom
   const out: OriginTarget[] = [];
   for (const r of rows) {
     const key =
-      r.streamKeySealed === null ? null : await openSecret(env.SESSION_SECRET, PURPOSE, r.id, r.streamKeySealed);
-    // A key sealed under a rotated secret cannot be pushed: say so on the target instead of pushing without it.
+      r.streamKeySealed === null ? null : await openSecret(env, 'simulcast_key', r.streamKeySealed).catch(() => null);
+    // A key sealed under another DATA_ENCRYPTION_KEY cannot be pushed: say so on the target instead of pushing without it.
     if (r.streamKeySealed !== null && key === null) {
       await applyReport(db, env, r, {
         status: 'errored',

@@ -3,8 +3,8 @@ import { streams } from './streams';
 
 /**
  * Where a stream is restreamed (YouTube, Twitch, another RTMP server). The stream key of the
- * third-party service is a secret of the customer's: sealed with AES-GCM (core/secret-box.ts),
- * bound to the row id, opened only for the origin that pushes it. `status` is what the origin last
+ * third-party service is a secret of the customer's: sealed with AES-GCM (core/secret-box.ts,
+ * purpose `simulcast_key`), opened only for the origin that runs the stream's live session. `status` is what the origin last
  * reported; `revision` grows on every change of url, key or enabled so the origin can tell a
  * target it must restart from one it already pushes.
  */
