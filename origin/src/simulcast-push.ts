@@ -141,7 +141,9 @@ export class SimulcastPush {
       });
       const finish = (why: string) => {
         const last = tail.trim().split('\n').filter(Boolean).slice(-2).join(' | ');
-        const error = redactUrl(last || why, this.opts.pushUrl).slice(0, 500);
+        // FFmpeg's `[rtmp @ 0x55…]` context prefixes mean nothing to the person reading the status.
+        const plain = (last || why).replace(/\[[\w-]+ @ 0x[0-9a-f]+\]\s*/g, '');
+        const error = redactUrl(plain, this.opts.pushUrl).slice(0, 500);
         resolve({ error, broadcastMs: broadcastingSince ? Date.now() - broadcastingSince : 0 });
       };
       child.once('error', (err) => finish(`ffmpeg failed to start: ${err.message}`));
