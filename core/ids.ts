@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   origin: 'orig',
   streamSession: 'lsn',
+  simulcastTarget: 'sim',
   authToken: 'atk',
   recoveryCode: 'rec',
 } as const;

@@ -4,6 +4,7 @@ export * from './core';
 export * from './events';
 export * from './rate-limits';
 export * from './rooms';
+export * from './simulcast';
 export * from './streams';
 export * from './two-factor';
 export * from './webhooks';
