@@ -15,6 +15,7 @@ import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
+import { channelImageRoutes } from './routes/channel-images.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
@@ -104,6 +105,7 @@ app
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
   .route('/embed', embedRoutes)
+  .route('/channel-images', channelImageRoutes)
   .route('/internal/origin', originRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
