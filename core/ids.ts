@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   origin: 'orig',
   streamSession: 'lsn',
   channel: 'ch',
+  domain: 'dom',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

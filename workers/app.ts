@@ -23,6 +23,7 @@ import { originRoutes } from './routes/origin.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
+import { watchRoutes } from './routes/watch.routes';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
 export const MAX_JSON_BODY = 256 * 1024;
@@ -106,6 +107,7 @@ app
   .route('/thumbnails', thumbnailRoutes)
   .route('/embed', embedRoutes)
   .route('/channel-images', channelImageRoutes)
+  .route('/watch', watchRoutes)
   .route('/internal/origin', originRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that

@@ -146,7 +146,7 @@ export const channelRoutes = createAppRouter()
     const row = c.get('channel');
     const stream = await findStream(db, appId, stream_id);
     c.set('audit', { action: 'channel.attach_stream', resourceType: 'channel', resourceId: row.id });
-    await attachStream(db, row, stream.id);
+    await attachStream(db, c.env, row, stream.id);
     return c.body(null, 204);
   })
   .openapi(detach, async (c) => {

@@ -1,10 +1,14 @@
 import { and, desc, eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
-import { channelStreams, channels } from '../../core/db/schema/index';
+import { channelStreams, channels, rooms } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
+import { roomStub } from '../../core/stubs';
+import { roomConfigOf } from '../../durable-objects/room/contract';
 import { conflict } from '../lib/errors';
 import type { ChannelRow } from '../routes/channels.schema';
 import { findInApp, pageInApp } from './app-rows';
+import { roomOfStream } from './rooms.service';
 
 export interface ChannelInput {
   slug?: string;
@@ -95,8 +99,24 @@ export async function deleteChannel(db: Db, row: ChannelRow) {
   ]);
 }
 
-/** A stream joins a channel (leaving any other): the channel's watch page shows it. */
-export async function attachStream(db: Db, channel: ChannelRow, streamId: string) {
+/**
+ * A stream joins a channel (leaving any other): the channel's watch page shows it. Its room becomes
+ * readable without a token (`anonymous_read`), since the page's visitors are mostly not signed in;
+ * writing still needs the customer's chat token.
+ */
+export async function attachStream(db: Db, env: Env, channel: ChannelRow, streamId: string) {
+  const room = await roomOfStream(db, channel.appId, streamId);
+  if (room && !room.settings.anonymous_read) {
+    const [updated] = await db
+      .update(rooms)
+      .set({
+        settings: { ...room.settings, anonymous_read: true },
+        updatedAt: Math.max(Date.now(), room.updatedAt + 1),
+      })
+      .where(eq(rooms.id, room.id))
+      .returning();
+    await roomStub(env, room.id).configure(roomConfigOf(updated!));
+  }
   await db
     .insert(channelStreams)
     .values({ streamId, channelId: channel.id, appId: channel.appId, createdAt: Date.now() })
