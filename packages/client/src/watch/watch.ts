@@ -49,6 +49,7 @@ function setState(state: 'live' | 'offline' | 'recording') {
   document.body.dataset.state = state;
   $('slate')?.toggleAttribute('hidden', state !== 'offline');
   $('live-badge')?.toggleAttribute('hidden', state !== 'live');
+  $('viewers')?.toggleAttribute('hidden', state !== 'live');
 }
 
 function goLive() {
