@@ -24,6 +24,7 @@ import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
 import { watchRoutes } from './routes/watch.routes';
+import { watchEmbedRoutes } from './routes/watch-embed.routes';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
 export const MAX_JSON_BODY = 256 * 1024;
@@ -105,6 +106,7 @@ app
   .route('/v1', v1)
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
+  .route('/embed', watchEmbedRoutes)
   .route('/embed', embedRoutes)
   .route('/channel-images', channelImageRoutes)
   .route('/watch', watchRoutes)

@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
+import { brandingRoutes } from './branding.routes';
 import { channelRoutes } from './channels.routes';
 import { chatBanRoutes } from './chat-bans.routes';
 import { eventRoutes } from './events.routes';
@@ -25,4 +26,5 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   events: eventRoutes,
   streams: streamRoutes,
   channels: channelRoutes,
+  branding: brandingRoutes,
 };

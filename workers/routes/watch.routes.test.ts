@@ -45,7 +45,7 @@ describe('watch pages', () => {
     expect(meta(page.text, 'twitter:card')).toBe('summary_large_image');
     expect(page.text).not.toContain('<Live>');
     const config = JSON.parse(
-      /<script id="edgelive-watch" type="application\/json">(.*?)<\/script>/.exec(page.text)![1]!,
+      /<script id="watch-config" type="application\/json">(.*?)<\/script>/.exec(page.text)![1]!,
     );
     const room = (await call(`/v1/streams/${s.id}`, { auth: t.key.token })).json.room_id;
     expect(config).toMatchObject({ mode: 'channel', chat: true, stream: { id: s.id, status: 'idle', room_id: room } });
@@ -74,9 +74,7 @@ describe('watch pages', () => {
     const rec = await call(`/watch/${t.app.id}/ada/recordings/${sid}`);
     expect(rec.status).toBe(200);
     expect(rec.text).toContain('data-state="recording"');
-    const config = JSON.parse(
-      /<script id="edgelive-watch" type="application\/json">(.*?)<\/script>/.exec(rec.text)![1]!,
-    );
+    const config = JSON.parse(/<script id="watch-config" type="application\/json">(.*?)<\/script>/.exec(rec.text)![1]!);
     expect(config.recordingSrc).toMatch(new RegExp(`^/hls/pb_\\w+/recordings/${sid}\\.m3u8$`));
     const master = await call(config.recordingSrc);
     expect(master.status).toBe(200);

@@ -7,7 +7,7 @@ import { type Brand, DEFAULT_BRAND, DEFAULT_COLORS } from '../lib/brand';
 export async function brandOf(db: Db, appId: string): Promise<Brand & { custom: boolean }> {
   const row = await db.query.appBranding.findFirst({ where: eq(appBranding.appId, appId) });
   if (!row) return { ...DEFAULT_BRAND, custom: false };
-  const set = row.brand as Partial<Brand>;
+  const set = row.brand as BrandInput;
   const theme = set.theme ?? DEFAULT_BRAND.theme;
   return {
     ...DEFAULT_BRAND,
@@ -20,7 +20,10 @@ export async function brandOf(db: Db, appId: string): Promise<Brand & { custom: 
   };
 }
 
-export async function setBrand(db: Db, appId: string, brand: Partial<Brand>) {
+/** What an app sets: any part of its brand, colours one by one. */
+export type BrandInput = Partial<Omit<Brand, 'colors'>> & { colors?: Partial<Brand['colors']> };
+
+export async function setBrand(db: Db, appId: string, brand: BrandInput) {
   const t = Date.now();
   await db
     .insert(appBranding)

@@ -1,5 +1,5 @@
 /** What the server-rendered watch, chat and embed pages hand their script (JSON in a <script> tag). */
-export const WATCH_CONFIG_ID = 'edgelive-watch';
+export const WATCH_CONFIG_ID = 'watch-config';
 
 export interface WatchStreamConfig {
   id: string;
