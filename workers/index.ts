@@ -1,5 +1,7 @@
 import type { Env } from '../core/env';
+// First: the API's schemas extend zod before anything else builds one.
 import { app } from './app';
+import { scheduled } from './scheduled';
 
 export { RoomObject } from '../durable-objects/room/room.do';
 export { StreamObject } from '../durable-objects/stream/stream.do';
@@ -7,4 +9,5 @@ export { WebhookEndpointObject } from '../durable-objects/webhook-endpoint/webho
 
 export default {
   fetch: app.fetch,
+  scheduled,
 } satisfies ExportedHandler<Env>;
