@@ -13,7 +13,14 @@ import { WATCH_CONFIG_ID, type WatchConfig } from './watch-config';
  */
 declare global {
   interface Window {
-    edgelive?: { player: Player | null; video: HTMLVideoElement | null; room: RoomFeed | null; config: WatchConfig };
+    edgelive?: {
+      player: Player | null;
+      video: HTMLVideoElement | null;
+      room: RoomFeed | null;
+      config: WatchConfig;
+      /** ms after navigation start when the first frame played (bench/watch-page.ts reads it). */
+      firstFrameMs: number | null;
+    };
   }
 }
 
@@ -23,6 +30,15 @@ const video = $<HTMLVideoElement>('video');
 let player: Player | null = null;
 let room: RoomFeed | null = null;
 let token = config.token;
+let firstFrameMs: number | null = null;
+video?.addEventListener(
+  'playing',
+  () => {
+    firstFrameMs ??= performance.now();
+    expose();
+  },
+  { once: true },
+);
 
 const q = (t: string | null) => (t ? `?token=${encodeURIComponent(t)}` : '');
 
@@ -137,7 +153,7 @@ function connectRoom() {
 }
 
 function expose() {
-  window.edgelive = { player, video, room, config };
+  window.edgelive = { player, video, room, config, firstFrameMs };
 }
 
 function main() {
