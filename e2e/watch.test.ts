@@ -31,7 +31,7 @@ const view = (page: Page) =>
     type W = { edgelive?: { video: HTMLVideoElement | null } };
     const v = (window as unknown as W).edgelive?.video;
     return {
-      state: document.body.dataset.state,
+      state: document.body?.dataset.state,
       currentTime: v?.currentTime ?? 0,
       viewers: document.getElementById('viewers')?.textContent ?? '',
       viewersShown: !document.getElementById('viewers')?.hidden,
