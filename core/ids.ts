@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   streamSession: 'lsn',
   channel: 'ch',
   domain: 'dom',
+  simulcastTarget: 'sim',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -21,6 +21,7 @@ import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
+import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
@@ -109,6 +110,7 @@ app
   .route('/embed', embedRoutes)
   .route('/channel-images', channelImageRoutes)
   .route('/watch', watchRoutes)
+  .route('/internal/origin', originSimulcastRoutes)
   .route('/internal/origin', originRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that

@@ -42,6 +42,10 @@ async function tenantA() {
   const events = await call('/v1/events', { auth: key.token });
   const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
   const channel = await call('/v1/channels', { auth: key.token, body: { slug: 'matrix', display_name: 'M' } });
+  const target = await call(`/v1/streams/${stream.json.id}/simulcast-targets`, {
+    auth: key.token,
+    body: { url: 'rtmp://example.com/live/k' },
+  });
   // One real id of tenant A per path parameter name. Features add theirs here.
   const ids: Record<string, string> = {
     org_id: acct.orgId,
@@ -61,6 +65,7 @@ async function tenantA() {
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
     channel_id: channel.json.id,
+    target_id: target.json.id,
   };
   return { acct, app, key, ids };
 }

@@ -4,5 +4,6 @@ export * from './channels';
 export * from './core';
 export * from './events';
 export * from './rooms';
+export * from './simulcast';
 export * from './streams';
 export * from './webhooks';
