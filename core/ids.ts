@@ -23,6 +23,8 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   origin: 'orig',
   streamSession: 'lsn',
+  channel: 'ch',
+  domain: 'dom',
   simulcastTarget: 'sim',
   authToken: 'atk',
   recoveryCode: 'rec',

@@ -21,6 +21,7 @@ import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
 import { authEmailRoutes } from './routes/auth-email.routes';
 import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
+import { channelImageRoutes } from './routes/channel-images.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
@@ -29,6 +30,8 @@ import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
+import { watchRoutes } from './routes/watch.routes';
+import { watchEmbedRoutes } from './routes/watch-embed.routes';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
 export const MAX_JSON_BODY = 256 * 1024;
@@ -115,7 +118,10 @@ app
   .route('/v1', v1)
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
+  .route('/embed', watchEmbedRoutes)
   .route('/embed', embedRoutes)
+  .route('/channel-images', channelImageRoutes)
+  .route('/watch', watchRoutes)
   .route('/internal/origin', originSimulcastRoutes)
   .route('/internal/origin', originRoutes);
 

@@ -2,6 +2,8 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
+import { brandingRoutes } from './branding.routes';
+import { channelRoutes } from './channels.routes';
 import { chatBanRoutes } from './chat-bans.routes';
 import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
@@ -25,4 +27,6 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
   streams: streamRoutes.route('/', simulcastTargetRoutes),
+  channels: channelRoutes,
+  branding: brandingRoutes,
 };

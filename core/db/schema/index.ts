@@ -1,5 +1,6 @@
 /** The whole D1 schema: one file per area, gathered here for drizzle and drizzle-kit. */
 export * from './auth-tokens';
+export * from './channels';
 export * from './core';
 export * from './events';
 export * from './rate-limits';
