@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../../core/db/client';
 import type { AppScopedEnv } from '../env';
+import { type AssetRow, findAsset } from '../services/assets.service';
 import { findRoom, type RoomRow } from '../services/rooms.service';
 import { findStream, type StreamRow } from '../services/streams.service';
 import { findEndpoint } from '../services/webhook-endpoints.service';
@@ -21,6 +22,7 @@ const loaders = {
   stream: { param: 'stream_id', load: findStream } satisfies Loader<StreamRow>,
   room: { param: 'room_id', load: findRoom } satisfies Loader<RoomRow>,
   webhookEndpoint: { param: 'endpoint_id', load: findEndpoint } satisfies Loader<WebhookEndpointRow>,
+  asset: { param: 'asset_id', load: findAsset } satisfies Loader<AssetRow>,
 };
 
 export type ScopedKind = keyof typeof loaders;

@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
+import { assetRoutes } from './assets.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { chatBanRoutes } from './chat-bans.routes';
 import { eventRoutes } from './events.routes';
@@ -23,4 +24,5 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   streams: streamRoutes,
+  assets: assetRoutes,
 };

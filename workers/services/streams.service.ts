@@ -7,6 +7,7 @@ import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema
 import type { Env } from '../../core/env';
 import { emitEvent } from '../../core/events';
 import { isIdOf, newId, randomToken } from '../../core/ids';
+import { deletePrefixes, streamMediaPrefixes } from '../../core/media-storage';
 import {
   loadStreamView,
   loadStreamViews,
@@ -22,6 +23,7 @@ import { streamStub } from '../../core/stubs';
 import { ApiError, notFound } from '../lib/errors';
 import { keyset } from '../lib/pagination';
 import { findInApp, pageInApp } from './app-rows';
+import { deleteStreamAssets } from './assets.service';
 import { createRoomFor, deleteRoomFor } from './rooms.service';
 
 export type { StreamRow, StreamView };
@@ -150,6 +152,9 @@ export async function deleteStream(db: Db, env: Env, s: StreamRow) {
   const data = renderStream(await loadStreamView(db, s), { withKey: false });
   // The object first: from here on its publisher and in-flight segments are refused.
   await streamStub(env, s.id).remove();
+  // Its assets (with their events) and every object it wrote to R2 go before its row.
+  await deleteStreamAssets(db, env, s.id);
+  await deletePrefixes(env, streamMediaPrefixes(s.id));
   await db.delete(streams).where(eq(streams.id, s.id));
   await deleteRoomFor(env, s.appId, s.id);
   await emitEvent(env, {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_BODY } from '../app';
+import { recordedAsset } from './assets';
 import { call, expectError, tenant } from './helpers';
 import { allOperations, fill } from './route-inventory';
 
@@ -32,6 +33,7 @@ async function setup() {
     event_id: 'evt_AAAAAAAAAAAAAAAAAAAA',
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
+    asset_id: (await recordedAsset(t.key.token)).asset.id,
   };
   return { ...t, ids };
 }

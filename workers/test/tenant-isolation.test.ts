@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordedAsset } from './assets';
 import { call, createApiKey, createApp, register } from './helpers';
 import { allOperations, fill } from './route-inventory';
 
@@ -59,6 +60,7 @@ async function tenantA() {
     event_id: events.json.data[0].id,
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
+    asset_id: (await recordedAsset(key.token)).asset.id,
   };
   return { acct, app, key, ids };
 }

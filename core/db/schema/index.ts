@@ -1,4 +1,5 @@
 /** The whole D1 schema: one file per area, gathered here for drizzle and drizzle-kit. */
+export * from './assets';
 export * from './core';
 export * from './events';
 export * from './rooms';

@@ -35,8 +35,15 @@ export const EVENT_CATALOG = {
   },
   'recording.ready': {
     object: 'recording',
-    description: "A session's recording was finalized and can be played as a VOD.",
+    description: "A session's recording was finalized and can be played as a VOD; `data.asset_id` names its asset.",
   },
+  'asset.created': {
+    object: 'asset',
+    description: 'An asset was created (a recorded session starting); `status` is `preparing`.',
+  },
+  'asset.ready': { object: 'asset', description: 'An asset can be played: its playback ids open it.' },
+  'asset.errored': { object: 'asset', description: 'An asset could not be made; `data.error.reason` says why.' },
+  'asset.deleted': { object: 'asset', description: 'An asset was deleted, with its media in R2.' },
   'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
   'room.created': { object: 'room', description: 'A real-time room was created.' },
   'room.updated': { object: 'room', description: "A room's settings changed." },
