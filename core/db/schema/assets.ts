@@ -28,6 +28,12 @@ export const assets = sqliteTable(
     resolution: text('resolution'),
     renditions: text('renditions', { mode: 'json' }).$type<string[]>().notNull(),
     passthrough: text('passthrough'),
+    /** `standard`: an MP4 of the highest rung is made by a media job once the asset is ready. */
+    mp4Support: text('mp4_support', { enum: ['none', 'standard'] }).notNull().default('none'),
+    mp4Status: text('mp4_status', { enum: ['preparing', 'ready', 'errored'] }),
+    mp4Rendition: text('mp4_rendition'),
+    mp4Bytes: integer('mp4_bytes'),
+    mp4Error: text('mp4_error'),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, string>>().notNull(),
     readyAt: integer('ready_at'),
     createdAt: integer('created_at').notNull(),
