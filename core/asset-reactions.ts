@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
+import { requestMp4 } from './asset-downloads';
 import { type AssetRow, loadAssetView, renderAsset } from './asset-views';
 import { createDb } from './db/client';
-import { assetPlaybackIds, assets, playbackIds, streamSessions } from './db/schema/index';
+import { assetPlaybackIds, assets, playbackIds, streamSessions, streams } from './db/schema/index';
 import type { Env } from './env';
 import { emitEvent } from './events';
 import { newId } from './ids';
@@ -24,6 +25,7 @@ async function ensureSessionAsset(env: Env, ids: StreamIds): Promise<AssetRow> {
     .from(playbackIds)
     .where(eq(playbackIds.streamId, ids.streamId));
   const policies = [...new Set(pbs.map((p) => p.policy))];
+  const stream = await db.query.streams.findFirst({ where: eq(streams.id, ids.streamId) });
   const now = Date.now();
   const id = newId('asset');
   await db.batch([
@@ -38,6 +40,7 @@ async function ensureSessionAsset(env: Env, ids: StreamIds): Promise<AssetRow> {
         status: 'preparing',
         renditions: [],
         metadata: {},
+        mp4Support: stream?.mp4Support ?? 'none',
         createdAt: now,
         updatedAt: now,
       })
@@ -98,6 +101,11 @@ export async function sessionAssetEnded(
   await ledger.once('event:asset.end', async () => {
     const row = await db.query.assets.findFirst({ where: eq(assets.id, id) });
     if (row) await emitAsset(env, row.status === 'ready' ? 'asset.ready' : 'asset.errored', row);
+    return true;
+  });
+  await ledger.once('asset:mp4', async () => {
+    const row = await db.query.assets.findFirst({ where: eq(assets.id, id) });
+    if (row?.mp4Support === 'standard') await requestMp4(env, row);
     return true;
   });
   return id;

@@ -44,6 +44,16 @@ export function renderAsset(v: AssetView) {
     source: renderSource(a),
     playback_ids: v.playbackIds.map(renderAssetPlaybackId),
     error: a.errorReason ? { reason: a.errorReason } : null,
+    mp4_support: a.mp4Support,
+    mp4: a.mp4Status
+      ? {
+          status: a.mp4Status,
+          rendition: a.mp4Rendition,
+          bytes: a.mp4Bytes,
+          path: a.mp4Status === 'ready' ? 'highest.mp4' : null,
+          error: a.mp4Error ? { reason: a.mp4Error } : null,
+        }
+      : null,
     passthrough: a.passthrough,
     metadata: a.metadata,
     created_at: iso(a.createdAt)!,

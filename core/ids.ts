@@ -24,6 +24,7 @@ export const ID_PREFIXES = {
   origin: 'orig',
   streamSession: 'lsn',
   asset: 'ast',
+  mediaJob: 'job',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

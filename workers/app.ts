@@ -16,8 +16,10 @@ import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
+import { downloadRoutes } from './routes/downloads.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
+import { mediaJobRoutes } from './routes/media-jobs.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
@@ -103,7 +105,9 @@ app
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
   .route('/embed', embedRoutes)
-  .route('/internal/origin', originRoutes);
+  .route('/downloads', downloadRoutes)
+  .route('/internal/origin', originRoutes)
+  .route('/internal/media-jobs', mediaJobRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
 // scripts/api-types.ts builds the same document without a server.

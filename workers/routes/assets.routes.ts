@@ -90,7 +90,7 @@ export const assetRoutes = createAppRouter()
       resourceId: a.id,
       details: { fields: Object.keys(body) },
     });
-    return c.json(renderAsset(await updateAsset(c.get('db'), a, body)), 200);
+    return c.json(renderAsset(await updateAsset(c.get('db'), a, c.env, body)), 200);
   })
   .openapi(remove, async (c) => {
     const a = c.get('asset');

@@ -38,6 +38,20 @@ export const Asset = z
       description: 'Play at `/hls/{playback_id}.m3u8` (with `?token=` for a signed id, `aud` = `v`).',
     }),
     error: z.object({ reason: z.string() }).nullable(),
+    mp4_support: z.enum(['none', 'standard']),
+    mp4: z
+      .object({
+        status: z.enum(['preparing', 'ready', 'errored']),
+        rendition: z.string().nullable(),
+        bytes: z.number().nullable(),
+        path: z.string().nullable().openapi({
+          description:
+            'Once ready: `GET /downloads/{playback_id}/{path}` (byte ranges; `?token=` with `aud` = `d` for a signed id).',
+          example: 'highest.mp4',
+        }),
+        error: z.object({ reason: z.string() }).nullable(),
+      })
+      .nullable(),
     passthrough: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
     created_at: z.string(),
@@ -64,6 +78,9 @@ export const UpdateAssetBody = z
       .nullable()
       .openapi({ description: 'An opaque string of yours (Mux: `passthrough`), returned as is.' }),
     metadata: Metadata,
+    mp4_support: z.enum(['none', 'standard']).openapi({
+      description: '`standard` makes an MP4 of the highest rung (a media job); `none` keeps what was made.',
+    }),
   })
   .partial()
   .strict()

@@ -1,4 +1,5 @@
 import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
+import { requestMp4 } from '../../core/asset-downloads';
 import { type AssetRow, type AssetView, loadAssetView, renderAsset } from '../../core/asset-views';
 import type { Db } from '../../core/db/client';
 import { assetPlaybackIds, assets } from '../../core/db/schema/index';
@@ -56,19 +57,27 @@ export async function listAssets(db: Db, appId: string, q: AssetFilters) {
 export async function updateAsset(
   db: Db,
   asset: AssetRow,
-  body: { passthrough?: string | null; metadata?: Record<string, string> },
+  env: Env,
+  body: { passthrough?: string | null; metadata?: Record<string, string>; mp4_support?: 'none' | 'standard' },
 ): Promise<AssetView> {
   const changes: Partial<AssetRow> = { updatedAt: Date.now() };
   if (body.passthrough !== undefined) changes.passthrough = body.passthrough;
   if (body.metadata !== undefined) changes.metadata = body.metadata;
+  if (body.mp4_support !== undefined) changes.mp4Support = body.mp4_support;
   const [row] = await db.update(assets).set(changes).where(eq(assets.id, asset.id)).returning();
+  if (row!.mp4Support === 'standard' && !row!.mp4Status) {
+    await requestMp4(env, row!);
+    return loadAssetView(db, (await db.query.assets.findFirst({ where: eq(assets.id, asset.id) }))!);
+  }
   return loadAssetView(db, row!);
 }
 
 /** The R2 prefixes that hold only this asset's media. */
 function mediaPrefixes(a: AssetRow): string[] {
-  if (a.source === 'live_session' && a.streamId && a.sessionId) return sessionMediaPrefixes(a.streamId, a.sessionId);
-  return [];
+  const own = [`downloads/${a.id}/`];
+  if (a.source === 'live_session' && a.streamId && a.sessionId)
+    return [...own, ...sessionMediaPrefixes(a.streamId, a.sessionId)];
+  return own;
 }
 
 /**

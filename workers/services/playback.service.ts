@@ -59,7 +59,7 @@ export async function resolvePlayback(db: Db, playbackId: string, opts: { hot?: 
 }
 
 /** What the request is for: decides the token audience and which grants open it. */
-export type Resource = 'master' | 'playlist' | 'segment' | 'key' | 'thumbnail';
+export type Resource = 'master' | 'playlist' | 'segment' | 'key' | 'thumbnail' | 'download';
 
 /** How access was proven; `exp` (unix s) bounds the grants handed on. Public access has none. */
 export type Access = { signed: false } | { signed: true; exp: number };
@@ -76,6 +76,7 @@ export interface AccessRequest {
 const GRANT_OPENS: Record<Resource, readonly GrantScope[]> = {
   master: [],
   thumbnail: [],
+  download: [],
   playlist: ['p'],
   segment: ['p', 's'],
   key: ['p', 's'],
@@ -102,7 +103,7 @@ export async function authorize(db: Db, pb: Playback, what: Resource, req: Acces
   }
   // A refused token is a TokenError, already an API error with its status.
   const v = await verifyViewerToken(db, req.token, {
-    aud: what === 'thumbnail' ? 't' : 'v',
+    aud: what === 'thumbnail' ? 't' : what === 'download' ? 'd' : 'v',
     sub: pb.id,
     appId: pb.stream.appId,
   });

@@ -90,6 +90,7 @@ export interface StreamSettings {
   reconnect_window?: number;
   ladder?: RenditionName[];
   metadata?: Record<string, string>;
+  mp4_support?: StreamRow['mp4Support'];
 }
 
 export async function createStream(
@@ -114,6 +115,7 @@ export async function createStream(
     reconnectWindowS: body.reconnect_window ?? 60,
     ladder,
     metadata: body.metadata ?? {},
+    mp4Support: body.mp4_support ?? 'none',
     roomId: null,
     liveStatus: 'idle',
     currentSessionId: null,
@@ -160,6 +162,7 @@ export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamS
   if (body.reconnect_window !== undefined) changes.reconnectWindowS = body.reconnect_window;
   if (body.ladder !== undefined) changes.ladder = await checkLadder(db, s.appId, body.ladder);
   if (body.metadata !== undefined) changes.metadata = body.metadata;
+  if (body.mp4_support !== undefined) changes.mp4Support = body.mp4_support;
   const [row] = await db.update(streams).set(changes).where(eq(streams.id, s.id)).returning();
   return emitStreamEvent(db, env, 'stream.updated', row!);
 }

@@ -17,7 +17,7 @@ import { ApiError } from '../lib/errors';
  * Mux's: header `kid` names one of the app's signing keys, `sub` is the playback id or user id,
  * `aud` says what it opens, `exp` is required.
  */
-export type Audience = 'v' | 't' | 'chat';
+export type Audience = 'v' | 't' | 'd' | 'chat';
 
 export type TokenErrorCode =
   | 'token_missing'

@@ -29,7 +29,9 @@ export const assets = sqliteTable(
     renditions: text('renditions', { mode: 'json' }).$type<string[]>().notNull(),
     passthrough: text('passthrough'),
     /** `standard`: an MP4 of the highest rung is made by a media job once the asset is ready. */
-    mp4Support: text('mp4_support', { enum: ['none', 'standard'] }).notNull().default('none'),
+    mp4Support: text('mp4_support', { enum: ['none', 'standard'] })
+      .notNull()
+      .default('none'),
     mp4Status: text('mp4_status', { enum: ['preparing', 'ready', 'errored'] }),
     mp4Rendition: text('mp4_rendition'),
     mp4Bytes: integer('mp4_bytes'),

@@ -43,6 +43,8 @@ export const EVENT_CATALOG = {
   },
   'asset.ready': { object: 'asset', description: 'An asset can be played: its playback ids open it.' },
   'asset.errored': { object: 'asset', description: 'An asset could not be made; `data.error.reason` says why.' },
+  'asset.mp4.ready': { object: 'asset', description: "An asset's MP4 download was made; `data.mp4` has its size." },
+  'asset.mp4.errored': { object: 'asset', description: "An asset's MP4 could not be made; `data.mp4.error` says why." },
   'asset.deleted': { object: 'asset', description: 'An asset was deleted, with its media in R2.' },
   'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
   'room.created': { object: 'room', description: 'A real-time room was created.' },
