@@ -11605,7 +11605,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, recording.ready, asset.created, asset.ready, asset.errored, asset.deleted, viewers.peak, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -11654,6 +11654,8 @@ export interface components {
             metadata: {
                 [key: string]: string;
             };
+            /** @enum {string} */
+            mp4_support: "none" | "standard";
             room_id: string | null;
             playback_ids: components["schemas"]["PlaybackId"][];
             current_session: components["schemas"]["StreamSession"];
@@ -11731,6 +11733,11 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            /**
+             * @description `standard`: each recorded session's asset gets a downloadable MP4 (made by a media job).
+             * @enum {string}
+             */
+            mp4_support?: "none" | "standard";
             /** @description Create a playback id per entry. */
             playback_policies?: ("public" | "signed")[];
         };
@@ -11767,6 +11774,11 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            /**
+             * @description `standard`: each recorded session's asset gets a downloadable MP4 (made by a media job).
+             * @enum {string}
+             */
+            mp4_support?: "none" | "standard";
         };
         Asset: {
             /** @example ast_01hx */
@@ -11800,6 +11812,22 @@ export interface components {
             error: {
                 reason: string;
             } | null;
+            /** @enum {string} */
+            mp4_support: "none" | "standard";
+            mp4: {
+                /** @enum {string} */
+                status: "preparing" | "ready" | "errored";
+                rendition: string | null;
+                bytes: number | null;
+                /**
+                 * @description Once ready: `GET /downloads/{playback_id}/{path}` (byte ranges; `?token=` with `aud` = `d` for a signed id).
+                 * @example highest.mp4
+                 */
+                path: string | null;
+                error: {
+                    reason: string;
+                } | null;
+            } | null;
             passthrough: string | null;
             metadata: {
                 [key: string]: string;
@@ -11815,6 +11843,11 @@ export interface components {
             metadata?: {
                 [key: string]: string;
             };
+            /**
+             * @description `standard` makes an MP4 of the highest rung (a media job); `none` keeps what was made.
+             * @enum {string}
+             */
+            mp4_support?: "none" | "standard";
         };
     };
     responses: never;
