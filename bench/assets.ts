@@ -18,8 +18,8 @@
  */
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { waitExit } from '../origin/test-support/publisher.ts';
 import { startLiveStack } from '../e2e/harness/live-stack.ts';
+import { waitExit } from '../origin/test-support/publisher.ts';
 
 const { values } = parseArgs({
   options: {
@@ -37,7 +37,12 @@ try {
     reconnect_window: 0,
     mp4_support: 'standard',
   });
-  const publisher = live.publish(s.streamKey, { size: values.size, rate: 30, gopFrames: 60, seconds: Number(values.seconds) });
+  const publisher = live.publish(s.streamKey, {
+    size: values.size,
+    rate: 30,
+    gopFrames: 60,
+    seconds: Number(values.seconds),
+  });
   await waitExit(publisher);
   const ended = performance.now();
   type A = { status: string; duration: number | null; mp4: { status: string; bytes: number | null } | null };
@@ -56,7 +61,9 @@ try {
       `session: ${values.seconds} s of ${values.size} at 30 fps, ladder ${values.ladder}; recorded ${asset?.duration} s`,
       `end -> asset ready: ${assetMs?.toFixed(0)} ms`,
       `end -> MP4 ready:   ${mp4Ms?.toFixed(0) ?? `not ready (${asset?.mp4?.status})`} ms (${((asset?.mp4?.bytes ?? 0) / 1e6).toFixed(1)} MB)`,
-      `load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+      `load average: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
     ].join('\n'),
   );
 } finally {
