@@ -65,6 +65,24 @@ export class MediaJobQueueObject extends DurableObject<Env> {
   lease(workerId: string): Lease | null {
     const now = Date.now();
     this.failExhausted(now);
+    return this.take(workerId, now);
+  }
+
+  /**
+   * Jobs whose every attempt lapsed since the last call (their workers died): failed here, handed
+   * to the Worker once so it can mark their assets. Asked before each lease.
+   */
+  exhausted(): { id: string; spec: Mp4JobSpec }[] {
+    const now = Date.now();
+    this.failExhausted(now);
+    const rows = this.sql
+      .exec<Row>(`SELECT * FROM jobs WHERE status = 'failed' AND error LIKE 'worker_lost:%' AND lease_id IS NOT NULL`)
+      .toArray();
+    this.sql.exec(`UPDATE jobs SET lease_id = NULL WHERE status = 'failed' AND error LIKE 'worker_lost:%'`);
+    return rows.map((r) => ({ id: r.id, spec: JSON.parse(r.spec) as Mp4JobSpec }));
+  }
+
+  private take(workerId: string, now: number): Lease | null {
     const row = this.sql
       .exec<Row>(
         `SELECT * FROM jobs WHERE status = 'queued' OR (status = 'leased' AND lease_until < ?)

@@ -161,6 +161,18 @@ describe('media jobs', () => {
     expect(got.json.mp4).toMatchObject({ status: 'errored', error: { reason: 'ffmpeg exited 1: invalid data' } });
   });
 
+  it('a job whose every attempt lapses fails, and its asset hears why', async () => {
+    const { t, asset } = await mp4Asset();
+    for (const attempt of [1, 2, 3]) {
+      const l = await originCall('/internal/media-jobs/lease', { method: 'POST' });
+      expect(l.json.job).toMatchObject({ attempt, spec: { asset_id: asset.id } });
+      await lapseLeases();
+    }
+    expect((await originCall('/internal/media-jobs/lease', { method: 'POST' })).status).toBe(204);
+    const got = await call(`/v1/assets/${asset.id}`, { auth: t.key.token });
+    expect(got.json.mp4).toMatchObject({ status: 'errored', error: { reason: 'worker_lost: every attempt lapsed' } });
+  });
+
   it('a retryable failure queues the job again', async () => {
     const { asset } = await mp4Asset();
     const first = await originCall('/internal/media-jobs/lease', { method: 'POST' });

@@ -43,7 +43,12 @@ function jobId(id: string) {
 export const mediaJobRoutes = new Hono<OriginEnv>()
   .use('*', originAuth)
   .post('/lease', async (c) => {
-    const lease = await mediaJobsStub(c.env).lease(c.get('originId'));
+    const queue = mediaJobsStub(c.env);
+    // Jobs whose workers all died: their assets hear it before anyone leases again.
+    const db = createDb(c.env.DB);
+    for (const j of await queue.exhausted())
+      await mp4Failed(db, c.env, await jobAsset(db, j.spec.asset_id), 'worker_lost: every attempt lapsed');
+    const lease = await queue.lease(c.get('originId'));
     if (!lease) return c.body(null, 204);
     const answer: LeaseAnswer = { job: lease.job, lease_id: lease.leaseId };
     return c.json(answer, 200);
