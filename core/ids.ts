@@ -25,6 +25,7 @@ export const ID_PREFIXES = {
   streamSession: 'lsn',
   asset: 'ast',
   mediaJob: 'job',
+  simulcastTarget: 'sim',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -22,6 +22,7 @@ import { hlsRoutes } from './routes/hls.routes';
 import { mediaJobRoutes } from './routes/media-jobs.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
+import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
@@ -106,6 +107,7 @@ app
   .route('/thumbnails', thumbnailRoutes)
   .route('/embed', embedRoutes)
   .route('/downloads', downloadRoutes)
+  .route('/internal/origin', originSimulcastRoutes)
   .route('/internal/origin', originRoutes)
   .route('/internal/media-jobs', mediaJobRoutes);
 

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { CLOSE, type ClientFrame, type EventType, LIMITS, type Message } from '@edgelive/shared';
+import { CLOSE, type ClientFrame, type EventType, LIMITS, type Message, type ServerFrameOf } from '@edgelive/shared';
 import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
@@ -339,6 +339,11 @@ export class RoomObject extends DurableObject<Env> {
     this.store.setMeta('peak', String(this.peak));
     this.store.setMeta('session_started_at', String(Date.now()));
     return out;
+  }
+
+  /** A stream's live state for the page (a simulcast target's status): pushed to every socket as is. */
+  pushStreamFrame(frame: ServerFrameOf<'simulcast_target'>) {
+    this.out.broadcast(frame);
   }
 
   stats() {

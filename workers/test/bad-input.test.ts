@@ -34,6 +34,7 @@ async function setup() {
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
     asset_id: (await recordedAsset(t.key.token)).asset.id,
+    target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };
 }

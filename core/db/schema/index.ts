@@ -3,5 +3,6 @@ export * from './assets';
 export * from './core';
 export * from './events';
 export * from './rooms';
+export * from './simulcast';
 export * from './streams';
 export * from './webhooks';
