@@ -25,6 +25,8 @@ export const ID_PREFIXES = {
   streamSession: 'lsn',
   channel: 'ch',
   domain: 'dom',
+  asset: 'ast',
+  mediaJob: 'job',
   simulcastTarget: 'sim',
   authToken: 'atk',
   recoveryCode: 'rec',

@@ -23,6 +23,9 @@ export const thumbnailsPrefix = (streamId: string, sessionId: string) => `thumbn
 export const timedThumbnailKey = (streamId: string, sessionId: string, offsetS: number) =>
   `${thumbnailsPrefix(streamId, sessionId)}${String(Math.max(0, Math.floor(offsetS))).padStart(7, '0')}.jpg`;
 
+/** An asset's MP4 download (issue 14), written by a media job. */
+export const mp4Key = (assetId: string) => `downloads/${assetId}/highest.mp4`;
+
 export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 export const SEGMENT_TYPE = 'video/mp2t';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -1,6 +1,7 @@
 import type { EventType } from '@edgelive/shared';
 import type { InputReport } from '@edgelive/shared/origin-protocol';
 import { and, eq, isNull, or } from 'drizzle-orm';
+import { sessionAssetEnded, sessionAssetId, sessionAssetStarted } from './asset-reactions';
 import { createDb } from './db/client';
 import { rooms, streamSessions, streams } from './db/schema/index';
 import type { Env } from './env';
@@ -77,6 +78,7 @@ export async function reactToStream(env: Env, r: StreamReaction, ledger: Reactio
         ]);
         return true;
       });
+      if (r.recording) await sessionAssetStarted(env, ids, ledger);
       await emitStream('stream.active');
       await tellRoom(env, ids, 'live', ledger);
       return;
@@ -107,6 +109,8 @@ export async function reactToStream(env: Env, r: StreamReaction, ledger: Reactio
       return;
     case 'session_ended':
       await sessionEnded(env, r, ledger);
+      // The asset is settled before recording.ready so that event can name it.
+      if (r.recording) await sessionAssetEnded(env, ids, r.recording, ledger);
       await emitStream('stream.idle');
       await tellRoom(env, ids, 'idle', ledger);
       await roomSessionEnded(env, ids, ledger);
@@ -119,7 +123,7 @@ export async function reactToStream(env: Env, r: StreamReaction, ledger: Reactio
               type: 'recording.ready',
               objectType: 'stream_session',
               objectId: ids.sessionId,
-              data: renderSession(row),
+              data: { ...renderSession(row), asset_id: await sessionAssetId(env, ids.sessionId) },
             });
           return true;
         });

@@ -72,6 +72,7 @@ export function renderStream(v: StreamView, opts: { streamKey: string | null }) 
     reconnect_window: s.reconnectWindowS,
     ladder: s.ladder,
     metadata: s.metadata,
+    mp4_support: s.mp4Support,
     room_id: s.roomId,
     playback_ids: v.playbackIds.map(renderPlaybackId),
     current_session:

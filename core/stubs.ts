@@ -7,3 +7,5 @@ import type { Env } from './env';
 export const streamStub = (env: Env, streamId: string) => env.STREAM.getByName(streamId);
 export const roomStub = (env: Env, roomId: string) => env.ROOM.getByName(roomId);
 export const webhookStub = (env: Env, endpointId: string) => env.WEBHOOKS.getByName(endpointId);
+/** One media-job queue; `name` leaves room to shard it (by region, by kind) without new call sites. */
+export const mediaJobsStub = (env: Env, name = 'default') => env.MEDIA_JOBS.getByName(name);

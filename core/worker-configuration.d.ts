@@ -7,11 +7,12 @@ interface __BaseEnv_Env {
   STREAM: DurableObjectNamespace<import('../workers/index').StreamObject>;
   WEBHOOKS: DurableObjectNamespace<import('../workers/index').WebhookEndpointObject>;
   ROOM: DurableObjectNamespace<import('../workers/index').RoomObject>;
+  MEDIA_JOBS: DurableObjectNamespace<import('../workers/index').MediaJobQueueObject>;
 }
 declare namespace Cloudflare {
   interface GlobalProps {
     mainModule: typeof import('../workers/index');
-    durableNamespaces: 'StreamObject' | 'WebhookEndpointObject' | 'RoomObject';
+    durableNamespaces: 'StreamObject' | 'WebhookEndpointObject' | 'RoomObject' | 'MediaJobQueueObject';
   }
   interface Env extends __BaseEnv_Env {}
 }

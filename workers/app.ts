@@ -22,8 +22,10 @@ import { authRoutes } from './routes/auth.routes';
 import { authEmailRoutes } from './routes/auth-email.routes';
 import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
 import { channelImageRoutes } from './routes/channel-images.routes';
+import { downloadRoutes } from './routes/downloads.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
+import { mediaJobRoutes } from './routes/media-jobs.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
 import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
@@ -122,8 +124,10 @@ app
   .route('/embed', embedRoutes)
   .route('/channel-images', channelImageRoutes)
   .route('/watch', watchRoutes)
+  .route('/downloads', downloadRoutes)
   .route('/internal/origin', originSimulcastRoutes)
-  .route('/internal/origin', originRoutes);
+  .route('/internal/origin', originRoutes)
+  .route('/internal/media-jobs', mediaJobRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
 // scripts/api-types.ts builds the same document without a server.

@@ -3,6 +3,7 @@ import type { Env } from '../core/env';
 import { app } from './app';
 import { scheduled } from './scheduled';
 
+export { MediaJobQueueObject } from '../durable-objects/media-jobs/media-jobs.do';
 export { RoomObject } from '../durable-objects/room/room.do';
 export { StreamObject } from '../durable-objects/stream/stream.do';
 export { WebhookEndpointObject } from '../durable-objects/webhook-endpoint/webhook-endpoint.do';

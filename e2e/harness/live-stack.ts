@@ -28,7 +28,7 @@ export interface LiveStack {
     opts?: { size?: string; rate?: number; gopFrames?: number; seconds?: number },
   ): ChildProcess;
   /** A viewer token for a playback id, as the customer's backend would mint it. */
-  token(playbackId: string, aud: 'v' | 't', ttlS?: number): Promise<string>;
+  token(playbackId: string, aud: 'v' | 't' | 'd', ttlS?: number): Promise<string>;
   /** Polls until the master playlist lists `variants` renditions (each has a segment). */
   waitForMaster(playbackId: string, token: string, variants: number, timeoutMs?: number): Promise<string>;
   browser(): Promise<BrowserContext>;

@@ -2,6 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Agent } from './agent.ts';
 import { createLogger, type Logger } from './log.ts';
+import { startMediaJobs } from './media-jobs/start.ts';
 import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './nginx-config.ts';
 import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
@@ -24,6 +25,8 @@ export interface OriginOptions {
   uploadMaxDelayMs?: number;
   timings?: Partial<PublicationTimings>;
   log?: Logger;
+  /** Take media jobs (MP4s) from the Worker's queue; on unless false. */
+  mediaJobs?: boolean;
 }
 
 export interface RunningOrigin {
@@ -98,6 +101,10 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     worker: opts.workerUrl,
   });
 
+  const jobs =
+    opts.mediaJobs === false
+      ? null
+      : startMediaJobs({ workerUrl: opts.workerUrl, originId: opts.originId, secret: opts.secret }, runtimeDir, log);
   let stopping: Promise<void> | null = null;
   return {
     originId: opts.originId,
@@ -111,6 +118,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
         // uploads what is left and says publish-done.
         await nginx.stop();
         await agent.close();
+        await jobs?.stop();
         log('info', 'origin stopped');
       })()),
   };

@@ -3,6 +3,7 @@ import type { Db } from '../../core/db/client';
 import type { WebhookEndpointRow } from '../../core/webhook-endpoints';
 import type { AppScopedEnv } from '../env';
 import type { ChannelRow } from '../routes/channels.schema';
+import { type AssetRow, findAsset } from '../services/assets.service';
 import { findChannel } from '../services/channels.service';
 import { findRoom, type RoomRow } from '../services/rooms.service';
 import { findStream, type StreamRow } from '../services/streams.service';
@@ -24,6 +25,7 @@ const loaders = {
   room: { param: 'room_id', load: findRoom } satisfies Loader<RoomRow>,
   webhookEndpoint: { param: 'endpoint_id', load: findEndpoint } satisfies Loader<WebhookEndpointRow>,
   channel: { param: 'channel_id', load: findChannel } satisfies Loader<ChannelRow>,
+  asset: { param: 'asset_id', load: findAsset } satisfies Loader<AssetRow>,
 };
 
 export type ScopedKind = keyof typeof loaders;

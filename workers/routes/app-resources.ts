@@ -1,6 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { apiKeyRoutes } from './api-keys.routes';
+import { assetRoutes } from './assets.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { brandingRoutes } from './branding.routes';
 import { channelRoutes } from './channels.routes';
@@ -29,4 +30,5 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   streams: streamRoutes.route('/', simulcastTargetRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
+  assets: assetRoutes,
 };

@@ -16,6 +16,7 @@ import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { grantUris } from '../lib/playlist-uris';
 import { sessionMediaKey } from '../lib/session-key';
+import { assetMasterText, assetOpens } from '../services/asset-playback.service';
 import { serveMedia } from '../services/media-cache';
 import {
   type Access,
@@ -80,6 +81,7 @@ async function admit(c: Ctx, pbId: string, what: Resource): Promise<{ pb: Playba
     selfHost: new URL(c.req.url).hostname,
     grantSecret: c.env.PLAYBACK_GRANT_SECRET,
   });
+  if (pb.asset && !assetOpens(pb.asset, pb.id, new URL(c.req.url).pathname)) throw notFound('playlist');
   return { pb, access };
 }
 
@@ -119,6 +121,7 @@ export const hlsRoutes = new Hono<AppEnv>()
     const pbId = stripSuffix(c.req.param('file'), '.m3u8');
     if (!pbId) throw notFound('playlist');
     const { pb, access } = await admit(c, pbId, 'master');
+    if (pb.asset) return assetMaster(c, pb, access);
     const master = await streamStub(c.env, pb.stream.id).master();
     if (!master) throw new ApiError(412, 'stream_not_active', 'The stream is not live right now.');
     const text = renderMasterPlaylist(
@@ -173,6 +176,16 @@ export const hlsRoutes = new Hono<AppEnv>()
     return c.redirect(recordingUrl(c, `${session}/${rendition}.m3u8`), 301);
   })
   .get('/:pb/:session/:rendition/:file', (c) => serveSegment(c));
+
+/** An asset's master: its recording's, from two levels up (and 412 until the recording is written). */
+async function assetMaster(c: Ctx, pb: Playback, access: Access) {
+  const asset = pb.asset!;
+  if (asset.status !== 'ready') throw new ApiError(412, 'asset_not_ready', `The asset is ${asset.status}.`);
+  const text = await r2Text(c, recordingMasterKey(pb.stream.id, asset.sessionId));
+  if (text === null) throw notFound('recording');
+  const g = await grant(c, access, 'p', pb, true);
+  return playlist(c, grantUris(assetMasterText(text, pb.id), g), g ? vodSigned(access) : VOD_PUBLIC);
+}
 
 /** `/hls/{pb}/recordings/<rest>`, keeping the request's query (token or grant). */
 function recordingUrl(c: Ctx, rest: string) {

@@ -47,6 +47,9 @@ const settable = {
     .openapi({ description: 'Seconds a dropped publisher has to come back to the same session.' }),
   ladder: Ladder,
   metadata: Metadata,
+  mp4_support: z.enum(['none', 'standard']).openapi({
+    description: "`standard`: each recorded session's asset gets a downloadable MP4 (made by a media job).",
+  }),
 };
 
 const Settable = z.object(settable).partial();
@@ -122,6 +125,7 @@ export const Stream = z
     reconnect_window: z.number(),
     ladder: z.array(z.string()),
     metadata: z.record(z.string(), z.string()),
+    mp4_support: z.enum(['none', 'standard']),
     room_id: z.string().nullable(),
     playback_ids: z.array(PlaybackId),
     current_session: StreamSession.nullable(),

@@ -21,6 +21,8 @@ const JPEG = 'image/jpeg';
 /** `?session=` when given (checked for its kind), else the stream's newest session. */
 function sessionFor(c: Context<AppEnv>, pb: Playback): Promise<string> {
   const asked = c.req.query('session');
+  // An asset's playback id opens its own session's frames only.
+  if (pb.asset) return Promise.resolve(pb.asset.sessionId);
   if (asked === undefined) return latestSessionId(c.get('db'), pb.stream.id);
   if (!isIdOf('streamSession', asked)) throw badRequest('?session= must be a session id (lsn_...).');
   return Promise.resolve(asked);
@@ -36,7 +38,7 @@ export const thumbnailRoutes = new Hono<AppEnv>()
     const file = c.req.param('file');
     if (!file.endsWith('.jpg')) throw notFound('thumbnail');
     const timeText = c.req.query('time');
-    const time = timeText === undefined ? null : Number(timeText);
+    let time = timeText === undefined ? null : Number(timeText);
     if (time !== null && (!Number.isFinite(time) || time < 0 || time > 7 * 86400))
       throw badRequest('?time= must be seconds from the start of the session (0 or more).');
     const pb = await resolvePlayback(c.get('db'), file.slice(0, -4));
@@ -47,6 +49,8 @@ export const thumbnailRoutes = new Hono<AppEnv>()
       selfHost: new URL(c.req.url).hostname,
       grantSecret: c.env.PLAYBACK_GRANT_SECRET,
     });
+    // An asset has no "latest" frame: its poster is the one from the middle (as Mux's default).
+    if (time === null && pb.asset) time = (pb.asset.durationS ?? 0) / 2;
     if (time === null) {
       const res = await serveMedia(c, thumbnailKey(pb.stream.id), {
         contentType: JPEG,

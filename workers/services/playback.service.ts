@@ -5,6 +5,7 @@ import { isIdOf } from '../../core/ids';
 import { ApiError, notFound } from '../lib/errors';
 import { checkGrant, type GrantScope, PLAYLIST_GRANT_MAX_S, SEGMENT_GRANT_S, signGrant } from '../lib/playback-grant';
 import { checkReferrer, type ReferrerPolicy } from '../lib/referrer';
+import { type AssetPlayback, findAssetPlayback } from './asset-playback.service';
 import { verifyViewerToken } from './tokens.service';
 
 /**
@@ -16,6 +17,8 @@ export interface Playback {
   policy: 'public' | 'signed';
   stream: typeof streams.$inferSelect;
   restrictions: ReferrerPolicy;
+  /** Set when the id is an asset's: it opens that asset's recording only. */
+  asset: AssetPlayback | null;
 }
 
 /**
@@ -39,6 +42,7 @@ export async function resolvePlayback(db: Db, playbackId: string, opts: { hot?: 
         .innerJoin(apps, eq(apps.id, streams.appId))
         .where(eq(playbackIds.id, playbackId))
         .get()
+        .then((r) => (r ? { ...r, asset: null as AssetPlayback | null } : findAssetPlayback(db, playbackId)))
     : undefined;
   if (!row) throw notFound('playback id');
   const settings = (row.settings ?? {}) as ReferrerPolicy;
@@ -47,6 +51,7 @@ export async function resolvePlayback(db: Db, playbackId: string, opts: { hot?: 
     policy: row.policy,
     stream: row.stream,
     restrictions: { allowed_referrers: settings.allowed_referrers, allow_no_referrer: settings.allow_no_referrer },
+    asset: row.asset,
   };
   if (hot.size > 5000) hot.clear();
   hot.set(playbackId, { at: Date.now(), pb });
@@ -54,7 +59,7 @@ export async function resolvePlayback(db: Db, playbackId: string, opts: { hot?: 
 }
 
 /** What the request is for: decides the token audience and which grants open it. */
-export type Resource = 'master' | 'playlist' | 'segment' | 'key' | 'thumbnail';
+export type Resource = 'master' | 'playlist' | 'segment' | 'key' | 'thumbnail' | 'download';
 
 /** How access was proven; `exp` (unix s) bounds the grants handed on. Public access has none. */
 export type Access = { signed: false } | { signed: true; exp: number };
@@ -71,6 +76,7 @@ export interface AccessRequest {
 const GRANT_OPENS: Record<Resource, readonly GrantScope[]> = {
   master: [],
   thumbnail: [],
+  download: [],
   playlist: ['p'],
   segment: ['p', 's'],
   key: ['p', 's'],
@@ -97,7 +103,7 @@ export async function authorize(db: Db, pb: Playback, what: Resource, req: Acces
   }
   // A refused token is a TokenError, already an API error with its status.
   const v = await verifyViewerToken(db, req.token, {
-    aud: what === 'thumbnail' ? 't' : 'v',
+    aud: what === 'thumbnail' ? 't' : what === 'download' ? 'd' : 'v',
     sub: pb.id,
     appId: pb.stream.appId,
   });

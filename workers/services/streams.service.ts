@@ -7,6 +7,7 @@ import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema
 import type { Env } from '../../core/env';
 import { deliverEvents, emitEvent, eventStatement, newEventRow } from '../../core/events';
 import { isIdOf, newId, randomToken } from '../../core/ids';
+import { deletePrefixes, streamMediaPrefixes } from '../../core/media-storage';
 import { streamKeyColumns } from '../../core/stream-keys';
 import {
   loadStreamView,
@@ -23,6 +24,7 @@ import { streamStub } from '../../core/stubs';
 import { ApiError, notFound } from '../lib/errors';
 import { keyset } from '../lib/pagination';
 import { findInApp, pageInApp } from './app-rows';
+import { deleteStreamAssets } from './assets.service';
 import { createRoomFor, deleteRoomFor } from './rooms.service';
 
 export type { StreamRow, StreamView };
@@ -132,6 +134,7 @@ export interface StreamSettings {
   reconnect_window?: number;
   ladder?: RenditionName[];
   metadata?: Record<string, string>;
+  mp4_support?: StreamRow['mp4Support'];
 }
 
 export async function createStream(
@@ -156,6 +159,7 @@ export async function createStream(
     reconnectWindowS: body.reconnect_window ?? 60,
     ladder,
     metadata: body.metadata ?? {},
+    mp4Support: body.mp4_support ?? 'none',
     roomId: null,
     liveStatus: 'idle',
     currentSessionId: null,
@@ -202,6 +206,7 @@ export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamS
   if (body.reconnect_window !== undefined) changes.reconnectWindowS = body.reconnect_window;
   if (body.ladder !== undefined) changes.ladder = await checkLadder(db, s.appId, body.ladder);
   if (body.metadata !== undefined) changes.metadata = body.metadata;
+  if (body.mp4_support !== undefined) changes.mp4Support = body.mp4_support;
   return commitStreamChange(db, env, 'stream.updated', s, { set: changes });
 }
 
@@ -209,6 +214,9 @@ export async function deleteStream(db: Db, env: Env, s: StreamRow) {
   const data = renderStream(await loadStreamView(db, s), { streamKey: null });
   // The object first: from here on its publisher and in-flight segments are refused.
   await streamStub(env, s.id).remove();
+  // Its assets (with their events) and every object it wrote to R2 go before its row.
+  await deleteStreamAssets(db, env, s.id);
+  await deletePrefixes(env, streamMediaPrefixes(s.id));
   await db.delete(streams).where(eq(streams.id, s.id));
   await deleteRoomFor(env, s.appId, s.id);
   await emitEvent(env, {

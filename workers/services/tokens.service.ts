@@ -18,7 +18,7 @@ import { ApiError } from '../lib/errors';
  * (with a `playback_id` claim, `sub` is the user and the claim names what it plays),
  * `aud` says what it opens, `exp` is required.
  */
-export type Audience = 'v' | 't' | 'chat';
+export type Audience = 'v' | 't' | 'd' | 'chat';
 
 export type TokenErrorCode =
   | 'token_missing'

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_BODY } from '../app';
+import { recordedAsset } from './assets';
 import { call, expectError, tenant } from './helpers';
 import { allOperations, fill } from './route-inventory';
 
@@ -34,6 +35,7 @@ async function setup() {
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
     channel_id: channel.json.id,
+    asset_id: (await recordedAsset(t.key.token)).asset.id,
     target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };

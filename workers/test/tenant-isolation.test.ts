@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { recordedAsset } from './assets';
 import { call, createApiKey, createApp, register } from './helpers';
 import { allOperations, fill } from './route-inventory';
 
@@ -65,6 +66,7 @@ async function tenantA() {
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
     channel_id: channel.json.id,
+    asset_id: (await recordedAsset(key.token)).asset.id,
     target_id: target.json.id,
   };
   return { acct, app, key, ids };

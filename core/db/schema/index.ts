@@ -1,4 +1,6 @@
 /** The whole D1 schema: one file per area, gathered here for drizzle and drizzle-kit. */
+
+export * from './assets';
 export * from './auth-tokens';
 export * from './channels';
 export * from './core';

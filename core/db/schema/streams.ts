@@ -28,6 +28,10 @@ export const streams = sqliteTable(
     /** Rung names, source first then descending. */
     ladder: text('ladder', { mode: 'json' }).$type<string[]>().notNull(),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    /** What each recorded session's asset starts with (core/asset-reactions.ts). */
+    mp4Support: text('mp4_support', { enum: ['none', 'standard'] })
+      .notNull()
+      .default('none'),
     /** The stream's chat room (issue 5 wires it). */
     roomId: text('room_id'),
     liveStatus: text('live_status', { enum: ['idle', 'active', 'reconnecting'] }).notNull(),

@@ -35,8 +35,17 @@ export const EVENT_CATALOG = {
   },
   'recording.ready': {
     object: 'recording',
-    description: "A session's recording was finalized and can be played as a VOD.",
+    description: "A session's recording was finalized and can be played as a VOD; `data.asset_id` names its asset.",
   },
+  'asset.created': {
+    object: 'asset',
+    description: 'An asset was created (a recorded session starting); `status` is `preparing`.',
+  },
+  'asset.ready': { object: 'asset', description: 'An asset can be played: its playback ids open it.' },
+  'asset.errored': { object: 'asset', description: 'An asset could not be made; `data.error.reason` says why.' },
+  'asset.mp4.ready': { object: 'asset', description: "An asset's MP4 download was made; `data.mp4` has its size." },
+  'asset.mp4.errored': { object: 'asset', description: "An asset's MP4 could not be made; `data.mp4.error` says why." },
+  'asset.deleted': { object: 'asset', description: 'An asset was deleted, with its media in R2.' },
   'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
   'simulcast_target.created': { object: 'simulcast_target', description: 'A simulcast target was added to a stream.' },
   'simulcast_target.starting': {

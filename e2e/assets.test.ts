@@ -1,0 +1,139 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitExit } from '../origin/test-support/publisher.ts';
+import { type LiveStack, startLiveStack } from './harness/live-stack.ts';
+import { waitFor } from './harness/player-probe.ts';
+
+/**
+ * Issue 14, for real: `ffmpeg` publishes to NGINX-RTMP, the agent builds the ladder into the
+ * Worker (wrangler dev), the publisher stops, and the session becomes an asset that plays to its
+ * end in Chromium through its own signed playback id; the origin's media worker takes the MP4 job,
+ * and the MP4 downloads with `aud` = `d`, probes with the asset's duration and answers byte ranges.
+ */
+let live: LiveStack;
+const scratch = mkdtempSync(path.join(tmpdir(), 'edgelive-assets-e2e-'));
+
+beforeAll(async () => {
+  live = await startLiveStack({ workerPort: 20400, rtmpPort: 20401, originHttpPort: 20402 });
+});
+afterAll(async () => {
+  await live?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+interface AssetBody {
+  id: string;
+  status: string;
+  duration: number | null;
+  playback_ids: { id: string; policy: string }[];
+  mp4: { status: string; bytes: number | null; path: string | null } | null;
+}
+
+describe('a recorded session becomes an asset', () => {
+  it('is ready with its own playback id, plays to its end, and its MP4 downloads with the right duration', async () => {
+    const s = await live.createStream({
+      ladder: ['source', '240p'],
+      latency_mode: 'low',
+      recording: true,
+      reconnect_window: 0,
+      mp4_support: 'standard',
+    });
+    const publisher = live.publish(s.streamKey, { seconds: 10 });
+    await waitExit(publisher);
+    const ended = Date.now();
+
+    const api = live.stack.api;
+    const assetOf = async () =>
+      (await api.call<{ data: AssetBody[] }>('GET', `/v1/assets?stream_id=${s.id}`)).data[0] ?? null;
+    const asset = await waitFor(
+      'the asset to be ready',
+      async () => {
+        const a = await assetOf();
+        return a?.status === 'ready' ? a : null;
+      },
+      60_000,
+    );
+    const readyMs = Date.now() - ended;
+    expect(asset.duration).toBeGreaterThan(5);
+    const pb = asset.playback_ids.find((p) => p.policy === 'signed')!.id;
+    expect(pb).not.toBe(s.playbackId);
+
+    // Plays to its end in Chromium through the embed page.
+    const token = await live.token(pb, 'v');
+    const ctx = await live.browser();
+    const page = await ctx.newPage();
+    const failed: string[] = [];
+    page.on('response', (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    await page.goto(`${live.stack.worker.url}/embed/${pb}?token=${token}`);
+    const end = await waitFor(
+      'the recording to play to its end',
+      async () => {
+        const v = await page.evaluate(() => {
+          const e = (window as unknown as { edgelive?: { video: HTMLVideoElement } }).edgelive;
+          return e ? { ended: e.video.ended, t: e.video.currentTime, d: e.video.duration } : null;
+        });
+        return v?.ended ? v : null;
+      },
+      60_000,
+    );
+    expect(end.t).toBeGreaterThan((asset.duration ?? 0) - 1);
+    mkdirSync(path.join(import.meta.dirname, 'screenshots'), { recursive: true });
+    await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-01-recording-played.png') });
+    expect(failed).toEqual([]);
+
+    // The MP4 job ran on the origin's media worker.
+    const withMp4 = await waitFor(
+      'the MP4 to be ready',
+      async () => {
+        const a = await assetOf();
+        return a?.mp4?.status === 'ready' ? a : null;
+      },
+      90_000,
+    );
+    const mp4Ms = Date.now() - ended;
+    const url = `${live.stack.worker.url}/downloads/${pb}/${withMp4.mp4!.path}`;
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(`${url}?token=${token}`)).status).toBe(403);
+    const dl = await live.token(pb, 'd');
+    const res = await fetch(`${url}?token=${dl}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('video/mp4');
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    expect(bytes.byteLength).toBe(withMp4.mp4!.bytes);
+    const file = path.join(scratch, 'download.mp4');
+    writeFileSync(file, bytes);
+    const probe = JSON.parse(
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name', '-of', 'json', file],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ) as { format: { duration: string }; streams: { codec_name: string }[] };
+    expect(Math.abs(Number(probe.format.duration) - asset.duration!)).toBeLessThan(0.6);
+    expect(probe.streams.map((x) => x.codec_name)).toContain('h264');
+    // faststart: the index (moov) comes before the media (mdat).
+    const head = new TextDecoder('latin1').decode(bytes.slice(0, 4096));
+    expect(head.indexOf('moov')).toBeGreaterThan(0);
+    expect(head.indexOf('moov')).toBeLessThan(head.indexOf('mdat') === -1 ? 4096 : head.indexOf('mdat'));
+
+    // Byte ranges.
+    const part = await fetch(`${url}?token=${dl}`, { headers: { range: 'bytes=100-199' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-199/${bytes.byteLength}`);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.slice(100, 200));
+    const tail = await fetch(`${url}?token=${dl}`, { headers: { range: 'bytes=-50' } });
+    expect(new Uint8Array(await tail.arrayBuffer())).toEqual(bytes.slice(-50));
+    expect((await fetch(`${url}?token=${dl}`, { headers: { range: `bytes=${bytes.byteLength}-` } })).status).toBe(416);
+
+    console.log(
+      `asset ready ${readyMs} ms and MP4 ready ${mp4Ms} ms after the publisher stopped (${asset.duration} s)`,
+    );
+  });
+});

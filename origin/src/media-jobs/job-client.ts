@@ -1,0 +1,67 @@
+import { type LeaseAnswer, leaseAnswerSchema } from '@edgelive/shared/media-jobs';
+import { originAuthorization } from '@edgelive/shared/origin-protocol';
+import type { OriginCredentials } from '../worker-client.ts';
+import { WorkerHttpError } from '../worker-client.ts';
+
+/** Signed calls to `/internal/media-jobs/*` (packages/shared/src/media-jobs.ts). */
+export class JobClient {
+  private readonly creds: OriginCredentials;
+
+  constructor(creds: OriginCredentials) {
+    this.creds = creds;
+  }
+
+  async lease(): Promise<LeaseAnswer | null> {
+    const res = await this.send('POST', '/internal/media-jobs/lease');
+    if (res.status === 204) return null;
+    return leaseAnswerSchema.parse(await this.ok(res, 'lease').json());
+  }
+
+  async progress(jobId: string, leaseId: string, progress: number): Promise<void> {
+    await this.json(`/internal/media-jobs/${jobId}/progress`, { lease_id: leaseId, progress });
+  }
+
+  async complete(jobId: string, leaseId: string): Promise<void> {
+    await this.json(`/internal/media-jobs/${jobId}/complete`, { lease_id: leaseId });
+  }
+
+  async fail(jobId: string, leaseId: string, reason: string, retryable: boolean): Promise<void> {
+    await this.json(`/internal/media-jobs/${jobId}/fail`, { lease_id: leaseId, reason, retryable });
+  }
+
+  /** One file of the job's input (`playlist.m3u8`, `<rendition>/<n>.ts`, `aes.key`). */
+  async input(jobId: string, leaseId: string, file: string): Promise<Uint8Array> {
+    const path = `/internal/media-jobs/${jobId}/input/${file}?lease_id=${encodeURIComponent(leaseId)}`;
+    const res = this.ok(await this.send('GET', path), path);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  async output(jobId: string, leaseId: string, body: Uint8Array): Promise<void> {
+    const path = `/internal/media-jobs/${jobId}/output?lease_id=${encodeURIComponent(leaseId)}`;
+    const res = await this.send('PUT', path, body, 'video/mp4');
+    await this.ok(res, path).body?.cancel();
+  }
+
+  private async json(path: string, body: unknown) {
+    const res = await this.send('POST', path, JSON.stringify(body), 'application/json');
+    await this.ok(res, path).body?.cancel();
+  }
+
+  private ok(res: Response, path: string): Response {
+    if (res.status >= 200 && res.status < 300) return res;
+    throw new WorkerHttpError(res.status, null, path.split('?')[0] ?? path);
+  }
+
+  private async send(method: string, path: string, body?: string | Uint8Array, contentType?: string) {
+    const headers: Record<string, string> = {
+      authorization: await originAuthorization(this.creds.originId, this.creds.secret, method, path),
+    };
+    if (contentType) headers['content-type'] = contentType;
+    return fetch(new URL(path, this.creds.workerUrl), {
+      method,
+      headers,
+      body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
+      signal: AbortSignal.timeout(120_000),
+    });
+  }
+}

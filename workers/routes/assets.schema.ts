@@ -1,0 +1,89 @@
+import { z } from '@hono/zod-openapi';
+import { PlaybackId, PlaybackPolicy } from './streams.schema';
+
+/**
+ * Request and response shapes of the assets API (issue 14). The renderer that fills `Asset`
+ * lives in core/asset-views.ts: the stream's reactions render assets for events the same way.
+ */
+
+const AssetStatus = z.enum(['preparing', 'ready', 'errored']);
+const AssetSource = z.enum(['live_session', 'upload', 'clip']);
+
+const Metadata = z
+  .record(z.string().min(1).max(40), z.string().max(500))
+  .refine((m) => Object.keys(m).length <= 50, 'at most 50 keys')
+  .openapi({ description: 'Your own key/value pairs (up to 50 keys of 40 characters, values up to 500).' });
+
+export const Asset = z
+  .object({
+    id: z.string().openapi({ example: 'ast_01hx' }),
+    app_id: z.string(),
+    status: AssetStatus.openapi({
+      description:
+        '`preparing` while its media is being made (a live session still recording), then `ready` or `errored`.',
+    }),
+    duration: z.number().nullable().openapi({ description: 'Seconds, once ready.' }),
+    resolution: z.string().nullable().openapi({ example: '1920x1080' }),
+    renditions: z.array(z.string()),
+    source: z.discriminatedUnion('type', [
+      z.object({
+        type: z.literal('live_session'),
+        stream_id: z.string().nullable(),
+        session_id: z.string().nullable(),
+      }),
+      z.object({ type: z.literal('upload') }),
+      z.object({ type: z.literal('clip'), parent_asset_id: z.string().nullable() }),
+    ]),
+    playback_ids: z.array(PlaybackId).openapi({
+      description: 'Play at `/hls/{playback_id}.m3u8` (with `?token=` for a signed id, `aud` = `v`).',
+    }),
+    error: z.object({ reason: z.string() }).nullable(),
+    mp4_support: z.enum(['none', 'standard']),
+    mp4: z
+      .object({
+        status: z.enum(['preparing', 'ready', 'errored']),
+        rendition: z.string().nullable(),
+        bytes: z.number().nullable(),
+        path: z.string().nullable().openapi({
+          description:
+            'Once ready: `GET /downloads/{playback_id}/{path}` (byte ranges; `?token=` with `aud` = `d` for a signed id).',
+          example: 'highest.mp4',
+        }),
+        error: z.object({ reason: z.string() }).nullable(),
+      })
+      .nullable(),
+    passthrough: z.string().nullable(),
+    metadata: z.record(z.string(), z.string()),
+    created_at: z.string(),
+    updated_at: z.string(),
+    ready_at: z.string().nullable(),
+  })
+  .openapi('Asset');
+
+const IsoDate = z.string().datetime({ offset: true });
+
+export const AssetListQuery = z.object({
+  stream_id: z.string().max(64).optional(),
+  source: AssetSource.optional(),
+  status: AssetStatus.optional(),
+  created_after: IsoDate.optional().openapi({ description: 'Only assets created at or after this time.' }),
+  created_before: IsoDate.optional().openapi({ description: 'Only assets created before this time.' }),
+});
+
+export const UpdateAssetBody = z
+  .object({
+    passthrough: z
+      .string()
+      .max(255)
+      .nullable()
+      .openapi({ description: 'An opaque string of yours (Mux: `passthrough`), returned as is.' }),
+    metadata: Metadata,
+    mp4_support: z.enum(['none', 'standard']).openapi({
+      description: '`standard` makes an MP4 of the highest rung (a media job); `none` keeps what was made.',
+    }),
+  })
+  .partial()
+  .strict()
+  .openapi('UpdateAsset');
+
+export const CreateAssetPlaybackIdBody = z.object({ policy: PlaybackPolicy }).strict();

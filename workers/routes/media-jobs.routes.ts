@@ -1,0 +1,120 @@
+import { isRenditionName } from '@edgelive/shared/ladder';
+import { completeBodySchema, failBodySchema, type LeaseAnswer, progressBodySchema } from '@edgelive/shared/media-jobs';
+import { Hono } from 'hono';
+import type { z } from 'zod';
+import { createDb } from '../../core/db/client';
+import { isIdOf } from '../../core/ids';
+import { mp4Key, recordingKey, segmentKey } from '../../core/media-keys';
+import { mediaJobsStub, streamStub } from '../../core/stubs';
+import { JOB_REFUSALS } from '../../durable-objects/media-jobs/contract';
+import { ApiError, badRequest, notFound } from '../lib/errors';
+import { orThrow } from '../lib/rpc-errors';
+import { sessionMediaKey } from '../lib/session-key';
+import { type OriginEnv, originAuth } from '../middleware/origin-auth';
+import { jobAsset, mp4Done, mp4Failed } from '../services/media-jobs.service';
+
+/**
+ * The media-job endpoints for origins and media workers (packages/shared/src/media-jobs.ts has
+ * the protocol). Authenticated like every origin call; a job's input and output are reachable
+ * only under a lease that still holds it, so a worker whose lease lapsed cannot write over the
+ * next worker's output.
+ */
+
+/** An MP4 of a long session can be large; above this the agent would need multipart (not yet). */
+const MAX_OUTPUT = 2 * 1024 * 1024 * 1024;
+
+async function body<S extends z.ZodTypeAny>(req: Request, schema: S): Promise<z.infer<S>> {
+  let json: unknown;
+  try {
+    json = await req.json();
+  } catch {
+    throw badRequest('The body must be JSON.');
+  }
+  const r = schema.safeParse(json);
+  if (!r.success) throw badRequest('The request did not match the schema.', { issues: r.error.issues });
+  return r.data;
+}
+
+function jobId(id: string) {
+  if (!isIdOf('mediaJob', id)) throw notFound('media job');
+  return id;
+}
+
+export const mediaJobRoutes = new Hono<OriginEnv>()
+  .use('*', originAuth)
+  .post('/lease', async (c) => {
+    const queue = mediaJobsStub(c.env);
+    // Jobs whose workers all died: their assets hear it before anyone leases again.
+    const db = createDb(c.env.DB);
+    for (const j of await queue.exhausted())
+      await mp4Failed(db, c.env, await jobAsset(db, j.spec.asset_id), 'worker_lost: every attempt lapsed');
+    const lease = await queue.lease(c.get('originId'));
+    if (!lease) return c.body(null, 204);
+    const answer: LeaseAnswer = { job: lease.job, lease_id: lease.leaseId };
+    return c.json(answer, 200);
+  })
+  .post('/:id/progress', async (c) => {
+    const b = await body(c.req.raw, progressBodySchema);
+    orThrow(await mediaJobsStub(c.env).progress(jobId(c.req.param('id')), b.lease_id, b.progress), JOB_REFUSALS);
+    return c.body(null, 204);
+  })
+  .get('/:id/input/*', async (c) => {
+    const id = jobId(c.req.param('id'));
+    const { spec } = orThrow(await mediaJobsStub(c.env).check(id, c.req.query('lease_id') ?? ''), JOB_REFUSALS);
+    const asset = await jobAsset(createDb(c.env.DB), spec.asset_id);
+    if (!asset.streamId || !asset.sessionId) throw notFound('input');
+    const rest = new URL(c.req.url).pathname.split('/input/')[1] ?? '';
+    const rendition = spec.input.rendition;
+    if (rest === 'playlist.m3u8') {
+      const obj = await c.env.MEDIA.get(recordingKey(asset.streamId, asset.sessionId, rendition));
+      if (!obj) throw notFound('input');
+      return c.body(await obj.text(), 200, { 'content-type': 'application/vnd.apple.mpegurl' });
+    }
+    if (rest === 'aes.key') {
+      const encrypted = await streamStub(c.env, asset.streamId).sessionEncryption(asset.sessionId);
+      if (!encrypted) throw notFound('key');
+      const key = await sessionMediaKey(c.env.MEDIA_KEY_SECRET, asset.streamId, asset.sessionId);
+      return c.body(key, 200, { 'content-type': 'application/octet-stream' });
+    }
+    const m = /^([a-z0-9]+)\/(\d{1,9})\.ts$/.exec(rest);
+    if (!m || m[1] !== rendition || !isRenditionName(m[1])) throw notFound('input');
+    const obj = await c.env.MEDIA.get(segmentKey(asset.streamId, asset.sessionId, rendition, Number(m[2])));
+    if (!obj) throw notFound('input');
+    return new Response(obj.body, { headers: { 'content-type': 'video/mp2t', 'content-length': String(obj.size) } });
+  })
+  .put('/:id/output', async (c) => {
+    const id = jobId(c.req.param('id'));
+    const { spec } = orThrow(await mediaJobsStub(c.env).check(id, c.req.query('lease_id') ?? ''), JOB_REFUSALS);
+    const length = Number(c.req.header('content-length') ?? Number.NaN);
+    if (!Number.isInteger(length) || length <= 0) throw new ApiError(411, 'length_required', 'Send Content-Length.');
+    if (length > MAX_OUTPUT)
+      throw new ApiError(413, 'payload_too_large', `Outputs are limited to ${MAX_OUTPUT} bytes.`);
+    const raw = c.req.raw.body;
+    if (!raw) throw badRequest('The body is empty.');
+    // Streamed into R2: a FixedLengthStream tells R2 the size up front, so nothing is buffered here.
+    const fixed = new FixedLengthStream(length);
+    const [put] = await Promise.all([
+      c.env.MEDIA.put(mp4Key(spec.asset_id), fixed.readable, { httpMetadata: { contentType: 'video/mp4' } }),
+      raw.pipeTo(fixed.writable),
+    ]);
+    return c.json({ bytes: put?.size ?? length }, 201);
+  })
+  .post('/:id/complete', async (c) => {
+    const b = await body(c.req.raw, completeBodySchema);
+    const { spec } = orThrow(await mediaJobsStub(c.env).complete(jobId(c.req.param('id')), b.lease_id), JOB_REFUSALS);
+    const db = createDb(c.env.DB);
+    await mp4Done(db, c.env, await jobAsset(db, spec.asset_id));
+    return c.body(null, 204);
+  })
+  .post('/:id/fail', async (c) => {
+    const b = await body(c.req.raw, failBodySchema);
+    const r = orThrow(
+      await mediaJobsStub(c.env).fail(jobId(c.req.param('id')), b.lease_id, b.reason, b.retryable),
+      JOB_REFUSALS,
+    );
+    if (r.final) {
+      const db = createDb(c.env.DB);
+      await mp4Failed(db, c.env, await jobAsset(db, r.spec.asset_id), b.reason);
+    }
+    return c.json({ retried: !r.final }, 200);
+  });
