@@ -7,3 +7,4 @@ import type { Env } from './env';
 export const streamStub = (env: Env, streamId: string) => env.STREAM.getByName(streamId);
 export const roomStub = (env: Env, roomId: string) => env.ROOM.getByName(roomId);
 export const webhookStub = (env: Env, endpointId: string) => env.WEBHOOKS.getByName(endpointId);
+export const analyticsStub = (env: Env, streamId: string) => env.ANALYTICS.getByName(streamId);

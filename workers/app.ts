@@ -15,6 +15,7 @@ import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
+import { beaconRoutes } from './routes/beacons.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
@@ -44,6 +45,8 @@ const v1 = createRouter()
   .use('*', authenticate)
   .use('*', auditChanges)
   .route('/auth', authRoutes)
+  // Public: players report on what they play, keyed by playback id.
+  .route('/beacons', beaconRoutes)
   .route('/orgs', orgRoutes)
   .route('/invitations', invitationRoutes)
   // Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.

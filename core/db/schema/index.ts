@@ -1,4 +1,6 @@
 /** The whole D1 schema: one file per area, gathered here for drizzle and drizzle-kit. */
+
+export * from './analytics';
 export * from './core';
 export * from './events';
 export * from './rooms';
