@@ -32,7 +32,7 @@ export const TimeseriesQuery = Filters.extend({
     .openapi({ description: 'Default: by the span (minute up to 6 h, hour up to 14 d)' }),
   group_by: z.enum(DIMENSIONS).optional(),
 });
-export const BreakdownQuery = Filters.extend({ group_by: z.enum(DIMENSIONS) });
+export const BreakdownQuery = Filters.extend({ group_by: z.enum(DIMENSIONS).default('country') });
 
 export const MetricsSchema = z.object({
   views: z.number().int().openapi({ description: 'Views started' }),
@@ -77,5 +77,6 @@ export function toCsv(rows: Record<string, unknown>[], columns: string[]): strin
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  return [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\r\n') + '\r\n';
+  const lines = [columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))];
+  return `${lines.join('\r\n')}\r\n`;
 }
