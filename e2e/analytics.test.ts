@@ -51,7 +51,10 @@ describe('viewer analytics in Chromium', () => {
     await live.waitForMaster(s.playbackId, token, 1);
     const url = `${live.stack.worker.url}/embed/${s.playbackId}?token=${token}`;
     const read = async <T>(path: string) => {
-      const r = await live.stack.api.request<T>('GET', `/v1/analytics/${path}${path.includes('?') ? '&' : '?'}stream_id=${s.id}`);
+      const r = await live.stack.api.request<T>(
+        'GET',
+        `/v1/analytics/${path}${path.includes('?') ? '&' : '?'}stream_id=${s.id}`,
+      );
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       return r.body;
     };

@@ -23,7 +23,7 @@ const MIGRATIONS = [
      PRIMARY KEY (minute, country, browser, os, rendition));
    CREATE TABLE minute_views (minute INTEGER NOT NULL, view_id TEXT NOT NULL, country TEXT NOT NULL,
      browser TEXT NOT NULL, os TEXT NOT NULL, rendition TEXT NOT NULL,
-     PRIMARY KEY (minute, view_id, rendition));
+     PRIMARY KEY (minute, view_id));
    CREATE TABLE rate (key TEXT PRIMARY KEY, minute INTEGER NOT NULL, n INTEGER NOT NULL);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
 ];
@@ -156,9 +156,10 @@ export class AnalyticsStore {
       d.latencyMs ?? 0,
       d.latencyMs === null ? 0 : 1,
     );
-    // A view counts once per minute (and rendition) towards the concurrent viewers.
+    // A view counts once per minute towards the concurrent viewers, under the rendition it played
+    // last in that minute (so a rendition switch does not make one viewer two).
     this.sql.exec(
-      'INSERT OR IGNORE INTO minute_views (minute, view_id, country, browser, os, rendition) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO minute_views (minute, view_id, country, browser, os, rendition) VALUES (?, ?, ?, ?, ?, ?)',
       minute,
       view.view_id,
       view.country,
@@ -175,7 +176,7 @@ export class AnalyticsStore {
            m.rebuffer_count, m.errors, m.startup_sum_ms, m.startup_count, m.latency_sum_ms, m.latency_count,
            (SELECT count(*) FROM minute_views v WHERE v.minute = m.minute AND v.country = m.country
               AND v.browser = m.browser AND v.os = m.os AND v.rendition = m.rendition) AS viewers
-         FROM minutes m WHERE dirty = 1`,
+         FROM minutes m WHERE minute IN (SELECT minute FROM minutes WHERE dirty = 1)`,
       )
       .toArray();
   }

@@ -106,6 +106,35 @@ describe('analytics roll-ups', () => {
     expect(ts.data[0].concurrent_viewers).toBe(3);
   });
 
+  it('counts a view that switched rendition within a minute as one concurrent viewer', async () => {
+    const f = await fixture();
+    const at = DAY0 + 4 * HOUR;
+    const stub = env.ANALYTICS.getByName(f.streamId);
+    const b = beacon(f.pb);
+    const input = (over: Partial<typeof b>): IngestInput => ({
+      beacon: { ...b, ...over },
+      appId: f.t.app.id,
+      streamId: f.streamId,
+      address: '192.0.2.1',
+      country: 'DE',
+      browser: 'Firefox',
+      os: 'Linux',
+    });
+    await stub.ingest(input({ rendition: null }), at);
+    await stub.ingest(input({ seq: 1, rendition: 360, playing_ms: 5000 }), at + 5000);
+    await stub.ingest(input({ seq: 2, rendition: 720, playing_ms: 10_000 }), at + 10_000);
+    await stub.flush();
+    const window = `from=${new Date(at).toISOString()}&to=${new Date(at + HOUR).toISOString()}&stream_id=${f.streamId}`;
+    const { json: o } = await get(f, `overview?${window}`);
+    expect(o).toMatchObject({ views: 1, peak_concurrent_viewers: 1, watch_time_s: 10 });
+    const { json: by } = await get(f, `breakdown?${window}&group_by=rendition`);
+    expect(by.data.map((r: { group: string; watch_time_s: number }) => [r.group, r.watch_time_s])).toEqual([
+      ['', 0],
+      ['360', 5],
+      ['720', 5],
+    ]);
+  });
+
   it('exports the same rows as CSV', async () => {
     const f = await fixture();
     await view(f, DAY0 + 5 * HOUR, 30);

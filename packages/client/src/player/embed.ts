@@ -43,7 +43,12 @@ function main() {
   const player = createPlayer(video, { src: config.src, latencyMode: config.latencyMode, onState: render });
   quality.addEventListener('change', () => player.setQuality(Number(quality.value)));
   // Viewer analytics: the Worker serving this page takes the beacons (same origin, no CORS).
-  const tracker = trackPlayer(player.hls, { video, playbackId: config.playbackId, beaconUrl: '/v1/beacons', player: 'edgelive-embed/1' });
+  const tracker = trackPlayer(player.hls, {
+    video,
+    playbackId: config.playbackId,
+    beaconUrl: '/v1/beacons',
+    player: 'edgelive-embed/1',
+  });
   window.edgelive = { player, video, tracker };
   if (config.autoplay) {
     // Browsers refuse unmuted autoplay without a gesture: fall back to muted rather than nothing.

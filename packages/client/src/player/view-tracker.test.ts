@@ -47,7 +47,10 @@ describe('ViewTracker', () => {
 
   it('keeps one viewer id in storage, and makes one per view when storage refuses', () => {
     const map = new Map<string, string>();
-    const storage = { getItem: (k: string) => map.get(k) ?? null, setItem: (k: string, v: string) => void map.set(k, v) };
+    const storage = {
+      getItem: (k: string) => map.get(k) ?? null,
+      setItem: (k: string, v: string) => void map.set(k, v),
+    };
     const a = viewerId(storage);
     expect(viewerId(storage)).toBe(a);
     const refusing = {
