@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { DEV_VARS } from './scripts/lib/local-secrets.ts';
 
 /**
  * One Vitest run, three kinds of test:
@@ -16,7 +17,8 @@ export default defineConfig(async () => {
           plugins: [
             cloudflareTest({
               wrangler: { configPath: './wrangler.jsonc' },
-              miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+              // wrangler.jsonc has no secrets: the tests run on the local development values.
+              miniflare: { bindings: { ...DEV_VARS, TEST_MIGRATIONS: migrations } },
             }),
           ],
           test: {

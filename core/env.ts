@@ -1,8 +1,36 @@
 /**
  * The bindings every layer sees. They come from wrangler.jsonc through `npm run cf-typegen`
- * (core/worker-configuration.d.ts); the optional ones below are set only in some deployments.
+ * (core/worker-configuration.d.ts); the secrets and the optional settings below are not in
+ * wrangler.jsonc: deployments set them with `wrangler secret put` (README "Deploying"), local runs
+ * get development values from scripts/lib/local-secrets.ts.
  */
+declare global {
+  namespace Cloudflare {
+    /** Secrets are not in wrangler.jsonc, so `wrangler types` does not list them. */
+    interface Env {
+      /** HMAC key of console sessions. */
+      SESSION_SECRET: string;
+      /** HMAC key of the short-lived playback grants. */
+      PLAYBACK_GRANT_SECRET: string;
+      /** Root of the per-session AES-128 media keys (never rotate: recordings depend on it). */
+      MEDIA_KEY_SECRET: string;
+      /** Key of the stream keys and webhook secrets stored in D1 (core/secret-box.ts). */
+      DATA_ENCRYPTION_KEY: string;
+      /** JSON object of origin ids to their HMAC secrets (docs/origin-protocol.md). */
+      ORIGIN_SECRETS: string;
+    }
+  }
+}
+
 export type Env = Cloudflare.Env & {
+  /** Development only: allow webhook targets on private addresses. */
+  WEBHOOK_ALLOW_PRIVATE?: string;
+  /** Development only: multiplies the webhook retry schedule. */
+  WEBHOOK_BACKOFF_SCALE?: string;
+  /** Development only: per-attempt webhook timeout. */
+  WEBHOOK_TIMEOUT_MS?: string;
   /** Where the console is served, for links we hand out (invitations); defaults to the API's origin. */
   CONSOLE_URL?: string;
+  /** Comma-separated origins whose pages may use a console session (credentialed CORS). */
+  CONSOLE_ORIGINS?: string;
 };

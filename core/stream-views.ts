@@ -54,17 +54,18 @@ export interface StreamView {
 }
 
 /**
- * The stream as the API returns it. The key is a publishing credential: it is included only for
- * callers allowed to change the stream, and never in events (which are stored and sent out).
+ * The stream as the API returns it. The key is a publishing credential, stored sealed
+ * (core/stream-keys.ts): callers allowed to publish pass it opened on single-stream answers;
+ * lists and events (which are stored and sent out) pass null.
  */
-export function renderStream(v: StreamView, opts: { withKey: boolean }) {
+export function renderStream(v: StreamView, opts: { streamKey: string | null }) {
   const s = v.stream;
   return {
     id: s.id,
     app_id: s.appId,
     name: s.name,
     status: streamStatus(s),
-    stream_key: opts.withKey ? s.streamKey : null,
+    stream_key: opts.streamKey,
     latency_mode: s.latencyMode,
     recording: s.recording,
     encryption: s.encryption,
@@ -121,5 +122,5 @@ export async function loadStreamViews(db: Db, rows: StreamRow[]): Promise<Stream
 /** The stream as events carry it (no key), or null when it has been deleted meanwhile. */
 export async function streamEventData(db: Db, streamId: string) {
   const row = await db.query.streams.findFirst({ where: eq(streams.id, streamId) });
-  return row ? renderStream(await loadStreamView(db, row), { withKey: false }) : null;
+  return row ? renderStream(await loadStreamView(db, row), { streamKey: null }) : null;
 }

@@ -74,6 +74,7 @@ describe('the API in production mode', () => {
       SESSION_SECRET: 's'.repeat(48),
       PLAYBACK_GRANT_SECRET: 'g'.repeat(48),
       MEDIA_KEY_SECRET: 'm'.repeat(48),
+      DATA_ENCRYPTION_KEY: 'd'.repeat(48),
     });
     const refused = await call('/v1/webhook-endpoints', {
       auth: key.token,

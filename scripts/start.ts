@@ -72,6 +72,11 @@ async function main() {
       vars: { ORIGIN_SECRETS: JSON.stringify({ [ORIGIN_ID]: originSecret }), CONSOLE_URL: consoleUrl },
     });
     stoppers.push(worker.stop);
+    // What the deployed Cron Trigger does every minute (wrangler dev fires no crons): deliver what
+    // the events outbox still holds, seal rows from before at-rest encryption (a one-off per row).
+    await worker.runScheduled();
+    const cron = setInterval(() => void worker.runScheduled().catch(() => undefined), 60_000);
+    stoppers.push(async () => clearInterval(cron));
 
     console.log('Starting the media origin (NGINX-RTMP, agent, FFmpeg)...');
     const origin = await startOrigin({

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { cors } from 'hono/cors';
 import { HTTPException } from 'hono/http-exception';
 import { createDb } from '../core/db/client';
 import type { AppEnv } from './env';
@@ -11,6 +10,8 @@ import { renderReference } from './lib/reference-page';
 import { createRouter } from './lib/router';
 import { auditChanges } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
+import { cors } from './middleware/cors';
+import { csrf } from './middleware/csrf';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
@@ -42,6 +43,8 @@ const v1 = createRouter()
       },
     }),
   )
+  // Before authenticate: a forged cookie request is refused before it can touch anything.
+  .use('*', csrf)
   .use('*', authenticate)
   .use('*', auditChanges)
   .route('/auth', authRoutes)
@@ -85,24 +88,20 @@ const HTTP_ERROR_CODES: Record<number, string> = {
 
 export const app = new OpenAPIHono<AppEnv>();
 app.use('*', async (c, next) => {
-  const unsafe = unsafeSecrets(c.env);
+  const unsafe = unsafeSecrets(c.env, new URL(c.req.url).hostname);
   if (unsafe.length) {
-    // Refuse to run a production deployment on the well-known development secrets.
-    throw new ApiError(503, 'server_misconfigured', `Set real values for ${unsafe.join(', ')} (wrangler secret put).`);
+    // Fails closed: never serve the public on missing or well-known development secrets.
+    throw new ApiError(
+      503,
+      'server_misconfigured',
+      `Set real values for ${unsafe.join(', ')} (wrangler secret put; README "Deploying").`,
+    );
   }
   c.set('db', createDb(c.env.DB));
   await next();
 });
-app.use(
-  '/v1/*',
-  cors({
-    origin: (o) => o,
-    credentials: true,
-    allowHeaders: ['Authorization', 'Content-Type'],
-    exposeHeaders: ['Retry-After'],
-  }),
-);
 app
+  .use('/v1/*', cors)
   .route('/v1', v1)
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)

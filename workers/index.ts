@@ -1,5 +1,7 @@
 import type { Env } from '../core/env';
+// First: the API's schemas extend zod before anything else builds one.
 import { app } from './app';
+import { scheduled } from './scheduled';
 
 export { AnalyticsObject } from '../durable-objects/analytics/analytics.do';
 export { RoomObject } from '../durable-objects/room/room.do';
@@ -8,4 +10,5 @@ export { WebhookEndpointObject } from '../durable-objects/webhook-endpoint/webho
 
 export default {
   fetch: app.fetch,
+  scheduled,
 } satisfies ExportedHandler<Env>;

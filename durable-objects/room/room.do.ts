@@ -1,8 +1,8 @@
 import { DurableObject } from 'cloudflare:workers';
 import { CLOSE, type ClientFrame, type EventType, LIMITS, type Message } from '@edgelive/shared';
+import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
-import { emitEvent } from '../../core/events';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { Chat } from './chat';
 import {
@@ -56,6 +56,7 @@ const refusal = (code: SocketRefusal) =>
  */
 export class RoomObject extends DurableObject<Env> {
   private readonly store: RoomStore;
+  private readonly outbox: EventOutbox;
   private readonly presence = new Presence();
   private readonly out: FanOut;
   private readonly timers: Scheduler;
@@ -78,6 +79,7 @@ export class RoomObject extends DurableObject<Env> {
     this.store.migrate();
     this.out = new FanOut(ctx);
     this.timers = new Scheduler(ctx.storage.sql, ctx.storage);
+    this.outbox = new EventOutbox(ctx.storage.sql);
     const room: RoomContext = {
       ctx,
       store: this.store,
@@ -367,6 +369,9 @@ export class RoomObject extends DurableObject<Env> {
         this.chat.pushBursts();
       } else if (name === 'expiry') {
         this.closeExpired(now);
+      } else if (name === 'events') {
+        if (!(await this.outbox.flush(this.env)) || this.outbox.pending())
+          this.timers.schedule(name, now + EVENT_RETRY_MS);
       } else if (name === 'retention') {
         const days = this.config?.settings.retention_days;
         if (days) {
@@ -389,12 +394,11 @@ export class RoomObject extends DurableObject<Env> {
     if (next !== null) this.timers.schedule('expiry', next);
   }
 
+  /** Recorded here first (core/do/event-outbox.ts), so a D1 failure or an eviction loses nothing. */
   private emit(type: EventType, objectType: string, objectId: string, data: Record<string, unknown>) {
     if (!this.config) return;
-    this.ctx.waitUntil(
-      emitEvent(this.env, { appId: this.config.appId, type, objectType, objectId, data }).catch((err: unknown) =>
-        console.error('event not recorded', type, err),
-      ),
-    );
+    this.outbox.record({ appId: this.config.appId, type, objectType, objectId, data });
+    this.timers.schedule('events', Date.now() + EVENT_RETRY_MS);
+    this.ctx.waitUntil(this.outbox.flush(this.env));
   }
 }

@@ -1,3 +1,5 @@
+import { migrateSql } from '../../core/do/sql-migrations';
+
 /**
  * The endpoint's queue and delivery log, in its Durable Object's SQLite storage. Every call is
  * synchronous SQL, so a claim (select + mark `sending`) cannot interleave with another.
@@ -83,12 +85,8 @@ export class DeliveryStore {
   constructor(private readonly sql: SqlStorage) {}
 
   migrate() {
-    this.sql.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)');
-    const row = this.sql.exec<{ version: number }>('SELECT version FROM schema_version').toArray()[0];
-    const current = row?.version ?? 0;
-    for (let v = current; v < MIGRATIONS.length; v++) this.sql.exec(MIGRATIONS[v]!);
-    if (!row) this.sql.exec('INSERT INTO schema_version (version) VALUES (?)', MIGRATIONS.length);
-    else this.sql.exec('UPDATE schema_version SET version = ?', MIGRATIONS.length);
+    // Adopts the `schema_version` table objects created before the shared migrator kept.
+    migrateSql(this.sql, MIGRATIONS);
     // Nothing is in flight in a fresh instance: attempts cut off by an eviction are owed again.
     this.sql.exec(`UPDATE deliveries SET status = 'pending' WHERE status = 'sending'`);
   }

@@ -1,9 +1,10 @@
+import type { RenderedAttempt, RenderedDelivery } from './contract';
 import type { AttemptRow, DeliveryRow } from './delivery-store';
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 
 /** `sending` is an internal state: to the customer an attempt in flight is still pending. */
-export const renderDelivery = (endpointId: string, d: DeliveryRow) => ({
+export const renderDelivery = (endpointId: string, d: DeliveryRow): RenderedDelivery => ({
   id: d.id,
   endpoint_id: endpointId,
   event_id: d.event_id,
@@ -17,7 +18,7 @@ export const renderDelivery = (endpointId: string, d: DeliveryRow) => ({
   updated_at: iso(d.updated_at)!,
 });
 
-export const renderAttempt = (a: AttemptRow) => ({
+export const renderAttempt = (a: AttemptRow): RenderedAttempt => ({
   delivery_id: a.delivery_id,
   event_id: a.event_id,
   attempt: a.attempt,
@@ -28,6 +29,3 @@ export const renderAttempt = (a: AttemptRow) => ({
   response_body: a.response_body,
   next_retry_at: iso(a.next_retry_at),
 });
-
-export type RenderedDelivery = ReturnType<typeof renderDelivery>;
-export type RenderedAttempt = ReturnType<typeof renderAttempt>;

@@ -4,7 +4,9 @@
  * the secret after `whsec_`, sent as `v1,<base64>`. Several signatures are space-separated, which
  * is how both the old and the new secret sign during a rotation's overlap.
  */
-export const SECRET_PREFIX = 'whsec_';
+import { WEBHOOK_SECRET_PREFIX } from '../../core/webhook-endpoints';
+
+export { newWebhookSecret } from '../../core/webhook-endpoints';
 
 const enc = new TextEncoder();
 
@@ -18,15 +20,10 @@ function fromBase64(s: string): Uint8Array {
   return Uint8Array.from(atob(s), (ch) => ch.charCodeAt(0));
 }
 
-/** 32 random bytes: the spec asks for 24 to 64. */
-export function newWebhookSecret(): string {
-  return SECRET_PREFIX + toBase64(crypto.getRandomValues(new Uint8Array(32)));
-}
-
 export async function signV1(secret: string, msgId: string, timestampSeconds: number, body: string): Promise<string> {
   const key = await crypto.subtle.importKey(
     'raw',
-    fromBase64(secret.slice(SECRET_PREFIX.length)),
+    fromBase64(secret.slice(WEBHOOK_SECRET_PREFIX.length)),
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign'],

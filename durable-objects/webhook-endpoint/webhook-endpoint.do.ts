@@ -1,18 +1,36 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { EventEnvelope } from '@edgelive/shared';
+import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
+import { ok, refuse } from '../../core/rpc';
+import {
+  activeSecrets,
+  disableEndpoint,
+  loadEndpoint,
+  setFailingSince,
+  type WebhookEndpointRow,
+} from '../../core/webhook-endpoints';
 import { webhookUrlProblem } from '../../core/webhook-url';
-import { disableEndpoint, loadEndpoint, setFailingSince } from '../../workers/services/webhook-endpoints.service';
-import { activeSecrets, type WebhookEndpointRow } from '../../workers/services/webhooks.service';
+import type {
+  AttemptFilter,
+  AttemptPage,
+  DeliveryFilter,
+  DeliveryPage,
+  GetDeliveryResult,
+  RedeliverResult,
+  WebhookEndpointRpc,
+} from './contract';
 import { CONCURRENCY, deliverySettings, disableAfterMs, nextRetryDelay } from './delivery-policy';
-import { type DeliveryRow, type DeliveryStatus, DeliveryStore } from './delivery-store';
+import { type DeliveryRow, DeliveryStore } from './delivery-store';
 import { renderAttempt, renderDelivery } from './render';
 import { signatureHeader } from './signature';
 
 /** One round of deliveries runs at most this long before the endpoint's settings are read again. */
 const ROUND_MS = 15_000;
 const RESPONSE_BODY_LOG_CHARS = 1024;
+/** The object's one timer: the next delivery round. */
+const ROUND_TIMER = 'deliver';
 
 interface Round {
   endpoint: WebhookEndpointRow;
@@ -26,8 +44,9 @@ interface Round {
  * in order, and schedules itself for the next retry. Everything survives eviction: a delivery cut
  * off mid-attempt is simply owed again (at least once; receivers deduplicate on `webhook-id`).
  */
-export class WebhookEndpointObject extends DurableObject<Env> {
+export class WebhookEndpointObject extends DurableObject<Env> implements WebhookEndpointRpc {
   private readonly store: DeliveryStore;
+  private readonly scheduler: Scheduler;
   private readonly runners = new Set<Promise<void>>();
   private round: Round | null = null;
   /** Outbound HTTP; a field so a workerd test can watch requests without a network. */
@@ -36,6 +55,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new DeliveryStore(ctx.storage.sql);
+    this.scheduler = new Scheduler(ctx.storage.sql, ctx.storage);
     void ctx.blockConcurrencyWhile(async () => this.store.migrate());
   }
 
@@ -63,10 +83,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
   }
 
-  listDeliveries(
-    endpointId: string,
-    f: { status?: Exclude<DeliveryStatus, 'sending'>; eventId?: string; beforeSeq?: number; limit: number },
-  ) {
+  listDeliveries(endpointId: string, f: DeliveryFilter): DeliveryPage {
     const rows = this.store.list({ ...f, limit: f.limit + 1 });
     const kept = rows.slice(0, f.limit);
     return {
@@ -75,17 +92,19 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     };
   }
 
-  getDelivery(endpointId: string, deliveryId: string) {
+  getDelivery(endpointId: string, deliveryId: string): GetDeliveryResult {
     const d = this.store.get(deliveryId);
-    if (!d) return null;
-    return {
-      ...renderDelivery(endpointId, d),
-      payload: JSON.parse(d.payload) as EventEnvelope,
-      attempts: this.store.attemptsOf(d.id).map(renderAttempt),
-    };
+    if (!d) return refuse('not_found');
+    return ok({
+      delivery: {
+        ...renderDelivery(endpointId, d),
+        payload: JSON.parse(d.payload) as EventEnvelope,
+        attempts: this.store.attemptsOf(d.id).map(renderAttempt),
+      },
+    });
   }
 
-  listAttempts(f: { beforeId?: number; limit: number }) {
+  listAttempts(f: AttemptFilter): AttemptPage {
     const rows = this.store.recentAttempts({ ...f, limit: f.limit + 1 });
     const kept = rows.slice(0, f.limit);
     return {
@@ -94,11 +113,12 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     };
   }
 
-  /** Sends one delivery again (same event id, fresh retry schedule); false if it is still pending. */
-  async redeliver(deliveryId: string) {
-    const ok = this.store.requeue(deliveryId, Date.now());
-    if (ok) await this.wakeAt(Date.now());
-    return ok;
+  /** Sends one delivery again (same event id, fresh retry schedule); refused while it is still pending. */
+  async redeliver(deliveryId: string): Promise<RedeliverResult> {
+    if (!this.store.get(deliveryId)) return refuse('not_found');
+    if (!this.store.requeue(deliveryId, Date.now())) return refuse('delivery_pending');
+    await this.wakeAt(Date.now());
+    return ok({ delivery_id: deliveryId });
   }
 
   async redeliverFailed(since: number, until: number) {
@@ -108,6 +128,8 @@ export class WebhookEndpointObject extends DurableObject<Env> {
   }
 
   override async alarm() {
+    // One timer only: whatever fired, the round below does all that is due (a retried alarm too).
+    this.scheduler.takeDue();
     const endpointId = this.store.getMeta('endpoint_id');
     const endpoint = endpointId ? await loadEndpoint(this.env, endpointId) : null;
     if (!endpoint) {
@@ -128,13 +150,14 @@ export class WebhookEndpointObject extends DurableObject<Env> {
     this.store.prune(Date.now());
     if (!round.stopped) {
       const next = this.store.nextDueAt();
-      if (next !== null) await this.wakeAt(next);
+      if (next !== null) this.scheduler.schedule(ROUND_TIMER, next);
     }
+    await this.scheduler.rearm();
   }
 
+  /** The next round runs at `t` at the latest (an earlier one already planned stays). */
   private async wakeAt(t: number) {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > t) await this.ctx.storage.setAlarm(t);
+    this.scheduler.schedule(ROUND_TIMER, t);
   }
 
   private spawnRunners() {
@@ -179,7 +202,7 @@ export class WebhookEndpointObject extends DurableObject<Env> {
               'webhook-id': row.event_id,
               'webhook-timestamp': String(timestamp),
               'webhook-signature': await signatureHeader(
-                activeSecrets(endpoint, started),
+                await activeSecrets(this.env, endpoint, started),
                 row.event_id,
                 timestamp,
                 row.payload,

@@ -27,7 +27,9 @@ export async function startConsoleStack(
   opts: ConsoleStackOptions = {},
 ): Promise<ConsoleStack> {
   ensureConsoleBuild(process.env.E2E_REBUILD === '1');
-  const stack = await startTestStack({ port: ports.api, vars: opts.vars });
+  // The console's origin may use the session cookie (credentialed CORS, cookie writes and sockets).
+  const consoleOrigin = `http://127.0.0.1:${ports.console}`;
+  const stack = await startTestStack({ port: ports.api, vars: { CONSOLE_ORIGINS: consoleOrigin, ...opts.vars } });
   let origin: Awaited<ReturnType<typeof launchOrigin>> | null = null;
   try {
     if (opts.rtmpPort)

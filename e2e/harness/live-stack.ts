@@ -14,7 +14,7 @@ import { startTestStack, type TestStack } from './stack.ts';
  * driven by playwright-core. Used by e2e/playback.test.ts and bench/glass-to-glass.ts.
  */
 
-/** The development origin of wrangler.jsonc. */
+/** The development origin (scripts/lib/local-secrets.ts). */
 const ORIGIN = { id: 'orig_local', secret: 'dev-only-origin-secret-local-0123456789abcdef' };
 
 export interface LiveStack {

@@ -5,26 +5,18 @@
  * the Worker unreachable for real.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { silentLogger } from '../../origin/src/log.ts';
 import { type OriginOptions, type RunningOrigin, startOrigin } from '../../origin/src/origin.ts';
+import { DEV_VARS } from '../../scripts/lib/local-secrets.ts';
 import type { ApiClient } from './stack.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The dev origin ids and secrets, read from wrangler.jsonc's `ORIGIN_SECRETS` (what the Worker checks). */
+/** The dev origin ids and secrets the local Worker checks (`ORIGIN_SECRETS` of scripts/lib/local-secrets.ts). */
 export function devOriginSecrets(): Record<string, string> {
-  // JSONC: drop whole-line comments; no string in the file starts a line with //.
-  const text = readFileSync(path.join(ROOT, 'wrangler.jsonc'), 'utf8')
-    .split('\n')
-    .filter((l) => !l.trim().startsWith('//'))
-    .join('\n');
-  const config = JSON.parse(text) as { vars: { ORIGIN_SECRETS: string } };
-  return JSON.parse(config.vars.ORIGIN_SECRETS) as Record<string, string>;
+  return JSON.parse(DEV_VARS.ORIGIN_SECRETS!) as Record<string, string>;
 }
 
 export async function until<T>(
@@ -49,7 +41,7 @@ export async function launchOrigin(
   opts: Pick<OriginOptions, 'originId' | 'workerUrl' | 'rtmpPort'> & Partial<OriginOptions>,
 ): Promise<RunningOrigin & { cleanup: () => Promise<void> }> {
   const secret = devOriginSecrets()[opts.originId];
-  if (!secret) throw new Error(`no dev secret for ${opts.originId} in wrangler.jsonc`);
+  if (!secret) throw new Error(`no dev secret for ${opts.originId} in scripts/lib/local-secrets.ts`);
   const runtimeDir = mkdtempSync(path.join(tmpdir(), `edgelive-${opts.originId}-`));
   const origin = await startOrigin({
     secret,

@@ -14,3 +14,27 @@ export function localOriginSecret(stateDir: string): string {
   writeFileSync(path, secret, { mode: 0o600 });
   return secret;
 }
+
+/**
+ * The development values of every Worker secret and setting, handed only to local runs: the
+ * start command and the end-to-end harness pass them as `--var` (scripts/lib/worker-process.ts),
+ * the workerd tests as miniflare bindings (vitest.config.ts). They all start with `dev-only-`, so
+ * a Worker that serves anything but a local host refuses them (workers/lib/dev-secrets.ts), and
+ * none of them is in wrangler.jsonc, so a plain `wrangler deploy` never ships them.
+ */
+export const DEV_VARS: Readonly<Record<string, string>> = {
+  ENVIRONMENT: 'development',
+  SESSION_SECRET: 'dev-only-session-secret-change-me-in-production-0123456789',
+  PLAYBACK_GRANT_SECRET: 'dev-only-playback-grant-secret-0123456789abcdef',
+  MEDIA_KEY_SECRET: 'dev-only-media-key-secret-0123456789abcdef',
+  DATA_ENCRYPTION_KEY: 'dev-only-data-encryption-key-0123456789abcdef',
+  ORIGIN_SECRETS: JSON.stringify({
+    orig_local: 'dev-only-origin-secret-local-0123456789abcdef',
+    orig_local2: 'dev-only-origin-secret-local2-0123456789abcdef',
+  }),
+  // Local receivers live on 127.0.0.1.
+  WEBHOOK_ALLOW_PRIVATE: 'true',
+  // Development only: multiplies the retry schedule (1 = about a day). Production ignores both.
+  WEBHOOK_BACKOFF_SCALE: '1',
+  WEBHOOK_TIMEOUT_MS: '5000',
+};

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { DEV_VARS } from './local-secrets.ts';
 
 /**
  * Runs the control-plane Worker under `wrangler dev` (real workerd with local D1, R2 and Durable
@@ -26,13 +27,18 @@ export interface WorkerHandle {
   persistTo: string;
   /** Everything wrangler printed, for a failing test's message. */
   logs: () => string;
+  /**
+   * Runs the Worker's Cron Trigger once (the events outbox sweeper, sealing of pre-encryption
+   * rows): `wrangler dev` does not fire crons by itself, so the start command calls this on a timer.
+   */
+  runScheduled: () => Promise<void>;
   stop: () => Promise<void>;
 }
 
 export interface WorkerOptions {
   port: number;
   persistTo: string;
-  /** Extra `--var` values (override wrangler.jsonc `vars`). */
+  /** Extra `--var` values (override the development values of local-secrets.ts and wrangler.jsonc `vars`). */
   vars?: Record<string, string>;
   /** How long to wait for the Worker to answer. */
   readyTimeoutMs?: number;
@@ -90,8 +96,11 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     '--inspector-port',
     '0',
     '--show-interactive-dev-session=false',
+    // Exposes /__scheduled, so local runs can fire the Cron Trigger (runScheduled).
+    '--test-scheduled',
   ];
-  for (const [k, v] of Object.entries(opts.vars ?? {})) args.push('--var', `${k}:${v}`);
+  // wrangler.jsonc holds no secrets (a deployment must set real ones): local runs get development values.
+  for (const [k, v] of Object.entries({ ...DEV_VARS, ...opts.vars })) args.push('--var', `${k}:${v}`);
   // Its own process group, so stop() takes workerd down with wrangler.
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
@@ -128,5 +137,10 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     await stop();
     throw err;
   }
-  return { url, port: opts.port, persistTo: opts.persistTo, logs, stop };
+  const runScheduled = async () => {
+    const res = await fetch(`${url}/__scheduled?cron=${encodeURIComponent('* * * * *')}`);
+    await res.body?.cancel();
+    if (!res.ok) throw new Error(`the scheduled handler failed (${res.status})`);
+  };
+  return { url, port: opts.port, persistTo: opts.persistTo, logs, stop, runScheduled };
 }

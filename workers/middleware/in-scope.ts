@@ -1,10 +1,10 @@
 import { createMiddleware } from 'hono/factory';
 import type { Db } from '../../core/db/client';
+import type { WebhookEndpointRow } from '../../core/webhook-endpoints';
 import type { AppScopedEnv } from '../env';
 import { findRoom, type RoomRow } from '../services/rooms.service';
 import { findStream, type StreamRow } from '../services/streams.service';
 import { findEndpoint } from '../services/webhook-endpoints.service';
-import type { WebhookEndpointRow } from '../services/webhooks.service';
 
 /**
  * The one way a route loads "its" resource: the row named by the path parameter, in the caller's

@@ -18,6 +18,7 @@ import { createDb } from '../../core/db/client';
 import { apps, streams } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
 import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey, timedThumbnailKey } from '../../core/media-keys';
+import { openStreamKey } from '../../core/stream-keys';
 import { streamStub } from '../../core/stubs';
 import { PUBLISH_REFUSALS, SESSION_REFUSALS } from '../../durable-objects/stream/contract';
 import { ApiError, badRequest, notFound } from '../lib/errors';
@@ -137,7 +138,7 @@ export const originRoutes = router
     const db = createDb(c.env.DB);
     const row = await db.query.streams.findFirst({ where: eq(streams.streamKeyHash, await sha256Hex(stream_key)) });
     // The hash finds the row; the key itself is still compared without an early exit.
-    if (!row || !timingSafeEqual(row.streamKey, stream_key))
+    if (!row || !timingSafeEqual(await openStreamKey(c.env, row.streamKey), stream_key))
       throw forbiddenPublish('unknown_stream_key', 'No stream has this key.');
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });

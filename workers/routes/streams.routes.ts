@@ -1,4 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Env } from '../../core/env';
+import { openStreamKey } from '../../core/stream-keys';
 import {
   loadStreamView,
   renderPlaybackId,
@@ -34,8 +36,10 @@ import {
 } from './streams.schema';
 
 /** The stream as this caller may see it: the key only for roles that could change the stream anyway. */
-const render = (scope: AppScope, view: StreamView) =>
-  renderStream(view, { withKey: roleAtLeast(scope.role, 'developer') });
+const render = async (env: Env, scope: AppScope, view: StreamView) =>
+  renderStream(view, {
+    streamKey: roleAtLeast(scope.role, 'developer') ? await openStreamKey(env, view.stream.streamKey) : null,
+  });
 
 const tags = ['Live streams'];
 const StreamParam = idParam('stream_id', 'str_123');
@@ -162,16 +166,18 @@ export const streamRoutes = createAppRouter()
     const q = c.req.valid('query');
     const { rows, viewOf } = await listStreams(c.get('db'), c.get('scope').appId, q);
     return c.json(
-      pageOf(rows, q.limit, (r) => render(c.get('scope'), viewOf(r))),
+      pageOf(rows, q.limit, (r) => renderStream(viewOf(r), { streamKey: null })),
       200,
     );
   })
   .openapi(create, async (c) => {
     const view = await createStream(c.get('db'), c.env, c.get('scope').appId, c.req.valid('json'));
     c.set('audit', { action: 'stream.create', resourceType: 'stream', resourceId: view.stream.id });
-    return c.json(render(c.get('scope'), view), 201);
+    return c.json(await render(c.env, c.get('scope'), view), 201);
   })
-  .openapi(get, async (c) => c.json(render(c.get('scope'), await loadStreamView(c.get('db'), c.get('stream'))), 200))
+  .openapi(get, async (c) =>
+    c.json(await render(c.env, c.get('scope'), await loadStreamView(c.get('db'), c.get('stream'))), 200),
+  )
   .openapi(update, async (c) => {
     const s = c.get('stream');
     const body = c.req.valid('json');
@@ -181,7 +187,7 @@ export const streamRoutes = createAppRouter()
       resourceId: s.id,
       details: { fields: Object.keys(body) },
     });
-    return c.json(render(c.get('scope'), await updateStream(c.get('db'), c.env, s, body)), 200);
+    return c.json(await render(c.env, c.get('scope'), await updateStream(c.get('db'), c.env, s, body)), 200);
   })
   .openapi(remove, async (c) => {
     const s = c.get('stream');
@@ -193,17 +199,17 @@ export const streamRoutes = createAppRouter()
     const s = c.get('stream');
     // The audit row names the stream only: the key never reaches a log.
     c.set('audit', { action: 'stream.reset_stream_key', resourceType: 'stream', resourceId: s.id });
-    return c.json(render(c.get('scope'), await resetStreamKey(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.env, c.get('scope'), await resetStreamKey(c.get('db'), c.env, s)), 200);
   })
   .openapi(disable, async (c) => {
     const s = c.get('stream');
     c.set('audit', { action: 'stream.disable', resourceType: 'stream', resourceId: s.id });
-    return c.json(render(c.get('scope'), await disableStream(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.env, c.get('scope'), await disableStream(c.get('db'), c.env, s)), 200);
   })
   .openapi(enable, async (c) => {
     const s = c.get('stream');
     c.set('audit', { action: 'stream.enable', resourceType: 'stream', resourceId: s.id });
-    return c.json(render(c.get('scope'), await enableStream(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.env, c.get('scope'), await enableStream(c.get('db'), c.env, s)), 200);
   })
   .openapi(sessions, async (c) => {
     const q = c.req.valid('query');

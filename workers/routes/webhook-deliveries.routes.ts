@@ -1,9 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { isIdOf } from '../../core/ids';
 import { webhookStub } from '../../core/stubs';
-import { ApiError, notFound } from '../lib/errors';
+import { WEBHOOK_REFUSALS } from '../../durable-objects/webhook-endpoint/contract';
+import { notFound } from '../lib/errors';
 import { decodeCursor, encodeCursor, PageQuery } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
+import { orThrow } from '../lib/rpc-errors';
 import { inScope } from '../middleware/in-scope';
 import { EventSchema } from './events.schema';
 
@@ -117,9 +119,9 @@ export const webhookDeliveryRoutes = createAppRouter()
   .openapi(getDelivery, async (c) => {
     const { delivery_id } = c.req.valid('param');
     const e = c.get('webhookEndpoint');
-    const d = isIdOf('delivery', delivery_id) ? await webhookStub(c.env, e.id).getDelivery(e.id, delivery_id) : null;
-    if (!d) throw notFound('delivery');
-    return c.json(d, 200);
+    if (!isIdOf('delivery', delivery_id)) throw notFound('delivery');
+    const { delivery } = orThrow(await webhookStub(c.env, e.id).getDelivery(e.id, delivery_id), WEBHOOK_REFUSALS);
+    return c.json(delivery, 200);
   })
   .openapi(listAttempts, async (c) => {
     const q = c.req.valid('query');
@@ -131,10 +133,8 @@ export const webhookDeliveryRoutes = createAppRouter()
     const { delivery_id } = c.req.valid('param');
     c.set('audit', { action: 'webhook_delivery.redeliver', resourceType: 'webhook_delivery', resourceId: delivery_id });
     const e = c.get('webhookEndpoint');
-    const stub = webhookStub(c.env, e.id);
-    if (!isIdOf('delivery', delivery_id) || !(await stub.getDelivery(e.id, delivery_id))) throw notFound('delivery');
-    if (!(await stub.redeliver(delivery_id)))
-      throw new ApiError(409, 'delivery_pending', 'This delivery is still pending; it will be attempted on schedule.');
+    if (!isIdOf('delivery', delivery_id)) throw notFound('delivery');
+    orThrow(await webhookStub(c.env, e.id).redeliver(delivery_id), WEBHOOK_REFUSALS);
     return c.json({ delivery_id }, 202);
   })
   .openapi(redeliverFailed, async (c) => {

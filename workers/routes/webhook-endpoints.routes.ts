@@ -7,14 +7,18 @@ import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { webhookStub } from '../../core/stubs';
 import { iso } from '../../core/time';
+import {
+  disableEndpoint,
+  newWebhookSecret,
+  openWebhookSecret,
+  renderEndpoint,
+  sealWebhookSecret,
+} from '../../core/webhook-endpoints';
 import { webhookUrlProblem } from '../../core/webhook-url';
-import { newWebhookSecret } from '../../durable-objects/webhook-endpoint/signature';
 import { ApiError, badRequest, conflict } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
-import { disableEndpoint } from '../services/webhook-endpoints.service';
-import { renderEndpoint } from '../services/webhooks.service';
 import { webhookDeliveryRoutes } from './webhook-deliveries.routes';
 
 /** Enough for separate services per event family; more usually means endpoints leaking from tests. */
@@ -184,6 +188,7 @@ export const webhookEndpointRoutes = createAppRouter()
       throw conflict(`An app can have at most ${MAX_ENDPOINTS_PER_APP} webhook endpoints.`);
     const t = Date.now();
     const enabled = body.enabled ?? true;
+    const secret = newWebhookSecret();
     const row = {
       id: newId('webhookEndpoint'),
       appId,
@@ -194,7 +199,7 @@ export const webhookEndpointRoutes = createAppRouter()
       disabledReason: enabled ? null : ('manual' as const),
       disabledAt: enabled ? null : t,
       failingSince: null,
-      secret: newWebhookSecret(),
+      secret: await sealWebhookSecret(c.env, secret),
       previousSecret: null,
       previousSecretExpiresAt: null,
       createdAt: t,
@@ -207,7 +212,7 @@ export const webhookEndpointRoutes = createAppRouter()
       resourceId: row.id,
       details: { url: row.url },
     });
-    return c.json({ ...renderEndpoint(row), secret: row.secret }, 201);
+    return c.json({ ...renderEndpoint(row), secret }, 201);
   })
   .openapi(get, async (c) => c.json(renderEndpoint(c.get('webhookEndpoint')), 200))
   .openapi(update, async (c) => {
@@ -268,17 +273,19 @@ export const webhookEndpointRoutes = createAppRouter()
     const db = c.get('db');
     const e = c.get('webhookEndpoint');
     const t = Date.now();
+    const secret = newWebhookSecret();
     const [row] = await db
       .update(webhookEndpoints)
       .set({
-        secret: newWebhookSecret(),
-        previousSecret: overlap > 0 ? e.secret : null,
+        secret: await sealWebhookSecret(c.env, secret),
+        // Re-sealed: a row from before encryption is stored sealed from here on.
+        previousSecret: overlap > 0 ? await sealWebhookSecret(c.env, await openWebhookSecret(c.env, e.secret)) : null,
         previousSecretExpiresAt: overlap > 0 ? t + overlap * 1000 : null,
         updatedAt: t,
       })
       .where(eq(webhookEndpoints.id, e.id))
       .returning();
-    return c.json({ ...renderEndpoint(row!), secret: row!.secret }, 200);
+    return c.json({ ...renderEndpoint(row!), secret }, 200);
   })
   .openapi(test, async (c) => {
     const { endpoint_id } = c.req.valid('param');

@@ -1,12 +1,12 @@
 import type { EventType } from '@edgelive/shared';
 import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '@edgelive/shared/ladder';
 import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { sha256Hex } from '../../core/crypto';
 import type { Db } from '../../core/db/client';
 import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
-import { emitEvent } from '../../core/events';
+import { deliverEvents, emitEvent, eventStatement, newEventRow } from '../../core/events';
 import { isIdOf, newId, randomToken } from '../../core/ids';
+import { streamKeyColumns } from '../../core/stream-keys';
 import {
   loadStreamView,
   loadStreamViews,
@@ -36,7 +36,7 @@ export const findStream = (db: Db, appId: string, id: string): Promise<StreamRow
 /** Loads the view once: the event carries it without the key, the caller renders it for the answer. */
 async function emitStreamEvent(db: Db, env: Env, type: EventType, row: StreamRow): Promise<StreamView> {
   const view = await loadStreamView(db, row);
-  const data = renderStream(view, { withKey: false });
+  const data = renderStream(view, { streamKey: null });
   await emitEvent(env, { appId: row.appId, type, objectType: 'stream', objectId: row.id, data });
   return view;
 }
@@ -105,8 +105,7 @@ export async function createStream(
     id: newId('stream'),
     appId,
     name: body.name ?? 'Live stream',
-    streamKey: key,
-    streamKeyHash: await sha256Hex(key),
+    ...(await streamKeyColumns(env, key)),
     latencyMode: body.latency_mode ?? 'standard',
     recording: body.recording ?? false,
     encryption: body.encryption ?? false,
@@ -129,8 +128,25 @@ export async function createStream(
     policy,
     createdAt: t + i,
   }));
-  await db.batch([db.insert(streams).values(row), ...pbs.map((p) => db.insert(playbackIds).values(p))]);
-  return emitStreamEvent(db, env, 'stream.created', row);
+  // The event goes in the same batch (the outbox, core/events.ts): no stream without its event.
+  const view: StreamView = { stream: row, session: null, playbackIds: [...pbs].reverse() };
+  const created = newEventRow(
+    {
+      appId,
+      type: 'stream.created',
+      objectType: 'stream',
+      objectId: row.id,
+      data: renderStream(view, { streamKey: null }),
+    },
+    t,
+  );
+  await db.batch([
+    db.insert(streams).values(row),
+    ...pbs.map((p) => db.insert(playbackIds).values(p)),
+    eventStatement(db, created),
+  ]);
+  await deliverEvents(env, [created]);
+  return view;
 }
 
 export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamSettings) {
@@ -147,7 +163,7 @@ export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamS
 }
 
 export async function deleteStream(db: Db, env: Env, s: StreamRow) {
-  const data = renderStream(await loadStreamView(db, s), { withKey: false });
+  const data = renderStream(await loadStreamView(db, s), { streamKey: null });
   // The object first: from here on its publisher and in-flight segments are refused.
   await streamStub(env, s.id).remove();
   await db.delete(streams).where(eq(streams.id, s.id));
@@ -165,7 +181,7 @@ export async function resetStreamKey(db: Db, env: Env, s: StreamRow) {
   const key = newStreamKey();
   const [row] = await db
     .update(streams)
-    .set({ streamKey: key, streamKeyHash: await sha256Hex(key), updatedAt: Date.now() })
+    .set({ ...(await streamKeyColumns(env, key)), updatedAt: Date.now() })
     .where(eq(streams.id, s.id))
     .returning();
   return emitStreamEvent(db, env, 'stream.key_reset', row!);

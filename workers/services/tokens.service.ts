@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import type { Db } from '../../core/db/client';
 import { signingKeys } from '../../core/db/schema/index';
+import { isIdOf } from '../../core/ids';
 import { ApiError } from '../lib/errors';
 
 /**
@@ -50,26 +51,64 @@ interface CachedKey {
 }
 
 /**
- * Imported public keys, per isolate. Importing a PEM costs far more than verifying with it, and
- * keys never change (a deleted key is dropped here and its D1 row is gone).
+ * Imported public keys, per isolate. Importing a PEM costs far more than verifying with it, but a
+ * key deleted in another isolate (or straight in D1) must stop working everywhere soon: entries
+ * live at most `ttlMs`. Unknown kids are remembered too (`missTtlMs`), so a flood of random kids
+ * costs one D1 read per kid and minute, not one per request. The clock is a field so a test can
+ * step past the lifetime.
  */
-const keyCache = new Map<string, CachedKey>();
-const KEY_CACHE_MAX = 1000;
+export class SigningKeyCache {
+  private readonly entries = new Map<string, { value: CachedKey | null; until: number }>();
 
+  constructor(
+    readonly ttlMs = 60_000,
+    readonly missTtlMs = 60_000,
+    readonly max = 5000,
+    public now: () => number = Date.now,
+  ) {}
+
+  /** The cached answer (a key, or null for "no such key"), or undefined when D1 must be asked. */
+  get(kid: string): CachedKey | null | undefined {
+    const hit = this.entries.get(kid);
+    if (!hit) return undefined;
+    if (hit.until > this.now()) return hit.value;
+    this.entries.delete(kid);
+    return undefined;
+  }
+
+  set(kid: string, value: CachedKey | null) {
+    this.entries.delete(kid);
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(kid, { value, until: this.now() + (value ? this.ttlMs : this.missTtlMs) });
+  }
+
+  forget(kid: string) {
+    this.entries.delete(kid);
+  }
+}
+
+export const signingKeyCache = new SigningKeyCache();
+
+/** A key deleted through the API stops at once in this isolate; elsewhere within the cache lifetime. */
 export function forgetSigningKey(id: string) {
-  keyCache.delete(id);
+  signingKeyCache.forget(id);
 }
 
 async function loadKey(db: Db, kid: string): Promise<CachedKey | null> {
-  const hit = keyCache.get(kid);
-  if (hit) return hit;
+  const hit = signingKeyCache.get(kid);
+  if (hit !== undefined) return hit;
+  // Not even the shape of one of our ids: no D1 read, and nothing to remember.
+  if (!isIdOf('signingKey', kid)) return null;
   const row = await db.query.signingKeys.findFirst({ where: eq(signingKeys.id, kid) });
-  if (!row) return null;
-  const entry = { appId: row.appId, key: await importSPKI(row.publicKey, row.algorithm) };
-  if (keyCache.size >= KEY_CACHE_MAX) keyCache.delete(keyCache.keys().next().value!);
-  keyCache.set(kid, entry);
+  const entry = row ? { appId: row.appId, key: await importSPKI(row.publicKey, row.algorithm) } : null;
+  signingKeyCache.set(kid, entry);
   return entry;
 }
+
+/** Clocks of customers' servers and viewers' devices drift; this much either way is forgiven. */
+export const CLOCK_TOLERANCE_S = 30;
+/** A viewer token opens things for at most this long (counted from `iat`, or from now without one). */
+export const MAX_TOKEN_LIFETIME_S = 7 * 24 * 3600;
 
 export interface VerifiedToken {
   appId: string;
@@ -90,7 +129,7 @@ export async function verifyViewerToken(
     throw new TokenError('token_malformed', 'The token is not a JWT.');
   }
   if (!kid) throw new TokenError('token_malformed', 'The token header has no kid.');
-  // A deleted key and a stale cache must not disagree for long: the DB is the authority on misses.
+  // A deleted key and a stale cache disagree for at most the cache lifetime.
   const key = await loadKey(db, kid);
   if (!key) throw new TokenError('unknown_key', 'The token was signed with an unknown or deleted signing key.');
   if (expect.appId && key.appId !== expect.appId) {
@@ -98,7 +137,11 @@ export async function verifyViewerToken(
   }
   let claims: JWTPayload;
   try {
-    ({ payload: claims } = await jwtVerify(token, key.key, { algorithms: ['RS256'], requiredClaims: ['exp'] }));
+    ({ payload: claims } = await jwtVerify(token, key.key, {
+      algorithms: ['RS256'],
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_S,
+    }));
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw new TokenError('token_expired', 'The token has expired.');
     if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'nbf') {
@@ -111,6 +154,10 @@ export async function verifyViewerToken(
       throw new TokenError('bad_signature', 'The token signature does not match its signing key.');
     }
     throw new TokenError('token_malformed', 'The token could not be verified.');
+  }
+  const from = typeof claims.iat === 'number' ? claims.iat : Math.floor(Date.now() / 1000);
+  if (Number(claims.exp) - from > MAX_TOKEN_LIFETIME_S + CLOCK_TOLERANCE_S) {
+    throw new TokenError('token_malformed', `A token may live at most ${MAX_TOKEN_LIFETIME_S / 86400} days (exp).`);
   }
   const aud = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!aud.includes(expect.aud)) {

@@ -3,7 +3,7 @@ import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import { expect } from 'vitest';
 import { BASE, call } from './helpers';
 
-/** The development origins of wrangler.jsonc, as the agent would sign with them. */
+/** The development origins (scripts/lib/local-secrets.ts), as the agent would sign with them. */
 export const ORIGINS = {
   orig_local: 'dev-only-origin-secret-local-0123456789abcdef',
   orig_local2: 'dev-only-origin-secret-local2-0123456789abcdef',

@@ -25,11 +25,13 @@ describe('production secrets', () => {
       SESSION_SECRET: real,
       PLAYBACK_GRANT_SECRET: real,
       MEDIA_KEY_SECRET: real,
+      DATA_ENCRYPTION_KEY: real,
     };
     expect((await app.fetch(new Request('http://x/v1/openapi.json'), prod, ctx)).status).toBe(200);
   });
 
   it('runs on the development secrets outside production', async () => {
-    expect((await app.fetch(new Request('http://x/v1/openapi.json'), env, ctx)).status).toBe(200);
+    // Locally: development values serve only a local host (see production-guard.test.ts).
+    expect((await app.fetch(new Request('http://127.0.0.1:8787/v1/openapi.json'), env, ctx)).status).toBe(200);
   });
 });

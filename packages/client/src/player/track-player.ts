@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import { BEACON_LIMITS, type Beacon } from '@edgelive/shared/beacons';
-import type Hls from 'hls.js';
+import type { Events, default as Hls } from 'hls.js';
 import { ViewTracker, viewerId } from './view-tracker';
 
 /**
@@ -90,8 +90,8 @@ export function trackPlayer(hls: Hls | null, opts: TrackOptions): Tracker {
     view.error(data.details);
     beacon('error');
   };
-  hls?.on(LEVEL_SWITCHED as Hls.Events.LEVEL_SWITCHED, onLevel);
-  hls?.on(ERROR as Hls.Events.ERROR, onError);
+  hls?.on(LEVEL_SWITCHED as Events.LEVEL_SWITCHED, onLevel);
+  hls?.on(ERROR as Events.ERROR, onError);
   beacon('view_start');
   const timer = setInterval(() => beacon('heartbeat'), BEACON_LIMITS.heartbeatMs);
 
@@ -99,8 +99,8 @@ export function trackPlayer(hls: Hls | null, opts: TrackOptions): Tracker {
     stop() {
       clearInterval(timer);
       for (const [t, name, fn] of listeners) t.removeEventListener(name, fn);
-      hls?.off(LEVEL_SWITCHED as Hls.Events.LEVEL_SWITCHED, onLevel);
-      hls?.off(ERROR as Hls.Events.ERROR, onError);
+      hls?.off(LEVEL_SWITCHED as Events.LEVEL_SWITCHED, onLevel);
+      hls?.off(ERROR as Events.ERROR, onError);
       if (!ended) onPageHide();
     },
     peek: () => view.peek('heartbeat'),
