@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import { BEACON_LIMITS } from '@edgelive/shared/beacons';
 import type { Env } from '../../core/env';
 import { refuse } from '../../core/rpc';
+import { roomStub } from '../../core/stubs';
 import { CONCURRENT_WINDOW_MS, FLUSH_DELAY_MS, type IngestInput, type IngestResult } from './contract';
 import { flushStatements } from './flush';
 import { foldBeacon } from './fold';
@@ -35,6 +36,7 @@ export class AnalyticsObject extends DurableObject<Env> {
     }
     this.store.setMeta('app_id', input.appId);
     this.store.setMeta('stream_id', input.streamId);
+    if (input.roomId) this.store.setMeta('room_id', input.roomId);
     const prev = this.store.view(beacon.view_id);
     // A view id belongs to its first viewer: another viewer's beacons cannot rewrite it.
     if (prev && prev.viewer_id !== beacon.viewer_id) return { ok: true, accepted: false };
@@ -66,9 +68,26 @@ export class AnalyticsObject extends DurableObject<Env> {
     return { minutes: minutes.length, views: views.length };
   }
 
+  /**
+   * Tells the stream's room how many watch the video now, when that changed. Best effort: the
+   * next round repeats it, and the room forgets a count it has not heard again for a while.
+   */
+  private async pushViewers() {
+    const roomId = this.store.getMeta('room_id');
+    if (!roomId) return 0;
+    const { viewers } = this.concurrent();
+    if (String(viewers) !== this.store.getMeta('pushed_viewers')) {
+      await roomStub(this.env, roomId).setVideoViewers(viewers);
+      this.store.setMeta('pushed_viewers', String(viewers));
+    }
+    return viewers;
+  }
+
   override async alarm() {
     await this.flush();
-    // Beacons that arrived while D1 was being written are flushed by the next round.
-    if (this.store.hasDirty()) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
+    const watching = await this.pushViewers().catch(() => 1);
+    // Beacons that arrived while D1 was being written are flushed by the next round; while anyone
+    // watches, rounds go on so the room hears when they leave.
+    if (this.store.hasDirty() || watching > 0) await this.ctx.storage.setAlarm(Date.now() + FLUSH_DELAY_MS);
   }
 }

@@ -8,6 +8,8 @@ export interface IngestInput {
   beacon: Beacon;
   appId: string;
   streamId: string;
+  /** The stream's chat room, told the video viewer count (null: the stream has none). */
+  roomId: string | null;
   /** The sender's address, only for the flood limit; never stored beyond the current minute. */
   address: string;
   country: string;

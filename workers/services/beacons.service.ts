@@ -70,6 +70,7 @@ export async function ingestBeacon(db: Db, env: Env, beacon: Beacon, sender: Sen
     beacon,
     appId: pb.stream.appId,
     streamId: pb.stream.id,
+    roomId: pb.stream.roomId,
     address: sender.address,
     country: sender.country,
     ...agent,
