@@ -98,4 +98,17 @@ describe('viewer analytics in Chromium', () => {
     );
     expect(two.unique_viewers).toBe(2);
   });
+
+  it('shows the running origin on /v1/status and the /status page', async () => {
+    const status = await live.stack.api.request<{ components: { name: string; status: string }[] }>(
+      'GET',
+      '/v1/status',
+    );
+    expect(status.body.components.find((c) => c.name === 'origin:orig_local')?.status).toBe('operational');
+    const page = await (await live.browser()).newPage();
+    await page.goto(`${live.stack.worker.url}/status`);
+    await page.waitForFunction(() => document.querySelectorAll('#components tr').length > 0);
+    expect(await page.locator('#components').innerText()).toContain('origin:orig_local');
+    await page.screenshot({ path: 'e2e/screenshots/status-page.png', fullPage: true });
+  });
 });

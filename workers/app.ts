@@ -12,6 +12,7 @@ import { auditChanges } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { cors } from './middleware/cors';
 import { csrf } from './middleware/csrf';
+import { requestLog } from './middleware/request-log';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
@@ -23,6 +24,7 @@ import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
+import { healthRoutes, heartbeatRoutes, statusRoutes } from './routes/status.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
@@ -50,6 +52,7 @@ const v1 = createRouter()
   .route('/auth', authRoutes)
   // Public: players report on what they play, keyed by playback id.
   .route('/beacons', beaconRoutes)
+  .route('/status', statusRoutes)
   .route('/orgs', orgRoutes)
   .route('/invitations', invitationRoutes)
   // Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
@@ -87,6 +90,7 @@ const HTTP_ERROR_CODES: Record<number, string> = {
 };
 
 export const app = new OpenAPIHono<AppEnv>();
+app.use('*', requestLog);
 app.use('*', async (c, next) => {
   const unsafe = unsafeSecrets(c.env, new URL(c.req.url).hostname);
   if (unsafe.length) {
@@ -106,7 +110,10 @@ app
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
   .route('/embed', embedRoutes)
-  .route('/internal/origin', originRoutes);
+  // Ahead of the origin routes: it answers before their own middleware would run.
+  .route('/internal/origin/heartbeat', heartbeatRoutes)
+  .route('/internal/origin', originRoutes)
+  .route('/', healthRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
 // scripts/api-types.ts builds the same document without a server.

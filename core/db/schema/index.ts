@@ -4,5 +4,6 @@ export * from './analytics';
 export * from './core';
 export * from './events';
 export * from './rooms';
+export * from './status';
 export * from './streams';
 export * from './webhooks';

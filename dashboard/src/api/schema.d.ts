@@ -305,6 +305,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** System status (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SystemStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs": {
         parameters: {
             query?: never;
@@ -11130,6 +11166,19 @@ export interface components {
             rendition: number | null;
             live_latency_ms: number | null;
             player?: string;
+        };
+        SystemStatus: {
+            /** @enum {string} */
+            status: "operational" | "degraded" | "down";
+            checked_at: string;
+            components: {
+                /** @description `api`, `d1`, `r2`, `origin:<id>`, `webhooks` */
+                name: string;
+                /** @enum {string} */
+                status: "operational" | "degraded" | "down";
+                detail: string;
+                last_heartbeat_at?: string | null;
+            }[];
         };
         Org: {
             id: string;
