@@ -71,4 +71,26 @@ describe('events outbox', () => {
     const types = seen.map((x) => JSON.parse(x.body) as { type: string; object: { id: string } });
     expect(types.filter((b) => b.object.id === s.id).map((b) => b.type)).toEqual(['stream.created', 'stream.updated']);
   });
+
+  it('commits a stream change with its event: enqueue failing on PATCH answers 200 and the sweeper sends the new state', async () => {
+    const t = await tenant();
+    const s = (await call('/v1/streams', { auth: t.key.token, body: { name: 'before' } })).json;
+    const ep = await createEndpoint(t.key.token, { event_types: ['stream.updated', 'stream.key_reset'] });
+    const seen = await captureDeliveries(ep.id);
+    await failNextEnqueue(ep.id);
+    const upd = await call(`/v1/streams/${s.id}`, { method: 'PATCH', auth: t.key.token, body: { name: 'after' } });
+    expect(upd.status, upd.text).toBe(200);
+    expect(await undelivered(s.id)).toEqual(['stream.updated']);
+    const reset = await call(`/v1/streams/${s.id}/reset-stream-key`, { method: 'POST', auth: t.key.token });
+    expect(reset.status, reset.text).toBe(200);
+    await sweep();
+    expect(await undelivered(s.id)).toEqual([]);
+    await runDurableObjectAlarm(stubOf(ep.id));
+    await runDurableObjectAlarm(stubOf(ep.id));
+    const bodies = seen.map((x) => JSON.parse(x.body) as { type: string; data: { name: string; stream_key: null } });
+    expect(bodies.map((b) => [b.type, b.data.name, b.data.stream_key])).toEqual([
+      ['stream.updated', 'after', null],
+      ['stream.key_reset', 'after', null],
+    ]);
+  });
 });

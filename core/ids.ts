@@ -23,6 +23,7 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   origin: 'orig',
   streamSession: 'lsn',
+  simulcastTarget: 'sim',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

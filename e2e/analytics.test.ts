@@ -108,7 +108,7 @@ describe('viewer analytics in Chromium', () => {
     const page = await (await live.browser()).newPage();
     await page.goto(`${live.stack.worker.url}/status`);
     await page.waitForFunction(() => document.querySelectorAll('#components tr').length > 0);
-    expect(await page.locator('#components').innerText()).toContain('origin:orig_local');
+    expect(await page.locator('#components').textContent()).toContain('origin:orig_local');
     await page.screenshot({ path: 'e2e/screenshots/status-page.png', fullPage: true });
   });
 });

@@ -22,6 +22,7 @@ import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
+import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { healthRoutes, heartbeatRoutes, statusRoutes } from './routes/status.routes';
@@ -112,6 +113,7 @@ app
   .route('/embed', embedRoutes)
   // Ahead of the origin routes: it answers before their own middleware would run.
   .route('/internal/origin/heartbeat', heartbeatRoutes)
+  .route('/internal/origin', originSimulcastRoutes)
   .route('/internal/origin', originRoutes)
   .route('/', healthRoutes);
 

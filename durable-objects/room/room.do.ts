@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { CLOSE, type ClientFrame, type EventType, LIMITS, type Message } from '@edgelive/shared';
+import { CLOSE, type ClientFrame, type EventType, LIMITS, type Message, type ServerFrameOf } from '@edgelive/shared';
 import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
@@ -345,6 +345,11 @@ export class RoomObject extends DurableObject<Env> {
   setVideoViewers(n: number) {
     this.presence.setVideoViewers(n);
     this.countsChanged();
+  }
+
+  /** A stream's live state for the page (a simulcast target's status): pushed to every socket as is. */
+  pushStreamFrame(frame: ServerFrameOf<'simulcast_target'>) {
+    this.out.broadcast(frame);
   }
 
   stats() {

@@ -11,6 +11,7 @@ import type { Logger } from './log.ts';
 import { probeInput, probeSegment } from './probe.ts';
 import { RenditionMeter } from './rendition-meter.ts';
 import { decryptSegment, firstVideoPts, segmentPdt } from './segment-clock.ts';
+import { type SimulcastPushes, simulcastForSession } from './simulcast-pushes.ts';
 import type { UploadQueue } from './upload-queue.ts';
 import type { WorkerClient, WorkerHttpError } from './worker-client.ts';
 
@@ -52,6 +53,8 @@ export class Publication {
   private readonly ended: Promise<void>;
   private resolveEnded!: () => void;
   private supervisor: FfmpegSupervisor | null = null;
+  /** Pushes to the stream's simulcast targets, beside (and independent of) the HLS ladder. */
+  private simulcast: SimulcastPushes | null = null;
   private rungs: Rung[] = [];
   private input: InputInfo | null = null;
   /** FFmpeg's key info file when the session is encrypted. */
@@ -183,6 +186,15 @@ export class Publication {
     });
     this.state = 'live';
     this.supervisor.start();
+    this.simulcast = simulcastForSession(
+      this.deps.client,
+      this.streamId,
+      this.answer.session_id,
+      url,
+      this.log,
+      this.deps.timings.statusPollMs,
+    );
+    this.simulcast.start();
     this.every(this.deps.timings.playlistPollMs, () => this.scan());
     this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
     // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
@@ -210,6 +222,7 @@ export class Publication {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     await this.supervisor?.stop();
+    await this.simulcast?.stop();
     await this.scan();
     const drained = await this.deps.queue.drainSession(this.answer.session_id, this.deps.timings.drainTimeoutMs);
     if (!drained) this.log('warn', 'publish-done sent before every segment was uploaded');

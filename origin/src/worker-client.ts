@@ -10,6 +10,7 @@ import {
   type StreamStatus,
   streamStatusSchema,
 } from '@edgelive/shared/origin-protocol';
+import { type OriginTarget, originTargetListSchema, type SimulcastReport } from '@edgelive/shared/simulcast';
 
 export interface OriginCredentials {
   workerUrl: string;
@@ -100,6 +101,17 @@ export class WorkerClient {
   async status(streamId: string): Promise<StreamStatus> {
     const res = await this.expectOk('GET', `/internal/origin/streams/${encodeURIComponent(streamId)}/status`);
     return streamStatusSchema.parse(await res.json());
+  }
+
+  /** The session's enabled simulcast targets, keys included (simulcast-pushes.ts). */
+  async simulcastTargets(streamId: string, sessionId: string): Promise<OriginTarget[]> {
+    const res = await this.expectOk('GET', `${sessionPath(streamId, sessionId)}/simulcast-targets`);
+    return originTargetListSchema.parse(await res.json()).targets;
+  }
+
+  async reportSimulcast(streamId: string, targetId: string, report: SimulcastReport): Promise<void> {
+    const path = `/internal/origin/streams/${encodeURIComponent(streamId)}/simulcast-targets/${encodeURIComponent(targetId)}/status`;
+    await this.expectOk('POST', path, JSON.stringify(report), 'application/json');
   }
 
   private async expectOk(

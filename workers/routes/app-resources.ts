@@ -7,6 +7,7 @@ import { chatBanRoutes } from './chat-bans.routes';
 import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
+import { simulcastTargetRoutes } from './simulcast-targets.routes';
 import { streamRoutes } from './streams.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
@@ -23,6 +24,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'chat-bans': chatBanRoutes,
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
-  streams: streamRoutes,
+  // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
+  streams: streamRoutes.route('/', simulcastTargetRoutes),
   analytics: analyticsRoutes,
 };

@@ -1,6 +1,7 @@
 import type { EventType } from '@edgelive/shared';
 import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '@edgelive/shared/ladder';
 import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../core/db/client';
 import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
@@ -38,6 +39,49 @@ async function emitStreamEvent(db: Db, env: Env, type: EventType, row: StreamRow
   const view = await loadStreamView(db, row);
   const data = renderStream(view, { streamKey: null });
   await emitEvent(env, { appId: row.appId, type, objectType: 'stream', objectId: row.id, data });
+  return view;
+}
+
+/**
+ * A change to a stream and the event that describes it, written in one D1 batch (the outbox,
+ * core/events.ts): either both are committed or neither, and a failure to hand the event over
+ * afterwards leaves it to the sweeper instead of failing the request. The event renders the view
+ * as it is after the change, built from the view before it.
+ */
+async function commitStreamChange(
+  db: Db,
+  env: Env,
+  type: EventType,
+  s: StreamRow,
+  change: {
+    set?: Partial<StreamRow>;
+    playbackIds?: (ids: PlaybackIdRow[]) => PlaybackIdRow[];
+    also?: BatchItem<'sqlite'>[];
+  },
+): Promise<StreamView> {
+  const before = await loadStreamView(db, s);
+  const stream = { ...s, ...change.set };
+  const view: StreamView = {
+    stream,
+    session: before.session,
+    playbackIds: change.playbackIds ? change.playbackIds(before.playbackIds) : before.playbackIds,
+  };
+  const ev = newEventRow({
+    appId: s.appId,
+    type,
+    objectType: 'stream',
+    objectId: s.id,
+    data: renderStream(view, { streamKey: null }),
+  });
+  await db.batch([
+    db
+      .update(streams)
+      .set({ ...change.set, updatedAt: stream.updatedAt })
+      .where(eq(streams.id, s.id)),
+    ...(change.also ?? []),
+    eventStatement(db, ev),
+  ]);
+  await deliverEvents(env, [ev]);
   return view;
 }
 
@@ -158,8 +202,7 @@ export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamS
   if (body.reconnect_window !== undefined) changes.reconnectWindowS = body.reconnect_window;
   if (body.ladder !== undefined) changes.ladder = await checkLadder(db, s.appId, body.ladder);
   if (body.metadata !== undefined) changes.metadata = body.metadata;
-  const [row] = await db.update(streams).set(changes).where(eq(streams.id, s.id)).returning();
-  return emitStreamEvent(db, env, 'stream.updated', row!);
+  return commitStreamChange(db, env, 'stream.updated', s, { set: changes });
 }
 
 export async function deleteStream(db: Db, env: Env, s: StreamRow) {
@@ -178,13 +221,8 @@ export async function deleteStream(db: Db, env: Env, s: StreamRow) {
 }
 
 export async function resetStreamKey(db: Db, env: Env, s: StreamRow) {
-  const key = newStreamKey();
-  const [row] = await db
-    .update(streams)
-    .set({ ...(await streamKeyColumns(env, key)), updatedAt: Date.now() })
-    .where(eq(streams.id, s.id))
-    .returning();
-  return emitStreamEvent(db, env, 'stream.key_reset', row!);
+  const set = { ...(await streamKeyColumns(env, newStreamKey())), updatedAt: Date.now() };
+  return commitStreamChange(db, env, 'stream.key_reset', s, { set });
 }
 
 export async function disableStream(db: Db, env: Env, s: StreamRow) {
@@ -199,12 +237,7 @@ export async function disableStream(db: Db, env: Env, s: StreamRow) {
 export async function enableStream(db: Db, env: Env, s: StreamRow) {
   if (!s.disabledAt) return loadStreamView(db, s);
   await streamStub(env, s.id).enable();
-  const [row] = await db
-    .update(streams)
-    .set({ disabledAt: null, updatedAt: Date.now() })
-    .where(eq(streams.id, s.id))
-    .returning();
-  return emitStreamEvent(db, env, 'stream.updated', row!);
+  return commitStreamChange(db, env, 'stream.updated', s, { set: { disabledAt: null, updatedAt: Date.now() } });
 }
 
 export async function listSessions(db: Db, s: StreamRow, q: { limit: number; cursor?: string }): Promise<SessionRow[]> {
@@ -224,8 +257,10 @@ export async function addPlaybackId(db: Db, env: Env, s: StreamRow, policy: Play
   if (existing >= MAX_PLAYBACK_IDS)
     throw new ApiError(409, 'conflict', `A stream has at most ${MAX_PLAYBACK_IDS} playback ids; delete one first.`);
   const row = { id: newId('playbackId'), streamId: s.id, appId: s.appId, policy, createdAt: Date.now() };
-  await db.insert(playbackIds).values(row);
-  await emitStreamEvent(db, env, 'stream.updated', s);
+  await commitStreamChange(db, env, 'stream.updated', s, {
+    playbackIds: (ids) => [row, ...ids],
+    also: [db.insert(playbackIds).values(row)],
+  });
   return row;
 }
 
@@ -238,12 +273,9 @@ export async function findPlaybackId(db: Db, s: StreamRow, id: string) {
 }
 
 export async function removePlaybackId(db: Db, env: Env, s: StreamRow, id: string) {
-  const gone = isIdOf('playbackId', id)
-    ? await db
-        .delete(playbackIds)
-        .where(and(eq(playbackIds.id, id), eq(playbackIds.streamId, s.id)))
-        .returning()
-    : [];
-  if (!gone.length) throw notFound('playback id');
-  await emitStreamEvent(db, env, 'stream.updated', s);
+  const gone = await findPlaybackId(db, s, id);
+  await commitStreamChange(db, env, 'stream.updated', s, {
+    playbackIds: (ids) => ids.filter((p) => p.id !== gone.id),
+    also: [db.delete(playbackIds).where(eq(playbackIds.id, gone.id))],
+  });
 }

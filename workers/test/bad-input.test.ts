@@ -32,6 +32,7 @@ async function setup() {
     event_id: 'evt_AAAAAAAAAAAAAAAAAAAA',
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
+    target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };
 }

@@ -41,6 +41,10 @@ async function tenantA() {
   const test = await call(`/v1/webhook-endpoints/${endpoint.json.id}/test`, { method: 'POST', auth: key.token });
   const events = await call('/v1/events', { auth: key.token });
   const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
+  const target = await call(`/v1/streams/${stream.json.id}/simulcast-targets`, {
+    auth: key.token,
+    body: { url: 'rtmp://example.com/live/k' },
+  });
   // One real id of tenant A per path parameter name. Features add theirs here.
   const ids: Record<string, string> = {
     org_id: acct.orgId,
@@ -59,6 +63,7 @@ async function tenantA() {
     event_id: events.json.data[0].id,
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
+    target_id: target.json.id,
   };
   return { acct, app, key, ids };
 }

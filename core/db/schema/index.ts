@@ -4,6 +4,7 @@ export * from './analytics';
 export * from './core';
 export * from './events';
 export * from './rooms';
+export * from './simulcast';
 export * from './status';
 export * from './streams';
 export * from './webhooks';

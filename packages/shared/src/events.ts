@@ -38,6 +38,25 @@ export const EVENT_CATALOG = {
     description: "A session's recording was finalized and can be played as a VOD.",
   },
   'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
+  'simulcast_target.created': { object: 'simulcast_target', description: 'A simulcast target was added to a stream.' },
+  'simulcast_target.starting': {
+    object: 'simulcast_target',
+    description: 'The origin began pushing the stream to the target (connecting).',
+  },
+  'simulcast_target.broadcasting': {
+    object: 'simulcast_target',
+    description: 'The target accepted the push and video is flowing to it.',
+  },
+  'simulcast_target.errored': {
+    object: 'simulcast_target',
+    description:
+      'The push to the target failed or dropped; `data.last_error` and `data.next_retry_at` say why and when.',
+  },
+  'simulcast_target.idle': {
+    object: 'simulcast_target',
+    description: 'The push stopped: the stream ended or the target was disabled.',
+  },
+  'simulcast_target.deleted': { object: 'simulcast_target', description: 'A simulcast target was deleted.' },
   'room.created': { object: 'room', description: 'A real-time room was created.' },
   'room.updated': { object: 'room', description: "A room's settings changed." },
   'room.deleted': { object: 'room', description: 'A room was deleted.' },

@@ -228,6 +228,17 @@ export const ServerFrame = z.discriminatedUnion('type', [
     message_id: z.string().nullable(),
   }),
   z.object({ type: z.literal('room_updated'), settings: PublicSettings }),
+  /** A stream room only: a simulcast target of the stream changed status (`simulcast_target.*` events). */
+  z.object({
+    type: z.literal('simulcast_target'),
+    target: z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      status: z.enum(['idle', 'starting', 'broadcasting', 'errored']),
+      last_error: z.string().nullable(),
+      next_retry_at: z.string().nullable(),
+    }),
+  }),
   /**
    * Only to sockets that connected with `batch=1`: room-wide frames that piled up while the room was
    * busy, oldest first, in one WebSocket frame. Each element is one of the other frames here (never a

@@ -4,6 +4,7 @@ import { ObsSetup } from '../../features/streams/obs-setup';
 import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
 import { SessionHealth } from '../../features/streams/session-health';
 import { SessionsTable } from '../../features/streams/sessions-table';
+import { SimulcastPanel } from '../../features/streams/simulcast-panel';
 import { StreamSettingsForm } from '../../features/streams/stream-settings-form';
 import { StreamStatus } from '../../features/streams/stream-status';
 import {
@@ -96,6 +97,7 @@ export function StreamPage() {
             <ObsSetup appId={appId} stream={s} />
             <PlaybackIdsPanel appId={appId} stream={s} />
           </div>
+          <SimulcastPanel appId={appId} streamId={s.id} />
           <section className="panel" aria-labelledby="settings-h">
             <h2 id="settings-h">Settings</h2>
             <p className="small muted">Changes apply from the next session; a live session keeps its settings.</p>

@@ -41,4 +41,9 @@ CREATE TABLE `analytics_views` (
 );
 --> statement-breakpoint
 CREATE INDEX `analytics_views_app_time` ON `analytics_views` (`app_id`,`started_at`);--> statement-breakpoint
-CREATE INDEX `analytics_views_stream_time` ON `analytics_views` (`stream_id`,`started_at`);
+CREATE INDEX `analytics_views_stream_time` ON `analytics_views` (`stream_id`,`started_at`);--> statement-breakpoint
+CREATE TABLE `origin_heartbeats` (
+	`origin_id` text PRIMARY KEY NOT NULL,
+	`last_seen_at` integer NOT NULL,
+	`publications` integer NOT NULL
+);
