@@ -23,7 +23,11 @@ export const ID_PREFIXES = {
   delivery: 'dlv',
   origin: 'orig',
   streamSession: 'lsn',
+  channel: 'ch',
+  domain: 'dom',
   simulcastTarget: 'sim',
+  authToken: 'atk',
+  recoveryCode: 'rec',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -78,6 +78,7 @@ export async function reactToStream(env: Env, r: StreamReaction, ledger: Reactio
         return true;
       });
       await emitStream('stream.active');
+      await tellRoom(env, ids, 'live', ledger);
       return;
     case 'session_resumed':
       await ledger.once('mirror', async () => {
@@ -91,6 +92,7 @@ export async function reactToStream(env: Env, r: StreamReaction, ledger: Reactio
         return true;
       });
       await emitStream('stream.active');
+      await tellRoom(env, ids, 'live', ledger);
       return;
     case 'session_reconnecting':
       await ledger.once('mirror', async () => {
@@ -101,10 +103,12 @@ export async function reactToStream(env: Env, r: StreamReaction, ledger: Reactio
         return true;
       });
       await emitStream('stream.reconnecting');
+      await tellRoom(env, ids, 'reconnecting', ledger);
       return;
     case 'session_ended':
       await sessionEnded(env, r, ledger);
       await emitStream('stream.idle');
+      await tellRoom(env, ids, 'idle', ledger);
       await roomSessionEnded(env, ids, ledger);
       if (r.recording?.renditions.length) {
         await ledger.once('event:recording.ready', async () => {
@@ -168,6 +172,28 @@ async function sessionEnded(env: Env, r: Extract<StreamReaction, { kind: 'sessio
           ),
         ),
     ]);
+    return true;
+  });
+}
+
+/**
+ * The stream's room pushes the new status to its sockets (`stream_status`), so a watch page
+ * switches between live and offline without polling. The time is fixed in the ledger on the
+ * first try, so a retry carries the same `at` and the room's ordering check still holds.
+ */
+async function tellRoom(env: Env, ids: StreamIds, status: 'live' | 'reconnecting' | 'idle', ledger: ReactionLedger) {
+  const at = await ledger.once(`room-status-at:${status}`, async () => new Date().toISOString());
+  await ledger.once(`room-status:${status}`, async () => {
+    const row = await createDb(env.DB).query.rooms.findFirst({
+      where: and(eq(rooms.appId, ids.appId), eq(rooms.streamId, ids.streamId), isNull(rooms.deletedAt)),
+    });
+    if (row)
+      await roomStub(env, row.id).setStreamStatus({
+        status,
+        session_id: status === 'idle' ? null : ids.sessionId,
+        input: null,
+        at,
+      });
     return true;
   });
 }

@@ -18,6 +18,8 @@ const env = {
   EDGELIVE_API_PORT: String(port),
   EDGELIVE_RTMP_PORT: '19391',
   EDGELIVE_CONSOLE_PORT: '5191',
+  EDGELIVE_SMTP_PORT: '20227',
+  EDGELIVE_MAIL_PORT: '20228',
 };
 const children: ChildProcess[] = [];
 
@@ -60,6 +62,14 @@ describe('./edgelive start', () => {
     expect(local.console_url).toBe('http://127.0.0.1:5191');
     expect((await fetch(local.console_url)).headers.get('content-type')).toContain('text/html');
     expect((await fetch(`${local.console_url}/v1/openapi.json`)).status).toBe(200);
+    // The mail catcher runs, and caught the demo account's verification mail (also on disk).
+    expect(local.mail_url).toBe('http://127.0.0.1:20228');
+    const mails = (await (await fetch(`${local.mail_url}/messages`)).json()) as {
+      data: { to: string[]; id: string }[];
+    };
+    const verification = mails.data.find((m) => m.to.includes(local.demo.account.email));
+    expect(verification).toBeDefined();
+    expect(readFileSync(join(home, 'mail', `${verification!.id}.eml`), 'utf8')).toContain('multipart/alternative');
     // Where to publish and where to watch.
     expect(local.rtmp_url).toBe('rtmp://127.0.0.1:19391/live');
     expect(local.demo.stream.publish_url).toBe(`${local.rtmp_url}/${local.demo.stream.stream_key}`);

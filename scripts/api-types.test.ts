@@ -21,7 +21,7 @@ describe('console API types check (scripts/api-types.ts)', () => {
     copyFileSync(join(ROOT, 'dashboard/src/api/schema.d.ts'), copy);
     expect(run(copy).status).toBe(0);
 
-    const drifted = readFileSync(copy, 'utf8').replace('/** Create an API key;', '/** Make an API key;');
+    const drifted = readFileSync(copy, 'utf8').replace('* Create an API key;', '* Make an API key;');
     writeFileSync(copy, drifted);
     const res = run(copy);
     expect(res.status).toBe(1);

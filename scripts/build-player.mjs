@@ -9,9 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+// The embed player, and the watch/chat pages' script (player + room client).
 await build({
-  entryPoints: [`${root}packages/client/src/player/embed.ts`],
-  outfile: `${root}public/player/embed.js`,
+  entryPoints: {
+    embed: `${root}packages/client/src/player/embed.ts`,
+    watch: `${root}packages/client/src/watch/watch.ts`,
+  },
+  outdir: `${root}public/player`,
   bundle: true,
   // The light build: no DRM, subtitles or alternate audio, which we never serve; AES-128 is kept.
   alias: { 'hls.js': 'hls.js/light' },

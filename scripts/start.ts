@@ -13,6 +13,7 @@ import { ApiClient } from './lib/api-client.ts';
 import { ensureConsoleBuild } from './lib/console-build.ts';
 import { acquireLock, releaseLock } from './lib/instance-lock.ts';
 import { localOriginSecret } from './lib/local-secrets.ts';
+import { startMailCatcher } from './lib/mail-catcher.ts';
 import { type DemoSeed, type DemoStream, seedDemo, seedDemoStream } from './lib/seed.ts';
 import { ROOT, startWorker, type WorkerHandle } from './lib/worker-process.ts';
 
@@ -23,6 +24,8 @@ const LOCK = join(STATE_DIR, 'start.pid');
 const API_PORT = Number(process.env.EDGELIVE_API_PORT ?? 8787);
 const RTMP_PORT = Number(process.env.EDGELIVE_RTMP_PORT ?? 1935);
 const CONSOLE_PORT = Number(process.env.EDGELIVE_CONSOLE_PORT ?? 5173);
+const SMTP_PORT = Number(process.env.EDGELIVE_SMTP_PORT ?? 1025);
+const MAIL_PORT = Number(process.env.EDGELIVE_MAIL_PORT ?? 8025);
 const ORIGIN_ID = 'orig_local';
 
 interface LocalJson {
@@ -30,6 +33,9 @@ interface LocalJson {
   reference_url: string;
   openapi_url: string;
   console_url: string;
+  mail_url: string;
+  smtp_url: string;
+  mail_dir: string;
   rtmp_url: string;
   origin_id: string;
   demo: DemoSeed & {
@@ -65,11 +71,19 @@ async function main() {
     // This installation's own origin secret, not the well-known dev default in wrangler.jsonc.
     const originSecret = localOriginSecret(STATE_DIR);
     const consoleUrl = `http://127.0.0.1:${CONSOLE_PORT}`;
+    console.log('Starting the mail catcher (SMTP on 127.0.0.1)...');
+    const mailDir = join(STATE_DIR, 'mail');
+    const mail = await startMailCatcher({ smtpPort: SMTP_PORT, httpPort: MAIL_PORT, dir: mailDir });
+    stoppers.push(mail.stop);
     console.log('Starting the Worker (wrangler dev, local D1/R2/Durable Objects)...');
     const worker: WorkerHandle = await startWorker({
       port: API_PORT,
       persistTo: join(STATE_DIR, 'state'),
-      vars: { ORIGIN_SECRETS: JSON.stringify({ [ORIGIN_ID]: originSecret }), CONSOLE_URL: consoleUrl },
+      vars: {
+        ORIGIN_SECRETS: JSON.stringify({ [ORIGIN_ID]: originSecret }),
+        CONSOLE_URL: consoleUrl,
+        SMTP_URL: mail.smtpUrl,
+      },
     });
     stoppers.push(worker.stop);
     // What the deployed Cron Trigger does every minute (wrangler dev fires no crons): deliver what
@@ -106,6 +120,9 @@ async function main() {
       reference_url: `${worker.url}/v1/reference`,
       openapi_url: `${worker.url}/v1/openapi.json`,
       console_url: served.url,
+      mail_url: mail.url,
+      smtp_url: mail.smtpUrl,
+      mail_dir: mailDir,
       rtmp_url: rtmpUrl,
       origin_id: ORIGIN_ID,
       demo: {
@@ -133,6 +150,7 @@ Edgelive is running. Ctrl-C stops it.
   Console      ${l.console_url}
   API          ${l.api_url}
   Reference    ${l.reference_url}
+  Mail         ${l.mail_url}   (every message the Worker sends; also in ${l.mail_dir})
 
   Demo console account   ${d.account.email} / ${d.account.password}
   Demo app               ${d.app.id} (${d.app.name})

@@ -6,18 +6,24 @@ import type { AppEnv } from './env';
 import { unsafeSecrets } from './lib/dev-secrets';
 import { ApiError, errorResponse } from './lib/errors';
 import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
+import { annotateScopes } from './lib/openapi-scopes';
 import { renderReference } from './lib/reference-page';
 import { createRouter } from './lib/router';
 import { auditChanges } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { cors } from './middleware/cors';
 import { csrf } from './middleware/csrf';
+import { keyScope } from './middleware/key-scope';
+import { rateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
+import { authEmailRoutes } from './routes/auth-email.routes';
+import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
 import { beaconRoutes } from './routes/beacons.routes';
+import { channelImageRoutes } from './routes/channel-images.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
@@ -27,6 +33,8 @@ import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { healthRoutes, heartbeatRoutes, statusRoutes } from './routes/status.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
+import { watchRoutes } from './routes/watch.routes';
+import { watchEmbedRoutes } from './routes/watch-embed.routes';
 
 /** JSON bodies above this are refused with 413 before anyone parses them. */
 export const MAX_JSON_BODY = 256 * 1024;
@@ -49,12 +57,16 @@ const v1 = createRouter()
   // Before authenticate: a forged cookie request is refused before it can touch anything.
   .use('*', csrf)
   .use('*', authenticate)
+  .use('*', rateLimit)
   .use('*', auditChanges)
   .route('/auth', authRoutes)
+  .route('/auth', authEmailRoutes)
+  .route('/auth', authTotpRoutes)
   // Public: players report on what they play, keyed by playback id.
   .route('/beacons', beaconRoutes)
   .route('/status', statusRoutes)
   .route('/orgs', orgRoutes)
+  .route('/orgs', orgSecurityRoutes)
   .route('/invitations', invitationRoutes)
   // Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
   .route('/rooms', roomSocketRoutes)
@@ -66,10 +78,13 @@ const v1 = createRouter()
   // The console's own room socket: the session (already scoped to the app) is its credential.
   .route('/apps/:app_id/rooms', roomConsoleSocketRoutes);
 // Every app resource twice: for the console under its app, and for API keys (the key decides the app).
+// An API key also needs the resource's scope (keyScope: `streams:read`, ...) on either mount.
 for (const [name, router] of Object.entries(appResources)) {
-  v1.route(`/apps/:app_id/${name}`, router)
-    .use(`/${name}`, apiKeyScope)
-    .use(`/${name}/*`, apiKeyScope)
+  v1.use(`/apps/:app_id/${name}`, keyScope(name))
+    .use(`/apps/:app_id/${name}/*`, keyScope(name))
+    .route(`/apps/:app_id/${name}`, router)
+    .use(`/${name}`, apiKeyScope, keyScope(name))
+    .use(`/${name}/*`, apiKeyScope, keyScope(name))
     .route(`/${name}`, router);
 }
 
@@ -110,7 +125,10 @@ app
   .route('/v1', v1)
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
+  .route('/embed', watchEmbedRoutes)
   .route('/embed', embedRoutes)
+  .route('/channel-images', channelImageRoutes)
+  .route('/watch', watchRoutes)
   // Ahead of the origin routes: it answers before their own middleware would run.
   .route('/internal/origin/heartbeat', heartbeatRoutes)
   .route('/internal/origin', originSimulcastRoutes)
@@ -120,7 +138,11 @@ app
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
 // scripts/api-types.ts builds the same document without a server.
 // zod-openapi's document type is wider than the parts we read; the cast narrows it to those.
-export const openApiDocument = () => declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc);
+export const openApiDocument = () =>
+  annotateScopes(
+    declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc),
+    Object.keys(appResources),
+  );
 app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
 app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
 app.get('/', (c) => c.redirect('/v1/reference'));

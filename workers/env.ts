@@ -5,7 +5,10 @@ import type { Env } from '../core/env';
 
 export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
 
-export type Actor = { type: 'user'; id: string; sessionId: string } | { type: 'api_key'; id: string; appId: string };
+export type Actor =
+  | { type: 'user'; id: string; sessionId: string }
+  /** `scopes` (workers/lib/api-scopes.ts) and `rateLimit` (per minute; null = the default) come from the key's row. */
+  | { type: 'api_key'; id: string; appId: string; scopes: string[]; rateLimit: number | null };
 
 /** What an org route may touch: one org, no app. */
 export interface OrgScope {

@@ -1,5 +1,13 @@
 import { DurableObject } from 'cloudflare:workers';
-import { CLOSE, type ClientFrame, type EventType, LIMITS, type Message, type ServerFrameOf } from '@edgelive/shared';
+import {
+  CLOSE,
+  type ClientFrame,
+  type EventType,
+  LIMITS,
+  type Message,
+  type ServerFrameOf,
+  type StreamStatus,
+} from '@edgelive/shared';
 import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
@@ -35,6 +43,7 @@ import { memberOf, Presence } from './room-presence';
 import { RoomStore } from './room-store';
 import { errorFrame } from './send-policy';
 import { publicSettings, snapshotFrame } from './snapshot';
+import { StreamStatusBoard } from './stream-status';
 import { TokenExpiry } from './token-expiry';
 
 /** Pushes of viewer counts are coalesced to at most one per this interval. */
@@ -65,6 +74,7 @@ export class RoomObject extends DurableObject<Env> {
   private readonly chat: Chat;
   private readonly moderation: Moderation;
   private readonly messages: MessagesRpc;
+  private readonly streamStatus: StreamStatusBoard;
   private config: RoomConfig | null = null;
   private blocklist: CompiledBlocklist | null = null;
   private peak = 0;
@@ -93,6 +103,7 @@ export class RoomObject extends DurableObject<Env> {
     this.chat = new Chat(room, this.limits);
     this.moderation = new Moderation(room);
     this.messages = new MessagesRpc(this.store, this.out, this.chat);
+    this.streamStatus = new StreamStatusBoard(this.store, this.out);
     // Answered by the runtime without waking the object: keep-alives cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
@@ -135,6 +146,11 @@ export class RoomObject extends DurableObject<Env> {
     if (!c) return false;
     this.configure(c);
     return true;
+  }
+
+  /** The room's stream changed state (RPC from the stream's reactions). */
+  setStreamStatus(s: StreamStatus) {
+    this.streamStatus.update(s);
   }
 
   /** The room was deleted: everyone is told with a close code, and the storage goes. */
@@ -195,6 +211,7 @@ export class RoomObject extends DurableObject<Env> {
       server,
       snapshotFrame(this.store, this.presence, this.config!, identity, url.searchParams.get('since'), now),
     );
+    this.streamStatus.greet(server);
     if (joined && this.presenceIsLive())
       this.out.broadcast({ type: 'presence', event: 'join', user: memberOf(a) }, server);
     this.countsChanged();

@@ -37,4 +37,8 @@ export const DEV_VARS: Readonly<Record<string, string>> = {
   // Development only: multiplies the retry schedule (1 = about a day). Production ignores both.
   WEBHOOK_BACKOFF_SCALE: '1',
   WEBHOOK_TIMEOUT_MS: '5000',
+  // API rate limits per minute: production's defaults are 600 per key and 120 per anonymous
+  // address; local stacks and tests send everything from 127.0.0.1, so development allows more.
+  API_RATE_LIMIT_PER_MINUTE: '6000',
+  ANON_RATE_LIMIT_PER_MINUTE: '1200',
 };

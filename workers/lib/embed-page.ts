@@ -14,11 +14,12 @@ video{width:100%;height:100%;display:block;background:#000}
 #error{position:absolute;bottom:56px;left:8px;right:8px;color:#fff;background:rgba(0,0,0,.7);padding:8px;border-radius:4px}
 [hidden]{display:none!important}`;
 
-export function renderEmbedPage(config: EmbedConfig, scriptUrl: string): string {
+/** `title`: the app's brand name when it set one (white-label), else ours. */
+export function renderEmbedPage(config: EmbedConfig, scriptUrl: string, title = 'Edgelive player'): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Edgelive player</title>
+<title>${title.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)}</title>
 <style>${STYLE}</style>
 </head><body>
 <video id="video" controls playsinline></video>

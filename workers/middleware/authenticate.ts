@@ -51,7 +51,7 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (!row.lastUsedAt || t - row.lastUsedAt > LAST_USED_RESOLUTION_MS) {
       c.executionCtx.waitUntil(db.update(apiKeys).set({ lastUsedAt: t }).where(eq(apiKeys.id, keyId)).run());
     }
-    actor = { type: 'api_key', id: keyId, appId: row.appId };
+    actor = { type: 'api_key', id: keyId, appId: row.appId, scopes: row.scopes, rateLimit: row.rateLimit };
   } else if (creds?.kind === 'session') {
     const s = await readSession(c.env.SESSION_SECRET, creds.token);
     const row = s && (await db.query.sessions.findFirst({ where: eq(sessions.id, s.sessionId) }));

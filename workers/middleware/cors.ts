@@ -48,5 +48,8 @@ export const cors = createMiddleware<AppEnv>(async (c, next) => {
   // A WebSocket answer (101) has immutable headers and no CORS anyway.
   if (c.res.status === 101) return;
   set(c.res.headers);
-  c.res.headers.set('Access-Control-Expose-Headers', 'Retry-After');
+  c.res.headers.set(
+    'Access-Control-Expose-Headers',
+    'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy',
+  );
 });

@@ -2,6 +2,8 @@ import { createMiddleware } from 'hono/factory';
 import type { Db } from '../../core/db/client';
 import type { WebhookEndpointRow } from '../../core/webhook-endpoints';
 import type { AppScopedEnv } from '../env';
+import type { ChannelRow } from '../routes/channels.schema';
+import { findChannel } from '../services/channels.service';
 import { findRoom, type RoomRow } from '../services/rooms.service';
 import { findStream, type StreamRow } from '../services/streams.service';
 import { findEndpoint } from '../services/webhook-endpoints.service';
@@ -21,6 +23,7 @@ const loaders = {
   stream: { param: 'stream_id', load: findStream } satisfies Loader<StreamRow>,
   room: { param: 'room_id', load: findRoom } satisfies Loader<RoomRow>,
   webhookEndpoint: { param: 'endpoint_id', load: findEndpoint } satisfies Loader<WebhookEndpointRow>,
+  channel: { param: 'channel_id', load: findChannel } satisfies Loader<ChannelRow>,
 };
 
 export type ScopedKind = keyof typeof loaders;

@@ -5,6 +5,7 @@ import { isIdOf } from '../../core/ids';
 import type { Actor, AppEnv, Role } from '../env';
 import { forbidden, notFound, unauthorized } from '../lib/errors';
 import { memberRole } from '../services/orgs.service';
+import { assertOrgTwoFactor } from '../services/two-factor.service';
 
 const RANK: Record<Role, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
 
@@ -65,6 +66,7 @@ export const sessionAppScope = createMiddleware<AppEnv>(async (c, next) => {
   const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, appId) });
   const role = app && (await memberRole(c.get('db'), app.orgId, actor.id));
   if (!app || !role) throw notFound('app');
+  await assertOrgTwoFactor(c.get('db'), app.orgId, actor.id);
   assertCanWrite(c.req.method, role);
   c.set('scope', { orgId: app.orgId, appId, role });
   await next();
@@ -80,6 +82,8 @@ export const orgScope = (min: Role = 'viewer') =>
     const role = isIdOf('org', orgId) ? await memberRole(c.get('db'), orgId, actor.id) : null;
     if (!role) throw notFound('organization');
     if (!roleAtLeast(role, min)) throw forbidden();
+    // The owner can always reach the org's settings, so requiring 2FA can be turned off again.
+    if (!c.req.path.endsWith('/security')) await assertOrgTwoFactor(c.get('db'), orgId, actor.id);
     assertCanWrite(c.req.method, role);
     c.set('scope', { orgId, appId: null, role });
     await next();

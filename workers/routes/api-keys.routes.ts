@@ -1,9 +1,13 @@
 import { createRoute } from '@hono/zod-openapi';
+import { scopeCatalog } from '../lib/api-scopes';
+import { badRequest } from '../lib/errors';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { consoleUser } from '../middleware/scope';
 import { createApiKey, findApiKey, listApiKeys, revokeApiKey, rotateApiKey } from '../services/api-keys.service';
 import { ApiKey, ApiKeyWithSecret, CreateApiKeyBody, renderApiKey } from './api-keys.schema';
+// A cycle (app-resources mounts this router), harmless: the list is only read inside the handler.
+import { appResources } from './app-resources';
 
 const tags = ['API keys'];
 const KeyParam = idParam('key_id', 'key_123');
@@ -61,7 +65,15 @@ export const apiKeyRoutes = createAppRouter()
   })
   .openapi(create, async (c) => {
     const user = consoleUser(c.get('actor'));
-    const key = await createApiKey(c.get('db'), c.env, c.get('scope').appId, c.req.valid('json').name, user.id);
+    const body = c.req.valid('json');
+    const scopes = [...new Set(body.scopes ?? ['*'])];
+    const known = new Set(scopeCatalog(Object.keys(appResources)));
+    const unknown = scopes.filter((s) => !known.has(s));
+    if (unknown.length) throw badRequest(`Unknown scopes: ${unknown.join(', ')}.`, { unknown, known: [...known] });
+    const key = await createApiKey(c.get('db'), c.env, c.get('scope').appId, body.name, user.id, {
+      scopes,
+      rateLimit: body.rate_limit_per_minute ?? null,
+    });
     c.set('audit', { action: 'api_key.create', resourceType: 'api_key', resourceId: key.id });
     return c.json(key, 201);
   })

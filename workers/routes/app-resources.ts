@@ -3,6 +3,8 @@ import type { AppScopedEnv } from '../env';
 import { analyticsRoutes } from './analytics.routes';
 import { apiKeyRoutes } from './api-keys.routes';
 import { appAuditRoutes } from './audit-log.routes';
+import { brandingRoutes } from './branding.routes';
+import { channelRoutes } from './channels.routes';
 import { chatBanRoutes } from './chat-bans.routes';
 import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
@@ -26,5 +28,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
   streams: streamRoutes.route('/', simulcastTargetRoutes),
+  channels: channelRoutes,
+  branding: brandingRoutes,
   analytics: analyticsRoutes,
 };

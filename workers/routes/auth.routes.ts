@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { iso } from '../../core/time';
 import type { AppEnv } from '../env';
 import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../lib/session';
@@ -16,20 +15,13 @@ import {
   startSession,
   type UserRow,
 } from '../services/accounts.service';
+import { startVerification } from '../services/auth-email.service';
+import { sendLater } from '../services/email-transport';
+import { checkSecondFactor } from '../services/two-factor.service';
+import { Email, Password, renderUser, User } from './auth.schema';
 
-const Email = z.string().trim().toLowerCase().email().max(254);
-const Password = z.string().min(10, 'Use at least 10 characters.').max(256);
-
-const User = z.object({ id: z.string(), email: z.string(), name: z.string(), created_at: z.string() }).openapi('User');
 const OrgMembership = z.object({ id: z.string(), name: z.string(), role: z.string() }).openapi('OrgMembership');
 const SessionResult = z.object({ user: User, orgs: z.array(OrgMembership), token: z.string() }).openapi('Session');
-
-export const renderUser = (u: UserRow) => ({
-  id: u.id,
-  email: u.email,
-  name: u.name,
-  created_at: iso(u.createdAt)!,
-});
 
 /** Signs the user in: the session JWT as an HttpOnly cookie, and in the body for scripts. */
 async function signedIn(c: Context<AppEnv>, user: UserRow) {
@@ -67,7 +59,17 @@ const login = createRoute({
   path: '/login',
   tags: ['Console auth'],
   summary: 'Sign in with email and password',
-  request: jsonBody(z.object({ email: Email, password: z.string().min(1).max(256) }).strict()),
+  request: jsonBody(
+    z
+      .object({
+        email: Email,
+        password: z.string().min(1).max(256),
+        /** Needed (one of the two) when the account has two-factor sign-in. */
+        totp_code: z.string().max(12).optional(),
+        recovery_code: z.string().max(64).optional(),
+      })
+      .strict(),
+  ),
   responses: { 200: json(SessionResult, 'Signed in'), 401: commonErrors[401], 429: commonErrors[400] },
 });
 
@@ -94,12 +96,16 @@ const me = createRoute({
 
 export const authRoutes = createRouter()
   .openapi(register, async (c) => {
-    const user = await registerUser(c.get('db'), c.req.valid('json'), clientIp(c));
+    const db = c.get('db');
+    const user = await registerUser(db, c.req.valid('json'), clientIp(c));
+    // The account works at once; the mailed link proves the address (needed for invitations).
+    for (const m of await startVerification(db, c.env, c.req.url, user)) sendLater(c.executionCtx, c.env, m);
     return c.json(await signedIn(c, user), 201);
   })
   .openapi(login, async (c) => {
-    const { email, password } = c.req.valid('json');
+    const { email, password, ...second } = c.req.valid('json');
     const user = await signIn(c.get('db'), email, password, clientIp(c));
+    await checkSecondFactor(c.get('db'), user.id, second);
     return c.json(await signedIn(c, user), 200);
   })
   .openapi(logout, async (c) => {

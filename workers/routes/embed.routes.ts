@@ -3,6 +3,7 @@ import type { AppEnv } from '../env';
 import { renderEmbedPage } from '../lib/embed-page';
 import { ApiError, notFound } from '../lib/errors';
 import { checkReferrer, type ReferrerPolicy } from '../lib/referrer';
+import { brandOf } from '../services/branding.service';
 import { resolvePlayback } from '../services/playback.service';
 
 /**
@@ -15,7 +16,7 @@ import { resolvePlayback } from '../services/playback.service';
  */
 const SCRIPT = '/player/embed.js';
 
-function frameAncestors(p: ReferrerPolicy): string {
+export function frameAncestors(p: ReferrerPolicy): string {
   const list = p.allowed_referrers;
   if (list === undefined || list.includes('*')) return '*';
   return ["'self'", ...list.flatMap((h) => [`https://${h}`, `http://${h}`])].join(' ');
@@ -47,6 +48,7 @@ export const embedRoutes = new Hono<AppEnv>().get('/:pb', async (c) => {
       muted: flag(c.req.query('muted'), autoplay),
     },
     SCRIPT,
+    await brandOf(c.get('db'), pb.stream.appId).then((b) => (b.custom ? b.name : undefined)),
   );
   return c.html(html, 200, {
     'cache-control': 'private, no-store',

@@ -1,6 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { consoleUser, orgScope, requireUser } from '../middleware/scope';
+import { invitationMail } from '../services/email-templates';
+import { sendLater } from '../services/email-transport';
 import {
   acceptInvitation,
   createInvitation,
@@ -177,9 +179,12 @@ export const orgRoutes = createRouter()
       resourceId: row.id,
       details: { email: invitee.email, role: invitee.role },
     });
-    // No mail server: the inviter passes the link on. The console serves /accept-invite.
+    // Mailed to the invitee, and returned so the inviter can also pass it on. The console serves /accept-invite.
     const base = c.env.CONSOLE_URL ?? new URL(c.req.url).origin;
-    return c.json({ ...renderInvitation(row), token, accept_url: `${base}/accept-invite?token=${token}` }, 201);
+    const acceptUrl = `${base}/accept-invite?token=${token}`;
+    const org = await findOrg(c.get('db'), orgId);
+    sendLater(c.executionCtx, c.env, invitationMail(invitee.email, org.name, invitee.role, acceptUrl));
+    return c.json({ ...renderInvitation(row), token, accept_url: acceptUrl }, 201);
   })
   .openapi(listInvitations_, async (c) => {
     const rows = await listInvitations(c.get('db'), c.get('scope').orgId);

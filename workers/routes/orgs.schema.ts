@@ -14,7 +14,7 @@ export const RoleEnum = z.enum(['owner', 'admin', 'developer', 'viewer']);
 export const OrgName = z.string().trim().min(1).max(100);
 
 export const Org = z
-  .object({ id: z.string(), name: z.string(), role: RoleEnum, created_at: z.string() })
+  .object({ id: z.string(), name: z.string(), role: RoleEnum, require_two_factor: z.boolean(), created_at: z.string() })
   .openapi('Org');
 export const Member = z
   .object({
@@ -41,7 +41,13 @@ export const CreateInvitationBody = z
   .object({ email: z.string().trim().toLowerCase().email(), role: RoleEnum })
   .strict();
 
-export const renderOrg = (o: OrgRow, role: Role) => ({ id: o.id, name: o.name, role, created_at: iso(o.createdAt)! });
+export const renderOrg = (o: OrgRow, role: Role) => ({
+  id: o.id,
+  name: o.name,
+  role,
+  require_two_factor: o.requireTwoFactor,
+  created_at: iso(o.createdAt)!,
+});
 
 export const renderMember = ({ m, u }: { m: MemberRow; u: UserRow }) => ({
   id: m.id,

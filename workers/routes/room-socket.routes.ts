@@ -8,6 +8,7 @@ import { ApiError, notFound } from '../lib/errors';
 import { createRouter } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
 import { verifyViewerToken } from '../services/tokens.service';
+import { requireRoomOfPlayback } from '../services/watch-token.service';
 import { RoomParam } from './rooms.schema';
 
 const socket = createRoute({
@@ -54,6 +55,8 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
   if (token) {
     // A refused token is a TokenError, already an API error with its status.
     const { claims } = await verifyViewerToken(db, token, { aud: 'chat', appId: room.appId });
+    // A combined video + chat token names its playback id: it opens that stream's room only.
+    if (claims.playback_id !== undefined) await requireRoomOfPlayback(db, room.streamId, claims.playback_id);
     const sub = UserId.safeParse(claims.sub);
     if (!sub.success)
       throw new ApiError(

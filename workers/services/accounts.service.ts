@@ -54,6 +54,7 @@ export async function registerUser(
     name: body.name,
     passwordHash: await hashPassword(body.password),
     createdAt: t,
+    emailVerifiedAt: null,
   };
   const org = { id: newId('org'), name: body.org_name ?? `${body.name}'s organization`, createdAt: t };
   try {

@@ -15,13 +15,20 @@ async function emitKeyEvent(env: Env, type: 'api_key.created' | 'api_key.revoked
 }
 
 /** Creates a key; the secret exists only in this function's return value. */
-async function insertKey(db: Db, appId: string, name: string, createdBy: string | null) {
+export interface KeyLimits {
+  scopes: string[];
+  rateLimit: number | null;
+}
+
+async function insertKey(db: Db, appId: string, name: string, createdBy: string | null, limits: KeyLimits) {
   const secret = `sk_${randomToken(40)}`;
   const row: ApiKeyRow = {
     id: newId('apiKey'),
     appId,
     name,
     secretHash: await sha256Hex(secret),
+    scopes: limits.scopes,
+    rateLimit: limits.rateLimit,
     createdBy,
     createdAt: Date.now(),
     lastUsedAt: null,
@@ -37,8 +44,15 @@ export const findApiKey = (db: Db, appId: string, keyId: string): Promise<ApiKey
 export const listApiKeys = (db: Db, appId: string, q: { limit: number; cursor?: string }) =>
   pageInApp(db, apiKeys, appId, q);
 
-export async function createApiKey(db: Db, env: Env, appId: string, name: string, createdBy: string) {
-  const { row, ...key } = await insertKey(db, appId, name, createdBy);
+export async function createApiKey(
+  db: Db,
+  env: Env,
+  appId: string,
+  name: string,
+  createdBy: string,
+  limits: KeyLimits = { scopes: ['*'], rateLimit: null },
+) {
+  const { row, ...key } = await insertKey(db, appId, name, createdBy, limits);
   await emitKeyEvent(env, 'api_key.created', row);
   return key;
 }
@@ -62,7 +76,11 @@ export async function rotateApiKey(db: Db, env: Env, old: ApiKeyRow, createdBy: 
     .set({ revokedAt: Date.now() })
     .where(and(eq(apiKeys.id, old.id), isNull(apiKeys.revokedAt)))
     .returning();
-  const { row, ...key } = await insertKey(db, old.appId, old.name, createdBy);
+  // The new key can do exactly what the old one could.
+  const { row, ...key } = await insertKey(db, old.appId, old.name, createdBy, {
+    scopes: old.scopes,
+    rateLimit: old.rateLimit,
+  });
   if (revoked) await emitKeyEvent(env, 'api_key.revoked', revoked);
   await emitKeyEvent(env, 'api_key.created', row);
   return key;

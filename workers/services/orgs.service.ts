@@ -33,9 +33,21 @@ export function listOrgsOfUser(db: Db, userId: string) {
     .where(eq(members.userId, userId));
 }
 
+/** Unverified accounts keep the org they signed up with but cannot join or found others. */
+export const emailUnverified = (what: string) =>
+  new ApiError(
+    403,
+    'email_unverified',
+    `Verify your email address before you ${what} (POST /v1/auth/verify-email/send mails the link).`,
+  );
+
 export async function createOrg(db: Db, ownerId: string, name: string): Promise<OrgRow> {
+  const owner = await db.query.users.findFirst({ where: eq(users.id, ownerId) });
+  if (!owner?.emailVerifiedAt && (await db.query.members.findFirst({ where: eq(members.userId, ownerId) }))) {
+    throw emailUnverified('create another organization');
+  }
   const t = Date.now();
-  const org = { id: newId('org'), name, createdAt: t };
+  const org = { id: newId('org'), name, createdAt: t, requireTwoFactor: false };
   await db.batch([
     db.insert(orgs).values(org),
     db.insert(members).values({ id: newId('member'), orgId: org.id, userId: ownerId, role: 'owner', createdAt: t }),
@@ -157,6 +169,8 @@ export async function acceptInvitation(db: Db, userId: string, token: string) {
   if (inv.expiresAt < Date.now()) throw new ApiError(410, 'expired', 'This invitation has expired; ask for a new one.');
   const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
   if (!user || user.email !== inv.email) throw forbidden('This invitation was sent to another email address.');
+  // An unverified address proves nothing: whoever registered it first could take the invitation.
+  if (!user.emailVerifiedAt) throw emailUnverified('accept an invitation');
   const t = Date.now();
   const existing = await db.query.members.findFirst({
     where: and(eq(members.orgId, inv.orgId), eq(members.userId, user.id)),

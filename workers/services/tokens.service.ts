@@ -14,7 +14,8 @@ import { ApiError } from '../lib/errors';
 
 /**
  * The one verifier for customer-signed viewer tokens (playback `v`/`t`, chat `chat`), shaped like
- * Mux's: header `kid` names one of the app's signing keys, `sub` is the playback id or user id,
+ * Mux's: header `kid` names one of the app's signing keys, `sub` is the playback id or user id
+ * (with a `playback_id` claim, `sub` is the user and the claim names what it plays),
  * `aud` says what it opens, `exp` is required.
  */
 export type Audience = 'v' | 't' | 'chat';
@@ -163,7 +164,10 @@ export async function verifyViewerToken(
   if (!aud.includes(expect.aud)) {
     throw new TokenError('wrong_audience', `The token's aud must be "${expect.aud}".`);
   }
-  if (expect.sub !== undefined && claims.sub !== expect.sub) {
+  // A combined token (aud `["v","t","chat"]`) has the viewer's user id as `sub` and names the
+  // playback id in `playback_id`; a single-audience playback token has the playback id as `sub`.
+  const subject = typeof claims.playback_id === 'string' ? claims.playback_id : claims.sub;
+  if (expect.sub !== undefined && subject !== expect.sub) {
     throw new TokenError('wrong_subject', 'The token was issued for another subject.');
   }
   return { appId: key.appId, kid, claims: claims as VerifiedToken['claims'] };

@@ -16,6 +16,7 @@ async function setup() {
   const room = await call('/v1/rooms', { auth: t.key.token, body: {} });
   const endpoint = await call('/v1/webhook-endpoints', { auth: t.key.token, body: { url: 'http://127.0.0.1:9/b' } });
   const stream = await call('/v1/streams', { auth: t.key.token, body: { playback_policies: ['public'] } });
+  const channel = await call('/v1/channels', { auth: t.key.token, body: { slug: 'matrix', display_name: 'M' } });
   const ids: Record<string, string> = {
     org_id: t.acct.orgId,
     app_id: t.app.id,
@@ -32,6 +33,7 @@ async function setup() {
     event_id: 'evt_AAAAAAAAAAAAAAAAAAAA',
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
+    channel_id: channel.json.id,
     target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };

@@ -1,4 +1,4 @@
-import { exports } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { expect } from 'vitest';
 
 /**
@@ -55,11 +55,21 @@ export interface Account {
   password: string;
 }
 
-export async function register(name = unique('user')): Promise<Account> {
+/**
+ * Marks an address verified as the mailed link would (tests inside workerd have no mail server;
+ * e2e/accounts-email.test.ts proves the link itself through a real SMTP server).
+ */
+export async function markVerified(userId: string) {
+  await env.DB.prepare('UPDATE users SET email_verified_at = ? WHERE id = ?').bind(Date.now(), userId).run();
+}
+
+/** A new console account; verified unless `verified: false` (most tests are not about verification). */
+export async function register(name = unique('user'), opts: { verified?: boolean } = {}): Promise<Account> {
   const email = `${name}@example.com`;
   const password = 'correct horse battery';
   const res = await call('/v1/auth/register', { body: { email, password, name } });
   expect(res.status, res.text).toBe(201);
+  if (opts.verified !== false) await markVerified(res.json.user.id);
   return { token: res.json.token, userId: res.json.user.id, orgId: res.json.orgs[0].id, email, password };
 }
 

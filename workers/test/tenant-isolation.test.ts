@@ -41,6 +41,7 @@ async function tenantA() {
   const test = await call(`/v1/webhook-endpoints/${endpoint.json.id}/test`, { method: 'POST', auth: key.token });
   const events = await call('/v1/events', { auth: key.token });
   const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
+  const channel = await call('/v1/channels', { auth: key.token, body: { slug: 'matrix', display_name: 'M' } });
   const target = await call(`/v1/streams/${stream.json.id}/simulcast-targets`, {
     auth: key.token,
     body: { url: 'rtmp://example.com/live/k' },
@@ -63,6 +64,7 @@ async function tenantA() {
     event_id: events.json.data[0].id,
     stream_id: stream.json.id,
     playback_id: stream.json.playback_ids[0].id,
+    channel_id: channel.json.id,
     target_id: target.json.id,
   };
   return { acct, app, key, ids };

@@ -13,6 +13,8 @@ export const users = sqliteTable('users', {
   name: text('name').notNull(),
   passwordHash: text('password_hash').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** Set when the user proved the address is theirs (a mailed link); null blocks invitations. */
+  emailVerifiedAt: integer('email_verified_at'),
 });
 
 /** A signed-in console session; the JWT carries its id so sign-out can revoke it. */
@@ -29,6 +31,8 @@ export const sessions = sqliteTable('sessions', {
 export const orgs = sqliteTable('orgs', {
   id: text('id').primaryKey(),
   name: text('name').notNull(),
+  /** Members without a second factor are refused the org's routes (403 `two_factor_required`). */
+  requireTwoFactor: integer('require_two_factor', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
 });
 
@@ -95,6 +99,10 @@ export const apiKeys = sqliteTable(
     name: text('name').notNull(),
     /** SHA-256 of the secret: secrets are long random strings, so a slow hash buys nothing. */
     secretHash: text('secret_hash').notNull(),
+    /** What the key may do (`streams:read`, `rooms:*`, ...); `["*"]` is everything (keys made before scopes). */
+    scopes: text('scopes', { mode: 'json' }).$type<string[]>().notNull().default(sql`'["*"]'`),
+    /** Requests per minute this key may make; null takes the deployment's default. */
+    rateLimit: integer('rate_limit'),
     createdBy: text('created_by'),
     createdAt: integer('created_at').notNull(),
     lastUsedAt: integer('last_used_at'),

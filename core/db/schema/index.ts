@@ -1,10 +1,14 @@
 /** The whole D1 schema: one file per area, gathered here for drizzle and drizzle-kit. */
 
 export * from './analytics';
+export * from './auth-tokens';
+export * from './channels';
 export * from './core';
 export * from './events';
+export * from './rate-limits';
 export * from './rooms';
 export * from './simulcast';
 export * from './status';
 export * from './streams';
+export * from './two-factor';
 export * from './webhooks';

@@ -87,6 +87,8 @@ export interface paths {
                         /** Format: email */
                         email: string;
                         password: string;
+                        totp_code?: string;
+                        recovery_code?: string;
                     };
                 };
             };
@@ -211,6 +213,500 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send (again) the link that verifies your email address */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Sent if the address is not verified yet */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/verify-email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify an email address with the mailed token */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            user: components["schemas"]["User"];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mail a password reset link (the answer is the same whether or not the address has an account) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a new password with the mailed token; every session is signed out */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Password changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/email-change": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change your sign-in address: a link goes to the new address, a notice to the old one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        new_email: string;
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Accepted"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/email-change/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a new sign-in address with the token mailed to it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Address changed */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/totp/enroll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start TOTP enrolment: a secret and its otpauth:// URI (show it as a QR code) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TotpEnrolment"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm enrolment with a first code; returns 10 single-use recovery codes (shown once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            recovery_codes: string[];
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/totp/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Turn two-factor sign-in off (needs the password) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Off */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -1113,6 +1609,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/orgs/{org_id}/security": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Require two-factor sign-in of every member (owners; you need it on yourself first) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    org_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        require_two_factor: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Org"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
     "/v1/invitations/accept": {
         parameters: {
             query?: never;
@@ -1210,6 +1795,8 @@ export interface paths {
         /**
          * Open the room’s WebSocket (protocol: docs/rooms-protocol.md)
          * @description Authenticated by a chat token (`aud` = `chat`) signed with one of the app’s signing keys, checked before the room is reached. Without a token the socket is read-only, and only where the room allows anonymous viewers. `since` resumes after a message id.
+         *
+         *     API keys need the scope `rooms:read`.
          */
         get: {
             parameters: {
@@ -1777,6 +2364,8 @@ export interface paths {
         /**
          * Open the room’s WebSocket as a console member (protocol: docs/rooms-protocol.md)
          * @description For the console, which holds no signing key: the session cookie authenticates, and the member’s org role decides the chat role (owner/admin → admin, developer → moderator, viewer → read-only). API keys use chat tokens on `/v1/rooms/{room_id}/ws` instead. `since` resumes after a message id.
+         *
+         *     API keys need the scope `rooms:read`.
          */
         get: {
             parameters: {
@@ -1844,7 +2433,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (never their secrets) */
+        /**
+         * List API keys (never their secrets)
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -1911,7 +2503,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is shown once (console sessions only) */
+        /**
+         * Create an API key; the secret is shown once (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -1925,6 +2520,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        scopes?: string[];
+                        rate_limit_per_minute?: number;
                     };
                 };
             };
@@ -1989,7 +2586,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an API key */
+        /**
+         * Get an API key
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2051,7 +2651,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Revoke an API key (console sessions only) */
+        /**
+         * Revoke an API key (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2125,7 +2728,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace a key with a new one of the same name, revoking the old one (console sessions only) */
+        /**
+         * Replace a key with a new one of the same name, revoking the old one (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2198,7 +2804,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List API keys (never their secrets) */
+        /**
+         * List API keys (never their secrets)
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2263,7 +2872,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create an API key; the secret is shown once (console sessions only) */
+        /**
+         * Create an API key; the secret is shown once (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2275,6 +2887,8 @@ export interface paths {
                 content: {
                     "application/json": {
                         name: string;
+                        scopes?: string[];
+                        rate_limit_per_minute?: number;
                     };
                 };
             };
@@ -2339,7 +2953,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an API key */
+        /**
+         * Get an API key
+         * @description API keys need the scope `api-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2400,7 +3017,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Revoke an API key (console sessions only) */
+        /**
+         * Revoke an API key (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2473,7 +3093,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace a key with a new one of the same name, revoking the old one (console sessions only) */
+        /**
+         * Replace a key with a new one of the same name, revoking the old one (console sessions only)
+         * @description API keys need the scope `api-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2545,7 +3168,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List signing keys (public halves) */
+        /**
+         * List signing keys (public halves)
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2612,7 +3238,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a signing key for playback and chat tokens; the private key is shown once */
+        /**
+         * Create a signing key for playback and chat tokens; the private key is shown once
+         * @description API keys need the scope `signing-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2690,7 +3319,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a signing key */
+        /**
+         * Get a signing key
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -2752,7 +3384,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a signing key (tokens it signed stop working) */
+        /**
+         * Delete a signing key (tokens it signed stop working)
+         * @description API keys need the scope `signing-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -2822,7 +3457,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List signing keys (public halves) */
+        /**
+         * List signing keys (public halves)
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -2887,7 +3525,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a signing key for playback and chat tokens; the private key is shown once */
+        /**
+         * Create a signing key for playback and chat tokens; the private key is shown once
+         * @description API keys need the scope `signing-keys:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -2963,7 +3604,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a signing key */
+        /**
+         * Get a signing key
+         * @description API keys need the scope `signing-keys:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3024,7 +3668,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a signing key (tokens it signed stop working) */
+        /**
+         * Delete a signing key (tokens it signed stop working)
+         * @description API keys need the scope `signing-keys:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3093,7 +3740,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One app's audit log */
+        /**
+         * One app's audit log
+         * @description API keys need the scope `audit-log:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3184,7 +3834,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** One app's audit log */
+        /**
+         * One app's audit log
+         * @description API keys need the scope `audit-log:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3273,7 +3926,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List rooms */
+        /**
+         * List rooms
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3342,7 +3998,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a room; a direct room between two users is created once and returned (200) after that */
+        /**
+         * Create a room; a direct room between two users is created once and returned (200) after that
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3440,7 +4099,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a room with its live counts */
+        /**
+         * Get a room with its live counts
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3502,7 +4164,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a room: sockets close with 4004 and history is erased */
+        /**
+         * Delete a room: sockets close with 4004 and history is erased
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3562,7 +4227,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a room’s name, settings or metadata (connected clients get `room_updated`) */
+        /**
+         * Change a room’s name, settings or metadata (connected clients get `room_updated`)
+         * @description API keys need the scope `rooms:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -3641,7 +4309,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Message history: newest first in cursor pages, or oldest first after `since` (a message id) */
+        /**
+         * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -3711,7 +4382,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Post a system message (from your backend, shown as from nobody) */
+        /**
+         * Post a system message (from your backend, shown as from nobody)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -3793,7 +4467,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a message (connected clients see it go) */
+        /**
+         * Delete a message (connected clients see it go)
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -3864,7 +4541,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s bans in force */
+        /**
+         * List the room’s bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3927,7 +4607,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from the room (their sockets close with 4003) */
+        /**
+         * Ban a user from the room (their sockets close with 4003)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4013,7 +4696,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a ban */
+        /**
+         * Lift a ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4084,7 +4770,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s mutes in force */
+        /**
+         * List the room’s mutes in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4147,7 +4836,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Mute a user (a timeout when `duration_seconds` is set) */
+        /**
+         * Mute a user (a timeout when `duration_seconds` is set)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4233,7 +4925,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a mute */
+        /**
+         * Lift a mute
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4304,7 +4999,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s shadow-bans in force */
+        /**
+         * List the room’s shadow-bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4367,7 +5065,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Shadow-ban a user: their messages reach only themselves */
+        /**
+         * Shadow-ban a user: their messages reach only themselves
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4453,7 +5154,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a shadow */
+        /**
+         * Lift a shadow
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4524,7 +5228,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Flagged messages (by users or the blocklist in `flag` mode), newest first */
+        /**
+         * Flagged messages (by users or the blocklist in `flag` mode), newest first
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4608,7 +5315,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve a flag: dismiss it, or delete the message */
+        /**
+         * Resolve a flag: dismiss it, or delete the message
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4699,7 +5409,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List rooms */
+        /**
+         * List rooms
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -4766,7 +5479,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a room; a direct room between two users is created once and returned (200) after that */
+        /**
+         * Create a room; a direct room between two users is created once and returned (200) after that
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -4862,7 +5578,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a room with its live counts */
+        /**
+         * Get a room with its live counts
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -4923,7 +5642,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a room: sockets close with 4004 and history is erased */
+        /**
+         * Delete a room: sockets close with 4004 and history is erased
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -4982,7 +5704,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a room’s name, settings or metadata (connected clients get `room_updated`) */
+        /**
+         * Change a room’s name, settings or metadata (connected clients get `room_updated`)
+         * @description API keys need the scope `rooms:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -5060,7 +5785,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Message history: newest first in cursor pages, or oldest first after `since` (a message id) */
+        /**
+         * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -5129,7 +5857,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Post a system message (from your backend, shown as from nobody) */
+        /**
+         * Post a system message (from your backend, shown as from nobody)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5210,7 +5941,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Delete a message (connected clients see it go) */
+        /**
+         * Delete a message (connected clients see it go)
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5280,7 +6014,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s bans in force */
+        /**
+         * List the room’s bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5342,7 +6079,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from the room (their sockets close with 4003) */
+        /**
+         * Ban a user from the room (their sockets close with 4003)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5427,7 +6167,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a ban */
+        /**
+         * Lift a ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5497,7 +6240,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s mutes in force */
+        /**
+         * List the room’s mutes in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5559,7 +6305,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Mute a user (a timeout when `duration_seconds` is set) */
+        /**
+         * Mute a user (a timeout when `duration_seconds` is set)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5644,7 +6393,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a mute */
+        /**
+         * Lift a mute
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5714,7 +6466,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the room’s shadow-bans in force */
+        /**
+         * List the room’s shadow-bans in force
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -5776,7 +6531,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Shadow-ban a user: their messages reach only themselves */
+        /**
+         * Shadow-ban a user: their messages reach only themselves
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -5861,7 +6619,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift a shadow */
+        /**
+         * Lift a shadow
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -5931,7 +6692,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Flagged messages (by users or the blocklist in `flag` mode), newest first */
+        /**
+         * Flagged messages (by users or the blocklist in `flag` mode), newest first
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6014,7 +6778,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Resolve a flag: dismiss it, or delete the message */
+        /**
+         * Resolve a flag: dismiss it, or delete the message
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6104,7 +6871,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** App-wide bans (expired ones included until lifted) */
+        /**
+         * App-wide bans (expired ones included until lifted)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6171,7 +6941,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from every room of the app (optionally for a while) */
+        /**
+         * Ban a user from every room of the app (optionally for a while)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6256,7 +7029,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift an app-wide ban */
+        /**
+         * Lift an app-wide ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6326,7 +7102,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** App-wide bans (expired ones included until lifted) */
+        /**
+         * App-wide bans (expired ones included until lifted)
+         * @description API keys need the scope `rooms:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6391,7 +7170,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Ban a user from every room of the app (optionally for a while) */
+        /**
+         * Ban a user from every room of the app (optionally for a while)
+         * @description API keys need the scope `rooms:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6474,7 +7256,10 @@ export interface paths {
         get?: never;
         put?: never;
         post?: never;
-        /** Lift an app-wide ban */
+        /**
+         * Lift an app-wide ban
+         * @description API keys need the scope `rooms:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6543,7 +7328,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -6610,7 +7398,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a webhook endpoint; its secret is shown once */
+        /**
+         * Create a webhook endpoint; its secret is shown once
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -6708,7 +7499,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook endpoint (without its secret) */
+        /**
+         * Get a webhook endpoint (without its secret)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -6770,7 +7564,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint and its delivery log */
+        /**
+         * Delete a webhook endpoint and its delivery log
+         * @description API keys need the scope `webhooks:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -6830,7 +7627,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change URL, description, event types, or enable/disable */
+        /**
+         * Change URL, description, event types, or enable/disable
+         * @description API keys need the scope `webhooks:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -6918,7 +7718,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the secret; during the overlap both old and new sign every delivery */
+        /**
+         * Replace the secret; during the overlap both old and new sign every delivery
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7000,7 +7803,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a `webhook_endpoint.test` event to this endpoint only */
+        /**
+         * Send a `webhook_endpoint.test` event to this endpoint only
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7085,7 +7891,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of an endpoint, newest first */
+        /**
+         * Delivery log of an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7169,7 +7978,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A delivery with its payload and every attempt */
+        /**
+         * A delivery with its payload and every attempt
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7245,7 +8057,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every attempt to an endpoint, newest first */
+        /**
+         * Every attempt to an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7329,7 +8144,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again (same event id, fresh retry schedule) */
+        /**
+         * Send a delivery again (same event id, fresh retry schedule)
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7416,7 +8234,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send again every failed delivery created in a time range */
+        /**
+         * Send again every failed delivery created in a time range
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7500,7 +8321,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List webhook endpoints */
+        /**
+         * List webhook endpoints
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -7565,7 +8389,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a webhook endpoint; its secret is shown once */
+        /**
+         * Create a webhook endpoint; its secret is shown once
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7661,7 +8488,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a webhook endpoint (without its secret) */
+        /**
+         * Get a webhook endpoint (without its secret)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -7722,7 +8552,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a webhook endpoint and its delivery log */
+        /**
+         * Delete a webhook endpoint and its delivery log
+         * @description API keys need the scope `webhooks:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -7781,7 +8614,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change URL, description, event types, or enable/disable */
+        /**
+         * Change URL, description, event types, or enable/disable
+         * @description API keys need the scope `webhooks:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -7868,7 +8704,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the secret; during the overlap both old and new sign every delivery */
+        /**
+         * Replace the secret; during the overlap both old and new sign every delivery
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -7949,7 +8788,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a `webhook_endpoint.test` event to this endpoint only */
+        /**
+         * Send a `webhook_endpoint.test` event to this endpoint only
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8033,7 +8875,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Delivery log of an endpoint, newest first */
+        /**
+         * Delivery log of an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8116,7 +8961,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A delivery with its payload and every attempt */
+        /**
+         * A delivery with its payload and every attempt
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8191,7 +9039,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Every attempt to an endpoint, newest first */
+        /**
+         * Every attempt to an endpoint, newest first
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8274,7 +9125,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send a delivery again (same event id, fresh retry schedule) */
+        /**
+         * Send a delivery again (same event id, fresh retry schedule)
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8360,7 +9214,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Send again every failed delivery created in a time range */
+        /**
+         * Send again every failed delivery created in a time range
+         * @description API keys need the scope `webhooks:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8443,7 +9300,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The app's events, newest first (catch up without webhooks) */
+        /**
+         * The app's events, newest first (catch up without webhooks)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8531,7 +9391,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an event */
+        /**
+         * Get an event
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8606,7 +9469,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The app's events, newest first (catch up without webhooks) */
+        /**
+         * The app's events, newest first (catch up without webhooks)
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8692,7 +9558,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get an event */
+        /**
+         * Get an event
+         * @description API keys need the scope `webhooks:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8766,7 +9635,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live streams, newest first */
+        /**
+         * List live streams, newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -8834,7 +9706,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a live stream (an RTMP stream key and, optionally, playback ids) */
+        /**
+         * Create a live stream (an RTMP stream key and, optionally, playback ids)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -8910,7 +9785,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a live stream, its status and current session */
+        /**
+         * Get a live stream, its status and current session
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -8972,7 +9850,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a live stream (a live publisher is cut off) */
+        /**
+         * Delete a live stream (a live publisher is cut off)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -9032,7 +9913,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Update a live stream (applies from the next session) */
+        /**
+         * Update a live stream (applies from the next session)
+         * @description API keys need the scope `streams:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -9107,7 +9991,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the stream key (the old one stops working for new publishes) */
+        /**
+         * Replace the stream key (the old one stops working for new publishes)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9182,7 +10069,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refuse publishers; a live session ends now */
+        /**
+         * Refuse publishers; a live session ends now
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9257,7 +10147,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept publishers again */
+        /**
+         * Accept publishers again
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9330,7 +10223,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sessions of a stream (current and past), newest first */
+        /**
+         * Sessions of a stream (current and past), newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -9412,7 +10308,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Playback ids of a stream */
+        /**
+         * Playback ids of a stream
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9475,7 +10374,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a playback id (`public`, or `signed`: viewers need a token) */
+        /**
+         * Add a playback id (`public`, or `signed`: viewers need a token)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9555,7 +10457,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a playback id */
+        /**
+         * Get a playback id
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9618,7 +10523,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a playback id (its URLs stop playing) */
+        /**
+         * Delete a playback id (its URLs stop playing)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -9689,7 +10597,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Simulcast targets of a stream, newest first */
+        /**
+         * Simulcast targets of a stream, newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -9757,7 +10668,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a simulcast target (starts within seconds when the stream is live) */
+        /**
+         * Add a simulcast target (starts within seconds when the stream is live)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -9846,7 +10760,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a simulcast target and its status */
+        /**
+         * Get a simulcast target and its status
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -9909,7 +10826,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a target (a live push to it stops) */
+        /**
+         * Delete a target (a live push to it stops)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -9970,7 +10890,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a target (name, url, key, enabled), also while live */
+        /**
+         * Change a target (name, url, key, enabled), also while live
+         * @description API keys need the scope `streams:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -10044,7 +10967,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List live streams, newest first */
+        /**
+         * List live streams, newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10110,7 +11036,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Create a live stream (an RTMP stream key and, optionally, playback ids) */
+        /**
+         * Create a live stream (an RTMP stream key and, optionally, playback ids)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10184,7 +11113,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a live stream, its status and current session */
+        /**
+         * Get a live stream, its status and current session
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10245,7 +11177,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a live stream (a live publisher is cut off) */
+        /**
+         * Delete a live stream (a live publisher is cut off)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -10304,7 +11239,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Update a live stream (applies from the next session) */
+        /**
+         * Update a live stream (applies from the next session)
+         * @description API keys need the scope `streams:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -10378,7 +11316,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Replace the stream key (the old one stops working for new publishes) */
+        /**
+         * Replace the stream key (the old one stops working for new publishes)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10452,7 +11393,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Refuse publishers; a live session ends now */
+        /**
+         * Refuse publishers; a live session ends now
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10526,7 +11470,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept publishers again */
+        /**
+         * Accept publishers again
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10598,7 +11545,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Sessions of a stream (current and past), newest first */
+        /**
+         * Sessions of a stream (current and past), newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -10679,7 +11629,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Playback ids of a stream */
+        /**
+         * Playback ids of a stream
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10741,7 +11694,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a playback id (`public`, or `signed`: viewers need a token) */
+        /**
+         * Add a playback id (`public`, or `signed`: viewers need a token)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -10820,7 +11776,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a playback id */
+        /**
+         * Get a playback id
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -10882,7 +11841,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a playback id (its URLs stop playing) */
+        /**
+         * Delete a playback id (its URLs stop playing)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -10952,7 +11914,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Simulcast targets of a stream, newest first */
+        /**
+         * Simulcast targets of a stream, newest first
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11019,7 +11984,10 @@ export interface paths {
             };
         };
         put?: never;
-        /** Add a simulcast target (starts within seconds when the stream is live) */
+        /**
+         * Add a simulcast target (starts within seconds when the stream is live)
+         * @description API keys need the scope `streams:write`.
+         */
         post: {
             parameters: {
                 query?: never;
@@ -11107,7 +12075,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get a simulcast target and its status */
+        /**
+         * Get a simulcast target and its status
+         * @description API keys need the scope `streams:read`.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -11169,7 +12140,10 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        /** Delete a target (a live push to it stops) */
+        /**
+         * Delete a target (a live push to it stops)
+         * @description API keys need the scope `streams:write`.
+         */
         delete: {
             parameters: {
                 query?: never;
@@ -11229,7 +12203,10 @@ export interface paths {
         };
         options?: never;
         head?: never;
-        /** Change a target (name, url, key, enabled), also while live */
+        /**
+         * Change a target (name, url, key, enabled), also while live
+         * @description API keys need the scope `streams:write`.
+         */
         patch: {
             parameters: {
                 query?: never;
@@ -11295,6 +12272,1672 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/apps/{app_id}/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List channels
+         * @description API keys need the scope `channels:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The `next_cursor` of the previous page. */
+                    cursor?: string;
+                    visibility?: "public" | "unlisted";
+                };
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Channel"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a channel (one of your creators or events); its slug is unique in the app
+         * @description API keys need the scope `channels:write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slug: string;
+                        display_name: string;
+                        bio?: string;
+                        links?: {
+                            label: string;
+                            /** Format: uri */
+                            url: string;
+                        }[];
+                        category?: string | null;
+                        tags?: string[];
+                        /**
+                         * @default public
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "unlisted";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a channel
+         * @description API keys need the scope `channels:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a channel (its streams stay, without a channel)
+         * @description API keys need the scope `channels:write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a channel’s profile
+         * @description API keys need the scope `channels:write`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slug?: string;
+                        display_name?: string;
+                        bio?: string;
+                        links?: {
+                            label: string;
+                            /** Format: uri */
+                            url: string;
+                        }[];
+                        category?: string | null;
+                        tags?: string[];
+                        /** @enum {string} */
+                        visibility?: "public" | "unlisted";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/channels/{channel_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
+         * @description API keys need the scope `channels:write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "avatar" | "banner";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelImageUpload"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/channels/{channel_id}/streams/{stream_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a stream on this channel (its watch page shows it live and its recordings)
+         * @description API keys need the scope `channels:write`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                    channel_id: string;
+                    stream_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Attached */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Take a stream off this channel
+         * @description API keys need the scope `channels:write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                    channel_id: string;
+                    stream_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Detached */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List channels
+         * @description API keys need the scope `channels:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    /** @description The `next_cursor` of the previous page. */
+                    cursor?: string;
+                    visibility?: "public" | "unlisted";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            data: components["schemas"]["Channel"][];
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Create a channel (one of your creators or events); its slug is unique in the app
+         * @description API keys need the scope `channels:write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slug: string;
+                        display_name: string;
+                        bio?: string;
+                        links?: {
+                            label: string;
+                            /** Format: uri */
+                            url: string;
+                        }[];
+                        category?: string | null;
+                        tags?: string[];
+                        /**
+                         * @default public
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "unlisted";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a channel
+         * @description API keys need the scope `channels:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a channel (its streams stay, without a channel)
+         * @description API keys need the scope `channels:write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change a channel’s profile
+         * @description API keys need the scope `channels:write`.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        slug?: string;
+                        display_name?: string;
+                        bio?: string;
+                        links?: {
+                            label: string;
+                            /** Format: uri */
+                            url: string;
+                        }[];
+                        category?: string | null;
+                        tags?: string[];
+                        /** @enum {string} */
+                        visibility?: "public" | "unlisted";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Channel"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Invalid request */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/v1/channels/{channel_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
+         * @description API keys need the scope `channels:write`.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "avatar" | "banner";
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ChannelImageUpload"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{channel_id}/streams/{stream_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Put a stream on this channel (its watch page shows it live and its recordings)
+         * @description API keys need the scope `channels:write`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel_id: string;
+                    stream_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Attached */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Take a stream off this channel
+         * @description API keys need the scope `channels:write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    channel_id: string;
+                    stream_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Detached */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the app’s branding (the defaults until it sets one)
+         * @description API keys need the scope `branding:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Branding"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set the app’s branding (replaces what was set)
+         * @description API keys need the scope `branding:write`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: uri */
+                        logo_url?: string | null;
+                        /** Format: uri */
+                        favicon_url?: string | null;
+                        /** @enum {string} */
+                        theme?: "dark" | "light";
+                        colors?: {
+                            accent?: string;
+                            background?: string;
+                            surface?: string;
+                            text?: string;
+                        };
+                        footer?: string | null;
+                        powered_by?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Branding"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Go back to the default look
+         * @description API keys need the scope `branding:write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reset */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/branding": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the app’s branding (the defaults until it sets one)
+         * @description API keys need the scope `branding:read`.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Branding"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /**
+         * Set the app’s branding (replaces what was set)
+         * @description API keys need the scope `branding:write`.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: uri */
+                        logo_url?: string | null;
+                        /** Format: uri */
+                        favicon_url?: string | null;
+                        /** @enum {string} */
+                        theme?: "dark" | "light";
+                        colors?: {
+                            accent?: string;
+                            background?: string;
+                            surface?: string;
+                            text?: string;
+                        };
+                        footer?: string | null;
+                        powered_by?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Branding"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /**
+         * Go back to the default look
+         * @description API keys need the scope `branding:write`.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Reset */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/analytics/overview": {
         parameters: {
             query?: never;
@@ -11302,7 +13945,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors */
+        /**
+         * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
+         * @description API keys need the scope `analytics:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11388,7 +14034,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Metrics per minute, hour or day (optionally per country, browser, OS or rendition) */
+        /**
+         * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
+         * @description API keys need the scope `analytics:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11480,7 +14129,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Metrics per country, browser, OS or rendition over the window */
+        /**
+         * Metrics per country, browser, OS or rendition over the window
+         * @description API keys need the scope `analytics:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11570,7 +14222,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors */
+        /**
+         * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
+         * @description API keys need the scope `analytics:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11654,7 +14309,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Metrics per minute, hour or day (optionally per country, browser, OS or rendition) */
+        /**
+         * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
+         * @description API keys need the scope `analytics:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11744,7 +14402,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Metrics per country, browser, OS or rendition over the window */
+        /**
+         * Metrics per country, browser, OS or rendition over the window
+         * @description API keys need the scope `analytics:read`.
+         */
         get: {
             parameters: {
                 query?: {
@@ -11838,6 +14499,7 @@ export interface components {
             id: string;
             email: string;
             name: string;
+            email_verified: boolean;
             created_at: string;
         };
         OrgMembership: {
@@ -11851,6 +14513,14 @@ export interface components {
                 message: string;
                 details?: unknown;
             };
+        };
+        Accepted: {
+            /** @enum {string} */
+            status: "accepted";
+        };
+        TotpEnrolment: {
+            secret: string;
+            otpauth_uri: string;
         };
         BeaconAccepted: {
             accepted: boolean;
@@ -11890,6 +14560,7 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "owner" | "admin" | "developer" | "viewer";
+            require_two_factor: boolean;
             created_at: string;
         };
         Member: {
@@ -11950,6 +14621,10 @@ export interface components {
             name: string;
             /** @enum {string} */
             status: "active" | "revoked";
+            /** @description What the key may do (`streams:read`, `rooms:*`, `*`). */
+            scopes: string[];
+            /** @description Requests per minute; null takes the deployment's default. */
+            rate_limit_per_minute: number | null;
             created_at: string;
             last_used_at: string | null;
             revoked_at: string | null;
@@ -12330,6 +15005,59 @@ export interface components {
             stream_key?: string;
             name?: string | null;
             enabled?: boolean;
+        };
+        Channel: {
+            id: string;
+            app_id: string;
+            slug: string;
+            display_name: string;
+            bio: string;
+            /** @description Served with a year of immutable caching. */
+            avatar_url: string | null;
+            banner_url: string | null;
+            links: {
+                label: string;
+                /** Format: uri */
+                url: string;
+            }[];
+            category: string | null;
+            tags: string[];
+            /** @enum {string} */
+            visibility: "public" | "unlisted";
+            /** @description The channel’s watch page on this API host (on a verified custom domain it is `/watch/{slug}`). */
+            watch_url: string;
+            created_at: string;
+            updated_at: string;
+        };
+        ChannelImageUpload: {
+            /** @enum {string} */
+            kind: "avatar" | "banner";
+            /** @enum {string} */
+            method: "PUT";
+            /** @description PUT the image bytes here (no credentials needed) before it expires. */
+            upload_url: string;
+            expires_at: string;
+            max_bytes: number;
+            max_width: number;
+            max_height: number;
+            accepted_types: string[];
+        };
+        Branding: {
+            name: string;
+            logo_url: string | null;
+            favicon_url: string | null;
+            /** @enum {string} */
+            theme: "dark" | "light";
+            colors: {
+                accent: string;
+                background: string;
+                surface: string;
+                text: string;
+            };
+            footer: string | null;
+            powered_by: boolean;
+            /** @description False while the app uses the defaults. */
+            custom: boolean;
         };
         AnalyticsOverview: {
             /** @description Views started */

@@ -339,6 +339,8 @@ export class RoomClient {
         }
         break;
       }
+      // The stream's state: listeners (`on('stream_status')`, the watch page) act on it.
+      case 'stream_status':
       case 'burst':
       case 'pong':
       // Only sent to sockets that asked with `batch=1`, which this client does not.

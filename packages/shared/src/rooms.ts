@@ -193,6 +193,19 @@ export const ModerationAction = z.enum([
 ]);
 export type ModerationAction = z.infer<typeof ModerationAction>;
 
+/**
+ * The stream a room belongs to, as its page needs it to switch between live and offline without
+ * polling: pushed on every transition (`stream_status`) and sent after the snapshot on join.
+ */
+export const StreamStatus = z.object({
+  status: z.enum(['live', 'reconnecting', 'idle']),
+  session_id: z.string().nullable(),
+  /** The program input where several cameras exist (issue 14); null otherwise. */
+  input: z.string().nullable(),
+  at: z.string(),
+});
+export type StreamStatus = z.infer<typeof StreamStatus>;
+
 export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('pong') }),
   z.object({
@@ -228,6 +241,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
     message_id: z.string().nullable(),
   }),
   z.object({ type: z.literal('room_updated'), settings: PublicSettings }),
+  z.object({ type: z.literal('stream_status'), stream: StreamStatus }),
   /** A stream room only: a simulcast target of the stream changed status (`simulcast_target.*` events). */
   z.object({
     type: z.literal('simulcast_target'),

@@ -1,0 +1,34 @@
+import type { StreamStatus } from '@edgelive/shared';
+import type { FanOut } from './fanout';
+import type { RoomStore } from './room-store';
+
+/**
+ * The last status of the room's stream, kept in the room's SQLite so a socket that joins after a
+ * hibernation still hears it. Transitions arrive from the stream's reactions (core/stream-reactions)
+ * and may be retried or arrive late: one older than what the room holds is ignored.
+ */
+const KEY = 'stream_status';
+
+export class StreamStatusBoard {
+  constructor(
+    private readonly store: RoomStore,
+    private readonly out: FanOut,
+  ) {}
+
+  current(): StreamStatus | null {
+    const raw = this.store.getMeta(KEY);
+    return raw ? (JSON.parse(raw) as StreamStatus) : null;
+  }
+
+  update(s: StreamStatus) {
+    const before = this.current();
+    if (before && before.at > s.at) return;
+    this.store.setMeta(KEY, JSON.stringify(s));
+    this.out.broadcast({ type: 'stream_status', stream: s });
+  }
+
+  greet(ws: WebSocket) {
+    const s = this.current();
+    if (s) this.out.sendTo(ws, { type: 'stream_status', stream: s });
+  }
+}

@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { importPKCS8, SignJWT } from 'jose';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LiveStack, startLiveStack } from './harness/live-stack.ts';
+import { waitFor } from './harness/player-probe.ts';
+
+/**
+ * A channel's watch page in Chromium, through the real stack: offline with the creator's avatar;
+ * then, after ffmpeg publishes, live with chat and a viewer count without a reload (the room
+ * pushes the stream's status); after the session, the recording is listed and plays.
+ */
+let live: LiveStack;
+const shots = path.resolve('e2e/screenshots');
+const tmp = mkdtempSync(path.join(tmpdir(), 'edgelive-watch-'));
+
+beforeAll(async () => {
+  live = await startLiveStack({ workerPort: 20101, rtmpPort: 20135, originHttpPort: 20181 });
+});
+afterAll(async () => {
+  await live?.stop();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+/** What the page's script exposes (packages/client/src/watch/watch.ts). */
+const view = (page: Page) =>
+  page.evaluate(() => {
+    type W = { edgelive?: { video: HTMLVideoElement | null } };
+    const v = (window as unknown as W).edgelive?.video;
+    return {
+      state: document.body?.dataset.state,
+      currentTime: v?.currentTime ?? 0,
+      viewers: document.getElementById('viewers')?.textContent ?? '',
+      viewersShown: !document.getElementById('viewers')?.hidden,
+      messages: Array.from(document.querySelectorAll('#messages li')).map((li) => li.textContent ?? ''),
+      recordings: Array.from(document.querySelectorAll('#recs a')).map((a) => (a as HTMLAnchorElement).href),
+      canSend: !document.getElementById('send')?.hidden,
+    };
+  });
+
+describe('watch page in Chromium', () => {
+  it('goes offline → live with chat and count → recording listed and playing, without a reload', async () => {
+    const { api, worker, demo } = live.stack;
+    const slug = `ada-${Date.now().toString(36)}`;
+    const ch = await api.call<{ id: string; watch_url: string }>('POST', '/v1/channels', {
+      slug,
+      display_name: 'Ada Lovelace',
+      bio: 'Live-coding analytical engines every Friday.',
+      links: [{ label: 'Website', url: 'https://ada.example' }],
+    });
+    // A real PNG, drawn by ffmpeg, uploaded through the signed URL.
+    const png = path.join(tmp, 'avatar.png');
+    execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=0xf59e0b:s=256x256',
+      '-frames:v',
+      '1',
+      png,
+    ]);
+    const ticket = await api.call<{ upload_url: string }>('POST', `/v1/channels/${ch.id}/images`, { kind: 'avatar' });
+    const put = await fetch(ticket.upload_url, { method: 'PUT', body: readFileSync(png) });
+    expect(put.status, await put.text()).toBe(200);
+
+    const s = await live.createStream({
+      name: 'Engines, live',
+      playback_policies: ['public'],
+      ladder: ['source', '240p'],
+      recording: true,
+      reconnect_window: 0,
+    });
+    await api.call('PUT', `/v1/channels/${ch.id}/streams/${s.id}`);
+    const room = (await api.call<{ room_id: string }>('GET', `/v1/streams/${s.id}`)).room_id;
+
+    const ctx = await live.browser();
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto(ch.watch_url);
+    expect(ch.watch_url).toBe(`${worker.url}/watch/${demo.app.id}/${slug}`);
+    expect((await view(page)).state).toBe('offline');
+    await page.waitForFunction(() => (document.querySelector('.slate img') as HTMLImageElement | null)?.complete);
+    await page.screenshot({ path: path.join(shots, 'watch-offline.png') });
+
+    // A signed-in viewer: one token for video and chat, handed over by the customer's page.
+    const key = await importPKCS8(demo.signing_key.private_key, 'RS256');
+    const token = await new SignJWT({
+      aud: ['v', 't', 'chat'],
+      sub: 'user_grace',
+      name: 'Grace',
+      playback_id: s.playbackId,
+    })
+      .setProtectedHeader({ alg: 'RS256', kid: demo.signing_key.id })
+      .setExpirationTime('1h')
+      .sign(key);
+    const chatter = await ctx.newPage();
+    await chatter.goto(`${ch.watch_url}?token=${token}`);
+    await waitFor(
+      'the chat form for a token holder',
+      async () => ((await view(chatter)).canSend ? true : null),
+      10_000,
+    );
+    expect((await view(page)).canSend).toBe(false);
+
+    const publisher = live.publish(s.streamKey, { seconds: 25 });
+    const playing = await waitFor(
+      'the page to go live and play, without a reload',
+      async () => {
+        const v = await view(page);
+        return v.state === 'live' && v.currentTime > 1 ? v : null;
+      },
+      60_000,
+    );
+    expect(playing.viewersShown).toBe(true);
+    await waitFor(
+      'the viewer count (both pages)',
+      async () => ((await view(page)).viewers === '2 watching' ? true : null),
+      15_000,
+    );
+
+    await chatter.fill('#text', 'Hello from Grace');
+    await chatter.click('#send button');
+    await api.call('POST', `/v1/rooms/${room}/messages`, { text: 'Welcome, everyone' });
+    await waitFor(
+      'both messages on the anonymous viewer’s page',
+      async () => {
+        const m = (await view(page)).messages;
+        return m.some((t) => t.includes('Hello from Grace')) && m.some((t) => t.includes('Welcome, everyone'))
+          ? m
+          : null;
+      },
+      15_000,
+    );
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: path.join(shots, 'watch-live.png') });
+
+    // The publisher stops; the session ends (no reconnect window) and its recording is finalized.
+    publisher.kill('SIGINT');
+    const after = await waitFor(
+      'the page to go offline and list the recording',
+      async () => {
+        const v = await view(page);
+        return v.state === 'offline' && v.recordings.length > 0 ? v : null;
+      },
+      60_000,
+    );
+    expect(after.recordings[0]).toMatch(new RegExp(`/watch/${demo.app.id}/${slug}/recordings/lsn_\\w+$`));
+    await page.screenshot({ path: path.join(shots, 'watch-after.png') });
+
+    await page.click('#recs a');
+    const replay = await waitFor(
+      'the recording to play',
+      async () => {
+        const v = await view(page);
+        return v.state === 'recording' && v.currentTime > 2 ? v : null;
+      },
+      30_000,
+    );
+    expect(replay.state).toBe('recording');
+    await page.screenshot({ path: path.join(shots, 'watch-recording.png') });
+  });
+});

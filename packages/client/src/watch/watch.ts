@@ -1,0 +1,182 @@
+/// <reference lib="dom" />
+import type { Message, StreamStatus } from '@edgelive/shared';
+import { createPlayer, type Player } from '../player/core';
+import { RoomFeed } from './room-feed';
+import { WATCH_CONFIG_ID, type WatchConfig } from './watch-config';
+
+/**
+ * The script of the watch, recording, embed and chat pages (bundled by scripts/build-player.mjs
+ * into public/player/watch.js). The server rendered everything already; this hydrates: the player
+ * when there is something to play, the chat and viewer count over the stream's room, and the
+ * switch between offline and live when the room says the stream changed (no polling).
+ * A token arrives with the page (`?token=`) or later by `postMessage({type: 'edgelive:token', token})`.
+ */
+declare global {
+  interface Window {
+    edgelive?: {
+      player: Player | null;
+      video: HTMLVideoElement | null;
+      room: RoomFeed | null;
+      config: WatchConfig;
+      /** ms after navigation start when the first frame played (bench/watch-page.ts reads it). */
+      firstFrameMs: number | null;
+    };
+  }
+}
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
+const config = JSON.parse($(WATCH_CONFIG_ID)?.textContent ?? '{}') as WatchConfig;
+const video = $<HTMLVideoElement>('video');
+let player: Player | null = null;
+let room: RoomFeed | null = null;
+let token = config.token;
+let firstFrameMs: number | null = null;
+video?.addEventListener(
+  'playing',
+  () => {
+    firstFrameMs ??= performance.now();
+    expose();
+  },
+  { once: true },
+);
+
+const q = (t: string | null) => (t ? `?token=${encodeURIComponent(t)}` : '');
+
+/** Whether a JWT's aud opens the room: a token for video only must not be sent to the room. */
+function opensChat(t: string | null): boolean {
+  if (!t) return false;
+  try {
+    const body = JSON.parse(atob(t.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { aud?: unknown };
+    return Array.isArray(body.aud) ? body.aud.includes('chat') : body.aud === 'chat';
+  } catch {
+    return false;
+  }
+}
+
+function play(src: string) {
+  if (!video) return;
+  player?.destroy();
+  player = createPlayer(video, { src, latencyMode: config.stream?.latency_mode ?? 'standard' });
+  video.play().catch(() => undefined);
+  expose();
+}
+
+function setState(state: 'live' | 'offline' | 'recording') {
+  document.body.dataset.state = state;
+  $('slate')?.toggleAttribute('hidden', state !== 'offline');
+  $('live-badge')?.toggleAttribute('hidden', state !== 'live');
+  $('viewers')?.toggleAttribute('hidden', state !== 'live');
+}
+
+function goLive() {
+  if (!config.stream) return;
+  setState('live');
+  play(`/hls/${config.stream.playback_id}.m3u8${q(token)}`);
+}
+
+async function goOffline() {
+  player?.destroy();
+  player = null;
+  if (video) video.removeAttribute('src');
+  setState('offline');
+  expose();
+  // The session that just ended is now a recording: one read of the page's state lists it.
+  if (!config.stateUrl) return;
+  const res = await fetch(config.stateUrl, { cache: 'no-store' });
+  if (!res.ok) return;
+  const s = (await res.json()) as { recordings: { href: string; title: string; startedAt: string }[] };
+  const list = $('recs');
+  if (!list) return;
+  $('no-recs')?.remove();
+  list.replaceChildren(
+    ...s.recordings.map((r) => {
+      const li = document.createElement('li');
+      const a = document.createElement('a');
+      a.href = r.href;
+      const t = document.createElement('span');
+      t.textContent = r.title;
+      const small = document.createElement('small');
+      small.textContent = r.startedAt.slice(0, 16).replace('T', ' ');
+      a.append(t, small);
+      li.append(a);
+      return li;
+    }),
+  );
+}
+
+function onStatus(s: StreamStatus) {
+  if (config.mode !== 'channel' && config.mode !== 'embed') return;
+  const live = document.body.dataset.state === 'live';
+  if (s.status === 'live' && !live) goLive();
+  else if (s.status === 'idle' && live) void goOffline();
+}
+
+function renderMessages(messages: Message[]) {
+  const list = $('messages');
+  if (!list) return;
+  const tail = messages.slice(-200);
+  list.replaceChildren(
+    ...tail.map((m) => {
+      const li = document.createElement('li');
+      li.dataset.id = m.id;
+      const who = document.createElement('b');
+      who.textContent = m.user?.name ?? m.user?.id ?? '';
+      li.append(who, document.createTextNode(m.text));
+      return li;
+    }),
+  );
+  list.scrollTop = list.scrollHeight;
+}
+
+function connectRoom() {
+  room?.close();
+  const roomId = config.stream?.room_id;
+  if (!roomId) return;
+  const chatToken = opensChat(token) ? token : null;
+  const url = new URL(`/v1/rooms/${encodeURIComponent(roomId)}/ws`, location.origin.replace(/^http/, 'ws'));
+  if (chatToken) url.searchParams.set('token', chatToken);
+  const viewers = $('viewers');
+  room = new RoomFeed(url.toString(), {
+    onState: (s) => {
+      renderMessages(s.messages);
+      if (viewers) {
+        viewers.hidden = document.body.dataset.state !== 'live';
+        viewers.textContent = `${s.counts.viewers} ${config.labels.watching}`;
+      }
+      const canWrite = !!s.you && !s.you.anonymous;
+      $('send')?.toggleAttribute('hidden', !canWrite);
+      $('readonly')?.toggleAttribute('hidden', canWrite);
+    },
+    onStatus,
+  }).connect();
+  expose();
+}
+
+function expose() {
+  window.edgelive = { player, video, room, config, firstFrameMs };
+}
+
+function main() {
+  if (config.mode === 'recording' && config.recordingSrc) play(config.recordingSrc);
+  else if (config.stream && config.stream.status !== 'idle' && config.mode !== 'chat') goLive();
+  connectRoom();
+  const form = $<HTMLFormElement>('send');
+  const input = $<HTMLInputElement>('text');
+  form?.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = input?.value.trim();
+    if (!text || !room) return;
+    input!.value = '';
+    room.send(text);
+  });
+  // The customer's page hands over a token after its own sign-in, without reloading us.
+  window.addEventListener('message', (e) => {
+    const d = e.data as { type?: string; token?: string } | null;
+    if (d?.type !== 'edgelive:token' || typeof d.token !== 'string') return;
+    token = d.token;
+    connectRoom();
+  });
+  expose();
+}
+
+main();
