@@ -9,3 +9,4 @@ export const roomStub = (env: Env, roomId: string) => env.ROOM.getByName(roomId)
 export const webhookStub = (env: Env, endpointId: string) => env.WEBHOOKS.getByName(endpointId);
 /** One media-job queue; `name` leaves room to shard it (by region, by kind) without new call sites. */
 export const mediaJobsStub = (env: Env, name = 'default') => env.MEDIA_JOBS.getByName(name);
+export const analyticsStub = (env: Env, streamId: string) => env.ANALYTICS.getByName(streamId);

@@ -15,12 +15,14 @@ import { cors } from './middleware/cors';
 import { csrf } from './middleware/csrf';
 import { keyScope } from './middleware/key-scope';
 import { rateLimit } from './middleware/rate-limit';
+import { requestLog } from './middleware/request-log';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
 import { authEmailRoutes } from './routes/auth-email.routes';
 import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
+import { beaconRoutes } from './routes/beacons.routes';
 import { channelImageRoutes } from './routes/channel-images.routes';
 import { downloadRoutes } from './routes/downloads.routes';
 import { embedRoutes } from './routes/embed.routes';
@@ -31,6 +33,7 @@ import { originRoutes } from './routes/origin.routes';
 import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
+import { healthRoutes, heartbeatRoutes, statusRoutes } from './routes/status.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
 import { watchRoutes } from './routes/watch.routes';
 import { watchEmbedRoutes } from './routes/watch-embed.routes';
@@ -61,6 +64,9 @@ const v1 = createRouter()
   .route('/auth', authRoutes)
   .route('/auth', authEmailRoutes)
   .route('/auth', authTotpRoutes)
+  // Public: players report on what they play, keyed by playback id.
+  .route('/beacons', beaconRoutes)
+  .route('/status', statusRoutes)
   .route('/orgs', orgRoutes)
   .route('/orgs', orgSecurityRoutes)
   .route('/invitations', invitationRoutes)
@@ -102,6 +108,7 @@ const HTTP_ERROR_CODES: Record<number, string> = {
 };
 
 export const app = new OpenAPIHono<AppEnv>();
+app.use('*', requestLog);
 app.use('*', async (c, next) => {
   const unsafe = unsafeSecrets(c.env, new URL(c.req.url).hostname);
   if (unsafe.length) {
@@ -125,9 +132,12 @@ app
   .route('/channel-images', channelImageRoutes)
   .route('/watch', watchRoutes)
   .route('/downloads', downloadRoutes)
+  // Ahead of the origin routes: it answers before their own middleware would run.
+  .route('/internal/origin/heartbeat', heartbeatRoutes)
   .route('/internal/origin', originSimulcastRoutes)
   .route('/internal/origin', originRoutes)
-  .route('/internal/media-jobs', mediaJobRoutes);
+  .route('/internal/media-jobs', mediaJobRoutes)
+  .route('/', healthRoutes);
 
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
 // scripts/api-types.ts builds the same document without a server.

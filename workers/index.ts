@@ -3,6 +3,7 @@ import type { Env } from '../core/env';
 import { app } from './app';
 import { scheduled } from './scheduled';
 
+export { AnalyticsObject } from '../durable-objects/analytics/analytics.do';
 export { MediaJobQueueObject } from '../durable-objects/media-jobs/media-jobs.do';
 export { RoomObject } from '../durable-objects/room/room.do';
 export { StreamObject } from '../durable-objects/stream/stream.do';

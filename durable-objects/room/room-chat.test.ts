@@ -23,7 +23,7 @@ describe('room chat over the socket', () => {
         anonymous: false,
         restrictions: { muted: false, banned: false, read_only: false },
       },
-      counts: { viewers: 1, members: 1 },
+      counts: { viewers: 1, viewers_from: 'sockets', connections: 1, video_viewers: null, members: 1 },
     });
     const bob = await join(room.id, { token: await t.tokenFor('bob') });
     const carol = await join(room.id, { token: await t.tokenFor('carol') });
@@ -125,7 +125,13 @@ describe('room chat over the socket', () => {
     expect(anon.snapshot.you).toMatchObject({ anonymous: true, restrictions: { read_only: true } });
     // Five joins within a second reach `a` as at most two count frames, ending at the total.
     const counts = await a.s.next('counts', (f) => f.counts.viewers === 6, 4000);
-    expect(counts.counts).toEqual({ viewers: 6, members: 5 });
+    expect(counts.counts).toEqual({
+      viewers: 6,
+      viewers_from: 'sockets',
+      connections: 6,
+      video_viewers: null,
+      members: 5,
+    });
     expect(a.s.frames.filter((f) => f.type === 'counts').length).toBeLessThanOrEqual(1);
 
     extra[0]!.s.send({ type: 'typing' });

@@ -40,8 +40,24 @@ export class Presence {
     return true;
   }
 
-  counts(): Counts {
-    return { viewers: this.connections, members: this.users.size };
+  /** The room's stream's video viewers, pushed by its analytics object (null: never heard). */
+  private videoViewers: { n: number; at: number } | null = null;
+
+  setVideoViewers(n: number, now = Date.now()) {
+    this.videoViewers = { n, at: now };
+  }
+
+  counts(now = Date.now()): Counts {
+    // A count not refreshed for this long is stale (the analytics object pushes every few seconds).
+    const video = this.videoViewers && now - this.videoViewers.at < 90_000 ? this.videoViewers.n : null;
+    const fromBeacons = video !== null && video > this.connections;
+    return {
+      viewers: fromBeacons ? video : this.connections,
+      viewers_from: fromBeacons ? 'beacons' : 'sockets',
+      connections: this.connections,
+      video_viewers: video,
+      members: this.users.size,
+    };
   }
 
   /** The people present, capped: a snapshot of a 50,000-viewer room must stay small. */

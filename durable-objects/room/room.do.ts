@@ -229,7 +229,7 @@ export class RoomObject extends DurableObject<Env> {
    * arrives at once. Past this size the room reports only counts (pushed once a second).
    */
   private presenceIsLive() {
-    return this.presence.counts().viewers <= PRESENCE_LIVE_MAX;
+    return this.presence.counts().connections <= PRESENCE_LIVE_MAX;
   }
 
   private banState(userId: string, appBan: string | null, now: number): { until: number | null } | null {
@@ -356,6 +356,12 @@ export class RoomObject extends DurableObject<Env> {
     this.store.setMeta('peak', String(this.peak));
     this.store.setMeta('session_started_at', String(Date.now()));
     return out;
+  }
+
+  /** The stream's analytics object reports its video viewers (issue 16): they join the counts. */
+  setVideoViewers(n: number) {
+    this.presence.setVideoViewers(n);
+    this.countsChanged();
   }
 
   /** A stream's live state for the page (a simulcast target's status): pushed to every socket as is. */

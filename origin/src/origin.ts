@@ -7,6 +7,9 @@ import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './ngi
 import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
 
+/** How often the origin tells the Worker it is alive. */
+const HEARTBEAT_MS = 15_000;
+
 export interface OriginOptions {
   originId: string;
   secret: string;
@@ -105,6 +108,15 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     opts.mediaJobs === false
       ? null
       : startMediaJobs({ workerUrl: opts.workerUrl, originId: opts.originId, secret: opts.secret }, runtimeDir, log);
+  // Heartbeats for the Worker's /v1/status; a missed one is only logged (the next one repeats it).
+  const beat = () =>
+    agent.client
+      .heartbeat(agent.publications().length)
+      .catch((err: unknown) => log('warn', 'heartbeat failed', { error: String(err) }));
+  void beat();
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+  heartbeat.unref();
+
   let stopping: Promise<void> | null = null;
   return {
     originId: opts.originId,
@@ -116,6 +128,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
       (stopping ??= (async () => {
         // NGINX first: publishers are cut, FFmpeg sees the end of input and flushes; then the agent
         // uploads what is left and says publish-done.
+        clearInterval(heartbeat);
         await nginx.stop();
         await agent.close();
         await jobs?.stop();

@@ -93,6 +93,11 @@ export class WorkerClient {
     await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/publish-done`, '{}', 'application/json');
   }
 
+  /** Tells the control plane this origin is alive (`/v1/status` shows it down after a minute without). */
+  async heartbeat(publications: number): Promise<void> {
+    await this.expectOk('POST', '/internal/origin/heartbeat', JSON.stringify({ publications }), 'application/json');
+  }
+
   async status(streamId: string): Promise<StreamStatus> {
     const res = await this.expectOk('GET', `/internal/origin/streams/${encodeURIComponent(streamId)}/status`);
     return streamStatusSchema.parse(await res.json());

@@ -10,7 +10,7 @@ export interface OriginEnv {
   Variables: { originId: string };
 }
 
-function originSecrets(env: Env): Map<string, string> {
+export function originSecrets(env: Env): Map<string, string> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(env.ORIGIN_SECRETS ?? '{}');

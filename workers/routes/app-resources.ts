@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
+import { analyticsRoutes } from './analytics.routes';
 import { apiKeyRoutes } from './api-keys.routes';
 import { assetRoutes } from './assets.routes';
 import { appAuditRoutes } from './audit-log.routes';
@@ -31,4 +32,5 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   channels: channelRoutes,
   branding: brandingRoutes,
   assets: assetRoutes,
+  analytics: analyticsRoutes,
 };

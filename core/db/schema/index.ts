@@ -1,5 +1,6 @@
 /** The whole D1 schema: one file per area, gathered here for drizzle and drizzle-kit. */
 
+export * from './analytics';
 export * from './assets';
 export * from './auth-tokens';
 export * from './channels';
@@ -8,6 +9,7 @@ export * from './events';
 export * from './rate-limits';
 export * from './rooms';
 export * from './simulcast';
+export * from './status';
 export * from './streams';
 export * from './two-factor';
 export * from './webhooks';

@@ -713,6 +713,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/beacons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a player beacon
+         * @description Public. At most 4096 bytes; 30 beacons per view per minute.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["Beacon"];
+                };
+            };
+            responses: {
+                /** @description Folded into the view (false: a repeat) */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BeaconAccepted"];
+                    };
+                };
+                /** @description Not a beacon */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Unknown playback id */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Body too large */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not JSON or text */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many beacons */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** System status (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SystemStatus"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs": {
         parameters: {
             query?: never;
@@ -14721,6 +14845,554 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    from?: string;
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    to?: string;
+                    /** @description One stream (default: the whole app) */
+                    stream_id?: string;
+                    country?: string;
+                    browser?: string;
+                    os?: string;
+                    /** @description Rendition height, e.g. `360` */
+                    rendition?: string;
+                };
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsOverview"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    from?: string;
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    to?: string;
+                    /** @description One stream (default: the whole app) */
+                    stream_id?: string;
+                    country?: string;
+                    browser?: string;
+                    os?: string;
+                    /** @description Rendition height, e.g. `360` */
+                    rendition?: string;
+                    /** @description `csv` for a spreadsheet (the rows only) */
+                    format?: "json" | "csv";
+                    /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                    granularity?: "minute" | "hour" | "day";
+                    group_by?: "country" | "browser" | "os" | "rendition";
+                };
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsTimeseries"];
+                        "text/csv": unknown;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/analytics/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics per country, browser, OS or rendition over the window
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    from?: string;
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    to?: string;
+                    /** @description One stream (default: the whole app) */
+                    stream_id?: string;
+                    country?: string;
+                    browser?: string;
+                    os?: string;
+                    /** @description Rendition height, e.g. `360` */
+                    rendition?: string;
+                    /** @description `csv` for a spreadsheet (the rows only) */
+                    format?: "json" | "csv";
+                    group_by?: "country" | "browser" | "os" | "rendition";
+                };
+                header?: never;
+                path: {
+                    app_id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsBreakdown"];
+                        "text/csv": unknown;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    from?: string;
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    to?: string;
+                    /** @description One stream (default: the whole app) */
+                    stream_id?: string;
+                    country?: string;
+                    browser?: string;
+                    os?: string;
+                    /** @description Rendition height, e.g. `360` */
+                    rendition?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsOverview"];
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/timeseries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    from?: string;
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    to?: string;
+                    /** @description One stream (default: the whole app) */
+                    stream_id?: string;
+                    country?: string;
+                    browser?: string;
+                    os?: string;
+                    /** @description Rendition height, e.g. `360` */
+                    rendition?: string;
+                    /** @description `csv` for a spreadsheet (the rows only) */
+                    format?: "json" | "csv";
+                    /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                    granularity?: "minute" | "hour" | "day";
+                    group_by?: "country" | "browser" | "os" | "rendition";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsTimeseries"];
+                        "text/csv": unknown;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/breakdown": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Metrics per country, browser, OS or rendition over the window
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    from?: string;
+                    /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                    to?: string;
+                    /** @description One stream (default: the whole app) */
+                    stream_id?: string;
+                    country?: string;
+                    browser?: string;
+                    os?: string;
+                    /** @description Rendition height, e.g. `360` */
+                    rendition?: string;
+                    /** @description `csv` for a spreadsheet (the rows only) */
+                    format?: "json" | "csv";
+                    group_by?: "country" | "browser" | "os" | "rendition";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnalyticsBreakdown"];
+                        "text/csv": unknown;
+                    };
+                };
+                /** @description Invalid request */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid credentials */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Role does not allow this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found (or owned by another tenant) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -14756,6 +15428,39 @@ export interface components {
         TotpEnrolment: {
             secret: string;
             otpauth_uri: string;
+        };
+        BeaconAccepted: {
+            accepted: boolean;
+        };
+        Beacon: {
+            playback_id: string;
+            view_id: string;
+            viewer_id: string;
+            /** @enum {string} */
+            event: "view_start" | "heartbeat" | "rendition_change" | "error" | "view_end";
+            seq: number;
+            startup_ms: number | null;
+            playing_ms: number;
+            rebuffer_count: number;
+            rebuffer_ms: number;
+            error_count: number;
+            error_code?: string;
+            rendition: number | null;
+            live_latency_ms: number | null;
+            player?: string;
+        };
+        SystemStatus: {
+            /** @enum {string} */
+            status: "operational" | "degraded" | "down";
+            checked_at: string;
+            components: {
+                /** @description `api`, `d1`, `r2`, `origin:<id>`, `webhooks` */
+                name: string;
+                /** @enum {string} */
+                status: "operational" | "degraded" | "down";
+                detail: string;
+                last_heartbeat_at?: string | null;
+            }[];
         };
         Org: {
             id: string;
@@ -15341,6 +16046,72 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+        };
+        AnalyticsOverview: {
+            /** @description Views started */
+            views: number;
+            watch_time_s: number;
+            /** @description Views playing in the bucket (for hours and days: the peak of their minutes) */
+            concurrent_viewers: number;
+            rebuffer_count: number;
+            /** @description Stalled time over stalled plus playing time */
+            rebuffer_ratio: number;
+            errors: number;
+            startup_avg_ms: number | null;
+            live_latency_avg_ms: number | null;
+            from: string;
+            to: string;
+            unique_viewers: number;
+            peak_concurrent_viewers: number;
+            startup_p50_ms: number | null;
+            startup_p95_ms: number | null;
+            /** @description Share of views with at least one fatal error */
+            error_rate: number;
+        };
+        AnalyticsTimeseries: {
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day";
+            from: string;
+            to: string;
+            data: components["schemas"]["AnalyticsPoint"][];
+        };
+        AnalyticsPoint: {
+            /** @description Views started */
+            views: number;
+            watch_time_s: number;
+            /** @description Views playing in the bucket (for hours and days: the peak of their minutes) */
+            concurrent_viewers: number;
+            rebuffer_count: number;
+            /** @description Stalled time over stalled plus playing time */
+            rebuffer_ratio: number;
+            errors: number;
+            startup_avg_ms: number | null;
+            live_latency_avg_ms: number | null;
+            /** @description Start of the bucket */
+            time: string;
+            /** @description The `group_by` value */
+            group?: string;
+        };
+        AnalyticsBreakdown: {
+            /** @enum {string} */
+            group_by: "country" | "browser" | "os" | "rendition";
+            from: string;
+            to: string;
+            data: components["schemas"]["AnalyticsBreakdownRow"][];
+        };
+        AnalyticsBreakdownRow: {
+            /** @description Views started */
+            views: number;
+            watch_time_s: number;
+            /** @description Views playing in the bucket (for hours and days: the peak of their minutes) */
+            concurrent_viewers: number;
+            rebuffer_count: number;
+            /** @description Stalled time over stalled plus playing time */
+            rebuffer_ratio: number;
+            errors: number;
+            startup_avg_ms: number | null;
+            live_latency_avg_ms: number | null;
+            group: string;
         };
     };
     responses: never;

@@ -5,7 +5,7 @@ const EMPTY: RoomState = {
   status: 'connecting',
   messages: [],
   present: [],
-  counts: { viewers: 0, members: 0 },
+  counts: { viewers: 0, viewers_from: 'sockets', connections: 0, video_viewers: null, members: 0 },
   you: null,
   settings: null,
   typing: [],

@@ -60,7 +60,7 @@ const snapshot = (messages: Message[], resumed = false): ServerFrame => ({
   resumed,
   gap: false,
   present: [],
-  counts: { viewers: 1, members: 1 },
+  counts: { viewers: 1, viewers_from: 'sockets', connections: 1, video_viewers: null, members: 1 },
 });
 
 function setup(token: string | (() => string) = 'tok') {
@@ -166,7 +166,10 @@ describe('RoomClient', () => {
     client.on('presence', (f) => events.push(`${f.event}:${f.user.id}`));
     const user = { id: 'x', name: 'X', avatar: null, role: 'user' as const };
     sock.deliver({ type: 'presence', event: 'join', user });
-    sock.deliver({ type: 'counts', counts: { viewers: 9, members: 4 } });
+    sock.deliver({
+      type: 'counts',
+      counts: { viewers: 9, viewers_from: 'sockets', connections: 9, video_viewers: null, members: 4 },
+    });
     sock.deliver({ type: 'typing', user, on: true });
     sock.deliver({ type: 'reactions', message_id: m.id, reactions: { '👍': 2 } });
     sock.deliver({ type: 'message_updated', message: { ...m, text: 'm2', reactions: { '👍': 2 } } });

@@ -83,8 +83,17 @@ export const Restrictions = z.object({
 export type Restrictions = z.infer<typeof Restrictions>;
 
 export const Counts = z.object({
-  /** Open connections, anonymous ones included. */
+  /**
+   * The audience: the larger of the open connections and the stream's video viewers (players that
+   * sent a beacon in the last 30 s), so people who watch without the chat count too.
+   */
   viewers: z.number().int(),
+  /** Which of the two `viewers` is: chat sockets, or the video players' beacons. */
+  viewers_from: z.enum(['sockets', 'beacons']),
+  /** Open connections, anonymous ones included. */
+  connections: z.number().int(),
+  /** Video viewers of the room's stream from beacons; null for a room without a stream or before any. */
+  video_viewers: z.number().int().nullable(),
   /** Distinct signed-in users present. */
   members: z.number().int(),
 });

@@ -11,7 +11,7 @@ const base: ChatViewProps['state'] = {
   closed: null,
   messages: [],
   you: you('admin'),
-  counts: { viewers: 2, members: 2 },
+  counts: { viewers: 2, viewers_from: 'sockets', connections: 2, video_viewers: null, members: 2 },
   settings: { slow_mode_seconds: null, max_message_length: 500, anonymous_read: false },
 };
 

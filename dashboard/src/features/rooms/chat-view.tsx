@@ -137,7 +137,7 @@ export function ChatView({ state, onSend, moderation }: ChatViewProps) {
           {connectionLabel(state)}
         </span>
         <span>
-          {state.counts.viewers} watching
+          {state.counts.viewers} watching{state.counts.viewers_from === 'beacons' ? ' (video players)' : ''}
           {state.you && ` · you are ${state.you.anonymous ? 'read-only' : state.you.role}`}
         </span>
       </div>

@@ -66,7 +66,7 @@ const snapshot = (messages: ReturnType<typeof chatMessage>[]): ServerFrame => ({
   resumed: false,
   gap: false,
   present: [],
-  counts: { viewers: 1, members: 1 },
+  counts: { viewers: 1, viewers_from: 'sockets', connections: 1, video_viewers: null, members: 1 },
 });
 
 describe('LiveChat', () => {

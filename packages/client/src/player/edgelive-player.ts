@@ -2,6 +2,7 @@
 import { type CSSProperties, createElement, type ReactElement, useEffect, useRef, useState } from 'react';
 import { createPlayer, type Player, type PlayerState } from './core';
 import type { LatencyMode } from './hls-config';
+import { trackPlayer } from './track-player';
 
 /**
  * `<EdgelivePlayer playbackId token />`: the embed page's player as a React component, for the
@@ -22,6 +23,8 @@ export interface EdgelivePlayerProps {
   className?: string;
   style?: CSSProperties;
   onState?: (s: PlayerState) => void;
+  /** Send viewer-analytics beacons to `${baseUrl}/v1/beacons` (default true). */
+  analytics?: boolean;
 }
 
 const q = (token?: string) => (token ? `?token=${encodeURIComponent(token)}` : '');
@@ -67,11 +70,21 @@ export function EdgelivePlayer(props: EdgelivePlayerProps): ReactElement {
       },
     });
     player.current = p;
+    const tracker =
+      props.analytics === false
+        ? null
+        : trackPlayer(p.hls, {
+            video: el,
+            playbackId: props.playbackId,
+            beaconUrl: `${props.baseUrl}/v1/beacons`,
+            player: 'edgelive-react/1',
+          });
     return () => {
+      tracker?.stop();
       p.destroy();
       player.current = null;
     };
-  }, [src, props.latencyMode]);
+  }, [src, props.latencyMode, props.playbackId, props.baseUrl, props.analytics]);
 
   const qualities = state?.qualities ?? [];
   return createElement(

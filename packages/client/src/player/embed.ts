@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { createPlayer, type Player, type PlayerState } from './core';
 import { EMBED_CONFIG_ID, type EmbedConfig } from './embed-config';
+import { type Tracker, trackPlayer } from './track-player';
 
 /**
  * The script of the embed page (/embed/{playback_id}), bundled with hls.js by
@@ -10,7 +11,7 @@ import { EMBED_CONFIG_ID, type EmbedConfig } from './embed-config';
 declare global {
   interface Window {
     /** For the embedding page's devtools and for our browser tests. */
-    edgelive?: { player: Player; video: HTMLVideoElement };
+    edgelive?: { player: Player; video: HTMLVideoElement; tracker: Tracker };
   }
 }
 
@@ -41,7 +42,14 @@ function main() {
 
   const player = createPlayer(video, { src: config.src, latencyMode: config.latencyMode, onState: render });
   quality.addEventListener('change', () => player.setQuality(Number(quality.value)));
-  window.edgelive = { player, video };
+  // Viewer analytics: the Worker serving this page takes the beacons (same origin, no CORS).
+  const tracker = trackPlayer(player.hls, {
+    video,
+    playbackId: config.playbackId,
+    beaconUrl: '/v1/beacons',
+    player: 'edgelive-embed/1',
+  });
+  window.edgelive = { player, video, tracker };
   if (config.autoplay) {
     // Browsers refuse unmuted autoplay without a gesture: fall back to muted rather than nothing.
     video.play().catch(() => {

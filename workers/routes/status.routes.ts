@@ -1,0 +1,65 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { Hono } from 'hono';
+import { createDb as createDbFrom } from '../../core/db/client';
+import { originHeartbeats } from '../../core/db/schema/index';
+import type { AppEnv } from '../env';
+import { createRouter, json } from '../lib/router';
+import { renderStatusPage } from '../lib/status-page';
+import { type OriginEnv, originAuth, originSecrets } from '../middleware/origin-auth';
+import { systemStatus } from '../services/status.service';
+
+/**
+ * Health for operators: `GET /healthz` (liveness: the isolate answers), `GET /v1/status` (public:
+ * every component with `operational` / `degraded` / `down`), `GET /status` (a page that renders it)
+ * and `POST /internal/origin/heartbeat` (origins say they are alive, every 15 s).
+ */
+const Health = z.enum(['operational', 'degraded', 'down']);
+const StatusSchema = z
+  .object({
+    status: Health,
+    checked_at: z.string(),
+    components: z.array(
+      z.object({
+        name: z.string().openapi({ description: '`api`, `d1`, `r2`, `origin:<id>`, `webhooks`' }),
+        status: Health,
+        detail: z.string(),
+        last_heartbeat_at: z.string().nullable().optional(),
+      }),
+    ),
+  })
+  .openapi('SystemStatus');
+
+const statusRoute = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Status'],
+  summary: 'System status (public)',
+  responses: { 200: json(StatusSchema) },
+});
+
+export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
+  const body = await systemStatus(c.get('db'), c.env, [...originSecrets(c.env).keys()]);
+  c.header('cache-control', 'no-store');
+  return c.json(body, 200);
+});
+
+export const healthRoutes = new Hono<AppEnv>()
+  .get('/healthz', (c) => c.json({ ok: true }, 200, { 'cache-control': 'no-store' }))
+  .get('/status', (c) => c.html(renderStatusPage()));
+
+const HeartbeatBody = z.object({ publications: z.number().int().min(0).max(100_000) }).strict();
+
+export const heartbeatRoutes = new Hono<OriginEnv>().use('*', originAuth).post('/', async (c) => {
+  const parsed = HeartbeatBody.safeParse(await c.req.json().catch(() => null));
+  if (!parsed.success) {
+    return c.json({ error: { code: 'invalid_request', message: 'Expected {"publications": <count>}.' } }, 400);
+  }
+  const now = Date.now();
+  const row = { originId: c.get('originId'), lastSeenAt: now, publications: parsed.data.publications };
+  await createDbFrom(c.env.DB)
+    .insert(originHeartbeats)
+    .values(row)
+    .onConflictDoUpdate({ target: originHeartbeats.originId, set: { lastSeenAt: now, publications: row.publications } })
+    .run();
+  return c.body(null, 204);
+});
