@@ -45,9 +45,9 @@ import { errorFrame } from './send-policy';
 import { publicSettings, snapshotFrame } from './snapshot';
 import { StreamStatusBoard } from './stream-status';
 import { TokenExpiry } from './token-expiry';
+import { ViewerCounts } from './viewer-counts';
 
 /** Pushes of viewer counts are coalesced to at most one per this interval. */
-const PUSH_INTERVAL_MS = 1000;
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 /** Rooms with more connections than this stop sending presence join/leave frames (counts still go out). */
 export const PRESENCE_LIVE_MAX = 200;
@@ -75,11 +75,9 @@ export class RoomObject extends DurableObject<Env> {
   private readonly moderation: Moderation;
   private readonly messages: MessagesRpc;
   private readonly streamStatus: StreamStatusBoard;
+  private readonly counts: ViewerCounts;
   private config: RoomConfig | null = null;
   private blocklist: CompiledBlocklist | null = null;
-  private peak = 0;
-  private lastCountsAt = 0;
-  private countsPending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -104,12 +102,12 @@ export class RoomObject extends DurableObject<Env> {
     this.moderation = new Moderation(room);
     this.messages = new MessagesRpc(this.store, this.out, this.chat);
     this.streamStatus = new StreamStatusBoard(this.store, this.out);
+    this.counts = new ViewerCounts(this.presence, this.store, this.out, this.timers);
     // Answered by the runtime without waking the object: keep-alives cost nothing.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
     void ctx.blockConcurrencyWhile(async () => {
       const raw = this.store.getMeta('config');
       if (raw) this.applyConfig(JSON.parse(raw) as RoomConfig);
-      this.peak = Number(this.store.getMeta('peak') ?? 0);
       // After hibernation the sockets are still here; only the in-memory indexes need rebuilding.
       for (const ws of ctx.getWebSockets()) {
         const a = ws.deserializeAttachment() as Attachment | null;
@@ -214,7 +212,7 @@ export class RoomObject extends DurableObject<Env> {
     this.streamStatus.greet(server);
     if (joined && this.presenceIsLive())
       this.out.broadcast({ type: 'presence', event: 'join', user: memberOf(a) }, server);
-    this.countsChanged();
+    this.counts.changed();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -304,7 +302,7 @@ export class RoomObject extends DurableObject<Env> {
       this.limits.typing.delete(a.u);
       if (this.presenceIsLive()) this.out.broadcast({ type: 'presence', event: 'leave', user: memberOf(a) });
     }
-    this.countsChanged();
+    this.counts.changed();
   }
 
   // ---- moderation (RPC from the Worker) ----
@@ -351,17 +349,13 @@ export class RoomObject extends DurableObject<Env> {
 
   /** A stream session ended: hand back its peak and start a new count. */
   endSession(): { peak: number; startedAt: number | null } {
-    const out = { peak: this.peak, startedAt: Number(this.store.getMeta('session_started_at')) || null };
-    this.peak = this.presence.counts().viewers;
-    this.store.setMeta('peak', String(this.peak));
-    this.store.setMeta('session_started_at', String(Date.now()));
-    return out;
+    return this.counts.endSession();
   }
 
   /** The stream's analytics object reports its video viewers (issue 16): they join the counts. */
   setVideoViewers(n: number) {
     this.presence.setVideoViewers(n);
-    this.countsChanged();
+    this.counts.changed();
   }
 
   /** A stream's live state for the page (a simulcast target's status): pushed to every socket as is. */
@@ -370,29 +364,16 @@ export class RoomObject extends DurableObject<Env> {
   }
 
   stats() {
-    return { ...this.presence.counts(), peak: this.peak };
+    return this.counts.stats();
   }
 
   // ---- pushes and the one alarm ----
-
-  private countsChanged() {
-    const viewers = this.presence.counts().viewers;
-    if (viewers > this.peak) {
-      this.peak = viewers;
-      this.store.setMeta('peak', String(viewers));
-    }
-    if (this.countsPending) return;
-    this.countsPending = true;
-    this.timers.schedule('counts', Math.max(Date.now(), this.lastCountsAt + PUSH_INTERVAL_MS));
-  }
 
   override async alarm() {
     const now = Date.now();
     for (const name of this.timers.takeDue(now)) {
       if (name === 'counts') {
-        this.countsPending = false;
-        this.lastCountsAt = now;
-        this.out.broadcast({ type: 'counts', counts: this.presence.counts() });
+        this.counts.push(now);
       } else if (name === 'burst') {
         this.chat.pushBursts();
       } else if (name === 'expiry') {
