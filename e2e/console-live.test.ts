@@ -1,7 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
+import { type MailCatcher, startMailCatcher } from '../scripts/lib/mail-catcher.ts';
 import { launchChromium, screenshot } from './console/browser.ts';
 import { type ConsoleStack, startConsoleStack } from './console/stack.ts';
 import { until } from './harness/live.ts';
@@ -18,8 +22,13 @@ import { WebhookReceiver } from './harness/webhook-receiver.ts';
 const PORTS = { api: 8941, console: 5181 };
 const RTMP_PORT = 19361;
 const RECEIVER_PORT = 5189;
+/** The guest's verification mail goes through a real SMTP server (unverified accounts cannot accept invitations). */
+const SMTP_PORT = 20231;
+const MAIL_HTTP_PORT = 20232;
 
 let stack: ConsoleStack;
+let mail: MailCatcher;
+let mailDir = '';
 let browser: Browser;
 let owner: BrowserContext;
 let guest: BrowserContext;
@@ -34,9 +43,16 @@ let appId = '';
 let streamUrl = '';
 
 beforeAll(async () => {
+  mailDir = mkdtempSync(join(tmpdir(), 'edgelive-e2e-console-mail-'));
+  mail = await startMailCatcher({ smtpPort: SMTP_PORT, httpPort: MAIL_HTTP_PORT, dir: mailDir });
   stack = await startConsoleStack(PORTS, {
     rtmpPort: RTMP_PORT,
-    vars: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_BACKOFF_SCALE: '0.001', WEBHOOK_TIMEOUT_MS: '2000' },
+    vars: {
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_BACKOFF_SCALE: '0.001',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      SMTP_URL: mail.smtpUrl,
+    },
   });
   await receiver.up();
   browser = await launchChromium();
@@ -52,6 +68,8 @@ afterAll(async () => {
   await browser?.close();
   await receiver.down().catch(() => undefined);
   await stack?.stop();
+  await mail?.stop();
+  if (mailDir) rmSync(mailDir, { recursive: true, force: true });
 });
 
 const appNav = (p: Page) => p.getByRole('navigation', { name: 'App' });
@@ -137,6 +155,14 @@ describe('console, live', () => {
       data: { email, password, name: 'Grace Guest' },
     });
     expect(reg.status(), await reg.text()).toBe(201);
+    // The guest proves the address with the link from the verification mail, as a person would.
+    const verification = await mail.waitFor(
+      (m) => m.to.includes(email) && /confirm your email address/i.test(m.subject),
+    );
+    const token = verification.text.match(/verify-email\?token=([^\s&]+)/)?.[1];
+    expect(token, verification.text).toBeTruthy();
+    const ver = await guest.request.post(`${stack.console.url}/v1/auth/verify-email`, { data: { token } });
+    expect(ver.status(), await ver.text()).toBe(200);
     const acc = await guest.request.post(`${stack.console.url}/v1/invitations/accept`, {
       data: { token: (await inv.json()).token },
     });
