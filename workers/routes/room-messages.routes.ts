@@ -4,9 +4,9 @@ import { roomStub } from '../../core/stubs';
 import { MESSAGE_REFUSALS } from '../../durable-objects/room/contract';
 import { ApiError } from '../lib/errors';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
-import { findRoom } from '../services/rooms.service';
+import type { InScopeEnv } from '../middleware/in-scope';
 import { ChatMessage, RoomParam } from './rooms.schema';
 
 const tags = ['Room messages'];
@@ -53,11 +53,11 @@ const remove = createRoute({
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 
-export const roomMessageRoutes = createAppRouter()
+export const roomMessageRoutes = createRouter<InScopeEnv<'room'>>()
   .openapi(list, async (c) => {
     const { limit, cursor, since } = c.req.valid('query');
     if (cursor && since) throw new ApiError(400, 'invalid_request', 'Use either `cursor` or `since`, not both.');
-    const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
+    const row = c.get('room');
     const stub = roomStub(c.env, row.id);
     if (since !== undefined) {
       const page = orThrow(await stub.listMessages({ limit, sinceId: since }), MESSAGE_REFUSALS);
@@ -77,7 +77,7 @@ export const roomMessageRoutes = createAppRouter()
     );
   })
   .openapi(post, async (c) => {
-    const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
+    const row = c.get('room');
     const message = await roomStub(c.env, row.id).postSystemMessage(c.req.valid('json').text);
     c.set('audit', {
       action: 'room.message.create',
@@ -88,8 +88,8 @@ export const roomMessageRoutes = createAppRouter()
     return c.json(message, 201);
   })
   .openapi(remove, async (c) => {
-    const { room_id, message_id } = c.req.valid('param');
-    const row = await findRoom(c.get('db'), c.get('scope').appId, room_id);
+    const { message_id } = c.req.valid('param');
+    const row = c.get('room');
     c.set('audit', {
       action: 'room.message.delete',
       resourceType: 'room',

@@ -8,9 +8,9 @@ import {
   type RestrictionKind,
 } from '../../durable-objects/room/contract';
 import { decodeCursor, encodeCursor } from '../lib/pagination';
-import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
-import { findRoom } from '../services/rooms.service';
+import type { InScopeEnv } from '../middleware/in-scope';
 import { ChatMessage, ChatUserId, Restriction, RestrictionBody, RoomParam } from './rooms.schema';
 
 const tags = ['Room moderation'];
@@ -47,7 +47,7 @@ const KINDS = [
   what: string;
 }[];
 
-export const roomModerationRoutes = createAppRouter();
+export const roomModerationRoutes = createRouter<InScopeEnv<'room'>>();
 
 for (const k of KINDS) {
   roomModerationRoutes
@@ -62,7 +62,7 @@ for (const k of KINDS) {
       }),
       async (c) => {
         const body = c.req.valid('json');
-        const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
+        const row = c.get('room');
         c.set('audit', {
           action: `room.${k.on}`,
           resourceType: 'room',
@@ -98,7 +98,7 @@ for (const k of KINDS) {
         responses: { 200: json(z.object({ data: z.array(Restriction) })), ...commonErrors },
       }),
       async (c) => {
-        const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
+        const row = c.get('room');
         const rows = await roomStub(c.env, row.id).restrictions(k.kind);
         return c.json(
           {
@@ -124,8 +124,8 @@ for (const k of KINDS) {
         responses: { 204: { description: 'Lifted' }, ...commonErrors },
       }),
       async (c) => {
-        const { room_id, user_id } = c.req.valid('param');
-        const row = await findRoom(c.get('db'), c.get('scope').appId, room_id);
+        const { user_id } = c.req.valid('param');
+        const row = c.get('room');
         c.set('audit', { action: `room.${k.off}`, resourceType: 'room', resourceId: row.id, details: { user_id } });
         await roomStub(c.env, row.id).moderate({ action: k.off, userId: user_id, by: c.get('actor')!.id });
         return c.body(null, 204);
@@ -177,7 +177,7 @@ roomModerationRoutes
     }),
     async (c) => {
       const { status, limit, cursor } = c.req.valid('query');
-      const row = await findRoom(c.get('db'), c.get('scope').appId, c.req.valid('param').room_id);
+      const row = c.get('room');
       const page = await roomStub(c.env, row.id).listFlags(status, limit, cursor ? decodeCursor(cursor).t : null);
       const last = page.flags[page.flags.length - 1];
       return c.json(
@@ -202,8 +202,8 @@ roomModerationRoutes
       responses: { 200: json(Flag.omit({ message: true })), ...commonErrors },
     }),
     async (c) => {
-      const { room_id, flag_id } = c.req.valid('param');
-      const row = await findRoom(c.get('db'), c.get('scope').appId, room_id);
+      const { flag_id } = c.req.valid('param');
+      const row = c.get('room');
       c.set('audit', { action: 'room.flag.resolve', resourceType: 'room', resourceId: row.id, details: { flag_id } });
       const { flag } = orThrow(
         await roomStub(c.env, row.id).resolveFlag(flag_id, c.req.valid('json').action, c.get('actor')!.id),
