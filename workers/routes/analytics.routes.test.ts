@@ -21,12 +21,12 @@ async function fixture() {
 }
 
 type F = Awaited<ReturnType<typeof fixture>>;
+type Beacon = ReturnType<typeof beacon>;
 
-/** One view: a start beacon at `at`, then a beacon per 10 s of playing for `seconds`. */
-async function view(f: F, at: number, seconds: number, dims: Partial<IngestInput> = {}, viewerId?: string) {
-  const stub = env.ANALYTICS.getByName(f.streamId);
-  const b = beacon(f.pb, viewerId ? { viewer_id: viewerId } : {});
-  const input = (over: Partial<typeof b>): IngestInput => ({
+/** The object's input for one viewer's beacon `b`, changed by `over`, seen from a fixed address and browser. */
+const ingestInput =
+  (f: F, b: Beacon, dims: Partial<IngestInput> = {}) =>
+  (over: Partial<Beacon>): IngestInput => ({
     beacon: { ...b, ...over },
     appId: f.t.app.id,
     streamId: f.streamId,
@@ -37,6 +37,12 @@ async function view(f: F, at: number, seconds: number, dims: Partial<IngestInput
     os: 'Linux',
     ...dims,
   });
+
+/** One view: a start beacon at `at`, then a beacon per 10 s of playing for `seconds`. */
+async function view(f: F, at: number, seconds: number, dims: Partial<IngestInput> = {}, viewerId?: string) {
+  const stub = env.ANALYTICS.getByName(f.streamId);
+  const b = beacon(f.pb, viewerId ? { viewer_id: viewerId } : {});
+  const input = ingestInput(f, b, dims);
   await stub.ingest(input({ startup_ms: 800, rendition: 360 }), at);
   for (let s = 10, seq = 1; s <= seconds; s += 10, seq++) {
     await stub.ingest(
@@ -112,16 +118,7 @@ describe('analytics roll-ups', () => {
     const at = DAY0 + 4 * HOUR;
     const stub = env.ANALYTICS.getByName(f.streamId);
     const b = beacon(f.pb);
-    const input = (over: Partial<typeof b>): IngestInput => ({
-      beacon: { ...b, ...over },
-      appId: f.t.app.id,
-      streamId: f.streamId,
-      roomId: null,
-      address: '192.0.2.1',
-      country: 'DE',
-      browser: 'Firefox',
-      os: 'Linux',
-    });
+    const input = ingestInput(f, b);
     await stub.ingest(input({ rendition: null }), at);
     await stub.ingest(input({ seq: 1, rendition: 360, playing_ms: 5000 }), at + 5000);
     await stub.ingest(input({ seq: 2, rendition: 720, playing_ms: 10_000 }), at + 10_000);
