@@ -5,6 +5,7 @@ import { createDb } from '../core/db/client';
 import type { AppEnv } from './env';
 import { unsafeSecrets } from './lib/dev-secrets';
 import { ApiError, errorResponse } from './lib/errors';
+import { applyConventions } from './lib/openapi-conventions';
 import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { annotateScopes } from './lib/openapi-scopes';
 import { renderReference } from './lib/reference-page';
@@ -142,13 +143,17 @@ app
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
 // scripts/api-types.ts builds the same document without a server.
 // zod-openapi's document type is wider than the parts we read; the cast narrows it to those.
-export const openApiDocument = () =>
-  annotateScopes(
-    declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc),
-    Object.keys(appResources),
+// `serverUrl` is the deployment's own origin when served; the local default otherwise.
+export const openApiDocument = (serverUrl = 'http://127.0.0.1:8787') =>
+  applyConventions(
+    annotateScopes(
+      declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc),
+      Object.keys(appResources),
+    ),
+    serverUrl,
   );
-app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
-app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
+app.get('/v1/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument(new URL(c.req.url).origin))));
 app.get('/', (c) => c.redirect('/v1/reference'));
 
 app.notFound((c) =>
