@@ -14,6 +14,7 @@ import { auditChanges } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { cors } from './middleware/cors';
 import { csrf } from './middleware/csrf';
+import { idempotency } from './middleware/idempotency';
 import { keyScope } from './middleware/key-scope';
 import { rateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
@@ -81,13 +82,14 @@ const v1 = createRouter()
   // The console's own room socket: the session (already scoped to the app) is its credential.
   .route('/apps/:app_id/rooms', roomConsoleSocketRoutes);
 // Every app resource twice: for the console under its app, and for API keys (the key decides the app).
-// An API key also needs the resource's scope (keyScope: `streams:read`, ...) on either mount.
+// An API key also needs the resource's scope (keyScope: `streams:read`, ...) on either mount; their
+// POSTs honour `Idempotency-Key` (per app, 24 h).
 for (const [name, router] of Object.entries(appResources)) {
-  v1.use(`/apps/:app_id/${name}`, keyScope(name))
-    .use(`/apps/:app_id/${name}/*`, keyScope(name))
+  v1.use(`/apps/:app_id/${name}`, keyScope(name), idempotency)
+    .use(`/apps/:app_id/${name}/*`, keyScope(name), idempotency)
     .route(`/apps/:app_id/${name}`, router)
-    .use(`/${name}`, apiKeyScope, keyScope(name))
-    .use(`/${name}/*`, apiKeyScope, keyScope(name))
+    .use(`/${name}`, apiKeyScope, keyScope(name), idempotency)
+    .use(`/${name}/*`, apiKeyScope, keyScope(name), idempotency)
     .route(`/${name}`, router);
 }
 

@@ -6,7 +6,7 @@ import type { OpenApiDoc } from './openapi-params';
  * tag list with descriptions, a unique operationId on the console's second mount of every app
  * resource, and the error responses every operation can give (rate limits, the envelope).
  */
-type Op = OpenApiDoc['paths'][string][string] & { operationId?: string };
+type Op = OpenApiDoc['paths'][string][string] & { operationId?: string; 'x-required-scope'?: string };
 type FullDoc = OpenApiDoc & {
   servers?: { url: string; description?: string }[];
   tags?: { name: string; description?: string }[];
@@ -76,15 +76,35 @@ const ALWAYS: Record<string, ReturnType<typeof errorRef>> = {
   429: errorRef('Rate limited (`rate_limited`); `Retry-After` says when to try again'),
 };
 
+/** The POSTs of app resources honour it (middleware/idempotency.ts). */
+const IDEMPOTENCY_KEY = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer ' +
+    '(`Idempotent-Replayed: true`) instead of doing it again.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+const IDEMPOTENCY_ERRORS = {
+  409: errorRef('`idempotency_key_in_use`: a request with this Idempotency-Key is still running'),
+  422: errorRef('`idempotency_key_reused`: this Idempotency-Key was used with another request'),
+};
+
 export function applyConventions(doc: OpenApiDoc, serverUrl: string): OpenApiDoc {
   const out = doc as FullDoc;
   const ids = new Map<string, string[]>();
   for (const [path, ops] of Object.entries(out.paths)) {
     for (const op of Object.values(ops) as Op[]) {
       if (op.operationId) ids.set(op.operationId, [...(ids.get(op.operationId) ?? []), path]);
+      const extra: Record<string, unknown> = { ...ALWAYS };
+      if (op === ops.post && op['x-required-scope']) {
+        op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_KEY];
+        Object.assign(extra, IDEMPOTENCY_ERRORS);
+      }
       op.responses = {
         ...op.responses,
-        ...Object.fromEntries(Object.entries(ALWAYS).filter(([c]) => !op.responses?.[c])),
+        ...Object.fromEntries(Object.entries(extra).filter(([c]) => !op.responses?.[c])),
       };
     }
   }
