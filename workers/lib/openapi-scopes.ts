@@ -10,6 +10,7 @@ type Op = OpenApiDoc['paths'][string][string] & {
   'x-required-scope'?: string;
   security?: Record<string, string[]>[];
   description?: string;
+  operationId?: string;
 };
 type DocWithSecurity = OpenApiDoc & { components?: { securitySchemes?: Record<string, unknown> } };
 
@@ -18,7 +19,10 @@ export function annotateScopes(doc: OpenApiDoc, mountNames: readonly string[]): 
   for (const [path, ops] of Object.entries(doc.paths)) {
     const name = path.match(/^\/v1\/(?:apps\/\{app_id\}\/)?([^/]+)/)?.[1];
     if (!name || !names.has(name)) continue;
+    const consoleMount = path.startsWith('/v1/apps/{app_id}/');
     for (const [method, op] of Object.entries(ops) as [string, Op][]) {
+      // The same route is mounted twice; operation ids must be unique, so the console's copy says so.
+      if (consoleMount && op.operationId && !op.operationId.endsWith('ForApp')) op.operationId += 'ForApp';
       const scope = requiredScope(name, method);
       op['x-required-scope'] = scope;
       op.security = [{ api_key: [scope] }, { console_session: [] }];

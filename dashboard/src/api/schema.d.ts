@@ -9646,6 +9646,8 @@ export interface paths {
                     /** @description The `next_cursor` of the previous page. */
                     cursor?: string;
                     status?: "idle" | "active" | "reconnecting" | "disabled";
+                    /** @description Only the streams on this channel. */
+                    channel_id?: string;
                 };
                 header?: never;
                 path: {
@@ -10978,6 +10980,8 @@ export interface paths {
                     /** @description The `next_cursor` of the previous page. */
                     cursor?: string;
                     status?: "idle" | "active" | "reconnecting" | "disabled";
+                    /** @description Only the streams on this channel. */
+                    channel_id?: string;
                 };
                 header?: never;
                 path?: never;
@@ -12758,6 +12762,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/channels/{channel_id}/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The streams on this channel, newest first (without stream keys)
+         * @description API keys need the scope `channels:read`.
+         */
+        get: operations["listChannelStreamsForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/channels/{channel_id}/streams/{stream_id}": {
         parameters: {
             query?: never;
@@ -13368,6 +13392,26 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/channels/{channel_id}/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The streams on this channel, newest first (without stream keys)
+         * @description API keys need the scope `channels:read`.
+         */
+        get: operations["listChannelStreams"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -15760,6 +15804,8 @@ export interface components {
             /** @enum {string} */
             mp4_support: "none" | "standard";
             room_id: string | null;
+            /** @description The channel the stream is on, if any. */
+            channel_id: string | null;
             playback_ids: components["schemas"]["PlaybackId"][];
             current_session: components["schemas"]["StreamSession"];
             disabled_at: string | null;
@@ -15841,6 +15887,11 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+            /**
+             * @description A channel of this app (`ch_...`): its watch page shows the stream.
+             * @example ch_123
+             */
+            channel_id?: string;
             /** @description Create a playback id per entry. */
             playback_policies?: ("public" | "signed")[];
         };
@@ -15882,6 +15933,11 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+            /**
+             * @description Move the stream to this channel; null takes it off.
+             * @example ch_123
+             */
+            channel_id?: string | null;
         };
         SimulcastTarget: {
             /** @example sim_123 */
@@ -16121,4 +16177,136 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    listChannelStreamsForApp: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Stream"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listChannelStreams: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Stream"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
