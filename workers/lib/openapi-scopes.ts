@@ -10,6 +10,7 @@ type Op = OpenApiDoc['paths'][string][string] & {
   'x-required-scope'?: string;
   security?: Record<string, string[]>[];
   description?: string;
+  operationId?: string;
 };
 type DocWithSecurity = OpenApiDoc & { components?: { securitySchemes?: Record<string, unknown> } };
 
@@ -23,6 +24,8 @@ export function annotateScopes(doc: OpenApiDoc, mountNames: readonly string[]): 
       op['x-required-scope'] = scope;
       op.security = [{ api_key: [scope] }, { console_session: [] }];
       op.description = `${op.description ? `${op.description}\n\n` : ''}API keys need the scope \`${scope}\`.`;
+      // One route definition serves both mounts; operation ids must be unique, so the console's copy gets its own.
+      if (op.operationId && path.startsWith('/v1/apps/{app_id}/')) op.operationId = `${op.operationId}ForApp`;
     }
   }
   const out = doc as DocWithSecurity;

@@ -15122,6 +15122,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/analytics/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chat messages per minute and active chatters, on the same buckets as the time series
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: operations["getChatActivityForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/analytics/overview": {
         parameters: {
             query?: never;
@@ -15385,6 +15405,26 @@ export interface paths {
                 };
             };
         };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chat messages per minute and active chatters, on the same buckets as the time series
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: operations["getChatActivity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -16113,6 +16153,25 @@ export interface components {
             live_latency_avg_ms: number | null;
             group: string;
         };
+        ChatActivity: {
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day";
+            from: string;
+            to: string;
+            /** @description Rooms counted (the stream's, or the app's most recent) */
+            rooms: number;
+            /** @description The app has more rooms than one read counts */
+            rooms_truncated: boolean;
+            data: components["schemas"]["ChatActivityPoint"][];
+        };
+        ChatActivityPoint: {
+            /** @description Start of the bucket (the same starts as `/timeseries`) */
+            time: string;
+            messages: number;
+            messages_per_minute: number;
+            /** @description Distinct users who sent a message */
+            active_chatters: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -16121,4 +16180,143 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    getChatActivityForApp: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                to?: string;
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description `csv` for a spreadsheet (the rows only) */
+                format?: "json" | "csv";
+                /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                granularity?: "minute" | "hour" | "day";
+            };
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatActivity"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChatActivity: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                to?: string;
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description `csv` for a spreadsheet (the rows only) */
+                format?: "json" | "csv";
+                /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                granularity?: "minute" | "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatActivity"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+}
