@@ -1,4 +1,6 @@
 import type { RouteObject } from 'react-router';
+import { AppAnalyticsPage } from './pages/analytics/app-analytics-page';
+import { StreamAnalyticsPage } from './pages/analytics/stream-analytics-page';
 import { RoomPage } from './pages/rooms/room-page';
 import { RoomsPage } from './pages/rooms/rooms-page';
 import { StreamPage } from './pages/streams/stream-page';
@@ -15,4 +17,6 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/rooms', element: <RoomsPage /> },
   { path: '/apps/:appId/rooms/:roomId', element: <RoomPage /> },
   { path: '/apps/:appId/webhooks', element: <WebhooksPage /> },
+  { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
+  { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
 ];

@@ -29,6 +29,8 @@ export interface LiveStack {
   ): ChildProcess;
   /** A viewer token for a playback id, as the customer's backend would mint it. */
   token(playbackId: string, aud: 'v' | 't' | 'd', ttlS?: number): Promise<string>;
+  /** A chat token for a user of the demo app's rooms. */
+  chatToken(userId: string): Promise<string>;
   /** Polls until the master playlist lists `variants` renditions (each has a segment). */
   waitForMaster(playbackId: string, token: string, variants: number, timeoutMs?: number): Promise<string>;
   browser(): Promise<BrowserContext>;
@@ -39,6 +41,8 @@ export interface LiveStreamInfo {
   id: string;
   streamKey: string;
   playbackId: string;
+  /** The stream's chat room. */
+  roomId: string;
 }
 
 /** Flags for Debian's Chromium with no network side traffic; never a downloaded browser. */
@@ -90,8 +94,9 @@ export async function startLiveStack(opts: {
         id: string;
         stream_key: string;
         playback_ids: { id: string; policy: string }[];
+        room_id: string;
       }>('POST', '/v1/streams', { playback_policies: ['signed'], ...body });
-      return { id: s.id, streamKey: s.stream_key, playbackId: s.playback_ids[0]!.id };
+      return { id: s.id, streamKey: s.stream_key, playbackId: s.playback_ids[0]!.id, roomId: s.room_id };
     },
     publish(streamKey, p = {}) {
       const child = startTestPublisher(`${origin.rtmpUrl}/${streamKey}`, {
@@ -107,6 +112,12 @@ export async function startLiveStack(opts: {
       return new SignJWT({ sub: playbackId, aud })
         .setProtectedHeader({ alg: 'RS256', kid: stack.demo.signing_key.id })
         .setExpirationTime(Math.floor(Date.now() / 1000) + ttlS)
+        .sign(await signingKey);
+    },
+    async chatToken(userId) {
+      return new SignJWT({ sub: userId, aud: 'chat', name: userId })
+        .setProtectedHeader({ alg: 'RS256', kid: stack.demo.signing_key.id })
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)
         .sign(await signingKey);
     },
     async waitForMaster(playbackId, token, variants, timeoutMs = 60_000) {

@@ -1,4 +1,4 @@
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { HlsPlayer } from '../../features/player/hls-player';
 import { ObsSetup } from '../../features/streams/obs-setup';
 import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
@@ -26,6 +26,9 @@ function Actions({ appId, stream }: { appId: string; stream: Stream }) {
   return (
     <>
       <FormError error={setEnabled.error ?? remove.error} />
+      <Link className="button" to={`/apps/${appId}/streams/${stream.id}/analytics`}>
+        Analytics
+      </Link>
       {stream.status === 'disabled' ? (
         <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>
           Enable
