@@ -10960,6 +10960,26 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/apps/{app_id}/streams/{stream_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamHealthForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/streams": {
         parameters: {
             query?: never;
@@ -12270,6 +12290,26 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/apps/{app_id}/channels": {
@@ -15748,7 +15788,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, stream.health.degraded, stream.health.recovered, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -15964,6 +16004,32 @@ export interface components {
             stream_key?: string;
             name?: string | null;
             enabled?: boolean;
+        };
+        StreamHealth: {
+            /** @description null: no session of this stream has reported yet */
+            session_id: string | null;
+            /** @enum {string|null} */
+            status: "healthy" | "degraded" | null;
+            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+            samples: components["schemas"]["StreamHealthSample"][];
+        };
+        StreamHealthSample: {
+            at: string;
+            window_s: number;
+            input_bitrate_kbps: number;
+            frame_rate: number | null;
+            keyframe_interval_s: number | null;
+            segments: number;
+            segments_late: number;
+            /** @description Segment closed to stored, p95 in the window */
+            upload_lag_ms_p95: number | null;
+            /** @description Segments waiting for upload at the end of the window */
+            upload_backlog: number;
+            /** @description FFmpeg restarts of the session so far */
+            encoder_restarts: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded";
+            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
         };
         Channel: {
             id: string;
@@ -16181,6 +16247,137 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getStreamHealthForApp: {
+        parameters: {
+            query?: {
+                /** @description Default: the stream's latest session */
+                session_id?: string;
+                from?: string;
+                to?: string;
+                /** @description The most recent samples */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamHealth"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamHealth: {
+        parameters: {
+            query?: {
+                /** @description Default: the stream's latest session */
+                session_id?: string;
+                from?: string;
+                to?: string;
+                /** @description The most recent samples */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamHealth"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getChatActivityForApp: {
         parameters: {
             query?: {
