@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { HEALTH } from '@edgelive/shared/stream-health';
 import { Agent } from './agent.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMediaJobs } from './media-jobs/start.ts';
@@ -46,6 +47,7 @@ export const defaultTimings: PublicationTimings = {
   statusPollMs: 3000,
   thumbnailIntervalS: 5,
   drainTimeoutMs: 30_000,
+  healthSampleMs: HEALTH.sampleMs,
 };
 
 /**
