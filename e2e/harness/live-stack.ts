@@ -5,6 +5,7 @@ import path from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { type RunningOrigin, startOrigin } from '../../origin/src/origin.ts';
+import type { PublicationTimings } from '../../origin/src/publication.ts';
 import { startTestPublisher, waitExit } from '../../origin/test-support/publisher.ts';
 import { startTestStack, type TestStack } from './stack.ts';
 
@@ -25,7 +26,7 @@ export interface LiveStack {
   /** A test pattern into the origin (killed by stop() if still running). */
   publish(
     streamKey: string,
-    opts?: { size?: string; rate?: number; gopFrames?: number; seconds?: number },
+    opts?: { size?: string; rate?: number; gopFrames?: number; seconds?: number; videoKbps?: number },
   ): ChildProcess;
   /** A viewer token for a playback id, as the customer's backend would mint it. */
   token(playbackId: string, aud: 'v' | 't' | 'd', ttlS?: number): Promise<string>;
@@ -62,6 +63,8 @@ export async function startLiveStack(opts: {
   workerPort: number;
   rtmpPort: number;
   originHttpPort: number;
+  /** The origin's timings beyond the defaults (e.g. faster health samples). */
+  timings?: Partial<PublicationTimings>;
 }): Promise<LiveStack> {
   const stack = await startTestStack({ port: opts.workerPort });
   const runtimeDir = mkdtempSync(path.join(tmpdir(), 'edgelive-origin-'));
@@ -78,7 +81,7 @@ export async function startLiveStack(opts: {
       httpPort: opts.originHttpPort,
       runtimeDir,
       log: process.env.EDGELIVE_TEST_LOGS ? undefined : () => undefined,
-      timings: { thumbnailIntervalS: 2 },
+      timings: { thumbnailIntervalS: 2, ...opts.timings },
     });
   } catch (err) {
     await stack.stop();

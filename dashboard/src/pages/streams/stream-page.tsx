@@ -1,4 +1,6 @@
 import { Link, useNavigate, useParams } from 'react-router';
+import { LiveQoe } from '../../features/analytics/live-qoe';
+import { StreamHealthPanel } from '../../features/health/stream-health-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
 import { ObsSetup } from '../../features/streams/obs-setup';
 import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
@@ -95,7 +97,9 @@ export function StreamPage() {
             <Preview stream={s} />
             <StreamChat appId={appId} stream={s} />
           </div>
+          {s.status === 'active' && <LiveQoe appId={appId} streamId={s.id} />}
           <SessionHealth stream={s} />
+          <StreamHealthPanel appId={appId} streamId={s.id} live={s.status !== 'idle' && s.status !== 'disabled'} />
           <div className="grid-2">
             <ObsSetup appId={appId} stream={s} />
             <PlaybackIdsPanel appId={appId} stream={s} />
