@@ -33,6 +33,15 @@ export const EVENT_CATALOG = {
     object: 'stream',
     description: 'The stream key was replaced; the old key no longer publishes.',
   },
+  'stream.health.degraded': {
+    object: 'stream',
+    description:
+      "A live session's input or pipeline degraded; `data.health.reasons` says why (input bitrate low, segments late, encoder restarting, upload backlog).",
+  },
+  'stream.health.recovered': {
+    object: 'stream',
+    description: 'A degraded live session is healthy again; `data.health.reasons` says what it had.',
+  },
   'recording.ready': {
     object: 'recording',
     description: "A session's recording was finalized and can be played as a VOD; `data.asset_id` names its asset.",
@@ -46,15 +55,6 @@ export const EVENT_CATALOG = {
   'asset.mp4.ready': { object: 'asset', description: "An asset's MP4 download was made; `data.mp4` has its size." },
   'asset.mp4.errored': { object: 'asset', description: "An asset's MP4 could not be made; `data.mp4.error` says why." },
   'asset.deleted': { object: 'asset', description: 'An asset was deleted, with its media in R2.' },
-  'stream.health.degraded': {
-    object: 'stream',
-    description:
-      "A live session's input or pipeline degraded; `data.health.reasons` says why (input bitrate low, segments late, encoder restarting, upload backlog).",
-  },
-  'stream.health.recovered': {
-    object: 'stream',
-    description: 'A degraded live session is healthy again; `data.health.reasons` says what it had.',
-  },
   'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
   'simulcast_target.created': { object: 'simulcast_target', description: 'A simulcast target was added to a stream.' },
   'simulcast_target.starting': {
