@@ -12,6 +12,11 @@ const spec = {
   'http-port': { env: 'EDGELIVE_AGENT_PORT', fallback: '8850' },
   'runtime-dir': { env: 'EDGELIVE_RUNTIME_DIR', fallback: undefined },
   'rtmp-module': { env: 'EDGELIVE_RTMP_MODULE', fallback: '/usr/lib/nginx/modules/ngx_rtmp_module.so' },
+  // RTMPS is off unless a port is given (443 in production); no certificate means a self-signed one.
+  'rtmps-port': { env: 'EDGELIVE_RTMPS_PORT', fallback: undefined },
+  'tls-cert': { env: 'EDGELIVE_TLS_CERT', fallback: undefined },
+  'tls-key': { env: 'EDGELIVE_TLS_KEY', fallback: undefined },
+  'stream-module': { env: 'EDGELIVE_STREAM_MODULE', fallback: '/usr/lib/nginx/modules/ngx_stream_module.so' },
 } as const;
 type Name = keyof typeof spec;
 
@@ -37,6 +42,14 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
     httpPort: port(get('http-port'), 'http-port'),
     runtimeDir: get('runtime-dir') ?? path.join('.edgelive', `origin-${originId}`),
     modulePath: get('rtmp-module'),
+    rtmps: get('rtmps-port')
+      ? {
+          port: port(get('rtmps-port'), 'rtmps-port'),
+          certPath: get('tls-cert'),
+          keyPath: get('tls-key'),
+          modulePath: get('stream-module'),
+        }
+      : undefined,
   };
 }
 

@@ -6,6 +6,7 @@ import { startMediaJobs } from './media-jobs/start.ts';
 import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './nginx-config.ts';
 import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
+import { ensureSelfSignedCert, type RtmpsOptions } from './rtmps.ts';
 
 /** How often the origin tells the Worker it is alive. */
 const HEARTBEAT_MS = 15_000;
@@ -30,11 +31,15 @@ export interface OriginOptions {
   log?: Logger;
   /** Take media jobs (MP4s) from the Worker's queue; on unless false. */
   mediaJobs?: boolean;
+  /** RTMPS ingest (rtmps.ts): TLS on this port in front of RTMP; off when absent. */
+  rtmps?: { port: number; host?: string; certPath?: string; keyPath?: string; modulePath?: string };
 }
 
 export interface RunningOrigin {
   originId: string;
   rtmpUrl: string;
+  /** rtmps://host:port/live when RTMPS is on. */
+  rtmpsUrl: string | null;
   agentUrl: string;
   runtimeDir: string;
   agent: Agent;
@@ -79,6 +84,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   const agentPort = await agent.listen();
   const agentUrl = `http://127.0.0.1:${agentPort}`;
 
+  const rtmps = await resolveRtmps(opts.rtmps, rtmpHost, runtimeDir);
   const configPath = path.join(runtimeDir, 'conf', 'nginx.conf');
   await writeFile(
     configPath,
@@ -88,6 +94,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
       rtmpPort: opts.rtmpPort,
       agentUrl,
       modulePath: opts.modulePath ?? DEFAULT_RTMP_MODULE,
+      rtmps,
     }),
   );
   const nginx = new NginxProcess();
@@ -98,8 +105,11 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     await agent.close();
     throw err;
   }
+  const loopbackOr = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host);
+  const rtmpsUrl = rtmps ? `rtmps://${loopbackOr(rtmps.host)}:${rtmps.port}/live` : null;
   log('info', 'origin ready', {
     rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`,
+    rtmps: rtmpsUrl ?? 'off',
     agent: agentUrl,
     worker: opts.workerUrl,
   });
@@ -120,7 +130,8 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   let stopping: Promise<void> | null = null;
   return {
     originId: opts.originId,
-    rtmpUrl: `rtmp://${rtmpHost === '0.0.0.0' ? '127.0.0.1' : rtmpHost}:${opts.rtmpPort}/live`,
+    rtmpUrl: `rtmp://${loopbackOr(rtmpHost)}:${opts.rtmpPort}/live`,
+    rtmpsUrl,
     agentUrl,
     runtimeDir,
     agent,
@@ -135,4 +146,20 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
         log('info', 'origin stopped');
       })()),
   };
+}
+
+/** The certificate given, or a self-signed one kept in the runtime dir for local runs. */
+async function resolveRtmps(
+  given: OriginOptions['rtmps'],
+  rtmpHost: string,
+  runtimeDir: string,
+): Promise<RtmpsOptions | undefined> {
+  if (!given) return undefined;
+  if (Boolean(given.certPath) !== Boolean(given.keyPath))
+    throw new Error('RTMPS needs both a certificate and its key (--tls-cert and --tls-key), or neither');
+  const pair =
+    given.certPath && given.keyPath
+      ? { certPath: path.resolve(given.certPath), keyPath: path.resolve(given.keyPath) }
+      : await ensureSelfSignedCert(path.join(runtimeDir, 'tls'));
+  return { host: given.host ?? rtmpHost, port: given.port, modulePath: given.modulePath, ...pair };
 }
