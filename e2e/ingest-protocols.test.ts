@@ -18,17 +18,18 @@ import {
 } from './harness/live.ts';
 import { startTestStack, type TestStack } from './harness/stack.ts';
 
-// Ports of this file (issue 12's range 20500-20599): wrangler dev 20500, RTMP 20501, RTMPS 20502.
+// Ports of this file (issue 12's range 20500-20599): wrangler dev 20500, RTMP 20501, RTMPS 20502, SRT 20503/udp.
 const WORKER_PORT = 20500;
 const RTMP_PORT = 20501;
 const RTMPS_PORT = 20502;
+const SRT_PORT = 20503;
 
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;
 const children: ReturnType<typeof startTestPublisher>[] = [];
 
 function publish(url: string, size = '320x240') {
-  const pub = startTestPublisher(url, { size });
+  const pub = startTestPublisher(url, { size, format: url.startsWith('srt:') ? 'mpegts' : 'flv' });
   children.push(pub);
   return pub;
 }
@@ -40,6 +41,7 @@ beforeAll(async () => {
     workerUrl: stack.worker.url,
     rtmpPort: RTMP_PORT,
     rtmps: { port: RTMPS_PORT },
+    srt: { port: SRT_PORT },
   });
 });
 
@@ -120,5 +122,65 @@ describe('RTMPS ingest (NGINX stream module, TLS in front of RTMP)', () => {
     pub.kill('SIGKILL');
     expect(pub.exitCode).not.toBe(0);
     expect(origin.agent.publications()).toHaveLength(0);
+  });
+});
+
+describe('SRT ingest (one listener for every publisher)', () => {
+  const srt = (streamId: string) => `${origin.srtUrl}?streamid=${streamId}`;
+
+  it('publishes with streamid=<key>, plays, and a publisher that drops and returns (#!:: form) continues the session', async () => {
+    expect(origin.srtUrl).toBe(`srt://127.0.0.1:${SRT_PORT}`);
+    const stream = await createStream(stack.api, { name: 'e2e srt', ladder: ['source', '240p'], reconnect_window: 30 });
+    let pub = publish(srt(stream.stream_key));
+    const sessionId = await playsFrom(stream);
+    const pb = stream.playback_ids[0]!.id;
+
+    // The encoder's link dies (no SRT shutdown sent): the listener notices the silence, the
+    // session waits in `reconnecting`.
+    const droppedAt = Date.now();
+    pub.kill('SIGKILL');
+    await until('reconnecting', async () => (await getStream(stack.api, stream.id)).status === 'reconnecting', 15_000);
+    expect(Date.now() - droppedAt).toBeLessThan(10_000);
+    const before = (await fetchMedia(hls(`${pb}/${sessionId}/source.m3u8`)))!;
+    const lastBefore = before.segments.at(-1)!.sequence;
+
+    // Back, as OBS and vMix write the Stream ID (percent-encoded in the URL).
+    pub = publish(srt(encodeURIComponent(`#!::r=${stream.stream_key},m=publish`)));
+    try {
+      const after = await until(
+        'segments after the return',
+        async () => {
+          const p = await fetchMedia(hls(`${pb}/${sessionId}/source.m3u8`));
+          return p && p.segments.at(-1)!.sequence >= lastBefore + 2 ? p : null;
+        },
+        45_000,
+      );
+      const live = await getStream(stack.api, stream.id);
+      expect(live.status).toBe('active');
+      expect(live.current_session!.id).toBe(sessionId);
+      expect(live.current_session!.reconnects).toBe(1);
+      // Numbering continues; the return is marked for the player.
+      const seqs = after.segments.map((x) => x.sequence);
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+      expect(after.segments.some((x) => x.discontinuity)).toBe(true);
+      expect(live.current_session!.input).toMatchObject({ video_codec: 'h264', width: 320, height: 240 });
+    } finally {
+      pub.kill('SIGINT');
+      await waitExit(pub);
+    }
+    await until(
+      'idle after the window',
+      async () => (await getStream(stack.api, stream.id)).status !== 'active',
+      30_000,
+    );
+  });
+
+  it('refuses a bad key in the handshake within a second, and a caller that asks to play', async () => {
+    await until('earlier publications to end', () => origin.agent.publications().length === 0, 30_000);
+    await refusedWithinASecond(srt(`lsk_${'x'.repeat(40)}`));
+    await refusedWithinASecond(srt(encodeURIComponent(`#!::r=lsk_${'x'.repeat(40)},m=publish`)));
+    const stream = await createStream(stack.api, { name: 'e2e srt play', ladder: ['source'] });
+    await refusedWithinASecond(srt(encodeURIComponent(`#!::r=${stream.stream_key},m=request`)));
+    expect((await getStream(stack.api, stream.id)).status).toBe('idle');
   });
 });

@@ -16,6 +16,8 @@ const spec = {
   'rtmps-port': { env: 'EDGELIVE_RTMPS_PORT', fallback: undefined },
   'tls-cert': { env: 'EDGELIVE_TLS_CERT', fallback: undefined },
   'tls-key': { env: 'EDGELIVE_TLS_KEY', fallback: undefined },
+  // SRT is off unless a UDP port is given; it listens on the RTMP host.
+  'srt-port': { env: 'EDGELIVE_SRT_PORT', fallback: undefined },
   'stream-module': { env: 'EDGELIVE_STREAM_MODULE', fallback: '/usr/lib/nginx/modules/ngx_stream_module.so' },
 } as const;
 type Name = keyof typeof spec;
@@ -50,6 +52,7 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
           modulePath: get('stream-module'),
         }
       : undefined,
+    srt: get('srt-port') ? { port: port(get('srt-port'), 'srt-port') } : undefined,
   };
 }
 

@@ -7,6 +7,7 @@ import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './ngi
 import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
 import { ensureSelfSignedCert, type RtmpsOptions } from './rtmps.ts';
+import { SrtIngest } from './srt-ingest.ts';
 
 /** How often the origin tells the Worker it is alive. */
 const HEARTBEAT_MS = 15_000;
@@ -33,6 +34,8 @@ export interface OriginOptions {
   mediaJobs?: boolean;
   /** RTMPS ingest (rtmps.ts): TLS on this port in front of RTMP; off when absent. */
   rtmps?: { port: number; host?: string; certPath?: string; keyPath?: string; modulePath?: string };
+  /** SRT ingest (srt-ingest.ts): one UDP listener for every SRT publisher; off when absent. */
+  srt?: { port: number; host?: string };
 }
 
 export interface RunningOrigin {
@@ -40,6 +43,8 @@ export interface RunningOrigin {
   rtmpUrl: string;
   /** rtmps://host:port/live when RTMPS is on. */
   rtmpsUrl: string | null;
+  /** srt://host:port when SRT is on (publishers add ?streamid=<key>). */
+  srtUrl: string | null;
   agentUrl: string;
   runtimeDir: string;
   agent: Agent;
@@ -107,9 +112,28 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   }
   const loopbackOr = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host);
   const rtmpsUrl = rtmps ? `rtmps://${loopbackOr(rtmps.host)}:${rtmps.port}/live` : null;
+  let srt: SrtIngest | null = null;
+  if (opts.srt) {
+    srt = new SrtIngest({
+      host: opts.srt.host ?? rtmpHost,
+      port: opts.srt.port,
+      rtmpBase: `rtmp://127.0.0.1:${opts.rtmpPort}/live`,
+      admit: (key, addr, ticket) => agent.admitAhead(key, addr, ticket),
+      log,
+    });
+    try {
+      await srt.listen();
+    } catch (err) {
+      await nginx.stop();
+      await agent.close();
+      throw err;
+    }
+  }
+  const srtUrl = opts.srt ? `srt://${loopbackOr(opts.srt.host ?? rtmpHost)}:${opts.srt.port}` : null;
   log('info', 'origin ready', {
     rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`,
     rtmps: rtmpsUrl ?? 'off',
+    srt: srtUrl ?? 'off',
     agent: agentUrl,
     worker: opts.workerUrl,
   });
@@ -132,6 +156,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     originId: opts.originId,
     rtmpUrl: `rtmp://${loopbackOr(rtmpHost)}:${opts.rtmpPort}/live`,
     rtmpsUrl,
+    srtUrl,
     agentUrl,
     runtimeDir,
     agent,
@@ -140,6 +165,8 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
         // NGINX first: publishers are cut, FFmpeg sees the end of input and flushes; then the agent
         // uploads what is left and says publish-done.
         clearInterval(heartbeat);
+        // SRT relays first: each closes its RTMP publish, as an RTMP publisher leaving would.
+        await srt?.close();
         await nginx.stop();
         await agent.close();
         await jobs?.stop();

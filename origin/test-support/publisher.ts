@@ -3,12 +3,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 /** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
 export function startTestPublisher(
   url: string,
-  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number } = {},
+  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number; format?: 'flv' | 'mpegts' } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
-  return spawn('ffmpeg', testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds), {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds);
+  // SRT carries MPEG-TS (srt://...): the same pattern, another container.
+  if (opts.format === 'mpegts') args.splice(args.lastIndexOf('flv'), 1, 'mpegts');
+  return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export function testPatternArgs(
