@@ -18,6 +18,8 @@ const spec = {
   'tls-key': { env: 'EDGELIVE_TLS_KEY', fallback: undefined },
   // SRT is off unless a UDP port is given; it listens on the RTMP host.
   'srt-port': { env: 'EDGELIVE_SRT_PORT', fallback: undefined },
+  // The host in the ingest URLs the origin reports to the fleet (what OBS should dial).
+  'public-host': { env: 'EDGELIVE_PUBLIC_HOST', fallback: undefined },
   'stream-module': { env: 'EDGELIVE_STREAM_MODULE', fallback: '/usr/lib/nginx/modules/ngx_stream_module.so' },
 } as const;
 type Name = keyof typeof spec;
@@ -53,6 +55,7 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
         }
       : undefined,
     srt: get('srt-port') ? { port: port(get('srt-port'), 'srt-port') } : undefined,
+    publicHost: get('public-host'),
   };
 }
 

@@ -1,5 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { HEARTBEAT_MS, type IngestUrls } from '@edgelive/shared/origin-fleet';
 import { Agent } from './agent.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMediaJobs } from './media-jobs/start.ts';
@@ -8,9 +10,6 @@ import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
 import { ensureSelfSignedCert, type RtmpsOptions } from './rtmps.ts';
 import { SrtIngest } from './srt-ingest.ts';
-
-/** How often the origin tells the Worker it is alive. */
-const HEARTBEAT_MS = 15_000;
 
 export interface OriginOptions {
   originId: string;
@@ -36,6 +35,8 @@ export interface OriginOptions {
   rtmps?: { port: number; host?: string; certPath?: string; keyPath?: string; modulePath?: string };
   /** SRT ingest (srt-ingest.ts): one UDP listener for every SRT publisher; off when absent. */
   srt?: { port: number; host?: string };
+  /** The host name publishers use in the ingest URLs this origin reports (default: the RTMP host, or 127.0.0.1). */
+  publicHost?: string;
 }
 
 export interface RunningOrigin {
@@ -130,6 +131,12 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     }
   }
   const srtUrl = opts.srt ? `srt://${loopbackOr(opts.srt.host ?? rtmpHost)}:${opts.srt.port}` : null;
+  const publicHost = opts.publicHost ?? loopbackOr(rtmpHost);
+  const ingest: IngestUrls = {
+    rtmp: `rtmp://${publicHost}:${opts.rtmpPort}/live`,
+    rtmps: rtmps ? `rtmps://${publicHost}:${rtmps.port}/live` : null,
+    srt: opts.srt ? `srt://${publicHost}:${opts.srt.port}` : null,
+  };
   log('info', 'origin ready', {
     rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`,
     rtmps: rtmpsUrl ?? 'off',
@@ -142,10 +149,17 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     opts.mediaJobs === false
       ? null
       : startMediaJobs({ workerUrl: opts.workerUrl, originId: opts.originId, secret: opts.secret }, runtimeDir, log);
-  // Heartbeats for the Worker's /v1/status; a missed one is only logged (the next one repeats it).
+  // Heartbeats register this origin with the fleet (load and ingest URLs, origin-fleet.ts); a
+  // missed one is only logged (the next one repeats it).
+  const cores = os.cpus().length || 1;
   const beat = () =>
     agent.client
-      .heartbeat(agent.publications().length)
+      .heartbeat({
+        publications: agent.publications().length,
+        ingest,
+        cpu: Math.round((os.loadavg()[0]! / cores) * 100) / 100,
+        upload_backlog_bytes: agent.queue.pendingBytes,
+      })
       .catch((err: unknown) => log('warn', 'heartbeat failed', { error: String(err) }));
   void beat();
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
