@@ -18,6 +18,7 @@ import type {
   StreamConfig,
   StreamStatusAnswer,
 } from './contract';
+import { judgeOrigin, stallCheckAt } from './origin-watch';
 import { RETRY_MS, ReactionOutbox } from './outbox';
 import { KEY_URI, variants, writeRecording } from './recording';
 import { SegmentLog } from './segment-log';
@@ -40,6 +41,8 @@ export class StreamObject extends DurableObject<Env> {
   private readonly log: SegmentLog;
   private readonly timers: Scheduler;
   private readonly outbox: ReactionOutbox;
+  /** The origin was alive at the last stall check for this activity: look again at `at` (origin-watch.ts). */
+  private recheck: { activity: number; at: number } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -281,8 +284,15 @@ export class StreamObject extends DurableObject<Env> {
     if (s.finalize_pending) await this.finalize();
     else if (s.status === 'reconnecting' && s.reconnect_deadline != null && s.reconnect_deadline <= now)
       await this.endSession();
-    else if (s.status === 'active' && s.last_activity_at != null && s.last_activity_at + STALL_MS <= now)
-      await this.enterReconnecting(s, true);
+    else if (
+      s.status === 'active' &&
+      s.last_activity_at != null &&
+      stallCheckAt(s.last_activity_at, this.recheck) <= now
+    ) {
+      const verdict = await judgeOrigin(this.env.DB, s.origin_id ?? '', s.last_activity_at, now);
+      if (verdict.down) await this.enterReconnecting(s, true);
+      else this.recheck = { activity: s.last_activity_at, at: verdict.recheckAt };
+    }
     await this.outbox.flush();
     await this.plan();
   }
@@ -291,7 +301,7 @@ export class StreamObject extends DurableObject<Env> {
   private async plan() {
     const s = this.store.state();
     if (s.status === 'active' && s.last_activity_at != null && !s.finalize_pending)
-      this.timers.schedule('stall', s.last_activity_at + STALL_MS, false);
+      this.timers.schedule('stall', stallCheckAt(s.last_activity_at, this.recheck), false);
     else this.timers.cancel('stall');
     if (s.status === 'reconnecting' && s.reconnect_deadline != null && !s.finalize_pending)
       this.timers.schedule('deadline', s.reconnect_deadline, false);
