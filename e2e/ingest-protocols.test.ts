@@ -101,7 +101,10 @@ describe('RTMPS ingest (NGINX stream module, TLS in front of RTMP)', () => {
     expect(origin.rtmpsUrl).toBe(`rtmps://127.0.0.1:${RTMPS_PORT}/live`);
     const stream = await createStream(stack.api, { name: 'e2e rtmps', ladder: ['source'], reconnect_window: 0 });
     // The origin registered with its heartbeat: the API hands out all three of its ingest URLs.
-    const answer = await until('ingest URLs in the stream answer', async () => (await getStream(stack.api, stream.id)).ingest);
+    const answer = await until(
+      'ingest URLs in the stream answer',
+      async () => (await getStream(stack.api, stream.id)).ingest,
+    );
     expect(answer).toEqual({
       origin_id: 'orig_local',
       rtmp: origin.rtmpUrl,
