@@ -61,16 +61,20 @@ describe('live streams end to end (wrangler dev, NGINX-RTMP, agent, FFmpeg)', ()
         '480p': '854x480',
         '360p': '640x360',
       };
+      // Players keep the first master they get: it must already list every rung.
+      let firstMaster: string[] | null = null;
       const master = await until(
         'a master playlist with every rung measured',
         async () => {
           const r = await fetchText(hls(`${pb}.m3u8`));
           if (r.status !== 200) return null;
           const v = parseMaster(r.text);
+          firstMaster ??= v.map((x) => x.uri.split('/').at(-1)!);
           return v.length === 3 && v.every((x) => x.attrs.RESOLUTION && x.attrs.CODECS) ? v : null;
         },
         60_000,
       );
+      expect(firstMaster).toEqual(['source.m3u8', '480p.m3u8', '360p.m3u8']);
       const live = await getStream(stack.api, stream.id);
       const sessionId = live.current_session!.id;
       expect(master.map((v) => v.uri)).toEqual(['source', '480p', '360p'].map((r) => `${pb}/${sessionId}/${r}.m3u8`));

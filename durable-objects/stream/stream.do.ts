@@ -162,7 +162,9 @@ export class StreamObject extends DurableObject<Env> {
     const s = this.store.state();
     const refusal = this.checkSession(s, sessionId, originId);
     if (refusal) return refuse(refusal);
-    this.outbox.record({ kind: 'input_reported', ids: this.ids(s), input });
+    const { renditions, ...reported } = input;
+    if (renditions) this.store.setSessionRenditions(sessionId, renditions);
+    this.outbox.record({ kind: 'input_reported', ids: this.ids(s), input: reported });
     await this.heardFrom(s);
     await this.outbox.flush();
     return ok({});
@@ -356,6 +358,11 @@ export class StreamObject extends DurableObject<Env> {
     const listed = this.log.renditionsWithListed(s.session_id);
     const renditions = cfg.ladder.filter((r) => listed.has(r));
     if (!renditions.length) return null;
+    // Players keep the first master they get: wait until every rendition the origin produces is
+    // listed, unless one is late by more than the gap wait (a broken rung must not black out the rest).
+    const expected = this.store.sessionRenditions(s.session_id);
+    const missing = expected?.some((r) => !listed.has(r) && cfg.ladder.includes(r as never));
+    if (missing && now - (this.log.firstListedAt(s.session_id) ?? now) < gapWaitMs(cfg.latencyMode)) return null;
     return { sessionId: s.session_id, variants: variants(this.store, this.log, s.session_id, renditions) };
   }
 
