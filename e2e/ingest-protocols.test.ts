@@ -3,10 +3,16 @@
  * stream module in front of NGINX-RTMP) and over SRT (the origin's one SRT listener), into the
  * same agent, ladder and Worker (`wrangler dev`) as RTMP, and HLS as a player fetches it.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
 import {
   createStream,
+  devOriginSecrets,
   fetchMedia,
   fetchText,
   getStream,
@@ -18,11 +24,14 @@ import {
 } from './harness/live.ts';
 import { startTestStack, type TestStack } from './harness/stack.ts';
 
-// Ports of this file (issue 12's range 20500-20599): wrangler dev 20500, RTMP 20501, RTMPS 20502, SRT 20503/udp.
+// Ports of this file (issue 12's range 20500-20599): wrangler dev 20500, RTMP 20501, RTMPS 20502, SRT 20503/udp,
+// the second (killed) origin's RTMP 20504, a timing relay in front of RTMPS 20505.
 const WORKER_PORT = 20500;
 const RTMP_PORT = 20501;
 const RTMPS_PORT = 20502;
 const SRT_PORT = 20503;
+const SECOND_RTMP_PORT = 20504;
+const RTMPS_RELAY_PORT = 20505;
 
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;
@@ -80,16 +89,21 @@ async function playsFrom(stream: { id: string; playback_ids: { id: string }[] })
   return live.current_session!.id;
 }
 
-/** A publisher for a key nobody has: dropped (non-zero exit) within a second, nothing written. */
-async function refusedWithinASecond(url: string) {
+/**
+ * A publisher for a key nobody has: dropped (non-zero exit) within a second, nothing written.
+ * `connectionMs` (RTMPS) is how long the origin held the publisher's TCP connection, measured on
+ * the wire; without it the clock runs from spawning the publisher.
+ */
+async function refusedWithinASecond(url: string, connectionMs?: () => number | null) {
   const r2Before = r2ObjectFiles(stack.worker.persistTo);
   const started = Date.now();
   const pub = publish(url);
   await Promise.race([waitExit(pub), new Promise((r) => setTimeout(r, 5000))]);
-  const elapsed = Date.now() - started;
+  const elapsed = connectionMs ? connectionMs() : Date.now() - started;
   pub.kill('SIGKILL');
   expect(pub.exitCode, 'the publisher exited').not.toBeNull();
   expect(pub.exitCode, 'the publisher was refused').not.toBe(0);
+  expect(elapsed).not.toBeNull();
   expect(elapsed).toBeLessThan(1000);
   await new Promise((r) => setTimeout(r, 1000));
   expect(origin.agent.publications()).toHaveLength(0);
@@ -124,7 +138,28 @@ describe('RTMPS ingest (NGINX stream module, TLS in front of RTMP)', () => {
 
   it('refuses a bad key over RTMPS within a second', async () => {
     await until('earlier publications to end', () => origin.agent.publications().length === 0, 30_000);
-    await refusedWithinASecond(`${origin.rtmpsUrl}/lsk_${'x'.repeat(40)}`);
+    // Spawning ffmpeg, starting x264 and the TLS handshake take most of a second on a busy
+    // machine, so the refusal is timed on the wire: a TCP relay in front of the RTMPS port notes
+    // when the publisher's connection opened and when the origin closed it.
+    let opened = 0;
+    let closedAfter: number | null = null;
+    const relay = net.createServer((client) => {
+      opened = Date.now();
+      const upstream = net.connect(RTMPS_PORT, '127.0.0.1');
+      client.pipe(upstream).pipe(client);
+      const done = () => {
+        closedAfter ??= Date.now() - opened;
+        client.destroy();
+        upstream.destroy();
+      };
+      for (const s of [client, upstream]) s.on('close', done).on('error', done);
+    });
+    await new Promise<void>((r) => relay.listen(RTMPS_RELAY_PORT, '127.0.0.1', () => r()));
+    try {
+      await refusedWithinASecond(`rtmps://127.0.0.1:${RTMPS_RELAY_PORT}/live/lsk_${'x'.repeat(40)}`, () => closedAfter);
+    } finally {
+      relay.close();
+    }
   });
 
   it('does not speak plain RTMP on the TLS port', async () => {
@@ -193,5 +228,82 @@ describe('SRT ingest (one listener for every publisher)', () => {
     const stream = await createStream(stack.api, { name: 'e2e srt play', ladder: ['source'] });
     await refusedWithinASecond(srt(encodeURIComponent(`#!::r=${stream.stream_key},m=request`)));
     expect((await getStream(stack.api, stream.id)).status).toBe('idle');
+  });
+});
+
+describe('origins as a fleet', () => {
+  it('a killed origin is marked down within 15 s of its last heartbeat and its stream goes reconnecting', async () => {
+    // A second origin as its own process tree (node agent, NGINX, FFmpeg), killed like a machine dying.
+    const runtimeDir = mkdtempSync(path.join(tmpdir(), 'edgelive-orig_local2-'));
+    const child = spawn(
+      process.execPath,
+      [
+        'origin/src/main.ts',
+        '--origin-id',
+        'orig_local2',
+        '--worker-url',
+        stack.worker.url,
+        '--rtmp-host',
+        '127.0.0.1',
+        '--rtmp-port',
+        String(SECOND_RTMP_PORT),
+        '--http-port',
+        '0',
+        '--runtime-dir',
+        runtimeDir,
+      ],
+      {
+        detached: true,
+        stdio: 'ignore',
+        env: { ...process.env, EDGELIVE_ORIGIN_SECRET: devOriginSecrets().orig_local2 },
+      },
+    );
+    const killTree = () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
+    try {
+      const status = async () =>
+        (await stack.api.call<{ components: { name: string; status: string }[] }>('GET', '/v1/status')).components.find(
+          (c) => c.name === 'origin:orig_local2',
+        )?.status;
+      await until('orig_local2 registered', async () => (await status()) === 'operational', 30_000);
+      const stream = await createStream(stack.api, { name: 'e2e fleet', ladder: ['source'], reconnect_window: 60 });
+      const pub = publish(`rtmp://127.0.0.1:${SECOND_RTMP_PORT}/live/${stream.stream_key}`);
+      await until(
+        'live on orig_local2',
+        async () => (await getStream(stack.api, stream.id)).current_session?.origin_id === 'orig_local2',
+        30_000,
+      );
+      expect((await getStream(stack.api, stream.id)).ingest?.origin_id).toBe('orig_local2');
+
+      const killedAt = Date.now();
+      killTree();
+      await waitExit(pub);
+      const downAfter = await until(
+        'orig_local2 down',
+        async () => ((await status()) === 'down' ? Date.now() - killedAt : null),
+        30_000,
+        500,
+      );
+      const reconnectingAfter = await until(
+        'the stream reconnecting',
+        async () => ((await getStream(stack.api, stream.id)).status === 'reconnecting' ? Date.now() - killedAt : null),
+        30_000,
+        500,
+      );
+      // Its last heartbeat was at most 5 s before the kill: down 15 s after it, the stream at once after.
+      expect(downAfter).toBeLessThan(16_500);
+      expect(reconnectingAfter).toBeLessThan(20_000);
+      console.log(`killed origin: down after ${downAfter} ms, stream reconnecting after ${reconnectingAfter} ms`);
+      // Publishers are now sent to the origin that is up.
+      expect((await getStream(stack.api, stream.id)).ingest?.origin_id).toBe('orig_local');
+    } finally {
+      killTree();
+      rmSync(runtimeDir, { recursive: true, force: true });
+    }
   });
 });

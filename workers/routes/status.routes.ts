@@ -3,7 +3,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { createDb as createDbFrom } from '../../core/db/client';
 import type { AppEnv } from '../env';
-import { createRouter, json } from '../lib/router';
+import { createRouter, json, publicSecurity } from '../lib/router';
 import { renderStatusPage } from '../lib/status-page';
 import { type OriginEnv, originAuth, originSecrets } from '../middleware/origin-auth';
 import { recordHeartbeat } from '../services/origins.service';
@@ -34,6 +34,8 @@ const statusRoute = createRoute({
   method: 'get',
   path: '/',
   tags: ['Status'],
+  operationId: 'getStatus',
+  security: publicSecurity,
   summary: 'System status (public)',
   responses: { 200: json(StatusSchema) },
 });
