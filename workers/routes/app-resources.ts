@@ -11,6 +11,7 @@ import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
+import { streamInputRoutes } from './stream-inputs.routes';
 import { streamRoutes } from './streams.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
@@ -28,7 +29,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
-  streams: streamRoutes.route('/', simulcastTargetRoutes),
+  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamInputRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
   assets: assetRoutes,
