@@ -3,12 +3,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 /** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
 export function startTestPublisher(
   url: string,
-  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number } = {},
+  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number; pattern?: string } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
-  return spawn('ffmpeg', testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds), {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const args = testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds, opts.pattern);
+  return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export function testPatternArgs(
@@ -17,6 +16,8 @@ export function testPatternArgs(
   rate: number,
   gopFrames: number,
   seconds?: number,
+  /** A lavfi video source other than testsrc2 (`smptebars`, `color=c=blue`), to tell publishers apart by picture. */
+  pattern = 'testsrc2',
 ): string[] {
   return [
     '-hide_banner',
@@ -27,7 +28,7 @@ export function testPatternArgs(
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=size=${size}:rate=${rate}`,
+    `${pattern}${pattern.includes('=') ? ':' : '='}size=${size}:rate=${rate}`,
     '-f',
     'lavfi',
     '-i',
