@@ -56,7 +56,7 @@ describe('console: input switcher', () => {
     const panel = page.getByRole('region', { name: 'Inputs (cameras)' });
     const tile = (name: string) => panel.getByRole('listitem', { name: `Input ${name}` });
     await tile('Camera 2').getByText('connected').waitFor({ timeout: 45_000 });
-    await tile('Primary').getByText('on air').waitFor();
+    await tile('Primary').getByText('on air', { exact: true }).waitFor();
     // Both previews are real frames (the image loaded, so the Worker served a JPEG).
     for (const name of ['Primary', 'Camera 2'])
       await until(
@@ -69,7 +69,7 @@ describe('console: input switcher', () => {
         1000,
       );
     await tile('Camera 2').getByRole('button', { name: 'Cut to this' }).click();
-    await tile('Camera 2').getByText('on air').waitFor({ timeout: 15_000 });
+    await tile('Camera 2').getByText('on air', { exact: true }).waitFor({ timeout: 15_000 });
     expect(await tile('Primary').getByRole('button', { name: 'Cut to this' }).isEnabled()).toBe(true);
     const program = await api.call<{ on_air_input_id: string }>('GET', `/v1/streams/${stream.id}/program`);
     expect(program.on_air_input_id).toBe(cam2.id);
