@@ -6,6 +6,7 @@ import type { Logger } from './log.ts';
 import { OriginMetrics } from './metrics.ts';
 import { dropPublisher } from './nginx-control.ts';
 import { readPendingSegments } from './pending-segments.ts';
+import { localNameOf } from './program-inputs.ts';
 import { Publication, type PublicationTimings } from './publication.ts';
 import { type PendingSegment, UploadQueue } from './upload-queue.ts';
 import { type OriginCredentials, WorkerClient } from './worker-client.ts';
@@ -157,6 +158,16 @@ export class Agent {
     if (!admitted) return reply(res, 403, 'refused');
     const { answer, keyHash, started } = admitted;
     const live = this.byStream.get(answer.stream_id);
+    // Another camera of a stream live here: it joins the running publication (program-inputs.ts).
+    // A resumed answer for the session running here (the Worker saw it stalled) joins it too.
+    const sameSession = live !== undefined && !live.isEnding && live.sessionId === answer.session_id;
+    if (answer.input_id && (answer.joined || sameSession)) {
+      if (!live || live.isEnding) return reply(res, 403, 'session not here');
+      live.inputs.add(answer.input_id, clientId);
+      this.byClient.set(clientId, live);
+      this.opts.log('info', 'input joined', { stream: answer.stream_id, input: answer.input_id });
+      return void res.writeHead(302, { location: localNameOf(answer.input_id) }).end();
+    }
     if (live && !live.isEnding) {
       this.opts.log('warn', 'second publisher for a live stream refused', { stream: answer.stream_id });
       return reply(res, 403, 'already publishing');
@@ -192,7 +203,7 @@ export class Agent {
       ...(ticketed ? { via: 'srt' } : { worker_ms: Date.now() - started }),
     });
     // nginx-rtmp renames the stream to the Location of a 3xx answer to on_publish.
-    res.writeHead(302, { location: answer.stream_id }).end();
+    res.writeHead(302, { location: pub.localName }).end();
     pub.start().catch((err: unknown) => {
       this.opts.log('error', 'pipeline failed to start', { stream: answer.stream_id, reason: String(err) });
       void pub.stop('start_failed');
@@ -256,9 +267,15 @@ export class Agent {
 
   private onPublishDone(form: URLSearchParams, res: http.ServerResponse): void {
     // NGINX sends the original name (the key) here too: look the publication up by client id only.
-    const pub = this.byClient.get(form.get('clientid') ?? '');
+    const clientId = form.get('clientid') ?? '';
+    const pub = this.byClient.get(clientId);
     reply(res, 200, 'ok');
-    if (pub) void pub.end();
+    if (!pub) return;
+    // One camera of several leaving ends nothing but its input; the last one ends the publication.
+    void pub.inputs.remove(clientId).then((last) => {
+      if (last || pub.inputs.size === 0) return pub.end();
+      if (this.byClient.get(clientId) === pub) this.byClient.delete(clientId);
+    });
   }
 
   /** A segment is in the Worker: counted, and its upload lag told to its session's health. */

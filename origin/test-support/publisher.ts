@@ -10,6 +10,7 @@ export function startTestPublisher(
     seconds?: number;
     videoKbps?: number;
     format?: 'flv' | 'mpegts';
+    pattern?: string;
   } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
@@ -20,6 +21,7 @@ export function startTestPublisher(
     opts.gopFrames ?? rate,
     opts.seconds,
     opts.videoKbps,
+    opts.pattern,
   );
   // SRT carries MPEG-TS (srt://...): the same pattern, another container.
   if (opts.format === 'mpegts') args.splice(args.lastIndexOf('flv'), 1, 'mpegts');
@@ -34,6 +36,8 @@ export function testPatternArgs(
   seconds?: number,
   /** Video bitrate held with -maxrate (a throttled encoder); without it, an average of 2500 kb/s. */
   videoKbps?: number,
+  /** A lavfi video source other than testsrc2 (`smptebars`, `color=c=blue`), to tell publishers apart by picture. */
+  pattern = 'testsrc2',
 ): string[] {
   return [
     '-hide_banner',
@@ -44,7 +48,7 @@ export function testPatternArgs(
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=size=${size}:rate=${rate}`,
+    `${pattern}${pattern.includes('=') ? ':' : '='}size=${size}:rate=${rate}`,
     '-f',
     'lavfi',
     '-i',

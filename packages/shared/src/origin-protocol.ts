@@ -111,6 +111,18 @@ export const publishAnswerSchema = z.object({
   reconnect_window_s: z.number().min(0),
   /** Optional (see the doc): where a resumed session's numbering continues. */
   next_sequence: z.number().int().min(0).optional(),
+  /** Which of the stream's inputs this publisher is (packages/shared/src/stream-inputs.ts). */
+  input_id: z
+    .string()
+    .regex(/^inp_[0-9A-Za-z]{8,40}$/)
+    .optional(),
+  /** The stream is already live on this origin from another input: this one joins its session. */
+  joined: z.boolean().optional(),
+  /** The input on air now. */
+  program_input_id: z
+    .string()
+    .regex(/^inp_[0-9A-Za-z]{8,40}$/)
+    .optional(),
   /** AES-128 key of the session (new per session, kept on a resume); null or absent: clear segments. */
   encryption: z
     .object({ method: z.literal('AES-128'), key_hex: z.string().regex(/^[0-9a-f]{32}$/) })
