@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { chatTenant, cid, join, say } from '../../workers/test/rooms';
 
-describe('batch frames (batch=1)', () => {
+describe('batch frames (the default; batch=0 opts out)', () => {
   it('delivers a burst exactly once and in order to batched and plain sockets, acks never ahead', async () => {
     const t = await chatTenant();
     const room = await t.createRoom();
-    const bob = await join(room.id, { token: await t.tokenFor('bob', { role: 'admin' }), batch: true });
-    const alice = await join(room.id, { token: await t.tokenFor('alice'), batch: true });
-    const carol = await join(room.id, { token: await t.tokenFor('carol') });
+    const bob = await join(room.id, { token: await t.tokenFor('bob', { role: 'admin' }) });
+    const alice = await join(room.id, { token: await t.tokenFor('alice') });
+    const carol = await join(room.id, { token: await t.tokenFor('carol'), batch: false });
     // A burst from an admin (no per-user limit), sent without waiting, so frames pile up in the room.
     const ids = Array.from({ length: 20 }, () => cid());
     for (const [i, client_id] of ids.entries()) bob.s.send({ type: 'send', client_id, text: `m${i}` });
@@ -16,6 +16,9 @@ describe('batch frames (batch=1)', () => {
       const got: string[] = [];
       while (got.length < 20) got.push((await x.s.next('message', (f) => f.message.user?.id === 'bob')).message.text);
       expect(got).toEqual(ids.map((_, i) => `m${i}`));
+      // Alice (batched by default) got the burst in fewer WebSocket frames than messages; Carol (batch=0) one each.
+      if (x === alice) expect(alice.s.raw).toBeLessThan(20);
+      else expect(carol.s.raw).toBeGreaterThanOrEqual(21);
       // Carol also gets Alice's message (once); Alice, its author, only her ack.
       if (x === carol) expect((await x.s.next('message')).message.id).toBe(mine.id);
       await x.s.none('message', 200);
@@ -24,7 +27,7 @@ describe('batch frames (batch=1)', () => {
     expect((await bob.s.next('message')).message.id).toBe(mine.id);
     await bob.s.none('message', 200);
     // A later joiner with batch=1 resumes from the last id with nothing missing and nothing twice.
-    const dave = await join(room.id, { token: await t.tokenFor('dave'), batch: true, since: mine.id });
+    const dave = await join(room.id, { token: await t.tokenFor('dave'), since: mine.id });
     const after = await say(bob.s, 'after');
     expect(dave.snapshot.resumed).toBe(true);
     expect((await dave.s.next('message')).message.id).toBe(after.id);
