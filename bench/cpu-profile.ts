@@ -36,7 +36,10 @@ export class Inspector {
   private seq = 0;
   private readonly pending = new Map<number, (r: unknown) => void>();
 
-  private constructor(private readonly ws: WebSocket) {
+  private readonly ws: WebSocket;
+
+  private constructor(ws: WebSocket) {
+    this.ws = ws;
     ws.on('message', (d) => {
       const m = JSON.parse(d.toString()) as { id?: number; result?: unknown };
       if (m.id !== undefined) this.pending.get(m.id)?.(m.result);

@@ -74,7 +74,8 @@ export class Chat {
       shadow: shadow ? 1 : 0,
       created_at: now,
     });
-    const message = renderMessage(row, {});
+    // The author as a member, not parsed back from the row's JSON: this runs once per message.
+    const message = { ...renderMessage({ ...row, user_json: null }, {}), user: memberOf(a) };
     out.queueTo(ws, { type: 'ack', client_id: clientId, message, duplicate: false });
     // The author sees their message everywhere they are connected; nobody else ever does.
     if (shadow) out.broadcastTo(`u:${a.u}`, { type: 'message', message }, ws);
