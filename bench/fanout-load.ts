@@ -38,7 +38,9 @@ export interface Clients {
 const SAMPLE_EVERY = 10;
 
 function spawnGroup(): Group {
-  const child = fork(new URL('./fanout-receivers.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./fanout-receivers.ts', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   let seq = 0;
   const request = <T>(m: Record<string, unknown>, answer: string) =>
     new Promise<T>((resolve, reject) => {
@@ -84,11 +86,16 @@ export async function connectAll(
         const g = spawnGroup();
         groups.push(g);
         const urls = await Promise.all(share.map((i) => t.url(i)));
-        await g.request({ cmd: 'connect', kind: t.kind, urls, sampled: share.map((i) => i % SAMPLE_EVERY === 0) }, 'connected');
+        await g.request(
+          { cmd: 'connect', kind: t.kind, urls, sampled: share.map((i) => i % SAMPLE_EVERY === 0) },
+          'connected',
+        );
       }),
     );
   }
-  log(`  ${t.name}: ${n} connected (${local.length} in the generator, ${n - local.length} over ${groups.length} receiver processes)`);
+  log(
+    `  ${t.name}: ${n} connected (${local.length} in the generator, ${n - local.length} over ${groups.length} receiver processes)`,
+  );
   const close = () => {
     for (const c of local) c.ws.terminate();
     for (const g of groups) g.child.send({ cmd: 'close' });

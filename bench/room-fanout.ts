@@ -271,7 +271,10 @@ log(
   `loss and duplicates over the steps that kept p99 < 100 ms: edgelive ${losses(edge.filter((x) => x.p99 < 100))}; socket.io ${losses(sio.filter((x) => x.p99 < 100))}`,
 );
 // The profile of the busiest step that still kept p99 under 100 ms: where the room's CPU went.
-const best = edge.reduce((b, x, i) => (x.p99 < 100 && (b < 0 || x.deliveredPerSec > edge[b]!.deliveredPerSec) ? i : b), -1);
+const best = edge.reduce(
+  (b, x, i) => (x.p99 < 100 && (b < 0 || x.deliveredPerSec > edge[b]!.deliveredPerSec) ? i : b),
+  -1,
+);
 if (profiles[best]) {
   log(`profile of the room's isolate at ${edge[best]!.rate} msg/s:`);
   for (const l of formatSummary(profiles[best]!)) log(l);

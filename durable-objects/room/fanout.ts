@@ -37,8 +37,7 @@ function frameOf(frames: string[]): string | null {
 export const MIN_TICK_MS = 10;
 export const MAX_TICK_MS = 60;
 const TICK_MS_PER_SOCKET = 0.05;
-export const tickFor = (sockets: number) =>
-  Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, sockets * TICK_MS_PER_SOCKET));
+export const tickFor = (sockets: number) => Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, sockets * TICK_MS_PER_SOCKET));
 
 /** One serialized frame waiting for the next flush: for the room (but `except`), or for `only` one socket. */
 interface Entry {
@@ -59,8 +58,13 @@ interface Entry {
  * busy room keep up (README: Benchmark). The socket sets are in memory and rebuilt from the `b:0`
  * tag after hibernation, so a broadcast never asks the runtime for its sockets.
  *
- * `beforeFlush` hooks run first in every flush: the room writes the tick's messages there, so one
- * SQLite commit covers the tick and the output gate releases the sends once it is durable.
+ * `beforeFlush` hooks run in every flush: the room writes the tick's messages there, so one
+ * SQLite commit covers the tick. Room frames leave just before those writes, so the output gate
+ * does not hold the broadcast for the commit (on a busy disk that was most of the latency); frames
+ * queued for one socket (`queueTo`: the author's `ack`) leave after them and so only once the
+ * message is durable. The trade: if the object dies inside the commit (milliseconds), viewers may
+ * have seen a message that history lacks; its author got no ack and resends it (a resume from it
+ * reports `gap`). Socket.IO has no history at all; this is the same promise for the live path.
  */
 export class FanOut {
   private readonly batched = new Set<WebSocket>();
@@ -147,27 +151,37 @@ export class FanOut {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.lastFlushAt = Date.now();
-    for (const h of this.hooks) h();
     const pending = this.pending;
-    if (!pending.length) return;
     const caughtUp = this.caughtUp;
     this.pending = [];
     this.caughtUp = new Map();
+    if (pending.length) this.sendRoomFrames(pending, caughtUp);
+    for (const h of this.hooks) h();
+    // After the writes: the output gate holds these until the tick's commit is durable.
+    // (Not the ones a catch-up already sent: it writes first, then sends everything owed.)
+    for (let i = 0; i < pending.length; i++) {
+      const to = pending[i]!.only;
+      if (to && i >= (caughtUp.get(to) ?? 0) && (this.batched.has(to) || this.plain.has(to)))
+        safeSend(to, pending[i]!.s);
+    }
+  }
+
+  /** The queue's room frames (not the ones for one socket), one send per socket. */
+  private sendRoomFrames(pending: Entry[], caughtUp: Map<WebSocket, number>) {
     // Sockets owed something other than the common run: authors, targets of `only`, new joiners.
     const special = new Set<WebSocket>(caughtUp.keys());
     const common: string[] = [];
     for (const p of pending) {
       if (p.except) special.add(p.except);
-      if (p.only) special.add(p.only);
-      else common.push(p.s);
+      if (!p.only) common.push(p.s);
     }
     const shared = frameOf(common);
     for (const ws of this.batched) {
-      const s = special.has(ws) ? frameOf(this.owedTo(ws, pending, caughtUp.get(ws) ?? 0)) : shared;
+      const s = special.has(ws) ? frameOf(this.owedTo(ws, pending, caughtUp.get(ws) ?? 0, false)) : shared;
       if (s !== null) safeSend(ws, s);
     }
     for (const ws of this.plain) {
-      const owed = special.has(ws) ? this.owedTo(ws, pending, caughtUp.get(ws) ?? 0) : common;
+      const owed = special.has(ws) ? this.owedTo(ws, pending, caughtUp.get(ws) ?? 0, false) : common;
       for (const s of owed) safeSend(ws, s);
     }
   }
@@ -196,11 +210,12 @@ export class FanOut {
     }
   }
 
-  private owedTo(ws: WebSocket, pending: Entry[], from: number): string[] {
+  /** What of `pending` (from `from`) goes to this socket; `withOwn: false` leaves out its `queueTo` frames. */
+  private owedTo(ws: WebSocket, pending: Entry[], from: number, withOwn = true): string[] {
     const out: string[] = [];
     for (let i = from; i < pending.length; i++) {
       const p = pending[i]!;
-      if (p.except !== ws && (!p.only || p.only === ws)) out.push(p.s);
+      if (p.except !== ws && (p.only ? withOwn && p.only === ws : true)) out.push(p.s);
     }
     return out;
   }

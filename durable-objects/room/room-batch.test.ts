@@ -38,10 +38,10 @@ describe('batch frames (the default; batch=0 opts out)', () => {
   it('never lets an ack overtake room messages queued before it', async () => {
     const t = await chatTenant();
     const room = await t.createRoom();
-    const bob = await join(room.id, { token: await t.tokenFor('bob', { role: 'admin' }), batch: true });
-    const alice = await join(room.id, { token: await t.tokenFor('alice', { role: 'admin' }), batch: true });
+    const bob = await join(room.id, { token: await t.tokenFor('bob', { role: 'admin' }) });
+    const alice = await join(room.id, { token: await t.tokenFor('alice', { role: 'admin' }) });
     // Every message and ack Alice gets, in arrival order (batches unwrapped).
-    const seqs: number[] = [];
+    const got: { type: string; seq: number }[] = [];
     alice.s.ws.addEventListener('message', (e) => {
       const f = JSON.parse(e.data as string) as {
         type: string;
@@ -49,18 +49,26 @@ describe('batch frames (the default; batch=0 opts out)', () => {
         message?: { seq: number };
       };
       for (const x of f.type === 'batch' ? f.frames! : [f])
-        if (x.message && (x.type === 'message' || x.type === 'ack')) seqs.push(x.message.seq);
+        if (x.message && (x.type === 'message' || x.type === 'ack')) got.push({ type: x.type, seq: x.message.seq });
     });
     for (let i = 0; i < 10; i++) {
       bob.s.send({ type: 'send', client_id: cid(), text: `b${i}` });
       alice.s.send({ type: 'send', client_id: cid(), text: `a${i}` });
     }
     await say(alice.s, 'last');
-    // Wait for all of Bob's messages, then check Alice's stream: seqs only ever go up.
     for (let i = 0; i < 10; i++) await alice.s.next('message');
     await alice.s.none('message', 100);
-    expect(seqs).toHaveLength(21);
-    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(got).toHaveLength(21);
+    // Room messages arrive in order; an ack may come after later room messages (it waits for the
+    // tick's commit) but never before a room message older than its own message.
+    const roomSeqs = got.filter((x) => x.type === 'message').map((x) => x.seq);
+    expect(roomSeqs).toEqual([...roomSeqs].sort((a, b) => a - b));
+    for (const [i, x] of got.entries()) {
+      if (x.type !== 'ack') continue;
+      const before = new Set(got.slice(0, i).map((y) => y.seq));
+      for (const r of roomSeqs)
+        if (r < x.seq) expect(before.has(r), `message ${r} before the ack of ${x.seq}`).toBe(true);
+    }
     bob.s.close();
     alice.s.close();
   });
