@@ -44,3 +44,6 @@ process.on('message', async (m: Command) => {
     process.exit(0);
   }
 });
+
+// The generator went away (done, or stopped by a signal): so do its receivers.
+process.on('disconnect', () => process.exit(0));
