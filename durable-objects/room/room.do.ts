@@ -391,6 +391,8 @@ export class RoomObject extends DurableObject<Env> {
 
   /** Messages and chatters per bucket from the kept history, for the analytics reads (issue 16). */
   chatActivity(q: ChatActivityQuery): ChatActivityBucket[] {
+    // The tick's messages may still be queued (fanout.ts writes them per tick): count them too.
+    this.store.writeQueued();
     return chatActivity(this.ctx.storage.sql, q);
   }
 
