@@ -537,13 +537,13 @@ export interface paths {
          * List API keys (never their secrets)
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["listApiKeysInAppForApp"];
+        get: operations["listApiKeysInApp"];
         put?: never;
         /**
          * Create an API key; the secret is shown once (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["createApiKeyInAppForApp"];
+        post: operations["createApiKeyInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -561,14 +561,14 @@ export interface paths {
          * Get an API key
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["getApiKeyInAppForApp"];
+        get: operations["getApiKeyInApp"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        delete: operations["revokeApiKeyInAppForApp"];
+        delete: operations["revokeApiKeyInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -587,7 +587,7 @@ export interface paths {
          * Replace a key with a new one of the same name, revoking the old one (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["rotateApiKeyInAppForApp"];
+        post: operations["rotateApiKeyInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -673,13 +673,13 @@ export interface paths {
          * List signing keys (public halves)
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["listSigningKeysInAppForApp"];
+        get: operations["listSigningKeysInApp"];
         put?: never;
         /**
          * Create a signing key for playback and chat tokens; the private key is shown once
          * @description API keys need the scope `signing-keys:write`.
          */
-        post: operations["createSigningKeyInAppForApp"];
+        post: operations["createSigningKeyInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,14 +697,14 @@ export interface paths {
          * Get a signing key
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["getSigningKeyInAppForApp"];
+        get: operations["getSigningKeyInApp"];
         put?: never;
         post?: never;
         /**
          * Delete a signing key (tokens it signed stop working)
          * @description API keys need the scope `signing-keys:write`.
          */
-        delete: operations["deleteSigningKeyInAppForApp"];
+        delete: operations["deleteSigningKeyInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -769,7 +769,7 @@ export interface paths {
          * One app's audit log
          * @description API keys need the scope `audit-log:read`.
          */
-        get: operations["listAuditLogInAppForApp"];
+        get: operations["listAuditLogInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,13 +809,13 @@ export interface paths {
          * List rooms
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomsInAppForApp"];
+        get: operations["listRoomsInApp"];
         put?: never;
         /**
          * Create a room; a direct room between two users is created once and returned (200) after that
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createRoomInAppForApp"];
+        post: operations["createRoomInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -833,21 +833,21 @@ export interface paths {
          * Get a room with its live counts
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["getRoomInAppForApp"];
+        get: operations["getRoomInApp"];
         put?: never;
         post?: never;
         /**
          * Delete a room: sockets close with 4004 and history is erased
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomInAppForApp"];
+        delete: operations["deleteRoomInApp"];
         options?: never;
         head?: never;
         /**
          * Change a room’s name, settings or metadata (connected clients get `room_updated`)
          * @description API keys need the scope `rooms:write`.
          */
-        patch: operations["updateRoomInAppForApp"];
+        patch: operations["updateRoomInApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/rooms/{room_id}/messages": {
@@ -861,13 +861,13 @@ export interface paths {
          * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMessagesInAppForApp"];
+        get: operations["listRoomMessagesInApp"];
         put?: never;
         /**
          * Post a system message (from your backend, shown as from nobody)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["postRoomMessageInAppForApp"];
+        post: operations["postRoomMessageInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -888,7 +888,7 @@ export interface paths {
          * Delete a message (connected clients see it go)
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomMessageInAppForApp"];
+        delete: operations["deleteRoomMessageInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -905,13 +905,13 @@ export interface paths {
          * List the room’s bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomBansInAppForApp"];
+        get: operations["listRoomBansInApp"];
         put?: never;
         /**
          * Ban a user from the room (their sockets close with 4003)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["banRoomUserInAppForApp"];
+        post: operations["banRoomUserInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -932,7 +932,7 @@ export interface paths {
          * Lift a ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unbanRoomUserInAppForApp"];
+        delete: operations["unbanRoomUserInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -949,13 +949,13 @@ export interface paths {
          * List the room’s mutes in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMutesInAppForApp"];
+        get: operations["listRoomMutesInApp"];
         put?: never;
         /**
          * Mute a user (a timeout when `duration_seconds` is set)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["muteRoomUserInAppForApp"];
+        post: operations["muteRoomUserInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -976,7 +976,7 @@ export interface paths {
          * Lift a mute
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unmuteRoomUserInAppForApp"];
+        delete: operations["unmuteRoomUserInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -993,13 +993,13 @@ export interface paths {
          * List the room’s shadow-bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomShadowBansInAppForApp"];
+        get: operations["listRoomShadowBansInApp"];
         put?: never;
         /**
          * Shadow-ban a user: their messages reach only themselves
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["shadowBanRoomUserInAppForApp"];
+        post: operations["shadowBanRoomUserInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1020,7 +1020,7 @@ export interface paths {
          * Lift a shadow
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["liftRoomShadowBanInAppForApp"];
+        delete: operations["liftRoomShadowBanInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1037,7 +1037,7 @@ export interface paths {
          * Flagged messages (by users or the blocklist in `flag` mode), newest first
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomFlagsInAppForApp"];
+        get: operations["listRoomFlagsInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1059,7 +1059,7 @@ export interface paths {
          * Resolve a flag: dismiss it, or delete the message
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["resolveRoomFlagInAppForApp"];
+        post: operations["resolveRoomFlagInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,13 +1345,13 @@ export interface paths {
          * App-wide bans (expired ones included until lifted)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listChatBansInAppForApp"];
+        get: operations["listChatBansInApp"];
         put?: never;
         /**
          * Ban a user from every room of the app (optionally for a while)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createChatBanInAppForApp"];
+        post: operations["createChatBanInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          * Lift an app-wide ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteChatBanInAppForApp"];
+        delete: operations["deleteChatBanInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1433,13 +1433,13 @@ export interface paths {
          * List webhook endpoints
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookEndpointsInAppForApp"];
+        get: operations["listWebhookEndpointsInApp"];
         put?: never;
         /**
          * Create a webhook endpoint; its secret is shown once
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["createWebhookEndpointInAppForApp"];
+        post: operations["createWebhookEndpointInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1457,21 +1457,21 @@ export interface paths {
          * Get a webhook endpoint (without its secret)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookEndpointInAppForApp"];
+        get: operations["getWebhookEndpointInApp"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
          * @description API keys need the scope `webhooks:write`.
          */
-        delete: operations["deleteWebhookEndpointInAppForApp"];
+        delete: operations["deleteWebhookEndpointInApp"];
         options?: never;
         head?: never;
         /**
          * Change URL, description, event types, or enable/disable
          * @description API keys need the scope `webhooks:write`.
          */
-        patch: operations["updateWebhookEndpointInAppForApp"];
+        patch: operations["updateWebhookEndpointInApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret": {
@@ -1487,7 +1487,7 @@ export interface paths {
          * Replace the secret; during the overlap both old and new sign every delivery
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["rotateWebhookEndpointSecretInAppForApp"];
+        post: operations["rotateWebhookEndpointSecretInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1507,7 +1507,7 @@ export interface paths {
          * Send a `webhook_endpoint.test` event to this endpoint only
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["testWebhookEndpointInAppForApp"];
+        post: operations["testWebhookEndpointInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,7 +1525,7 @@ export interface paths {
          * Delivery log of an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookDeliveriesInAppForApp"];
+        get: operations["listWebhookDeliveriesInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1545,7 +1545,7 @@ export interface paths {
          * A delivery with its payload and every attempt
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookDeliveryInAppForApp"];
+        get: operations["getWebhookDeliveryInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1565,7 +1565,7 @@ export interface paths {
          * Every attempt to an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookAttemptsInAppForApp"];
+        get: operations["listWebhookAttemptsInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1587,7 +1587,7 @@ export interface paths {
          * Send a delivery again (same event id, fresh retry schedule)
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverWebhookDeliveryInAppForApp"];
+        post: operations["redeliverWebhookDeliveryInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,7 +1607,7 @@ export interface paths {
          * Send again every failed delivery created in a time range
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverFailedWebhookDeliveriesInAppForApp"];
+        post: operations["redeliverFailedWebhookDeliveriesInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1817,7 +1817,7 @@ export interface paths {
          * The app's events, newest first (catch up without webhooks)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listEventsInAppForApp"];
+        get: operations["listEventsInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1837,7 +1837,7 @@ export interface paths {
          * Get an event
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getEventInAppForApp"];
+        get: operations["getEventInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1897,13 +1897,13 @@ export interface paths {
          * List live streams, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamsInAppForApp"];
+        get: operations["listStreamsInApp"];
         put?: never;
         /**
          * Create a live stream (an RTMP stream key and, optionally, playback ids)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInAppForApp"];
+        post: operations["createStreamInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1921,21 +1921,21 @@ export interface paths {
          * Get a live stream, its status and current session
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInAppForApp"];
+        get: operations["getStreamInApp"];
         put?: never;
         post?: never;
         /**
          * Delete a live stream (a live publisher is cut off)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInAppForApp"];
+        delete: operations["deleteStreamInApp"];
         options?: never;
         head?: never;
         /**
          * Update a live stream (applies from the next session)
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamInAppForApp"];
+        patch: operations["updateStreamInApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key": {
@@ -1951,7 +1951,7 @@ export interface paths {
          * Replace the stream key (the old one stops working for new publishes)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["resetStreamKeyInAppForApp"];
+        post: operations["resetStreamKeyInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1971,7 +1971,7 @@ export interface paths {
          * Refuse publishers; a live session ends now
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["disableStreamInAppForApp"];
+        post: operations["disableStreamInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1991,7 +1991,7 @@ export interface paths {
          * Accept publishers again
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["enableStreamInAppForApp"];
+        post: operations["enableStreamInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2009,7 +2009,7 @@ export interface paths {
          * Sessions of a stream (current and past), newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamSessionsInAppForApp"];
+        get: operations["listStreamSessionsInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2029,13 +2029,13 @@ export interface paths {
          * Playback ids of a stream
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamPlaybackIdsInAppForApp"];
+        get: operations["listStreamPlaybackIdsInApp"];
         put?: never;
         /**
          * Add a playback id (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamPlaybackIdInAppForApp"];
+        post: operations["createStreamPlaybackIdInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2053,14 +2053,14 @@ export interface paths {
          * Get a playback id
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamPlaybackIdInAppForApp"];
+        get: operations["getStreamPlaybackIdInApp"];
         put?: never;
         post?: never;
         /**
          * Delete a playback id (its URLs stop playing)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamPlaybackIdInAppForApp"];
+        delete: operations["deleteStreamPlaybackIdInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2077,13 +2077,13 @@ export interface paths {
          * Simulcast targets of a stream, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listSimulcastTargetsInAppForApp"];
+        get: operations["listSimulcastTargetsInApp"];
         put?: never;
         /**
          * Add a simulcast target (starts within seconds when the stream is live)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createSimulcastTargetInAppForApp"];
+        post: operations["createSimulcastTargetInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,21 +2101,21 @@ export interface paths {
          * Get a simulcast target and its status
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getSimulcastTargetInAppForApp"];
+        get: operations["getSimulcastTargetInApp"];
         put?: never;
         post?: never;
         /**
          * Delete a target (a live push to it stops)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteSimulcastTargetInAppForApp"];
+        delete: operations["deleteSimulcastTargetInApp"];
         options?: never;
         head?: never;
         /**
          * Change a target (name, url, key, enabled), also while live
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateSimulcastTargetInAppForApp"];
+        patch: operations["updateSimulcastTargetInApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/health": {
@@ -2129,7 +2129,7 @@ export interface paths {
          * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamHealthInAppForApp"];
+        get: operations["getStreamHealthInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2149,13 +2149,13 @@ export interface paths {
          * A stream's inputs (cameras), newest first; the primary one is the stream's own key
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamInputsInAppForApp"];
+        get: operations["listStreamInputsInApp"];
         put?: never;
         /**
          * Add an input: another publisher with its own stream key
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInputInAppForApp"];
+        post: operations["createStreamInputInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2173,14 +2173,14 @@ export interface paths {
          * Get an input: its key, whether it publishes and whether it is on air
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInputInAppForApp"];
+        get: operations["getStreamInputInApp"];
         put?: never;
         post?: never;
         /**
          * Delete an input (not the primary one, not the one on air)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInputInAppForApp"];
+        delete: operations["deleteStreamInputInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2197,7 +2197,7 @@ export interface paths {
          * The latest preview frame of a connected input (what an operator sees before cutting to it)
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInputThumbnailInAppForApp"];
+        get: operations["getStreamInputThumbnailInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2217,7 +2217,7 @@ export interface paths {
          * Which input is on air, and the failover settings
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamProgramInAppForApp"];
+        get: operations["getStreamProgramInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2227,7 +2227,7 @@ export interface paths {
          * Turn automatic failover on or off, and how long an on-air input may be gone first
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamProgramInAppForApp"];
+        patch: operations["updateStreamProgramInApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/switch": {
@@ -2243,7 +2243,7 @@ export interface paths {
          * Put another connected input on air (viewers see the cut within seconds, same session)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["switchStreamInputInAppForApp"];
+        post: operations["switchStreamInputInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2625,13 +2625,13 @@ export interface paths {
          * List channels
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelsInAppForApp"];
+        get: operations["listChannelsInApp"];
         put?: never;
         /**
          * Create a channel (one of your creators or events); its slug is unique in the app
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelInAppForApp"];
+        post: operations["createChannelInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2649,21 +2649,21 @@ export interface paths {
          * Get a channel
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["getChannelInAppForApp"];
+        get: operations["getChannelInApp"];
         put?: never;
         post?: never;
         /**
          * Delete a channel (its streams stay, without a channel)
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["deleteChannelInAppForApp"];
+        delete: operations["deleteChannelInApp"];
         options?: never;
         head?: never;
         /**
          * Change a channel’s profile
          * @description API keys need the scope `channels:write`.
          */
-        patch: operations["updateChannelInAppForApp"];
+        patch: operations["updateChannelInApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/channels/{channel_id}/images": {
@@ -2679,7 +2679,7 @@ export interface paths {
          * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelImageUploadInAppForApp"];
+        post: operations["createChannelImageUploadInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2697,7 +2697,7 @@ export interface paths {
          * The streams on this channel, newest first (without stream keys)
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelStreamsInAppForApp"];
+        get: operations["listChannelStreamsInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2718,13 +2718,13 @@ export interface paths {
          * Put a stream on this channel (its watch page shows it live and its recordings)
          * @description API keys need the scope `channels:write`.
          */
-        put: operations["addChannelStreamInAppForApp"];
+        put: operations["addChannelStreamInApp"];
         post?: never;
         /**
          * Take a stream off this channel
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["removeChannelStreamInAppForApp"];
+        delete: operations["removeChannelStreamInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2857,18 +2857,18 @@ export interface paths {
          * Get the app’s branding (the defaults until it sets one)
          * @description API keys need the scope `branding:read`.
          */
-        get: operations["getBrandingInAppForApp"];
+        get: operations["getBrandingInApp"];
         /**
          * Set the app’s branding (replaces what was set)
          * @description API keys need the scope `branding:write`.
          */
-        put: operations["setBrandingInAppForApp"];
+        put: operations["setBrandingInApp"];
         post?: never;
         /**
          * Go back to the default look
          * @description API keys need the scope `branding:write`.
          */
-        delete: operations["resetBrandingInAppForApp"];
+        delete: operations["resetBrandingInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2913,13 +2913,13 @@ export interface paths {
          * List the app’s custom domains, newest first
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["listDomainsInAppForApp"];
+        get: operations["listDomainsInApp"];
         put?: never;
         /**
          * Add a custom domain; the answer names the TXT record that proves control
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["createDomainInAppForApp"];
+        post: operations["createDomainInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2937,14 +2937,14 @@ export interface paths {
          * Get a custom domain and its verification state
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["getDomainInAppForApp"];
+        get: operations["getDomainInApp"];
         put?: never;
         post?: never;
         /**
          * Remove a custom domain (its watch pages stop answering at once)
          * @description API keys need the scope `domains:write`.
          */
-        delete: operations["deleteDomainInAppForApp"];
+        delete: operations["deleteDomainInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2963,7 +2963,7 @@ export interface paths {
          * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["verifyDomainInAppForApp"];
+        post: operations["verifyDomainInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3049,7 +3049,7 @@ export interface paths {
          * List assets, newest first (filter by stream, source, status, creation time)
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["listAssetsInAppForApp"];
+        get: operations["listAssetsInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3069,21 +3069,21 @@ export interface paths {
          * Get an asset
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["getAssetInAppForApp"];
+        get: operations["getAssetInApp"];
         put?: never;
         post?: never;
         /**
          * Delete an asset and its media in R2 (its playback ids stop playing)
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetInAppForApp"];
+        delete: operations["deleteAssetInApp"];
         options?: never;
         head?: never;
         /**
          * Update an asset's passthrough and metadata
          * @description API keys need the scope `assets:write`.
          */
-        patch: operations["updateAssetInAppForApp"];
+        patch: operations["updateAssetInApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/assets/{asset_id}/playback-ids": {
@@ -3099,7 +3099,7 @@ export interface paths {
          * Add a playback id to an asset (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetPlaybackIdInAppForApp"];
+        post: operations["createAssetPlaybackIdInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3120,7 +3120,7 @@ export interface paths {
          * Delete an asset's playback id
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetPlaybackIdInAppForApp"];
+        delete: operations["deleteAssetPlaybackIdInApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3225,7 +3225,7 @@ export interface paths {
          * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsOverviewInAppForApp"];
+        get: operations["getAnalyticsOverviewInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3245,7 +3245,7 @@ export interface paths {
          * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsTimeseriesInAppForApp"];
+        get: operations["getAnalyticsTimeseriesInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3265,7 +3265,7 @@ export interface paths {
          * Metrics per country, browser, OS or rendition over the window
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsBreakdownInAppForApp"];
+        get: operations["getAnalyticsBreakdownInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3285,7 +3285,7 @@ export interface paths {
          * Chat messages per minute and active chatters, on the same buckets as the time series
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getChatActivityInAppForApp"];
+        get: operations["getChatActivityInApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6476,7 +6476,7 @@ export interface operations {
             };
         };
     };
-    listApiKeysInAppForApp: {
+    listApiKeysInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -6550,7 +6550,7 @@ export interface operations {
             };
         };
     };
-    createApiKeyInAppForApp: {
+    createApiKeyInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6646,7 +6646,7 @@ export interface operations {
             };
         };
     };
-    getApiKeyInAppForApp: {
+    getApiKeyInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6714,7 +6714,7 @@ export interface operations {
             };
         };
     };
-    revokeApiKeyInAppForApp: {
+    revokeApiKeyInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6782,7 +6782,7 @@ export interface operations {
             };
         };
     };
-    rotateApiKeyInAppForApp: {
+    rotateApiKeyInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7259,7 +7259,7 @@ export interface operations {
             };
         };
     };
-    listSigningKeysInAppForApp: {
+    listSigningKeysInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7333,7 +7333,7 @@ export interface operations {
             };
         };
     };
-    createSigningKeyInAppForApp: {
+    createSigningKeyInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7427,7 +7427,7 @@ export interface operations {
             };
         };
     };
-    getSigningKeyInAppForApp: {
+    getSigningKeyInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7495,7 +7495,7 @@ export interface operations {
             };
         };
     };
-    deleteSigningKeyInAppForApp: {
+    deleteSigningKeyInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7857,7 +7857,7 @@ export interface operations {
             };
         };
     };
-    listAuditLogInAppForApp: {
+    listAuditLogInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8023,7 +8023,7 @@ export interface operations {
             };
         };
     };
-    listRoomsInAppForApp: {
+    listRoomsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8099,7 +8099,7 @@ export interface operations {
             };
         };
     };
-    createRoomInAppForApp: {
+    createRoomInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8213,7 +8213,7 @@ export interface operations {
             };
         };
     };
-    getRoomInAppForApp: {
+    getRoomInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8281,7 +8281,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomInAppForApp: {
+    deleteRoomInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8347,7 +8347,7 @@ export interface operations {
             };
         };
     };
-    updateRoomInAppForApp: {
+    updateRoomInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8425,7 +8425,7 @@ export interface operations {
             };
         };
     };
-    listRoomMessagesInAppForApp: {
+    listRoomMessagesInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8502,7 +8502,7 @@ export interface operations {
             };
         };
     };
-    postRoomMessageInAppForApp: {
+    postRoomMessageInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8597,7 +8597,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomMessageInAppForApp: {
+    deleteRoomMessageInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8664,7 +8664,7 @@ export interface operations {
             };
         };
     };
-    listRoomBansInAppForApp: {
+    listRoomBansInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8734,7 +8734,7 @@ export interface operations {
             };
         };
     };
-    banRoomUserInAppForApp: {
+    banRoomUserInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8833,7 +8833,7 @@ export interface operations {
             };
         };
     };
-    unbanRoomUserInAppForApp: {
+    unbanRoomUserInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8900,7 +8900,7 @@ export interface operations {
             };
         };
     };
-    listRoomMutesInAppForApp: {
+    listRoomMutesInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8970,7 +8970,7 @@ export interface operations {
             };
         };
     };
-    muteRoomUserInAppForApp: {
+    muteRoomUserInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9069,7 +9069,7 @@ export interface operations {
             };
         };
     };
-    unmuteRoomUserInAppForApp: {
+    unmuteRoomUserInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9136,7 +9136,7 @@ export interface operations {
             };
         };
     };
-    listRoomShadowBansInAppForApp: {
+    listRoomShadowBansInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9206,7 +9206,7 @@ export interface operations {
             };
         };
     };
-    shadowBanRoomUserInAppForApp: {
+    shadowBanRoomUserInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9305,7 +9305,7 @@ export interface operations {
             };
         };
     };
-    liftRoomShadowBanInAppForApp: {
+    liftRoomShadowBanInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9372,7 +9372,7 @@ export interface operations {
             };
         };
     };
-    listRoomFlagsInAppForApp: {
+    listRoomFlagsInApp: {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
@@ -9447,7 +9447,7 @@ export interface operations {
             };
         };
     };
-    resolveRoomFlagInAppForApp: {
+    resolveRoomFlagInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11064,7 +11064,7 @@ export interface operations {
             };
         };
     };
-    listChatBansInAppForApp: {
+    listChatBansInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11138,7 +11138,7 @@ export interface operations {
             };
         };
     };
-    createChatBanInAppForApp: {
+    createChatBanInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11236,7 +11236,7 @@ export interface operations {
             };
         };
     };
-    deleteChatBanInAppForApp: {
+    deleteChatBanInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11535,7 +11535,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpointsInAppForApp: {
+    listWebhookEndpointsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11609,7 +11609,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpointInAppForApp: {
+    createWebhookEndpointInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11714,7 +11714,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpointInAppForApp: {
+    getWebhookEndpointInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11782,7 +11782,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpointInAppForApp: {
+    deleteWebhookEndpointInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11848,7 +11848,7 @@ export interface operations {
             };
         };
     };
-    updateWebhookEndpointInAppForApp: {
+    updateWebhookEndpointInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11933,7 +11933,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookEndpointSecretInAppForApp: {
+    rotateWebhookEndpointSecretInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12029,7 +12029,7 @@ export interface operations {
             };
         };
     };
-    testWebhookEndpointInAppForApp: {
+    testWebhookEndpointInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12121,7 +12121,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveriesInAppForApp: {
+    listWebhookDeliveriesInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12198,7 +12198,7 @@ export interface operations {
             };
         };
     };
-    getWebhookDeliveryInAppForApp: {
+    getWebhookDeliveryInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -12267,7 +12267,7 @@ export interface operations {
             };
         };
     };
-    listWebhookAttemptsInAppForApp: {
+    listWebhookAttemptsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12342,7 +12342,7 @@ export interface operations {
             };
         };
     };
-    redeliverWebhookDeliveryInAppForApp: {
+    redeliverWebhookDeliveryInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12434,7 +12434,7 @@ export interface operations {
             };
         };
     };
-    redeliverFailedWebhookDeliveriesInAppForApp: {
+    redeliverFailedWebhookDeliveriesInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13519,7 +13519,7 @@ export interface operations {
             };
         };
     };
-    listEventsInAppForApp: {
+    listEventsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13600,7 +13600,7 @@ export interface operations {
             };
         };
     };
-    getEventInAppForApp: {
+    getEventInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13814,7 +13814,7 @@ export interface operations {
             };
         };
     };
-    listStreamsInAppForApp: {
+    listStreamsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13891,7 +13891,7 @@ export interface operations {
             };
         };
     };
-    createStreamInAppForApp: {
+    createStreamInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13983,7 +13983,7 @@ export interface operations {
             };
         };
     };
-    getStreamInAppForApp: {
+    getStreamInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14051,7 +14051,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInAppForApp: {
+    deleteStreamInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14117,7 +14117,7 @@ export interface operations {
             };
         };
     };
-    updateStreamInAppForApp: {
+    updateStreamInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14189,7 +14189,7 @@ export interface operations {
             };
         };
     };
-    resetStreamKeyInAppForApp: {
+    resetStreamKeyInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14278,7 +14278,7 @@ export interface operations {
             };
         };
     };
-    disableStreamInAppForApp: {
+    disableStreamInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14367,7 +14367,7 @@ export interface operations {
             };
         };
     };
-    enableStreamInAppForApp: {
+    enableStreamInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14456,7 +14456,7 @@ export interface operations {
             };
         };
     };
-    listStreamSessionsInAppForApp: {
+    listStreamSessionsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14531,7 +14531,7 @@ export interface operations {
             };
         };
     };
-    listStreamPlaybackIdsInAppForApp: {
+    listStreamPlaybackIdsInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14601,7 +14601,7 @@ export interface operations {
             };
         };
     };
-    createStreamPlaybackIdInAppForApp: {
+    createStreamPlaybackIdInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14697,7 +14697,7 @@ export interface operations {
             };
         };
     };
-    getStreamPlaybackIdInAppForApp: {
+    getStreamPlaybackIdInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14766,7 +14766,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamPlaybackIdInAppForApp: {
+    deleteStreamPlaybackIdInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14833,7 +14833,7 @@ export interface operations {
             };
         };
     };
-    listSimulcastTargetsInAppForApp: {
+    listSimulcastTargetsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14908,7 +14908,7 @@ export interface operations {
             };
         };
     };
-    createSimulcastTargetInAppForApp: {
+    createSimulcastTargetInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15004,7 +15004,7 @@ export interface operations {
             };
         };
     };
-    getSimulcastTargetInAppForApp: {
+    getSimulcastTargetInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15073,7 +15073,7 @@ export interface operations {
             };
         };
     };
-    deleteSimulcastTargetInAppForApp: {
+    deleteSimulcastTargetInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15140,7 +15140,7 @@ export interface operations {
             };
         };
     };
-    updateSimulcastTargetInAppForApp: {
+    updateSimulcastTargetInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15213,7 +15213,7 @@ export interface operations {
             };
         };
     };
-    getStreamHealthInAppForApp: {
+    getStreamHealthInApp: {
         parameters: {
             query?: {
                 /** @description Default: the stream's latest session */
@@ -15288,7 +15288,7 @@ export interface operations {
             };
         };
     };
-    listStreamInputsInAppForApp: {
+    listStreamInputsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -15363,7 +15363,7 @@ export interface operations {
             };
         };
     };
-    createStreamInputInAppForApp: {
+    createStreamInputInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15458,7 +15458,7 @@ export interface operations {
             };
         };
     };
-    getStreamInputInAppForApp: {
+    getStreamInputInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15527,7 +15527,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInputInAppForApp: {
+    deleteStreamInputInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15605,7 +15605,7 @@ export interface operations {
             };
         };
     };
-    getStreamInputThumbnailInAppForApp: {
+    getStreamInputThumbnailInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15674,7 +15674,7 @@ export interface operations {
             };
         };
     };
-    getStreamProgramInAppForApp: {
+    getStreamProgramInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15742,7 +15742,7 @@ export interface operations {
             };
         };
     };
-    updateStreamProgramInAppForApp: {
+    updateStreamProgramInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15814,7 +15814,7 @@ export interface operations {
             };
         };
     };
-    switchStreamInputInAppForApp: {
+    switchStreamInputInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -17975,7 +17975,7 @@ export interface operations {
             };
         };
     };
-    listChannelsInAppForApp: {
+    listChannelsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18050,7 +18050,7 @@ export interface operations {
             };
         };
     };
-    createChannelInAppForApp: {
+    createChannelInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18158,7 +18158,7 @@ export interface operations {
             };
         };
     };
-    getChannelInAppForApp: {
+    getChannelInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18226,7 +18226,7 @@ export interface operations {
             };
         };
     };
-    deleteChannelInAppForApp: {
+    deleteChannelInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18292,7 +18292,7 @@ export interface operations {
             };
         };
     };
-    updateChannelInAppForApp: {
+    updateChannelInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18386,7 +18386,7 @@ export interface operations {
             };
         };
     };
-    createChannelImageUploadInAppForApp: {
+    createChannelImageUploadInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18482,7 +18482,7 @@ export interface operations {
             };
         };
     };
-    listChannelStreamsInAppForApp: {
+    listChannelStreamsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18557,7 +18557,7 @@ export interface operations {
             };
         };
     };
-    addChannelStreamInAppForApp: {
+    addChannelStreamInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18624,7 +18624,7 @@ export interface operations {
             };
         };
     };
-    removeChannelStreamInAppForApp: {
+    removeChannelStreamInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19396,7 +19396,7 @@ export interface operations {
             };
         };
     };
-    getBrandingInAppForApp: {
+    getBrandingInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19463,7 +19463,7 @@ export interface operations {
             };
         };
     };
-    setBrandingInAppForApp: {
+    setBrandingInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19550,7 +19550,7 @@ export interface operations {
             };
         };
     };
-    resetBrandingInAppForApp: {
+    resetBrandingInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19828,7 +19828,7 @@ export interface operations {
             };
         };
     };
-    listDomainsInAppForApp: {
+    listDomainsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -19902,7 +19902,7 @@ export interface operations {
             };
         };
     };
-    createDomainInAppForApp: {
+    createDomainInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19997,7 +19997,7 @@ export interface operations {
             };
         };
     };
-    getDomainInAppForApp: {
+    getDomainInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20065,7 +20065,7 @@ export interface operations {
             };
         };
     };
-    deleteDomainInAppForApp: {
+    deleteDomainInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20131,7 +20131,7 @@ export interface operations {
             };
         };
     };
-    verifyDomainInAppForApp: {
+    verifyDomainInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -20605,7 +20605,7 @@ export interface operations {
             };
         };
     };
-    listAssetsInAppForApp: {
+    listAssetsInApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -20686,7 +20686,7 @@ export interface operations {
             };
         };
     };
-    getAssetInAppForApp: {
+    getAssetInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20754,7 +20754,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetInAppForApp: {
+    deleteAssetInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20820,7 +20820,7 @@ export interface operations {
             };
         };
     };
-    updateAssetInAppForApp: {
+    updateAssetInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20892,7 +20892,7 @@ export interface operations {
             };
         };
     };
-    createAssetPlaybackIdInAppForApp: {
+    createAssetPlaybackIdInApp: {
         parameters: {
             query?: never;
             header?: {
@@ -20988,7 +20988,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetPlaybackIdInAppForApp: {
+    deleteAssetPlaybackIdInApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21498,7 +21498,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsOverviewInAppForApp: {
+    getAnalyticsOverviewInApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21577,7 +21577,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsTimeseriesInAppForApp: {
+    getAnalyticsTimeseriesInApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21662,7 +21662,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsBreakdownInAppForApp: {
+    getAnalyticsBreakdownInApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21745,7 +21745,7 @@ export interface operations {
             };
         };
     };
-    getChatActivityInAppForApp: {
+    getChatActivityInApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
