@@ -72,6 +72,7 @@ export class Chat {
       shadow: shadow ? 1 : 0,
       created_at: now,
     });
+    this.room.meterMessage(a.u);
     const message = renderMessage(row, {});
     out.sendTo(ws, { type: 'ack', client_id: clientId, message, duplicate: false });
     // The author sees their message everywhere they are connected; nobody else ever does.

@@ -25,7 +25,9 @@ import { ApiError, badRequest, notFound } from '../lib/errors';
 import { createRouter, jsonBody } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey, toHex } from '../lib/session-key';
+import { meterSegment } from '../lib/usage';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
+import { assertPublishAllowed } from '../services/plan-limits.service';
 
 /**
  * Internal endpoints for media origins (docs/origin-protocol.md); not part of `/v1`, so hidden
@@ -143,6 +145,7 @@ export const originRoutes = router
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
+    await assertPublishAllowed(db, c.env, row);
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
     const res = orThrow(
       await streamStub(c.env, row.id).publish({
@@ -197,6 +200,8 @@ export const originRoutes = router
     const bytes = await readBytes(c, MAX_SEGMENT);
     await c.env.MEDIA.put(segmentKey(streamId, sessionId, rendition, sequence), bytes, {
       httpMetadata: { contentType: SEGMENT_TYPE, cacheControl: IMMUTABLE },
+      // Delivery meters seconds served from this (workers/services/media-cache.ts).
+      customMetadata: { duration: String(q.duration) },
     });
     // Only after the write completed may the object list the segment.
     const { created } = await stub.commitSegment({
@@ -208,6 +213,10 @@ export const originRoutes = router
       discontinuity,
       bytes: bytes.byteLength,
     });
+    if (created && begun.appId) {
+      const { appId, primary } = begun;
+      meterSegment(c, { appId, streamId, rendition, duration: q.duration, primary, at: pdt });
+    }
     return c.body(null, created ? 201 : 200);
   })
   .openapi(routes.rendition, async (c) => {
