@@ -29,6 +29,8 @@ export type Env = Cloudflare.Env & {
   WEBHOOK_BACKOFF_SCALE?: string;
   /** Development only: per-attempt webhook timeout. */
   WEBHOOK_TIMEOUT_MS?: string;
+  /** The plan of orgs that never chose one (`free` unless set; local runs use `business`). */
+  DEFAULT_PLAN?: string;
   /** Billing (issue 15; workers/services/stripe.service.ts). Without a secret key billing is manual. */
   STRIPE_SECRET_KEY?: string;
   /** The signing secret of the webhook endpoint Stripe posts to (`/v1/billing/stripe/webhook`). */

@@ -52,7 +52,7 @@ export const billingStripeRoutes = createRouter()
   .openapi(checkout, async (c) => {
     const { orgId } = c.get('scope');
     const body = c.req.valid('json');
-    const sub = await subscriptionOf(c.get('db'), orgId);
+    const sub = await subscriptionOf(c.get('db'), c.env, orgId);
     const session = await stripeClient(c.env).checkout.sessions.create({
       mode: 'subscription',
       line_items: [{ price: priceOfPlan(c.env, body.plan), quantity: 1 }],
@@ -74,7 +74,7 @@ export const billingStripeRoutes = createRouter()
   })
   .openapi(portal, async (c) => {
     const { orgId } = c.get('scope');
-    const sub = await subscriptionOf(c.get('db'), orgId);
+    const sub = await subscriptionOf(c.get('db'), c.env, orgId);
     if (!sub.stripeCustomerId) {
       return c.json(
         { error: { code: 'no_stripe_customer', message: 'The org has not paid through Stripe yet.' } },

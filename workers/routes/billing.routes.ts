@@ -8,7 +8,7 @@ import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/rout
 import { orgScope } from '../middleware/scope';
 import { limitUsage } from '../services/limit-usage.service';
 import { stripeConfigured } from '../services/stripe.service';
-import { subscriptionOf, updateSubscription } from '../services/subscriptions.service';
+import { type PlanChange, subscriptionOf, updateSubscription } from '../services/subscriptions.service';
 import { orgAppIds } from '../services/usage.service';
 import { alertsOf, evaluateAlerts } from '../services/usage-alerts.service';
 import {
@@ -69,15 +69,15 @@ const putSubscription = createRoute({
   responses: { 200: json(SubscriptionSchema), ...commonErrors, 409: commonErrors[400] },
 });
 
-export async function subscriptionAnswer(db: Db, orgId: string) {
-  const sub = await subscriptionOf(db, orgId);
+export async function subscriptionAnswer(db: Db, env: Env, orgId: string) {
+  const sub = await subscriptionOf(db, env, orgId);
   const plan = planById(sub.plan);
   return renderSubscription(sub, plan, await limitUsage(db, plan, sub), await alertsOf(db, orgId, sub.periodStart));
 }
 
 /** Sets a plan and tells every app of the org (`subscription.updated`) when it changed. */
-export async function changePlan(db: Db, env: Env, orgId: string, change: Parameters<typeof updateSubscription>[2]) {
-  const { before, after, planChanged } = await updateSubscription(db, orgId, change);
+export async function changePlan(db: Db, env: Env, orgId: string, change: PlanChange) {
+  const { before, after, planChanged } = await updateSubscription(db, env, orgId, change);
   if (planChanged) {
     await emitOrgEvent(env, orgId, {
       type: 'subscription.updated',
@@ -96,12 +96,14 @@ export const billingRoutes = createRouter()
     const ids = await orgAppIds(c.get('db'), c.get('scope').orgId);
     return (await usageAnswer(c.get('db'), ids, c.req.valid('query'))) as never;
   })
-  .openapi(getSubscription, async (c) => c.json(await subscriptionAnswer(c.get('db'), c.get('scope').orgId), 200))
+  .openapi(getSubscription, async (c) =>
+    c.json(await subscriptionAnswer(c.get('db'), c.env, c.get('scope').orgId), 200),
+  )
   .openapi(putSubscription, async (c) => {
     const db = c.get('db');
     const { orgId } = c.get('scope');
     const body = c.req.valid('json');
-    const current = await subscriptionOf(db, orgId);
+    const current = await subscriptionOf(db, c.env, orgId);
     const plan = body.plan ?? current.plan;
     // With Stripe, money changes hands before a paid plan starts: Checkout, then its webhook.
     if (stripeConfigured(c.env) && plan !== current.plan && planById(plan).base_cents > 0) {
@@ -115,5 +117,5 @@ export const billingRoutes = createRouter()
       alertThresholds: body.alert_thresholds,
       billing: plan !== current.plan && planById(plan).base_cents === 0 ? 'manual' : undefined,
     });
-    return c.json(await subscriptionAnswer(db, orgId), 200);
+    return c.json(await subscriptionAnswer(db, c.env, orgId), 200);
   });

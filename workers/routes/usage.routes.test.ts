@@ -1,4 +1,5 @@
 import { exports } from 'cloudflare:workers';
+import type { MeterName } from '@edgelive/shared/usage';
 import { describe, expect, it } from 'vitest';
 import { BASE, call, expectError, tenant } from '../test/helpers';
 import { createStream, publish, uploadSegment } from '../test/origin';
@@ -10,7 +11,7 @@ const get = (path: string, headers: Record<string, string> = {}) =>
   exports.default.fetch(new Request(`${BASE}${path}`, { headers }));
 
 type Usage = {
-  totals: Record<string, number>;
+  totals: Record<MeterName, number>;
   data: { time: string; meter: string; quantity: number; stream_id?: string }[];
 };
 

@@ -1,7 +1,7 @@
-import { and, count, eq, inArray, ne } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
 import type { LimitName, Plan } from '../../core/billing/plans';
 import type { Db } from '../../core/db/client';
-import { apps, members, streams, webhookEndpoints } from '../../core/db/schema/index';
+import { apps, invitations, members, streams, webhookEndpoints } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { emitEvent } from '../../core/events';
 import { ApiError } from '../lib/errors';
@@ -29,9 +29,9 @@ function check(plan: Plan, limit: LimitName, used: number) {
   if (typeof allowed === 'number' && used >= allowed) throw planLimitExceeded(limit, used, allowed);
 }
 
-async function planOfApp(db: Db, appId: string): Promise<{ orgId: string; plan: Plan } | null> {
+async function planOfApp(db: Db, env: Env, appId: string): Promise<{ orgId: string; plan: Plan } | null> {
   const orgId = await orgOfApp(db, appId);
-  return orgId ? { orgId, plan: await planOfOrg(db, orgId) } : null;
+  return orgId ? { orgId, plan: await planOfOrg(db, env, orgId) } : null;
 }
 
 const orgApps = (db: Db, orgId: string) => db.select({ id: apps.id }).from(apps).where(eq(apps.orgId, orgId));
@@ -42,7 +42,7 @@ const orgApps = (db: Db, orgId: string) => db.select({ id: apps.id }).from(apps)
  * now never counts against itself (a reconnect resumes). A refusal is recorded as an event.
  */
 export async function assertPublishAllowed(db: Db, env: Env, stream: { id: string; appId: string }) {
-  const p = await planOfApp(db, stream.appId);
+  const p = await planOfApp(db, env, stream.appId);
   if (!p) return;
   const [row] = await db
     .select({ n: count() })
@@ -67,8 +67,8 @@ export async function assertPublishAllowed(db: Db, env: Env, stream: { id: strin
 }
 
 /** Webhook endpoints of the app's org, before one more is created. */
-export async function assertWebhookEndpointAllowed(db: Db, appId: string) {
-  const p = await planOfApp(db, appId);
+export async function assertWebhookEndpointAllowed(db: Db, env: Env, appId: string) {
+  const p = await planOfApp(db, env, appId);
   if (!p) return;
   const [row] = await db
     .select({ n: count() })
@@ -78,19 +78,31 @@ export async function assertWebhookEndpointAllowed(db: Db, appId: string) {
 }
 
 /** Seats: members plus open invitations count, so an invitation is refused, not its acceptance. */
-export async function assertSeatAllowed(db: Db, orgId: string, openInvitations: number) {
-  const plan = await planOfOrg(db, orgId);
-  const [row] = await db.select({ n: count() }).from(members).where(eq(members.orgId, orgId));
-  check(plan, 'team_seats', (row?.n ?? 0) + openInvitations);
+export async function assertSeatAllowed(db: Db, env: Env, orgId: string) {
+  const plan = await planOfOrg(db, env, orgId);
+  const [m] = await db.select({ n: count() }).from(members).where(eq(members.orgId, orgId));
+  const [i] = await db
+    .select({ n: count() })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.orgId, orgId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, Date.now()),
+      ),
+    );
+  check(plan, 'team_seats', (m?.n ?? 0) + (i?.n ?? 0));
 }
 
 /** Per-stream counts (simulcast targets, inputs): the caller counts, the plan decides. */
 export async function assertPerStreamAllowed(
   db: Db,
+  env: Env,
   appId: string,
   limit: 'simulcast_targets_per_stream' | 'inputs_per_stream',
   used: number,
 ) {
-  const p = await planOfApp(db, appId);
+  const p = await planOfApp(db, env, appId);
   if (p) check(p.plan, limit, used);
 }

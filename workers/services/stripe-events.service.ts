@@ -56,7 +56,7 @@ async function changeFor(
       const orgId = await orgOfCustomer(db, idOf(sub.customer));
       if (!orgId) return 'unknown_customer';
       const plan = planOfPrice(env, sub.items.data[0]?.price.id, sub.metadata);
-      const current = await subscriptionOf(db, orgId);
+      const current = await subscriptionOf(db, env, orgId);
       return {
         orgId,
         change: {
@@ -78,7 +78,7 @@ async function changeFor(
       const orgId = await orgOfCustomer(db, idOf(inv.customer));
       if (!orgId) return 'unknown_customer';
       const meta = inv.parent?.subscription_details?.metadata ?? null;
-      const current = await subscriptionOf(db, orgId);
+      const current = await subscriptionOf(db, env, orgId);
       const plan = planOfPrice(env, undefined, meta) ?? (current.plan as PlanChange['plan']);
       return { orgId, change: { plan, billing: 'stripe', status: 'active' } };
     }

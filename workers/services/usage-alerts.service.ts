@@ -14,7 +14,7 @@ import { subscriptionOf } from './subscriptions.service';
  * insert decides, so two sweeps racing send one event.
  */
 export async function evaluateAlerts(db: Db, env: Env, orgId: string, now = Date.now()) {
-  const sub = await subscriptionOf(db, orgId, now);
+  const sub = await subscriptionOf(db, env, orgId, now);
   const plan = planById(sub.plan);
   const fired: { limit: string; threshold: number }[] = [];
   for (const u of await limitUsage(db, plan, sub, now)) {
