@@ -43,10 +43,12 @@ async function tenantA() {
   const events = await call('/v1/events', { auth: key.token });
   const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
   const channel = await call('/v1/channels', { auth: key.token, body: { slug: 'matrix', display_name: 'M' } });
+  const domain = await call('/v1/domains', { auth: key.token, body: { hostname: 'matrix.wedlive.test' } });
   const target = await call(`/v1/streams/${stream.json.id}/simulcast-targets`, {
     auth: key.token,
     body: { url: 'rtmp://example.com/live/k' },
   });
+  const input = await call(`/v1/streams/${stream.json.id}/inputs`, { auth: key.token, body: { name: 'Camera 2' } });
   // One real id of tenant A per path parameter name. Features add theirs here.
   const ids: Record<string, string> = {
     org_id: acct.orgId,
@@ -68,6 +70,8 @@ async function tenantA() {
     channel_id: channel.json.id,
     asset_id: (await recordedAsset(key.token)).asset.id,
     target_id: target.json.id,
+    domain_id: domain.json.id,
+    input_id: input.json.id,
   };
   return { acct, app, key, ids };
 }
