@@ -8,6 +8,12 @@ import { DEV_VARS } from './scripts/lib/local-secrets.ts';
  * - unit: plain logic on Node (origin agent, FFmpeg command builder, client SDK, scripts);
  * - e2e: the real stack (wrangler dev, NGINX-RTMP, ffmpeg, Chromium) started by the tests, one file at a time.
  */
+const STRIPE_TEST_VARS = {
+  STRIPE_WEBHOOK_SECRET: 'whsec_edgelive_tests_only',
+  STRIPE_PRICE_PRO: 'price_test_pro',
+  STRIPE_PRICE_BUSINESS: 'price_test_business',
+};
+
 export default defineConfig(async () => {
   const migrations = await readD1Migrations(new URL('./migrations', import.meta.url).pathname);
   return {
@@ -18,7 +24,8 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.jsonc' },
               // wrangler.jsonc has no secrets: the tests run on the local development values.
-              miniflare: { bindings: { ...DEV_VARS, TEST_MIGRATIONS: migrations } },
+              // Stripe's webhook secret and prices only for the billing tests' signed events (no Stripe here).
+              miniflare: { bindings: { ...DEV_VARS, ...STRIPE_TEST_VARS, TEST_MIGRATIONS: migrations } },
             }),
           ],
           test: {

@@ -29,6 +29,17 @@ export type Env = Cloudflare.Env & {
   WEBHOOK_BACKOFF_SCALE?: string;
   /** Development only: per-attempt webhook timeout. */
   WEBHOOK_TIMEOUT_MS?: string;
+  /** The plan of orgs that never chose one (`free` unless set; local runs use `business`). */
+  DEFAULT_PLAN?: string;
+  /** Billing (issue 15; workers/services/stripe.service.ts). Without a secret key billing is manual. */
+  STRIPE_SECRET_KEY?: string;
+  /** The signing secret of the webhook endpoint Stripe posts to (`/v1/billing/stripe/webhook`). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Another base URL for Stripe's API (a local stand-in in tests); default api.stripe.com. */
+  STRIPE_API_BASE?: string;
+  /** Stripe price ids of the paid plans' monthly fees. */
+  STRIPE_PRICE_PRO?: string;
+  STRIPE_PRICE_BUSINESS?: string;
   /** Where the console is served, for links we hand out (invitations); defaults to the API's origin. */
   CONSOLE_URL?: string;
   /** Outgoing mail (workers/services/email-transport.ts): the sender address of every message. */

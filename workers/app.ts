@@ -16,6 +16,7 @@ import { cors } from './middleware/cors';
 import { csrf } from './middleware/csrf';
 import { idempotency } from './middleware/idempotency';
 import { keyScope } from './middleware/key-scope';
+import { meterApiRequests } from './middleware/meter-api';
 import { rateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
@@ -25,6 +26,8 @@ import { authRoutes } from './routes/auth.routes';
 import { authEmailRoutes } from './routes/auth-email.routes';
 import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
 import { beaconRoutes } from './routes/beacons.routes';
+import { billingRoutes, planRoutes } from './routes/billing.routes';
+import { billingStripeRoutes, stripeWebhookRoutes } from './routes/billing-stripe.routes';
 import { channelImageRoutes } from './routes/channel-images.routes';
 import { downloadRoutes } from './routes/downloads.routes';
 import { embedRoutes } from './routes/embed.routes';
@@ -65,14 +68,20 @@ const v1 = createRouter()
   .use('*', authenticate)
   .use('*', rateLimit)
   .use('*', auditChanges)
+  .use('*', meterApiRequests)
   .route('/auth', authRoutes)
   .route('/auth', authEmailRoutes)
   .route('/auth', authTotpRoutes)
   // Public: players report on what they play, keyed by playback id.
   .route('/beacons', beaconRoutes)
   .route('/status', statusRoutes)
+  .route('/plans', planRoutes)
+  // Public: Stripe posts here, and its signature is the credential.
+  .route('/billing', stripeWebhookRoutes)
   .route('/orgs', orgRoutes)
   .route('/orgs', orgSecurityRoutes)
+  .route('/orgs', billingRoutes)
+  .route('/orgs', billingStripeRoutes)
   .route('/invitations', invitationRoutes)
   // Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
   .route('/rooms', roomSocketRoutes)

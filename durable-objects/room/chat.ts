@@ -74,6 +74,7 @@ export class Chat {
       shadow: shadow ? 1 : 0,
       created_at: now,
     });
+    this.room.meterMessage(a.u);
     // The author as a member, not parsed back from the row's JSON: this runs once per message.
     const message = { ...renderMessage({ ...row, user_json: null }, {}), user: memberOf(a) };
     out.queueTo(ws, { type: 'ack', client_id: clientId, message, duplicate: false });

@@ -19,6 +19,8 @@ export interface RoomContext {
   emit(type: EventType, objectType: string, objectId: string, data: Record<string, unknown>): void;
   /** Runs the object's alarm handler for `name` at `at` (core Scheduler; earlier times win). */
   schedule(name: string, at: number): void;
+  /** Usage metering (issue 15): one accepted chat message by this user. */
+  meterMessage(userId: string): void;
   /** Presence and bookkeeping for a socket that is going (safe to call twice). */
   leave(ws: WebSocket): void;
 }

@@ -11,6 +11,7 @@ import {
 import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
+import { usageRecorder } from '../../core/usage/recorder';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { Chat } from './chat';
 import { chatActivity } from './chat-activity';
@@ -109,6 +110,7 @@ export class RoomObject extends DurableObject<Env> {
       emit: (type, objectType, objectId, data) => this.emit(type, objectType, objectId, data),
       schedule: (name, at) => this.timers.schedule(name, at),
       leave: (ws) => this.leave(ws),
+      meterMessage: (userId) => this.meterMessage(userId),
     };
     this.chat = new Chat(room, this.limits);
     this.moderation = new Moderation(room);
@@ -430,6 +432,15 @@ export class RoomObject extends DurableObject<Env> {
       this.leave(ws);
     }
     if (next !== null) this.timers.schedule('expiry', next);
+  }
+
+  /** Counted in memory and flushed about once a second, with the rest of the isolate's usage. */
+  private meterMessage(userId: string) {
+    if (!this.config) return;
+    const { appId, streamId } = this.config;
+    const waitUntil = (p: Promise<unknown>) => this.ctx.waitUntil(p);
+    usageRecorder.record(this.env, waitUntil, { appId, streamId: streamId ?? '', meter: 'chat_messages', quantity: 1 });
+    usageRecorder.seeChatUser(this.env, waitUntil, appId, userId);
   }
 
   /** Recorded here first (core/do/event-outbox.ts), so a D1 failure or an eviction loses nothing. */

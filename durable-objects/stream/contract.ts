@@ -34,6 +34,14 @@ export interface PublishAnswer {
   config: StreamConfig;
 }
 
+/** First half of a segment upload: whether it is already stored, and what usage metering needs. */
+export interface SegmentBegun {
+  exists: boolean;
+  appId: string | null;
+  /** The ladder's first rendition: its seconds are the session's ingest time. */
+  primary: boolean;
+}
+
 export interface SegmentCommit {
   sessionId: string;
   rendition: string;

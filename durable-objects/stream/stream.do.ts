@@ -12,6 +12,7 @@ import type {
   PublishRequest,
   PublishResult,
   RenditionReport,
+  SegmentBegun,
   SegmentCommit,
   SessionRefusal,
   SessionResult,
@@ -179,14 +180,16 @@ export class StreamObject extends DurableObject<Env> {
     originId: string,
     rendition: string,
     sequence: number,
-  ): Promise<SessionResult<{ exists: boolean }>> {
+  ): Promise<SessionResult<SegmentBegun>> {
     const s = this.store.state();
-    if (this.log.has(sessionId, rendition, sequence)) return ok({ exists: true });
+    if (this.log.has(sessionId, rendition, sequence)) return ok({ exists: true, appId: s.app_id, primary: false });
     const refusal = this.checkSession(s, sessionId, originId);
     if (refusal) return refuse(refusal);
-    if (!this.config(s).ladder.includes(rendition as never)) return refuse('invalid_request');
+    const ladder = this.config(s).ladder;
+    if (!ladder.includes(rendition as never)) return refuse('invalid_request');
     await this.heardFrom(s);
-    return ok({ exists: false });
+    // The ladder's first rendition stands for the session's connected time in usage metering.
+    return ok({ exists: false, appId: s.app_id, primary: ladder[0] === rendition });
   }
 
   /** Second half, after the R2 write completed: only now may a playlist name the segment. */

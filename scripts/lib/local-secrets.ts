@@ -41,4 +41,7 @@ export const DEV_VARS: Readonly<Record<string, string>> = {
   // address; local stacks and tests send everything from 127.0.0.1, so development allows more.
   API_RATE_LIMIT_PER_MINUTE: '6000',
   ANON_RATE_LIMIT_PER_MINUTE: '1200',
+  // Orgs that never chose a plan: production's default is `free`; a local stack (several demo
+  // streams, receivers and invitations) starts on `business`. Plan tests set their plan explicitly.
+  DEFAULT_PLAN: 'business',
 };

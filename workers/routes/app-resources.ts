@@ -15,6 +15,7 @@ import { simulcastTargetRoutes } from './simulcast-targets.routes';
 import { streamHealthRoutes } from './stream-health.routes';
 import { streamInputRoutes } from './stream-inputs.routes';
 import { streamRoutes } from './streams.routes';
+import { usageRoutes } from './usage.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
 /**
@@ -37,4 +38,5 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   domains: domainRoutes,
   assets: assetRoutes,
   analytics: analyticsRoutes,
+  usage: usageRoutes,
 };

@@ -16,6 +16,7 @@ import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { grantUris } from '../lib/playlist-uris';
 import { sessionMediaKey } from '../lib/session-key';
+import { meter } from '../lib/usage';
 import { assetMasterText, assetOpens } from '../services/asset-playback.service';
 import { serveMedia } from '../services/media-cache';
 import {
@@ -216,6 +217,21 @@ async function serveSegment(c: Ctx) {
     contentType: SEGMENT_TYPE,
     cacheControl: IMMUTABLE,
     cacheable: true,
+    // Delivered usage (issue 15): a range counts its share of the segment's seconds.
+    onServed: ({ bytes, size, duration }) => {
+      const at = Date.now();
+      const streamId = pb.stream.id;
+      meter(c, { appId: pb.stream.appId, streamId, meter: 'delivered_bytes', quantity: bytes, at });
+      if (duration && size) {
+        meter(c, {
+          appId: pb.stream.appId,
+          streamId,
+          meter: 'delivered_seconds',
+          quantity: (duration * bytes) / size,
+          at,
+        });
+      }
+    },
   });
   if (!res) throw notFound('segment');
   return res;

@@ -25,8 +25,10 @@ import { ApiError, badRequest, notFound } from '../lib/errors';
 import { createRouter, jsonBody } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey, toHex } from '../lib/session-key';
+import { meterSegment } from '../lib/usage';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 import { allInputsGone, inputConnected, joinableSession } from '../services/origin-inputs.service';
+import { assertPublishAllowed } from '../services/plan-limits.service';
 import { inputKey, resolveInputKey } from '../services/stream-inputs.service';
 
 /**
@@ -152,6 +154,7 @@ export const originRoutes = router
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
+    await assertPublishAllowed(db, c.env, row);
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
     const config = {
       latencyMode: row.latencyMode,
@@ -212,6 +215,8 @@ export const originRoutes = router
     const bytes = await readBytes(c, MAX_SEGMENT);
     await c.env.MEDIA.put(segmentKey(streamId, sessionId, rendition, sequence), bytes, {
       httpMetadata: { contentType: SEGMENT_TYPE, cacheControl: IMMUTABLE },
+      // Delivery meters seconds served from this (workers/services/media-cache.ts).
+      customMetadata: { duration: String(q.duration) },
     });
     // Only after the write completed may the object list the segment.
     const { created } = await stub.commitSegment({
@@ -223,6 +228,10 @@ export const originRoutes = router
       discontinuity,
       bytes: bytes.byteLength,
     });
+    if (created && begun.appId) {
+      const { appId, primary } = begun;
+      meterSegment(c, { appId, streamId, rendition, duration: q.duration, primary, at: pdt });
+    }
     return c.body(null, created ? 201 : 200);
   })
   .openapi(routes.rendition, async (c) => {

@@ -19,6 +19,7 @@ import { ApiError, badRequest, conflict } from '../lib/errors';
 import { keyset, PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
+import { assertWebhookEndpointAllowed } from '../services/plan-limits.service';
 import { webhookDeliveryRoutes } from './webhook-deliveries.routes';
 
 /** Enough for separate services per event family; more usually means endpoints leaking from tests. */
@@ -193,6 +194,7 @@ export const webhookEndpointRoutes = createAppRouter()
     const [n] = await db.select({ n: count() }).from(webhookEndpoints).where(eq(webhookEndpoints.appId, appId));
     if ((n?.n ?? 0) >= MAX_ENDPOINTS_PER_APP)
       throw conflict(`An app can have at most ${MAX_ENDPOINTS_PER_APP} webhook endpoints.`);
+    await assertWebhookEndpointAllowed(db, c.env, appId);
     const t = Date.now();
     const enabled = body.enabled ?? true;
     const secret = newWebhookSecret();

@@ -14,6 +14,23 @@ import { type ByteRange, parseRange } from '../lib/byte-range';
 interface Blob {
   bytes: ArrayBuffer;
   etag: string;
+  /** Media seconds in the object (R2 custom metadata `duration`, set by the segment upload). */
+  duration: number | null;
+}
+
+/** The cached copy keeps the object's duration in this header (the Cache API has no metadata). */
+const DURATION_HEADER = 'x-edgelive-duration';
+
+const durationOf = (v: string | null | undefined) => {
+  const n = v ? Number(v) : Number.NaN;
+  return Number.isFinite(n) && n >= 0 ? n : null;
+};
+
+/** What a response carried, for usage metering: bytes sent of the object's size, and its duration. */
+export interface Served {
+  bytes: number;
+  size: number;
+  duration: number | null;
 }
 
 const inflight = new Map<string, Promise<Blob | null>>();
@@ -23,6 +40,8 @@ export interface MediaOptions {
   cacheControl: string;
   /** Immutable objects only: a cached copy is never revalidated. */
   cacheable: boolean;
+  /** Called when bytes are sent (200 or 206 to a GET), cache hits included. */
+  onServed?: (served: Served) => void;
 }
 
 type Ctx = Context<AppEnv>;
@@ -35,7 +54,7 @@ function readR2(c: Ctx, r2Key: string, cacheable: boolean): Promise<Blob | null>
   const p = (async () => {
     const obj = await c.env.MEDIA.get(r2Key);
     if (!obj) return null;
-    return { bytes: await obj.arrayBuffer(), etag: obj.httpEtag };
+    return { bytes: await obj.arrayBuffer(), etag: obj.httpEtag, duration: durationOf(obj.customMetadata?.duration) };
   })();
   // The read stays shared until the cache holds the object, so no request falls in the gap
   // between "R2 answered" and "the cache has it" and reads R2 again.
@@ -43,7 +62,11 @@ function readR2(c: Ctx, r2Key: string, cacheable: boolean): Promise<Blob | null>
     .then((blob) => {
       if (!blob || !cacheable) return;
       const stored = new Response(blob.bytes, {
-        headers: { etag: blob.etag, 'cache-control': 'public, max-age=31536000, immutable' },
+        headers: {
+          etag: blob.etag,
+          'cache-control': 'public, max-age=31536000, immutable',
+          ...(blob.duration === null ? {} : { [DURATION_HEADER]: String(blob.duration) }),
+        },
       });
       return caches.default.put(cacheKey(c, r2Key), stored);
     })
@@ -66,7 +89,11 @@ export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Pro
   if (opts.cacheable) {
     const hit = await caches.default.match(cacheKey(c, r2Key));
     if (hit) {
-      blob = { bytes: await hit.arrayBuffer(), etag: hit.headers.get('etag') ?? '' };
+      blob = {
+        bytes: await hit.arrayBuffer(),
+        etag: hit.headers.get('etag') ?? '',
+        duration: durationOf(hit.headers.get(DURATION_HEADER)),
+      };
       status = 'HIT';
     }
   }
@@ -77,7 +104,7 @@ export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Pro
     // Probing players and revalidating caches must not pull the bytes out of R2.
     const meta = await c.env.MEDIA.head(r2Key);
     if (!meta) return null;
-    blob = { bytes: new ArrayBuffer(0), etag: meta.httpEtag };
+    blob = { bytes: new ArrayBuffer(0), etag: meta.httpEtag, duration: null };
     size = meta.size;
   } else {
     if (inflight.has(r2Key)) status = 'SHARED';
@@ -102,8 +129,10 @@ export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Pro
   if (range) {
     headers['content-range'] = `bytes ${range.start}-${range.end}/${size}`;
     headers['content-length'] = String(range.end - range.start + 1);
+    if (!head) opts.onServed?.({ bytes: range.end - range.start + 1, size, duration: blob.duration });
     return new Response(head ? null : blob.bytes.slice(range.start, range.end + 1), { status: 206, headers });
   }
   headers['content-length'] = String(size);
+  if (!head) opts.onServed?.({ bytes: size, size, duration: blob.duration });
   return new Response(head ? null : blob.bytes, { status: 200, headers });
 }

@@ -8,6 +8,7 @@ import { isIdOf, newId, randomToken } from '../../core/ids';
 import type { Role } from '../env';
 import { ApiError, conflict, forbidden, notFound } from '../lib/errors';
 import { type InvitationRow, type OrgRow, renderInvitation, renderMember } from '../routes/orgs.schema';
+import { assertSeatAllowed } from './plan-limits.service';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -120,6 +121,7 @@ export async function createInvitation(
   invitedBy: string,
   invitee: { email: string; role: Role },
 ) {
+  await assertSeatAllowed(db, env, orgId);
   const token = `inv_${randomToken(32)}`;
   const t = Date.now();
   const row: InvitationRow = {

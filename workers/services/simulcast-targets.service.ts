@@ -17,6 +17,7 @@ import { roomStub } from '../../core/stubs';
 import { iso } from '../../core/time';
 import { ApiError, badRequest } from '../lib/errors';
 import { findInApp, pageInApp } from './app-rows';
+import { assertPerStreamAllowed } from './plan-limits.service';
 import { splitTargetUrl } from './simulcast-url';
 import type { StreamRow } from './streams.service';
 
@@ -91,6 +92,7 @@ export async function createTarget(db: Db, env: Env, stream: StreamRow, body: Ta
       'limit_reached',
       `A stream has at most ${DEFAULT_MAX_TARGETS_PER_STREAM} simulcast targets; delete one first.`,
     );
+  await assertPerStreamAllowed(db, env, stream.appId, 'simulcast_targets_per_stream', n);
   const id = newId('simulcastTarget');
   const now = Date.now();
   const row: TargetRow = {

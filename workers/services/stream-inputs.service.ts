@@ -12,6 +12,7 @@ import { roomStub } from '../../core/stubs';
 import { iso } from '../../core/time';
 import { ApiError, badRequest } from '../lib/errors';
 import { findInApp, pageInApp } from './app-rows';
+import { assertPerStreamAllowed } from './plan-limits.service';
 import type { StreamRow } from './streams.service';
 
 export type InputRow = typeof streamInputs.$inferSelect;
@@ -116,6 +117,7 @@ export async function createInput(db: Db, env: Env, stream: StreamRow, body: { n
   const n = existing[0]?.n ?? 0;
   if (n >= MAX_INPUTS_PER_STREAM)
     throw new ApiError(409, 'limit_reached', `A stream has at most ${MAX_INPUTS_PER_STREAM} inputs; delete one first.`);
+  await assertPerStreamAllowed(db, env, stream.appId, 'inputs_per_stream', n);
   const positions = await db
     .select({ p: streamInputs.position })
     .from(streamInputs)

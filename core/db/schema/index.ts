@@ -15,4 +15,5 @@ export * from './stream-health';
 export * from './stream-inputs';
 export * from './streams';
 export * from './two-factor';
+export * from './usage';
 export * from './webhooks';

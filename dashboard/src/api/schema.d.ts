@@ -258,6 +258,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plans, with their limits and prices */
+        get: operations["listPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/billing/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe's webhook (verified by its Stripe-Signature; not for API callers) */
+        post: operations["receiveStripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/orgs": {
         parameters: {
             query?: never;
@@ -396,6 +430,75 @@ export interface paths {
         head?: never;
         /** Require two-factor sign-in of every member (owners; you need it on yourself first) */
         patch: operations["updateOrgSecurity"];
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage of all the org's apps per meter over time (JSON or CSV) */
+        get: operations["getOrgUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/subscription": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The org's plan, period, usage against each limit and this period's alerts */
+        get: operations["getSubscription"];
+        /** Change the plan (owners; with Stripe configured, paid plans go through Checkout) or the alert thresholds */
+        put: operations["updateSubscription"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start a Stripe Checkout for a paid plan (owners); open the returned URL */
+        post: operations["createCheckoutSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/orgs/{org_id}/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Open Stripe's customer portal for the org (owners; after a Checkout) */
+        post: operations["createBillingPortalSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/invitations/accept": {
@@ -3374,6 +3477,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The app's usage per meter over time (JSON or CSV)
+         * @description API keys need the scope `usage:read`.
+         */
+        get: operations["getUsageInAppForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The app's usage per meter over time (JSON or CSV)
+         * @description API keys need the scope `usage:read`.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -3443,6 +3586,29 @@ export interface components {
                 last_heartbeat_at?: string | null;
             }[];
         };
+        PlanList: components["schemas"]["Plan"][];
+        Plan: {
+            /** @enum {string} */
+            id: "free" | "pro" | "business";
+            name: string;
+            currency: string;
+            /** @description The monthly fee, in cents */
+            base_cents: number;
+            /** @description Limits (null: none): live_streams, max_quality, dvr_window_seconds, recording_storage_gb, delivered_minutes_per_month, simulcast_targets_per_stream, inputs_per_stream, chat_monthly_active_users, webhook_endpoints, team_seats, api_requests_per_minute, and delivered_minutes_enforcement (soft or hard) */
+            limits: {
+                [key: string]: number | string | null;
+            };
+            prices: {
+                meter: string;
+                label: string;
+                /** @description Units of the meter per priced unit (60: per minute) */
+                per: number;
+                /** @description Priced units included in the fee each period */
+                included: number;
+                /** @description Cents per priced unit past the included ones */
+                unit_cents: number;
+            }[];
+        };
         Org: {
             id: string;
             name: string;
@@ -3485,6 +3651,72 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             created_at: string;
+        };
+        Usage: {
+            from: string;
+            to: string;
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day" | "month";
+            /** @enum {string} */
+            group_by: "metric" | "stream" | "app";
+            data: components["schemas"]["UsageRow"][];
+            /** @description Each meter over the window */
+            totals: {
+                [key: string]: number;
+            };
+            /** @description Distinct chat users per calendar month touching the window */
+            chat_monthly_active_users: {
+                month: string;
+                users: number;
+            }[];
+        };
+        UsageRow: {
+            /** @description Start of the bucket */
+            time: string;
+            /** @enum {string} */
+            meter: "ingest_seconds" | "encoded_seconds_sd" | "encoded_seconds_hd" | "encoded_seconds_uhd" | "delivered_seconds" | "delivered_bytes" | "stored_byte_hours" | "simulcast_seconds" | "chat_messages" | "api_requests";
+            unit: string;
+            quantity: number;
+            /** @description With `group_by=stream` ('' for app-level work) */
+            stream_id?: string;
+            /** @description With `group_by=app` */
+            app_id?: string;
+        };
+        Subscription: {
+            org_id: string;
+            plan: components["schemas"]["Plan"];
+            /** @enum {string} */
+            status: "active" | "past_due" | "canceled";
+            /**
+             * @description `stripe` once a Checkout completed; else the plan is set by hand
+             * @enum {string}
+             */
+            billing: "manual" | "stripe";
+            current_period: {
+                start: string;
+                end: string;
+            };
+            alert_thresholds: number[];
+            usage: components["schemas"]["LimitUse"][];
+            /** @description Thresholds reached this period, newest first */
+            alerts: {
+                limit: string;
+                threshold: number;
+                created_at: string;
+            }[];
+            /** @description Limits already past what the plan allows (after a downgrade): new work is refused, nothing held is removed */
+            over_limits: components["schemas"]["LimitUse"][];
+        };
+        LimitUse: {
+            /** @enum {string} */
+            limit: "live_streams" | "max_quality" | "dvr_window_seconds" | "recording_storage_gb" | "delivered_minutes_per_month" | "simulcast_targets_per_stream" | "inputs_per_stream" | "chat_monthly_active_users" | "webhook_endpoints" | "team_seats" | "api_requests_per_minute";
+            used: number | null;
+            allowed: number | string | null;
+            percent: number | null;
+        };
+        BillingRedirect: {
+            id: string;
+            url: string;
         };
         App: {
             id: string;
@@ -3689,7 +3921,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, stream.publish_refused, usage.threshold_reached, usage.limit_reached, subscription.updated, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -4948,6 +5180,77 @@ export interface operations {
             };
         };
     };
+    listPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    receiveStripeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        received: boolean;
+                        applied: boolean;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listOrgs: {
         parameters: {
             query?: never;
@@ -5731,6 +6034,399 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Org"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOrgUsage: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
+                to?: string;
+                granularity?: "minute" | "hour" | "day" | "month";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
+                group_by?: "metric" | "stream" | "app";
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
+                meter?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateSubscription: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    plan?: "free" | "pro" | "business";
+                    alert_thresholds?: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Subscription"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createCheckoutSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    plan: "pro" | "business";
+                    /** Format: uri */
+                    success_url: string;
+                    /** Format: uri */
+                    cancel_url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createBillingPortalSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                org_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uri */
+                    return_url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingRedirect"];
                 };
             };
             /** @description Invalid request */
@@ -22092,6 +22788,166 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatActivity"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsageInAppForApp: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
+                to?: string;
+                granularity?: "minute" | "hour" | "day" | "month";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
+                group_by?: "metric" | "stream" | "app";
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
+                meter?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
+                to?: string;
+                granularity?: "minute" | "hour" | "day" | "month";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
+                group_by?: "metric" | "stream" | "app";
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
+                meter?: string;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
                     "text/csv": unknown;
                 };
             };

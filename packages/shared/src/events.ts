@@ -111,6 +111,26 @@ export const EVENT_CATALOG = {
     object: 'member',
     description: 'A member left or was removed from the organization. Recorded once for every app of the org.',
   },
+  'stream.publish_refused': {
+    object: 'stream',
+    description:
+      'A publish was refused by the plan (`data.error`: `plan_limit_exceeded` with `limit`, `used`, `allowed`).',
+  },
+  'usage.threshold_reached': {
+    object: 'org',
+    description:
+      'An org reached an alert threshold of a plan limit this period (`data.limit`, `threshold` %, `used`, `allowed`). Recorded once for every app of the org.',
+  },
+  'usage.limit_reached': {
+    object: 'org',
+    description:
+      'An org reached 100 % of a plan limit this period (`data.limit`, `used`, `allowed`). Recorded once for every app of the org.',
+  },
+  'subscription.updated': {
+    object: 'org',
+    description:
+      "An org's plan changed (`data.plan`, `data.previous_plan`, `data.billing`). Recorded once for every app of the org.",
+  },
   'webhook_endpoint.disabled': {
     object: 'webhook_endpoint',
     description:

@@ -1,0 +1,104 @@
+import { bucketOf, GRANULARITIES, type MeterName } from '@edgelive/shared/usage';
+import type { Env } from '../env';
+
+/**
+ * Usage counting off the hot path. A request adds to an in-memory total of its isolate; the first
+ * addition after a flush schedules the next one `FLUSH_DELAY_MS` later (kept alive with the
+ * request's `waitUntil`), which writes every total as one D1 batch of additive upserts into the
+ * minute, hour and day buckets. So a thousand segment requests in a second cost one batch, not a
+ * thousand writes, and isolates flushing at once only ever add (`quantity = quantity + ?`).
+ *
+ * Quantities are attributed to the minute the work happened in, not the minute of the flush.
+ * The one loss: an isolate that dies within the second after a request drops that second.
+ */
+export const FLUSH_DELAY_MS = 1_000;
+
+export interface UsagePoint {
+  appId: string;
+  /** '' (or absent) for app-level work. */
+  streamId?: string;
+  meter: MeterName;
+  quantity: number;
+  /** When the work happened (epoch ms); defaults to now. */
+  at?: number;
+}
+
+type WaitUntil = (p: Promise<unknown>) => void;
+
+/** Analytics Engine in production; the binding is absent (or a no-op) locally. */
+interface DataPoints {
+  writeDataPoint(p: { indexes?: string[]; blobs?: string[]; doubles?: number[] }): void;
+}
+
+const UPSERT = `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, quantity)
+  VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT (granularity, bucket, app_id, stream_id, meter) DO UPDATE SET quantity = quantity + excluded.quantity`;
+
+const SEEN_USER = 'INSERT OR IGNORE INTO usage_chat_users (app_id, month, user_id) VALUES (?, ?, ?)';
+
+/** 'YYYY-MM' of `t`, UTC: the period of monthly active users. */
+export const monthOf = (t: number) => new Date(t).toISOString().slice(0, 7);
+
+export class UsageRecorder {
+  private pending = new Map<string, number>();
+  /** Chat users seen since the last flush (app, month, user), written as INSERT OR IGNORE. */
+  private users = new Set<string>();
+  private scheduled: Promise<void> | null = null;
+
+  constructor(private readonly delayMs = FLUSH_DELAY_MS) {}
+
+  record(env: Env, waitUntil: WaitUntil, p: UsagePoint): void {
+    if (!(p.quantity > 0) || !Number.isFinite(p.quantity)) return;
+    const key = [bucketOf(p.at ?? Date.now(), 'minute'), p.appId, p.streamId ?? '', p.meter].join('\u0000');
+    this.pending.set(key, (this.pending.get(key) ?? 0) + p.quantity);
+    // Every request that added keeps the flush alive, so it survives the request that scheduled it.
+    this.schedule(env, waitUntil);
+  }
+
+  /** A chat user active now, for monthly active users (one row per app, month and user). */
+  seeChatUser(env: Env, waitUntil: WaitUntil, appId: string, userId: string, at = Date.now()): void {
+    this.users.add([appId, monthOf(at), userId].join('\u0000'));
+    this.schedule(env, waitUntil);
+  }
+
+  private schedule(env: Env, waitUntil: WaitUntil) {
+    if (!this.scheduled) {
+      this.scheduled = new Promise<void>((r) => setTimeout(r, this.delayMs)).then(() => this.flush(env));
+    }
+    waitUntil(this.scheduled);
+  }
+
+  /** Writes what is pending now. Totals that fail to write go back, to be retried by the next flush. */
+  async flush(env: Env): Promise<void> {
+    const taken = this.pending;
+    const users = this.users;
+    this.pending = new Map();
+    this.users = new Set();
+    this.scheduled = null;
+    if (!taken.size && !users.size) return;
+    const statements: D1PreparedStatement[] = [];
+    for (const u of users) statements.push(env.DB.prepare(SEEN_USER).bind(...u.split('\u0000')));
+    const points = (env as { USAGE_DATASET?: DataPoints }).USAGE_DATASET;
+    for (const [key, quantity] of taken) {
+      const [minute, appId, streamId, meter] = key.split('\u0000') as [string, string, string, string];
+      for (const g of GRANULARITIES) {
+        const bucket = bucketOf(Number(minute), g);
+        statements.push(env.DB.prepare(UPSERT).bind(g, bucket, appId, streamId, meter, quantity));
+      }
+    }
+    try {
+      await env.DB.batch(statements);
+      for (const [key, quantity] of taken) {
+        const [minute, appId, streamId, meter] = key.split('\u0000') as [string, string, string, string];
+        points?.writeDataPoint({ indexes: [appId], blobs: [meter, streamId], doubles: [quantity, Number(minute)] });
+      }
+    } catch (err) {
+      for (const [key, q] of taken) this.pending.set(key, (this.pending.get(key) ?? 0) + q);
+      for (const u of users) this.users.add(u);
+      console.error(JSON.stringify({ msg: 'usage flush failed', error: String(err) }));
+    }
+  }
+}
+
+/** One recorder per isolate: every request of the isolate adds to the same totals. */
+export const usageRecorder = new UsageRecorder();

@@ -1,0 +1,108 @@
+import { and, count, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
+import type { LimitName, Plan } from '../../core/billing/plans';
+import type { Db } from '../../core/db/client';
+import { apps, invitations, members, streams, webhookEndpoints } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { emitEvent } from '../../core/events';
+import { ApiError } from '../lib/errors';
+import { orgOfApp, planOfOrg } from './subscriptions.service';
+
+/**
+ * Plan limits where they bite (issue 15). Each check counts what the org holds now and refuses the
+ * new thing with `402 plan_limit_exceeded` naming the limit, what is used and what is allowed;
+ * nothing already held is taken away when a plan shrinks (a downgrade refuses only new work).
+ */
+export const planLimitExceeded = (limit: LimitName, used: number | string, allowed: number | string) =>
+  new ApiError(
+    402,
+    'plan_limit_exceeded',
+    `The plan allows ${allowed} for ${limit.replaceAll('_', ' ')}; ${used} in use.`,
+    {
+      limit,
+      used,
+      allowed,
+    },
+  );
+
+function check(plan: Plan, limit: LimitName, used: number) {
+  const allowed = plan.limits[limit];
+  if (typeof allowed === 'number' && used >= allowed) throw planLimitExceeded(limit, used, allowed);
+}
+
+async function planOfApp(db: Db, env: Env, appId: string): Promise<{ orgId: string; plan: Plan } | null> {
+  const orgId = await orgOfApp(db, appId);
+  return orgId ? { orgId, plan: await planOfOrg(db, env, orgId) } : null;
+}
+
+const orgApps = (db: Db, orgId: string) => db.select({ id: apps.id }).from(apps).where(eq(apps.orgId, orgId));
+
+/**
+ * Concurrent live streams, checked at `on_publish`. A stream with a connected publisher counts
+ * (`active`); one waiting in its reconnect window does not hold a slot, and the stream publishing
+ * now never counts against itself (a reconnect resumes). A refusal is recorded as an event.
+ */
+export async function assertPublishAllowed(db: Db, env: Env, stream: { id: string; appId: string }) {
+  const p = await planOfApp(db, env, stream.appId);
+  if (!p) return;
+  const [row] = await db
+    .select({ n: count() })
+    .from(streams)
+    .where(
+      and(inArray(streams.appId, orgApps(db, p.orgId)), eq(streams.liveStatus, 'active'), ne(streams.id, stream.id)),
+    );
+  try {
+    check(p.plan, 'live_streams', row?.n ?? 0);
+  } catch (err) {
+    if (err instanceof ApiError) {
+      await emitEvent(env, {
+        appId: stream.appId,
+        type: 'stream.publish_refused',
+        objectType: 'stream',
+        objectId: stream.id,
+        data: { id: stream.id, error: { code: err.code, message: err.message, details: err.details } },
+      });
+    }
+    throw err;
+  }
+}
+
+/** Webhook endpoints of the app's org, before one more is created. */
+export async function assertWebhookEndpointAllowed(db: Db, env: Env, appId: string) {
+  const p = await planOfApp(db, env, appId);
+  if (!p) return;
+  const [row] = await db
+    .select({ n: count() })
+    .from(webhookEndpoints)
+    .where(inArray(webhookEndpoints.appId, orgApps(db, p.orgId)));
+  check(p.plan, 'webhook_endpoints', row?.n ?? 0);
+}
+
+/** Seats: members plus open invitations count, so an invitation is refused, not its acceptance. */
+export async function assertSeatAllowed(db: Db, env: Env, orgId: string) {
+  const plan = await planOfOrg(db, env, orgId);
+  const [m] = await db.select({ n: count() }).from(members).where(eq(members.orgId, orgId));
+  const [i] = await db
+    .select({ n: count() })
+    .from(invitations)
+    .where(
+      and(
+        eq(invitations.orgId, orgId),
+        isNull(invitations.acceptedAt),
+        isNull(invitations.revokedAt),
+        gt(invitations.expiresAt, Date.now()),
+      ),
+    );
+  check(plan, 'team_seats', (m?.n ?? 0) + (i?.n ?? 0));
+}
+
+/** Per-stream counts (simulcast targets, inputs): the caller counts, the plan decides. */
+export async function assertPerStreamAllowed(
+  db: Db,
+  env: Env,
+  appId: string,
+  limit: 'simulcast_targets_per_stream' | 'inputs_per_stream',
+  used: number,
+) {
+  const p = await planOfApp(db, env, appId);
+  if (p) check(p.plan, limit, used);
+}
