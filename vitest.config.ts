@@ -18,7 +18,14 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.jsonc' },
               // wrangler.jsonc has no secrets: the tests run on the local development values.
-              miniflare: { bindings: { ...DEV_VARS, TEST_MIGRATIONS: migrations } },
+              // OPERATOR_EMAILS: the platform operators of workers/routes/admin.routes.test.ts.
+              miniflare: {
+                bindings: {
+                  ...DEV_VARS,
+                  OPERATOR_EMAILS: 'operator-admin@example.com,operator-no2fa@example.com',
+                  TEST_MIGRATIONS: migrations,
+                },
+              },
             }),
           ],
           test: {

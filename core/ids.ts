@@ -30,6 +30,8 @@ export const ID_PREFIXES = {
   simulcastTarget: 'sim',
   authToken: 'atk',
   recoveryCode: 'rec',
+  oauthIdentity: 'oid',
+  operatorAudit: 'opa',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

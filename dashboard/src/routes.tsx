@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { appFeatureRoutes } from './feature-routes';
+import { AdminPage } from './pages/admin/admin-page';
 import { ApiKeysPage } from './pages/apps/api-keys-page';
 import { AppAuditPage } from './pages/apps/app-audit-page';
 import { AppOverviewPage } from './pages/apps/app-overview-page';
@@ -29,6 +30,8 @@ export const routes: RouteObject[] = [
       {
         element: <AppShell />,
         children: [
+          { path: '/admin', element: <AdminPage /> },
+          { path: '/admin/:section', element: <AdminPage /> },
           { path: '/orgs/new', element: <NewOrgPage /> },
           { path: '/orgs/:orgId/apps', element: <AppsPage /> },
           { path: '/orgs/:orgId/members', element: <MembersPage /> },

@@ -26,6 +26,7 @@ import { createRouter, jsonBody } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey, toHex } from '../lib/session-key';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
+import { orgIsSuspended } from '../services/org-gate';
 
 /**
  * Internal endpoints for media origins (docs/origin-protocol.md); not part of `/v1`, so hidden
@@ -143,6 +144,7 @@ export const originRoutes = router
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
+    if (await orgIsSuspended(db, app.orgId)) throw forbiddenPublish('org_suspended', 'The organization is suspended.');
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
     const res = orThrow(
       await streamStub(c.env, row.id).publish({
@@ -239,10 +241,11 @@ export const originRoutes = router
   })
   .get('/streams/:stream_id/status', async (c) => {
     const { streamId, stub } = streamObject(c);
-    const row = await createDb(c.env.DB).query.streams.findFirst({
-      where: eq(streams.id, streamId),
-      columns: { id: true },
-    });
+    const db = createDb(c.env.DB);
+    const row = await db.query.streams.findFirst({ where: eq(streams.id, streamId), columns: { appId: true } });
     if (!row) return c.json({ status: 'deleted', disabled: true }, 200);
+    // A suspended org's publishers stop at the origin's next poll (a few seconds), like a disabled stream.
+    const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId), columns: { orgId: true } });
+    if (app && (await orgIsSuspended(db, app.orgId))) return c.json({ status: 'disabled', disabled: true }, 200);
     return c.json(await stub.status(), 200);
   });

@@ -6,6 +6,8 @@ export * from './auth-tokens';
 export * from './channels';
 export * from './core';
 export * from './events';
+export * from './oauth';
+export * from './operators';
 export * from './rate-limits';
 export * from './rooms';
 export * from './simulcast';
