@@ -8,7 +8,7 @@ import { iso } from '../../core/time';
 import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { PageQuery } from '../lib/pagination';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, idParam, json, jsonBody, sessionSecurity } from '../lib/router';
 import { SESSION_COOKIE } from '../lib/session';
 import { clientIp } from '../middleware/audit';
 import {
@@ -63,6 +63,7 @@ const listOrgs = createRoute({
   path: '/orgs',
   operationId: 'listAdminOrgs',
   tags,
+  security: sessionSecurity,
   summary: 'Every organization, with members, apps, live streams and suspension',
   request: { query: PageQuery.extend({ suspended: z.enum(['true', 'false']).optional() }) },
   responses: { 200: json(pageOf(AdminOrg)), ...errors },
@@ -72,6 +73,7 @@ const suspend = createRoute({
   path: '/orgs/{org_id}/suspend',
   operationId: 'suspendOrg',
   tags,
+  security: sessionSecurity,
   summary:
     'Suspend an org: its API answers 403 org_suspended, its publishers are dropped, its watch pages show a notice',
   request: { params: idParam('org_id', 'org_123'), ...jsonBody(Reason) },
@@ -82,6 +84,7 @@ const unsuspend = createRoute({
   path: '/orgs/{org_id}/unsuspend',
   operationId: 'unsuspendOrg',
   tags,
+  security: sessionSecurity,
   summary: 'Lift a suspension',
   request: { params: idParam('org_id', 'org_123') },
   responses: { 200: json(AdminOrg), ...errors },
@@ -91,6 +94,7 @@ const listUsers = createRoute({
   path: '/users',
   operationId: 'listAdminUsers',
   tags,
+  security: sessionSecurity,
   summary: 'Every user (filter by the start of the email)',
   request: { query: PageQuery.extend({ email: z.string().trim().max(254).optional() }) },
   responses: { 200: json(pageOf(AdminUser)), ...errors },
@@ -100,6 +104,7 @@ const listLive = createRoute({
   path: '/streams/live',
   operationId: 'listAdminLiveStreams',
   tags,
+  security: sessionSecurity,
   summary: 'Streams live now on the whole platform',
   responses: { 200: json(z.object({ data: z.array(AdminLiveStream) })), ...errors },
 });
@@ -108,6 +113,7 @@ const kill = createRoute({
   path: '/streams/{stream_id}/kill',
   operationId: 'killStream',
   tags,
+  security: sessionSecurity,
   summary: 'Kill switch: disable a stream and drop its publisher (its owner can enable it again)',
   request: { params: idParam('stream_id', 'str_123'), ...jsonBody(OptionalReason) },
   responses: { 200: json(z.object({ id: z.string(), disabled: z.literal(true) })), ...errors },
@@ -117,6 +123,7 @@ const viewAs = createRoute({
   path: '/users/{user_id}/view-as',
   operationId: 'viewAsUser',
   tags,
+  security: sessionSecurity,
   summary: 'Open a read-only session as a user, for support (30 minutes; end it to return to yours)',
   request: { params: idParam('user_id', 'usr_123'), ...jsonBody(Reason) },
   responses: {
@@ -129,6 +136,7 @@ const auditLog = createRoute({
   path: '/audit-log',
   operationId: 'listOperatorAudit',
   tags,
+  security: sessionSecurity,
   summary: 'What operators did, newest first',
   request: { query: PageQuery.extend({ org_id: z.string().max(64).optional() }) },
   responses: { 200: json(pageOf(OperatorAuditEntry)), ...errors },

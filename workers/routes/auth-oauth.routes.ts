@@ -5,7 +5,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import type { AppEnv } from '../env';
 import { ApiError, notFound, unauthorized } from '../lib/errors';
 import { configuredProviders, OAUTH_PROVIDERS, providerConfig } from '../lib/oauth-providers';
-import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, json, jsonBody, publicSecurity } from '../lib/router';
 import { clientIp } from '../middleware/audit';
 import { consoleOrigins } from '../middleware/cors';
 import { findUser } from '../services/accounts.service';
@@ -34,6 +34,7 @@ const listProviders = createRoute({
   path: '/oauth/providers',
   operationId: 'listOAuthProviders',
   tags,
+  security: publicSecurity,
   summary: 'The sign-in providers this deployment has configured',
   responses: {
     200: json(z.object({ data: z.array(z.object({ id: z.enum(OAUTH_PROVIDERS), name: z.string() })) })),
@@ -44,6 +45,7 @@ const start = createRoute({
   path: '/oauth/{provider}/start',
   operationId: 'startOAuthSignIn',
   tags,
+  security: publicSecurity,
   summary: 'Start signing in with a provider: redirects to it (PKCE, state and nonce kept in a signed cookie)',
   request: {
     params: Provider,
@@ -56,6 +58,7 @@ const callback = createRoute({
   path: '/oauth/{provider}/callback',
   operationId: 'finishOAuthSignIn',
   tags,
+  security: publicSecurity,
   summary:
     'Where the provider sends the browser back: checks state, exchanges the code with the PKCE verifier, signs in',
   request: {
@@ -78,6 +81,7 @@ const complete = createRoute({
   path: '/oauth/complete',
   operationId: 'completeOAuthSignIn',
   tags,
+  security: publicSecurity,
   summary: 'Finish a provider sign-in of an account with two-factor sign-in: a TOTP or recovery code',
   request: jsonBody(
     z.object({ totp_code: z.string().max(12).optional(), recovery_code: z.string().max(64).optional() }).strict(),

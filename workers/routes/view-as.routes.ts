@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { ApiError } from '../lib/errors';
-import { commonErrors, createRouter, json } from '../lib/router';
+import { commonErrors, createRouter, json, sessionSecurity } from '../lib/router';
 import { SESSION_COOKIE } from '../lib/session';
 import { consoleUser, requireUser } from '../middleware/scope';
 import { endViewAs } from '../services/operators.service';
@@ -12,6 +12,7 @@ const end = createRoute({
   path: '/view-as/end',
   operationId: 'endViewAs',
   tags: ['Admin'],
+  security: sessionSecurity,
   summary: "End a view-as session; the operator's own session comes back when it is still valid",
   middleware: [requireUser] as const,
   responses: {
