@@ -18,7 +18,7 @@ import {
 import { startVerification } from '../services/auth-email.service';
 import { sendLater } from '../services/email-transport';
 import { isOperatorEmail } from '../services/operators.service';
-import { checkSecondFactor } from '../services/two-factor.service';
+import { checkSecondFactor, hasTwoFactor } from '../services/two-factor.service';
 import { Email, Password, renderUser, User } from './auth.schema';
 
 const OrgMembership = z
@@ -108,6 +108,8 @@ const me = createRoute({
         orgs: z.array(OrgMembership),
         /** A platform operator (the console shows the Admin area). */
         operator: z.boolean(),
+        /** Whether the account signs in with a second factor (TOTP). */
+        two_factor: z.boolean(),
         /** Set in an operator's read-only "view as" session. */
         view_as: z.object({ operator_id: z.string() }).nullable(),
       }),
@@ -145,6 +147,7 @@ export const authRoutes = createRouter()
         user: renderUser(user),
         orgs: await orgsOf(db, user.id),
         operator: !actor.viewAsBy && isOperatorEmail(c.env, user),
+        two_factor: await hasTwoFactor(db, user.id),
         view_as: actor.viewAsBy ? { operator_id: actor.viewAsBy } : null,
       },
       200,

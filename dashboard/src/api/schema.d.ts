@@ -4051,6 +4051,7 @@ export interface operations {
                         user: components["schemas"]["User"];
                         orgs: components["schemas"]["OrgMembership"][];
                         operator: boolean;
+                        two_factor: boolean;
                         view_as: {
                             operator_id: string;
                         } | null;

@@ -7,6 +7,7 @@ export type Me = {
   user: Schemas['User'];
   orgs: Schemas['OrgMembership'][];
   operator?: boolean;
+  two_factor?: boolean;
   view_as?: { operator_id: string } | null;
 };
 

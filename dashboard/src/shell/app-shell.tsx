@@ -85,7 +85,7 @@ export function AppShell() {
             </nav>
           )}
           <div className="user-box">
-            <span>{me.data?.user.email}</span>
+            <Link to="/account">{me.data?.user.email}</Link>
             <button
               type="button"
               onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate('/sign-in') })}
