@@ -59,4 +59,15 @@ export type Env = Cloudflare.Env & {
   OAUTH_GITHUB_API_URL?: string;
   /** Comma-separated emails of the platform operators (the Admin area, /v1/admin); they must use two-factor sign-in. */
   OPERATOR_EMAILS?: string;
+  /**
+   * Custom domains (workers/services/domains.service.ts): a DNS-over-HTTPS JSON resolver for the TXT
+   * check (default Cloudflare's), and Cloudflare for SaaS (zone id + an API token with SSL and
+   * Certificates edit; base URL overridable for a stand-in). With a zone set, Cloudflare verifies.
+   */
+  DNS_RESOLVER_URL?: string;
+  CF_SAAS_ZONE_ID?: string;
+  CF_API_TOKEN?: string;
+  CF_API_BASE_URL?: string;
+  /** The name customers point their domain's CNAME at (shown with the verification records). */
+  CUSTOM_DOMAIN_TARGET?: string;
 };
