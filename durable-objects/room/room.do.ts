@@ -361,8 +361,8 @@ export class RoomObject extends DurableObject<Env> {
     this.counts.changed();
   }
 
-  /** A stream's live state for the page (a simulcast target's status): pushed to every socket as is. */
-  pushStreamFrame(frame: ServerFrameOf<'simulcast_target'>) {
+  /** A stream's live state for the page (a simulcast target's status, the program): pushed to every socket as is. */
+  pushStreamFrame(frame: ServerFrameOf<'simulcast_target' | 'program'>) {
     this.out.broadcast(frame);
   }
 

@@ -758,13 +758,13 @@ export interface paths {
          * List API keys (never their secrets)
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["listApiKeysForApp"];
+        get: operations["listApiKeysInAppForApp"];
         put?: never;
         /**
          * Create an API key; the secret is shown once (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["createApiKeyForApp"];
+        post: operations["createApiKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -782,14 +782,14 @@ export interface paths {
          * Get an API key
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["getApiKeyForApp"];
+        get: operations["getApiKeyInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        delete: operations["revokeApiKeyForApp"];
+        delete: operations["revokeApiKeyInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -808,7 +808,7 @@ export interface paths {
          * Replace a key with a new one of the same name, revoking the old one (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["rotateApiKeyForApp"];
+        post: operations["rotateApiKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,13 +894,13 @@ export interface paths {
          * List signing keys (public halves)
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["listSigningKeysForApp"];
+        get: operations["listSigningKeysInAppForApp"];
         put?: never;
         /**
          * Create a signing key for playback and chat tokens; the private key is shown once
          * @description API keys need the scope `signing-keys:write`.
          */
-        post: operations["createSigningKeyForApp"];
+        post: operations["createSigningKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -918,14 +918,14 @@ export interface paths {
          * Get a signing key
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["getSigningKeyForApp"];
+        get: operations["getSigningKeyInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a signing key (tokens it signed stop working)
          * @description API keys need the scope `signing-keys:write`.
          */
-        delete: operations["deleteSigningKeyForApp"];
+        delete: operations["deleteSigningKeyInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -990,7 +990,7 @@ export interface paths {
          * One app's audit log
          * @description API keys need the scope `audit-log:read`.
          */
-        get: operations["listAuditLogForApp"];
+        get: operations["listAuditLogInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1030,13 +1030,13 @@ export interface paths {
          * List rooms
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomsForApp"];
+        get: operations["listRoomsInAppForApp"];
         put?: never;
         /**
          * Create a room; a direct room between two users is created once and returned (200) after that
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createRoomForApp"];
+        post: operations["createRoomInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1054,21 +1054,21 @@ export interface paths {
          * Get a room with its live counts
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["getRoomForApp"];
+        get: operations["getRoomInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a room: sockets close with 4004 and history is erased
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomForApp"];
+        delete: operations["deleteRoomInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change a room’s name, settings or metadata (connected clients get `room_updated`)
          * @description API keys need the scope `rooms:write`.
          */
-        patch: operations["updateRoomForApp"];
+        patch: operations["updateRoomInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/rooms/{room_id}/messages": {
@@ -1082,13 +1082,13 @@ export interface paths {
          * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMessagesForApp"];
+        get: operations["listRoomMessagesInAppForApp"];
         put?: never;
         /**
          * Post a system message (from your backend, shown as from nobody)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["postRoomMessageForApp"];
+        post: operations["postRoomMessageInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1109,7 +1109,7 @@ export interface paths {
          * Delete a message (connected clients see it go)
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomMessageForApp"];
+        delete: operations["deleteRoomMessageInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1126,13 +1126,13 @@ export interface paths {
          * List the room’s bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomBansForApp"];
+        get: operations["listRoomBansInAppForApp"];
         put?: never;
         /**
          * Ban a user from the room (their sockets close with 4003)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["banRoomUserForApp"];
+        post: operations["banRoomUserInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1153,7 +1153,7 @@ export interface paths {
          * Lift a ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unbanRoomUserForApp"];
+        delete: operations["unbanRoomUserInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1170,13 +1170,13 @@ export interface paths {
          * List the room’s mutes in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMutesForApp"];
+        get: operations["listRoomMutesInAppForApp"];
         put?: never;
         /**
          * Mute a user (a timeout when `duration_seconds` is set)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["muteRoomUserForApp"];
+        post: operations["muteRoomUserInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1197,7 +1197,7 @@ export interface paths {
          * Lift a mute
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unmuteRoomUserForApp"];
+        delete: operations["unmuteRoomUserInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1214,13 +1214,13 @@ export interface paths {
          * List the room’s shadow-bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomShadowBansForApp"];
+        get: operations["listRoomShadowBansInAppForApp"];
         put?: never;
         /**
          * Shadow-ban a user: their messages reach only themselves
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["shadowBanRoomUserForApp"];
+        post: operations["shadowBanRoomUserInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1241,7 +1241,7 @@ export interface paths {
          * Lift a shadow
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["liftRoomShadowBanForApp"];
+        delete: operations["liftRoomShadowBanInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1258,7 +1258,7 @@ export interface paths {
          * Flagged messages (by users or the blocklist in `flag` mode), newest first
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomFlagsForApp"];
+        get: operations["listRoomFlagsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1280,7 +1280,7 @@ export interface paths {
          * Resolve a flag: dismiss it, or delete the message
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["resolveRoomFlagForApp"];
+        post: operations["resolveRoomFlagInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1566,13 +1566,13 @@ export interface paths {
          * App-wide bans (expired ones included until lifted)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listChatBansForApp"];
+        get: operations["listChatBansInAppForApp"];
         put?: never;
         /**
          * Ban a user from every room of the app (optionally for a while)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createChatBanForApp"];
+        post: operations["createChatBanInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1593,7 +1593,7 @@ export interface paths {
          * Lift an app-wide ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteChatBanForApp"];
+        delete: operations["deleteChatBanInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1654,13 +1654,13 @@ export interface paths {
          * List webhook endpoints
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookEndpointsForApp"];
+        get: operations["listWebhookEndpointsInAppForApp"];
         put?: never;
         /**
          * Create a webhook endpoint; its secret is shown once
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["createWebhookEndpointForApp"];
+        post: operations["createWebhookEndpointInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1678,21 +1678,21 @@ export interface paths {
          * Get a webhook endpoint (without its secret)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookEndpointForApp"];
+        get: operations["getWebhookEndpointInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
          * @description API keys need the scope `webhooks:write`.
          */
-        delete: operations["deleteWebhookEndpointForApp"];
+        delete: operations["deleteWebhookEndpointInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change URL, description, event types, or enable/disable
          * @description API keys need the scope `webhooks:write`.
          */
-        patch: operations["updateWebhookEndpointForApp"];
+        patch: operations["updateWebhookEndpointInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret": {
@@ -1708,7 +1708,7 @@ export interface paths {
          * Replace the secret; during the overlap both old and new sign every delivery
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["rotateWebhookEndpointSecretForApp"];
+        post: operations["rotateWebhookEndpointSecretInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1728,7 +1728,7 @@ export interface paths {
          * Send a `webhook_endpoint.test` event to this endpoint only
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["testWebhookEndpointForApp"];
+        post: operations["testWebhookEndpointInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1746,7 +1746,7 @@ export interface paths {
          * Delivery log of an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookDeliveriesForApp"];
+        get: operations["listWebhookDeliveriesInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1766,7 +1766,7 @@ export interface paths {
          * A delivery with its payload and every attempt
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookDeliveryForApp"];
+        get: operations["getWebhookDeliveryInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1786,7 +1786,7 @@ export interface paths {
          * Every attempt to an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookAttemptsForApp"];
+        get: operations["listWebhookAttemptsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1808,7 +1808,7 @@ export interface paths {
          * Send a delivery again (same event id, fresh retry schedule)
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverWebhookDeliveryForApp"];
+        post: operations["redeliverWebhookDeliveryInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1828,7 +1828,7 @@ export interface paths {
          * Send again every failed delivery created in a time range
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverFailedWebhookDeliveriesForApp"];
+        post: operations["redeliverFailedWebhookDeliveriesInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2038,7 +2038,7 @@ export interface paths {
          * The app's events, newest first (catch up without webhooks)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listEventsForApp"];
+        get: operations["listEventsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2058,7 +2058,7 @@ export interface paths {
          * Get an event
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getEventForApp"];
+        get: operations["getEventInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2118,13 +2118,13 @@ export interface paths {
          * List live streams, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamsForApp"];
+        get: operations["listStreamsInAppForApp"];
         put?: never;
         /**
          * Create a live stream (an RTMP stream key and, optionally, playback ids)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamForApp"];
+        post: operations["createStreamInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2142,21 +2142,21 @@ export interface paths {
          * Get a live stream, its status and current session
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamForApp"];
+        get: operations["getStreamInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a live stream (a live publisher is cut off)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamForApp"];
+        delete: operations["deleteStreamInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Update a live stream (applies from the next session)
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamForApp"];
+        patch: operations["updateStreamInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key": {
@@ -2172,7 +2172,7 @@ export interface paths {
          * Replace the stream key (the old one stops working for new publishes)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["resetStreamKeyForApp"];
+        post: operations["resetStreamKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2192,7 +2192,7 @@ export interface paths {
          * Refuse publishers; a live session ends now
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["disableStreamForApp"];
+        post: operations["disableStreamInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2212,7 +2212,7 @@ export interface paths {
          * Accept publishers again
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["enableStreamForApp"];
+        post: operations["enableStreamInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2230,7 +2230,7 @@ export interface paths {
          * Sessions of a stream (current and past), newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamSessionsForApp"];
+        get: operations["listStreamSessionsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2250,13 +2250,13 @@ export interface paths {
          * Playback ids of a stream
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamPlaybackIdsForApp"];
+        get: operations["listStreamPlaybackIdsInAppForApp"];
         put?: never;
         /**
          * Add a playback id (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamPlaybackIdForApp"];
+        post: operations["createStreamPlaybackIdInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2274,14 +2274,14 @@ export interface paths {
          * Get a playback id
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamPlaybackIdForApp"];
+        get: operations["getStreamPlaybackIdInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a playback id (its URLs stop playing)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamPlaybackIdForApp"];
+        delete: operations["deleteStreamPlaybackIdInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2298,13 +2298,13 @@ export interface paths {
          * Simulcast targets of a stream, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listSimulcastTargetsForApp"];
+        get: operations["listSimulcastTargetsInAppForApp"];
         put?: never;
         /**
          * Add a simulcast target (starts within seconds when the stream is live)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createSimulcastTargetForApp"];
+        post: operations["createSimulcastTargetInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2322,21 +2322,21 @@ export interface paths {
          * Get a simulcast target and its status
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getSimulcastTargetForApp"];
+        get: operations["getSimulcastTargetInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a target (a live push to it stops)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteSimulcastTargetForApp"];
+        delete: operations["deleteSimulcastTargetInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change a target (name, url, key, enabled), also while live
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateSimulcastTargetForApp"];
+        patch: operations["updateSimulcastTargetInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/health": {
@@ -2350,9 +2350,121 @@ export interface paths {
          * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamHealthForApp"];
+        get: operations["getStreamHealthInAppForApp"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's inputs (cameras), newest first; the primary one is the stream's own key
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["listStreamInputsInAppForApp"];
+        put?: never;
+        /**
+         * Add an input: another publisher with its own stream key
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["createStreamInputInAppForApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/inputs/{input_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an input: its key, whether it publishes and whether it is on air
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputInAppForApp"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an input (not the primary one, not the one on air)
+         * @description API keys need the scope `streams:write`.
+         */
+        delete: operations["deleteStreamInputInAppForApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/inputs/{input_id}/thumbnail.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest preview frame of a connected input (what an operator sees before cutting to it)
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputThumbnailInAppForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/program": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which input is on air, and the failover settings
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamProgramInAppForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turn automatic failover on or off, and how long an on-air input may be gone first
+         * @description API keys need the scope `streams:write`.
+         */
+        patch: operations["updateStreamProgramInAppForApp"];
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put another connected input on air (viewers see the cut within seconds, same session)
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["switchStreamInputInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2611,6 +2723,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/streams/{stream_id}/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's inputs (cameras), newest first; the primary one is the stream's own key
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["listStreamInputs"];
+        put?: never;
+        /**
+         * Add an input: another publisher with its own stream key
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["createStreamInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/inputs/{input_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an input: its key, whether it publishes and whether it is on air
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInput"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an input (not the primary one, not the one on air)
+         * @description API keys need the scope `streams:write`.
+         */
+        delete: operations["deleteStreamInput"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/inputs/{input_id}/thumbnail.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest preview frame of a connected input (what an operator sees before cutting to it)
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/program": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which input is on air, and the failover settings
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamProgram"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turn automatic failover on or off, and how long an on-air input may be gone first
+         * @description API keys need the scope `streams:write`.
+         */
+        patch: operations["updateStreamProgram"];
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put another connected input on air (viewers see the cut within seconds, same session)
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["switchStreamInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/channels": {
         parameters: {
             query?: never;
@@ -2622,13 +2846,13 @@ export interface paths {
          * List channels
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelsForApp"];
+        get: operations["listChannelsInAppForApp"];
         put?: never;
         /**
          * Create a channel (one of your creators or events); its slug is unique in the app
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelForApp"];
+        post: operations["createChannelInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2646,21 +2870,21 @@ export interface paths {
          * Get a channel
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["getChannelForApp"];
+        get: operations["getChannelInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a channel (its streams stay, without a channel)
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["deleteChannelForApp"];
+        delete: operations["deleteChannelInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change a channel’s profile
          * @description API keys need the scope `channels:write`.
          */
-        patch: operations["updateChannelForApp"];
+        patch: operations["updateChannelInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/channels/{channel_id}/images": {
@@ -2676,7 +2900,7 @@ export interface paths {
          * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelImageUploadForApp"];
+        post: operations["createChannelImageUploadInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2694,7 +2918,7 @@ export interface paths {
          * The streams on this channel, newest first (without stream keys)
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelStreamsForApp"];
+        get: operations["listChannelStreamsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2715,13 +2939,13 @@ export interface paths {
          * Put a stream on this channel (its watch page shows it live and its recordings)
          * @description API keys need the scope `channels:write`.
          */
-        put: operations["addChannelStreamForApp"];
+        put: operations["addChannelStreamInAppForApp"];
         post?: never;
         /**
          * Take a stream off this channel
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["removeChannelStreamForApp"];
+        delete: operations["removeChannelStreamInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2854,18 +3078,18 @@ export interface paths {
          * Get the app’s branding (the defaults until it sets one)
          * @description API keys need the scope `branding:read`.
          */
-        get: operations["getBrandingForApp"];
+        get: operations["getBrandingInAppForApp"];
         /**
          * Set the app’s branding (replaces what was set)
          * @description API keys need the scope `branding:write`.
          */
-        put: operations["setBrandingForApp"];
+        put: operations["setBrandingInAppForApp"];
         post?: never;
         /**
          * Go back to the default look
          * @description API keys need the scope `branding:write`.
          */
-        delete: operations["resetBrandingForApp"];
+        delete: operations["resetBrandingInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2910,13 +3134,13 @@ export interface paths {
          * List the app’s custom domains, newest first
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["listDomainsForApp"];
+        get: operations["listDomainsInAppForApp"];
         put?: never;
         /**
          * Add a custom domain; the answer names the TXT record that proves control
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["createDomainForApp"];
+        post: operations["createDomainInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2934,14 +3158,14 @@ export interface paths {
          * Get a custom domain and its verification state
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["getDomainForApp"];
+        get: operations["getDomainInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Remove a custom domain (its watch pages stop answering at once)
          * @description API keys need the scope `domains:write`.
          */
-        delete: operations["deleteDomainForApp"];
+        delete: operations["deleteDomainInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2960,7 +3184,7 @@ export interface paths {
          * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["verifyDomainForApp"];
+        post: operations["verifyDomainInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3046,7 +3270,7 @@ export interface paths {
          * List assets, newest first (filter by stream, source, status, creation time)
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["listAssetsForApp"];
+        get: operations["listAssetsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3066,21 +3290,21 @@ export interface paths {
          * Get an asset
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["getAssetForApp"];
+        get: operations["getAssetInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an asset and its media in R2 (its playback ids stop playing)
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetForApp"];
+        delete: operations["deleteAssetInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Update an asset's passthrough and metadata
          * @description API keys need the scope `assets:write`.
          */
-        patch: operations["updateAssetForApp"];
+        patch: operations["updateAssetInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/assets/{asset_id}/playback-ids": {
@@ -3096,7 +3320,7 @@ export interface paths {
          * Add a playback id to an asset (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetPlaybackIdForApp"];
+        post: operations["createAssetPlaybackIdInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3117,7 +3341,7 @@ export interface paths {
          * Delete an asset's playback id
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetPlaybackIdForApp"];
+        delete: operations["deleteAssetPlaybackIdInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3222,7 +3446,7 @@ export interface paths {
          * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsOverviewForApp"];
+        get: operations["getAnalyticsOverviewInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3242,7 +3466,7 @@ export interface paths {
          * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsTimeseriesForApp"];
+        get: operations["getAnalyticsTimeseriesInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3262,7 +3486,7 @@ export interface paths {
          * Metrics per country, browser, OS or rendition over the window
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsBreakdownForApp"];
+        get: operations["getAnalyticsBreakdownInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3282,7 +3506,7 @@ export interface paths {
          * Chat messages per minute and active chatters, on the same buckets as the time series
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getChatActivityForApp"];
+        get: operations["getChatActivityInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3733,7 +3957,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -3789,6 +4013,20 @@ export interface components {
             channel_id: string | null;
             playback_ids: components["schemas"]["PlaybackId"][];
             current_session: components["schemas"]["StreamSession"];
+            /** @description Null when no origin is up. In API answers; not in event payloads. */
+            ingest?: {
+                /** @description The origin these URLs reach. */
+                origin_id: string;
+                /** @example rtmp://ingest.example.com:1935/live */
+                rtmp: string;
+                /** @example rtmps://ingest.example.com:443/live */
+                rtmps: string | null;
+                /**
+                 * @description Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).
+                 * @example srt://ingest.example.com:9000
+                 */
+                srt: string | null;
+            } | null;
             disabled_at: string | null;
             created_at: string;
             updated_at: string;
@@ -3987,6 +4225,43 @@ export interface components {
             /** @enum {string} */
             status: "healthy" | "degraded";
             reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+        };
+        StreamInput: {
+            /** @example inp_123 */
+            id: string;
+            stream_id: string;
+            name: string;
+            /** @description The stream's own key: its first input, made with the stream. */
+            primary: boolean;
+            /** @description Publish to `rtmp://<origin>:1935/live` with this key. */
+            stream_key: string | null;
+            /** @description This input is the program (what viewers, the recording and simulcast get). */
+            on_air: boolean;
+            /** @enum {string} */
+            status: "connected" | "disconnected";
+            connected_at: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        CreateStreamInput: {
+            /** @example Camera 2 */
+            name: string;
+        };
+        StreamProgram: {
+            stream_id: string;
+            on_air_input_id: string;
+            /** @description When the on-air input drops, cut to the next connected input after `failover_after_s`. */
+            auto_failover: boolean;
+            failover_after_s: number;
+            switched_at: string | null;
+        };
+        UpdateStreamProgram: {
+            auto_failover?: boolean;
+            failover_after_s?: number;
+        };
+        SwitchStreamInput: {
+            /** @example inp_123 */
+            input_id: string;
         };
         Channel: {
             id: string;
@@ -7227,7 +7502,7 @@ export interface operations {
             };
         };
     };
-    listApiKeysForApp: {
+    listApiKeysInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7301,7 +7576,7 @@ export interface operations {
             };
         };
     };
-    createApiKeyForApp: {
+    createApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7397,7 +7672,7 @@ export interface operations {
             };
         };
     };
-    getApiKeyForApp: {
+    getApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7465,7 +7740,7 @@ export interface operations {
             };
         };
     };
-    revokeApiKeyForApp: {
+    revokeApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7533,7 +7808,7 @@ export interface operations {
             };
         };
     };
-    rotateApiKeyForApp: {
+    rotateApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8010,7 +8285,7 @@ export interface operations {
             };
         };
     };
-    listSigningKeysForApp: {
+    listSigningKeysInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8084,7 +8359,7 @@ export interface operations {
             };
         };
     };
-    createSigningKeyForApp: {
+    createSigningKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8178,7 +8453,7 @@ export interface operations {
             };
         };
     };
-    getSigningKeyForApp: {
+    getSigningKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8246,7 +8521,7 @@ export interface operations {
             };
         };
     };
-    deleteSigningKeyForApp: {
+    deleteSigningKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8608,7 +8883,7 @@ export interface operations {
             };
         };
     };
-    listAuditLogForApp: {
+    listAuditLogInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8774,7 +9049,7 @@ export interface operations {
             };
         };
     };
-    listRoomsForApp: {
+    listRoomsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8850,7 +9125,7 @@ export interface operations {
             };
         };
     };
-    createRoomForApp: {
+    createRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8964,7 +9239,7 @@ export interface operations {
             };
         };
     };
-    getRoomForApp: {
+    getRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9032,7 +9307,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomForApp: {
+    deleteRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9098,7 +9373,7 @@ export interface operations {
             };
         };
     };
-    updateRoomForApp: {
+    updateRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9176,7 +9451,7 @@ export interface operations {
             };
         };
     };
-    listRoomMessagesForApp: {
+    listRoomMessagesInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -9253,7 +9528,7 @@ export interface operations {
             };
         };
     };
-    postRoomMessageForApp: {
+    postRoomMessageInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9348,7 +9623,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomMessageForApp: {
+    deleteRoomMessageInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9415,7 +9690,7 @@ export interface operations {
             };
         };
     };
-    listRoomBansForApp: {
+    listRoomBansInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9485,7 +9760,7 @@ export interface operations {
             };
         };
     };
-    banRoomUserForApp: {
+    banRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9584,7 +9859,7 @@ export interface operations {
             };
         };
     };
-    unbanRoomUserForApp: {
+    unbanRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9651,7 +9926,7 @@ export interface operations {
             };
         };
     };
-    listRoomMutesForApp: {
+    listRoomMutesInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9721,7 +9996,7 @@ export interface operations {
             };
         };
     };
-    muteRoomUserForApp: {
+    muteRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9820,7 +10095,7 @@ export interface operations {
             };
         };
     };
-    unmuteRoomUserForApp: {
+    unmuteRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9887,7 +10162,7 @@ export interface operations {
             };
         };
     };
-    listRoomShadowBansForApp: {
+    listRoomShadowBansInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9957,7 +10232,7 @@ export interface operations {
             };
         };
     };
-    shadowBanRoomUserForApp: {
+    shadowBanRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10056,7 +10331,7 @@ export interface operations {
             };
         };
     };
-    liftRoomShadowBanForApp: {
+    liftRoomShadowBanInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10123,7 +10398,7 @@ export interface operations {
             };
         };
     };
-    listRoomFlagsForApp: {
+    listRoomFlagsInAppForApp: {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
@@ -10198,7 +10473,7 @@ export interface operations {
             };
         };
     };
-    resolveRoomFlagForApp: {
+    resolveRoomFlagInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11815,7 +12090,7 @@ export interface operations {
             };
         };
     };
-    listChatBansForApp: {
+    listChatBansInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11889,7 +12164,7 @@ export interface operations {
             };
         };
     };
-    createChatBanForApp: {
+    createChatBanInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11987,7 +12262,7 @@ export interface operations {
             };
         };
     };
-    deleteChatBanForApp: {
+    deleteChatBanInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -12286,7 +12561,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpointsForApp: {
+    listWebhookEndpointsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12360,7 +12635,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpointForApp: {
+    createWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12465,7 +12740,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpointForApp: {
+    getWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -12533,7 +12808,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpointForApp: {
+    deleteWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -12599,7 +12874,7 @@ export interface operations {
             };
         };
     };
-    updateWebhookEndpointForApp: {
+    updateWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -12684,7 +12959,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookEndpointSecretForApp: {
+    rotateWebhookEndpointSecretInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12780,7 +13055,7 @@ export interface operations {
             };
         };
     };
-    testWebhookEndpointForApp: {
+    testWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12872,7 +13147,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveriesForApp: {
+    listWebhookDeliveriesInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12949,7 +13224,7 @@ export interface operations {
             };
         };
     };
-    getWebhookDeliveryForApp: {
+    getWebhookDeliveryInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13018,7 +13293,7 @@ export interface operations {
             };
         };
     };
-    listWebhookAttemptsForApp: {
+    listWebhookAttemptsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13093,7 +13368,7 @@ export interface operations {
             };
         };
     };
-    redeliverWebhookDeliveryForApp: {
+    redeliverWebhookDeliveryInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13185,7 +13460,7 @@ export interface operations {
             };
         };
     };
-    redeliverFailedWebhookDeliveriesForApp: {
+    redeliverFailedWebhookDeliveriesInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14270,7 +14545,7 @@ export interface operations {
             };
         };
     };
-    listEventsForApp: {
+    listEventsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14351,7 +14626,7 @@ export interface operations {
             };
         };
     };
-    getEventForApp: {
+    getEventInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14565,7 +14840,7 @@ export interface operations {
             };
         };
     };
-    listStreamsForApp: {
+    listStreamsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14642,7 +14917,7 @@ export interface operations {
             };
         };
     };
-    createStreamForApp: {
+    createStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14734,7 +15009,7 @@ export interface operations {
             };
         };
     };
-    getStreamForApp: {
+    getStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14802,7 +15077,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamForApp: {
+    deleteStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14868,7 +15143,7 @@ export interface operations {
             };
         };
     };
-    updateStreamForApp: {
+    updateStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14940,7 +15215,7 @@ export interface operations {
             };
         };
     };
-    resetStreamKeyForApp: {
+    resetStreamKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15029,7 +15304,7 @@ export interface operations {
             };
         };
     };
-    disableStreamForApp: {
+    disableStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15118,7 +15393,7 @@ export interface operations {
             };
         };
     };
-    enableStreamForApp: {
+    enableStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15207,7 +15482,7 @@ export interface operations {
             };
         };
     };
-    listStreamSessionsForApp: {
+    listStreamSessionsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -15282,7 +15557,7 @@ export interface operations {
             };
         };
     };
-    listStreamPlaybackIdsForApp: {
+    listStreamPlaybackIdsInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15352,7 +15627,7 @@ export interface operations {
             };
         };
     };
-    createStreamPlaybackIdForApp: {
+    createStreamPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15448,7 +15723,7 @@ export interface operations {
             };
         };
     };
-    getStreamPlaybackIdForApp: {
+    getStreamPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15517,7 +15792,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamPlaybackIdForApp: {
+    deleteStreamPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15584,7 +15859,7 @@ export interface operations {
             };
         };
     };
-    listSimulcastTargetsForApp: {
+    listSimulcastTargetsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -15659,7 +15934,7 @@ export interface operations {
             };
         };
     };
-    createSimulcastTargetForApp: {
+    createSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15755,7 +16030,7 @@ export interface operations {
             };
         };
     };
-    getSimulcastTargetForApp: {
+    getSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15824,7 +16099,7 @@ export interface operations {
             };
         };
     };
-    deleteSimulcastTargetForApp: {
+    deleteSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15891,7 +16166,7 @@ export interface operations {
             };
         };
     };
-    updateSimulcastTargetForApp: {
+    updateSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15964,7 +16239,7 @@ export interface operations {
             };
         };
     };
-    getStreamHealthForApp: {
+    getStreamHealthInAppForApp: {
         parameters: {
             query?: {
                 /** @description Default: the stream's latest session */
@@ -16021,6 +16296,627 @@ export interface operations {
             };
             /** @description Not found (or owned by another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listStreamInputsInAppForApp: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StreamInput"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInputThumbnailInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamProgramInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateStreamProgramInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStreamProgram"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    switchStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -17492,7 +18388,620 @@ export interface operations {
             };
         };
     };
-    listChannelsForApp: {
+    listStreamInputs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StreamInput"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createStreamInput: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteStreamInput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInputThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateStreamProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStreamProgram"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    switchStreamInput: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listChannelsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -17567,7 +19076,7 @@ export interface operations {
             };
         };
     };
-    createChannelForApp: {
+    createChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -17675,7 +19184,7 @@ export interface operations {
             };
         };
     };
-    getChannelForApp: {
+    getChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17743,7 +19252,7 @@ export interface operations {
             };
         };
     };
-    deleteChannelForApp: {
+    deleteChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17809,7 +19318,7 @@ export interface operations {
             };
         };
     };
-    updateChannelForApp: {
+    updateChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17903,7 +19412,7 @@ export interface operations {
             };
         };
     };
-    createChannelImageUploadForApp: {
+    createChannelImageUploadInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -17999,7 +19508,7 @@ export interface operations {
             };
         };
     };
-    listChannelStreamsForApp: {
+    listChannelStreamsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18074,7 +19583,7 @@ export interface operations {
             };
         };
     };
-    addChannelStreamForApp: {
+    addChannelStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18141,7 +19650,7 @@ export interface operations {
             };
         };
     };
-    removeChannelStreamForApp: {
+    removeChannelStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18913,7 +20422,7 @@ export interface operations {
             };
         };
     };
-    getBrandingForApp: {
+    getBrandingInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18980,7 +20489,7 @@ export interface operations {
             };
         };
     };
-    setBrandingForApp: {
+    setBrandingInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19067,7 +20576,7 @@ export interface operations {
             };
         };
     };
-    resetBrandingForApp: {
+    resetBrandingInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19345,7 +20854,7 @@ export interface operations {
             };
         };
     };
-    listDomainsForApp: {
+    listDomainsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -19419,7 +20928,7 @@ export interface operations {
             };
         };
     };
-    createDomainForApp: {
+    createDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19514,7 +21023,7 @@ export interface operations {
             };
         };
     };
-    getDomainForApp: {
+    getDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19582,7 +21091,7 @@ export interface operations {
             };
         };
     };
-    deleteDomainForApp: {
+    deleteDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19648,7 +21157,7 @@ export interface operations {
             };
         };
     };
-    verifyDomainForApp: {
+    verifyDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -20122,7 +21631,7 @@ export interface operations {
             };
         };
     };
-    listAssetsForApp: {
+    listAssetsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -20203,7 +21712,7 @@ export interface operations {
             };
         };
     };
-    getAssetForApp: {
+    getAssetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20271,7 +21780,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetForApp: {
+    deleteAssetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20337,7 +21846,7 @@ export interface operations {
             };
         };
     };
-    updateAssetForApp: {
+    updateAssetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20409,7 +21918,7 @@ export interface operations {
             };
         };
     };
-    createAssetPlaybackIdForApp: {
+    createAssetPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -20505,7 +22014,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetPlaybackIdForApp: {
+    deleteAssetPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21015,7 +22524,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsOverviewForApp: {
+    getAnalyticsOverviewInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21094,7 +22603,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsTimeseriesForApp: {
+    getAnalyticsTimeseriesInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21179,7 +22688,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsBreakdownForApp: {
+    getAnalyticsBreakdownInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21262,7 +22771,7 @@ export interface operations {
             };
         };
     };
-    getChatActivityForApp: {
+    getChatActivityInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */

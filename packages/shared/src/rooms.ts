@@ -253,6 +253,16 @@ export const ServerFrame = z.discriminatedUnion('type', [
       next_retry_at: z.string().nullable(),
     }),
   }),
+  /** A stream room only: another input went on air (`stream.input_switched`), so a page can say "camera 2". */
+  z.object({
+    type: z.literal('program'),
+    program: z.object({
+      input_id: z.string(),
+      name: z.string(),
+      reason: z.enum(['api', 'failover', 'first_connected']),
+      switched_at: z.string(),
+    }),
+  }),
   /**
    * Only to sockets that connected with `batch=1`: room-wide frames that piled up while the room was
    * busy, oldest first, in one WebSocket frame. Each element is one of the other frames here (never a
