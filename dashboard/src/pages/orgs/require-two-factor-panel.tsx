@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link } from 'react-router';
 import { useRequireTwoFactor } from '../../features/account/account.queries';
 import { FormError } from '../../ui/states';
@@ -5,7 +6,8 @@ import { FormError } from '../../ui/states';
 /** The org's "require two-factor sign-in of every member" switch (owners; they need it on themselves first). */
 export function RequireTwoFactorPanel({ orgId, on, canEdit }: { orgId: string; on: boolean; canEdit: boolean }) {
   const set = useRequireTwoFactor(orgId);
-  const value = set.isSuccess ? set.data.require_two_factor : on;
+  // Shown at once (a checkbox that lags its click reads as broken); a refusal puts it back.
+  const [value, setValue] = useState(on);
   return (
     <section className="panel" aria-labelledby="org-2fa-h">
       <h2 id="org-2fa-h">Security</h2>
@@ -15,7 +17,11 @@ export function RequireTwoFactorPanel({ orgId, on, canEdit }: { orgId: string; o
           type="checkbox"
           checked={value}
           disabled={!canEdit || set.isPending}
-          onChange={(e) => set.mutate(e.target.checked)}
+          onChange={(e) => {
+            const next = e.target.checked;
+            setValue(next);
+            set.mutate(next, { onError: () => setValue(!next) });
+          }}
         />
         Require two-factor sign-in of every member
       </label>
