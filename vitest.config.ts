@@ -24,8 +24,16 @@ export default defineConfig(async () => {
             cloudflareTest({
               wrangler: { configPath: './wrangler.jsonc' },
               // wrangler.jsonc has no secrets: the tests run on the local development values.
-              // Stripe's webhook secret and prices only for the billing tests' signed events (no Stripe here).
-              miniflare: { bindings: { ...DEV_VARS, ...STRIPE_TEST_VARS, TEST_MIGRATIONS: migrations } },
+              // Stripe's webhook secret and prices only for the billing tests' signed events (no Stripe here);
+              // OPERATOR_EMAILS: the platform operators of workers/routes/admin.routes.test.ts.
+              miniflare: {
+                bindings: {
+                  ...DEV_VARS,
+                  ...STRIPE_TEST_VARS,
+                  OPERATOR_EMAILS: 'operator-admin@example.com,operator-no2fa@example.com',
+                  TEST_MIGRATIONS: migrations,
+                },
+              },
             }),
           ],
           test: {

@@ -58,6 +58,18 @@ export type Env = Cloudflare.Env & {
   SEND_EMAIL?: SendEmail;
   /** Comma-separated origins whose pages may use a console session (credentialed CORS). */
   CONSOLE_ORIGINS?: string;
+  /** Sign in with Google / GitHub (workers/lib/oauth-providers.ts): a provider is on when its client id and secret are set. */
+  OAUTH_GOOGLE_CLIENT_ID?: string;
+  OAUTH_GOOGLE_CLIENT_SECRET?: string;
+  /** OpenID issuer used for "Google" (discovery); default https://accounts.google.com. */
+  OAUTH_GOOGLE_ISSUER?: string;
+  OAUTH_GITHUB_CLIENT_ID?: string;
+  OAUTH_GITHUB_CLIENT_SECRET?: string;
+  /** GitHub's web base (authorize, token) and REST API base; defaults https://github.com, https://api.github.com. */
+  OAUTH_GITHUB_URL?: string;
+  OAUTH_GITHUB_API_URL?: string;
+  /** Comma-separated emails of the platform operators (the Admin area, /v1/admin); they must use two-factor sign-in. */
+  OPERATOR_EMAILS?: string;
   /**
    * Custom domains (workers/services/domains.service.ts): a DNS-over-HTTPS JSON resolver for the TXT
    * check (default Cloudflare's), and Cloudflare for SaaS (zone id + an API token with SSL and

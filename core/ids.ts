@@ -31,6 +31,8 @@ export const ID_PREFIXES = {
   streamInput: 'inp',
   authToken: 'atk',
   recoveryCode: 'rec',
+  oauthIdentity: 'oid',
+  operatorAudit: 'opa',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

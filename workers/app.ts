@@ -20,10 +20,12 @@ import { meterApiRequests } from './middleware/meter-api';
 import { rateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
+import { adminRoutes, operatorOnly } from './routes/admin.routes';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
 import { authEmailRoutes } from './routes/auth-email.routes';
+import { authOAuthRoutes } from './routes/auth-oauth.routes';
 import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
 import { beaconRoutes } from './routes/beacons.routes';
 import { billingRoutes, planRoutes } from './routes/billing.routes';
@@ -42,6 +44,7 @@ import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { healthRoutes, heartbeatRoutes, statusRoutes } from './routes/status.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
+import { viewAsRoutes } from './routes/view-as.routes';
 import { watchRoutes } from './routes/watch.routes';
 import { watchEmbedRoutes } from './routes/watch-embed.routes';
 
@@ -72,6 +75,11 @@ const v1 = createRouter()
   .route('/auth', authRoutes)
   .route('/auth', authEmailRoutes)
   .route('/auth', authTotpRoutes)
+  .route('/auth', authOAuthRoutes)
+  .route('/auth', viewAsRoutes)
+  // The platform operator's area: everyone else gets 404 on every path under it.
+  .use('/admin/*', operatorOnly)
+  .route('/admin', adminRoutes)
   // Public: players report on what they play, keyed by playback id.
   .route('/beacons', beaconRoutes)
   .route('/status', statusRoutes)

@@ -6,7 +6,8 @@ import type { Env } from '../core/env';
 export type Role = 'owner' | 'admin' | 'developer' | 'viewer';
 
 export type Actor =
-  | { type: 'user'; id: string; sessionId: string }
+  /** `viewAsBy`: the operator behind a read-only "view as" session of this user. */
+  | { type: 'user'; id: string; sessionId: string; viewAsBy?: string }
   /** `scopes` (workers/lib/api-scopes.ts) and `rateLimit` (per minute; null = the default) come from the key's row. */
   | { type: 'api_key'; id: string; appId: string; scopes: string[]; rateLimit: number | null };
 
@@ -34,8 +35,16 @@ export interface AuditNote {
   details?: Record<string, unknown>;
 }
 
+/** A platform operator (workers/services/operators.service.ts), set on /v1/admin routes. */
+export interface OperatorActor {
+  id: string;
+  email: string;
+  sessionId: string;
+}
+
 interface Variables {
   db: Db;
+  operator: OperatorActor;
   actor: Actor | null;
   scope: Scope;
   audit: AuditNote;

@@ -1,5 +1,7 @@
 import type { RouteObject } from 'react-router';
 import { appFeatureRoutes } from './feature-routes';
+import { AccountPage } from './pages/account/account-page';
+import { AdminPage } from './pages/admin/admin-page';
 import { ApiKeysPage } from './pages/apps/api-keys-page';
 import { AppAuditPage } from './pages/apps/app-audit-page';
 import { AppOverviewPage } from './pages/apps/app-overview-page';
@@ -8,6 +10,12 @@ import { SigningKeysPage } from './pages/apps/signing-keys-page';
 import { AcceptInvitePage } from './pages/auth/accept-invite-page';
 import { SignInPage } from './pages/auth/sign-in-page';
 import { SignUpPage } from './pages/auth/sign-up-page';
+import {
+  ConfirmEmailChangePage,
+  ForgotPasswordPage,
+  ResetPasswordPage,
+  VerifyEmailPage,
+} from './pages/auth/token-pages';
 import { HomeRedirect } from './pages/home-redirect';
 import { NotFoundPage } from './pages/not-found-page';
 import { AppsPage } from './pages/orgs/apps-page';
@@ -22,6 +30,10 @@ export const routes: RouteObject[] = [
   { path: '/sign-in', element: <SignInPage /> },
   { path: '/sign-up', element: <SignUpPage /> },
   { path: '/accept-invite', element: <AcceptInvitePage /> },
+  { path: '/verify-email', element: <VerifyEmailPage /> },
+  { path: '/forgot-password', element: <ForgotPasswordPage /> },
+  { path: '/reset-password', element: <ResetPasswordPage /> },
+  { path: '/confirm-email-change', element: <ConfirmEmailChangePage /> },
   {
     element: <RequireSession />,
     children: [
@@ -29,6 +41,9 @@ export const routes: RouteObject[] = [
       {
         element: <AppShell />,
         children: [
+          { path: '/account', element: <AccountPage /> },
+          { path: '/admin', element: <AdminPage /> },
+          { path: '/admin/:section', element: <AdminPage /> },
           { path: '/orgs/new', element: <NewOrgPage /> },
           { path: '/orgs/:orgId/apps', element: <AppsPage /> },
           { path: '/orgs/:orgId/members', element: <MembersPage /> },

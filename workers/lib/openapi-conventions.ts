@@ -45,7 +45,8 @@ export const SECURITY_SCHEMES = {
 
 /** One line per tag; a tag without a line here is still listed (and the linter warns about it). */
 const TAG_DESCRIPTIONS: Record<string, string> = {
-  'Console auth': 'Accounts and console sessions: sign-up, sign-in, email verification, password reset, two-factor.',
+  'Console auth':
+    'Accounts and console sessions: sign-up, sign-in (password, Google, GitHub), email verification, password reset, two-factor.',
   Organizations: 'Organizations, their members, roles and invitations.',
   Apps: 'Apps: the unit of isolation that API keys, streams and rooms belong to.',
   'API keys': 'Server-side credentials of one app, with scopes.',
@@ -64,6 +65,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Branding: 'The look of an app’s watch pages and player.',
   Analytics: 'Player beacons and the viewer metrics computed from them.',
   Status: 'System status.',
+  Admin:
+    'The platform operator’s area: every org and user, suspension, the kill switch, view-as, the operator audit log.',
 };
 
 const errorRef = (description: string) => ({

@@ -5,8 +5,12 @@ import { sha256Hex, timingSafeEqual } from '../../core/crypto';
 import { apiKeys, sessions } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
 import type { Actor, AppEnv } from '../env';
-import { unauthorized } from '../lib/errors';
+import { ApiError, unauthorized } from '../lib/errors';
 import { readSession, SESSION_COOKIE } from '../lib/session';
+
+const READS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** All a view-as session may do besides reading: leave. */
+const VIEW_AS_WRITES = new Set(['/v1/auth/view-as/end', '/v1/auth/logout']);
 
 /** Only refresh `last_used_at` this often, so a busy key does not write D1 on every call. */
 const LAST_USED_RESOLUTION_MS = 60_000;
@@ -58,7 +62,12 @@ export const authenticate = createMiddleware<AppEnv>(async (c, next) => {
     if (!s || !row || row.revokedAt || row.expiresAt < Date.now() || row.userId !== s.userId) {
       throw unauthorized('The session is invalid or has ended; sign in again.');
     }
-    actor = { type: 'user', id: s.userId, sessionId: s.sessionId };
+    if (row.viewAsBy && !READS.has(c.req.method) && !VIEW_AS_WRITES.has(c.req.path)) {
+      throw new ApiError(403, 'read_only_session', 'This is a read-only "view as" session; end it to make changes.');
+    }
+    actor = row.viewAsBy
+      ? { type: 'user', id: s.userId, sessionId: s.sessionId, viewAsBy: row.viewAsBy }
+      : { type: 'user', id: s.userId, sessionId: s.sessionId };
   }
   c.set('actor', actor);
   await next();

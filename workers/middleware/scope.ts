@@ -4,8 +4,8 @@ import { apps } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
 import type { Actor, AppEnv, Role } from '../env';
 import { forbidden, notFound, unauthorized } from '../lib/errors';
+import { assertOrgGate } from '../services/org-gate';
 import { memberRole } from '../services/orgs.service';
-import { assertOrgTwoFactor } from '../services/two-factor.service';
 
 const RANK: Record<Role, number> = { viewer: 0, developer: 1, admin: 2, owner: 3 };
 
@@ -32,6 +32,7 @@ export const apiKeyScope = createMiddleware<AppEnv>(async (c, next) => {
   const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, actor.appId) });
   if (!app) throw unauthorized('The API key belongs to an app that no longer exists.');
   if (app.archivedAt) throw archived();
+  await assertOrgGate(c.get('db'), app.orgId);
   c.set('scope', { orgId: app.orgId, appId: app.id, role: 'developer' });
   await next();
 });
@@ -59,6 +60,7 @@ export const sessionAppScope = createMiddleware<AppEnv>(async (c, next) => {
     const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, appId) });
     if (!app) throw notFound('app');
     if (app.archivedAt) throw archived();
+    await assertOrgGate(c.get('db'), app.orgId);
     c.set('scope', { orgId: app.orgId, appId, role: 'developer' });
     return next();
   }
@@ -66,7 +68,7 @@ export const sessionAppScope = createMiddleware<AppEnv>(async (c, next) => {
   const app = await c.get('db').query.apps.findFirst({ where: eq(apps.id, appId) });
   const role = app && (await memberRole(c.get('db'), app.orgId, actor.id));
   if (!app || !role) throw notFound('app');
-  await assertOrgTwoFactor(c.get('db'), app.orgId, actor.id);
+  await assertOrgGate(c.get('db'), app.orgId, { userId: actor.id, operatorRead: Boolean(actor.viewAsBy) });
   assertCanWrite(c.req.method, role);
   c.set('scope', { orgId: app.orgId, appId, role });
   await next();
@@ -83,7 +85,11 @@ export const orgScope = (min: Role = 'viewer') =>
     if (!role) throw notFound('organization');
     if (!roleAtLeast(role, min)) throw forbidden();
     // The owner can always reach the org's settings, so requiring 2FA can be turned off again.
-    if (!c.req.path.endsWith('/security')) await assertOrgTwoFactor(c.get('db'), orgId, actor.id);
+    await assertOrgGate(c.get('db'), orgId, {
+      userId: actor.id,
+      skipTwoFactor: c.req.path.endsWith('/security'),
+      operatorRead: Boolean(actor.viewAsBy),
+    });
     assertCanWrite(c.req.method, role);
     c.set('scope', { orgId, appId: null, role });
     await next();

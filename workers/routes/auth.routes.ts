@@ -17,14 +17,19 @@ import {
 } from '../services/accounts.service';
 import { startVerification } from '../services/auth-email.service';
 import { sendLater } from '../services/email-transport';
-import { checkSecondFactor } from '../services/two-factor.service';
+import { isOperatorEmail } from '../services/operators.service';
+import { checkSecondFactor, hasTwoFactor } from '../services/two-factor.service';
 import { Email, Password, renderUser, User } from './auth.schema';
 
-const OrgMembership = z.object({ id: z.string(), name: z.string(), role: z.string() }).openapi('OrgMembership');
-const SessionResult = z.object({ user: User, orgs: z.array(OrgMembership), token: z.string() }).openapi('Session');
+const OrgMembership = z
+  .object({ id: z.string(), name: z.string(), role: z.string(), suspended: z.boolean() })
+  .openapi('OrgMembership');
+export const SessionResult = z
+  .object({ user: User, orgs: z.array(OrgMembership), token: z.string() })
+  .openapi('Session');
 
 /** Signs the user in: the session JWT as an HttpOnly cookie, and in the body for scripts. */
-async function signedIn(c: Context<AppEnv>, user: UserRow) {
+export async function signedIn(c: Context<AppEnv>, user: UserRow) {
   const { token, orgs } = await startSession(c.get('db'), c.env, user);
   setCookie(c, SESSION_COOKIE, token, {
     httpOnly: true,
@@ -97,7 +102,18 @@ const me = createRoute({
   summary: 'Who am I',
   middleware: [requireUser] as const,
   responses: {
-    200: json(z.object({ user: User, orgs: z.array(OrgMembership) })),
+    200: json(
+      z.object({
+        user: User,
+        orgs: z.array(OrgMembership),
+        /** A platform operator (the console shows the Admin area). */
+        operator: z.boolean(),
+        /** Whether the account signs in with a second factor (TOTP). */
+        two_factor: z.boolean(),
+        /** Set in an operator's read-only "view as" session. */
+        view_as: z.object({ operator_id: z.string() }).nullable(),
+      }),
+    ),
     401: commonErrors[401],
   },
 });
@@ -124,6 +140,16 @@ export const authRoutes = createRouter()
   })
   .openapi(me, async (c) => {
     const db = c.get('db');
-    const user = await findUser(db, consoleUser(c.get('actor')).id);
-    return c.json({ user: renderUser(user), orgs: await orgsOf(db, user.id) }, 200);
+    const actor = consoleUser(c.get('actor'));
+    const user = await findUser(db, actor.id);
+    return c.json(
+      {
+        user: renderUser(user),
+        orgs: await orgsOf(db, user.id),
+        operator: !actor.viewAsBy && isOperatorEmail(c.env, user),
+        two_factor: await hasTwoFactor(db, user.id),
+        view_as: actor.viewAsBy ? { operator_id: actor.viewAsBy } : null,
+      },
+      200,
+    );
   });

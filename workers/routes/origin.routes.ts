@@ -27,6 +27,7 @@ import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey, toHex } from '../lib/session-key';
 import { meterSegment } from '../lib/usage';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
+import { orgIsSuspended } from '../services/org-gate';
 import { allInputsGone, inputConnected, joinableSession } from '../services/origin-inputs.service';
 import { assertPublishAllowed } from '../services/plan-limits.service';
 import { inputKey, resolveInputKey } from '../services/stream-inputs.service';
@@ -154,6 +155,7 @@ export const originRoutes = router
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
+    if (await orgIsSuspended(db, app.orgId)) throw forbiddenPublish('org_suspended', 'The organization is suspended.');
     await assertPublishAllowed(db, c.env, row);
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
     const config = {
@@ -265,10 +267,11 @@ export const originRoutes = router
   })
   .get('/streams/:stream_id/status', async (c) => {
     const { streamId, stub } = streamObject(c);
-    const row = await createDb(c.env.DB).query.streams.findFirst({
-      where: eq(streams.id, streamId),
-      columns: { id: true },
-    });
+    const db = createDb(c.env.DB);
+    const row = await db.query.streams.findFirst({ where: eq(streams.id, streamId), columns: { appId: true } });
     if (!row) return c.json({ status: 'deleted', disabled: true }, 200);
+    // A suspended org's publishers stop at the origin's next poll (a few seconds), like a disabled stream.
+    const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId), columns: { orgId: true } });
+    if (app && (await orgIsSuspended(db, app.orgId))) return c.json({ status: 'disabled', disabled: true }, 200);
     return c.json(await stub.status(), 200);
   });

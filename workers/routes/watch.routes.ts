@@ -4,6 +4,7 @@ import { notFound } from '../lib/errors';
 import { renderWatchPage } from '../lib/watch-page';
 import { brandOf } from '../services/branding.service';
 import { claimOfHost } from '../services/domains.service';
+import { appOrgSuspended, orgSuspended, UNAVAILABLE_PAGE } from '../services/org-gate';
 import { watchModel } from '../services/watch.service';
 import { channelPage, recordingPage, watchState } from './watch.views';
 
@@ -27,6 +28,7 @@ const HTML_HEADERS = {
 
 export async function servePage(c: Ctx, appId: string, slug: string, base: string, sessionId?: string) {
   const db = c.get('db');
+  if (await appOrgSuspended(db, appId)) return c.html(UNAVAILABLE_PAGE, 403, HTML_HEADERS);
   const [model, brand] = await Promise.all([watchModel(db, appId, slug), brandOf(db, appId)]);
   const origin = new URL(c.req.url).origin;
   const token = c.req.query('token') ?? null;
@@ -37,6 +39,7 @@ export async function servePage(c: Ctx, appId: string, slug: string, base: strin
 }
 
 export async function serveState(c: Ctx, appId: string, slug: string, base: string) {
+  if (await appOrgSuspended(c.get('db'), appId)) throw orgSuspended();
   const model = await watchModel(c.get('db'), appId, slug);
   return c.json(watchState(model, base), 200, { 'cache-control': 'no-store' });
 }

@@ -13,12 +13,14 @@ export type UserRow = typeof users.$inferSelect;
 const emailTaken = () => conflict('An account with this email already exists.');
 
 /** The orgs a user belongs to, with their role in each (one query, a join: no list of ids). */
-export function orgsOf(db: Db, userId: string) {
-  return db
-    .select({ id: orgs.id, name: orgs.name, role: members.role })
+export async function orgsOf(db: Db, userId: string) {
+  const rows = await db
+    .select({ id: orgs.id, name: orgs.name, role: members.role, suspendedAt: orgs.suspendedAt })
     .from(members)
     .innerJoin(orgs, eq(orgs.id, members.orgId))
     .where(eq(members.userId, userId));
+  // `suspended`: an operator suspended the org; the console shows why nothing works there.
+  return rows.map(({ suspendedAt, ...o }) => ({ ...o, suspended: suspendedAt != null }));
 }
 
 /** A session row (so sign-out can revoke it) and its JWT. */

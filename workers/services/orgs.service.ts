@@ -48,7 +48,14 @@ export async function createOrg(db: Db, ownerId: string, name: string): Promise<
     throw emailUnverified('create another organization');
   }
   const t = Date.now();
-  const org = { id: newId('org'), name, createdAt: t, requireTwoFactor: false };
+  const org = {
+    id: newId('org'),
+    name,
+    createdAt: t,
+    requireTwoFactor: false,
+    suspendedAt: null,
+    suspendedReason: null,
+  };
   await db.batch([
     db.insert(orgs).values(org),
     db.insert(members).values({ id: newId('member'), orgId: org.id, userId: ownerId, role: 'owner', createdAt: t }),

@@ -107,18 +107,6 @@ export async function checkSecondFactor(db: Db, userId: string, body: { totp_cod
   throw twoFactorRequired({ methods: ['totp_code', 'recovery_code'] });
 }
 
-/** Org rule: a member without a second factor cannot use an org that requires one. */
-export async function assertOrgTwoFactor(db: Db, orgId: string, userId: string) {
-  const org = await db.query.orgs.findFirst({ where: eq(orgs.id, orgId), columns: { requireTwoFactor: true } });
-  if (org?.requireTwoFactor && !(await hasTwoFactor(db, userId))) {
-    throw new ApiError(
-      403,
-      'two_factor_required',
-      'This organization requires two-factor sign-in; turn it on under your account.',
-    );
-  }
-}
-
 export async function setOrgRequireTwoFactor(db: Db, orgId: string, userId: string, on: boolean) {
   // The owner flipping it on must not lock themselves out.
   if (on && !(await hasTwoFactor(db, userId))) {

@@ -26,6 +26,9 @@ export const sessions = sqliteTable('sessions', {
   createdAt: integer('created_at').notNull(),
   expiresAt: integer('expires_at').notNull(),
   revokedAt: integer('revoked_at'),
+  /** A platform operator's read-only "view as" session: the operator's user and own session (to return to). */
+  viewAsBy: text('view_as_by'),
+  operatorSessionId: text('operator_session_id'),
 });
 
 export const orgs = sqliteTable('orgs', {
@@ -34,6 +37,9 @@ export const orgs = sqliteTable('orgs', {
   /** Members without a second factor are refused the org's routes (403 `two_factor_required`). */
   requireTwoFactor: integer('require_two_factor', { mode: 'boolean' }).notNull().default(false),
   createdAt: integer('created_at').notNull(),
+  /** Set by a platform operator: the org's API answers 403 `org_suspended` and its publishers are dropped. */
+  suspendedAt: integer('suspended_at'),
+  suspendedReason: text('suspended_reason'),
 });
 
 export const members = sqliteTable(

@@ -7,6 +7,8 @@ export * from './channels';
 export * from './core';
 export * from './events';
 export * from './idempotency';
+export * from './oauth';
+export * from './operators';
 export * from './rate-limits';
 export * from './rooms';
 export * from './simulcast';

@@ -2,7 +2,14 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, expectOk, type Schemas, unwrap } from '../api/client';
 import { isUnauthorized } from '../api/errors';
 
-export type Me = { user: Schemas['User']; orgs: Schemas['OrgMembership'][] };
+/** Who is signed in; `operator` and `view_as` come only from /v1/auth/me (sign-in answers refetch it). */
+export type Me = {
+  user: Schemas['User'];
+  orgs: Schemas['OrgMembership'][];
+  operator?: boolean;
+  two_factor?: boolean;
+  view_as?: { operator_id: string } | null;
+};
 
 export const meKey = ['me'] as const;
 
@@ -29,6 +36,7 @@ export function useSignIn() {
     onSuccess: (s) => {
       qc.clear();
       qc.setQueryData<Me>(meKey, { user: s.user, orgs: s.orgs });
+      void qc.invalidateQueries({ queryKey: meKey });
     },
   });
 }

@@ -3,6 +3,7 @@ import { Link, NavLink, Outlet, useLocation, useNavigate, useParams } from 'reac
 import { useApp } from '../features/apps/apps.queries';
 import { useMe, useSignOut } from '../session/session.queries';
 import { OrgSwitcher } from './org-switcher';
+import { SuspendedNotice, ViewAsBanner } from './view-as-banner';
 
 function AppNav({ appId }: { appId: string }) {
   const app = useApp(appId);
@@ -81,8 +82,14 @@ export function AppShell() {
           <OrgSwitcher orgId={orgId} />
           {orgId && <OrgNav orgId={orgId} />}
           {appId && <AppNav appId={appId} />}
+          {me.data?.operator && (
+            <nav className="nav" aria-label="Platform">
+              <div className="nav-title">Platform</div>
+              <NavLink to="/admin/orgs">Admin</NavLink>
+            </nav>
+          )}
           <div className="user-box">
-            <span>{me.data?.user.email}</span>
+            <Link to="/account">{me.data?.user.email}</Link>
             <button
               type="button"
               onClick={() => signOut.mutate(undefined, { onSettled: () => void navigate('/sign-in') })}
@@ -94,6 +101,8 @@ export function AppShell() {
         </div>
       </aside>
       <main className="main" id="main" tabIndex={-1}>
+        <ViewAsBanner />
+        <SuspendedNotice orgId={orgId} />
         <Outlet />
       </main>
     </div>

@@ -6,6 +6,7 @@ import { collect, maxLength, required } from '../../forms/validators';
 import { TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page-header';
 import { FormError, QueryView } from '../../ui/states';
+import { RequireTwoFactorPanel } from './require-two-factor-panel';
 
 function RenameForm({ orgId, current, canEdit }: { orgId: string; current: string; canEdit: boolean }) {
   const [name, setName] = useState(current);
@@ -57,12 +58,19 @@ export function OrgSettingsPage() {
               </div>
             );
           return (
-            <section className="panel">
-              <RenameForm key={org.id} orgId={org.id} current={org.name} canEdit={roleAtLeast(org.role, 'owner')} />
-              <p className="small muted">
-                Organization id: <code>{org.id}</code> · your role: {org.role}
-              </p>
-            </section>
+            <>
+              <section className="panel">
+                <RenameForm key={org.id} orgId={org.id} current={org.name} canEdit={roleAtLeast(org.role, 'owner')} />
+                <p className="small muted">
+                  Organization id: <code>{org.id}</code> · your role: {org.role}
+                </p>
+              </section>
+              <RequireTwoFactorPanel
+                orgId={org.id}
+                on={org.require_two_factor}
+                canEdit={roleAtLeast(org.role, 'owner')}
+              />
+            </>
           );
         }}
       </QueryView>
