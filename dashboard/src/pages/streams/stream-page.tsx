@@ -1,4 +1,5 @@
 import { useNavigate, useParams } from 'react-router';
+import { OpenWatchPage } from '../../features/channels/open-watch-page';
 import { HlsPlayer } from '../../features/player/hls-player';
 import { ObsSetup } from '../../features/streams/obs-setup';
 import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
@@ -26,6 +27,7 @@ function Actions({ appId, stream }: { appId: string; stream: Stream }) {
   return (
     <>
       <FormError error={setEnabled.error ?? remove.error} />
+      <OpenWatchPage appId={appId} channelId={stream.channel_id} />
       {stream.status === 'disabled' ? (
         <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>
           Enable
