@@ -62,6 +62,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Events: 'Everything that happened in an app, to catch up without webhooks.',
   Channels: 'Public channels: a creator’s or event’s profile, watch page and streams.',
   Branding: 'The look of an app’s watch pages and player.',
+  'Custom domains': 'Your own hostnames for watch pages and embeds.',
   Analytics: 'Player beacons and the viewer metrics computed from them.',
   Status: 'System status.',
 };
