@@ -28,6 +28,7 @@ export const ID_PREFIXES = {
   asset: 'ast',
   mediaJob: 'job',
   simulcastTarget: 'sim',
+  streamInput: 'inp',
   authToken: 'atk',
   recoveryCode: 'rec',
 } as const;

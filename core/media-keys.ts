@@ -23,6 +23,9 @@ export const thumbnailsPrefix = (streamId: string, sessionId: string) => `thumbn
 export const timedThumbnailKey = (streamId: string, sessionId: string, offsetS: number) =>
   `${thumbnailsPrefix(streamId, sessionId)}${String(Math.max(0, Math.floor(offsetS))).padStart(7, '0')}.jpg`;
 
+/** The latest preview frame of one input of a multi-camera stream (the console's switcher tiles). */
+export const inputThumbnailKey = (streamId: string, inputId: string) => `thumbnails/${streamId}/inputs/${inputId}.jpg`;
+
 /** An asset's MP4 download (issue 14), written by a media job. */
 export const mp4Key = (assetId: string) => `downloads/${assetId}/highest.mp4`;
 

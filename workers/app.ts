@@ -33,6 +33,7 @@ import { mediaJobRoutes } from './routes/media-jobs.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
 import { originHealthRoutes } from './routes/origin-health.routes';
+import { originInputRoutes } from './routes/origin-inputs.routes';
 import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
@@ -140,6 +141,7 @@ app
   .route('/internal/origin/heartbeat', heartbeatRoutes)
   .route('/internal/origin', originSimulcastRoutes)
   .route('/internal/origin', originHealthRoutes)
+  .route('/internal/origin', originInputRoutes)
   .route('/internal/origin', originRoutes)
   .route('/internal/media-jobs', mediaJobRoutes)
   .route('/', healthRoutes);

@@ -13,6 +13,7 @@ import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
 import type { OriginMetrics } from './metrics.ts';
 import { probeInput, probeSegment } from './probe.ts';
+import { ProgramInputs } from './program-inputs.ts';
 import { RenditionMeter } from './rendition-meter.ts';
 import { decryptSegment, firstVideoPts, segmentPdt } from './segment-clock.ts';
 import { type SimulcastPushes, simulcastForSession } from './simulcast-pushes.ts';
@@ -84,6 +85,11 @@ export class Publication {
   private readonly over = new AbortController();
   /** Wall clock of on_publish: the publisher's media time 0 (segment-clock.ts). */
   private readonly publishedAtMs: number;
+  /** The local NGINX name of the input feeding the ladder (the program), and how many cuts so far. */
+  private source: string;
+  private cuts = 0;
+  /** The stream's connected inputs on this origin and which one is on air (program-inputs.ts). */
+  readonly inputs: ProgramInputs;
 
   constructor(
     deps: PublicationDeps,
@@ -101,6 +107,27 @@ export class Publication {
       deps.log(level, message, { stream: answer.stream_id, session: answer.session_id, ...fields });
     this.dir = path.join(deps.workDir, answer.stream_id, answer.session_id);
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
+    this.source = answer.input_id ?? answer.stream_id;
+    this.inputs = new ProgramInputs(
+      {
+        client: deps.client,
+        rtmpBase: deps.rtmpBase,
+        dir: this.dir,
+        log: this.log,
+        pollMs: Math.min(1000, deps.timings.statusPollMs),
+      },
+      this,
+      answer.program_input_id ?? this.source,
+    );
+    if (answer.input_id) this.inputs.add(answer.input_id, clientId);
+  }
+
+  get sessionId(): string {
+    return this.answer.session_id;
+  }
+
+  get sourceName(): string | null {
+    return this.state === 'live' && this.supervisor ? this.source : null;
   }
 
   get streamId(): string {
@@ -108,7 +135,7 @@ export class Publication {
   }
 
   get localName(): string {
-    return this.answer.stream_id;
+    return this.source;
   }
 
   get isEnding(): boolean {
@@ -142,6 +169,7 @@ export class Publication {
       return;
     }
     const input = this.input;
+    this.rungs = resolveLadder(this.answer.ladder, input);
     // Retried like the segments: a Worker away right now must not leave the session without its input.
     void this.deps.queue.retry(
       'report input',
@@ -153,6 +181,7 @@ export class Publication {
           height: input.height,
           frame_rate: input.frameRate,
           bitrate_kbps: input.bitrateKbps,
+          renditions: this.rungs.map((r) => r.name),
         }),
       {
         signal: this.over.signal,
@@ -160,7 +189,6 @@ export class Publication {
         fields: { stream: this.streamId, session: this.answer.session_id },
       },
     );
-    this.rungs = resolveLadder(this.answer.ladder, input);
     for (const r of this.rungs) {
       this.meters.set(r.name, new RenditionMeter());
       if (this.answer.resumed) this.discontinuityPending.add(r.name);
@@ -171,14 +199,26 @@ export class Publication {
       start_sequence: this.nextSequence,
     });
 
+    this.state = 'live';
+    this.startHealth();
+    this.startLadder(input);
+    this.inputs.start();
+    this.every(this.deps.timings.playlistPollMs, () => this.scan());
+    this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
+    // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
+    this.every(1000, () => this.sendThumbnail());
+  }
+
+  /** The ladder and the simulcast pushes, fed by the program input; a cut marks a discontinuity. */
+  private startLadder(input: InputInfo): void {
+    const url = `${this.deps.rtmpBase}/${this.source}`;
+    const cut = this.cuts > 0;
     this.supervisor = new FfmpegSupervisor({
       log: this.log,
       args: (restart) => {
-        if (restart > 0) {
-          // A new FFmpeg starts its timestamps over: the player must be told.
-          for (const r of this.rungs) this.discontinuityPending.add(r.name);
-          this.deps.metrics?.ffmpegRestarts.inc();
-        }
+        // A new FFmpeg (a restart, or a cut to another input) starts its timestamps over: the player must be told.
+        if (restart > 0 || cut) for (const r of this.rungs) this.discontinuityPending.add(r.name);
+        if (restart > 0) this.deps.metrics?.ffmpegRestarts.inc();
         const startNumber = this.nextSequence;
         for (const r of this.rungs) this.nextByRendition.set(r.name, startNumber);
         return buildFfmpegArgs({
@@ -195,8 +235,6 @@ export class Publication {
         });
       },
     });
-    this.state = 'live';
-    this.startHealth();
     this.supervisor.start();
     this.simulcast = simulcastForSession(
       this.deps.client,
@@ -207,10 +245,29 @@ export class Publication {
       this.deps.timings.statusPollMs,
     );
     this.simulcast.start();
-    this.every(this.deps.timings.playlistPollMs, () => this.scan());
-    this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
-    // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
-    this.every(1000, () => this.sendThumbnail());
+  }
+
+  /**
+   * Cuts the program to another input (program-inputs.ts): the running FFmpeg is asked to stop
+   * (SIGTERM flushes its last segment), what it wrote is queued, and a new one continues the
+   * numbering from the new input, after a discontinuity. Same session, same playlists. The rungs
+   * and encoding settings stay those of the first input.
+   */
+  async switchSource(localName: string): Promise<void> {
+    if (this.state !== 'live') return;
+    await this.pauseSource();
+    this.source = localName;
+    this.cuts++;
+    if (this.state === 'live' && this.input) this.startLadder(this.input);
+  }
+
+  /** The on-air input left while others stay: nothing feeds the ladder until the next cut. */
+  async pauseSource(): Promise<void> {
+    const supervisor = this.supervisor;
+    this.supervisor = null;
+    await Promise.all([supervisor?.stop(0), this.simulcast?.stop()]);
+    this.simulcast = null;
+    await this.scan();
   }
 
   /** The Worker stored one of our segments: upload lag for the health sample (ms, when known). */
@@ -241,9 +298,11 @@ export class Publication {
     this.over.abort();
     await this.deps.queue.discardSession(this.answer.session_id);
     this.state = 'stopping';
-    await this.deps
-      .dropPublisher(this.localName)
-      .catch((err: unknown) => this.log('error', 'could not drop publisher', { reason: String(err) }));
+    const names = this.inputs.size ? this.inputs.localNames() : [this.localName];
+    for (const name of names)
+      await this.deps
+        .dropPublisher(name)
+        .catch((err: unknown) => this.log('error', 'could not drop publisher', { reason: String(err) }));
   }
 
   /** The publisher left (on_publish_done): flush, upload what is left, then tell the Worker. */
@@ -255,6 +314,7 @@ export class Publication {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.health?.stop();
+    await this.inputs.stop();
     await this.supervisor?.stop();
     await this.simulcast?.stop();
     await this.scan();

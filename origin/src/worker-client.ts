@@ -1,3 +1,4 @@
+import type { HeartbeatBody } from '@edgelive/shared/origin-fleet';
 import {
   errorBodySchema,
   type InputReport,
@@ -12,6 +13,7 @@ import {
 } from '@edgelive/shared/origin-protocol';
 import { type OriginTarget, originTargetListSchema, type SimulcastReport } from '@edgelive/shared/simulcast';
 import type { HealthSample } from '@edgelive/shared/stream-health';
+import { type ProgramState, programStateSchema } from '@edgelive/shared/stream-inputs';
 
 export interface OriginCredentials {
   workerUrl: string;
@@ -104,9 +106,9 @@ export class WorkerClient {
     await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/publish-done`, '{}', 'application/json');
   }
 
-  /** Tells the control plane this origin is alive (`/v1/status` shows it down after a minute without). */
-  async heartbeat(publications: number): Promise<void> {
-    await this.expectOk('POST', '/internal/origin/heartbeat', JSON.stringify({ publications }), 'application/json');
+  /** Tells the control plane this origin is alive, how loaded, and where publishers reach it (origin-fleet.ts). */
+  async heartbeat(beat: HeartbeatBody): Promise<void> {
+    await this.expectOk('POST', '/internal/origin/heartbeat', JSON.stringify(beat), 'application/json');
   }
 
   async status(streamId: string): Promise<StreamStatus> {
@@ -123,6 +125,35 @@ export class WorkerClient {
   async reportSimulcast(streamId: string, targetId: string, report: SimulcastReport): Promise<void> {
     const path = `/internal/origin/streams/${encodeURIComponent(streamId)}/simulcast-targets/${encodeURIComponent(targetId)}/status`;
     await this.expectOk('POST', path, JSON.stringify(report), 'application/json');
+  }
+
+  // ---- several inputs per stream (program-inputs.ts) ----
+
+  async program(streamId: string, sessionId: string): Promise<ProgramState> {
+    const res = await this.expectOk('GET', `${sessionPath(streamId, sessionId)}/program`);
+    return programStateSchema.parse(await res.json());
+  }
+
+  async inputDisconnected(streamId: string, sessionId: string, inputId: string): Promise<ProgramState> {
+    const path = `${sessionPath(streamId, sessionId)}/inputs/${encodeURIComponent(inputId)}/disconnected`;
+    return this.programAnswer(path, '{}');
+  }
+
+  async failover(streamId: string, sessionId: string, inputId: string): Promise<ProgramState> {
+    const body = JSON.stringify({ input_id: inputId, reason: 'failover' });
+    return this.programAnswer(`${sessionPath(streamId, sessionId)}/switch`, body);
+  }
+
+  /** A POST answered with the program state (expectOk would discard a POST's body). */
+  private async programAnswer(path: string, body: string): Promise<ProgramState> {
+    const res = await this.send('POST', path, body, 'application/json');
+    if (res.status !== 200) throw new WorkerHttpError(res.status, await errorCode(res), path);
+    return programStateSchema.parse(await res.json());
+  }
+
+  async postInputThumbnail(streamId: string, sessionId: string, inputId: string, jpeg: Uint8Array): Promise<void> {
+    const path = `${sessionPath(streamId, sessionId)}/inputs/${encodeURIComponent(inputId)}/thumbnail`;
+    await this.expectOk('POST', path, jpeg, 'image/jpeg');
   }
 
   private async expectOk(

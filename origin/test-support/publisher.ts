@@ -3,7 +3,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 /** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
 export function startTestPublisher(
   url: string,
-  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number; videoKbps?: number } = {},
+  opts: {
+    size?: string;
+    rate?: number;
+    gopFrames?: number;
+    seconds?: number;
+    videoKbps?: number;
+    format?: 'flv' | 'mpegts';
+    pattern?: string;
+  } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
   const args = testPatternArgs(
@@ -13,10 +21,11 @@ export function startTestPublisher(
     opts.gopFrames ?? rate,
     opts.seconds,
     opts.videoKbps,
+    opts.pattern,
   );
-  return spawn('ffmpeg', args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // SRT carries MPEG-TS (srt://...): the same pattern, another container.
+  if (opts.format === 'mpegts') args.splice(args.lastIndexOf('flv'), 1, 'mpegts');
+  return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export function testPatternArgs(
@@ -27,6 +36,8 @@ export function testPatternArgs(
   seconds?: number,
   /** Video bitrate held with -maxrate (a throttled encoder); without it, an average of 2500 kb/s. */
   videoKbps?: number,
+  /** A lavfi video source other than testsrc2 (`smptebars`, `color=c=blue`), to tell publishers apart by picture. */
+  pattern = 'testsrc2',
 ): string[] {
   return [
     '-hide_banner',
@@ -37,7 +48,7 @@ export function testPatternArgs(
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=size=${size}:rate=${rate}`,
+    `${pattern}${pattern.includes('=') ? ':' : '='}size=${size}:rate=${rate}`,
     '-f',
     'lavfi',
     '-i',

@@ -13,6 +13,7 @@ import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
 import { streamHealthRoutes } from './stream-health.routes';
+import { streamInputRoutes } from './stream-inputs.routes';
 import { streamRoutes } from './streams.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
@@ -30,7 +31,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
-  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamHealthRoutes),
+  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamHealthRoutes).route('/', streamInputRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
   domains: domainRoutes,

@@ -113,6 +113,10 @@ describe('origin publish', () => {
       recording: true,
       reconnect_window_s: 30,
       encryption: null,
+      // The stream's own key is its first input (stream-inputs.routes.test.ts), on air from the start.
+      input_id: expect.stringMatching(/^inp_/),
+      joined: false,
+      program_input_id: pub.json.input_id,
     });
     const api = await call(`/v1/streams/${s.id}`, { auth: key.token });
     expect(api.json).toMatchObject({

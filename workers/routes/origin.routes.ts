@@ -13,7 +13,7 @@ import { eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
-import { sha256Hex, timingSafeEqual } from '../../core/crypto';
+import { timingSafeEqual } from '../../core/crypto';
 import { createDb } from '../../core/db/client';
 import { apps, streams } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
@@ -26,6 +26,8 @@ import { createRouter, jsonBody } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey, toHex } from '../lib/session-key';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
+import { allInputsGone, inputConnected, joinableSession } from '../services/origin-inputs.service';
+import { inputKey, resolveInputKey } from '../services/stream-inputs.service';
 
 /**
  * Internal endpoints for media origins (docs/origin-protocol.md); not part of `/v1`, so hidden
@@ -136,29 +138,39 @@ export const originRoutes = router
   .openapi(routes.publish, async (c) => {
     const { stream_key } = c.req.valid('json');
     const db = createDb(c.env.DB);
-    const row = await db.query.streams.findFirst({ where: eq(streams.streamKeyHash, await sha256Hex(stream_key)) });
+    // The stream's own key, or one of its inputs' (several cameras, stream-inputs.service.ts).
+    const found = await resolveInputKey(db, stream_key);
+    const stored =
+      found &&
+      (found.input
+        ? await inputKey(c.env, found.stream, found.input)
+        : await openStreamKey(c.env, found.stream.streamKey));
     // The hash finds the row; the key itself is still compared without an early exit.
-    if (!row || !timingSafeEqual(await openStreamKey(c.env, row.streamKey), stream_key))
+    if (!found || !stored || !timingSafeEqual(stored, stream_key))
       throw forbiddenPublish('unknown_stream_key', 'No stream has this key.');
+    const row = found.stream;
     if (row.disabledAt) throw forbiddenPublish('stream_disabled', 'The stream is disabled.');
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
     const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
-    const res = orThrow(
-      await streamStub(c.env, row.id).publish({
-        streamId: row.id,
-        appId: row.appId,
-        originId: c.get('originId'),
-        config: {
-          latencyMode: row.latencyMode,
-          recording: row.recording,
-          encryption: row.encryption,
-          reconnectWindowS: row.reconnectWindowS,
-          ladder: effectiveLadder(row.ladder.filter(isRenditionName), max),
-        },
-      }),
-      PUBLISH_REFUSALS,
-    );
+    const config = {
+      latencyMode: row.latencyMode,
+      recording: row.recording,
+      encryption: row.encryption,
+      reconnectWindowS: row.reconnectWindowS,
+      ladder: effectiveLadder(row.ladder.filter(isRenditionName), max),
+    };
+    const stub = streamStub(c.env, row.id);
+    const published = await stub.publish({ streamId: row.id, appId: row.appId, originId: c.get('originId'), config });
+    // Another input of a stream live on this very origin joins its session instead of taking over.
+    const joined =
+      !published.ok && published.code === 'stream_live'
+        ? await joinableSession(db, stub, row, found.input, c.get('originId'))
+        : null;
+    const res = joined
+      ? { sessionId: joined, resumed: true, nextSequence: 0, config }
+      : orThrow(published, PUBLISH_REFUSALS);
+    const inputs = await inputConnected(db, c.env, row, found.input, c.get('originId'), joined !== null);
     return c.json(
       {
         stream_id: row.id,
@@ -174,6 +186,9 @@ export const originRoutes = router
         encryption: res.config.encryption
           ? { method: 'AES-128', key_hex: toHex(await sessionMediaKey(c.env.MEDIA_KEY_SECRET, row.id, res.sessionId)) }
           : null,
+        input_id: inputs.inputId,
+        joined: joined !== null,
+        program_input_id: inputs.programInputId,
       },
       200,
     );
@@ -235,6 +250,8 @@ export const originRoutes = router
     const { stub } = streamObject(c);
     const sessionId = sessionParam(c);
     await stub.publishDone(sessionId, c.get('originId'));
+    // Whatever input this origin still had connected left with the publication.
+    await allInputsGone(createDb(c.env.DB), c.env, c.req.param('stream_id') ?? '', c.get('originId'));
     return c.body(null, 204);
   })
   .get('/streams/:stream_id/status', async (c) => {

@@ -48,6 +48,7 @@ async function tenantA() {
     auth: key.token,
     body: { url: 'rtmp://example.com/live/k' },
   });
+  const input = await call(`/v1/streams/${stream.json.id}/inputs`, { auth: key.token, body: { name: 'Camera 2' } });
   // One real id of tenant A per path parameter name. Features add theirs here.
   const ids: Record<string, string> = {
     org_id: acct.orgId,
@@ -70,6 +71,7 @@ async function tenantA() {
     asset_id: (await recordedAsset(key.token)).asset.id,
     target_id: target.json.id,
     domain_id: domain.json.id,
+    input_id: input.json.id,
   };
   return { acct, app, key, ids };
 }

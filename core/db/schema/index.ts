@@ -12,6 +12,7 @@ export * from './rooms';
 export * from './simulcast';
 export * from './status';
 export * from './stream-health';
+export * from './stream-inputs';
 export * from './streams';
 export * from './two-factor';
 export * from './webhooks';

@@ -537,13 +537,13 @@ export interface paths {
          * List API keys (never their secrets)
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["listApiKeysForApp"];
+        get: operations["listApiKeysInAppForApp"];
         put?: never;
         /**
          * Create an API key; the secret is shown once (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["createApiKeyForApp"];
+        post: operations["createApiKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -561,14 +561,14 @@ export interface paths {
          * Get an API key
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["getApiKeyForApp"];
+        get: operations["getApiKeyInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        delete: operations["revokeApiKeyForApp"];
+        delete: operations["revokeApiKeyInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -587,7 +587,7 @@ export interface paths {
          * Replace a key with a new one of the same name, revoking the old one (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["rotateApiKeyForApp"];
+        post: operations["rotateApiKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -673,13 +673,13 @@ export interface paths {
          * List signing keys (public halves)
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["listSigningKeysForApp"];
+        get: operations["listSigningKeysInAppForApp"];
         put?: never;
         /**
          * Create a signing key for playback and chat tokens; the private key is shown once
          * @description API keys need the scope `signing-keys:write`.
          */
-        post: operations["createSigningKeyForApp"];
+        post: operations["createSigningKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,14 +697,14 @@ export interface paths {
          * Get a signing key
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["getSigningKeyForApp"];
+        get: operations["getSigningKeyInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a signing key (tokens it signed stop working)
          * @description API keys need the scope `signing-keys:write`.
          */
-        delete: operations["deleteSigningKeyForApp"];
+        delete: operations["deleteSigningKeyInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -769,7 +769,7 @@ export interface paths {
          * One app's audit log
          * @description API keys need the scope `audit-log:read`.
          */
-        get: operations["listAuditLogForApp"];
+        get: operations["listAuditLogInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,13 +809,13 @@ export interface paths {
          * List rooms
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomsForApp"];
+        get: operations["listRoomsInAppForApp"];
         put?: never;
         /**
          * Create a room; a direct room between two users is created once and returned (200) after that
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createRoomForApp"];
+        post: operations["createRoomInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -833,21 +833,21 @@ export interface paths {
          * Get a room with its live counts
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["getRoomForApp"];
+        get: operations["getRoomInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a room: sockets close with 4004 and history is erased
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomForApp"];
+        delete: operations["deleteRoomInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change a room’s name, settings or metadata (connected clients get `room_updated`)
          * @description API keys need the scope `rooms:write`.
          */
-        patch: operations["updateRoomForApp"];
+        patch: operations["updateRoomInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/rooms/{room_id}/messages": {
@@ -861,13 +861,13 @@ export interface paths {
          * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMessagesForApp"];
+        get: operations["listRoomMessagesInAppForApp"];
         put?: never;
         /**
          * Post a system message (from your backend, shown as from nobody)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["postRoomMessageForApp"];
+        post: operations["postRoomMessageInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -888,7 +888,7 @@ export interface paths {
          * Delete a message (connected clients see it go)
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomMessageForApp"];
+        delete: operations["deleteRoomMessageInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -905,13 +905,13 @@ export interface paths {
          * List the room’s bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomBansForApp"];
+        get: operations["listRoomBansInAppForApp"];
         put?: never;
         /**
          * Ban a user from the room (their sockets close with 4003)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["banRoomUserForApp"];
+        post: operations["banRoomUserInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -932,7 +932,7 @@ export interface paths {
          * Lift a ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unbanRoomUserForApp"];
+        delete: operations["unbanRoomUserInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -949,13 +949,13 @@ export interface paths {
          * List the room’s mutes in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMutesForApp"];
+        get: operations["listRoomMutesInAppForApp"];
         put?: never;
         /**
          * Mute a user (a timeout when `duration_seconds` is set)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["muteRoomUserForApp"];
+        post: operations["muteRoomUserInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -976,7 +976,7 @@ export interface paths {
          * Lift a mute
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unmuteRoomUserForApp"];
+        delete: operations["unmuteRoomUserInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -993,13 +993,13 @@ export interface paths {
          * List the room’s shadow-bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomShadowBansForApp"];
+        get: operations["listRoomShadowBansInAppForApp"];
         put?: never;
         /**
          * Shadow-ban a user: their messages reach only themselves
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["shadowBanRoomUserForApp"];
+        post: operations["shadowBanRoomUserInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1020,7 +1020,7 @@ export interface paths {
          * Lift a shadow
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["liftRoomShadowBanForApp"];
+        delete: operations["liftRoomShadowBanInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1037,7 +1037,7 @@ export interface paths {
          * Flagged messages (by users or the blocklist in `flag` mode), newest first
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomFlagsForApp"];
+        get: operations["listRoomFlagsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1059,7 +1059,7 @@ export interface paths {
          * Resolve a flag: dismiss it, or delete the message
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["resolveRoomFlagForApp"];
+        post: operations["resolveRoomFlagInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,13 +1345,13 @@ export interface paths {
          * App-wide bans (expired ones included until lifted)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listChatBansForApp"];
+        get: operations["listChatBansInAppForApp"];
         put?: never;
         /**
          * Ban a user from every room of the app (optionally for a while)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createChatBanForApp"];
+        post: operations["createChatBanInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          * Lift an app-wide ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteChatBanForApp"];
+        delete: operations["deleteChatBanInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1433,13 +1433,13 @@ export interface paths {
          * List webhook endpoints
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookEndpointsForApp"];
+        get: operations["listWebhookEndpointsInAppForApp"];
         put?: never;
         /**
          * Create a webhook endpoint; its secret is shown once
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["createWebhookEndpointForApp"];
+        post: operations["createWebhookEndpointInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1457,21 +1457,21 @@ export interface paths {
          * Get a webhook endpoint (without its secret)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookEndpointForApp"];
+        get: operations["getWebhookEndpointInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
          * @description API keys need the scope `webhooks:write`.
          */
-        delete: operations["deleteWebhookEndpointForApp"];
+        delete: operations["deleteWebhookEndpointInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change URL, description, event types, or enable/disable
          * @description API keys need the scope `webhooks:write`.
          */
-        patch: operations["updateWebhookEndpointForApp"];
+        patch: operations["updateWebhookEndpointInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret": {
@@ -1487,7 +1487,7 @@ export interface paths {
          * Replace the secret; during the overlap both old and new sign every delivery
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["rotateWebhookEndpointSecretForApp"];
+        post: operations["rotateWebhookEndpointSecretInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1507,7 +1507,7 @@ export interface paths {
          * Send a `webhook_endpoint.test` event to this endpoint only
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["testWebhookEndpointForApp"];
+        post: operations["testWebhookEndpointInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,7 +1525,7 @@ export interface paths {
          * Delivery log of an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookDeliveriesForApp"];
+        get: operations["listWebhookDeliveriesInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1545,7 +1545,7 @@ export interface paths {
          * A delivery with its payload and every attempt
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookDeliveryForApp"];
+        get: operations["getWebhookDeliveryInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1565,7 +1565,7 @@ export interface paths {
          * Every attempt to an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookAttemptsForApp"];
+        get: operations["listWebhookAttemptsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1587,7 +1587,7 @@ export interface paths {
          * Send a delivery again (same event id, fresh retry schedule)
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverWebhookDeliveryForApp"];
+        post: operations["redeliverWebhookDeliveryInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,7 +1607,7 @@ export interface paths {
          * Send again every failed delivery created in a time range
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverFailedWebhookDeliveriesForApp"];
+        post: operations["redeliverFailedWebhookDeliveriesInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1817,7 +1817,7 @@ export interface paths {
          * The app's events, newest first (catch up without webhooks)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listEventsForApp"];
+        get: operations["listEventsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1837,7 +1837,7 @@ export interface paths {
          * Get an event
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getEventForApp"];
+        get: operations["getEventInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1897,13 +1897,13 @@ export interface paths {
          * List live streams, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamsForApp"];
+        get: operations["listStreamsInAppForApp"];
         put?: never;
         /**
          * Create a live stream (an RTMP stream key and, optionally, playback ids)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamForApp"];
+        post: operations["createStreamInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1921,21 +1921,21 @@ export interface paths {
          * Get a live stream, its status and current session
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamForApp"];
+        get: operations["getStreamInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a live stream (a live publisher is cut off)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamForApp"];
+        delete: operations["deleteStreamInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Update a live stream (applies from the next session)
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamForApp"];
+        patch: operations["updateStreamInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key": {
@@ -1951,7 +1951,7 @@ export interface paths {
          * Replace the stream key (the old one stops working for new publishes)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["resetStreamKeyForApp"];
+        post: operations["resetStreamKeyInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1971,7 +1971,7 @@ export interface paths {
          * Refuse publishers; a live session ends now
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["disableStreamForApp"];
+        post: operations["disableStreamInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1991,7 +1991,7 @@ export interface paths {
          * Accept publishers again
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["enableStreamForApp"];
+        post: operations["enableStreamInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2009,7 +2009,7 @@ export interface paths {
          * Sessions of a stream (current and past), newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamSessionsForApp"];
+        get: operations["listStreamSessionsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2029,13 +2029,13 @@ export interface paths {
          * Playback ids of a stream
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamPlaybackIdsForApp"];
+        get: operations["listStreamPlaybackIdsInAppForApp"];
         put?: never;
         /**
          * Add a playback id (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamPlaybackIdForApp"];
+        post: operations["createStreamPlaybackIdInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2053,14 +2053,14 @@ export interface paths {
          * Get a playback id
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamPlaybackIdForApp"];
+        get: operations["getStreamPlaybackIdInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a playback id (its URLs stop playing)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamPlaybackIdForApp"];
+        delete: operations["deleteStreamPlaybackIdInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2077,13 +2077,13 @@ export interface paths {
          * Simulcast targets of a stream, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listSimulcastTargetsForApp"];
+        get: operations["listSimulcastTargetsInAppForApp"];
         put?: never;
         /**
          * Add a simulcast target (starts within seconds when the stream is live)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createSimulcastTargetForApp"];
+        post: operations["createSimulcastTargetInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,21 +2101,21 @@ export interface paths {
          * Get a simulcast target and its status
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getSimulcastTargetForApp"];
+        get: operations["getSimulcastTargetInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a target (a live push to it stops)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteSimulcastTargetForApp"];
+        delete: operations["deleteSimulcastTargetInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change a target (name, url, key, enabled), also while live
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateSimulcastTargetForApp"];
+        patch: operations["updateSimulcastTargetInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/health": {
@@ -2129,9 +2129,121 @@ export interface paths {
          * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamHealthForApp"];
+        get: operations["getStreamHealthInAppForApp"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's inputs (cameras), newest first; the primary one is the stream's own key
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["listStreamInputsInAppForApp"];
+        put?: never;
+        /**
+         * Add an input: another publisher with its own stream key
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["createStreamInputInAppForApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/inputs/{input_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an input: its key, whether it publishes and whether it is on air
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputInAppForApp"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an input (not the primary one, not the one on air)
+         * @description API keys need the scope `streams:write`.
+         */
+        delete: operations["deleteStreamInputInAppForApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/inputs/{input_id}/thumbnail.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest preview frame of a connected input (what an operator sees before cutting to it)
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputThumbnailInAppForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/program": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which input is on air, and the failover settings
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamProgramInAppForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turn automatic failover on or off, and how long an on-air input may be gone first
+         * @description API keys need the scope `streams:write`.
+         */
+        patch: operations["updateStreamProgramInAppForApp"];
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put another connected input on air (viewers see the cut within seconds, same session)
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["switchStreamInputInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2390,6 +2502,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/streams/{stream_id}/inputs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A stream's inputs (cameras), newest first; the primary one is the stream's own key
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["listStreamInputs"];
+        put?: never;
+        /**
+         * Add an input: another publisher with its own stream key
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["createStreamInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/inputs/{input_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an input: its key, whether it publishes and whether it is on air
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInput"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an input (not the primary one, not the one on air)
+         * @description API keys need the scope `streams:write`.
+         */
+        delete: operations["deleteStreamInput"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/inputs/{input_id}/thumbnail.jpg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest preview frame of a connected input (what an operator sees before cutting to it)
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/program": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Which input is on air, and the failover settings
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamProgram"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Turn automatic failover on or off, and how long an on-air input may be gone first
+         * @description API keys need the scope `streams:write`.
+         */
+        patch: operations["updateStreamProgram"];
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put another connected input on air (viewers see the cut within seconds, same session)
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["switchStreamInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/channels": {
         parameters: {
             query?: never;
@@ -2401,13 +2625,13 @@ export interface paths {
          * List channels
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelsForApp"];
+        get: operations["listChannelsInAppForApp"];
         put?: never;
         /**
          * Create a channel (one of your creators or events); its slug is unique in the app
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelForApp"];
+        post: operations["createChannelInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2425,21 +2649,21 @@ export interface paths {
          * Get a channel
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["getChannelForApp"];
+        get: operations["getChannelInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a channel (its streams stay, without a channel)
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["deleteChannelForApp"];
+        delete: operations["deleteChannelInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Change a channel’s profile
          * @description API keys need the scope `channels:write`.
          */
-        patch: operations["updateChannelForApp"];
+        patch: operations["updateChannelInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/channels/{channel_id}/images": {
@@ -2455,7 +2679,7 @@ export interface paths {
          * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelImageUploadForApp"];
+        post: operations["createChannelImageUploadInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2473,7 +2697,7 @@ export interface paths {
          * The streams on this channel, newest first (without stream keys)
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelStreamsForApp"];
+        get: operations["listChannelStreamsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2494,13 +2718,13 @@ export interface paths {
          * Put a stream on this channel (its watch page shows it live and its recordings)
          * @description API keys need the scope `channels:write`.
          */
-        put: operations["addChannelStreamForApp"];
+        put: operations["addChannelStreamInAppForApp"];
         post?: never;
         /**
          * Take a stream off this channel
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["removeChannelStreamForApp"];
+        delete: operations["removeChannelStreamInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2633,18 +2857,18 @@ export interface paths {
          * Get the app’s branding (the defaults until it sets one)
          * @description API keys need the scope `branding:read`.
          */
-        get: operations["getBrandingForApp"];
+        get: operations["getBrandingInAppForApp"];
         /**
          * Set the app’s branding (replaces what was set)
          * @description API keys need the scope `branding:write`.
          */
-        put: operations["setBrandingForApp"];
+        put: operations["setBrandingInAppForApp"];
         post?: never;
         /**
          * Go back to the default look
          * @description API keys need the scope `branding:write`.
          */
-        delete: operations["resetBrandingForApp"];
+        delete: operations["resetBrandingInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2689,13 +2913,13 @@ export interface paths {
          * List the app’s custom domains, newest first
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["listDomainsForApp"];
+        get: operations["listDomainsInAppForApp"];
         put?: never;
         /**
          * Add a custom domain; the answer names the TXT record that proves control
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["createDomainForApp"];
+        post: operations["createDomainInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2713,14 +2937,14 @@ export interface paths {
          * Get a custom domain and its verification state
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["getDomainForApp"];
+        get: operations["getDomainInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Remove a custom domain (its watch pages stop answering at once)
          * @description API keys need the scope `domains:write`.
          */
-        delete: operations["deleteDomainForApp"];
+        delete: operations["deleteDomainInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2739,7 +2963,7 @@ export interface paths {
          * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["verifyDomainForApp"];
+        post: operations["verifyDomainInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2825,7 +3049,7 @@ export interface paths {
          * List assets, newest first (filter by stream, source, status, creation time)
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["listAssetsForApp"];
+        get: operations["listAssetsInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2845,21 +3069,21 @@ export interface paths {
          * Get an asset
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["getAssetForApp"];
+        get: operations["getAssetInAppForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an asset and its media in R2 (its playback ids stop playing)
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetForApp"];
+        delete: operations["deleteAssetInAppForApp"];
         options?: never;
         head?: never;
         /**
          * Update an asset's passthrough and metadata
          * @description API keys need the scope `assets:write`.
          */
-        patch: operations["updateAssetForApp"];
+        patch: operations["updateAssetInAppForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/assets/{asset_id}/playback-ids": {
@@ -2875,7 +3099,7 @@ export interface paths {
          * Add a playback id to an asset (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetPlaybackIdForApp"];
+        post: operations["createAssetPlaybackIdInAppForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2896,7 +3120,7 @@ export interface paths {
          * Delete an asset's playback id
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetPlaybackIdForApp"];
+        delete: operations["deleteAssetPlaybackIdInAppForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3001,7 +3225,7 @@ export interface paths {
          * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsOverviewForApp"];
+        get: operations["getAnalyticsOverviewInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3021,7 +3245,7 @@ export interface paths {
          * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsTimeseriesForApp"];
+        get: operations["getAnalyticsTimeseriesInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3041,7 +3265,7 @@ export interface paths {
          * Metrics per country, browser, OS or rendition over the window
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsBreakdownForApp"];
+        get: operations["getAnalyticsBreakdownInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3061,7 +3285,7 @@ export interface paths {
          * Chat messages per minute and active chatters, on the same buckets as the time series
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getChatActivityForApp"];
+        get: operations["getChatActivityInAppForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3465,7 +3689,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -3521,6 +3745,20 @@ export interface components {
             channel_id: string | null;
             playback_ids: components["schemas"]["PlaybackId"][];
             current_session: components["schemas"]["StreamSession"];
+            /** @description Null when no origin is up. In API answers; not in event payloads. */
+            ingest?: {
+                /** @description The origin these URLs reach. */
+                origin_id: string;
+                /** @example rtmp://ingest.example.com:1935/live */
+                rtmp: string;
+                /** @example rtmps://ingest.example.com:443/live */
+                rtmps: string | null;
+                /**
+                 * @description Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).
+                 * @example srt://ingest.example.com:9000
+                 */
+                srt: string | null;
+            } | null;
             disabled_at: string | null;
             created_at: string;
             updated_at: string;
@@ -3719,6 +3957,43 @@ export interface components {
             /** @enum {string} */
             status: "healthy" | "degraded";
             reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+        };
+        StreamInput: {
+            /** @example inp_123 */
+            id: string;
+            stream_id: string;
+            name: string;
+            /** @description The stream's own key: its first input, made with the stream. */
+            primary: boolean;
+            /** @description Publish to `rtmp://<origin>:1935/live` with this key. */
+            stream_key: string | null;
+            /** @description This input is the program (what viewers, the recording and simulcast get). */
+            on_air: boolean;
+            /** @enum {string} */
+            status: "connected" | "disconnected";
+            connected_at: string | null;
+            created_at: string;
+            updated_at: string;
+        };
+        CreateStreamInput: {
+            /** @example Camera 2 */
+            name: string;
+        };
+        StreamProgram: {
+            stream_id: string;
+            on_air_input_id: string;
+            /** @description When the on-air input drops, cut to the next connected input after `failover_after_s`. */
+            auto_failover: boolean;
+            failover_after_s: number;
+            switched_at: string | null;
+        };
+        UpdateStreamProgram: {
+            auto_failover?: boolean;
+            failover_after_s?: number;
+        };
+        SwitchStreamInput: {
+            /** @example inp_123 */
+            input_id: string;
         };
         Channel: {
             id: string;
@@ -6201,7 +6476,7 @@ export interface operations {
             };
         };
     };
-    listApiKeysForApp: {
+    listApiKeysInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -6275,7 +6550,7 @@ export interface operations {
             };
         };
     };
-    createApiKeyForApp: {
+    createApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6371,7 +6646,7 @@ export interface operations {
             };
         };
     };
-    getApiKeyForApp: {
+    getApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6439,7 +6714,7 @@ export interface operations {
             };
         };
     };
-    revokeApiKeyForApp: {
+    revokeApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6507,7 +6782,7 @@ export interface operations {
             };
         };
     };
-    rotateApiKeyForApp: {
+    rotateApiKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6984,7 +7259,7 @@ export interface operations {
             };
         };
     };
-    listSigningKeysForApp: {
+    listSigningKeysInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7058,7 +7333,7 @@ export interface operations {
             };
         };
     };
-    createSigningKeyForApp: {
+    createSigningKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7152,7 +7427,7 @@ export interface operations {
             };
         };
     };
-    getSigningKeyForApp: {
+    getSigningKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7220,7 +7495,7 @@ export interface operations {
             };
         };
     };
-    deleteSigningKeyForApp: {
+    deleteSigningKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7582,7 +7857,7 @@ export interface operations {
             };
         };
     };
-    listAuditLogForApp: {
+    listAuditLogInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7748,7 +8023,7 @@ export interface operations {
             };
         };
     };
-    listRoomsForApp: {
+    listRoomsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7824,7 +8099,7 @@ export interface operations {
             };
         };
     };
-    createRoomForApp: {
+    createRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7938,7 +8213,7 @@ export interface operations {
             };
         };
     };
-    getRoomForApp: {
+    getRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8006,7 +8281,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomForApp: {
+    deleteRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8072,7 +8347,7 @@ export interface operations {
             };
         };
     };
-    updateRoomForApp: {
+    updateRoomInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8150,7 +8425,7 @@ export interface operations {
             };
         };
     };
-    listRoomMessagesForApp: {
+    listRoomMessagesInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8227,7 +8502,7 @@ export interface operations {
             };
         };
     };
-    postRoomMessageForApp: {
+    postRoomMessageInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8322,7 +8597,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomMessageForApp: {
+    deleteRoomMessageInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8389,7 +8664,7 @@ export interface operations {
             };
         };
     };
-    listRoomBansForApp: {
+    listRoomBansInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8459,7 +8734,7 @@ export interface operations {
             };
         };
     };
-    banRoomUserForApp: {
+    banRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8558,7 +8833,7 @@ export interface operations {
             };
         };
     };
-    unbanRoomUserForApp: {
+    unbanRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8625,7 +8900,7 @@ export interface operations {
             };
         };
     };
-    listRoomMutesForApp: {
+    listRoomMutesInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8695,7 +8970,7 @@ export interface operations {
             };
         };
     };
-    muteRoomUserForApp: {
+    muteRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8794,7 +9069,7 @@ export interface operations {
             };
         };
     };
-    unmuteRoomUserForApp: {
+    unmuteRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8861,7 +9136,7 @@ export interface operations {
             };
         };
     };
-    listRoomShadowBansForApp: {
+    listRoomShadowBansInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8931,7 +9206,7 @@ export interface operations {
             };
         };
     };
-    shadowBanRoomUserForApp: {
+    shadowBanRoomUserInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9030,7 +9305,7 @@ export interface operations {
             };
         };
     };
-    liftRoomShadowBanForApp: {
+    liftRoomShadowBanInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9097,7 +9372,7 @@ export interface operations {
             };
         };
     };
-    listRoomFlagsForApp: {
+    listRoomFlagsInAppForApp: {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
@@ -9172,7 +9447,7 @@ export interface operations {
             };
         };
     };
-    resolveRoomFlagForApp: {
+    resolveRoomFlagInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10789,7 +11064,7 @@ export interface operations {
             };
         };
     };
-    listChatBansForApp: {
+    listChatBansInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -10863,7 +11138,7 @@ export interface operations {
             };
         };
     };
-    createChatBanForApp: {
+    createChatBanInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10961,7 +11236,7 @@ export interface operations {
             };
         };
     };
-    deleteChatBanForApp: {
+    deleteChatBanInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11260,7 +11535,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpointsForApp: {
+    listWebhookEndpointsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11334,7 +11609,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpointForApp: {
+    createWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11439,7 +11714,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpointForApp: {
+    getWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11507,7 +11782,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpointForApp: {
+    deleteWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11573,7 +11848,7 @@ export interface operations {
             };
         };
     };
-    updateWebhookEndpointForApp: {
+    updateWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11658,7 +11933,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookEndpointSecretForApp: {
+    rotateWebhookEndpointSecretInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11754,7 +12029,7 @@ export interface operations {
             };
         };
     };
-    testWebhookEndpointForApp: {
+    testWebhookEndpointInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11846,7 +12121,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveriesForApp: {
+    listWebhookDeliveriesInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11923,7 +12198,7 @@ export interface operations {
             };
         };
     };
-    getWebhookDeliveryForApp: {
+    getWebhookDeliveryInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11992,7 +12267,7 @@ export interface operations {
             };
         };
     };
-    listWebhookAttemptsForApp: {
+    listWebhookAttemptsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12067,7 +12342,7 @@ export interface operations {
             };
         };
     };
-    redeliverWebhookDeliveryForApp: {
+    redeliverWebhookDeliveryInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12159,7 +12434,7 @@ export interface operations {
             };
         };
     };
-    redeliverFailedWebhookDeliveriesForApp: {
+    redeliverFailedWebhookDeliveriesInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13244,7 +13519,7 @@ export interface operations {
             };
         };
     };
-    listEventsForApp: {
+    listEventsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13325,7 +13600,7 @@ export interface operations {
             };
         };
     };
-    getEventForApp: {
+    getEventInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13539,7 +13814,7 @@ export interface operations {
             };
         };
     };
-    listStreamsForApp: {
+    listStreamsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13616,7 +13891,7 @@ export interface operations {
             };
         };
     };
-    createStreamForApp: {
+    createStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13708,7 +13983,7 @@ export interface operations {
             };
         };
     };
-    getStreamForApp: {
+    getStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13776,7 +14051,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamForApp: {
+    deleteStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13842,7 +14117,7 @@ export interface operations {
             };
         };
     };
-    updateStreamForApp: {
+    updateStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13914,7 +14189,7 @@ export interface operations {
             };
         };
     };
-    resetStreamKeyForApp: {
+    resetStreamKeyInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14003,7 +14278,7 @@ export interface operations {
             };
         };
     };
-    disableStreamForApp: {
+    disableStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14092,7 +14367,7 @@ export interface operations {
             };
         };
     };
-    enableStreamForApp: {
+    enableStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14181,7 +14456,7 @@ export interface operations {
             };
         };
     };
-    listStreamSessionsForApp: {
+    listStreamSessionsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14256,7 +14531,7 @@ export interface operations {
             };
         };
     };
-    listStreamPlaybackIdsForApp: {
+    listStreamPlaybackIdsInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14326,7 +14601,7 @@ export interface operations {
             };
         };
     };
-    createStreamPlaybackIdForApp: {
+    createStreamPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14422,7 +14697,7 @@ export interface operations {
             };
         };
     };
-    getStreamPlaybackIdForApp: {
+    getStreamPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14491,7 +14766,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamPlaybackIdForApp: {
+    deleteStreamPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14558,7 +14833,7 @@ export interface operations {
             };
         };
     };
-    listSimulcastTargetsForApp: {
+    listSimulcastTargetsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14633,7 +14908,7 @@ export interface operations {
             };
         };
     };
-    createSimulcastTargetForApp: {
+    createSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14729,7 +15004,7 @@ export interface operations {
             };
         };
     };
-    getSimulcastTargetForApp: {
+    getSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14798,7 +15073,7 @@ export interface operations {
             };
         };
     };
-    deleteSimulcastTargetForApp: {
+    deleteSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14865,7 +15140,7 @@ export interface operations {
             };
         };
     };
-    updateSimulcastTargetForApp: {
+    updateSimulcastTargetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14938,7 +15213,7 @@ export interface operations {
             };
         };
     };
-    getStreamHealthForApp: {
+    getStreamHealthInAppForApp: {
         parameters: {
             query?: {
                 /** @description Default: the stream's latest session */
@@ -14995,6 +15270,627 @@ export interface operations {
             };
             /** @description Not found (or owned by another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listStreamInputsInAppForApp: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StreamInput"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInputThumbnailInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamProgramInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateStreamProgramInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStreamProgram"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    switchStreamInputInAppForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -16466,7 +17362,620 @@ export interface operations {
             };
         };
     };
-    listChannelsForApp: {
+    listStreamInputs: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["StreamInput"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createStreamInput: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInput"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteStreamInput: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInputThumbnail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JPEG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    updateStreamProgram: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStreamProgram"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    switchStreamInput: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SwitchStreamInput"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamProgram"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Refused in the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listChannelsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -16541,7 +18050,7 @@ export interface operations {
             };
         };
     };
-    createChannelForApp: {
+    createChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16649,7 +18158,7 @@ export interface operations {
             };
         };
     };
-    getChannelForApp: {
+    getChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16717,7 +18226,7 @@ export interface operations {
             };
         };
     };
-    deleteChannelForApp: {
+    deleteChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16783,7 +18292,7 @@ export interface operations {
             };
         };
     };
-    updateChannelForApp: {
+    updateChannelInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16877,7 +18386,7 @@ export interface operations {
             };
         };
     };
-    createChannelImageUploadForApp: {
+    createChannelImageUploadInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16973,7 +18482,7 @@ export interface operations {
             };
         };
     };
-    listChannelStreamsForApp: {
+    listChannelStreamsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -17048,7 +18557,7 @@ export interface operations {
             };
         };
     };
-    addChannelStreamForApp: {
+    addChannelStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17115,7 +18624,7 @@ export interface operations {
             };
         };
     };
-    removeChannelStreamForApp: {
+    removeChannelStreamInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17887,7 +19396,7 @@ export interface operations {
             };
         };
     };
-    getBrandingForApp: {
+    getBrandingInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17954,7 +19463,7 @@ export interface operations {
             };
         };
     };
-    setBrandingForApp: {
+    setBrandingInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18041,7 +19550,7 @@ export interface operations {
             };
         };
     };
-    resetBrandingForApp: {
+    resetBrandingInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18319,7 +19828,7 @@ export interface operations {
             };
         };
     };
-    listDomainsForApp: {
+    listDomainsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18393,7 +19902,7 @@ export interface operations {
             };
         };
     };
-    createDomainForApp: {
+    createDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18488,7 +19997,7 @@ export interface operations {
             };
         };
     };
-    getDomainForApp: {
+    getDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18556,7 +20065,7 @@ export interface operations {
             };
         };
     };
-    deleteDomainForApp: {
+    deleteDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18622,7 +20131,7 @@ export interface operations {
             };
         };
     };
-    verifyDomainForApp: {
+    verifyDomainInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19096,7 +20605,7 @@ export interface operations {
             };
         };
     };
-    listAssetsForApp: {
+    listAssetsInAppForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -19177,7 +20686,7 @@ export interface operations {
             };
         };
     };
-    getAssetForApp: {
+    getAssetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19245,7 +20754,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetForApp: {
+    deleteAssetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19311,7 +20820,7 @@ export interface operations {
             };
         };
     };
-    updateAssetForApp: {
+    updateAssetInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19383,7 +20892,7 @@ export interface operations {
             };
         };
     };
-    createAssetPlaybackIdForApp: {
+    createAssetPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19479,7 +20988,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetPlaybackIdForApp: {
+    deleteAssetPlaybackIdInAppForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19989,7 +21498,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsOverviewForApp: {
+    getAnalyticsOverviewInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -20068,7 +21577,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsTimeseriesForApp: {
+    getAnalyticsTimeseriesInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -20153,7 +21662,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsBreakdownForApp: {
+    getAnalyticsBreakdownInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -20236,7 +21745,7 @@ export interface operations {
             };
         };
     };
-    getChatActivityForApp: {
+    getChatActivityInAppForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */

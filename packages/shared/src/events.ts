@@ -42,6 +42,19 @@ export const EVENT_CATALOG = {
     object: 'stream',
     description: 'A degraded live session is healthy again; `data.health.reasons` says what it had.',
   },
+  'stream.input.connected': {
+    object: 'stream_input',
+    description: "One of the stream's inputs (cameras) began publishing; `data.origin_id` says where.",
+  },
+  'stream.input.disconnected': {
+    object: 'stream_input',
+    description: "One of the stream's inputs stopped publishing (the others, if any, stay available).",
+  },
+  'stream.input_switched': {
+    object: 'stream',
+    description:
+      'Another input went on air; `data.on_air_input_id`, `data.from_input_id` and `data.reason` (`api`, `failover`, `first_connected`).',
+  },
   'recording.ready': {
     object: 'recording',
     description: "A session's recording was finalized and can be played as a VOD; `data.asset_id` names its asset.",

@@ -37,6 +37,12 @@ export const inputReportSchema = z
     height: z.number().int().min(1).max(16384),
     frame_rate: z.number().positive().max(1000),
     bitrate_kbps: z.number().int().min(0).max(1_000_000),
+    /**
+     * The renditions the origin produces from this input (the ladder after it dropped rungs above
+     * the input): the master playlist waits until each has a segment, so a player's first master
+     * lists the whole ladder. Optional for origins from before it existed.
+     */
+    renditions: z.array(z.enum(RENDITION_NAMES)).min(1).max(RENDITION_NAMES.length).optional(),
   })
   .strict();
 export type InputReport = z.infer<typeof inputReportSchema>;
@@ -105,6 +111,18 @@ export const publishAnswerSchema = z.object({
   reconnect_window_s: z.number().min(0),
   /** Optional (see the doc): where a resumed session's numbering continues. */
   next_sequence: z.number().int().min(0).optional(),
+  /** Which of the stream's inputs this publisher is (packages/shared/src/stream-inputs.ts). */
+  input_id: z
+    .string()
+    .regex(/^inp_[0-9A-Za-z]{8,40}$/)
+    .optional(),
+  /** The stream is already live on this origin from another input: this one joins its session. */
+  joined: z.boolean().optional(),
+  /** The input on air now. */
+  program_input_id: z
+    .string()
+    .regex(/^inp_[0-9A-Za-z]{8,40}$/)
+    .optional(),
   /** AES-128 key of the session (new per session, kept on a resume); null or absent: clear segments. */
   encryption: z
     .object({ method: z.literal('AES-128'), key_hex: z.string().regex(/^[0-9a-f]{32}$/) })

@@ -3,6 +3,7 @@ import { LiveQoe } from '../../features/analytics/live-qoe';
 import { OpenWatchPage } from '../../features/channels/open-watch-page';
 import { StreamHealthPanel } from '../../features/health/stream-health-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
+import { InputSwitcher } from '../../features/streams/input-switcher';
 import { ObsSetup } from '../../features/streams/obs-setup';
 import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
 import { SessionHealth } from '../../features/streams/session-health';
@@ -106,6 +107,7 @@ export function StreamPage() {
             <ObsSetup appId={appId} stream={s} />
             <PlaybackIdsPanel appId={appId} stream={s} />
           </div>
+          <InputSwitcher appId={appId} streamId={s.id} />
           <SimulcastPanel appId={appId} streamId={s.id} />
           <section className="panel" aria-labelledby="settings-h">
             <h2 id="settings-h">Settings</h2>

@@ -1,0 +1,162 @@
+import { env } from 'cloudflare:workers';
+import { describe, expect, it } from 'vitest';
+import { call, expectError, tenant } from '../test/helpers';
+import { createStream, originCall, publish, sessionPath } from '../test/origin';
+
+const inputs = (streamId: string) => `/v1/streams/${streamId}/inputs`;
+
+async function streamOf() {
+  const t = await tenant();
+  const s = await createStream(t.key.token, { name: 'cameras' });
+  return { ...t, s };
+}
+
+const eventTypes = async (objectId: string) =>
+  (
+    await env.DB.prepare('SELECT type FROM events WHERE object_id = ? ORDER BY created_at, rowid')
+      .bind(objectId)
+      .all<{ type: string }>()
+  ).results.map((r) => r.type);
+
+describe('stream inputs API', () => {
+  it("lists the stream's own key as its primary input, adds inputs with keys of their own (sealed at rest), deletes them", async () => {
+    const { key, s } = await streamOf();
+    const first = await call(inputs(s.id), { auth: key.token });
+    expect(first.status, first.text).toBe(200);
+    expect(first.json.data).toHaveLength(1);
+    const primary = first.json.data[0];
+    expect(primary).toMatchObject({ primary: true, stream_key: s.stream_key, on_air: true, status: 'disconnected' });
+    expect(primary.id).toMatch(/^inp_/);
+
+    const created = await call(inputs(s.id), { auth: key.token, body: { name: 'Camera 2' } });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json).toMatchObject({ name: 'Camera 2', primary: false, on_air: false, status: 'disconnected' });
+    expect(created.json.id).toMatch(/^inp_/);
+    expect(created.json.stream_key).toMatch(/^lsk_[0-9A-Za-z]{40}$/);
+    expect(created.json.stream_key).not.toBe(s.stream_key);
+    const stored = await env.DB.prepare('SELECT * FROM stream_inputs WHERE id = ?')
+      .bind(created.json.id)
+      .first<Record<string, string>>();
+    expect(JSON.stringify(stored)).not.toContain(created.json.stream_key);
+    expect(stored!.stream_key_sealed).toMatch(/^enc:v1:/);
+
+    const got = await call(`${inputs(s.id)}/${created.json.id}`, { auth: key.token });
+    expect(got.json.stream_key).toBe(created.json.stream_key);
+    expect((await call(inputs(s.id), { auth: key.token })).json.data).toHaveLength(2);
+
+    expectError(
+      await call(`${inputs(s.id)}/${primary.id}`, { method: 'DELETE', auth: key.token }),
+      409,
+      'primary_input',
+    );
+    expect((await call(`${inputs(s.id)}/${created.json.id}`, { method: 'DELETE', auth: key.token })).status).toBe(204);
+    expectError(await call(`${inputs(s.id)}/${created.json.id}`, { auth: key.token }), 404, 'not_found');
+  });
+
+  it('refuses bad input with 4xx and another stream’s input on switch; caps inputs at 8', async () => {
+    const { key, s } = await streamOf();
+    const other = await createStream(key.token, { name: 'other' });
+    for (const body of [{}, { name: '' }, { name: 'x'.repeat(101) }, { name: 'a', extra: 1 }])
+      expectError(await call(inputs(s.id), { auth: key.token, body }), 400, 'invalid_request');
+    const foreign = await call(inputs(other.id), { auth: key.token, body: { name: 'Other cam' } });
+    expectError(
+      await call(`/v1/streams/${s.id}/switch`, { auth: key.token, body: { input_id: foreign.json.id } }),
+      400,
+      'input_of_other_stream',
+    );
+    expectError(
+      await call(`/v1/streams/${s.id}/switch`, { auth: key.token, body: { input_id: 'inp_nothere123' } }),
+      400,
+    );
+    const cam = await call(inputs(s.id), { auth: key.token, body: { name: 'Cam' } });
+    expectError(
+      await call(`/v1/streams/${s.id}/switch`, { auth: key.token, body: { input_id: cam.json.id } }),
+      409,
+      'input_not_connected',
+    );
+    for (let i = 0; i < 6; i++)
+      expect((await call(inputs(s.id), { auth: key.token, body: { name: `c${i}` } })).status).toBe(201);
+    expectError(await call(inputs(s.id), { auth: key.token, body: { name: 'ninth' } }), 409, 'limit_reached');
+    expectError(
+      await call(`/v1/streams/${s.id}/program`, { method: 'PATCH', auth: key.token, body: { failover_after_s: 0 } }),
+      400,
+    );
+  });
+
+  it('publishes on each input key: the second joins the live session; switching and failover follow the program', async () => {
+    const { key, s } = await streamOf();
+    const cam2 = (await call(inputs(s.id), { auth: key.token, body: { name: 'Camera 2' } })).json;
+    const primaryId = (await call(inputs(s.id), { auth: key.token })).json.data.find(
+      (i: { primary: boolean }) => i.primary,
+    ).id;
+
+    const a = await publish(s.stream_key);
+    expect(a.status, a.text).toBe(200);
+    expect(a.json).toMatchObject({ input_id: primaryId, joined: false, program_input_id: primaryId });
+    // The same camera twice is a second publisher: refused, as before inputs existed.
+    expectError(await publish(s.stream_key), 409, 'stream_live');
+    const b = await publish(cam2.stream_key);
+    expect(b.status, b.text).toBe(200);
+    expect(b.json).toMatchObject({
+      session_id: a.json.session_id,
+      input_id: cam2.id,
+      joined: true,
+      program_input_id: primaryId,
+    });
+    // Another origin may not join a session this one runs.
+    expectError(await publish(cam2.stream_key, 'orig_local2'), 409, 'stream_live');
+
+    const program = `${sessionPath(s.id, a.json.session_id)}/program`;
+    expect((await originCall(program)).json).toMatchObject({ program_input_id: primaryId, auto_failover: false });
+    expect((await originCall(program, { origin: 'orig_local2' })).status).toBe(409);
+
+    const cut = await call(`/v1/streams/${s.id}/switch`, { auth: key.token, body: { input_id: cam2.id } });
+    expect(cut.status, cut.text).toBe(200);
+    expect(cut.json).toMatchObject({ on_air_input_id: cam2.id });
+    expect((await originCall(program)).json.program_input_id).toBe(cam2.id);
+    const listed = (await call(inputs(s.id), { auth: key.token })).json.data;
+    expect(listed.find((i: { id: string }) => i.id === cam2.id)).toMatchObject({ on_air: true, status: 'connected' });
+
+    // The on-air camera drops; the origin fails over to the primary one and says so.
+    const patched = await call(`/v1/streams/${s.id}/program`, {
+      method: 'PATCH',
+      auth: key.token,
+      body: { auto_failover: true, failover_after_s: 2 },
+    });
+    expect(patched.json).toMatchObject({ auto_failover: true, failover_after_s: 2 });
+    const gone = await originCall(`${sessionPath(s.id, a.json.session_id)}/inputs/${cam2.id}/disconnected`, {
+      body: {},
+    });
+    expect(gone.json).toMatchObject({ program_input_id: cam2.id, auto_failover: true, failover_after_s: 2 });
+    const failed = await originCall(`${sessionPath(s.id, a.json.session_id)}/switch`, {
+      body: { input_id: primaryId, reason: 'failover' },
+    });
+    expect(failed.status, failed.text).toBe(200);
+    expect(failed.json.program_input_id).toBe(primaryId);
+    // Failing over to an input that is not connected is refused.
+    expect(
+      (
+        await originCall(`${sessionPath(s.id, a.json.session_id)}/switch`, {
+          body: { input_id: cam2.id, reason: 'failover' },
+        })
+      ).status,
+    ).toBe(404);
+
+    expect(await eventTypes(cam2.id)).toEqual(['stream.input.connected', 'stream.input.disconnected']);
+    const switched = await env.DB.prepare(
+      "SELECT data FROM events WHERE object_id = ? AND type = 'stream.input_switched' ORDER BY created_at, rowid",
+    )
+      .bind(s.id)
+      .all<{ data: string }>();
+    expect(switched.results.map((r) => JSON.parse(r.data).reason)).toEqual(['api', 'failover']);
+
+    // A preview frame per input, readable by the stream's owner only.
+    const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]);
+    const thumb = `${sessionPath(s.id, a.json.session_id)}/inputs/${primaryId}/thumbnail`;
+    expect((await originCall(thumb, { raw: jpeg, method: 'POST' })).status).toBe(204);
+    expect((await originCall(thumb, { raw: new Uint8Array([1, 2, 3]), method: 'POST' })).status).toBe(400);
+    const read = await call(`${inputs(s.id)}/${primaryId}/thumbnail.jpg`, { auth: key.token });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('content-type')).toBe('image/jpeg');
+  });
+});

@@ -1,0 +1,50 @@
+import { z } from '@hono/zod-openapi';
+
+/** Request and response shapes of `/v1/streams/{id}/inputs`, `/program` and `/switch` (several cameras). */
+
+export const CreateInputBody = z
+  .object({ name: z.string().trim().min(1).max(100).openapi({ example: 'Camera 2' }) })
+  .strict()
+  .openapi('CreateStreamInput');
+
+export const StreamInput = z
+  .object({
+    id: z.string().openapi({ example: 'inp_123' }),
+    stream_id: z.string(),
+    name: z.string(),
+    primary: z.boolean().openapi({ description: "The stream's own key: its first input, made with the stream." }),
+    stream_key: z.string().nullable().openapi({ description: 'Publish to `rtmp://<origin>:1935/live` with this key.' }),
+    on_air: z
+      .boolean()
+      .openapi({ description: 'This input is the program (what viewers, the recording and simulcast get).' }),
+    status: z.enum(['connected', 'disconnected']),
+    connected_at: z.string().nullable(),
+    created_at: z.string(),
+    updated_at: z.string(),
+  })
+  .openapi('StreamInput');
+
+export const Program = z
+  .object({
+    stream_id: z.string(),
+    on_air_input_id: z.string(),
+    auto_failover: z.boolean().openapi({
+      description: 'When the on-air input drops, cut to the next connected input after `failover_after_s`.',
+    }),
+    failover_after_s: z.number().int(),
+    switched_at: z.string().nullable(),
+  })
+  .openapi('StreamProgram');
+
+export const UpdateProgramBody = z
+  .object({
+    auto_failover: z.boolean().optional(),
+    failover_after_s: z.number().int().min(1).max(60).optional(),
+  })
+  .strict()
+  .openapi('UpdateStreamProgram');
+
+export const SwitchBody = z
+  .object({ input_id: z.string().min(1).max(64).openapi({ example: 'inp_123' }) })
+  .strict()
+  .openapi('SwitchStreamInput');
