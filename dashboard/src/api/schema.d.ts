@@ -537,13 +537,13 @@ export interface paths {
          * List API keys (never their secrets)
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["listApiKeysInAppForApp"];
+        get: operations["listApiKeysForApp"];
         put?: never;
         /**
          * Create an API key; the secret is shown once (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["createApiKeyInAppForApp"];
+        post: operations["createApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -561,14 +561,14 @@ export interface paths {
          * Get an API key
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["getApiKeyInAppForApp"];
+        get: operations["getApiKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        delete: operations["revokeApiKeyInAppForApp"];
+        delete: operations["revokeApiKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -587,7 +587,7 @@ export interface paths {
          * Replace a key with a new one of the same name, revoking the old one (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["rotateApiKeyInAppForApp"];
+        post: operations["rotateApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -673,13 +673,13 @@ export interface paths {
          * List signing keys (public halves)
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["listSigningKeysInAppForApp"];
+        get: operations["listSigningKeysForApp"];
         put?: never;
         /**
          * Create a signing key for playback and chat tokens; the private key is shown once
          * @description API keys need the scope `signing-keys:write`.
          */
-        post: operations["createSigningKeyInAppForApp"];
+        post: operations["createSigningKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,14 +697,14 @@ export interface paths {
          * Get a signing key
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["getSigningKeyInAppForApp"];
+        get: operations["getSigningKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a signing key (tokens it signed stop working)
          * @description API keys need the scope `signing-keys:write`.
          */
-        delete: operations["deleteSigningKeyInAppForApp"];
+        delete: operations["deleteSigningKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -769,7 +769,7 @@ export interface paths {
          * One app's audit log
          * @description API keys need the scope `audit-log:read`.
          */
-        get: operations["listAuditLogInAppForApp"];
+        get: operations["listAuditLogForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,13 +809,13 @@ export interface paths {
          * List rooms
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomsInAppForApp"];
+        get: operations["listRoomsForApp"];
         put?: never;
         /**
          * Create a room; a direct room between two users is created once and returned (200) after that
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createRoomInAppForApp"];
+        post: operations["createRoomForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -833,21 +833,21 @@ export interface paths {
          * Get a room with its live counts
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["getRoomInAppForApp"];
+        get: operations["getRoomForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a room: sockets close with 4004 and history is erased
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomInAppForApp"];
+        delete: operations["deleteRoomForApp"];
         options?: never;
         head?: never;
         /**
          * Change a room’s name, settings or metadata (connected clients get `room_updated`)
          * @description API keys need the scope `rooms:write`.
          */
-        patch: operations["updateRoomInAppForApp"];
+        patch: operations["updateRoomForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/rooms/{room_id}/messages": {
@@ -861,13 +861,13 @@ export interface paths {
          * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMessagesInAppForApp"];
+        get: operations["listRoomMessagesForApp"];
         put?: never;
         /**
          * Post a system message (from your backend, shown as from nobody)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["postRoomMessageInAppForApp"];
+        post: operations["postRoomMessageForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -888,7 +888,7 @@ export interface paths {
          * Delete a message (connected clients see it go)
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomMessageInAppForApp"];
+        delete: operations["deleteRoomMessageForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -905,13 +905,13 @@ export interface paths {
          * List the room’s bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomBansInAppForApp"];
+        get: operations["listRoomBansForApp"];
         put?: never;
         /**
          * Ban a user from the room (their sockets close with 4003)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["banRoomUserInAppForApp"];
+        post: operations["banRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -932,7 +932,7 @@ export interface paths {
          * Lift a ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unbanRoomUserInAppForApp"];
+        delete: operations["unbanRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -949,13 +949,13 @@ export interface paths {
          * List the room’s mutes in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMutesInAppForApp"];
+        get: operations["listRoomMutesForApp"];
         put?: never;
         /**
          * Mute a user (a timeout when `duration_seconds` is set)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["muteRoomUserInAppForApp"];
+        post: operations["muteRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -976,7 +976,7 @@ export interface paths {
          * Lift a mute
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unmuteRoomUserInAppForApp"];
+        delete: operations["unmuteRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -993,13 +993,13 @@ export interface paths {
          * List the room’s shadow-bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomShadowBansInAppForApp"];
+        get: operations["listRoomShadowBansForApp"];
         put?: never;
         /**
          * Shadow-ban a user: their messages reach only themselves
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["shadowBanRoomUserInAppForApp"];
+        post: operations["shadowBanRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1020,7 +1020,7 @@ export interface paths {
          * Lift a shadow
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["liftRoomShadowBanInAppForApp"];
+        delete: operations["liftRoomShadowBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1037,7 +1037,7 @@ export interface paths {
          * Flagged messages (by users or the blocklist in `flag` mode), newest first
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomFlagsInAppForApp"];
+        get: operations["listRoomFlagsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1059,7 +1059,7 @@ export interface paths {
          * Resolve a flag: dismiss it, or delete the message
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["resolveRoomFlagInAppForApp"];
+        post: operations["resolveRoomFlagForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,13 +1345,13 @@ export interface paths {
          * App-wide bans (expired ones included until lifted)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listChatBansInAppForApp"];
+        get: operations["listChatBansForApp"];
         put?: never;
         /**
          * Ban a user from every room of the app (optionally for a while)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createChatBanInAppForApp"];
+        post: operations["createChatBanForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          * Lift an app-wide ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteChatBanInAppForApp"];
+        delete: operations["deleteChatBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1433,13 +1433,13 @@ export interface paths {
          * List webhook endpoints
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookEndpointsInAppForApp"];
+        get: operations["listWebhookEndpointsForApp"];
         put?: never;
         /**
          * Create a webhook endpoint; its secret is shown once
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["createWebhookEndpointInAppForApp"];
+        post: operations["createWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1457,21 +1457,21 @@ export interface paths {
          * Get a webhook endpoint (without its secret)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookEndpointInAppForApp"];
+        get: operations["getWebhookEndpointForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
          * @description API keys need the scope `webhooks:write`.
          */
-        delete: operations["deleteWebhookEndpointInAppForApp"];
+        delete: operations["deleteWebhookEndpointForApp"];
         options?: never;
         head?: never;
         /**
          * Change URL, description, event types, or enable/disable
          * @description API keys need the scope `webhooks:write`.
          */
-        patch: operations["updateWebhookEndpointInAppForApp"];
+        patch: operations["updateWebhookEndpointForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret": {
@@ -1487,7 +1487,7 @@ export interface paths {
          * Replace the secret; during the overlap both old and new sign every delivery
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["rotateWebhookEndpointSecretInAppForApp"];
+        post: operations["rotateWebhookEndpointSecretForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1507,7 +1507,7 @@ export interface paths {
          * Send a `webhook_endpoint.test` event to this endpoint only
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["testWebhookEndpointInAppForApp"];
+        post: operations["testWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,7 +1525,7 @@ export interface paths {
          * Delivery log of an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookDeliveriesInAppForApp"];
+        get: operations["listWebhookDeliveriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1545,7 +1545,7 @@ export interface paths {
          * A delivery with its payload and every attempt
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookDeliveryInAppForApp"];
+        get: operations["getWebhookDeliveryForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1565,7 +1565,7 @@ export interface paths {
          * Every attempt to an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookAttemptsInAppForApp"];
+        get: operations["listWebhookAttemptsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1587,7 +1587,7 @@ export interface paths {
          * Send a delivery again (same event id, fresh retry schedule)
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverWebhookDeliveryInAppForApp"];
+        post: operations["redeliverWebhookDeliveryForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,7 +1607,7 @@ export interface paths {
          * Send again every failed delivery created in a time range
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverFailedWebhookDeliveriesInAppForApp"];
+        post: operations["redeliverFailedWebhookDeliveriesForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1817,7 +1817,7 @@ export interface paths {
          * The app's events, newest first (catch up without webhooks)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listEventsInAppForApp"];
+        get: operations["listEventsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1837,7 +1837,7 @@ export interface paths {
          * Get an event
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getEventInAppForApp"];
+        get: operations["getEventForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1897,13 +1897,13 @@ export interface paths {
          * List live streams, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamsInAppForApp"];
+        get: operations["listStreamsForApp"];
         put?: never;
         /**
          * Create a live stream (an RTMP stream key and, optionally, playback ids)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInAppForApp"];
+        post: operations["createStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1921,21 +1921,21 @@ export interface paths {
          * Get a live stream, its status and current session
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInAppForApp"];
+        get: operations["getStreamForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a live stream (a live publisher is cut off)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInAppForApp"];
+        delete: operations["deleteStreamForApp"];
         options?: never;
         head?: never;
         /**
          * Update a live stream (applies from the next session)
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamInAppForApp"];
+        patch: operations["updateStreamForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key": {
@@ -1951,7 +1951,7 @@ export interface paths {
          * Replace the stream key (the old one stops working for new publishes)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["resetStreamKeyInAppForApp"];
+        post: operations["resetStreamKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1971,7 +1971,7 @@ export interface paths {
          * Refuse publishers; a live session ends now
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["disableStreamInAppForApp"];
+        post: operations["disableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1991,7 +1991,7 @@ export interface paths {
          * Accept publishers again
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["enableStreamInAppForApp"];
+        post: operations["enableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2009,7 +2009,7 @@ export interface paths {
          * Sessions of a stream (current and past), newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamSessionsInAppForApp"];
+        get: operations["listStreamSessionsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2029,13 +2029,13 @@ export interface paths {
          * Playback ids of a stream
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamPlaybackIdsInAppForApp"];
+        get: operations["listStreamPlaybackIdsForApp"];
         put?: never;
         /**
          * Add a playback id (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamPlaybackIdInAppForApp"];
+        post: operations["createStreamPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2053,14 +2053,14 @@ export interface paths {
          * Get a playback id
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamPlaybackIdInAppForApp"];
+        get: operations["getStreamPlaybackIdForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a playback id (its URLs stop playing)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamPlaybackIdInAppForApp"];
+        delete: operations["deleteStreamPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2077,13 +2077,13 @@ export interface paths {
          * Simulcast targets of a stream, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listSimulcastTargetsInAppForApp"];
+        get: operations["listSimulcastTargetsForApp"];
         put?: never;
         /**
          * Add a simulcast target (starts within seconds when the stream is live)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createSimulcastTargetInAppForApp"];
+        post: operations["createSimulcastTargetForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,21 +2101,21 @@ export interface paths {
          * Get a simulcast target and its status
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getSimulcastTargetInAppForApp"];
+        get: operations["getSimulcastTargetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a target (a live push to it stops)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteSimulcastTargetInAppForApp"];
+        delete: operations["deleteSimulcastTargetForApp"];
         options?: never;
         head?: never;
         /**
          * Change a target (name, url, key, enabled), also while live
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateSimulcastTargetInAppForApp"];
+        patch: operations["updateSimulcastTargetForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/health": {
@@ -2129,7 +2129,7 @@ export interface paths {
          * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamHealthInAppForApp"];
+        get: operations["getStreamHealthForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2149,13 +2149,13 @@ export interface paths {
          * A stream's inputs (cameras), newest first; the primary one is the stream's own key
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamInputsInAppForApp"];
+        get: operations["listStreamInputsForApp"];
         put?: never;
         /**
          * Add an input: another publisher with its own stream key
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInputInAppForApp"];
+        post: operations["createStreamInputForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2173,14 +2173,14 @@ export interface paths {
          * Get an input: its key, whether it publishes and whether it is on air
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInputInAppForApp"];
+        get: operations["getStreamInputForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an input (not the primary one, not the one on air)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInputInAppForApp"];
+        delete: operations["deleteStreamInputForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2197,7 +2197,7 @@ export interface paths {
          * The latest preview frame of a connected input (what an operator sees before cutting to it)
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInputThumbnailInAppForApp"];
+        get: operations["getStreamInputThumbnailForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2217,7 +2217,7 @@ export interface paths {
          * Which input is on air, and the failover settings
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamProgramInAppForApp"];
+        get: operations["getStreamProgramForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2227,7 +2227,7 @@ export interface paths {
          * Turn automatic failover on or off, and how long an on-air input may be gone first
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamProgramInAppForApp"];
+        patch: operations["updateStreamProgramForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/switch": {
@@ -2243,7 +2243,7 @@ export interface paths {
          * Put another connected input on air (viewers see the cut within seconds, same session)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["switchStreamInputInAppForApp"];
+        post: operations["switchStreamInputForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2625,13 +2625,13 @@ export interface paths {
          * List channels
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelsInAppForApp"];
+        get: operations["listChannelsForApp"];
         put?: never;
         /**
          * Create a channel (one of your creators or events); its slug is unique in the app
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelInAppForApp"];
+        post: operations["createChannelForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2649,21 +2649,21 @@ export interface paths {
          * Get a channel
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["getChannelInAppForApp"];
+        get: operations["getChannelForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a channel (its streams stay, without a channel)
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["deleteChannelInAppForApp"];
+        delete: operations["deleteChannelForApp"];
         options?: never;
         head?: never;
         /**
          * Change a channel’s profile
          * @description API keys need the scope `channels:write`.
          */
-        patch: operations["updateChannelInAppForApp"];
+        patch: operations["updateChannelForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/channels/{channel_id}/images": {
@@ -2679,7 +2679,7 @@ export interface paths {
          * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelImageUploadInAppForApp"];
+        post: operations["createChannelImageUploadForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2697,7 +2697,7 @@ export interface paths {
          * The streams on this channel, newest first (without stream keys)
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelStreamsInAppForApp"];
+        get: operations["listChannelStreamsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2718,13 +2718,13 @@ export interface paths {
          * Put a stream on this channel (its watch page shows it live and its recordings)
          * @description API keys need the scope `channels:write`.
          */
-        put: operations["addChannelStreamInAppForApp"];
+        put: operations["addChannelStreamForApp"];
         post?: never;
         /**
          * Take a stream off this channel
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["removeChannelStreamInAppForApp"];
+        delete: operations["removeChannelStreamForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2857,18 +2857,18 @@ export interface paths {
          * Get the app’s branding (the defaults until it sets one)
          * @description API keys need the scope `branding:read`.
          */
-        get: operations["getBrandingInAppForApp"];
+        get: operations["getBrandingForApp"];
         /**
          * Set the app’s branding (replaces what was set)
          * @description API keys need the scope `branding:write`.
          */
-        put: operations["setBrandingInAppForApp"];
+        put: operations["setBrandingForApp"];
         post?: never;
         /**
          * Go back to the default look
          * @description API keys need the scope `branding:write`.
          */
-        delete: operations["resetBrandingInAppForApp"];
+        delete: operations["resetBrandingForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2913,13 +2913,13 @@ export interface paths {
          * List the app’s custom domains, newest first
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["listDomainsInAppForApp"];
+        get: operations["listDomainsForApp"];
         put?: never;
         /**
          * Add a custom domain; the answer names the TXT record that proves control
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["createDomainInAppForApp"];
+        post: operations["createDomainForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2937,14 +2937,14 @@ export interface paths {
          * Get a custom domain and its verification state
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["getDomainInAppForApp"];
+        get: operations["getDomainForApp"];
         put?: never;
         post?: never;
         /**
          * Remove a custom domain (its watch pages stop answering at once)
          * @description API keys need the scope `domains:write`.
          */
-        delete: operations["deleteDomainInAppForApp"];
+        delete: operations["deleteDomainForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2963,7 +2963,7 @@ export interface paths {
          * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["verifyDomainInAppForApp"];
+        post: operations["verifyDomainForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3049,7 +3049,7 @@ export interface paths {
          * List assets, newest first (filter by stream, source, status, creation time)
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["listAssetsInAppForApp"];
+        get: operations["listAssetsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3069,21 +3069,21 @@ export interface paths {
          * Get an asset
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["getAssetInAppForApp"];
+        get: operations["getAssetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an asset and its media in R2 (its playback ids stop playing)
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetInAppForApp"];
+        delete: operations["deleteAssetForApp"];
         options?: never;
         head?: never;
         /**
          * Update an asset's passthrough and metadata
          * @description API keys need the scope `assets:write`.
          */
-        patch: operations["updateAssetInAppForApp"];
+        patch: operations["updateAssetForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/assets/{asset_id}/playback-ids": {
@@ -3099,7 +3099,7 @@ export interface paths {
          * Add a playback id to an asset (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetPlaybackIdInAppForApp"];
+        post: operations["createAssetPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3120,7 +3120,7 @@ export interface paths {
          * Delete an asset's playback id
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetPlaybackIdInAppForApp"];
+        delete: operations["deleteAssetPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3225,7 +3225,7 @@ export interface paths {
          * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsOverviewInAppForApp"];
+        get: operations["getAnalyticsOverviewForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3245,7 +3245,7 @@ export interface paths {
          * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsTimeseriesInAppForApp"];
+        get: operations["getAnalyticsTimeseriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3265,7 +3265,7 @@ export interface paths {
          * Metrics per country, browser, OS or rendition over the window
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsBreakdownInAppForApp"];
+        get: operations["getAnalyticsBreakdownForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3285,7 +3285,7 @@ export interface paths {
          * Chat messages per minute and active chatters, on the same buckets as the time series
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getChatActivityInAppForApp"];
+        get: operations["getChatActivityForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6476,7 +6476,7 @@ export interface operations {
             };
         };
     };
-    listApiKeysInAppForApp: {
+    listApiKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -6550,7 +6550,7 @@ export interface operations {
             };
         };
     };
-    createApiKeyInAppForApp: {
+    createApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6646,7 +6646,7 @@ export interface operations {
             };
         };
     };
-    getApiKeyInAppForApp: {
+    getApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6714,7 +6714,7 @@ export interface operations {
             };
         };
     };
-    revokeApiKeyInAppForApp: {
+    revokeApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6782,7 +6782,7 @@ export interface operations {
             };
         };
     };
-    rotateApiKeyInAppForApp: {
+    rotateApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7259,7 +7259,7 @@ export interface operations {
             };
         };
     };
-    listSigningKeysInAppForApp: {
+    listSigningKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7333,7 +7333,7 @@ export interface operations {
             };
         };
     };
-    createSigningKeyInAppForApp: {
+    createSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7427,7 +7427,7 @@ export interface operations {
             };
         };
     };
-    getSigningKeyInAppForApp: {
+    getSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7495,7 +7495,7 @@ export interface operations {
             };
         };
     };
-    deleteSigningKeyInAppForApp: {
+    deleteSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7857,7 +7857,7 @@ export interface operations {
             };
         };
     };
-    listAuditLogInAppForApp: {
+    listAuditLogForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8023,7 +8023,7 @@ export interface operations {
             };
         };
     };
-    listRoomsInAppForApp: {
+    listRoomsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8099,7 +8099,7 @@ export interface operations {
             };
         };
     };
-    createRoomInAppForApp: {
+    createRoomForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8213,7 +8213,7 @@ export interface operations {
             };
         };
     };
-    getRoomInAppForApp: {
+    getRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8281,7 +8281,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomInAppForApp: {
+    deleteRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8347,7 +8347,7 @@ export interface operations {
             };
         };
     };
-    updateRoomInAppForApp: {
+    updateRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8425,7 +8425,7 @@ export interface operations {
             };
         };
     };
-    listRoomMessagesInAppForApp: {
+    listRoomMessagesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8502,7 +8502,7 @@ export interface operations {
             };
         };
     };
-    postRoomMessageInAppForApp: {
+    postRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8597,7 +8597,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomMessageInAppForApp: {
+    deleteRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8664,7 +8664,7 @@ export interface operations {
             };
         };
     };
-    listRoomBansInAppForApp: {
+    listRoomBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8734,7 +8734,7 @@ export interface operations {
             };
         };
     };
-    banRoomUserInAppForApp: {
+    banRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8833,7 +8833,7 @@ export interface operations {
             };
         };
     };
-    unbanRoomUserInAppForApp: {
+    unbanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8900,7 +8900,7 @@ export interface operations {
             };
         };
     };
-    listRoomMutesInAppForApp: {
+    listRoomMutesForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8970,7 +8970,7 @@ export interface operations {
             };
         };
     };
-    muteRoomUserInAppForApp: {
+    muteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9069,7 +9069,7 @@ export interface operations {
             };
         };
     };
-    unmuteRoomUserInAppForApp: {
+    unmuteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9136,7 +9136,7 @@ export interface operations {
             };
         };
     };
-    listRoomShadowBansInAppForApp: {
+    listRoomShadowBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9206,7 +9206,7 @@ export interface operations {
             };
         };
     };
-    shadowBanRoomUserInAppForApp: {
+    shadowBanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9305,7 +9305,7 @@ export interface operations {
             };
         };
     };
-    liftRoomShadowBanInAppForApp: {
+    liftRoomShadowBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9372,7 +9372,7 @@ export interface operations {
             };
         };
     };
-    listRoomFlagsInAppForApp: {
+    listRoomFlagsForApp: {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
@@ -9447,7 +9447,7 @@ export interface operations {
             };
         };
     };
-    resolveRoomFlagInAppForApp: {
+    resolveRoomFlagForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11064,7 +11064,7 @@ export interface operations {
             };
         };
     };
-    listChatBansInAppForApp: {
+    listChatBansForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11138,7 +11138,7 @@ export interface operations {
             };
         };
     };
-    createChatBanInAppForApp: {
+    createChatBanForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11236,7 +11236,7 @@ export interface operations {
             };
         };
     };
-    deleteChatBanInAppForApp: {
+    deleteChatBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11535,7 +11535,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpointsInAppForApp: {
+    listWebhookEndpointsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11609,7 +11609,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpointInAppForApp: {
+    createWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11714,7 +11714,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpointInAppForApp: {
+    getWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11782,7 +11782,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpointInAppForApp: {
+    deleteWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11848,7 +11848,7 @@ export interface operations {
             };
         };
     };
-    updateWebhookEndpointInAppForApp: {
+    updateWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11933,7 +11933,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookEndpointSecretInAppForApp: {
+    rotateWebhookEndpointSecretForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12029,7 +12029,7 @@ export interface operations {
             };
         };
     };
-    testWebhookEndpointInAppForApp: {
+    testWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12121,7 +12121,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveriesInAppForApp: {
+    listWebhookDeliveriesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12198,7 +12198,7 @@ export interface operations {
             };
         };
     };
-    getWebhookDeliveryInAppForApp: {
+    getWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -12267,7 +12267,7 @@ export interface operations {
             };
         };
     };
-    listWebhookAttemptsInAppForApp: {
+    listWebhookAttemptsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12342,7 +12342,7 @@ export interface operations {
             };
         };
     };
-    redeliverWebhookDeliveryInAppForApp: {
+    redeliverWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12434,7 +12434,7 @@ export interface operations {
             };
         };
     };
-    redeliverFailedWebhookDeliveriesInAppForApp: {
+    redeliverFailedWebhookDeliveriesForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13519,7 +13519,7 @@ export interface operations {
             };
         };
     };
-    listEventsInAppForApp: {
+    listEventsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13600,7 +13600,7 @@ export interface operations {
             };
         };
     };
-    getEventInAppForApp: {
+    getEventForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13814,7 +13814,7 @@ export interface operations {
             };
         };
     };
-    listStreamsInAppForApp: {
+    listStreamsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13891,7 +13891,7 @@ export interface operations {
             };
         };
     };
-    createStreamInAppForApp: {
+    createStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13983,7 +13983,7 @@ export interface operations {
             };
         };
     };
-    getStreamInAppForApp: {
+    getStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14051,7 +14051,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInAppForApp: {
+    deleteStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14117,7 +14117,7 @@ export interface operations {
             };
         };
     };
-    updateStreamInAppForApp: {
+    updateStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14189,7 +14189,7 @@ export interface operations {
             };
         };
     };
-    resetStreamKeyInAppForApp: {
+    resetStreamKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14278,7 +14278,7 @@ export interface operations {
             };
         };
     };
-    disableStreamInAppForApp: {
+    disableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14367,7 +14367,7 @@ export interface operations {
             };
         };
     };
-    enableStreamInAppForApp: {
+    enableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14456,7 +14456,7 @@ export interface operations {
             };
         };
     };
-    listStreamSessionsInAppForApp: {
+    listStreamSessionsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14531,7 +14531,7 @@ export interface operations {
             };
         };
     };
-    listStreamPlaybackIdsInAppForApp: {
+    listStreamPlaybackIdsForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14601,7 +14601,7 @@ export interface operations {
             };
         };
     };
-    createStreamPlaybackIdInAppForApp: {
+    createStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14697,7 +14697,7 @@ export interface operations {
             };
         };
     };
-    getStreamPlaybackIdInAppForApp: {
+    getStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14766,7 +14766,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamPlaybackIdInAppForApp: {
+    deleteStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14833,7 +14833,7 @@ export interface operations {
             };
         };
     };
-    listSimulcastTargetsInAppForApp: {
+    listSimulcastTargetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14908,7 +14908,7 @@ export interface operations {
             };
         };
     };
-    createSimulcastTargetInAppForApp: {
+    createSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15004,7 +15004,7 @@ export interface operations {
             };
         };
     };
-    getSimulcastTargetInAppForApp: {
+    getSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15073,7 +15073,7 @@ export interface operations {
             };
         };
     };
-    deleteSimulcastTargetInAppForApp: {
+    deleteSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15140,7 +15140,7 @@ export interface operations {
             };
         };
     };
-    updateSimulcastTargetInAppForApp: {
+    updateSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15213,7 +15213,7 @@ export interface operations {
             };
         };
     };
-    getStreamHealthInAppForApp: {
+    getStreamHealthForApp: {
         parameters: {
             query?: {
                 /** @description Default: the stream's latest session */
@@ -15288,7 +15288,7 @@ export interface operations {
             };
         };
     };
-    listStreamInputsInAppForApp: {
+    listStreamInputsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -15363,7 +15363,7 @@ export interface operations {
             };
         };
     };
-    createStreamInputInAppForApp: {
+    createStreamInputForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15458,7 +15458,7 @@ export interface operations {
             };
         };
     };
-    getStreamInputInAppForApp: {
+    getStreamInputForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15527,7 +15527,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInputInAppForApp: {
+    deleteStreamInputForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15605,7 +15605,7 @@ export interface operations {
             };
         };
     };
-    getStreamInputThumbnailInAppForApp: {
+    getStreamInputThumbnailForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15674,7 +15674,7 @@ export interface operations {
             };
         };
     };
-    getStreamProgramInAppForApp: {
+    getStreamProgramForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15742,7 +15742,7 @@ export interface operations {
             };
         };
     };
-    updateStreamProgramInAppForApp: {
+    updateStreamProgramForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15814,7 +15814,7 @@ export interface operations {
             };
         };
     };
-    switchStreamInputInAppForApp: {
+    switchStreamInputForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -17975,7 +17975,7 @@ export interface operations {
             };
         };
     };
-    listChannelsInAppForApp: {
+    listChannelsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18050,7 +18050,7 @@ export interface operations {
             };
         };
     };
-    createChannelInAppForApp: {
+    createChannelForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18158,7 +18158,7 @@ export interface operations {
             };
         };
     };
-    getChannelInAppForApp: {
+    getChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18226,7 +18226,7 @@ export interface operations {
             };
         };
     };
-    deleteChannelInAppForApp: {
+    deleteChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18292,7 +18292,7 @@ export interface operations {
             };
         };
     };
-    updateChannelInAppForApp: {
+    updateChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18386,7 +18386,7 @@ export interface operations {
             };
         };
     };
-    createChannelImageUploadInAppForApp: {
+    createChannelImageUploadForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18482,7 +18482,7 @@ export interface operations {
             };
         };
     };
-    listChannelStreamsInAppForApp: {
+    listChannelStreamsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18557,7 +18557,7 @@ export interface operations {
             };
         };
     };
-    addChannelStreamInAppForApp: {
+    addChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18624,7 +18624,7 @@ export interface operations {
             };
         };
     };
-    removeChannelStreamInAppForApp: {
+    removeChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19396,7 +19396,7 @@ export interface operations {
             };
         };
     };
-    getBrandingInAppForApp: {
+    getBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19463,7 +19463,7 @@ export interface operations {
             };
         };
     };
-    setBrandingInAppForApp: {
+    setBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19550,7 +19550,7 @@ export interface operations {
             };
         };
     };
-    resetBrandingInAppForApp: {
+    resetBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19828,7 +19828,7 @@ export interface operations {
             };
         };
     };
-    listDomainsInAppForApp: {
+    listDomainsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -19902,7 +19902,7 @@ export interface operations {
             };
         };
     };
-    createDomainInAppForApp: {
+    createDomainForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19997,7 +19997,7 @@ export interface operations {
             };
         };
     };
-    getDomainInAppForApp: {
+    getDomainForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20065,7 +20065,7 @@ export interface operations {
             };
         };
     };
-    deleteDomainInAppForApp: {
+    deleteDomainForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20131,7 +20131,7 @@ export interface operations {
             };
         };
     };
-    verifyDomainInAppForApp: {
+    verifyDomainForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -20605,7 +20605,7 @@ export interface operations {
             };
         };
     };
-    listAssetsInAppForApp: {
+    listAssetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -20686,7 +20686,7 @@ export interface operations {
             };
         };
     };
-    getAssetInAppForApp: {
+    getAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20754,7 +20754,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetInAppForApp: {
+    deleteAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20820,7 +20820,7 @@ export interface operations {
             };
         };
     };
-    updateAssetInAppForApp: {
+    updateAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20892,7 +20892,7 @@ export interface operations {
             };
         };
     };
-    createAssetPlaybackIdInAppForApp: {
+    createAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -20988,7 +20988,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetPlaybackIdInAppForApp: {
+    deleteAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21498,7 +21498,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsOverviewInAppForApp: {
+    getAnalyticsOverviewForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21577,7 +21577,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsTimeseriesInAppForApp: {
+    getAnalyticsTimeseriesForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21662,7 +21662,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsBreakdownInAppForApp: {
+    getAnalyticsBreakdownForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -21745,7 +21745,7 @@ export interface operations {
             };
         };
     };
-    getChatActivityInAppForApp: {
+    getChatActivityForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
