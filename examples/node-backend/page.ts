@@ -30,7 +30,7 @@ ws.onclose = () => (document.getElementById('status').textContent = 'disconnecte
 document.getElementById('send').onsubmit = (e) => {
   e.preventDefault();
   const t = document.getElementById('text');
-  if (t.value) ws.send(JSON.stringify({ type: 'send', text: t.value }));
+  if (t.value) ws.send(JSON.stringify({ type: 'send', client_id: crypto.randomUUID(), text: t.value }));
   t.value = '';
 };
 </script></body></html>`;
