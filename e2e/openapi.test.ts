@@ -43,7 +43,7 @@ describe('the served OpenAPI document', () => {
       { api_key: ['streams:write'] },
       { api_key_basic: ['streams:write'] },
     ]);
-    expect(byId.get('createStreamInApp')?.security).toContainEqual({ console_session: [] });
+    expect(byId.get('createStreamForApp')?.security).toContainEqual({ console_session: [] });
     expect(byId.get('signIn')?.security).toEqual([]);
     expect(byId.get('connectRoomSocket')?.security).toEqual([{ chat_token: [] }, {}]);
   });

@@ -17,7 +17,7 @@ export interface PlayerProbe {
   videoHeight: number;
 }
 
-export function probe(page: Page): Promise<PlayerProbe | null> {
+export function probe(page: Pick<Page, 'evaluate'>): Promise<PlayerProbe | null> {
   return page.evaluate(() => {
     type W = {
       edgelive?: {

@@ -3,8 +3,7 @@ import type { OpenApiDoc } from './openapi-params';
 /**
  * What makes the generated document usable by code generators and linters, applied once to the
  * whole document instead of in every route: the security schemes the routes name, `servers`, the
- * tag list with descriptions, a unique operationId on the console's second mount of every app
- * resource, and the error responses every operation can give (rate limits, the envelope).
+ * tag list with descriptions, the `Idempotency-Key` header, and the error responses every operation can give (rate limits, the envelope).
  */
 type Op = OpenApiDoc['paths'][string][string] & { operationId?: string; 'x-required-scope'?: string };
 type FullDoc = OpenApiDoc & {
@@ -63,6 +62,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Events: 'Everything that happened in an app, to catch up without webhooks.',
   Channels: 'Public channels: a creator’s or event’s profile, watch page and streams.',
   Branding: 'The look of an app’s watch pages and player.',
+  'Custom domains': 'Your own hostnames for watch pages and embeds.',
   Analytics: 'Player beacons and the viewer metrics computed from them.',
   Status: 'System status.',
   Admin:
@@ -96,10 +96,8 @@ const IDEMPOTENCY_ERRORS = {
 
 export function applyConventions(doc: OpenApiDoc, serverUrl: string): OpenApiDoc {
   const out = doc as FullDoc;
-  const ids = new Map<string, string[]>();
-  for (const [path, ops] of Object.entries(out.paths)) {
+  for (const ops of Object.values(out.paths)) {
     for (const op of Object.values(ops) as Op[]) {
-      if (op.operationId) ids.set(op.operationId, [...(ids.get(op.operationId) ?? []), path]);
       const extra: Record<string, unknown> = { ...ALWAYS };
       if (op === ops.post && op['x-required-scope']) {
         op.parameters = [...(op.parameters ?? []), IDEMPOTENCY_KEY];
@@ -109,13 +107,6 @@ export function applyConventions(doc: OpenApiDoc, serverUrl: string): OpenApiDoc
         ...op.responses,
         ...Object.fromEntries(Object.entries(extra).filter(([c]) => !op.responses?.[c])),
       };
-    }
-  }
-  // An app resource is mounted twice (app.ts); the console's mount gets the suffix so both stay unique.
-  for (const [path, ops] of Object.entries(out.paths)) {
-    if (!path.startsWith('/v1/apps/{app_id}/')) continue;
-    for (const op of Object.values(ops) as Op[]) {
-      if (op.operationId && (ids.get(op.operationId)?.length ?? 0) > 1) op.operationId = `${op.operationId}InApp`;
     }
   }
   const tags = new Set(Object.values(out.paths).flatMap((ops) => Object.values(ops).flatMap((op) => op.tags ?? [])));

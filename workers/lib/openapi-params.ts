@@ -36,23 +36,5 @@ export function declarePathParams(doc: OpenApiDoc): OpenApiDoc {
       }
     }
   }
-  uniqueAppMountIds(doc);
   return doc;
-}
-
-/**
- * An app resource is mounted twice (app.ts), so an `operationId` in its route appears twice: the
- * console's mount gets the suffix `InApp`, as workers/lib/openapi-conventions.ts (issue 20) does,
- * so each id stays unique for generators (after that pass no duplicate is left for it to fix).
- */
-function uniqueAppMountIds(doc: OpenApiDoc) {
-  const seen = new Map<string, number>();
-  for (const ops of Object.values(doc.paths ?? {}))
-    for (const op of Object.values(ops))
-      if (op.operationId) seen.set(op.operationId, (seen.get(op.operationId) ?? 0) + 1);
-  for (const [path, ops] of Object.entries(doc.paths ?? {})) {
-    if (!path.startsWith('/v1/apps/{app_id}/')) continue;
-    for (const op of Object.values(ops))
-      if (op.operationId && (seen.get(op.operationId) ?? 0) > 1) op.operationId = `${op.operationId}InApp`;
-  }
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createDb } from '../../core/db/client';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, idParam, json, jsonBody, publicSecurity, sessionSecurity } from '../lib/router';
 import { orgScope } from '../middleware/scope';
 import { priceOfPlan, stripeClient, verifiedStripeEvent } from '../services/stripe.service';
 import { applyStripeEvent } from '../services/stripe-events.service';
@@ -21,6 +21,7 @@ const checkout = createRoute({
   operationId: 'createCheckoutSession',
   tags,
   summary: 'Start a Stripe Checkout for a paid plan (owners); open the returned URL',
+  security: sessionSecurity,
   middleware: [orgScope('owner')] as const,
   request: {
     params: OrgParam,
@@ -43,6 +44,7 @@ const portal = createRoute({
   operationId: 'createBillingPortalSession',
   tags,
   summary: "Open Stripe's customer portal for the org (owners; after a Checkout)",
+  security: sessionSecurity,
   middleware: [orgScope('owner')] as const,
   request: { params: OrgParam, ...jsonBody(z.object({ return_url: z.string().url().max(2000) }).strict()) },
   responses: { 200: json(UrlAnswer), ...commonErrors, 409: commonErrors[400] },
@@ -94,7 +96,7 @@ const webhook = createRoute({
   operationId: 'receiveStripeWebhook',
   tags,
   summary: "Stripe's webhook (verified by its Stripe-Signature; not for API callers)",
-  security: [],
+  security: publicSecurity,
   responses: {
     200: json(z.object({ received: z.boolean(), applied: z.boolean(), reason: z.string().optional() })),
     400: commonErrors[400],

@@ -4,7 +4,7 @@ import type { Db } from '../../core/db/client';
 import type { Env } from '../../core/env';
 import { emitOrgEvent } from '../../core/events';
 import { ApiError } from '../lib/errors';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, idParam, json, jsonBody, publicSecurity, sessionSecurity } from '../lib/router';
 import { orgScope } from '../middleware/scope';
 import { limitUsage } from '../services/limit-usage.service';
 import { stripeConfigured } from '../services/stripe.service';
@@ -31,6 +31,7 @@ const listPlans = createRoute({
   operationId: 'listPlans',
   tags,
   summary: 'The plans, with their limits and prices',
+  security: publicSecurity,
   responses: { 200: json(PlanSchema.array().openapi('PlanList')) },
 });
 
@@ -42,6 +43,7 @@ const orgUsage = createRoute({
   operationId: 'getOrgUsage',
   tags,
   summary: "Usage of all the org's apps per meter over time (JSON or CSV)",
+  security: sessionSecurity,
   middleware: [orgScope('viewer')] as const,
   request: { params: OrgParam, query: UsageQuery },
   responses: usageResponses,
@@ -53,6 +55,7 @@ const getSubscription = createRoute({
   operationId: 'getSubscription',
   tags,
   summary: "The org's plan, period, usage against each limit and this period's alerts",
+  security: sessionSecurity,
   middleware: [orgScope('viewer')] as const,
   request: { params: OrgParam },
   responses: { 200: json(SubscriptionSchema), ...commonErrors },
@@ -64,6 +67,7 @@ const putSubscription = createRoute({
   operationId: 'updateSubscription',
   tags,
   summary: 'Change the plan (owners; with Stripe configured, paid plans go through Checkout) or the alert thresholds',
+  security: sessionSecurity,
   middleware: [orgScope('owner')] as const,
   request: { params: OrgParam, ...jsonBody(UpdateSubscriptionBody) },
   responses: { 200: json(SubscriptionSchema), ...commonErrors, 409: commonErrors[400] },

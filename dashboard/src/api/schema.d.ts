@@ -861,13 +861,13 @@ export interface paths {
          * List API keys (never their secrets)
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["listApiKeysInApp"];
+        get: operations["listApiKeysForApp"];
         put?: never;
         /**
          * Create an API key; the secret is shown once (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["createApiKeyInApp"];
+        post: operations["createApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -885,14 +885,14 @@ export interface paths {
          * Get an API key
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["getApiKeyInApp"];
+        get: operations["getApiKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        delete: operations["revokeApiKeyInApp"];
+        delete: operations["revokeApiKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -911,7 +911,7 @@ export interface paths {
          * Replace a key with a new one of the same name, revoking the old one (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["rotateApiKeyInApp"];
+        post: operations["rotateApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -997,13 +997,13 @@ export interface paths {
          * List signing keys (public halves)
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["listSigningKeysInApp"];
+        get: operations["listSigningKeysForApp"];
         put?: never;
         /**
          * Create a signing key for playback and chat tokens; the private key is shown once
          * @description API keys need the scope `signing-keys:write`.
          */
-        post: operations["createSigningKeyInApp"];
+        post: operations["createSigningKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1021,14 +1021,14 @@ export interface paths {
          * Get a signing key
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["getSigningKeyInApp"];
+        get: operations["getSigningKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a signing key (tokens it signed stop working)
          * @description API keys need the scope `signing-keys:write`.
          */
-        delete: operations["deleteSigningKeyInApp"];
+        delete: operations["deleteSigningKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1093,7 +1093,7 @@ export interface paths {
          * One app's audit log
          * @description API keys need the scope `audit-log:read`.
          */
-        get: operations["listAuditLogInApp"];
+        get: operations["listAuditLogForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1133,13 +1133,13 @@ export interface paths {
          * List rooms
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomsInApp"];
+        get: operations["listRoomsForApp"];
         put?: never;
         /**
          * Create a room; a direct room between two users is created once and returned (200) after that
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createRoomInApp"];
+        post: operations["createRoomForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1157,21 +1157,21 @@ export interface paths {
          * Get a room with its live counts
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["getRoomInApp"];
+        get: operations["getRoomForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a room: sockets close with 4004 and history is erased
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomInApp"];
+        delete: operations["deleteRoomForApp"];
         options?: never;
         head?: never;
         /**
          * Change a room’s name, settings or metadata (connected clients get `room_updated`)
          * @description API keys need the scope `rooms:write`.
          */
-        patch: operations["updateRoomInApp"];
+        patch: operations["updateRoomForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/rooms/{room_id}/messages": {
@@ -1185,13 +1185,13 @@ export interface paths {
          * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMessagesInApp"];
+        get: operations["listRoomMessagesForApp"];
         put?: never;
         /**
          * Post a system message (from your backend, shown as from nobody)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["postRoomMessageInApp"];
+        post: operations["postRoomMessageForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1212,7 +1212,7 @@ export interface paths {
          * Delete a message (connected clients see it go)
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomMessageInApp"];
+        delete: operations["deleteRoomMessageForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1229,13 +1229,13 @@ export interface paths {
          * List the room’s bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomBansInApp"];
+        get: operations["listRoomBansForApp"];
         put?: never;
         /**
          * Ban a user from the room (their sockets close with 4003)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["banRoomUserInApp"];
+        post: operations["banRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1256,7 +1256,7 @@ export interface paths {
          * Lift a ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unbanRoomUserInApp"];
+        delete: operations["unbanRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1273,13 +1273,13 @@ export interface paths {
          * List the room’s mutes in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMutesInApp"];
+        get: operations["listRoomMutesForApp"];
         put?: never;
         /**
          * Mute a user (a timeout when `duration_seconds` is set)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["muteRoomUserInApp"];
+        post: operations["muteRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1300,7 +1300,7 @@ export interface paths {
          * Lift a mute
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unmuteRoomUserInApp"];
+        delete: operations["unmuteRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1317,13 +1317,13 @@ export interface paths {
          * List the room’s shadow-bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomShadowBansInApp"];
+        get: operations["listRoomShadowBansForApp"];
         put?: never;
         /**
          * Shadow-ban a user: their messages reach only themselves
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["shadowBanRoomUserInApp"];
+        post: operations["shadowBanRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1344,7 +1344,7 @@ export interface paths {
          * Lift a shadow
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["liftRoomShadowBanInApp"];
+        delete: operations["liftRoomShadowBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1361,7 +1361,7 @@ export interface paths {
          * Flagged messages (by users or the blocklist in `flag` mode), newest first
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomFlagsInApp"];
+        get: operations["listRoomFlagsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1383,7 +1383,7 @@ export interface paths {
          * Resolve a flag: dismiss it, or delete the message
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["resolveRoomFlagInApp"];
+        post: operations["resolveRoomFlagForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1669,13 +1669,13 @@ export interface paths {
          * App-wide bans (expired ones included until lifted)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listChatBansInApp"];
+        get: operations["listChatBansForApp"];
         put?: never;
         /**
          * Ban a user from every room of the app (optionally for a while)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createChatBanInApp"];
+        post: operations["createChatBanForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1696,7 +1696,7 @@ export interface paths {
          * Lift an app-wide ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteChatBanInApp"];
+        delete: operations["deleteChatBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1757,13 +1757,13 @@ export interface paths {
          * List webhook endpoints
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookEndpointsInApp"];
+        get: operations["listWebhookEndpointsForApp"];
         put?: never;
         /**
          * Create a webhook endpoint; its secret is shown once
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["createWebhookEndpointInApp"];
+        post: operations["createWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1781,21 +1781,21 @@ export interface paths {
          * Get a webhook endpoint (without its secret)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookEndpointInApp"];
+        get: operations["getWebhookEndpointForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
          * @description API keys need the scope `webhooks:write`.
          */
-        delete: operations["deleteWebhookEndpointInApp"];
+        delete: operations["deleteWebhookEndpointForApp"];
         options?: never;
         head?: never;
         /**
          * Change URL, description, event types, or enable/disable
          * @description API keys need the scope `webhooks:write`.
          */
-        patch: operations["updateWebhookEndpointInApp"];
+        patch: operations["updateWebhookEndpointForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret": {
@@ -1811,7 +1811,7 @@ export interface paths {
          * Replace the secret; during the overlap both old and new sign every delivery
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["rotateWebhookEndpointSecretInApp"];
+        post: operations["rotateWebhookEndpointSecretForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1831,7 +1831,7 @@ export interface paths {
          * Send a `webhook_endpoint.test` event to this endpoint only
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["testWebhookEndpointInApp"];
+        post: operations["testWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1849,7 +1849,7 @@ export interface paths {
          * Delivery log of an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookDeliveriesInApp"];
+        get: operations["listWebhookDeliveriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1869,7 +1869,7 @@ export interface paths {
          * A delivery with its payload and every attempt
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookDeliveryInApp"];
+        get: operations["getWebhookDeliveryForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1889,7 +1889,7 @@ export interface paths {
          * Every attempt to an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookAttemptsInApp"];
+        get: operations["listWebhookAttemptsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1911,7 +1911,7 @@ export interface paths {
          * Send a delivery again (same event id, fresh retry schedule)
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverWebhookDeliveryInApp"];
+        post: operations["redeliverWebhookDeliveryForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1931,7 +1931,7 @@ export interface paths {
          * Send again every failed delivery created in a time range
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverFailedWebhookDeliveriesInApp"];
+        post: operations["redeliverFailedWebhookDeliveriesForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2141,7 +2141,7 @@ export interface paths {
          * The app's events, newest first (catch up without webhooks)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listEventsInApp"];
+        get: operations["listEventsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2161,7 +2161,7 @@ export interface paths {
          * Get an event
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getEventInApp"];
+        get: operations["getEventForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2221,13 +2221,13 @@ export interface paths {
          * List live streams, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamsInApp"];
+        get: operations["listStreamsForApp"];
         put?: never;
         /**
          * Create a live stream (an RTMP stream key and, optionally, playback ids)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInApp"];
+        post: operations["createStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2245,21 +2245,21 @@ export interface paths {
          * Get a live stream, its status and current session
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInApp"];
+        get: operations["getStreamForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a live stream (a live publisher is cut off)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInApp"];
+        delete: operations["deleteStreamForApp"];
         options?: never;
         head?: never;
         /**
          * Update a live stream (applies from the next session)
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamInApp"];
+        patch: operations["updateStreamForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key": {
@@ -2275,7 +2275,7 @@ export interface paths {
          * Replace the stream key (the old one stops working for new publishes)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["resetStreamKeyInApp"];
+        post: operations["resetStreamKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2295,7 +2295,7 @@ export interface paths {
          * Refuse publishers; a live session ends now
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["disableStreamInApp"];
+        post: operations["disableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2315,7 +2315,7 @@ export interface paths {
          * Accept publishers again
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["enableStreamInApp"];
+        post: operations["enableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2333,7 +2333,7 @@ export interface paths {
          * Sessions of a stream (current and past), newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamSessionsInApp"];
+        get: operations["listStreamSessionsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2353,13 +2353,13 @@ export interface paths {
          * Playback ids of a stream
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamPlaybackIdsInApp"];
+        get: operations["listStreamPlaybackIdsForApp"];
         put?: never;
         /**
          * Add a playback id (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamPlaybackIdInApp"];
+        post: operations["createStreamPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2377,14 +2377,14 @@ export interface paths {
          * Get a playback id
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamPlaybackIdInApp"];
+        get: operations["getStreamPlaybackIdForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a playback id (its URLs stop playing)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamPlaybackIdInApp"];
+        delete: operations["deleteStreamPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2401,13 +2401,13 @@ export interface paths {
          * Simulcast targets of a stream, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listSimulcastTargetsInApp"];
+        get: operations["listSimulcastTargetsForApp"];
         put?: never;
         /**
          * Add a simulcast target (starts within seconds when the stream is live)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createSimulcastTargetInApp"];
+        post: operations["createSimulcastTargetForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2425,21 +2425,21 @@ export interface paths {
          * Get a simulcast target and its status
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getSimulcastTargetInApp"];
+        get: operations["getSimulcastTargetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a target (a live push to it stops)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteSimulcastTargetInApp"];
+        delete: operations["deleteSimulcastTargetForApp"];
         options?: never;
         head?: never;
         /**
          * Change a target (name, url, key, enabled), also while live
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateSimulcastTargetInApp"];
+        patch: operations["updateSimulcastTargetForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/health": {
@@ -2453,7 +2453,7 @@ export interface paths {
          * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamHealthInApp"];
+        get: operations["getStreamHealthForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2473,13 +2473,13 @@ export interface paths {
          * A stream's inputs (cameras), newest first; the primary one is the stream's own key
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamInputsInApp"];
+        get: operations["listStreamInputsForApp"];
         put?: never;
         /**
          * Add an input: another publisher with its own stream key
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInputInApp"];
+        post: operations["createStreamInputForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2497,14 +2497,14 @@ export interface paths {
          * Get an input: its key, whether it publishes and whether it is on air
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInputInApp"];
+        get: operations["getStreamInputForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an input (not the primary one, not the one on air)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInputInApp"];
+        delete: operations["deleteStreamInputForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2521,7 +2521,7 @@ export interface paths {
          * The latest preview frame of a connected input (what an operator sees before cutting to it)
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInputThumbnailInApp"];
+        get: operations["getStreamInputThumbnailForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2541,7 +2541,7 @@ export interface paths {
          * Which input is on air, and the failover settings
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamProgramInApp"];
+        get: operations["getStreamProgramForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2551,7 +2551,7 @@ export interface paths {
          * Turn automatic failover on or off, and how long an on-air input may be gone first
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamProgramInApp"];
+        patch: operations["updateStreamProgramForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/switch": {
@@ -2567,7 +2567,7 @@ export interface paths {
          * Put another connected input on air (viewers see the cut within seconds, same session)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["switchStreamInputInApp"];
+        post: operations["switchStreamInputForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2949,13 +2949,13 @@ export interface paths {
          * List channels
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelsInApp"];
+        get: operations["listChannelsForApp"];
         put?: never;
         /**
          * Create a channel (one of your creators or events); its slug is unique in the app
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelInApp"];
+        post: operations["createChannelForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2973,21 +2973,21 @@ export interface paths {
          * Get a channel
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["getChannelInApp"];
+        get: operations["getChannelForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a channel (its streams stay, without a channel)
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["deleteChannelInApp"];
+        delete: operations["deleteChannelForApp"];
         options?: never;
         head?: never;
         /**
          * Change a channel’s profile
          * @description API keys need the scope `channels:write`.
          */
-        patch: operations["updateChannelInApp"];
+        patch: operations["updateChannelForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/channels/{channel_id}/images": {
@@ -3003,7 +3003,7 @@ export interface paths {
          * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelImageUploadInApp"];
+        post: operations["createChannelImageUploadForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3021,7 +3021,7 @@ export interface paths {
          * The streams on this channel, newest first (without stream keys)
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelStreamsInApp"];
+        get: operations["listChannelStreamsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3042,13 +3042,13 @@ export interface paths {
          * Put a stream on this channel (its watch page shows it live and its recordings)
          * @description API keys need the scope `channels:write`.
          */
-        put: operations["addChannelStreamInApp"];
+        put: operations["addChannelStreamForApp"];
         post?: never;
         /**
          * Take a stream off this channel
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["removeChannelStreamInApp"];
+        delete: operations["removeChannelStreamForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3181,18 +3181,18 @@ export interface paths {
          * Get the app’s branding (the defaults until it sets one)
          * @description API keys need the scope `branding:read`.
          */
-        get: operations["getBrandingInApp"];
+        get: operations["getBrandingForApp"];
         /**
          * Set the app’s branding (replaces what was set)
          * @description API keys need the scope `branding:write`.
          */
-        put: operations["setBrandingInApp"];
+        put: operations["setBrandingForApp"];
         post?: never;
         /**
          * Go back to the default look
          * @description API keys need the scope `branding:write`.
          */
-        delete: operations["resetBrandingInApp"];
+        delete: operations["resetBrandingForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3237,13 +3237,13 @@ export interface paths {
          * List the app’s custom domains, newest first
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["listDomainsInApp"];
+        get: operations["listDomainsForApp"];
         put?: never;
         /**
          * Add a custom domain; the answer names the TXT record that proves control
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["createDomainInApp"];
+        post: operations["createDomainForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3261,14 +3261,14 @@ export interface paths {
          * Get a custom domain and its verification state
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["getDomainInApp"];
+        get: operations["getDomainForApp"];
         put?: never;
         post?: never;
         /**
          * Remove a custom domain (its watch pages stop answering at once)
          * @description API keys need the scope `domains:write`.
          */
-        delete: operations["deleteDomainInApp"];
+        delete: operations["deleteDomainForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3287,7 +3287,7 @@ export interface paths {
          * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["verifyDomainInApp"];
+        post: operations["verifyDomainForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3373,7 +3373,7 @@ export interface paths {
          * List assets, newest first (filter by stream, source, status, creation time)
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["listAssetsInApp"];
+        get: operations["listAssetsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3393,21 +3393,21 @@ export interface paths {
          * Get an asset
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["getAssetInApp"];
+        get: operations["getAssetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an asset and its media in R2 (its playback ids stop playing)
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetInApp"];
+        delete: operations["deleteAssetForApp"];
         options?: never;
         head?: never;
         /**
          * Update an asset's passthrough and metadata
          * @description API keys need the scope `assets:write`.
          */
-        patch: operations["updateAssetInApp"];
+        patch: operations["updateAssetForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/assets/{asset_id}/playback-ids": {
@@ -3423,7 +3423,7 @@ export interface paths {
          * Add a playback id to an asset (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetPlaybackIdInApp"];
+        post: operations["createAssetPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3444,7 +3444,7 @@ export interface paths {
          * Delete an asset's playback id
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetPlaybackIdInApp"];
+        delete: operations["deleteAssetPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3549,7 +3549,7 @@ export interface paths {
          * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsOverviewInApp"];
+        get: operations["getAnalyticsOverviewForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3569,7 +3569,7 @@ export interface paths {
          * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsTimeseriesInApp"];
+        get: operations["getAnalyticsTimeseriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3589,7 +3589,7 @@ export interface paths {
          * Metrics per country, browser, OS or rendition over the window
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsBreakdownInApp"];
+        get: operations["getAnalyticsBreakdownForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3609,7 +3609,7 @@ export interface paths {
          * Chat messages per minute and active chatters, on the same buckets as the time series
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getChatActivityInApp"];
+        get: operations["getChatActivityForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3709,7 +3709,7 @@ export interface paths {
          * The app's usage per meter over time (JSON or CSV)
          * @description API keys need the scope `usage:read`.
          */
-        get: operations["getUsageInApp"];
+        get: operations["getUsageForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -8198,7 +8198,7 @@ export interface operations {
             };
         };
     };
-    listApiKeysInApp: {
+    listApiKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8272,7 +8272,7 @@ export interface operations {
             };
         };
     };
-    createApiKeyInApp: {
+    createApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8368,7 +8368,7 @@ export interface operations {
             };
         };
     };
-    getApiKeyInApp: {
+    getApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8436,7 +8436,7 @@ export interface operations {
             };
         };
     };
-    revokeApiKeyInApp: {
+    revokeApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8504,7 +8504,7 @@ export interface operations {
             };
         };
     };
-    rotateApiKeyInApp: {
+    rotateApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8981,7 +8981,7 @@ export interface operations {
             };
         };
     };
-    listSigningKeysInApp: {
+    listSigningKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -9055,7 +9055,7 @@ export interface operations {
             };
         };
     };
-    createSigningKeyInApp: {
+    createSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9149,7 +9149,7 @@ export interface operations {
             };
         };
     };
-    getSigningKeyInApp: {
+    getSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9217,7 +9217,7 @@ export interface operations {
             };
         };
     };
-    deleteSigningKeyInApp: {
+    deleteSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -9579,7 +9579,7 @@ export interface operations {
             };
         };
     };
-    listAuditLogInApp: {
+    listAuditLogForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -9745,7 +9745,7 @@ export interface operations {
             };
         };
     };
-    listRoomsInApp: {
+    listRoomsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -9821,7 +9821,7 @@ export interface operations {
             };
         };
     };
-    createRoomInApp: {
+    createRoomForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -9935,7 +9935,7 @@ export interface operations {
             };
         };
     };
-    getRoomInApp: {
+    getRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10003,7 +10003,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomInApp: {
+    deleteRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10069,7 +10069,7 @@ export interface operations {
             };
         };
     };
-    updateRoomInApp: {
+    updateRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10147,7 +10147,7 @@ export interface operations {
             };
         };
     };
-    listRoomMessagesInApp: {
+    listRoomMessagesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -10224,7 +10224,7 @@ export interface operations {
             };
         };
     };
-    postRoomMessageInApp: {
+    postRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10319,7 +10319,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomMessageInApp: {
+    deleteRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10386,7 +10386,7 @@ export interface operations {
             };
         };
     };
-    listRoomBansInApp: {
+    listRoomBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10456,7 +10456,7 @@ export interface operations {
             };
         };
     };
-    banRoomUserInApp: {
+    banRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10555,7 +10555,7 @@ export interface operations {
             };
         };
     };
-    unbanRoomUserInApp: {
+    unbanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10622,7 +10622,7 @@ export interface operations {
             };
         };
     };
-    listRoomMutesInApp: {
+    listRoomMutesForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10692,7 +10692,7 @@ export interface operations {
             };
         };
     };
-    muteRoomUserInApp: {
+    muteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10791,7 +10791,7 @@ export interface operations {
             };
         };
     };
-    unmuteRoomUserInApp: {
+    unmuteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10858,7 +10858,7 @@ export interface operations {
             };
         };
     };
-    listRoomShadowBansInApp: {
+    listRoomShadowBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -10928,7 +10928,7 @@ export interface operations {
             };
         };
     };
-    shadowBanRoomUserInApp: {
+    shadowBanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11027,7 +11027,7 @@ export interface operations {
             };
         };
     };
-    liftRoomShadowBanInApp: {
+    liftRoomShadowBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11094,7 +11094,7 @@ export interface operations {
             };
         };
     };
-    listRoomFlagsInApp: {
+    listRoomFlagsForApp: {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
@@ -11169,7 +11169,7 @@ export interface operations {
             };
         };
     };
-    resolveRoomFlagInApp: {
+    resolveRoomFlagForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12786,7 +12786,7 @@ export interface operations {
             };
         };
     };
-    listChatBansInApp: {
+    listChatBansForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -12860,7 +12860,7 @@ export interface operations {
             };
         };
     };
-    createChatBanInApp: {
+    createChatBanForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12958,7 +12958,7 @@ export interface operations {
             };
         };
     };
-    deleteChatBanInApp: {
+    deleteChatBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13257,7 +13257,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpointsInApp: {
+    listWebhookEndpointsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13331,7 +13331,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpointInApp: {
+    createWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13436,7 +13436,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpointInApp: {
+    getWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13504,7 +13504,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpointInApp: {
+    deleteWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13570,7 +13570,7 @@ export interface operations {
             };
         };
     };
-    updateWebhookEndpointInApp: {
+    updateWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13655,7 +13655,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookEndpointSecretInApp: {
+    rotateWebhookEndpointSecretForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13751,7 +13751,7 @@ export interface operations {
             };
         };
     };
-    testWebhookEndpointInApp: {
+    testWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13843,7 +13843,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveriesInApp: {
+    listWebhookDeliveriesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13920,7 +13920,7 @@ export interface operations {
             };
         };
     };
-    getWebhookDeliveryInApp: {
+    getWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13989,7 +13989,7 @@ export interface operations {
             };
         };
     };
-    listWebhookAttemptsInApp: {
+    listWebhookAttemptsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14064,7 +14064,7 @@ export interface operations {
             };
         };
     };
-    redeliverWebhookDeliveryInApp: {
+    redeliverWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14156,7 +14156,7 @@ export interface operations {
             };
         };
     };
-    redeliverFailedWebhookDeliveriesInApp: {
+    redeliverFailedWebhookDeliveriesForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15241,7 +15241,7 @@ export interface operations {
             };
         };
     };
-    listEventsInApp: {
+    listEventsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -15322,7 +15322,7 @@ export interface operations {
             };
         };
     };
-    getEventInApp: {
+    getEventForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15536,7 +15536,7 @@ export interface operations {
             };
         };
     };
-    listStreamsInApp: {
+    listStreamsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -15613,7 +15613,7 @@ export interface operations {
             };
         };
     };
-    createStreamInApp: {
+    createStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -15705,7 +15705,7 @@ export interface operations {
             };
         };
     };
-    getStreamInApp: {
+    getStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15773,7 +15773,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInApp: {
+    deleteStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15839,7 +15839,7 @@ export interface operations {
             };
         };
     };
-    updateStreamInApp: {
+    updateStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -15911,7 +15911,7 @@ export interface operations {
             };
         };
     };
-    resetStreamKeyInApp: {
+    resetStreamKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16000,7 +16000,7 @@ export interface operations {
             };
         };
     };
-    disableStreamInApp: {
+    disableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16089,7 +16089,7 @@ export interface operations {
             };
         };
     };
-    enableStreamInApp: {
+    enableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16178,7 +16178,7 @@ export interface operations {
             };
         };
     };
-    listStreamSessionsInApp: {
+    listStreamSessionsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -16253,7 +16253,7 @@ export interface operations {
             };
         };
     };
-    listStreamPlaybackIdsInApp: {
+    listStreamPlaybackIdsForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16323,7 +16323,7 @@ export interface operations {
             };
         };
     };
-    createStreamPlaybackIdInApp: {
+    createStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16419,7 +16419,7 @@ export interface operations {
             };
         };
     };
-    getStreamPlaybackIdInApp: {
+    getStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16488,7 +16488,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamPlaybackIdInApp: {
+    deleteStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16555,7 +16555,7 @@ export interface operations {
             };
         };
     };
-    listSimulcastTargetsInApp: {
+    listSimulcastTargetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -16630,7 +16630,7 @@ export interface operations {
             };
         };
     };
-    createSimulcastTargetInApp: {
+    createSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16726,7 +16726,7 @@ export interface operations {
             };
         };
     };
-    getSimulcastTargetInApp: {
+    getSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16795,7 +16795,7 @@ export interface operations {
             };
         };
     };
-    deleteSimulcastTargetInApp: {
+    deleteSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16862,7 +16862,7 @@ export interface operations {
             };
         };
     };
-    updateSimulcastTargetInApp: {
+    updateSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16935,7 +16935,7 @@ export interface operations {
             };
         };
     };
-    getStreamHealthInApp: {
+    getStreamHealthForApp: {
         parameters: {
             query?: {
                 /** @description Default: the stream's latest session */
@@ -17010,7 +17010,7 @@ export interface operations {
             };
         };
     };
-    listStreamInputsInApp: {
+    listStreamInputsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -17085,7 +17085,7 @@ export interface operations {
             };
         };
     };
-    createStreamInputInApp: {
+    createStreamInputForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -17180,7 +17180,7 @@ export interface operations {
             };
         };
     };
-    getStreamInputInApp: {
+    getStreamInputForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17249,7 +17249,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInputInApp: {
+    deleteStreamInputForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17327,7 +17327,7 @@ export interface operations {
             };
         };
     };
-    getStreamInputThumbnailInApp: {
+    getStreamInputThumbnailForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17396,7 +17396,7 @@ export interface operations {
             };
         };
     };
-    getStreamProgramInApp: {
+    getStreamProgramForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17464,7 +17464,7 @@ export interface operations {
             };
         };
     };
-    updateStreamProgramInApp: {
+    updateStreamProgramForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17536,7 +17536,7 @@ export interface operations {
             };
         };
     };
-    switchStreamInputInApp: {
+    switchStreamInputForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19697,7 +19697,7 @@ export interface operations {
             };
         };
     };
-    listChannelsInApp: {
+    listChannelsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -19772,7 +19772,7 @@ export interface operations {
             };
         };
     };
-    createChannelInApp: {
+    createChannelForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19880,7 +19880,7 @@ export interface operations {
             };
         };
     };
-    getChannelInApp: {
+    getChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19948,7 +19948,7 @@ export interface operations {
             };
         };
     };
-    deleteChannelInApp: {
+    deleteChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20014,7 +20014,7 @@ export interface operations {
             };
         };
     };
-    updateChannelInApp: {
+    updateChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20108,7 +20108,7 @@ export interface operations {
             };
         };
     };
-    createChannelImageUploadInApp: {
+    createChannelImageUploadForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -20204,7 +20204,7 @@ export interface operations {
             };
         };
     };
-    listChannelStreamsInApp: {
+    listChannelStreamsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -20279,7 +20279,7 @@ export interface operations {
             };
         };
     };
-    addChannelStreamInApp: {
+    addChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20346,7 +20346,7 @@ export interface operations {
             };
         };
     };
-    removeChannelStreamInApp: {
+    removeChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21118,7 +21118,7 @@ export interface operations {
             };
         };
     };
-    getBrandingInApp: {
+    getBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21185,7 +21185,7 @@ export interface operations {
             };
         };
     };
-    setBrandingInApp: {
+    setBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21272,7 +21272,7 @@ export interface operations {
             };
         };
     };
-    resetBrandingInApp: {
+    resetBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21550,7 +21550,7 @@ export interface operations {
             };
         };
     };
-    listDomainsInApp: {
+    listDomainsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -21624,7 +21624,7 @@ export interface operations {
             };
         };
     };
-    createDomainInApp: {
+    createDomainForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -21719,7 +21719,7 @@ export interface operations {
             };
         };
     };
-    getDomainInApp: {
+    getDomainForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21787,7 +21787,7 @@ export interface operations {
             };
         };
     };
-    deleteDomainInApp: {
+    deleteDomainForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -21853,7 +21853,7 @@ export interface operations {
             };
         };
     };
-    verifyDomainInApp: {
+    verifyDomainForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -22327,7 +22327,7 @@ export interface operations {
             };
         };
     };
-    listAssetsInApp: {
+    listAssetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -22408,7 +22408,7 @@ export interface operations {
             };
         };
     };
-    getAssetInApp: {
+    getAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -22476,7 +22476,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetInApp: {
+    deleteAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -22542,7 +22542,7 @@ export interface operations {
             };
         };
     };
-    updateAssetInApp: {
+    updateAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -22614,7 +22614,7 @@ export interface operations {
             };
         };
     };
-    createAssetPlaybackIdInApp: {
+    createAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -22710,7 +22710,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetPlaybackIdInApp: {
+    deleteAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -23220,7 +23220,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsOverviewInApp: {
+    getAnalyticsOverviewForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -23299,7 +23299,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsTimeseriesInApp: {
+    getAnalyticsTimeseriesForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -23384,7 +23384,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsBreakdownInApp: {
+    getAnalyticsBreakdownForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -23467,7 +23467,7 @@ export interface operations {
             };
         };
     };
-    getChatActivityInApp: {
+    getChatActivityForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -23864,7 +23864,7 @@ export interface operations {
             };
         };
     };
-    getUsageInApp: {
+    getUsageForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
