@@ -30,6 +30,7 @@ export const ID_PREFIXES = {
   simulcastTarget: 'sim',
   authToken: 'atk',
   recoveryCode: 'rec',
+  upload: 'upl',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -12,6 +12,7 @@ import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
 import { streamRoutes } from './streams.routes';
+import { uploadRoutes } from './uploads.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
 /**
@@ -33,4 +34,5 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   branding: brandingRoutes,
   assets: assetRoutes,
   analytics: analyticsRoutes,
+  uploads: uploadRoutes,
 };

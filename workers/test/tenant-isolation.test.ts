@@ -68,6 +68,7 @@ async function tenantA() {
     channel_id: channel.json.id,
     asset_id: (await recordedAsset(key.token)).asset.id,
     target_id: target.json.id,
+    upload_id: (await call('/v1/uploads', { auth: key.token, body: {} })).json.id,
   };
   return { acct, app, key, ids };
 }

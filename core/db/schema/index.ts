@@ -12,4 +12,5 @@ export * from './simulcast';
 export * from './status';
 export * from './streams';
 export * from './two-factor';
+export * from './uploads';
 export * from './webhooks';
