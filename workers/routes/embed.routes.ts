@@ -49,7 +49,8 @@ export const embedRoutes = new Hono<AppEnv>().get('/:pb', async (c) => {
       playbackId: pb.id,
       src: `/hls/${pb.id}.m3u8${q(token)}`,
       // A signed id needs a `t` token for its poster; without one the player simply has none.
-      poster: pb.policy === 'public' || thumbToken ? `/thumbnails/${pb.id}.jpg${q(thumbToken)}` : null,
+      // An upload's asset has no poster frames yet.
+      poster: !vod && (pb.policy === 'public' || thumbToken) ? `/thumbnails/${pb.id}.jpg${q(thumbToken)}` : null,
       latencyMode: pb.latencyMode,
       autoplay,
       // Unmuted autoplay is refused by browsers; muted is the default whenever autoplay is on.
