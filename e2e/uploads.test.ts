@@ -214,4 +214,40 @@ describe('a direct upload from a browser', () => {
     await player.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'uploads-01-upload-played.png') });
     expect(failed).toEqual([]);
   });
+
+  it('a URL on 127.0.0.1 is fetched by the media worker and becomes a ready asset; a page that is not video errors', async () => {
+    const created = await stack.api.call<AssetBody>('POST', '/v1/assets', {
+      input: `${PAGE}/upload.mp4`,
+      ladder: ['240p'],
+    });
+    expect(created.status).toBe('preparing');
+    const notVideo = await stack.api.call<AssetBody>('POST', '/v1/assets', { input: `${PAGE}/index.html` });
+    const settled = (id: string) =>
+      waitFor(
+        `asset ${id} to settle`,
+        async () => {
+          const a = await stack.api.call<AssetBody>('GET', `/v1/assets/${id}`);
+          return a.status === 'preparing' ? null : a;
+        },
+        120_000,
+      );
+    const asset = await settled(created.id);
+    expect(asset).toMatchObject({ status: 'ready', renditions: ['240p'], resolution: '426x240' });
+    // What a player gets: the master through the Worker, probed by FFmpeg from its URL.
+    const master = `${stack.worker.url}/hls/${asset.playback_ids[0]!.id}.m3u8`;
+    const probe = JSON.parse(
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,height', '-of', 'json', master],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ) as { format: { duration: string }; streams: { codec_name: string; height?: number }[] };
+    expect(Math.abs(Number(probe.format.duration) - 8)).toBeLessThan(0.3);
+    expect(probe.streams.find((x) => x.codec_name === 'h264')?.height).toBe(240);
+    const bad = await settled(notVideo.id);
+    expect(bad.status).toBe('errored');
+    expect(bad.error?.reason).toMatch(/^not_video: /);
+  });
 });

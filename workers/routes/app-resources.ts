@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { analyticsRoutes } from './analytics.routes';
 import { apiKeyRoutes } from './api-keys.routes';
+import { assetIngestRoutes } from './asset-ingest.routes';
 import { assetRoutes } from './assets.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { brandingRoutes } from './branding.routes';
@@ -32,7 +33,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   streams: streamRoutes.route('/', simulcastTargetRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
-  assets: assetRoutes,
+  assets: assetRoutes.route('/', assetIngestRoutes),
   analytics: analyticsRoutes,
   uploads: uploadRoutes,
 };

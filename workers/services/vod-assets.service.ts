@@ -8,6 +8,7 @@ import type { Env } from '../../core/env';
 import { deliverEvents, eventStatement, newEventRow } from '../../core/events';
 import { newId } from '../../core/ids';
 import { mediaJobsStub } from '../../core/stubs';
+import { allowsPrivateTargets, isPrivateHost, isProduction, type UrlPolicyEnv } from '../../core/webhook-url';
 import { ApiError } from '../lib/errors';
 
 /**
@@ -116,4 +117,32 @@ export async function createVodAsset(db: Db, env: Env, input: VodInput): Promise
 
 export async function renderVodAsset(db: Db, row: AssetRow) {
   return renderAsset(await loadAssetView(db, row));
+}
+
+const MAX_URL = 2000;
+
+/**
+ * Where a URL ingest may fetch from: public https only in production (the media worker would
+ * otherwise fetch into networks that are not the customer's); local development and tests may
+ * name files served on 127.0.0.1, under the same switch as webhooks (`WEBHOOK_ALLOW_PRIVATE`).
+ */
+export function checkIngestUrl(raw: string, env: UrlPolicyEnv): string {
+  const refuse = (message: string) => new ApiError(400, 'invalid_input_url', message);
+  if (raw.length > MAX_URL) throw refuse(`The URL is longer than ${MAX_URL} characters.`);
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw refuse('`input` is not a URL.');
+  }
+  if (u.username || u.password) throw refuse('The URL must not carry a user name or password.');
+  const local = isPrivateHost(u.hostname);
+  if (local && !allowsPrivateTargets(env))
+    throw refuse(
+      'The URL points to a loopback, private or link-local address, which is refused' +
+        (isProduction(env) ? ' in production.' : '; set WEBHOOK_ALLOW_PRIVATE=true for local development.'),
+    );
+  if (u.protocol !== 'https:' && !(local && u.protocol === 'http:'))
+    throw refuse('`input` must be an https:// URL (http:// only for local files outside production).');
+  return u.href;
 }

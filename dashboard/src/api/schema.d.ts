@@ -2611,7 +2611,11 @@ export interface paths {
          */
         get: operations["listAssetsInApp"];
         put?: never;
-        post?: never;
+        /**
+         * Create an asset from a video file at a URL (fetched and transcoded by a media job)
+         * @description API keys need the scope `assets:write`.
+         */
+        post: operations["createAssetInApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2699,7 +2703,11 @@ export interface paths {
          */
         get: operations["listAssets"];
         put?: never;
-        post?: never;
+        /**
+         * Create an asset from a video file at a URL (fetched and transcoded by a media job)
+         * @description API keys need the scope `assets:write`.
+         */
+        post: operations["createAsset"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3597,6 +3605,10 @@ export interface components {
             } | {
                 /** @enum {string} */
                 type: "upload";
+                /** @description The direct upload it came from. */
+                upload_id: string | null;
+                /** @description The URL it was ingested from. */
+                input_url: string | null;
             } | {
                 /** @enum {string} */
                 type: "clip";
@@ -3643,6 +3655,24 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+        };
+        CreateAsset: {
+            /**
+             * @example [
+             *       "signed"
+             *     ]
+             */
+            playback_policies?: ("public" | "signed")[];
+            /** @description Rungs to transcode to (none above the file's height); the app's default when absent. */
+            ladder?: ("source" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
+            /** @enum {string} */
+            mp4_support?: "none" | "standard";
+            passthrough?: string | null;
+            /**
+             * @description An https URL of a video file.
+             * @example https://example.com/talk.mp4
+             */
+            input: string;
         };
         AnalyticsOverview: {
             /** @description Views started */
@@ -17897,6 +17927,98 @@ export interface operations {
             };
         };
     };
+    createAssetInApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAsset"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_use`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAssetInApp: {
         parameters: {
             query?: never;
@@ -18327,6 +18449,96 @@ export interface operations {
             };
             /** @description Not found (or owned by another tenant) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAsset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAsset"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_use`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
