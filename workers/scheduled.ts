@@ -3,11 +3,14 @@ import type { Env } from '../core/env';
 import { deliverPending } from '../core/events';
 import { sealLegacySecrets } from '../core/seal-legacy';
 import { pruneIdempotencyKeys } from './middleware/idempotency';
+import { sweepStorage } from './services/retention.service';
 
 /**
  * The Cron Trigger (wrangler.jsonc `triggers.crons`, every minute): the events outbox sweeper
  * hands endpoints whatever a failure left undelivered, and rows written before at-rest encryption
  * are sealed a batch at a time, and `Idempotency-Key` records past their 24 hours are forgotten.
+ * Storage hygiene (services/retention.service.ts): expired recordings, live-only sessions' media
+ * and abandoned uploads are deleted from R2.
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   ctx.waitUntil(sealLegacySecrets(env).catch((err: unknown) => console.error('sealing legacy secrets failed', err)));
@@ -15,6 +18,9 @@ export async function scheduled(_controller: ScheduledController, env: Env, ctx:
     pruneIdempotencyKeys(createDb(env.DB)).catch((err: unknown) =>
       console.error('pruning idempotency keys failed', err),
     ),
+  );
+  ctx.waitUntil(
+    sweepStorage(createDb(env.DB), env).catch((err: unknown) => console.error('storage sweep failed', err)),
   );
   await deliverPending(env);
 }

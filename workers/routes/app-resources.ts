@@ -12,6 +12,7 @@ import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
+import { storageRoutes } from './storage.routes';
 import { streamRoutes } from './streams.routes';
 import { uploadRoutes } from './uploads.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
@@ -36,4 +37,5 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   assets: assetRoutes.route('/', assetIngestRoutes),
   analytics: analyticsRoutes,
   uploads: uploadRoutes,
+  storage: storageRoutes,
 };

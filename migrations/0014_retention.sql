@@ -1,0 +1,1 @@
+ALTER TABLE `stream_sessions` ADD `media_deleted_at` integer;
