@@ -8,11 +8,13 @@ import { appAuditRoutes } from './audit-log.routes';
 import { brandingRoutes } from './branding.routes';
 import { channelRoutes } from './channels.routes';
 import { chatBanRoutes } from './chat-bans.routes';
+import { domainRoutes } from './domains.routes';
 import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
 import { storageRoutes } from './storage.routes';
+import { streamHealthRoutes } from './stream-health.routes';
 import { streamRoutes } from './streams.routes';
 import { uploadRoutes } from './uploads.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
@@ -31,9 +33,10 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
-  streams: streamRoutes.route('/', simulcastTargetRoutes),
+  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamHealthRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
+  domains: domainRoutes,
   assets: assetRoutes.route('/', assetIngestRoutes),
   analytics: analyticsRoutes,
   uploads: uploadRoutes,

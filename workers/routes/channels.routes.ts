@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { renderStream } from '../../core/stream-views';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
@@ -11,7 +12,7 @@ import {
   listChannels,
   updateChannel,
 } from '../services/channels.service';
-import { findStream } from '../services/streams.service';
+import { findStream, listStreams } from '../services/streams.service';
 import {
   Channel,
   ChannelParam,
@@ -21,6 +22,7 @@ import {
   renderChannel,
   UpdateChannelBody,
 } from './channels.schema';
+import { Stream } from './streams.schema';
 
 const tags = ['Channels'];
 // Routes naming a channel load it with `inScope('channel')` (another app's id is a 404) before the
@@ -86,6 +88,16 @@ const images = createRoute({
   request: { params: ChannelParam, ...jsonBody(ImageBody) },
   responses: { 201: json(ImageUpload), ...commonErrors },
 });
+const streamsOf = createRoute({
+  method: 'get',
+  path: '/{channel_id}/streams',
+  middleware: [inScope('channel')] as const,
+  operationId: 'listChannelStreams',
+  tags,
+  summary: 'The streams on this channel, newest first (without stream keys)',
+  request: { params: ChannelParam, query: PageQuery },
+  responses: { 200: json(pageSchema(Stream)), ...commonErrors },
+});
 const attach = createRoute({
   method: 'put',
   path: '/{channel_id}/streams/{stream_id}',
@@ -146,6 +158,17 @@ export const channelRoutes = createAppRouter()
     const { kind } = c.req.valid('json');
     c.set('audit', { action: 'channel.image_upload', resourceType: 'channel', resourceId: row.id, details: { kind } });
     return c.json(await uploadTicket(c.env, baseOf(c.req.url), row, kind), 201);
+  })
+  .openapi(streamsOf, async (c) => {
+    const q = c.req.valid('query');
+    const { rows, viewOf } = await listStreams(c.get('db'), c.get('scope').appId, {
+      ...q,
+      channel_id: c.get('channel').id,
+    });
+    return c.json(
+      pageOf(rows, q.limit, (r) => renderStream(viewOf(r), { streamKey: null })),
+      200,
+    );
   })
   .openapi(attach, async (c) => {
     const db = c.get('db');

@@ -51,7 +51,12 @@ const list = createRoute({
   tags,
   operationId: 'listStreams',
   summary: 'List live streams, newest first',
-  request: { query: PageQuery.extend({ status: z.enum(['idle', 'active', 'reconnecting', 'disabled']).optional() }) },
+  request: {
+    query: PageQuery.extend({
+      status: z.enum(['idle', 'active', 'reconnecting', 'disabled']).optional(),
+      channel_id: z.string().max(64).optional().openapi({ description: 'Only the streams on this channel.' }),
+    }),
+  },
   responses: { 200: json(pageSchema(Stream)), ...commonErrors },
 });
 const create = createRoute({

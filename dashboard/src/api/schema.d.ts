@@ -537,13 +537,13 @@ export interface paths {
          * List API keys (never their secrets)
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["listApiKeysInApp"];
+        get: operations["listApiKeysForApp"];
         put?: never;
         /**
          * Create an API key; the secret is shown once (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["createApiKeyInApp"];
+        post: operations["createApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -561,14 +561,14 @@ export interface paths {
          * Get an API key
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["getApiKeyInApp"];
+        get: operations["getApiKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        delete: operations["revokeApiKeyInApp"];
+        delete: operations["revokeApiKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -587,7 +587,7 @@ export interface paths {
          * Replace a key with a new one of the same name, revoking the old one (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["rotateApiKeyInApp"];
+        post: operations["rotateApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -673,13 +673,13 @@ export interface paths {
          * List signing keys (public halves)
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["listSigningKeysInApp"];
+        get: operations["listSigningKeysForApp"];
         put?: never;
         /**
          * Create a signing key for playback and chat tokens; the private key is shown once
          * @description API keys need the scope `signing-keys:write`.
          */
-        post: operations["createSigningKeyInApp"];
+        post: operations["createSigningKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,14 +697,14 @@ export interface paths {
          * Get a signing key
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["getSigningKeyInApp"];
+        get: operations["getSigningKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a signing key (tokens it signed stop working)
          * @description API keys need the scope `signing-keys:write`.
          */
-        delete: operations["deleteSigningKeyInApp"];
+        delete: operations["deleteSigningKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -769,7 +769,7 @@ export interface paths {
          * One app's audit log
          * @description API keys need the scope `audit-log:read`.
          */
-        get: operations["listAuditLogInApp"];
+        get: operations["listAuditLogForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,13 +809,13 @@ export interface paths {
          * List rooms
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomsInApp"];
+        get: operations["listRoomsForApp"];
         put?: never;
         /**
          * Create a room; a direct room between two users is created once and returned (200) after that
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createRoomInApp"];
+        post: operations["createRoomForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -833,21 +833,21 @@ export interface paths {
          * Get a room with its live counts
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["getRoomInApp"];
+        get: operations["getRoomForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a room: sockets close with 4004 and history is erased
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomInApp"];
+        delete: operations["deleteRoomForApp"];
         options?: never;
         head?: never;
         /**
          * Change a room’s name, settings or metadata (connected clients get `room_updated`)
          * @description API keys need the scope `rooms:write`.
          */
-        patch: operations["updateRoomInApp"];
+        patch: operations["updateRoomForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/rooms/{room_id}/messages": {
@@ -861,13 +861,13 @@ export interface paths {
          * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMessagesInApp"];
+        get: operations["listRoomMessagesForApp"];
         put?: never;
         /**
          * Post a system message (from your backend, shown as from nobody)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["postRoomMessageInApp"];
+        post: operations["postRoomMessageForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -888,7 +888,7 @@ export interface paths {
          * Delete a message (connected clients see it go)
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomMessageInApp"];
+        delete: operations["deleteRoomMessageForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -905,13 +905,13 @@ export interface paths {
          * List the room’s bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomBansInApp"];
+        get: operations["listRoomBansForApp"];
         put?: never;
         /**
          * Ban a user from the room (their sockets close with 4003)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["banRoomUserInApp"];
+        post: operations["banRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -932,7 +932,7 @@ export interface paths {
          * Lift a ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unbanRoomUserInApp"];
+        delete: operations["unbanRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -949,13 +949,13 @@ export interface paths {
          * List the room’s mutes in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMutesInApp"];
+        get: operations["listRoomMutesForApp"];
         put?: never;
         /**
          * Mute a user (a timeout when `duration_seconds` is set)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["muteRoomUserInApp"];
+        post: operations["muteRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -976,7 +976,7 @@ export interface paths {
          * Lift a mute
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unmuteRoomUserInApp"];
+        delete: operations["unmuteRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -993,13 +993,13 @@ export interface paths {
          * List the room’s shadow-bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomShadowBansInApp"];
+        get: operations["listRoomShadowBansForApp"];
         put?: never;
         /**
          * Shadow-ban a user: their messages reach only themselves
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["shadowBanRoomUserInApp"];
+        post: operations["shadowBanRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1020,7 +1020,7 @@ export interface paths {
          * Lift a shadow
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["liftRoomShadowBanInApp"];
+        delete: operations["liftRoomShadowBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1037,7 +1037,7 @@ export interface paths {
          * Flagged messages (by users or the blocklist in `flag` mode), newest first
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomFlagsInApp"];
+        get: operations["listRoomFlagsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1059,7 +1059,7 @@ export interface paths {
          * Resolve a flag: dismiss it, or delete the message
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["resolveRoomFlagInApp"];
+        post: operations["resolveRoomFlagForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,13 +1345,13 @@ export interface paths {
          * App-wide bans (expired ones included until lifted)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listChatBansInApp"];
+        get: operations["listChatBansForApp"];
         put?: never;
         /**
          * Ban a user from every room of the app (optionally for a while)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createChatBanInApp"];
+        post: operations["createChatBanForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          * Lift an app-wide ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteChatBanInApp"];
+        delete: operations["deleteChatBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1433,13 +1433,13 @@ export interface paths {
          * List webhook endpoints
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookEndpointsInApp"];
+        get: operations["listWebhookEndpointsForApp"];
         put?: never;
         /**
          * Create a webhook endpoint; its secret is shown once
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["createWebhookEndpointInApp"];
+        post: operations["createWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1457,21 +1457,21 @@ export interface paths {
          * Get a webhook endpoint (without its secret)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookEndpointInApp"];
+        get: operations["getWebhookEndpointForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
          * @description API keys need the scope `webhooks:write`.
          */
-        delete: operations["deleteWebhookEndpointInApp"];
+        delete: operations["deleteWebhookEndpointForApp"];
         options?: never;
         head?: never;
         /**
          * Change URL, description, event types, or enable/disable
          * @description API keys need the scope `webhooks:write`.
          */
-        patch: operations["updateWebhookEndpointInApp"];
+        patch: operations["updateWebhookEndpointForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret": {
@@ -1487,7 +1487,7 @@ export interface paths {
          * Replace the secret; during the overlap both old and new sign every delivery
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["rotateWebhookEndpointSecretInApp"];
+        post: operations["rotateWebhookEndpointSecretForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1507,7 +1507,7 @@ export interface paths {
          * Send a `webhook_endpoint.test` event to this endpoint only
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["testWebhookEndpointInApp"];
+        post: operations["testWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,7 +1525,7 @@ export interface paths {
          * Delivery log of an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookDeliveriesInApp"];
+        get: operations["listWebhookDeliveriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1545,7 +1545,7 @@ export interface paths {
          * A delivery with its payload and every attempt
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookDeliveryInApp"];
+        get: operations["getWebhookDeliveryForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1565,7 +1565,7 @@ export interface paths {
          * Every attempt to an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookAttemptsInApp"];
+        get: operations["listWebhookAttemptsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1587,7 +1587,7 @@ export interface paths {
          * Send a delivery again (same event id, fresh retry schedule)
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverWebhookDeliveryInApp"];
+        post: operations["redeliverWebhookDeliveryForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,7 +1607,7 @@ export interface paths {
          * Send again every failed delivery created in a time range
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverFailedWebhookDeliveriesInApp"];
+        post: operations["redeliverFailedWebhookDeliveriesForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1817,7 +1817,7 @@ export interface paths {
          * The app's events, newest first (catch up without webhooks)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listEventsInApp"];
+        get: operations["listEventsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1837,7 +1837,7 @@ export interface paths {
          * Get an event
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getEventInApp"];
+        get: operations["getEventForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1897,13 +1897,13 @@ export interface paths {
          * List live streams, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamsInApp"];
+        get: operations["listStreamsForApp"];
         put?: never;
         /**
          * Create a live stream (an RTMP stream key and, optionally, playback ids)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInApp"];
+        post: operations["createStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1921,21 +1921,21 @@ export interface paths {
          * Get a live stream, its status and current session
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInApp"];
+        get: operations["getStreamForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a live stream (a live publisher is cut off)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInApp"];
+        delete: operations["deleteStreamForApp"];
         options?: never;
         head?: never;
         /**
          * Update a live stream (applies from the next session)
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamInApp"];
+        patch: operations["updateStreamForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key": {
@@ -1951,7 +1951,7 @@ export interface paths {
          * Replace the stream key (the old one stops working for new publishes)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["resetStreamKeyInApp"];
+        post: operations["resetStreamKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1971,7 +1971,7 @@ export interface paths {
          * Refuse publishers; a live session ends now
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["disableStreamInApp"];
+        post: operations["disableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1991,7 +1991,7 @@ export interface paths {
          * Accept publishers again
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["enableStreamInApp"];
+        post: operations["enableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2009,7 +2009,7 @@ export interface paths {
          * Sessions of a stream (current and past), newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamSessionsInApp"];
+        get: operations["listStreamSessionsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2029,13 +2029,13 @@ export interface paths {
          * Playback ids of a stream
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamPlaybackIdsInApp"];
+        get: operations["listStreamPlaybackIdsForApp"];
         put?: never;
         /**
          * Add a playback id (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamPlaybackIdInApp"];
+        post: operations["createStreamPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2053,14 +2053,14 @@ export interface paths {
          * Get a playback id
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamPlaybackIdInApp"];
+        get: operations["getStreamPlaybackIdForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a playback id (its URLs stop playing)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamPlaybackIdInApp"];
+        delete: operations["deleteStreamPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2077,13 +2077,13 @@ export interface paths {
          * Simulcast targets of a stream, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listSimulcastTargetsInApp"];
+        get: operations["listSimulcastTargetsForApp"];
         put?: never;
         /**
          * Add a simulcast target (starts within seconds when the stream is live)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createSimulcastTargetInApp"];
+        post: operations["createSimulcastTargetForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,21 +2101,41 @@ export interface paths {
          * Get a simulcast target and its status
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getSimulcastTargetInApp"];
+        get: operations["getSimulcastTargetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a target (a live push to it stops)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteSimulcastTargetInApp"];
+        delete: operations["deleteSimulcastTargetForApp"];
         options?: never;
         head?: never;
         /**
          * Change a target (name, url, key, enabled), also while live
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateSimulcastTargetInApp"];
+        patch: operations["updateSimulcastTargetForApp"];
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamHealthForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/streams": {
@@ -2350,6 +2370,26 @@ export interface paths {
         patch: operations["updateSimulcastTarget"];
         trace?: never;
     };
+    "/v1/streams/{stream_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/channels": {
         parameters: {
             query?: never;
@@ -2361,13 +2401,13 @@ export interface paths {
          * List channels
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelsInApp"];
+        get: operations["listChannelsForApp"];
         put?: never;
         /**
          * Create a channel (one of your creators or events); its slug is unique in the app
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelInApp"];
+        post: operations["createChannelForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2385,21 +2425,21 @@ export interface paths {
          * Get a channel
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["getChannelInApp"];
+        get: operations["getChannelForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a channel (its streams stay, without a channel)
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["deleteChannelInApp"];
+        delete: operations["deleteChannelForApp"];
         options?: never;
         head?: never;
         /**
          * Change a channel’s profile
          * @description API keys need the scope `channels:write`.
          */
-        patch: operations["updateChannelInApp"];
+        patch: operations["updateChannelForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/channels/{channel_id}/images": {
@@ -2415,7 +2455,27 @@ export interface paths {
          * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelImageUploadInApp"];
+        post: operations["createChannelImageUploadForApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/channels/{channel_id}/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The streams on this channel, newest first (without stream keys)
+         * @description API keys need the scope `channels:read`.
+         */
+        get: operations["listChannelStreamsForApp"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2434,13 +2494,13 @@ export interface paths {
          * Put a stream on this channel (its watch page shows it live and its recordings)
          * @description API keys need the scope `channels:write`.
          */
-        put: operations["addChannelStreamInApp"];
+        put: operations["addChannelStreamForApp"];
         post?: never;
         /**
          * Take a stream off this channel
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["removeChannelStreamInApp"];
+        delete: operations["removeChannelStreamForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2518,6 +2578,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/channels/{channel_id}/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The streams on this channel, newest first (without stream keys)
+         * @description API keys need the scope `channels:read`.
+         */
+        get: operations["listChannelStreams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/channels/{channel_id}/streams/{stream_id}": {
         parameters: {
             query?: never;
@@ -2553,18 +2633,18 @@ export interface paths {
          * Get the app’s branding (the defaults until it sets one)
          * @description API keys need the scope `branding:read`.
          */
-        get: operations["getBrandingInApp"];
+        get: operations["getBrandingForApp"];
         /**
          * Set the app’s branding (replaces what was set)
          * @description API keys need the scope `branding:write`.
          */
-        put: operations["setBrandingInApp"];
+        put: operations["setBrandingForApp"];
         post?: never;
         /**
          * Go back to the default look
          * @description API keys need the scope `branding:write`.
          */
-        delete: operations["resetBrandingInApp"];
+        delete: operations["resetBrandingForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2598,6 +2678,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the app’s custom domains, newest first
+         * @description API keys need the scope `domains:read`.
+         */
+        get: operations["listDomainsForApp"];
+        put?: never;
+        /**
+         * Add a custom domain; the answer names the TXT record that proves control
+         * @description API keys need the scope `domains:write`.
+         */
+        post: operations["createDomainForApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/domains/{domain_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a custom domain and its verification state
+         * @description API keys need the scope `domains:read`.
+         */
+        get: operations["getDomainForApp"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a custom domain (its watch pages stop answering at once)
+         * @description API keys need the scope `domains:write`.
+         */
+        delete: operations["deleteDomainForApp"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/domains/{domain_id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
+         * @description API keys need the scope `domains:write`.
+         */
+        post: operations["verifyDomainForApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/domains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the app’s custom domains, newest first
+         * @description API keys need the scope `domains:read`.
+         */
+        get: operations["listDomains"];
+        put?: never;
+        /**
+         * Add a custom domain; the answer names the TXT record that proves control
+         * @description API keys need the scope `domains:write`.
+         */
+        post: operations["createDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/domains/{domain_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a custom domain and its verification state
+         * @description API keys need the scope `domains:read`.
+         */
+        get: operations["getDomain"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a custom domain (its watch pages stop answering at once)
+         * @description API keys need the scope `domains:write`.
+         */
+        delete: operations["deleteDomain"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/domains/{domain_id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
+         * @description API keys need the scope `domains:write`.
+         */
+        post: operations["verifyDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/assets": {
         parameters: {
             query?: never;
@@ -2609,13 +2825,13 @@ export interface paths {
          * List assets, newest first (filter by stream, source, status, creation time)
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["listAssetsInApp"];
+        get: operations["listAssetsForApp"];
         put?: never;
         /**
          * Create an asset from a video file at a URL (fetched and transcoded by a media job)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetInApp"];
+        post: operations["createAssetForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2633,21 +2849,21 @@ export interface paths {
          * Get an asset
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["getAssetInApp"];
+        get: operations["getAssetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an asset and its media in R2 (its playback ids stop playing)
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetInApp"];
+        delete: operations["deleteAssetForApp"];
         options?: never;
         head?: never;
         /**
          * Update an asset's passthrough and metadata
          * @description API keys need the scope `assets:write`.
          */
-        patch: operations["updateAssetInApp"];
+        patch: operations["updateAssetForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/assets/{asset_id}/playback-ids": {
@@ -2663,7 +2879,7 @@ export interface paths {
          * Add a playback id to an asset (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetPlaybackIdInApp"];
+        post: operations["createAssetPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2684,7 +2900,7 @@ export interface paths {
          * Delete an asset's playback id
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetPlaybackIdInApp"];
+        delete: operations["deleteAssetPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2793,7 +3009,7 @@ export interface paths {
          * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsOverviewInApp"];
+        get: operations["getAnalyticsOverviewForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2813,7 +3029,7 @@ export interface paths {
          * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsTimeseriesInApp"];
+        get: operations["getAnalyticsTimeseriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2833,7 +3049,27 @@ export interface paths {
          * Metrics per country, browser, OS or rendition over the window
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsBreakdownInApp"];
+        get: operations["getAnalyticsBreakdownForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/analytics/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chat messages per minute and active chatters, on the same buckets as the time series
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: operations["getChatActivityForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2902,6 +3138,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/analytics/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chat messages per minute and active chatters, on the same buckets as the time series
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: operations["getChatActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/uploads": {
         parameters: {
             query?: never;
@@ -2913,13 +3169,13 @@ export interface paths {
          * List direct uploads, newest first
          * @description API keys need the scope `uploads:read`.
          */
-        get: operations["listUploadsInApp"];
+        get: operations["listUploadsForApp"];
         put?: never;
         /**
          * Create a direct upload: a tus URL a browser uploads one video file to; it becomes an asset
          * @description API keys need the scope `uploads:write`.
          */
-        post: operations["createUploadInApp"];
+        post: operations["createUploadForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2937,14 +3193,14 @@ export interface paths {
          * Get a direct upload (its offset, and its asset once the file is in)
          * @description API keys need the scope `uploads:read`.
          */
-        get: operations["getUploadInApp"];
+        get: operations["getUploadForApp"];
         put?: never;
         post?: never;
         /**
          * Cancel an unfinished upload; what it stored so far is deleted
          * @description API keys need the scope `uploads:write`.
          */
-        delete: operations["cancelUploadInApp"];
+        delete: operations["cancelUploadForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -3009,7 +3265,7 @@ export interface paths {
          * The app's media in R2, in bytes by kind
          * @description API keys need the scope `storage:read`.
          */
-        get: operations["getStorageInApp"];
+        get: operations["getStorageForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3354,7 +3610,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -3406,6 +3662,8 @@ export interface components {
             /** @enum {string} */
             mp4_support: "none" | "standard";
             room_id: string | null;
+            /** @description The channel the stream is on, if any. */
+            channel_id: string | null;
             playback_ids: components["schemas"]["PlaybackId"][];
             current_session: components["schemas"]["StreamSession"];
             disabled_at: string | null;
@@ -3487,6 +3745,11 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+            /**
+             * @description A channel of this app (`ch_...`): its watch page shows the stream.
+             * @example ch_123
+             */
+            channel_id?: string;
             /** @description Create a playback id per entry. */
             playback_policies?: ("public" | "signed")[];
         };
@@ -3528,6 +3791,11 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+            /**
+             * @description Move the stream to this channel; null takes it off.
+             * @example ch_123
+             */
+            channel_id?: string | null;
         };
         SimulcastTarget: {
             /** @example sim_123 */
@@ -3570,6 +3838,32 @@ export interface components {
             stream_key?: string;
             name?: string | null;
             enabled?: boolean;
+        };
+        StreamHealth: {
+            /** @description null: no session of this stream has reported yet */
+            session_id: string | null;
+            /** @enum {string|null} */
+            status: "healthy" | "degraded" | null;
+            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+            samples: components["schemas"]["StreamHealthSample"][];
+        };
+        StreamHealthSample: {
+            at: string;
+            window_s: number;
+            input_bitrate_kbps: number;
+            frame_rate: number | null;
+            keyframe_interval_s: number | null;
+            segments: number;
+            segments_late: number;
+            /** @description Segment closed to stored, p95 in the window */
+            upload_lag_ms_p95: number | null;
+            /** @description Segments waiting for upload at the end of the window */
+            upload_backlog: number;
+            /** @description FFmpeg restarts of the session so far */
+            encoder_restarts: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded";
+            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
         };
         Channel: {
             id: string;
@@ -3623,6 +3917,32 @@ export interface components {
             powered_by: boolean;
             /** @description False while the app uses the defaults. */
             custom: boolean;
+        };
+        Domain: {
+            id: string;
+            app_id: string;
+            hostname: string;
+            /** @enum {string} */
+            status: "pending" | "verified";
+            /** @description Add this TXT record at the domain’s DNS, then call verify. */
+            verification: {
+                /** @enum {string} */
+                type: "txt";
+                /** @example _edgelive-challenge.watch.example.com */
+                name: string;
+                value: string;
+            };
+            /** @description Point the hostname (CNAME) here so its requests reach the watch pages. */
+            cname_target: string | null;
+            /**
+             * @description Who verifies and routes the hostname; null: this deployment checks the TXT itself.
+             * @enum {string|null}
+             */
+            provider: "cloudflare_for_saas" | null;
+            /** @example https://watch.example.com/watch/ */
+            watch_url_prefix: string;
+            verified_at: string | null;
+            created_at: string;
         };
         Asset: {
             /** @example ast_01hx */
@@ -3780,6 +4100,25 @@ export interface components {
             startup_avg_ms: number | null;
             live_latency_avg_ms: number | null;
             group: string;
+        };
+        ChatActivity: {
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day";
+            from: string;
+            to: string;
+            /** @description Rooms counted (the stream's, or the app's most recent) */
+            rooms: number;
+            /** @description The app has more rooms than one read counts */
+            rooms_truncated: boolean;
+            data: components["schemas"]["ChatActivityPoint"][];
+        };
+        ChatActivityPoint: {
+            /** @description Start of the bucket (the same starts as `/timeseries`) */
+            time: string;
+            messages: number;
+            messages_per_minute: number;
+            /** @description Distinct users who sent a message */
+            active_chatters: number;
         };
         Upload: {
             /** @example upl_01hx */
@@ -6084,7 +6423,7 @@ export interface operations {
             };
         };
     };
-    listApiKeysInApp: {
+    listApiKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -6158,7 +6497,7 @@ export interface operations {
             };
         };
     };
-    createApiKeyInApp: {
+    createApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6254,7 +6593,7 @@ export interface operations {
             };
         };
     };
-    getApiKeyInApp: {
+    getApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6322,7 +6661,7 @@ export interface operations {
             };
         };
     };
-    revokeApiKeyInApp: {
+    revokeApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6390,7 +6729,7 @@ export interface operations {
             };
         };
     };
-    rotateApiKeyInApp: {
+    rotateApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6867,7 +7206,7 @@ export interface operations {
             };
         };
     };
-    listSigningKeysInApp: {
+    listSigningKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -6941,7 +7280,7 @@ export interface operations {
             };
         };
     };
-    createSigningKeyInApp: {
+    createSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7035,7 +7374,7 @@ export interface operations {
             };
         };
     };
-    getSigningKeyInApp: {
+    getSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7103,7 +7442,7 @@ export interface operations {
             };
         };
     };
-    deleteSigningKeyInApp: {
+    deleteSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7465,7 +7804,7 @@ export interface operations {
             };
         };
     };
-    listAuditLogInApp: {
+    listAuditLogForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7631,7 +7970,7 @@ export interface operations {
             };
         };
     };
-    listRoomsInApp: {
+    listRoomsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7707,7 +8046,7 @@ export interface operations {
             };
         };
     };
-    createRoomInApp: {
+    createRoomForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7821,7 +8160,7 @@ export interface operations {
             };
         };
     };
-    getRoomInApp: {
+    getRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7889,7 +8228,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomInApp: {
+    deleteRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7955,7 +8294,7 @@ export interface operations {
             };
         };
     };
-    updateRoomInApp: {
+    updateRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8033,7 +8372,7 @@ export interface operations {
             };
         };
     };
-    listRoomMessagesInApp: {
+    listRoomMessagesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8110,7 +8449,7 @@ export interface operations {
             };
         };
     };
-    postRoomMessageInApp: {
+    postRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8205,7 +8544,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomMessageInApp: {
+    deleteRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8272,7 +8611,7 @@ export interface operations {
             };
         };
     };
-    listRoomBansInApp: {
+    listRoomBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8342,7 +8681,7 @@ export interface operations {
             };
         };
     };
-    banRoomUserInApp: {
+    banRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8441,7 +8780,7 @@ export interface operations {
             };
         };
     };
-    unbanRoomUserInApp: {
+    unbanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8508,7 +8847,7 @@ export interface operations {
             };
         };
     };
-    listRoomMutesInApp: {
+    listRoomMutesForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8578,7 +8917,7 @@ export interface operations {
             };
         };
     };
-    muteRoomUserInApp: {
+    muteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8677,7 +9016,7 @@ export interface operations {
             };
         };
     };
-    unmuteRoomUserInApp: {
+    unmuteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8744,7 +9083,7 @@ export interface operations {
             };
         };
     };
-    listRoomShadowBansInApp: {
+    listRoomShadowBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8814,7 +9153,7 @@ export interface operations {
             };
         };
     };
-    shadowBanRoomUserInApp: {
+    shadowBanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8913,7 +9252,7 @@ export interface operations {
             };
         };
     };
-    liftRoomShadowBanInApp: {
+    liftRoomShadowBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8980,7 +9319,7 @@ export interface operations {
             };
         };
     };
-    listRoomFlagsInApp: {
+    listRoomFlagsForApp: {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
@@ -9055,7 +9394,7 @@ export interface operations {
             };
         };
     };
-    resolveRoomFlagInApp: {
+    resolveRoomFlagForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10672,7 +11011,7 @@ export interface operations {
             };
         };
     };
-    listChatBansInApp: {
+    listChatBansForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -10746,7 +11085,7 @@ export interface operations {
             };
         };
     };
-    createChatBanInApp: {
+    createChatBanForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10844,7 +11183,7 @@ export interface operations {
             };
         };
     };
-    deleteChatBanInApp: {
+    deleteChatBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11143,7 +11482,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpointsInApp: {
+    listWebhookEndpointsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11217,7 +11556,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpointInApp: {
+    createWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11322,7 +11661,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpointInApp: {
+    getWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11390,7 +11729,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpointInApp: {
+    deleteWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11456,7 +11795,7 @@ export interface operations {
             };
         };
     };
-    updateWebhookEndpointInApp: {
+    updateWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11541,7 +11880,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookEndpointSecretInApp: {
+    rotateWebhookEndpointSecretForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11637,7 +11976,7 @@ export interface operations {
             };
         };
     };
-    testWebhookEndpointInApp: {
+    testWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11729,7 +12068,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveriesInApp: {
+    listWebhookDeliveriesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11806,7 +12145,7 @@ export interface operations {
             };
         };
     };
-    getWebhookDeliveryInApp: {
+    getWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11875,7 +12214,7 @@ export interface operations {
             };
         };
     };
-    listWebhookAttemptsInApp: {
+    listWebhookAttemptsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11950,7 +12289,7 @@ export interface operations {
             };
         };
     };
-    redeliverWebhookDeliveryInApp: {
+    redeliverWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12042,7 +12381,7 @@ export interface operations {
             };
         };
     };
-    redeliverFailedWebhookDeliveriesInApp: {
+    redeliverFailedWebhookDeliveriesForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13127,7 +13466,7 @@ export interface operations {
             };
         };
     };
-    listEventsInApp: {
+    listEventsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13208,7 +13547,7 @@ export interface operations {
             };
         };
     };
-    getEventInApp: {
+    getEventForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13422,13 +13761,15 @@ export interface operations {
             };
         };
     };
-    listStreamsInApp: {
+    listStreamsForApp: {
         parameters: {
             query?: {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
                 status?: "idle" | "active" | "reconnecting" | "disabled";
+                /** @description Only the streams on this channel. */
+                channel_id?: string;
             };
             header?: never;
             path: {
@@ -13497,7 +13838,7 @@ export interface operations {
             };
         };
     };
-    createStreamInApp: {
+    createStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13589,7 +13930,7 @@ export interface operations {
             };
         };
     };
-    getStreamInApp: {
+    getStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13657,7 +13998,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInApp: {
+    deleteStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13723,7 +14064,7 @@ export interface operations {
             };
         };
     };
-    updateStreamInApp: {
+    updateStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13795,7 +14136,7 @@ export interface operations {
             };
         };
     };
-    resetStreamKeyInApp: {
+    resetStreamKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13884,7 +14225,7 @@ export interface operations {
             };
         };
     };
-    disableStreamInApp: {
+    disableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13973,7 +14314,7 @@ export interface operations {
             };
         };
     };
-    enableStreamInApp: {
+    enableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14062,7 +14403,7 @@ export interface operations {
             };
         };
     };
-    listStreamSessionsInApp: {
+    listStreamSessionsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14137,7 +14478,7 @@ export interface operations {
             };
         };
     };
-    listStreamPlaybackIdsInApp: {
+    listStreamPlaybackIdsForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14207,7 +14548,7 @@ export interface operations {
             };
         };
     };
-    createStreamPlaybackIdInApp: {
+    createStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14303,7 +14644,7 @@ export interface operations {
             };
         };
     };
-    getStreamPlaybackIdInApp: {
+    getStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14372,7 +14713,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamPlaybackIdInApp: {
+    deleteStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14439,7 +14780,7 @@ export interface operations {
             };
         };
     };
-    listSimulcastTargetsInApp: {
+    listSimulcastTargetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14514,7 +14855,7 @@ export interface operations {
             };
         };
     };
-    createSimulcastTargetInApp: {
+    createSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14610,7 +14951,7 @@ export interface operations {
             };
         };
     };
-    getSimulcastTargetInApp: {
+    getSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14679,7 +15020,7 @@ export interface operations {
             };
         };
     };
-    deleteSimulcastTargetInApp: {
+    deleteSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14746,7 +15087,7 @@ export interface operations {
             };
         };
     };
-    updateSimulcastTargetInApp: {
+    updateSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14819,6 +15160,81 @@ export interface operations {
             };
         };
     };
+    getStreamHealthForApp: {
+        parameters: {
+            query?: {
+                /** @description Default: the stream's latest session */
+                session_id?: string;
+                from?: string;
+                to?: string;
+                /** @description The most recent samples */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamHealth"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listStreams: {
         parameters: {
             query?: {
@@ -14826,6 +15242,8 @@ export interface operations {
                 /** @description The `next_cursor` of the previous page. */
                 cursor?: string;
                 status?: "idle" | "active" | "reconnecting" | "disabled";
+                /** @description Only the streams on this channel. */
+                channel_id?: string;
             };
             header?: never;
             path?: never;
@@ -16196,7 +16614,81 @@ export interface operations {
             };
         };
     };
-    listChannelsInApp: {
+    getStreamHealth: {
+        parameters: {
+            query?: {
+                /** @description Default: the stream's latest session */
+                session_id?: string;
+                from?: string;
+                to?: string;
+                /** @description The most recent samples */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamHealth"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listChannelsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -16271,7 +16763,7 @@ export interface operations {
             };
         };
     };
-    createChannelInApp: {
+    createChannelForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16379,7 +16871,7 @@ export interface operations {
             };
         };
     };
-    getChannelInApp: {
+    getChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16447,7 +16939,7 @@ export interface operations {
             };
         };
     };
-    deleteChannelInApp: {
+    deleteChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16513,7 +17005,7 @@ export interface operations {
             };
         };
     };
-    updateChannelInApp: {
+    updateChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16607,7 +17099,7 @@ export interface operations {
             };
         };
     };
-    createChannelImageUploadInApp: {
+    createChannelImageUploadForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16703,7 +17195,82 @@ export interface operations {
             };
         };
     };
-    addChannelStreamInApp: {
+    listChannelStreamsForApp: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Stream"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16770,7 +17337,7 @@ export interface operations {
             };
         };
     };
-    removeChannelStreamInApp: {
+    removeChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17336,6 +17903,80 @@ export interface operations {
             };
         };
     };
+    listChannelStreams: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                channel_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Stream"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     addChannelStream: {
         parameters: {
             query?: never;
@@ -17468,7 +18109,7 @@ export interface operations {
             };
         };
     };
-    getBrandingInApp: {
+    getBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17535,7 +18176,7 @@ export interface operations {
             };
         };
     };
-    setBrandingInApp: {
+    setBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17622,7 +18263,7 @@ export interface operations {
             };
         };
     };
-    resetBrandingInApp: {
+    resetBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17900,7 +18541,784 @@ export interface operations {
             };
         };
     };
-    listAssetsInApp: {
+    listDomainsForApp: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Domain"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDomainForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example watch.example.com */
+                    hostname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDomainForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                domain_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteDomainForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                domain_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyDomainForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+                domain_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDomains: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Domain"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example watch.example.com */
+                    hostname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domain_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteDomain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                domain_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    verifyDomain: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                domain_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Domain"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Invalid request */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAssetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -17981,7 +19399,7 @@ export interface operations {
             };
         };
     };
-    createAssetInApp: {
+    createAssetForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18073,7 +19491,7 @@ export interface operations {
             };
         };
     };
-    getAssetInApp: {
+    getAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18141,7 +19559,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetInApp: {
+    deleteAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18207,7 +19625,7 @@ export interface operations {
             };
         };
     };
-    updateAssetInApp: {
+    updateAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18279,7 +19697,7 @@ export interface operations {
             };
         };
     };
-    createAssetPlaybackIdInApp: {
+    createAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18375,7 +19793,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetPlaybackIdInApp: {
+    deleteAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18975,7 +20393,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsOverviewInApp: {
+    getAnalyticsOverviewForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -19054,7 +20472,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsTimeseriesInApp: {
+    getAnalyticsTimeseriesForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -19139,7 +20557,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsBreakdownInApp: {
+    getAnalyticsBreakdownForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -19172,6 +20590,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsBreakdown"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChatActivityForApp: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                to?: string;
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description `csv` for a spreadsheet (the rows only) */
+                format?: "json" | "csv";
+                /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                granularity?: "minute" | "hour" | "day";
+            };
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatActivity"];
                     "text/csv": unknown;
                 };
             };
@@ -19463,7 +20960,84 @@ export interface operations {
             };
         };
     };
-    listUploadsInApp: {
+    getChatActivity: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                to?: string;
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description `csv` for a spreadsheet (the rows only) */
+                format?: "json" | "csv";
+                /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                granularity?: "minute" | "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatActivity"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listUploadsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -19537,7 +21111,7 @@ export interface operations {
             };
         };
     };
-    createUploadInApp: {
+    createUploadForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19629,7 +21203,7 @@ export interface operations {
             };
         };
     };
-    getUploadInApp: {
+    getUploadForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19697,7 +21271,7 @@ export interface operations {
             };
         };
     };
-    cancelUploadInApp: {
+    cancelUploadForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -20057,7 +21631,7 @@ export interface operations {
             };
         };
     };
-    getStorageInApp: {
+    getStorageForApp: {
         parameters: {
             query?: never;
             header?: never;

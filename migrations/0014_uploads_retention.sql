@@ -23,4 +23,5 @@ CREATE TABLE `uploads` (
 CREATE INDEX `uploads_app` ON `uploads` (`app_id`,`created_at`);--> statement-breakpoint
 CREATE INDEX `uploads_expiry` ON `uploads` (`status`,`expires_at`);--> statement-breakpoint
 ALTER TABLE `assets` ADD `upload_id` text;--> statement-breakpoint
-ALTER TABLE `assets` ADD `input_url` text;
+ALTER TABLE `assets` ADD `input_url` text;--> statement-breakpoint
+ALTER TABLE `stream_sessions` ADD `media_deleted_at` integer;

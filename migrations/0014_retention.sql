@@ -1,1 +1,0 @@
-ALTER TABLE `stream_sessions` ADD `media_deleted_at` integer;
