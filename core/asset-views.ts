@@ -22,7 +22,7 @@ function renderSource(a: AssetRow) {
     case 'clip':
       return { type: 'clip' as const, parent_asset_id: a.parentAssetId };
     case 'upload':
-      return { type: 'upload' as const };
+      return { type: 'upload' as const, upload_id: a.uploadId, input_url: a.inputUrl };
   }
 }
 

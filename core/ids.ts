@@ -33,6 +33,7 @@ export const ID_PREFIXES = {
   recoveryCode: 'rec',
   oauthIdentity: 'oid',
   operatorAudit: 'opa',
+  upload: 'upl',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -32,3 +32,16 @@ export const mp4Key = (assetId: string) => `downloads/${assetId}/highest.mp4`;
 export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 export const SEGMENT_TYPE = 'video/mp2t';
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** An upload's bytes while and after they arrive (the multipart target and the pending tail). */
+export const uploadPrefix = (uploadId: string) => `uploads/${uploadId}/`;
+export const uploadSourceKey = (uploadId: string) => `${uploadPrefix(uploadId)}source`;
+export const uploadTailKey = (uploadId: string) => `${uploadPrefix(uploadId)}tail`;
+
+/**
+ * An asset's own HLS tree (uploads, URL ingests), written by a transcode job: `master.m3u8`,
+ * `<rendition>.m3u8` and `<rendition>/<n>.ts`, every URI relative so the tree serves under any
+ * playback id.
+ */
+export const vodPrefix = (assetId: string) => `vod/${assetId}/`;
+export const vodKey = (assetId: string, file: string) => `${vodPrefix(assetId)}${file}`;

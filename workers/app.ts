@@ -44,6 +44,7 @@ import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
 import { healthRoutes, heartbeatRoutes, statusRoutes } from './routes/status.routes';
 import { thumbnailRoutes } from './routes/thumbnails.routes';
+import { tusRoutes } from './routes/tus.routes';
 import { viewAsRoutes } from './routes/view-as.routes';
 import { watchRoutes } from './routes/watch.routes';
 import { watchEmbedRoutes } from './routes/watch-embed.routes';
@@ -154,6 +155,8 @@ app
   .route('/channel-images', channelImageRoutes)
   .route('/watch', watchRoutes)
   .route('/downloads', downloadRoutes)
+  // Direct uploads' tus endpoints: the URL is the credential (uploads.routes.ts hands it out).
+  .route('/tus', tusRoutes)
   // Ahead of the origin routes: it answers before their own middleware would run.
   .route('/internal/origin/heartbeat', heartbeatRoutes)
   .route('/internal/origin', originSimulcastRoutes)

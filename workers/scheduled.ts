@@ -3,6 +3,7 @@ import type { Env } from '../core/env';
 import { deliverPending } from '../core/events';
 import { sealLegacySecrets } from '../core/seal-legacy';
 import { pruneIdempotencyKeys } from './middleware/idempotency';
+import { sweepStorage } from './services/retention.service';
 import { sweepUsageAlerts } from './services/usage-alerts.service';
 
 /**
@@ -10,6 +11,8 @@ import { sweepUsageAlerts } from './services/usage-alerts.service';
  * hands endpoints whatever a failure left undelivered, and rows written before at-rest encryption
  * are sealed a batch at a time, `Idempotency-Key` records past their 24 hours are forgotten, and
  * orgs that used anything lately are checked against their plan's alert thresholds.
+ * Storage hygiene (services/retention.service.ts): expired recordings, live-only sessions' media
+ * and abandoned uploads are deleted from R2.
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   ctx.waitUntil(sealLegacySecrets(env).catch((err: unknown) => console.error('sealing legacy secrets failed', err)));
@@ -18,6 +21,9 @@ export async function scheduled(_controller: ScheduledController, env: Env, ctx:
     pruneIdempotencyKeys(createDb(env.DB)).catch((err: unknown) =>
       console.error('pruning idempotency keys failed', err),
     ),
+  );
+  ctx.waitUntil(
+    sweepStorage(createDb(env.DB), env).catch((err: unknown) => console.error('storage sweep failed', err)),
   );
   await deliverPending(env);
 }

@@ -1,4 +1,4 @@
-import type { MediaJob, Mp4JobSpec } from '@edgelive/shared/media-jobs';
+import type { MediaJob, MediaJobSpec } from '@edgelive/shared/media-jobs';
 import type { RefusalTable, RpcResult } from '../../core/rpc';
 
 /**
@@ -8,7 +8,7 @@ import type { RefusalTable, RpcResult } from '../../core/rpc';
  * queue does.
  */
 
-export type { MediaJob, Mp4JobSpec };
+export type { MediaJob, MediaJobSpec };
 
 export type JobStatus = 'queued' | 'leased' | 'done' | 'failed';
 
@@ -18,7 +18,7 @@ export interface JobState {
   attempts: number;
   progress: number;
   error: string | null;
-  spec: Mp4JobSpec;
+  spec: MediaJobSpec;
 }
 
 export interface Lease {
@@ -37,4 +37,4 @@ export const JOB_REFUSALS: RefusalTable<JobRefusal> = {
   },
 };
 
-export type JobResult<T extends object = object> = RpcResult<T & { spec: Mp4JobSpec }, JobRefusal>;
+export type JobResult<T extends object = object> = RpcResult<T & { spec: MediaJobSpec }, JobRefusal>;

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { LEASE_MS, MAX_ATTEMPTS, type Mp4JobSpec } from '@edgelive/shared/media-jobs';
+import { LEASE_MS, MAX_ATTEMPTS, type MediaJobSpec } from '@edgelive/shared/media-jobs';
 import { migrateSql } from '../../core/do/sql-migrations';
 import type { Env } from '../../core/env';
 import { randomToken } from '../../core/ids';
@@ -50,7 +50,7 @@ export class MediaJobQueueObject extends DurableObject<Env> {
   }
 
   /** Idempotent by id: a reaction that enqueues again after a failure makes no second job. */
-  enqueue(id: string, spec: Mp4JobSpec): void {
+  enqueue(id: string, spec: MediaJobSpec): void {
     const now = Date.now();
     this.sql.exec(
       `INSERT OR IGNORE INTO jobs (id, spec, status, created_at, updated_at) VALUES (?, ?, 'queued', ?, ?)`,
@@ -72,14 +72,14 @@ export class MediaJobQueueObject extends DurableObject<Env> {
    * Jobs whose every attempt lapsed since the last call (their workers died): failed here, handed
    * to the Worker once so it can mark their assets. Asked before each lease.
    */
-  exhausted(): { id: string; spec: Mp4JobSpec }[] {
+  exhausted(): { id: string; spec: MediaJobSpec }[] {
     const now = Date.now();
     this.failExhausted(now);
     const rows = this.sql
       .exec<Row>(`SELECT * FROM jobs WHERE status = 'failed' AND error LIKE 'worker_lost:%' AND lease_id IS NOT NULL`)
       .toArray();
     this.sql.exec(`UPDATE jobs SET lease_id = NULL WHERE status = 'failed' AND error LIKE 'worker_lost:%'`);
-    return rows.map((r) => ({ id: r.id, spec: JSON.parse(r.spec) as Mp4JobSpec }));
+    return rows.map((r) => ({ id: r.id, spec: JSON.parse(r.spec) as MediaJobSpec }));
   }
 
   private take(workerId: string, now: number): Lease | null {
@@ -101,7 +101,7 @@ export class MediaJobQueueObject extends DurableObject<Env> {
       now,
       row.id,
     );
-    return { job: { id: row.id, attempt: row.attempts + 1, spec: JSON.parse(row.spec) as Mp4JobSpec }, leaseId };
+    return { job: { id: row.id, attempt: row.attempts + 1, spec: JSON.parse(row.spec) as MediaJobSpec }, leaseId };
   }
 
   /** Lapsed jobs that used every attempt fail for good instead of being handed out again. */
@@ -120,7 +120,7 @@ export class MediaJobQueueObject extends DurableObject<Env> {
     if (!row) return refuse('job_not_found');
     if (row.status !== 'leased' || row.lease_id !== leaseId || (row.lease_until ?? 0) < Date.now())
       return refuse('lease_lost');
-    return ok({ row, spec: JSON.parse(row.spec) as Mp4JobSpec });
+    return ok({ row, spec: JSON.parse(row.spec) as MediaJobSpec });
   }
 
   /** Whether this lease still holds the job (the Worker asks before serving input or taking output). */
@@ -146,7 +146,7 @@ export class MediaJobQueueObject extends DurableObject<Env> {
   /** Done. Asking again with the same lease answers the same (the Worker's reaction may be retried). */
   complete(id: string, leaseId: string): JobResult {
     const row = this.sql.exec<Row>('SELECT * FROM jobs WHERE id = ?', id).toArray()[0];
-    if (row?.status === 'done' && row.lease_id === leaseId) return ok({ spec: JSON.parse(row.spec) as Mp4JobSpec });
+    if (row?.status === 'done' && row.lease_id === leaseId) return ok({ spec: JSON.parse(row.spec) as MediaJobSpec });
     const r = this.leased(id, leaseId);
     if (!r.ok) return r;
     this.sql.exec(`UPDATE jobs SET status = 'done', progress = 1, updated_at = ? WHERE id = ?`, Date.now(), id);
@@ -177,7 +177,7 @@ export class MediaJobQueueObject extends DurableObject<Env> {
       attempts: row.attempts,
       progress: row.progress,
       error: row.error,
-      spec: JSON.parse(row.spec) as Mp4JobSpec,
+      spec: JSON.parse(row.spec) as MediaJobSpec,
     };
   }
 }

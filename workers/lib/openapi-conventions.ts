@@ -54,6 +54,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'Live streams': 'RTMP/SRT ingest, stream keys, sessions and playback ids.',
   'Simulcast targets': 'Re-streaming a live stream to other platforms.',
   Assets: 'Recordings and uploads: on-demand media with playback ids and MP4 downloads.',
+  Uploads: 'Direct uploads: a tus URL a browser sends one video file to; it becomes an asset.',
   Rooms: 'Real-time rooms (chat) and their WebSockets.',
   'Room messages': 'A room’s message history.',
   'Room moderation': 'Bans, mutes, shadow bans, flags; app-wide chat bans.',

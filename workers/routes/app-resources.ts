@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { analyticsRoutes } from './analytics.routes';
 import { apiKeyRoutes } from './api-keys.routes';
+import { assetIngestRoutes } from './asset-ingest.routes';
 import { assetRoutes } from './assets.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { brandingRoutes } from './branding.routes';
@@ -12,9 +13,11 @@ import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
+import { storageRoutes } from './storage.routes';
 import { streamHealthRoutes } from './stream-health.routes';
 import { streamInputRoutes } from './stream-inputs.routes';
 import { streamRoutes } from './streams.routes';
+import { uploadRoutes } from './uploads.routes';
 import { usageRoutes } from './usage.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
@@ -36,7 +39,9 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   channels: channelRoutes,
   branding: brandingRoutes,
   domains: domainRoutes,
-  assets: assetRoutes,
+  assets: assetRoutes.route('/', assetIngestRoutes),
   analytics: analyticsRoutes,
   usage: usageRoutes,
+  uploads: uploadRoutes,
+  storage: storageRoutes,
 };

@@ -22,6 +22,8 @@ export const AppSettings = z
       .max(100)
       .optional(),
     allow_no_referrer: z.boolean().optional(),
+    /** Recordings older than this are deleted with their media by the cron sweeper; absent = keep. */
+    recording_retention_days: z.number().int().min(1).max(3650).nullable().optional(),
   })
   .strict()
   .openapi('AppSettings');

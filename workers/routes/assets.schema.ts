@@ -31,7 +31,11 @@ export const Asset = z
         stream_id: z.string().nullable(),
         session_id: z.string().nullable(),
       }),
-      z.object({ type: z.literal('upload') }),
+      z.object({
+        type: z.literal('upload'),
+        upload_id: z.string().nullable().openapi({ description: 'The direct upload it came from.' }),
+        input_url: z.string().nullable().openapi({ description: 'The URL it was ingested from.' }),
+      }),
       z.object({ type: z.literal('clip'), parent_asset_id: z.string().nullable() }),
     ]),
     playback_ids: z.array(PlaybackId).openapi({

@@ -5,6 +5,7 @@ import { ApiError, notFound } from '../lib/errors';
 import { checkReferrer, type ReferrerPolicy } from '../lib/referrer';
 import { brandOf } from '../services/branding.service';
 import { resolvePlayback } from '../services/playback.service';
+import { resolveVodPlayback } from '../services/vod-playback.service';
 
 /**
  * `GET /embed/{playback_id}?token=&thumbnail_token=&autoplay=&muted=`: a page a customer iframes.
@@ -25,10 +26,17 @@ export function frameAncestors(p: ReferrerPolicy): string {
 const flag = (v: string | undefined, dflt: boolean) => (v === undefined ? dflt : v === '1' || v === 'true');
 
 export const embedRoutes = new Hono<AppEnv>().get('/:pb', async (c) => {
-  const pb = await resolvePlayback(c.get('db'), c.req.param('pb')).catch((err: unknown) => {
-    if (err instanceof ApiError && err.status === 404) throw notFound('playback id');
-    throw err;
-  });
+  // An upload's asset has no stream; it plays as a VOD like a recording.
+  const vod = await resolveVodPlayback(c.get('db'), c.req.param('pb'));
+  const pb = vod
+    ? { ...vod, latencyMode: 'standard' as const }
+    : await resolvePlayback(c.get('db'), c.req.param('pb')).then(
+        (p) => ({ ...p, latencyMode: p.stream.latencyMode }),
+        (err: unknown) => {
+          if (err instanceof ApiError && err.status === 404) throw notFound('playback id');
+          throw err;
+        },
+      );
   const ref = checkReferrer(pb.restrictions, c.req.header('referer'), new URL(c.req.url).hostname);
   if (!ref.ok) throw new ApiError(403, ref.code, ref.message);
 
@@ -41,14 +49,15 @@ export const embedRoutes = new Hono<AppEnv>().get('/:pb', async (c) => {
       playbackId: pb.id,
       src: `/hls/${pb.id}.m3u8${q(token)}`,
       // A signed id needs a `t` token for its poster; without one the player simply has none.
-      poster: pb.policy === 'public' || thumbToken ? `/thumbnails/${pb.id}.jpg${q(thumbToken)}` : null,
-      latencyMode: pb.stream.latencyMode,
+      // An upload's asset has no poster frames yet.
+      poster: !vod && (pb.policy === 'public' || thumbToken) ? `/thumbnails/${pb.id}.jpg${q(thumbToken)}` : null,
+      latencyMode: pb.latencyMode,
       autoplay,
       // Unmuted autoplay is refused by browsers; muted is the default whenever autoplay is on.
       muted: flag(c.req.query('muted'), autoplay),
     },
     SCRIPT,
-    await brandOf(c.get('db'), pb.stream.appId).then((b) => (b.custom ? b.name : undefined)),
+    await brandOf(c.get('db'), pb.appId).then((b) => (b.custom ? b.name : undefined)),
   );
   return c.html(html, 200, {
     'cache-control': 'private, no-store',

@@ -27,6 +27,7 @@ import {
   type Resource,
   resolvePlayback,
 } from '../services/playback.service';
+import { vodMaster, vodMediaPlaylist, vodSegment } from './vod-delivery';
 
 /**
  * HLS delivery:
@@ -121,6 +122,9 @@ export const hlsRoutes = new Hono<AppEnv>()
   .get('/:file', async (c) => {
     const pbId = stripSuffix(c.req.param('file'), '.m3u8');
     if (!pbId) throw notFound('playlist');
+    // An asset with its own tree (an upload) has no stream: vod-delivery.ts serves it.
+    const vod = await vodMaster(c, pbId);
+    if (vod) return vod;
     const { pb, access } = await admit(c, pbId, 'master');
     if (pb.asset) return assetMaster(c, pb, access);
     const master = await streamStub(c.env, pb.stream.id).master();
@@ -152,6 +156,8 @@ export const hlsRoutes = new Hono<AppEnv>()
     return playlist(c, grantUris(text, g), g ? vodSigned(access) : VOD_PUBLIC);
   })
   .get('/:pb/recordings/:session/:rendition/:file', (c) => serveSegment(c))
+  .get('/:pb/vod/:file', (c) => vodMediaPlaylist(c))
+  .get('/:pb/vod/:rendition/:file', (c) => vodSegment(c))
   // Before recordings had their own URLs their master sat at /hls/{pb}/{session}.m3u8.
   .get('/:pb/:file', (c) => {
     const session = stripSuffix(c.req.param('file'), '.m3u8');

@@ -1,17 +1,24 @@
 import { isRenditionName } from '@edgelive/shared/ladder';
-import { completeBodySchema, failBodySchema, type LeaseAnswer, progressBodySchema } from '@edgelive/shared/media-jobs';
+import {
+  completeBodySchema,
+  failBodySchema,
+  type LeaseAnswer,
+  progressBodySchema,
+  TRANSCODE_OUTPUT_FILE,
+} from '@edgelive/shared/media-jobs';
 import { Hono } from 'hono';
 import type { z } from 'zod';
 import { createDb } from '../../core/db/client';
 import { isIdOf } from '../../core/ids';
-import { mp4Key, recordingKey, segmentKey } from '../../core/media-keys';
+import { mp4Key, recordingKey, segmentKey, uploadSourceKey, vodKey } from '../../core/media-keys';
 import { mediaJobsStub, streamStub } from '../../core/stubs';
 import { JOB_REFUSALS } from '../../durable-objects/media-jobs/contract';
 import { ApiError, badRequest, notFound } from '../lib/errors';
 import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey } from '../lib/session-key';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
-import { jobAsset, mp4Done, mp4Failed } from '../services/media-jobs.service';
+import { jobAsset, jobFailed, mp4Done } from '../services/media-jobs.service';
+import { transcodeDone } from '../services/transcode-jobs.service';
 
 /**
  * The media-job endpoints for origins and media workers (packages/shared/src/media-jobs.ts has
@@ -46,8 +53,7 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
     const queue = mediaJobsStub(c.env);
     // Jobs whose workers all died: their assets hear it before anyone leases again.
     const db = createDb(c.env.DB);
-    for (const j of await queue.exhausted())
-      await mp4Failed(db, c.env, await jobAsset(db, j.spec.asset_id), 'worker_lost: every attempt lapsed');
+    for (const j of await queue.exhausted()) await jobFailed(db, c.env, j.spec, 'worker_lost: every attempt lapsed');
     const lease = await queue.lease(c.get('originId'));
     if (!lease) return c.body(null, 204);
     const answer: LeaseAnswer = { job: lease.job, lease_id: lease.leaseId };
@@ -62,9 +68,24 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
     const id = jobId(c.req.param('id'));
     const { spec } = orThrow(await mediaJobsStub(c.env).check(id, c.req.query('lease_id') ?? ''), JOB_REFUSALS);
     const asset = await jobAsset(createDb(c.env.DB), spec.asset_id);
-    if (!asset.streamId || !asset.sessionId) throw notFound('input');
     const rest = new URL(c.req.url).pathname.split('/input/')[1] ?? '';
+    if (spec.kind === 'transcode') {
+      if (rest !== 'source' || !asset.uploadId) throw notFound('input');
+      const obj = await c.env.MEDIA.get(uploadSourceKey(asset.uploadId));
+      if (!obj) throw notFound('input');
+      return new Response(obj.body, {
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(obj.size) },
+      });
+    }
     const rendition = spec.input.rendition;
+    // An asset with its own HLS tree (an upload): the same relative names, under vod/{asset}/.
+    if (!asset.streamId || !asset.sessionId) {
+      const file = rest === 'playlist.m3u8' ? `${rendition}.m3u8` : rest;
+      if (!TRANSCODE_OUTPUT_FILE.test(file) || !file.startsWith(rendition)) throw notFound('input');
+      const obj = await c.env.MEDIA.get(vodKey(asset.id, file));
+      if (!obj) throw notFound('input');
+      return new Response(obj.body, { headers: { 'content-length': String(obj.size) } });
+    }
     if (rest === 'playlist.m3u8') {
       const obj = await c.env.MEDIA.get(recordingKey(asset.streamId, asset.sessionId, rendition));
       if (!obj) throw notFound('input');
@@ -85,25 +106,25 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
   .put('/:id/output', async (c) => {
     const id = jobId(c.req.param('id'));
     const { spec } = orThrow(await mediaJobsStub(c.env).check(id, c.req.query('lease_id') ?? ''), JOB_REFUSALS);
-    const length = Number(c.req.header('content-length') ?? Number.NaN);
-    if (!Number.isInteger(length) || length <= 0) throw new ApiError(411, 'length_required', 'Send Content-Length.');
-    if (length > MAX_OUTPUT)
-      throw new ApiError(413, 'payload_too_large', `Outputs are limited to ${MAX_OUTPUT} bytes.`);
-    const raw = c.req.raw.body;
-    if (!raw) throw badRequest('The body is empty.');
-    // Streamed into R2: a FixedLengthStream tells R2 the size up front, so nothing is buffered here.
-    const fixed = new FixedLengthStream(length);
-    const [put] = await Promise.all([
-      c.env.MEDIA.put(mp4Key(spec.asset_id), fixed.readable, { httpMetadata: { contentType: 'video/mp4' } }),
-      raw.pipeTo(fixed.writable),
-    ]);
-    return c.json({ bytes: put?.size ?? length }, 201);
+    if (spec.kind !== 'mp4') throw notFound('output');
+    return putOutput(c.req.raw, c.env.MEDIA, mp4Key(spec.asset_id), 'video/mp4');
+  })
+  .put('/:id/output/*', async (c) => {
+    const id = jobId(c.req.param('id'));
+    const { spec } = orThrow(await mediaJobsStub(c.env).check(id, c.req.query('lease_id') ?? ''), JOB_REFUSALS);
+    const file = new URL(c.req.url).pathname.split('/output/')[1] ?? '';
+    if (spec.kind !== 'transcode' || !TRANSCODE_OUTPUT_FILE.test(file)) throw notFound('output');
+    const type = file.endsWith('.ts') ? 'video/mp2t' : 'application/vnd.apple.mpegurl';
+    return putOutput(c.req.raw, c.env.MEDIA, vodKey(spec.asset_id, file), type);
   })
   .post('/:id/complete', async (c) => {
     const b = await body(c.req.raw, completeBodySchema);
     const { spec } = orThrow(await mediaJobsStub(c.env).complete(jobId(c.req.param('id')), b.lease_id), JOB_REFUSALS);
     const db = createDb(c.env.DB);
-    await mp4Done(db, c.env, await jobAsset(db, spec.asset_id));
+    const asset = await jobAsset(db, spec.asset_id);
+    if (spec.kind === 'mp4') await mp4Done(db, c.env, asset);
+    else if (b.result) await transcodeDone(db, c.env, asset, b.result);
+    else throw badRequest('A transcode completes with its result.');
     return c.body(null, 204);
   })
   .post('/:id/fail', async (c) => {
@@ -112,9 +133,21 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
       await mediaJobsStub(c.env).fail(jobId(c.req.param('id')), b.lease_id, b.reason, b.retryable),
       JOB_REFUSALS,
     );
-    if (r.final) {
-      const db = createDb(c.env.DB);
-      await mp4Failed(db, c.env, await jobAsset(db, r.spec.asset_id), b.reason);
-    }
+    if (r.final) await jobFailed(createDb(c.env.DB), c.env, r.spec, b.reason);
     return c.json({ retried: !r.final }, 200);
   });
+
+/** Streamed into R2: a FixedLengthStream tells R2 the size up front, so nothing is buffered here. */
+async function putOutput(req: Request, bucket: R2Bucket, key: string, contentType: string) {
+  const length = Number(req.headers.get('content-length') ?? Number.NaN);
+  if (!Number.isInteger(length) || length <= 0) throw new ApiError(411, 'length_required', 'Send Content-Length.');
+  if (length > MAX_OUTPUT) throw new ApiError(413, 'payload_too_large', `Outputs are limited to ${MAX_OUTPUT} bytes.`);
+  const raw = req.body;
+  if (!raw) throw badRequest('The body is empty.');
+  const fixed = new FixedLengthStream(length);
+  const [put] = await Promise.all([
+    bucket.put(key, fixed.readable, { httpMetadata: { contentType } }),
+    raw.pipeTo(fixed.writable),
+  ]);
+  return Response.json({ bytes: put?.size ?? length }, { status: 201 });
+}

@@ -6,6 +6,7 @@ import { assetPlaybackIds, assets } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { emitEvent } from '../../core/events';
 import { isIdOf, newId } from '../../core/ids';
+import { uploadPrefix, vodPrefix } from '../../core/media-keys';
 import { deletePrefixes, sessionMediaPrefixes } from '../../core/media-storage';
 import { ApiError, notFound } from '../lib/errors';
 import { findInApp, pageInApp } from './app-rows';
@@ -74,7 +75,7 @@ export async function updateAsset(
 
 /** The R2 prefixes that hold only this asset's media. */
 function mediaPrefixes(a: AssetRow): string[] {
-  const own = [`downloads/${a.id}/`];
+  const own = [`downloads/${a.id}/`, vodPrefix(a.id), ...(a.uploadId ? [uploadPrefix(a.uploadId)] : [])];
   if (a.source === 'live_session' && a.streamId && a.sessionId)
     return [...own, ...sessionMediaPrefixes(a.streamId, a.sessionId)];
   return own;

@@ -6,6 +6,7 @@ import type { IngestResult } from '../../durable-objects/analytics/contract';
 import { ApiError, badRequest } from '../lib/errors';
 import { resolvePlayback } from './playback.service';
 import { parseAgent } from './user-agent';
+import { resolveVodPlayback } from './vod-playback.service';
 
 /**
  * Beacon intake: read a bounded body, validate it against the shared wire format, find the
@@ -64,7 +65,13 @@ export function parseBeacon(text: string): Beacon {
 }
 
 export async function ingestBeacon(db: Db, env: Env, beacon: Beacon, sender: Sender): Promise<IngestResult> {
-  const pb = await resolvePlayback(db, beacon.playback_id, { hot: true });
+  const pb = await resolvePlayback(db, beacon.playback_id, { hot: true }).catch(async (err: unknown) => {
+    // An upload's asset has no stream to count its views under (yet): heard, not counted.
+    if (err instanceof ApiError && err.status === 404 && (await resolveVodPlayback(db, beacon.playback_id)))
+      return null;
+    throw err;
+  });
+  if (!pb) return { ok: true, accepted: false };
   const agent = parseAgent(sender.userAgent, sender.secChUa);
   return analyticsStub(env, pb.stream.id).ingest({
     beacon,

@@ -1,3 +1,4 @@
+import type { MediaJobSpec } from '@edgelive/shared/media-jobs';
 import { eq } from 'drizzle-orm';
 import { type AssetRow, loadAssetView, renderAsset } from '../../core/asset-views';
 import type { Db } from '../../core/db/client';
@@ -7,6 +8,7 @@ import { emitEvent } from '../../core/events';
 import { isIdOf } from '../../core/ids';
 import { mp4Key } from '../../core/media-keys';
 import { notFound } from '../lib/errors';
+import { transcodeFailed } from './transcode-jobs.service';
 
 /**
  * What the Worker does when a media job ends: the asset's MP4 becomes `ready` with its size (or
@@ -51,4 +53,11 @@ export async function mp4Failed(db: Db, env: Env, asset: AssetRow, reason: strin
     objectId: asset.id,
     data,
   });
+}
+
+/** A job that will not be tried again: its asset hears why (the MP4, or the asset itself). */
+export async function jobFailed(db: Db, env: Env, spec: MediaJobSpec, reason: string): Promise<void> {
+  const asset = await jobAsset(db, spec.asset_id);
+  if (spec.kind === 'transcode') return transcodeFailed(db, env, asset, reason);
+  return mp4Failed(db, env, asset, reason);
 }

@@ -15,6 +15,7 @@ import { verifyViewerToken } from './tokens.service';
 export interface Playback {
   id: string;
   policy: 'public' | 'signed';
+  appId: string;
   stream: typeof streams.$inferSelect;
   restrictions: ReferrerPolicy;
   /** Set when the id is an asset's: it opens that asset's recording only. */
@@ -49,6 +50,7 @@ export async function resolvePlayback(db: Db, playbackId: string, opts: { hot?: 
   const pb: Playback = {
     id: playbackId,
     policy: row.policy,
+    appId: row.stream.appId,
     stream: row.stream,
     restrictions: { allowed_referrers: settings.allowed_referrers, allow_no_referrer: settings.allow_no_referrer },
     asset: row.asset,
@@ -84,7 +86,10 @@ const GRANT_OPENS: Record<Resource, readonly GrantScope[]> = {
 
 const nowS = () => Math.floor(Date.now() / 1000);
 
-export async function authorize(db: Db, pb: Playback, what: Resource, req: AccessRequest): Promise<Access> {
+/** What a policy check needs of a playback id: a stream's, an asset's, or an asset's own tree (vod-playback.service.ts). */
+export type PlaybackGate = Pick<Playback, 'id' | 'policy' | 'appId' | 'restrictions'>;
+
+export async function authorize(db: Db, pb: PlaybackGate, what: Resource, req: AccessRequest): Promise<Access> {
   const ref = checkReferrer(pb.restrictions, req.referer, req.selfHost);
   if (!ref.ok) throw new ApiError(403, ref.code, ref.message);
   if (pb.policy === 'public') return { signed: false };
@@ -105,7 +110,7 @@ export async function authorize(db: Db, pb: Playback, what: Resource, req: Acces
   const v = await verifyViewerToken(db, req.token, {
     aud: what === 'thumbnail' ? 't' : what === 'download' ? 'd' : 'v',
     sub: pb.id,
-    appId: pb.stream.appId,
+    appId: pb.appId,
   });
   return { signed: true, exp: Math.min(Number(v.claims.exp), nowS() + PLAYLIST_GRANT_MAX_S) };
 }

@@ -76,6 +76,7 @@ async function tenantA() {
     channel_id: channel.json.id,
     asset_id: (await recordedAsset(key.token)).asset.id,
     target_id: target.json.id,
+    upload_id: (await call('/v1/uploads', { auth: key.token, body: {} })).json.id,
     domain_id: domain.json.id,
     input_id: input.json.id,
   };

@@ -21,6 +21,10 @@ export const assets = sqliteTable(
     sessionId: text('session_id'),
     source: text('source', { enum: ['live_session', 'upload', 'clip'] }).notNull(),
     parentAssetId: text('parent_asset_id'),
+    /** `upload`: the direct upload it came from (its source bytes are under `uploads/{id}/`). */
+    uploadId: text('upload_id'),
+    /** `upload` by URL ingest: the URL the media worker fetched. */
+    inputUrl: text('input_url'),
     status: text('status', { enum: ['preparing', 'ready', 'errored'] }).notNull(),
     errorReason: text('error_reason'),
     durationS: real('duration_s'),

@@ -17,5 +17,6 @@ export * from './stream-health';
 export * from './stream-inputs';
 export * from './streams';
 export * from './two-factor';
+export * from './uploads';
 export * from './usage';
 export * from './webhooks';

@@ -67,6 +67,8 @@ export const streamSessions = sqliteTable(
     recordingRenditions: text('recording_renditions', { mode: 'json' }).$type<string[]>(),
     startedAt: integer('started_at').notNull(),
     endedAt: integer('ended_at'),
+    /** A live-only session's segments and frames deleted once its window passed (the cron sweeper). */
+    mediaDeletedAt: integer('media_deleted_at'),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('stream_sessions_stream').on(t.streamId, t.createdAt)],

@@ -1,4 +1,8 @@
-import { type LeaseAnswer, leaseAnswerSchema } from '@edgelive/shared/media-jobs';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { type LeaseAnswer, leaseAnswerSchema, type TranscodeResult } from '@edgelive/shared/media-jobs';
 import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import type { OriginCredentials } from '../worker-client.ts';
 import { WorkerHttpError } from '../worker-client.ts';
@@ -21,8 +25,8 @@ export class JobClient {
     await this.json(`/internal/media-jobs/${jobId}/progress`, { lease_id: leaseId, progress });
   }
 
-  async complete(jobId: string, leaseId: string): Promise<void> {
-    await this.json(`/internal/media-jobs/${jobId}/complete`, { lease_id: leaseId });
+  async complete(jobId: string, leaseId: string, result?: TranscodeResult): Promise<void> {
+    await this.json(`/internal/media-jobs/${jobId}/complete`, { lease_id: leaseId, result });
   }
 
   async fail(jobId: string, leaseId: string, reason: string, retryable: boolean): Promise<void> {
@@ -34,6 +38,21 @@ export class JobClient {
     const path = `/internal/media-jobs/${jobId}/input/${file}?lease_id=${encodeURIComponent(leaseId)}`;
     const res = this.ok(await this.send('GET', path), path);
     return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /** A large input (an upload's source) streamed to disk rather than held in memory. */
+  async inputToFile(jobId: string, leaseId: string, file: string, dest: string): Promise<void> {
+    const path = `/internal/media-jobs/${jobId}/input/${file}?lease_id=${encodeURIComponent(leaseId)}`;
+    const res = this.ok(await this.send('GET', path, undefined, undefined, 30 * 60_000), path);
+    if (!res.body) throw new Error(`empty input ${file}`);
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(dest));
+  }
+
+  /** One file of an HLS output (`master.m3u8`, `<rendition>.m3u8`, `<rendition>/<n>.ts`). */
+  async outputFile(jobId: string, leaseId: string, file: string, body: Uint8Array, contentType: string) {
+    const path = `/internal/media-jobs/${jobId}/output/${file}?lease_id=${encodeURIComponent(leaseId)}`;
+    const res = await this.send('PUT', path, body, contentType);
+    await this.ok(res, path).body?.cancel();
   }
 
   async output(jobId: string, leaseId: string, body: Uint8Array): Promise<void> {
@@ -52,7 +71,13 @@ export class JobClient {
     throw new WorkerHttpError(res.status, null, path.split('?')[0] ?? path);
   }
 
-  private async send(method: string, path: string, body?: string | Uint8Array, contentType?: string) {
+  private async send(
+    method: string,
+    path: string,
+    body?: string | Uint8Array,
+    contentType?: string,
+    timeoutMs = 120_000,
+  ) {
     const headers: Record<string, string> = {
       authorization: await originAuthorization(this.creds.originId, this.creds.secret, method, path),
     };
@@ -61,7 +86,7 @@ export class JobClient {
       method,
       headers,
       body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body),
-      signal: AbortSignal.timeout(120_000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { LeaseAnswer } from '@edgelive/shared/media-jobs';
+import type { LeaseAnswer, TranscodeResult } from '@edgelive/shared/media-jobs';
 import type { Logger } from '../log.ts';
 import type { JobClient } from './job-client.ts';
 import { PermanentJobError } from './mp4-job.ts';
@@ -50,8 +50,9 @@ export class JobRunner {
       client.progress(job.id, lease_id, 0).catch(() => {});
     }, this.opts.heartbeatMs);
     try {
-      await this.opts.run(lease);
-      await client.complete(job.id, lease_id);
+      const out = await this.opts.run(lease);
+      // A transcode reports what it made; an MP4's size is read by the Worker from R2.
+      await client.complete(job.id, lease_id, job.spec.kind === 'transcode' ? (out as TranscodeResult) : undefined);
       log('info', 'media job done', { job: job.id });
     } catch (err) {
       const permanent = err instanceof PermanentJobError;

@@ -4,14 +4,20 @@ import type { OriginCredentials } from '../worker-client.ts';
 import { JobClient } from './job-client.ts';
 import { JobRunner } from './job-runner.ts';
 import { runMp4Job } from './mp4-job.ts';
+import { runTranscodeJob } from './transcode-job.ts';
 
 /** The origin's media worker (issue 14): the same code a dedicated media box would run. */
 export function startMediaJobs(creds: OriginCredentials, runtimeDir: string, log: Logger): JobRunner {
   const client = new JobClient(creds);
+  const scratchDir = path.join(runtimeDir, 'jobs');
   const runner = new JobRunner({
     client,
     log,
-    run: ({ job, lease_id }) => runMp4Job(client, job, lease_id, { scratchDir: path.join(runtimeDir, 'jobs') }),
+    run: ({ job, lease_id }) => {
+      const spec = job.spec;
+      if (spec.kind === 'transcode') return runTranscodeJob(client, { ...job, spec }, lease_id, { scratchDir });
+      return runMp4Job(client, job, lease_id, { scratchDir });
+    },
   });
   runner.start();
   return runner;

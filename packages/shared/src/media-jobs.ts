@@ -8,8 +8,9 @@ import { z } from 'zod';
  *   POST /internal/media-jobs/lease                     → 200 { job, lease_id } or 204 (nothing to do)
  *   GET  /internal/media-jobs/{id}/input/{file}         the job's input media (only while leased)
  *   POST /internal/media-jobs/{id}/progress             { lease_id, progress } (also extends the lease)
- *   PUT  /internal/media-jobs/{id}/output?lease_id=     the output file's bytes
- *   POST /internal/media-jobs/{id}/complete             { lease_id }
+ *   PUT  /internal/media-jobs/{id}/output?lease_id=     the output file's bytes (mp4)
+ *   PUT  /internal/media-jobs/{id}/output/{file}?lease_id=  one file of an HLS output (transcode)
+ *   POST /internal/media-jobs/{id}/complete             { lease_id, result? } (transcode: what was made)
  *   POST /internal/media-jobs/{id}/fail                 { lease_id, reason, retryable }
  *
  * A lease lasts LEASE_MS past its last progress report; a worker that dies lets it lapse, and the
@@ -27,19 +28,56 @@ export const mp4JobSchema = z.object({
   output: z.object({ content_type: z.literal('video/mp4') }),
 });
 
+/**
+ * An uploaded (or URL-ingested) file transcoded to an HLS ladder (issue 14). The input is the
+ * uploaded bytes (`input/source`) or a URL the worker fetches itself; the output is
+ * `master.m3u8`, `<rendition>.m3u8` and `<rendition>/<n>.ts`, each PUT under `output/`.
+ * A file FFmpeg finds no video in fails for good with a reason starting `not_video:`.
+ */
+export const transcodeJobSchema = z.object({
+  kind: z.literal('transcode'),
+  asset_id: z.string(),
+  input: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('upload'), file: z.literal('source') }),
+    z.object({ type: z.literal('url'), url: z.string().url() }),
+  ]),
+  /** Rungs of the app's ladder (`source` = re-encoded at the input's own size); none above the input. */
+  ladder: z.array(z.string()).min(1),
+  segment_seconds: z.number().min(1).max(10),
+});
+
+export const jobSpecSchema = z.discriminatedUnion('kind', [mp4JobSchema, transcodeJobSchema]);
+
 export const mediaJobSchema = z.object({
   id: z.string(),
   attempt: z.number().int().min(1),
-  spec: mp4JobSchema,
+  spec: jobSpecSchema,
 });
 export type MediaJob = z.infer<typeof mediaJobSchema>;
 export type Mp4JobSpec = z.infer<typeof mp4JobSchema>;
+export type TranscodeJobSpec = z.infer<typeof transcodeJobSchema>;
+export type MediaJobSpec = z.infer<typeof jobSpecSchema>;
+
+/** Output file names of a transcode: playlists at the top, segments one level down. */
+export const TRANSCODE_OUTPUT_FILE = /^(master\.m3u8|[a-z0-9]{2,8}\.m3u8|[a-z0-9]{2,8}\/\d{1,6}\.ts)$/;
+
+/** What a transcode made, reported with `complete`. */
+export const transcodeResultSchema = z.object({
+  duration_s: z.number().positive(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  renditions: z.array(z.string()).min(1),
+});
+export type TranscodeResult = z.infer<typeof transcodeResultSchema>;
 
 export const leaseAnswerSchema = z.object({ job: mediaJobSchema, lease_id: z.string() });
 export type LeaseAnswer = z.infer<typeof leaseAnswerSchema>;
 
 export const progressBodySchema = z.object({ lease_id: z.string().min(1).max(64), progress: z.number().min(0).max(1) });
-export const completeBodySchema = z.object({ lease_id: z.string().min(1).max(64) });
+export const completeBodySchema = z.object({
+  lease_id: z.string().min(1).max(64),
+  result: transcodeResultSchema.optional(),
+});
 export const failBodySchema = z.object({
   lease_id: z.string().min(1).max(64),
   reason: z.string().min(1).max(500),

@@ -1,0 +1,84 @@
+import { isRenditionName } from '@edgelive/shared/ladder';
+import type { Context } from 'hono';
+import { IMMUTABLE, PLAYLIST_TYPE, SEGMENT_TYPE, vodKey } from '../../core/media-keys';
+import type { AppEnv } from '../env';
+import { ApiError, notFound } from '../lib/errors';
+import { grantUris } from '../lib/playlist-uris';
+import { serveMedia } from '../services/media-cache';
+import { type Access, authorize, grantFor, type Resource } from '../services/playback.service';
+import { resolveVodPlayback, type VodPlayback, vodMasterText } from '../services/vod-playback.service';
+
+/**
+ * Delivery of assets with their own HLS tree (uploads, URL ingests), beside hls.routes.ts:
+ *   /hls/{pb}.m3u8                          master (hls.routes.ts asks here when no stream has the id)
+ *   /hls/{pb}/vod/{rendition}.m3u8          VOD media playlist   (?g=, or ?token=)
+ *   /hls/{pb}/vod/{rendition}/{n}.ts        segment              (?g=, or ?token=)
+ * The tree never changes once the asset is ready, so it caches like a recording.
+ */
+type Ctx = Context<AppEnv>;
+
+const VOD_PUBLIC = 'public, max-age=86400';
+const vodSigned = (access: Access) =>
+  `private, max-age=${access.signed ? Math.max(0, Math.min(3600, access.exp - Math.floor(Date.now() / 1000))) : 0}`;
+
+async function admitVod(c: Ctx, pbId: string, what: Resource): Promise<{ pb: VodPlayback; access: Access } | null> {
+  const pb = await resolveVodPlayback(c.get('db'), pbId);
+  if (!pb) return null;
+  const access = await authorize(c.get('db'), pb, what, {
+    token: c.req.query('token'),
+    grant: c.req.query('g'),
+    referer: c.req.header('referer'),
+    selfHost: new URL(c.req.url).hostname,
+    grantSecret: c.env.PLAYBACK_GRANT_SECRET,
+  });
+  if (pb.asset.status !== 'ready') throw new ApiError(412, 'asset_not_ready', `The asset is ${pb.asset.status}.`);
+  return { pb, access };
+}
+
+async function text(c: Ctx, key: string) {
+  const obj = await c.env.MEDIA.get(key);
+  if (!obj) throw notFound('playlist');
+  return obj.text();
+}
+
+function playlist(c: Ctx, body: string, access: Access, g: string | null) {
+  return c.body(grantUris(body, g), 200, {
+    'content-type': PLAYLIST_TYPE,
+    'cache-control': g ? vodSigned(access) : VOD_PUBLIC,
+  });
+}
+
+/** The master of a vod asset's id, or null when the id is not one (hls.routes.ts goes on). */
+export async function vodMaster(c: Ctx, pbId: string): Promise<Response | null> {
+  const admitted = await admitVod(c, pbId, 'master');
+  if (!admitted) return null;
+  const { pb, access } = admitted;
+  const master = vodMasterText(await text(c, vodKey(pb.asset.id, 'master.m3u8')), pb.id);
+  return playlist(c, master, access, await grantFor(access, 'p', pb.id, c.env.PLAYBACK_GRANT_SECRET, { vod: true }));
+}
+
+export async function vodMediaPlaylist(c: Ctx): Promise<Response> {
+  const rendition = (c.req.param('file') ?? '').replace(/\.m3u8$/, '');
+  if (!isRenditionName(rendition)) throw notFound('playlist');
+  const admitted = await admitVod(c, c.req.param('pb') ?? '', 'playlist');
+  if (!admitted?.pb.asset.renditions.includes(rendition)) throw notFound('playlist');
+  const { pb, access } = admitted;
+  const body = await text(c, vodKey(pb.asset.id, `${rendition}.m3u8`));
+  return playlist(c, body, access, await grantFor(access, 's', pb.id, c.env.PLAYBACK_GRANT_SECRET, { vod: true }));
+}
+
+export async function vodSegment(c: Ctx): Promise<Response> {
+  const rendition = c.req.param('rendition') ?? '';
+  const seq = /^(\d{1,6})\.ts$/.exec(c.req.param('file') ?? '')?.[1];
+  if (!seq || !isRenditionName(rendition)) throw notFound('segment');
+  const admitted = await admitVod(c, c.req.param('pb') ?? '', 'segment');
+  if (!admitted) throw notFound('segment');
+  // The key starts with the id's own asset: no other asset's media is reachable.
+  const res = await serveMedia(c, vodKey(admitted.pb.asset.id, `${rendition}/${Number(seq)}.ts`), {
+    contentType: SEGMENT_TYPE,
+    cacheControl: IMMUTABLE,
+    cacheable: true,
+  });
+  if (!res) throw notFound('segment');
+  return res;
+}
