@@ -21,6 +21,8 @@ const spec = {
   // The host in the ingest URLs the origin reports to the fleet (what OBS should dial).
   'public-host': { env: 'EDGELIVE_PUBLIC_HOST', fallback: undefined },
   'stream-module': { env: 'EDGELIVE_STREAM_MODULE', fallback: '/usr/lib/nginx/modules/ngx_stream_module.so' },
+  'metrics-host': { env: 'EDGELIVE_METRICS_HOST', fallback: '127.0.0.1' },
+  'metrics-port': { env: 'EDGELIVE_METRICS_PORT', fallback: undefined },
 } as const;
 type Name = keyof typeof spec;
 
@@ -56,6 +58,9 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
       : undefined,
     srt: get('srt-port') ? { port: port(get('srt-port'), 'srt-port') } : undefined,
     publicHost: get('public-host'),
+    ...(get('metrics-port')
+      ? { metricsPort: port(get('metrics-port'), 'metrics-port'), metricsHost: get('metrics-host') }
+      : {}),
   };
 }
 

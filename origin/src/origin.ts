@@ -2,9 +2,11 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { HEARTBEAT_MS, type IngestUrls } from '@edgelive/shared/origin-fleet';
+import { HEALTH } from '@edgelive/shared/stream-health';
 import { Agent } from './agent.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMediaJobs } from './media-jobs/start.ts';
+import { serveMetrics } from './metrics-server.ts';
 import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './nginx-config.ts';
 import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
@@ -29,6 +31,9 @@ export interface OriginOptions {
   uploadMaxDelayMs?: number;
   timings?: Partial<PublicationTimings>;
   log?: Logger;
+  /** A second listener for `GET /metrics` only, for a Prometheus outside this host (the agent's own port is loopback). */
+  metricsPort?: number;
+  metricsHost?: string;
   /** Take media jobs (MP4s) from the Worker's queue; on unless false. */
   mediaJobs?: boolean;
   /** RTMPS ingest (rtmps.ts): TLS on this port in front of RTMP; off when absent. */
@@ -57,6 +62,7 @@ export const defaultTimings: PublicationTimings = {
   statusPollMs: 3000,
   thumbnailIntervalS: 5,
   drainTimeoutMs: 30_000,
+  healthSampleMs: HEALTH.sampleMs,
 };
 
 /**
@@ -165,6 +171,11 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const metricsServer =
+    opts.metricsPort !== undefined
+      ? await serveMetrics(agent.metrics, opts.metricsHost ?? '127.0.0.1', opts.metricsPort)
+      : null;
+
   let stopping: Promise<void> | null = null;
   return {
     originId: opts.originId,
@@ -181,6 +192,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
         clearInterval(heartbeat);
         // SRT relays first: each closes its RTMP publish, as an RTMP publisher leaving would.
         await srt?.close();
+        await metricsServer?.close();
         await nginx.stop();
         await agent.close();
         await jobs?.stop();

@@ -3,13 +3,29 @@ import { type ChildProcess, spawn } from 'node:child_process';
 /** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
 export function startTestPublisher(
   url: string,
-  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number; format?: 'flv' | 'mpegts' } = {},
+  opts: {
+    size?: string;
+    rate?: number;
+    gopFrames?: number;
+    seconds?: number;
+    videoKbps?: number;
+    format?: 'flv' | 'mpegts';
+  } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
-  const args = testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds);
+  const args = testPatternArgs(
+    url,
+    opts.size ?? '1280x720',
+    rate,
+    opts.gopFrames ?? rate,
+    opts.seconds,
+    opts.videoKbps,
+  );
   // SRT carries MPEG-TS (srt://...): the same pattern, another container.
   if (opts.format === 'mpegts') args.splice(args.lastIndexOf('flv'), 1, 'mpegts');
-  return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawn('ffmpeg', args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
 }
 
 export function testPatternArgs(
@@ -18,6 +34,8 @@ export function testPatternArgs(
   rate: number,
   gopFrames: number,
   seconds?: number,
+  /** Video bitrate held with -maxrate (a throttled encoder); without it, an average of 2500 kb/s. */
+  videoKbps?: number,
 ): string[] {
   return [
     '-hide_banner',
@@ -45,7 +63,8 @@ export function testPatternArgs(
     '-g',
     String(gopFrames),
     '-b:v',
-    '2500k',
+    `${videoKbps ?? 2500}k`,
+    ...(videoKbps ? ['-maxrate', `${videoKbps}k`, '-bufsize', `${videoKbps}k`] : []),
     '-c:a',
     'aac',
     '-b:a',
