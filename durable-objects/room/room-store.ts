@@ -46,6 +46,8 @@ const MIGRATIONS: readonly string[] = [
   // The role each privileged user last connected with: moderation acts down the ladder only, and
   // the target of a ban is often not connected. Plain users have no row.
   `CREATE TABLE ranks (user_id TEXT PRIMARY KEY, role TEXT NOT NULL);`,
+  // Messages from an external chat (chat-connectors.ts) say where they were written.
+  `ALTER TABLE messages ADD COLUMN source TEXT;`,
 ];
 
 export type { FlagRow, RestrictionKind, RestrictionRow };
@@ -63,6 +65,8 @@ export interface MessageRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** `twitch` / `youtube` for a message from an external chat; absent on rows written before connectors. */
+  source?: string | null;
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
@@ -96,8 +100,8 @@ export class RoomStore {
 
   insertMessage(m: Omit<MessageRow, 'seq' | 'edited_at' | 'deleted_at'>): MessageRow {
     const [row] = this.all<MessageRow>(
-      `INSERT INTO messages (id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      `INSERT INTO messages (id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       m.id,
       m.kind,
       m.user_id,
@@ -107,6 +111,7 @@ export class RoomStore {
       m.reply_to,
       m.shadow,
       m.created_at,
+      m.source ?? null,
     );
     return row!;
   }
@@ -357,5 +362,6 @@ export function renderMessage(r: MessageRow, reactions: Record<string, number>):
     reactions,
   };
   if (r.shadow) m.shadowed = true;
+  if (r.source === 'twitch' || r.source === 'youtube') m.source = r.source;
   return m;
 }

@@ -38,6 +38,7 @@ async function setup() {
     asset_id: (await recordedAsset(t.key.token)).asset.id,
     target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
     input_id: 'inp_AAAAAAAAAAAAAAAAAAAA',
+    connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };
 }

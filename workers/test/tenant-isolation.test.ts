@@ -70,6 +70,7 @@ async function tenantA() {
     asset_id: (await recordedAsset(key.token)).asset.id,
     target_id: target.json.id,
     input_id: input.json.id,
+    connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
   };
   return { acct, app, key, ids };
 }
