@@ -1,22 +1,106 @@
+import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
+import { clock, type Kind, MAX_MESSAGES, openClient, Tally, type TallyReport } from './fanout-receive.ts';
 
 /**
  * The load generator shared by both servers: N raw WebSocket clients in one room, P of them
  * publishing at a steady total rate. Latency comes from a send timestamp carried in each
- * message's text (`b|<n>|<ms>`), read with a string search instead of JSON.parse so the generator
- * does the same (small) work per frame for either server.
+ * message's text (`b|<n>|<ms>`). The publishers live in this process; the other clients are spread
+ * over `procs` receiver processes (fanout-receivers.ts), so receiving is not what limits the faster
+ * server on a machine with cores to spare.
  */
 
 export interface Transport {
   name: string;
+  kind: Kind;
   url: (i: number) => Promise<string>;
-  /** Called as soon as the socket exists (before it opens, so no early frame is missed); resolves once it has joined the room. */
-  join: (ws: WebSocket) => Promise<void>;
   frame: (n: number, text: string) => string;
-  /** Engine.IO needs its pings answered. */
-  onRaw?: (ws: WebSocket, data: string) => void;
+}
+
+/** A receiver process and its share of the clients. */
+interface Group {
+  child: ChildProcess;
+  request: <T>(m: Record<string, unknown>, answer: string) => Promise<T>;
+}
+
+export interface Clients {
+  /** Every client, in all processes. */
+  n: number;
+  /** The publishers (they receive too), in this process. */
+  local: { ws: WebSocket }[];
+  groups: Group[];
+  close: () => void;
+}
+
+/** Every 10th client's latencies are kept: the percentiles stay exact enough, the generator stays light. */
+const SAMPLE_EVERY = 10;
+
+function spawnGroup(): Group {
+  const child = fork(new URL('./fanout-receivers.ts', import.meta.url), [], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let seq = 0;
+  const request = <T>(m: Record<string, unknown>, answer: string) =>
+    new Promise<T>((resolve, reject) => {
+      const id = ++seq;
+      const on = (r: { cmd: string; id?: number; error?: string }) => {
+        if (r.cmd === 'failed') reject(new Error(r.error));
+        if (r.cmd !== answer || (r.id !== undefined && r.id !== id)) return;
+        child.off('message', on);
+        resolve(r as T);
+      };
+      child.on('message', on);
+      child.send({ ...m, id });
+    });
+  return { child, request };
+}
+
+export async function connectAll(
+  t: Transport,
+  n: number,
+  publishers: number,
+  procs: number,
+  log: (s: string) => void,
+): Promise<Clients & { tally: Tally }> {
+  const tally = new Tally();
+  const local: { ws: WebSocket }[] = [];
+  const rest = procs > 0 ? publishers : n;
+  for (let i = 0; i < rest; i += 50) {
+    const made = await Promise.all(
+      Array.from({ length: Math.min(50, rest - i) }, async (_, k) => {
+        const ws = await openClient(t.kind, await t.url(i + k), `client ${i + k}`);
+        tally.attach(t.kind, ws, (i + k) % SAMPLE_EVERY === 0);
+        return { ws };
+      }),
+    );
+    local.push(...made);
+  }
+  const groups: Group[] = [];
+  if (procs > 0) {
+    const ids = Array.from({ length: n - publishers }, (_, k) => publishers + k);
+    const shares = Array.from({ length: procs }, (_, g) => ids.filter((_, k) => k % procs === g));
+    await Promise.all(
+      shares.map(async (share) => {
+        const g = spawnGroup();
+        groups.push(g);
+        const urls = await Promise.all(share.map((i) => t.url(i)));
+        await g.request(
+          { cmd: 'connect', kind: t.kind, urls, sampled: share.map((i) => i % SAMPLE_EVERY === 0) },
+          'connected',
+        );
+      }),
+    );
+  }
+  log(
+    `  ${t.name}: ${n} connected (${local.length} in the generator, ${n - local.length} over ${groups.length} receiver processes)`,
+  );
+  const close = () => {
+    for (const c of local) c.ws.terminate();
+    for (const g of groups) g.child.send({ cmd: 'close' });
+  };
+  return { n, local, groups, close, tally };
 }
 
 export interface Step {
@@ -37,41 +121,6 @@ export interface Step {
   /** Percent of the step each server process spent runnable but without a core (starved by other work). */
   serverWait: Record<string, number> | null;
   loopDelayP99: number;
-}
-
-const MAX_MESSAGES = 40_000;
-/** Every 10th client's latencies are kept: the percentiles stay exact enough, the generator stays light. */
-const SAMPLE_EVERY = 10;
-
-interface Client {
-  ws: WebSocket;
-  seen: Uint8Array;
-  sampled: boolean;
-}
-
-const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
-  Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(what)), ms).unref())]);
-
-export async function connectAll(t: Transport, n: number, log: (s: string) => void): Promise<Client[]> {
-  const clients: Client[] = [];
-  const batch = 50;
-  for (let i = 0; i < n; i += batch) {
-    const made = await Promise.all(
-      Array.from({ length: Math.min(batch, n - i) }, async (_, k) => {
-        const ws = new WebSocket(await t.url(i + k), { perMessageDeflate: false });
-        const joined = t.join(ws);
-        await new Promise<void>((resolve, reject) => {
-          ws.once('open', () => resolve());
-          ws.once('error', reject);
-        });
-        await withTimeout(joined, 30_000, `client ${i + k} did not join`);
-        return { ws, seen: new Uint8Array(MAX_MESSAGES), sampled: (i + k) % SAMPLE_EVERY === 0 };
-      }),
-    );
-    clients.push(...made);
-    if ((i + batch) % 250 === 0) log(`  ${t.name}: ${i + batch} connected`);
-  }
-  return clients;
 }
 
 export function cpuOf(pid: number | null): number | null {
@@ -109,62 +158,52 @@ const waitOfAll = (pids: Record<string, number>) =>
 
 export async function runSteps(
   t: Transport,
-  clients: Client[],
+  clients: Clients & { tally: Tally },
   publishers: number,
   rates: number[],
-  opts: { seconds: number; serverPids: Record<string, number>; log: (s: string) => void; stopP99?: number },
+  opts: {
+    seconds: number;
+    serverPids: Record<string, number>;
+    log: (s: string) => void;
+    stopP99?: number;
+    /** Around each step's sending (a CPU profile of the server). */
+    onStepStart?: (rate: number) => Promise<void>;
+    onStepEnd?: (rate: number) => Promise<void>;
+  },
 ): Promise<Step[]> {
   let next = 0;
-  let latencies: number[] = [];
-  let ackLatencies: number[] = [];
-  let stepFrom = 0;
-  let delivered = 0;
-  let duplicates = 0;
-  let closed = 0;
-  const errors = new Map<string, number>();
-  for (const c of clients) {
-    c.ws.on('close', () => closed++);
-    c.ws.on('message', (buf: Buffer) => {
-      const s = buf.toString();
-      t.onRaw?.(c.ws, s);
-      if (s.startsWith('{"type":"error"')) {
-        const code = /"code":"(\w+)"/.exec(s)?.[1] ?? '?';
-        errors.set(code, (errors.get(code) ?? 0) + 1);
-      }
-      // A frame may carry several messages (Edgelive's `batch`): count every payload in it.
-      const ack = s.startsWith('{"type":"ack"');
-      for (let at = s.indexOf('"b|'); at >= 0; at = s.indexOf('"b|', at + 3)) {
-        const end = s.indexOf('"', at + 3);
-        const [n, ts] = s.slice(at + 3, end).split('|');
-        if (ack) {
-          ackLatencies.push(performance.now() - Number(ts));
-          return;
-        }
-        const k = Number(n);
-        if (c.seen[k]) {
-          duplicates++;
-          continue;
-        }
-        c.seen[k] = 1;
-        if (k >= stepFrom) delivered++;
-        if (c.sampled) latencies.push(performance.now() - Number(ts));
-      }
-    });
-  }
+  const { tally, groups } = clients;
+  /** Every process's tally for the step, summed. */
+  const collect = async (): Promise<TallyReport> => {
+    const parts = [
+      tally.report(),
+      ...(await Promise.all(groups.map((g) => g.request<{ report: TallyReport }>({ cmd: 'report' }, 'report')))).map(
+        (r) => r.report,
+      ),
+    ];
+    return {
+      delivered: parts.reduce((n, p) => n + p.delivered, 0),
+      duplicates: parts.reduce((n, p) => n + p.duplicates, 0),
+      latencies: parts.flatMap((p) => p.latencies),
+      ackLatencies: parts.flatMap((p) => p.ackLatencies),
+      errors: parts.flatMap((p) => p.errors),
+      closed: parts.reduce((n, p) => n + p.closed, 0),
+    };
+  };
+  const genPids = [process.pid, ...groups.map((g) => g.child.pid!)];
   const steps: Step[] = [];
   const loop = monitorEventLoopDelay({ resolution: 5 });
   let retried = false;
   for (let r = 0; r < rates.length; r++) {
     const rate = rates[r]!;
     if (next + rate * opts.seconds >= MAX_MESSAGES) break;
-    latencies = [];
-    ackLatencies = [];
-    delivered = 0;
-    duplicates = 0;
-    stepFrom = next;
+    const stepFrom = next;
+    tally.reset(stepFrom);
+    await Promise.all(groups.map((g) => g.request({ cmd: 'reset', stepFrom }, 'reset')));
+    await opts.onStepStart?.(rate);
     loop.reset();
     loop.enable();
-    const cpu0 = process.cpuUsage();
+    const cpu0 = genPids.map(cpuOf);
     const srv0 = cpuOfAll(opts.serverPids);
     const wait0 = waitOfAll(opts.serverPids);
     const t0 = performance.now();
@@ -180,7 +219,7 @@ export async function runSteps(
       while (owed >= 1) {
         owed--;
         const n = next++;
-        clients[pub]!.ws.send(t.frame(n, `b|${n}|${performance.now().toFixed(3)}`));
+        clients.local[pub]!.ws.send(t.frame(n, `b|${n}|${clock().toFixed(3)}`));
         pub = (pub + 1) % publishers;
       }
       await new Promise((r) => setTimeout(r, 5));
@@ -188,13 +227,21 @@ export async function runSteps(
     const sendWall = performance.now() - t0;
     const sent = next - stepFrom;
     // Drain: wait until deliveries stop growing (or 5 s), so a slow server shows as latency, not loss.
-    const expected = sent * (clients.length - 1);
-    for (let i = 0, prev = -1; i < 50 && delivered < expected && delivered !== prev; i++) {
-      prev = delivered;
+    const expected = sent * (clients.n - 1);
+    let got = await collect();
+    for (let i = 0, prev = -1; i < 50 && got.delivered < expected && got.delivered !== prev; i++) {
+      prev = got.delivered;
       await new Promise((r) => setTimeout(r, 100));
+      got = await collect();
     }
     const wall = performance.now() - t0;
-    const cpu = process.cpuUsage(cpu0);
+    const cpu1 = genPids.map(cpuOf);
+    // The busiest generator process, in percent of one core: the one that would run out first.
+    const genCpu = Math.max(...cpu1.map((c, i) => (c !== null && cpu0[i] != null ? ((c - cpu0[i]!) / wall) * 100 : 0)));
+    const { delivered, duplicates } = got;
+    const latencies = got.latencies;
+    const ackLatencies = got.ackLatencies;
+    await opts.onStepEnd?.(rate);
     const srv1 = cpuOfAll(opts.serverPids);
     const wait1 = waitOfAll(opts.serverPids);
     loop.disable();
@@ -213,7 +260,7 @@ export async function runSteps(
       ackP99: pctOf(ackLatencies, 0.99),
       lost: expected - delivered,
       duplicates,
-      genCpu: ((cpu.user + cpu.system) / 1000 / wall) * 100,
+      genCpu,
       serverCpu: Object.keys(srv1).length
         ? Object.fromEntries(
             Object.entries(srv1).map(([k, v]) => [

@@ -5,7 +5,7 @@
  * duplicates per step, whose limit was hit, and the ratio of sustained deliveries/s.
  *
  *   node bench/room-fanout.ts [--clients 1000] [--seconds 4] [--rates 2,5,10] [--state-dir /dev/shm]
- *                             [--direct] [--no-batch] [--port 8880] [--only edgelive|socket.io]
+ *                             [--direct] [--no-batch] [--profile] [--port 8880] [--only edgelive|socket.io]
  *
  * `wrangler dev` puts a proxy (its own workerd) in front of the workerd that runs the Worker and
  * the room, so every frame to every socket crosses one more process than in production.
@@ -18,10 +18,12 @@ import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'no
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
-import type WebSocket from 'ws';
 import { seedDemo } from '../scripts/lib/seed.ts';
 import { ROOT, startWorker, type WorkerHandle } from '../scripts/lib/worker-process.ts';
+import { formatSummary, Inspector, type ProfileSummary } from './cpu-profile.ts';
 import { connectAll, limitOf, runSteps, type Step, sustained, type Transport } from './fanout-load.ts';
+
+const profiles: ProfileSummary[] = [];
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -39,8 +41,12 @@ const EDGE_PORT = arg('port', 8880);
 const SIO_PORT = EDGE_PORT + 1;
 const DIRECT = process.argv.includes('--direct');
 const STOP_P99 = arg('stop-p99', 100);
-/** Clients opt in to `batch` frames (docs/rooms-protocol.md); `--no-batch` measures one frame per message. */
+/** Clients take the default `batch` frames (docs/rooms-protocol.md); `--no-batch` connects with batch=0: one frame per message. */
 const BATCH = !process.argv.includes('--no-batch');
+/** `--profile`: a V8 CPU profile of the Worker's isolate (the room) per step, through the inspector on port+2. */
+const PROFILE = process.argv.includes('--profile');
+/** Receiver processes the non-publishing clients are spread over (0: all in this one process, as before). */
+const PROCS = arg('procs', 3);
 const log = (s: string) => console.log(s);
 /** Where wrangler dev keeps the room's SQLite; `--state-dir /dev/shm` takes the disk's fsync out of the picture. */
 const STATE_DIR = realpathSync(flag('state-dir') ?? tmpdir());
@@ -123,9 +129,9 @@ const pidOnPort = (port: number): number | null => {
 async function benchEdgelive(): Promise<Step[]> {
   const persistTo = mkdtempSync(join(STATE_DIR, 'edgelive-bench-'));
   let worker: WorkerHandle | null = null;
-  const clients: { ws: WebSocket }[] = [];
+  const closers: (() => void)[] = [];
   try {
-    worker = await startWorker({ port: EDGE_PORT, persistTo });
+    worker = await startWorker({ port: EDGE_PORT, persistTo, ...(PROFILE ? { inspectorPort: EDGE_PORT + 2 } : {}) });
     const w = worker;
     cleanups.push(() => w.stop());
     const demo = await seedDemo(worker.url);
@@ -166,27 +172,39 @@ async function benchEdgelive(): Promise<Step[]> {
     if (proxyPid) serverPids['dev-proxy'] = proxyPid;
     if (DIRECT && !runtimePort) throw new Error('--direct: could not find the runtime workerd port');
     const port = DIRECT ? runtimePort! : EDGE_PORT;
-    log(`  clients ${BATCH ? 'opt in to batch frames (batch=1)' : 'take one frame per message (--no-batch)'}`);
+    log(`  clients ${BATCH ? 'take the default batch frames' : 'take one frame per message (--no-batch: batch=0)'}`);
     log(
       `  clients connect to ${DIRECT ? `the runtime workerd directly (127.0.0.1:${port}, pid ${runtimePid})` : `the wrangler dev proxy (127.0.0.1:${port}, pid ${proxyPid}), which relays to the runtime workerd (pid ${runtimePid ?? '?'})`}`,
     );
     const t: Transport = {
       name: 'edgelive',
+      kind: 'edgelive',
       url: async (i) =>
-        `ws://127.0.0.1:${port}/v1/rooms/${room.id}/ws?token=${await token(i)}${BATCH ? '&batch=1' : ''}`,
-      join: (ws) => new Promise((resolve) => ws.once('message', () => resolve())), // the snapshot
+        `ws://127.0.0.1:${port}/v1/rooms/${room.id}/ws?token=${await token(i)}${BATCH ? '' : '&batch=0'}`,
       frame: (n, text) => `{"type":"send","client_id":"g${n}","text":"${text}"}`,
     };
-    clients.push(...(await connectAll(t, CLIENTS, log)));
+    const clients = await connectAll(t, CLIENTS, PUBLISHERS, PROCS, log);
+    closers.push(clients.close);
     await new Promise((r) => setTimeout(r, 3000)); // let the join/presence traffic settle
-    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
+    const inspector = PROFILE ? await Inspector.connect(EDGE_PORT + 2) : null;
+    return await runSteps(t, clients, PUBLISHERS, RATES, {
       seconds: SECONDS,
       serverPids,
       log,
       stopP99: STOP_P99,
+      ...(inspector
+        ? {
+            onStepStart: () => inspector.start(),
+            onStepEnd: async () => {
+              const summary = await inspector.stop();
+              profiles.push(summary);
+              for (const l of formatSummary(summary)) log(l);
+            },
+          }
+        : {}),
     });
   } finally {
-    for (const c of clients) c.ws.terminate();
+    for (const c of closers) c();
     await worker?.stop();
     rmSync(persistTo, { recursive: true, force: true });
   }
@@ -197,7 +215,7 @@ async function benchSocketIo(): Promise<Step[]> {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   cleanups.push(() => void child.kill('SIGTERM'));
-  const clients: { ws: WebSocket }[] = [];
+  const closers: (() => void)[] = [];
   try {
     await new Promise<void>((resolve, reject) => {
       child.once('message', () => resolve());
@@ -205,30 +223,21 @@ async function benchSocketIo(): Promise<Step[]> {
     });
     const t: Transport = {
       name: 'socket.io',
+      kind: 'socket.io',
       url: async (i) => `ws://127.0.0.1:${SIO_PORT}/socket.io/?EIO=4&transport=websocket&user=u${i}`,
-      // Engine.IO open packet, then a Socket.IO connect to the default namespace.
-      join: (ws) =>
-        new Promise((resolve) => {
-          ws.once('message', () => {
-            ws.send('40');
-            ws.once('message', () => resolve());
-          });
-        }),
       frame: (n, text) => `42["send",{"client_id":"g${n}","text":"${text}"}]`,
-      onRaw: (ws, data) => {
-        if (data === '2') ws.send('3');
-      },
     };
-    clients.push(...(await connectAll(t, CLIENTS, log)));
+    const clients = await connectAll(t, CLIENTS, PUBLISHERS, PROCS, log);
+    closers.push(clients.close);
     await new Promise((r) => setTimeout(r, 1000));
-    return await runSteps(t, clients as Parameters<typeof runSteps>[1], PUBLISHERS, RATES, {
+    return await runSteps(t, clients, PUBLISHERS, RATES, {
       seconds: SECONDS,
       serverPids: child.pid ? { node: child.pid } : {},
       log,
       stopP99: STOP_P99,
     });
   } finally {
-    for (const c of clients) c.ws.terminate();
+    for (const c of closers) c();
     child.kill('SIGTERM');
   }
 }
@@ -256,6 +265,20 @@ log('\n== Summary');
 log(`edgelive : sustained ${e.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(edge)}`);
 log(`socket.io: sustained ${s.toFixed(0)} deliveries/s at p99 < 100 ms; limit: ${limitOf(sio)}`);
 log(`ratio edgelive / socket.io = ${s > 0 ? (e / s).toFixed(2) : 'n/a'}`);
+const losses = (steps: Step[]) =>
+  `lost ${steps.reduce((n, x) => n + x.lost, 0)}, duplicates ${steps.reduce((n, x) => n + x.duplicates, 0)}`;
+log(
+  `loss and duplicates over the steps that kept p99 < 100 ms: edgelive ${losses(edge.filter((x) => x.p99 < 100))}; socket.io ${losses(sio.filter((x) => x.p99 < 100))}`,
+);
+// The profile of the busiest step that still kept p99 under 100 ms: where the room's CPU went.
+const best = edge.reduce(
+  (b, x, i) => (x.p99 < 100 && (b < 0 || x.deliveredPerSec > edge[b]!.deliveredPerSec) ? i : b),
+  -1,
+);
+if (profiles[best]) {
+  log(`profile of the room's isolate at ${edge[best]!.rate} msg/s:`);
+  for (const l of formatSummary(profiles[best]!)) log(l);
+}
 log(
   `state: ${STATE_DIR} (${fsOf(STATE_DIR)}); clients via ${DIRECT ? 'the runtime workerd directly' : 'the wrangler dev proxy'}; load average at start ${loadAtStart}, at end ${load()}`,
 );

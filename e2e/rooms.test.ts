@@ -36,7 +36,12 @@ class NodeSocket {
   opened: Promise<void>;
   constructor(url: string) {
     this.ws = new WebSocket(url);
-    this.ws.on('message', (d) => this.frames.push(JSON.parse(d.toString()) as ServerFrame));
+    this.ws.on('message', (d) => {
+      // Rooms coalesce a tick's frames into one `batch`: read the frames inside in order.
+      const f = JSON.parse(d.toString()) as ServerFrame;
+      if (f.type === 'batch') this.frames.push(...(f.frames as ServerFrame[]));
+      else this.frames.push(f);
+    });
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);

@@ -38,7 +38,8 @@ export class Chat {
     // Retried sends are answered with the original: the client id makes sending idempotent.
     const dup = store.byClientId(a.u, clientId);
     if (dup) {
-      out.sendTo(ws, { type: 'ack', client_id: clientId, message: store.render([dup])[0]!, duplicate: true });
+      // Queued like the first ack: the original may still be waiting for this tick's write.
+      out.queueTo(ws, { type: 'ack', client_id: clientId, message: store.render([dup])[0]!, duplicate: true });
       return null;
     }
     const r = this.restrictions(a);
@@ -61,7 +62,8 @@ export class Chat {
       return errorFrame('not_found', 'The message replied to does not exist.', { ref: clientId });
     const flagged = blocklist?.matches(text) ?? false;
     const shadow = r.has('shadow');
-    const row = store.insertMessage({
+    // Written with the rest of the tick's messages (one commit per tick); the ack leaves after it.
+    const row = store.queueMessage({
       id: newId('message'),
       kind: 'user',
       user_id: a.u,
@@ -72,8 +74,9 @@ export class Chat {
       shadow: shadow ? 1 : 0,
       created_at: now,
     });
-    const message = renderMessage(row, {});
-    out.sendTo(ws, { type: 'ack', client_id: clientId, message, duplicate: false });
+    // The author as a member, not parsed back from the row's JSON: this runs once per message.
+    const message = { ...renderMessage({ ...row, user_json: null }, {}), user: memberOf(a) };
+    out.queueTo(ws, { type: 'ack', client_id: clientId, message, duplicate: false });
     // The author sees their message everywhere they are connected; nobody else ever does.
     if (shadow) out.broadcastTo(`u:${a.u}`, { type: 'message', message }, ws);
     else out.broadcast({ type: 'message', message }, ws);

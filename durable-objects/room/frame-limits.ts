@@ -23,8 +23,9 @@ export type Verdict = { ok: true } | { ok: false; retryAfter: number };
 export type ConnVerdict = Verdict | { ok: false; drop: true };
 
 /**
- * The room's rate limits, in memory. They reset when the object is evicted, which only ever
- * forgives a little: eviction needs the room to be idle, and an idle room is not flooding.
+ * The room's rate limits, in memory. The per-user (and per-address) budgets are written once per
+ * tick and restored when the object wakes (`persisted`/`restore`), so an eviction forgives nothing;
+ * the per-connection buckets live and die with the instance (a flood keeps its object awake).
  */
 export class FrameLimits {
   private readonly conns = new WeakMap<WebSocket, { bucket: TokenBucket; strikes: number; lastStrike: number }>();
@@ -40,6 +41,34 @@ export class FrameLimits {
   };
   private readonly flags = new BucketMap(FLAG_BURST, FLAG_RATE);
   readonly typing = new Map<string, TypingState>();
+
+  /** Every per-user bucket map, by the prefix its rows are stored under. */
+  private get maps(): [string, BucketMap][] {
+    return [
+      ['f:user:', this.frames.user],
+      ['f:moderator:', this.frames.moderator],
+      ['s:user:', this.sends.user],
+      ['s:moderator:', this.sends.moderator],
+      ['g:', this.flags],
+    ];
+  }
+
+  get dirty() {
+    return this.maps.some(([, m]) => m.isDirty);
+  }
+
+  /** The buckets that changed since the last call, as storage rows. */
+  persisted(): { key: string; tokens: number; at: number }[] {
+    return this.maps.flatMap(([prefix, m]) => m.drain().map(([k, b]) => ({ key: prefix + k, ...b })));
+  }
+
+  restore(rows: { key: string; tokens: number; at: number }[]) {
+    const maps = this.maps;
+    for (const r of rows) {
+      const hit = maps.find(([prefix]) => r.key.startsWith(prefix));
+      if (hit) hit[1].restore(r.key.slice(hit[0].length), r.tokens, r.at);
+    }
+  }
 
   /**
    * One frame's passage through the connection's budget, then its user's (or address's): null to

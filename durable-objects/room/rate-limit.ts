@@ -1,6 +1,7 @@
 /**
- * Token buckets held in memory by the room object. They reset when the object is evicted, which
- * only ever forgives a little: eviction needs the room to be idle, and an idle room is not flooding.
+ * Token buckets held in memory by the room object; the per-user ones are written to the room's
+ * SQLite once per tick (limit-store.ts) and read back when the object wakes, so an eviction does
+ * not reset them.
  */
 export class TokenBucket {
   private tokens: number;
@@ -10,9 +11,14 @@ export class TokenBucket {
     private readonly capacity: number,
     private readonly perSecond: number,
     now = Date.now(),
+    tokens = capacity,
   ) {
-    this.tokens = capacity;
+    this.tokens = tokens;
     this.at = now;
+  }
+
+  get state() {
+    return { tokens: this.tokens, at: this.at };
   }
 
   /** Takes one token, or returns the seconds until one is available. */
@@ -30,6 +36,8 @@ export class TokenBucket {
 /** One bucket per key, with a cap so a stream of one-off keys cannot grow the map without bound. */
 export class BucketMap {
   private readonly buckets = new Map<string, TokenBucket>();
+  /** Keys taken from since the last `drain`: what needs writing. */
+  private readonly dirty = new Set<string>();
 
   constructor(
     private readonly capacity: number,
@@ -44,7 +52,28 @@ export class BucketMap {
       b = new TokenBucket(this.capacity, this.perSecond, now);
       this.buckets.set(key, b);
     }
+    this.dirty.add(key);
     return b.take(now);
+  }
+
+  get isDirty() {
+    return this.dirty.size > 0;
+  }
+
+  /** The buckets changed since the last call. */
+  drain(): [string, { tokens: number; at: number }][] {
+    const out: [string, { tokens: number; at: number }][] = [];
+    for (const k of this.dirty) {
+      const b = this.buckets.get(k);
+      if (b) out.push([k, b.state]);
+    }
+    this.dirty.clear();
+    return out;
+  }
+
+  /** A bucket as it was written before an eviction. */
+  restore(key: string, tokens: number, at: number) {
+    this.buckets.set(key, new TokenBucket(this.capacity, this.perSecond, at, tokens));
   }
 
   delete(key: string) {

@@ -1,6 +1,7 @@
 import type { ChatRole, Member, Message } from '@edgelive/shared';
 import { migrateSql } from '../../core/do/sql-migrations';
 import type { FlagRow, RestrictionKind, RestrictionRow } from './contract';
+import { FlagStore } from './flag-store';
 
 /**
  * The room's own SQLite (Durable Object storage): history, reactions, restrictions, flags and the
@@ -46,6 +47,14 @@ const MIGRATIONS: readonly string[] = [
   // The role each privileged user last connected with: moderation acts down the ladder only, and
   // the target of a ban is often not connected. Plain users have no row.
   `CREATE TABLE ranks (user_id TEXT PRIMARY KEY, role TEXT NOT NULL);`,
+  // What changed about existing messages (edits, deletions, reactions), by when in the message
+  // sequence it happened: a resume replays these (change-log.ts). The per-user rate-limit buckets
+  // (limit-store.ts), so an eviction does not hand a flooder a fresh budget.
+  `CREATE TABLE changes (
+     id INTEGER PRIMARY KEY AUTOINCREMENT, message_id TEXT NOT NULL, after_seq INTEGER NOT NULL, at INTEGER NOT NULL
+   );
+   CREATE INDEX changes_after ON changes(after_seq);
+   CREATE TABLE limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL);`,
   // Messages from an external chat (chat-connectors.ts) say where they were written.
   `ALTER TABLE messages ADD COLUMN source TEXT;`,
 ];
@@ -70,18 +79,23 @@ export interface MessageRow {
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
-type Row = Record<string, SqlStorageValue>;
 
-export class RoomStore {
-  constructor(private readonly sql: SqlStorage) {}
+export class RoomStore extends FlagStore {
+  /**
+   * Messages accepted this tick, not yet written: the fan-out's flush writes them all at once
+   * (`writeQueued`), so a busy room commits once per tick instead of once per message. Their
+   * sequence numbers are handed out here, in memory.
+   */
+  private queued: MessageRow[] = [];
+  private lastSeq: number | null = null;
+
+  constructor(sql: SqlStorage) {
+    super(sql);
+  }
 
   /** Runs from the constructor, before any event is delivered. */
   migrate() {
     migrateSql(this.sql, MIGRATIONS);
-  }
-
-  private all<T>(query: string, ...params: SqlStorageValue[]): T[] {
-    return this.sql.exec<Row>(query, ...params).toArray() as T[];
   }
 
   getMeta(key: string): string | null {
@@ -98,10 +112,50 @@ export class RoomStore {
 
   // ---- messages ----
 
+  /** The highest sequence number handed out (queued messages included). */
+  currentSeq(): number {
+    if (this.lastSeq === null) {
+      // AUTOINCREMENT's high-water mark survives a retention prune that emptied the table.
+      let top = this.all<{ s: number | null }>('SELECT max(seq) AS s FROM messages')[0]?.s ?? 0;
+      try {
+        const hw = this.all<{ seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'messages'")[0]?.seq ?? 0;
+        top = Math.max(top, hw);
+      } catch {
+        // sqlite_sequence not readable here: max(seq) it is
+      }
+      this.lastSeq = top;
+    }
+    return this.lastSeq;
+  }
+
+  /** Accepts a message now and writes it with the tick's others (`writeQueued`). */
+  queueMessage(m: Omit<MessageRow, 'seq' | 'edited_at' | 'deleted_at'>): MessageRow {
+    const row: MessageRow = { ...m, seq: this.currentSeq() + 1, edited_at: null, deleted_at: null };
+    this.lastSeq = row.seq;
+    this.queued.push(row);
+    return row;
+  }
+
+  /** Writes the queued messages; they share the implicit transaction of the event that calls this. */
+  writeQueued() {
+    const q = this.queued;
+    if (!q.length) return;
+    this.queued = [];
+    for (const m of q) this.write(m);
+  }
+
   insertMessage(m: Omit<MessageRow, 'seq' | 'edited_at' | 'deleted_at'>): MessageRow {
-    const [row] = this.all<MessageRow>(
-      `INSERT INTO messages (id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    this.writeQueued();
+    const row = this.queueMessage(m);
+    this.writeQueued();
+    return row;
+  }
+
+  private write(m: MessageRow) {
+    this.sql.exec(
+      `INSERT INTO messages (seq, id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      m.seq,
       m.id,
       m.kind,
       m.user_id,
@@ -113,16 +167,19 @@ export class RoomStore {
       m.created_at,
       m.source ?? null,
     );
-    return row!;
   }
 
   byClientId(userId: string, clientId: string): MessageRow | null {
+    const q = this.queued.find((m) => m.user_id === userId && m.client_id === clientId);
+    if (q) return q;
     return (
       this.all<MessageRow>('SELECT * FROM messages WHERE user_id = ? AND client_id = ?', userId, clientId)[0] ?? null
     );
   }
 
   byId(id: string): MessageRow | null {
+    const q = this.queued.find((m) => m.id === id);
+    if (q) return q;
     return this.all<MessageRow>('SELECT * FROM messages WHERE id = ?', id)[0] ?? null;
   }
 
@@ -137,6 +194,7 @@ export class RoomStore {
 
   /** Newest first, strictly before `beforeSeq` (or from the newest). */
   listBefore(viewer: string | null, beforeSeq: number | null, limit: number): MessageRow[] {
+    this.writeQueued();
     return this.all<MessageRow>(
       `SELECT * FROM messages WHERE ${this.visible(viewer)} AND seq < ? ORDER BY seq DESC LIMIT ?`,
       ...this.viewerParams(viewer),
@@ -147,6 +205,7 @@ export class RoomStore {
 
   /** Oldest first, strictly after `afterSeq`. */
   listAfter(viewer: string | null, afterSeq: number, limit: number): MessageRow[] {
+    this.writeQueued();
     return this.all<MessageRow>(
       `SELECT * FROM messages WHERE ${this.visible(viewer)} AND seq > ? ORDER BY seq ASC LIMIT ?`,
       ...this.viewerParams(viewer),
@@ -156,6 +215,10 @@ export class RoomStore {
   }
 
   lastSentAt(userId: string): number | null {
+    for (let i = this.queued.length - 1; i >= 0; i--) {
+      const m = this.queued[i]!;
+      if (m.user_id === userId && m.kind === 'user') return m.created_at;
+    }
     return (
       this.all<{ t: number | null }>(
         "SELECT max(created_at) AS t FROM messages WHERE user_id = ? AND kind = 'user'",
@@ -166,18 +229,21 @@ export class RoomStore {
 
   /** `shadow` hides the message from everyone but its author from now on (a shadow-banned editor). */
   editMessage(id: string, text: string, at: number, shadow = false): MessageRow | null {
-    return (
+    this.writeQueued();
+    const row =
       this.all<MessageRow>(
         'UPDATE messages SET text = ?, edited_at = ?, shadow = max(shadow, ?) WHERE id = ? AND deleted_at IS NULL RETURNING *',
         text,
         at,
         shadow ? 1 : 0,
         id,
-      )[0] ?? null
-    );
+      )[0] ?? null;
+    if (row) this.changed(id, at);
+    return row;
   }
 
   deleteMessage(id: string, at: number): MessageRow | null {
+    this.writeQueued();
     // The text goes with the deletion: a deleted message must not be readable from storage either.
     const row =
       this.all<MessageRow>(
@@ -185,18 +251,46 @@ export class RoomStore {
         at,
         id,
       )[0] ?? null;
-    if (row) this.sql.exec('DELETE FROM reactions WHERE message_id = ?', id);
+    if (row) {
+      this.sql.exec('DELETE FROM reactions WHERE message_id = ?', id);
+      this.changed(id, at);
+    }
     return row;
   }
 
   pruneBefore(t: number): number {
+    this.writeQueued();
+    this.sql.exec('DELETE FROM changes WHERE at < ?', t);
     this.sql.exec('DELETE FROM reactions WHERE message_id IN (SELECT id FROM messages WHERE created_at < ?)', t);
     return this.sql.exec('DELETE FROM messages WHERE created_at < ?', t).rowsWritten;
+  }
+
+  // ---- the change log (resume) ----
+
+  /** Something about an existing message changed; stamped with the newest sequence number at the time. */
+  private changed(messageId: string, at: number) {
+    this.sql.exec('INSERT INTO changes (message_id, after_seq, at) VALUES (?, ?, ?)', messageId, this.currentSeq(), at);
+  }
+
+  /**
+   * Messages up to `seq` that changed after `seq` was handed out: what a client that last saw `seq`
+   * has a stale copy of (later messages come whole in the resume). At most `limit` rows.
+   */
+  changedSince(seq: number, limit: number): MessageRow[] {
+    this.writeQueued();
+    return this.all<MessageRow>(
+      `SELECT * FROM messages WHERE seq <= ? AND id IN (SELECT message_id FROM changes WHERE after_seq >= ?)
+       ORDER BY seq ASC LIMIT ?`,
+      seq,
+      seq,
+      limit,
+    );
   }
 
   // ---- reactions ----
 
   setReaction(messageId: string, userId: string, emoji: string, on: boolean) {
+    this.changed(messageId, Date.now());
     if (on)
       this.sql.exec(
         'INSERT OR IGNORE INTO reactions (message_id, user_id, emoji) VALUES (?, ?, ?)',
@@ -281,54 +375,6 @@ export class RoomStore {
 
   dropExpiredRestrictions(now: number) {
     this.sql.exec('DELETE FROM restrictions WHERE until IS NOT NULL AND until <= ?', now);
-  }
-
-  // ---- flags ----
-
-  addFlag(f: Omit<FlagRow, 'status' | 'resolution' | 'resolved_at'>) {
-    this.sql.exec(
-      'INSERT INTO flags (id, message_id, reporter_id, reason, created_at) VALUES (?, ?, ?, ?, ?)',
-      f.id,
-      f.message_id,
-      f.reporter_id,
-      f.reason,
-      f.created_at,
-    );
-  }
-
-  /** A reporter flags a message once; a second flag adds nothing for the moderators. */
-  hasFlag(messageId: string, reporter: string): boolean {
-    return (
-      this.all<{ n: number }>(
-        'SELECT count(*) AS n FROM flags WHERE message_id = ? AND reporter_id = ?',
-        messageId,
-        reporter,
-      )[0]!.n > 0
-    );
-  }
-
-  listFlags(status: 'open' | 'resolved', limit: number, before: number | null): FlagRow[] {
-    return this.all<FlagRow>(
-      'SELECT * FROM flags WHERE status = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?',
-      status,
-      before ?? Number.MAX_SAFE_INTEGER,
-      limit,
-    );
-  }
-
-  getFlag(id: string): FlagRow | null {
-    return this.all<FlagRow>('SELECT * FROM flags WHERE id = ?', id)[0] ?? null;
-  }
-
-  resolveFlag(id: string, resolution: string, at: number): FlagRow | null {
-    return (
-      this.all<FlagRow>(
-        "UPDATE flags SET status = 'resolved', resolution = ?, resolved_at = ? WHERE id = ? RETURNING *",
-        resolution,
-        at,
-        id,
-      )[0] ?? null
-    );
   }
 
   // ---- ranks ----

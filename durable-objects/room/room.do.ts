@@ -13,10 +13,13 @@ import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { Chat } from './chat';
+import { chatActivity } from './chat-activity';
 import { ChatConnectors } from './chat-connectors';
 import {
   ADDRESS_HEADER,
   APP_BAN_HEADER,
+  type ChatActivityBucket,
+  type ChatActivityQuery,
   CONFIG_VERSION_HEADER,
   type ConnectorConfig,
   type ConnectorView,
@@ -38,6 +41,7 @@ import {
 import { FanOut, safeClose } from './fanout';
 import { FrameLimits } from './frame-limits';
 import { parseFrame } from './frames';
+import { LimitStore } from './limit-store';
 import { MessagesRpc } from './messages-rpc';
 import { Moderation } from './moderation';
 import { type Attachment, addressOf, limitKey, loadRoomConfig } from './room-config';
@@ -90,6 +94,14 @@ export class RoomObject extends DurableObject<Env> {
     // migration creates the `schedules` table the Scheduler would otherwise create.
     this.store.migrate();
     this.out = new FanOut(ctx);
+    // The tick's messages and rate-limit buckets are written at the start of its flush: one commit
+    // per tick, and the output gate lets the tick's frames go once it is durable.
+    const limitStore = new LimitStore(ctx.storage.sql);
+    this.limits.restore(limitStore.load(Date.now()));
+    this.out.beforeFlush(() => {
+      this.store.writeQueued();
+      if (this.limits.dirty) limitStore.save(this.limits.persisted());
+    });
     this.timers = new Scheduler(ctx.storage.sql, ctx.storage);
     this.outbox = new EventOutbox(ctx.storage.sql);
     const room: RoomContext = {
@@ -193,12 +205,13 @@ export class RoomObject extends DurableObject<Env> {
     if (!banned && this.overCap(a)) return refusal('too_many_connections');
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
-    const batch = url.searchParams.get('batch') === '1';
+    // Room frames come coalesced in `batch` frames unless the client asks for one frame each (batch=0).
+    const batch = url.searchParams.get('batch') !== '0';
     this.ctx.acceptWebSocket(server, [
       `u:${identity.id}`,
       `r:${identity.anonymous ? 'anonymous' : identity.role}`,
       ...(address ? [`k:${limitKey(a)}`] : []),
-      ...(batch ? ['b:1'] : []),
+      ...(batch ? [] : ['b:0']),
     ]);
     if (banned) {
       // The client learns why, then the socket goes with a code that tells its SDK not to come back.
@@ -210,7 +223,7 @@ export class RoomObject extends DurableObject<Env> {
     server.serializeAttachment(a);
     if (!identity.anonymous) this.store.setRank(identity.id, identity.role);
     if (expires && this.expiry.add(server, expires)) this.timers.schedule('expiry', expires);
-    if (batch) this.out.addBatched(server);
+    this.out.add(server, batch);
     const joined = this.presence.add(server, a);
     this.out.sendTo(
       server,
@@ -246,6 +259,15 @@ export class RoomObject extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer) {
     const a = ws.deserializeAttachment() as Attachment | null;
     if (!a || !this.config) return;
+    try {
+      this.onFrame(ws, a, data);
+    } finally {
+      // Buckets the frame took from are written with the tick, so they survive an eviction.
+      if (this.limits.dirty) this.out.requestFlush();
+    }
+  }
+
+  private onFrame(ws: WebSocket, a: Attachment, data: string | ArrayBuffer) {
     // One budget per connection, then per user across every frame type and connection (per address when anonymous).
     const limited = this.limits.admit(ws, limitKey(a), a.r, Date.now());
     if (limited === 'drop') {
@@ -391,6 +413,13 @@ export class RoomObject extends DurableObject<Env> {
 
   stats() {
     return this.counts.stats();
+  }
+
+  /** Messages and chatters per bucket from the kept history, for the analytics reads (issue 16). */
+  chatActivity(q: ChatActivityQuery): ChatActivityBucket[] {
+    // The tick's messages may still be queued (fanout.ts writes them per tick): count them too.
+    this.store.writeQueued();
+    return chatActivity(this.ctx.storage.sql, q);
   }
 
   // ---- pushes and the one alarm ----

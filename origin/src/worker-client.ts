@@ -1,3 +1,4 @@
+import type { HeartbeatBody } from '@edgelive/shared/origin-fleet';
 import {
   errorBodySchema,
   type InputReport,
@@ -11,6 +12,7 @@ import {
   streamStatusSchema,
 } from '@edgelive/shared/origin-protocol';
 import { type OriginTarget, originTargetListSchema, type SimulcastReport } from '@edgelive/shared/simulcast';
+import type { HealthSample } from '@edgelive/shared/stream-health';
 import { type ProgramState, programStateSchema } from '@edgelive/shared/stream-inputs';
 
 export interface OriginCredentials {
@@ -90,13 +92,23 @@ export class WorkerClient {
     await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/thumbnail`, jpeg, 'image/jpeg');
   }
 
+  /** A live session's health sample (issue 16); best effort, the next one follows in seconds. */
+  async postHealth(streamId: string, sessionId: string, sample: HealthSample): Promise<void> {
+    await this.expectOk(
+      'POST',
+      `${sessionPath(streamId, sessionId)}/health`,
+      JSON.stringify(sample),
+      'application/json',
+    );
+  }
+
   async publishDone(streamId: string, sessionId: string): Promise<void> {
     await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/publish-done`, '{}', 'application/json');
   }
 
-  /** Tells the control plane this origin is alive (`/v1/status` shows it down after a minute without). */
-  async heartbeat(publications: number): Promise<void> {
-    await this.expectOk('POST', '/internal/origin/heartbeat', JSON.stringify({ publications }), 'application/json');
+  /** Tells the control plane this origin is alive, how loaded, and where publishers reach it (origin-fleet.ts). */
+  async heartbeat(beat: HeartbeatBody): Promise<void> {
+    await this.expectOk('POST', '/internal/origin/heartbeat', JSON.stringify(beat), 'application/json');
   }
 
   async status(streamId: string): Promise<StreamStatus> {

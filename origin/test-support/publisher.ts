@@ -3,10 +3,28 @@ import { type ChildProcess, spawn } from 'node:child_process';
 /** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
 export function startTestPublisher(
   url: string,
-  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number; pattern?: string } = {},
+  opts: {
+    size?: string;
+    rate?: number;
+    gopFrames?: number;
+    seconds?: number;
+    videoKbps?: number;
+    format?: 'flv' | 'mpegts';
+    pattern?: string;
+  } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
-  const args = testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds, opts.pattern);
+  const args = testPatternArgs(
+    url,
+    opts.size ?? '1280x720',
+    rate,
+    opts.gopFrames ?? rate,
+    opts.seconds,
+    opts.videoKbps,
+    opts.pattern,
+  );
+  // SRT carries MPEG-TS (srt://...): the same pattern, another container.
+  if (opts.format === 'mpegts') args.splice(args.lastIndexOf('flv'), 1, 'mpegts');
   return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
@@ -16,6 +34,8 @@ export function testPatternArgs(
   rate: number,
   gopFrames: number,
   seconds?: number,
+  /** Video bitrate held with -maxrate (a throttled encoder); without it, an average of 2500 kb/s. */
+  videoKbps?: number,
   /** A lavfi video source other than testsrc2 (`smptebars`, `color=c=blue`), to tell publishers apart by picture. */
   pattern = 'testsrc2',
 ): string[] {
@@ -45,7 +65,8 @@ export function testPatternArgs(
     '-g',
     String(gopFrames),
     '-b:v',
-    '2500k',
+    `${videoKbps ?? 2500}k`,
+    ...(videoKbps ? ['-maxrate', `${videoKbps}k`, '-bufsize', `${videoKbps}k`] : []),
     '-c:a',
     'aac',
     '-b:a',

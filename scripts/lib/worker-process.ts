@@ -42,6 +42,8 @@ export interface WorkerOptions {
   vars?: Record<string, string>;
   /** How long to wait for the Worker to answer. */
   readyTimeoutMs?: number;
+  /** The DevTools inspector's port (a benchmark's CPU profile); a free one by default. */
+  inspectorPort?: number;
 }
 
 function run(args: string[], persistTo: string): Promise<string> {
@@ -94,7 +96,7 @@ export async function startWorker(opts: WorkerOptions): Promise<WorkerHandle> {
     '--persist-to',
     opts.persistTo,
     '--inspector-port',
-    '0',
+    String(opts.inspectorPort ?? 0),
     '--show-interactive-dev-session=false',
     // Exposes /__scheduled, so local runs can fire the Cron Trigger (runScheduled).
     '--test-scheduled',

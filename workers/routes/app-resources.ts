@@ -7,10 +7,12 @@ import { appAuditRoutes } from './audit-log.routes';
 import { brandingRoutes } from './branding.routes';
 import { channelRoutes } from './channels.routes';
 import { chatBanRoutes } from './chat-bans.routes';
+import { domainRoutes } from './domains.routes';
 import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
+import { streamHealthRoutes } from './stream-health.routes';
 import { streamInputRoutes } from './stream-inputs.routes';
 import { streamRoutes } from './streams.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
@@ -29,9 +31,10 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
-  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamInputRoutes),
+  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamHealthRoutes).route('/', streamInputRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
+  domains: domainRoutes,
   assets: assetRoutes,
   analytics: analyticsRoutes,
 };

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Db } from '../../core/db/client';
 import type { Env } from '../../core/env';
 import { openStreamKey } from '../../core/stream-keys';
 import {
@@ -13,6 +14,7 @@ import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
 import { roleAtLeast } from '../middleware/scope';
+import { ingestFor, listOrigins } from '../services/origins.service';
 import {
   addPlaybackId,
   createStream,
@@ -35,11 +37,20 @@ import {
   UpdateStreamBody,
 } from './streams.schema';
 
-/** The stream as this caller may see it: the key only for roles that could change the stream anyway. */
-const render = async (env: Env, scope: AppScope, view: StreamView) =>
-  renderStream(view, {
+/**
+ * The stream as this caller may see it: the key only for roles that could change the stream
+ * anyway, and where to publish it (the origin fleet's choice, origins.service.ts).
+ */
+const render = async (db: Db, env: Env, scope: AppScope, view: StreamView) => ({
+  ...renderStream(view, {
     streamKey: roleAtLeast(scope.role, 'developer') ? await openStreamKey(env, view.stream.streamKey) : null,
-  });
+  }),
+  ingest: ingestFor(await listOrigins(db), liveOrigin(view)),
+});
+
+/** The origin of a session still in progress: its publisher reconnects there while it is up. */
+const liveOrigin = (view: StreamView) =>
+  view.session && view.session.status !== 'ended' ? view.session.originId : null;
 
 const tags = ['Live streams'];
 const StreamParam = idParam('stream_id', 'str_123');
@@ -49,14 +60,21 @@ const list = createRoute({
   method: 'get',
   path: '/',
   tags,
+  operationId: 'listStreams',
   summary: 'List live streams, newest first',
-  request: { query: PageQuery.extend({ status: z.enum(['idle', 'active', 'reconnecting', 'disabled']).optional() }) },
+  request: {
+    query: PageQuery.extend({
+      status: z.enum(['idle', 'active', 'reconnecting', 'disabled']).optional(),
+      channel_id: z.string().max(64).optional().openapi({ description: 'Only the streams on this channel.' }),
+    }),
+  },
   responses: { 200: json(pageSchema(Stream)), ...commonErrors },
 });
 const create = createRoute({
   method: 'post',
   path: '/',
   tags,
+  operationId: 'createStream',
   summary: 'Create a live stream (an RTMP stream key and, optionally, playback ids)',
   request: jsonBody(CreateStreamBody),
   responses: { 201: json(Stream), ...commonErrors },
@@ -66,6 +84,7 @@ const get = createRoute({
   path: '/{stream_id}',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'getStream',
   summary: 'Get a live stream, its status and current session',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
@@ -75,6 +94,7 @@ const update = createRoute({
   path: '/{stream_id}',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'updateStream',
   summary: 'Update a live stream (applies from the next session)',
   request: { params: StreamParam, ...jsonBody(UpdateStreamBody) },
   responses: { 200: json(Stream), ...commonErrors },
@@ -84,6 +104,7 @@ const remove = createRoute({
   path: '/{stream_id}',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'deleteStream',
   summary: 'Delete a live stream (a live publisher is cut off)',
   request: { params: StreamParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
@@ -93,6 +114,7 @@ const resetKey = createRoute({
   path: '/{stream_id}/reset-stream-key',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'resetStreamKey',
   summary: 'Replace the stream key (the old one stops working for new publishes)',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
@@ -102,6 +124,7 @@ const disable = createRoute({
   path: '/{stream_id}/disable',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'disableStream',
   summary: 'Refuse publishers; a live session ends now',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
@@ -111,6 +134,7 @@ const enable = createRoute({
   path: '/{stream_id}/enable',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'enableStream',
   summary: 'Accept publishers again',
   request: { params: StreamParam },
   responses: { 200: json(Stream), ...commonErrors },
@@ -120,6 +144,7 @@ const sessions = createRoute({
   path: '/{stream_id}/sessions',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'listStreamSessions',
   summary: 'Sessions of a stream (current and past), newest first',
   request: { params: StreamParam, query: PageQuery },
   responses: { 200: json(pageSchema(StreamSession)), ...commonErrors },
@@ -129,6 +154,7 @@ const listPlayback = createRoute({
   path: '/{stream_id}/playback-ids',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'listStreamPlaybackIds',
   summary: 'Playback ids of a stream',
   request: { params: StreamParam },
   responses: { 200: json(z.object({ data: z.array(PlaybackId) })), ...commonErrors },
@@ -138,6 +164,7 @@ const createPlayback = createRoute({
   path: '/{stream_id}/playback-ids',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'createStreamPlaybackId',
   summary: 'Add a playback id (`public`, or `signed`: viewers need a token)',
   request: { params: StreamParam, ...jsonBody(CreatePlaybackIdBody) },
   responses: { 201: json(PlaybackId), ...commonErrors },
@@ -147,6 +174,7 @@ const getPlayback = createRoute({
   path: '/{stream_id}/playback-ids/{playback_id}',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'getStreamPlaybackId',
   summary: 'Get a playback id',
   request: { params: PlaybackParam },
   responses: { 200: json(PlaybackId), ...commonErrors },
@@ -156,6 +184,7 @@ const removePlayback = createRoute({
   path: '/{stream_id}/playback-ids/{playback_id}',
   tags,
   middleware: [inScope('stream')] as const,
+  operationId: 'deleteStreamPlaybackId',
   summary: 'Delete a playback id (its URLs stop playing)',
   request: { params: PlaybackParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
@@ -165,18 +194,22 @@ export const streamRoutes = createAppRouter()
   .openapi(list, async (c) => {
     const q = c.req.valid('query');
     const { rows, viewOf } = await listStreams(c.get('db'), c.get('scope').appId, q);
+    const origins = await listOrigins(c.get('db'));
     return c.json(
-      pageOf(rows, q.limit, (r) => renderStream(viewOf(r), { streamKey: null })),
+      pageOf(rows, q.limit, (r) => ({
+        ...renderStream(viewOf(r), { streamKey: null }),
+        ingest: ingestFor(origins, liveOrigin(viewOf(r))),
+      })),
       200,
     );
   })
   .openapi(create, async (c) => {
     const view = await createStream(c.get('db'), c.env, c.get('scope').appId, c.req.valid('json'));
     c.set('audit', { action: 'stream.create', resourceType: 'stream', resourceId: view.stream.id });
-    return c.json(await render(c.env, c.get('scope'), view), 201);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), view), 201);
   })
   .openapi(get, async (c) =>
-    c.json(await render(c.env, c.get('scope'), await loadStreamView(c.get('db'), c.get('stream'))), 200),
+    c.json(await render(c.get('db'), c.env, c.get('scope'), await loadStreamView(c.get('db'), c.get('stream'))), 200),
   )
   .openapi(update, async (c) => {
     const s = c.get('stream');
@@ -187,7 +220,10 @@ export const streamRoutes = createAppRouter()
       resourceId: s.id,
       details: { fields: Object.keys(body) },
     });
-    return c.json(await render(c.env, c.get('scope'), await updateStream(c.get('db'), c.env, s, body)), 200);
+    return c.json(
+      await render(c.get('db'), c.env, c.get('scope'), await updateStream(c.get('db'), c.env, s, body)),
+      200,
+    );
   })
   .openapi(remove, async (c) => {
     const s = c.get('stream');
@@ -199,17 +235,17 @@ export const streamRoutes = createAppRouter()
     const s = c.get('stream');
     // The audit row names the stream only: the key never reaches a log.
     c.set('audit', { action: 'stream.reset_stream_key', resourceType: 'stream', resourceId: s.id });
-    return c.json(await render(c.env, c.get('scope'), await resetStreamKey(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), await resetStreamKey(c.get('db'), c.env, s)), 200);
   })
   .openapi(disable, async (c) => {
     const s = c.get('stream');
     c.set('audit', { action: 'stream.disable', resourceType: 'stream', resourceId: s.id });
-    return c.json(await render(c.env, c.get('scope'), await disableStream(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), await disableStream(c.get('db'), c.env, s)), 200);
   })
   .openapi(enable, async (c) => {
     const s = c.get('stream');
     c.set('audit', { action: 'stream.enable', resourceType: 'stream', resourceId: s.id });
-    return c.json(await render(c.env, c.get('scope'), await enableStream(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), await enableStream(c.get('db'), c.env, s)), 200);
   })
   .openapi(sessions, async (c) => {
     const q = c.req.valid('query');

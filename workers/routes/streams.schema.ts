@@ -54,7 +54,14 @@ const settable = {
 
 const Settable = z.object(settable).partial();
 
+const ChannelRef = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ description: 'A channel of this app (`ch_...`): its watch page shows the stream.', example: 'ch_123' });
+
 export const CreateStreamBody = Settable.extend({
+  channel_id: ChannelRef.optional(),
   playback_policies: z
     .array(PlaybackPolicy)
     .max(5)
@@ -64,9 +71,15 @@ export const CreateStreamBody = Settable.extend({
   .strict()
   .openapi('CreateStream');
 
-export const UpdateStreamBody = Settable.strict().openapi('UpdateStream', {
-  description: 'Changes apply from the next session; a live session keeps its settings.',
-});
+export const UpdateStreamBody = Settable.extend({
+  channel_id: ChannelRef.nullable()
+    .optional()
+    .openapi({ description: 'Move the stream to this channel; null takes it off.' }),
+})
+  .strict()
+  .openapi('UpdateStream', {
+    description: 'Changes apply from the next session; a live session keeps its settings.',
+  });
 
 export const PlaybackId = z
   .object({ id: z.string(), policy: PlaybackPolicy, created_at: z.string() })
@@ -109,6 +122,22 @@ export const StreamSession = z
   })
   .openapi('StreamSession');
 
+export const StreamIngest = z
+  .object({
+    origin_id: z.string().openapi({ description: 'The origin these URLs reach.' }),
+    rtmp: z.string().openapi({ example: 'rtmp://ingest.example.com:1935/live' }),
+    rtmps: z.string().nullable().openapi({ example: 'rtmps://ingest.example.com:443/live' }),
+    srt: z.string().nullable().openapi({
+      description: 'Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).',
+      example: 'srt://ingest.example.com:9000',
+    }),
+  })
+  .openapi('StreamIngest', {
+    description:
+      "Where to publish: the live session's origin while it is up, else the least-loaded healthy origin. " +
+      'OBS: server = `rtmp` (or `rtmps`), stream key = `stream_key`; SRT: `srt` + `?streamid=<stream_key>`.',
+  });
+
 export const Stream = z
   .object({
     id: z.string(),
@@ -127,8 +156,12 @@ export const Stream = z
     metadata: z.record(z.string(), z.string()),
     mp4_support: z.enum(['none', 'standard']),
     room_id: z.string().nullable(),
+    channel_id: z.string().nullable().openapi({ description: 'The channel the stream is on, if any.' }),
     playback_ids: z.array(PlaybackId),
     current_session: StreamSession.nullable(),
+    ingest: StreamIngest.nullable()
+      .optional()
+      .openapi({ description: 'Null when no origin is up. In API answers; not in event payloads.' }),
     disabled_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),

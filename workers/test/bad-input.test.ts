@@ -37,6 +37,7 @@ async function setup() {
     channel_id: channel.json.id,
     asset_id: (await recordedAsset(t.key.token)).asset.id,
     target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
+    domain_id: 'dom_AAAAAAAAAAAAAAAAAAAA',
     input_id: 'inp_AAAAAAAAAAAAAAAAAAAA',
     connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
   };
@@ -82,7 +83,8 @@ describe('bad input matrix', () => {
       }
     }
     expect(bad).toEqual([]);
-  });
+    // Six requests per body-taking operation, and the operations grow with every feature.
+  }, 180_000);
 
   it('refuses oversized bodies with 413 before parsing', async () => {
     const t = await setup();

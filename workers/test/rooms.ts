@@ -113,7 +113,8 @@ export async function openSocket(roomId: string, opts: { token?: string; since?:
   const q = new URLSearchParams();
   if (opts.token) q.set('token', opts.token);
   if (opts.since) q.set('since', opts.since);
-  if (opts.batch) q.set('batch', '1');
+  // Batching is the default; `batch: false` asks for one frame each (batch=0).
+  if (opts.batch !== undefined) q.set('batch', opts.batch ? '1' : '0');
   const res = await exports.default.fetch(
     new Request(`${BASE}/v1/rooms/${roomId}/ws?${q}`, { headers: { upgrade: 'websocket' } }),
   );

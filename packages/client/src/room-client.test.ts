@@ -116,6 +116,45 @@ describe('RoomClient', () => {
     expect(client.state.messages.map((m) => m.text)).toEqual(['d']);
   });
 
+  it('unwraps batch frames in order: messages, acks and deletions inside one frame act as if sent alone', async () => {
+    const { client, sock } = setup();
+    const [a, b, mine, c] = [msg('a'), msg('b'), msg('mine'), msg('c')];
+    sock.deliver(snapshot([a!]));
+    const sent = client.send('mine');
+    const cid = sock.sent.at(-1)!.client_id as string;
+    const seen: string[] = [];
+    client.on('message', (f) => seen.push(f.message.text));
+    sock.deliver(
+      JSON.stringify({
+        type: 'batch',
+        frames: [
+          { type: 'message', message: b },
+          { type: 'ack', client_id: cid, message: mine, duplicate: false },
+          { type: 'message', message: c },
+          { type: 'message_deleted', message_id: a!.id },
+          { type: 'some_future_frame', x: 1 },
+        ],
+      }),
+    );
+    await expect(sent).resolves.toEqual(mine);
+    expect(seen).toEqual(['b', 'c']);
+    expect(client.state.messages.map((m) => m.text)).toEqual(['b', 'mine', 'c']);
+    expect(client.lastSeenId).toBe(c!.id);
+  });
+
+  it('applies what changed while away: a resume replaces edited copies and drops deleted ones', async () => {
+    const { client, sock } = setup();
+    const [a, b, c] = [msg('a'), msg('b'), msg('c')];
+    sock.deliver(snapshot([a!, b!]));
+    sock.drop();
+    const edited = { ...a!, text: 'a (edited)', edited_at: new Date().toISOString(), reactions: { '👍': 2 } };
+    sock.deliver({ ...snapshot([c!], true), changed: [edited], deleted: [b!.id] } as ServerFrame);
+    expect(client.state.messages.map((m) => [m.text, m.reactions])).toEqual([
+      ['a (edited)', { '👍': 2 }],
+      ['c', {}],
+    ]);
+  });
+
   it('resolves a send on its ack, and resends unacknowledged sends with the same client id after a reconnect', async () => {
     const { client, sock } = setup();
     sock.deliver(snapshot([]));

@@ -255,6 +255,9 @@ export class RoomClient {
       case 'snapshot': {
         if (!f.resumed) this.byId.clear();
         for (const m of f.messages) this.remember(m);
+        // What changed while this client was away: edits and reactions replace, deletions drop.
+        for (const m of f.changed ?? []) if (this.byId.has(m.id)) this.byId.set(m.id, m);
+        for (const id of f.deleted ?? []) this.byId.delete(id);
         this.connectedOnce = true;
         this.setState({
           status: 'open',
@@ -343,9 +346,15 @@ export class RoomClient {
       case 'stream_status':
       case 'burst':
       case 'pong':
-      // Only sent to sockets that asked with `batch=1`, which this client does not.
-      case 'batch':
         break;
+      case 'batch':
+        // A tick's frames in one: each is handled (and emitted) as if it had come on its own.
+        this.emit('batch', f);
+        for (const inner of f.frames) {
+          const parsed = ServerFrame.safeParse(inner);
+          if (parsed.success && parsed.data.type !== 'batch') this.handle(parsed.data);
+        }
+        return;
     }
     this.emit(f.type, f as never);
   }

@@ -217,6 +217,13 @@ export const ServerFrame = z.discriminatedUnion('type', [
     you: Member.extend({ anonymous: z.boolean(), restrictions: Restrictions }),
     /** Oldest first. After a resume: exactly the messages after `since`. */
     messages: z.array(Message),
+    /**
+     * A resume only: messages you already had (at or before `since`) that were edited or had their
+     * reactions changed while you were away, as they are now. Replace your copies.
+     */
+    changed: z.array(Message).optional(),
+    /** A resume only: ids of messages you already had that were deleted (or hidden) while you were away. */
+    deleted: z.array(z.string()).optional(),
     /** True when this was a resume and `messages` is exactly what was missed. */
     resumed: z.boolean(),
     /** True when the resume point is unknown (pruned) or too far back: page the rest with `history`. */
@@ -266,9 +273,11 @@ export const ServerFrame = z.discriminatedUnion('type', [
     }),
   }),
   /**
-   * Only to sockets that connected with `batch=1`: room-wide frames that piled up while the room was
-   * busy, oldest first, in one WebSocket frame. Each element is one of the other frames here (never a
-   * batch). One send per socket instead of one per frame is what lets a busy room keep up.
+   * Frames that piled up within one tick (about 25 ms) while the room was busy, oldest first, in one
+   * WebSocket frame: room-wide frames and ones for you alone (an `ack`), in the order they were
+   * produced. Each element is one of the other frames here (never a batch). Every socket gets these
+   * unless it connected with `batch=0`. One send per socket per tick instead of one per frame is
+   * what lets a busy room keep up.
    */
   z.object({ type: z.literal('batch'), frames: z.array(z.object({ type: z.string() }).passthrough()) }),
   z.object({
