@@ -29,6 +29,7 @@ export const ID_PREFIXES = {
   mediaJob: 'job',
   simulcastTarget: 'sim',
   streamInput: 'inp',
+  chatConnector: 'con',
   authToken: 'atk',
   recoveryCode: 'rec',
   oauthIdentity: 'oid',

@@ -13,7 +13,7 @@ import { fromBase64Url, toBase64Url } from './crypto';
 export const SEALED_PREFIX = 'enc:v1:';
 
 /** What a sealed value is for, bound in as additional data: a stream key cannot pass as a webhook secret. */
-export type SecretPurpose = 'stream_key' | 'webhook_secret' | 'simulcast_key';
+export type SecretPurpose = 'stream_key' | 'webhook_secret' | 'simulcast_key' | 'chat_connector_token';
 
 export interface SecretBoxEnv {
   DATA_ENCRYPTION_KEY: string;

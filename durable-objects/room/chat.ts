@@ -85,6 +85,32 @@ export class Chat {
     return null;
   }
 
+  /**
+   * A message from an external chat (a connector): it passes the room's blocklist (a match is
+   * dropped, never shown), then is stored and sent like any other, with its `source` and the
+   * external author as the user (`<source>:<name>`, so moderators can delete it here).
+   */
+  external(source: 'twitch' | 'youtube', author: string, text: string): 'posted' | 'blocked' | 'empty' {
+    const body = text.trim().slice(0, 2000);
+    if (!body) return 'empty';
+    if (this.room.blocklist()?.matches(body)) return 'blocked';
+    const userId = `${source}:${author.toLowerCase()}`;
+    const row = this.room.store.insertMessage({
+      id: newId('message'),
+      kind: 'user',
+      user_id: userId,
+      user_json: JSON.stringify({ id: userId, name: author, avatar: null, role: 'user' }),
+      text: body,
+      client_id: null,
+      reply_to: null,
+      shadow: 0,
+      created_at: Date.now(),
+      source,
+    });
+    this.room.out.broadcast({ type: 'message', message: renderMessage(row, {}) });
+    return 'posted';
+  }
+
   /** The message, if this user may see it; shadow-banned messages exist only for their author. */
   private visible(a: Attachment, id: string): MessageRow | ErrorFrame {
     const m = this.room.store.byId(id);

@@ -142,3 +142,30 @@ export interface ChatActivityBucket {
   messages: number;
   chatters: number;
 }
+
+// ---- chat connectors (external chats in the room: chat-connectors.ts) ----
+
+export const CONNECTOR_KINDS = ['twitch'] as const;
+export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
+
+/** What the room keeps per connector; the token is sealed (core/secret-box.ts, `chat_connector_token`). */
+export interface ConnectorConfig {
+  id: string;
+  room_id: string;
+  kind: ConnectorKind;
+  channel: string;
+  host: string;
+  port: number;
+  tls: boolean;
+  nick: string;
+  token_sealed: string | null;
+  /** Room messages are sent to the external chat too. */
+  relay: boolean;
+  created_at: string;
+}
+
+export type ConnectorView = Omit<ConnectorConfig, 'token_sealed'> & {
+  token_set: boolean;
+  status: 'connecting' | 'connected' | 'errored';
+  last_error: string | null;
+};

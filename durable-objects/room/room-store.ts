@@ -55,6 +55,8 @@ const MIGRATIONS: readonly string[] = [
    );
    CREATE INDEX changes_after ON changes(after_seq);
    CREATE TABLE limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL);`,
+  // Messages from an external chat (chat-connectors.ts) say where they were written.
+  `ALTER TABLE messages ADD COLUMN source TEXT;`,
 ];
 
 export type { FlagRow, RestrictionKind, RestrictionRow };
@@ -72,6 +74,8 @@ export interface MessageRow {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** `twitch` / `youtube` for a message from an external chat; absent on rows written before connectors. */
+  source?: string | null;
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
@@ -149,8 +153,8 @@ export class RoomStore extends FlagStore {
 
   private write(m: MessageRow) {
     this.sql.exec(
-      `INSERT INTO messages (seq, id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (seq, id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at, source)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.seq,
       m.id,
       m.kind,
@@ -161,6 +165,7 @@ export class RoomStore extends FlagStore {
       m.reply_to,
       m.shadow,
       m.created_at,
+      m.source ?? null,
     );
   }
 
@@ -403,5 +408,6 @@ export function renderMessage(r: MessageRow, reactions: Record<string, number>):
     reactions,
   };
   if (r.shadow) m.shadowed = true;
+  if (r.source === 'twitch' || r.source === 'youtube') m.source = r.source;
   return m;
 }

@@ -15,12 +15,15 @@ import { usageRecorder } from '../../core/usage/recorder';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { Chat } from './chat';
 import { chatActivity } from './chat-activity';
+import { ChatConnectors } from './chat-connectors';
 import {
   ADDRESS_HEADER,
   APP_BAN_HEADER,
   type ChatActivityBucket,
   type ChatActivityQuery,
   CONFIG_VERSION_HEADER,
+  type ConnectorConfig,
+  type ConnectorView,
   type DeleteMessageResult,
   type FlagPage,
   type HistoryQuery,
@@ -77,6 +80,7 @@ export class RoomObject extends DurableObject<Env> {
   private readonly limits = new FrameLimits();
   private readonly expiry = new TokenExpiry();
   private readonly chat: Chat;
+  private readonly connectors: ChatConnectors;
   private readonly moderation: Moderation;
   private readonly messages: MessagesRpc;
   private readonly streamStatus: StreamStatusBoard;
@@ -113,6 +117,7 @@ export class RoomObject extends DurableObject<Env> {
       meterMessage: (userId) => this.meterMessage(userId),
     };
     this.chat = new Chat(room, this.limits);
+    this.connectors = new ChatConnectors(room, env, (c, m) => void this.chat.external(c.kind, m.author, m.text));
     this.moderation = new Moderation(room);
     this.messages = new MessagesRpc(this.store, this.out, this.chat);
     this.streamStatus = new StreamStatusBoard(this.store, this.out);
@@ -131,6 +136,8 @@ export class RoomObject extends DurableObject<Env> {
       // A new instance does not know when the alarm is armed: arming it for the earliest timer
       // keeps a later `schedule` from moving it past one that is already due sooner.
       await this.timers.rearm();
+      // External chats reconnect when the object wakes (and on their alarm check).
+      await this.connectors.ensure();
     });
   }
 
@@ -284,8 +291,13 @@ export class RoomObject extends DurableObject<Env> {
       case 'ping':
         this.out.sendTo(ws, { type: 'pong' });
         return null;
-      case 'send':
-        return this.chat.send(ws, a, f.client_id, f.text, f.reply_to ?? null);
+      case 'send': {
+        const refused = this.chat.send(ws, a, f.client_id, f.text, f.reply_to ?? null);
+        // Sent here: relayed to external chats that want it (never a shadow-banned user's).
+        if (!refused && !this.store.restrictionsOf(a.u, Date.now()).has('shadow'))
+          this.connectors.relay(memberOf(a).name ?? a.u, f.text);
+        return refused;
+      }
       case 'edit':
         return this.chat.edit(a, f.message_id, f.text);
       case 'delete':
@@ -387,6 +399,20 @@ export class RoomObject extends DurableObject<Env> {
     this.out.broadcast(frame);
   }
 
+  // ---- external chats (chat-connectors.ts) ----
+
+  addConnector(c: ConnectorConfig): ConnectorView {
+    return this.connectors.add(c);
+  }
+
+  listConnectors(): ConnectorView[] {
+    return this.connectors.list();
+  }
+
+  removeConnector(id: string): Promise<boolean> {
+    return this.connectors.remove(id);
+  }
+
   stats() {
     return this.counts.stats();
   }
@@ -412,6 +438,8 @@ export class RoomObject extends DurableObject<Env> {
       } else if (name === 'events') {
         if (!(await this.outbox.flush(this.env)) || this.outbox.pending())
           this.timers.schedule(name, now + EVENT_RETRY_MS);
+      } else if (name === 'connectors') {
+        await this.connectors.ensure();
       } else if (name === 'retention') {
         const days = this.config?.settings.retention_days;
         if (days) {

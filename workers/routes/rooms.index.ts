@@ -1,5 +1,6 @@
 import { createAppRouter } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
+import { roomConnectorRoutes } from './room-connectors.routes';
 import { roomMessageRoutes } from './room-messages.routes';
 import { roomModerationRoutes } from './room-moderation.routes';
 import { roomCrudRoutes } from './rooms.routes';
@@ -9,4 +10,8 @@ export const roomRoutes = createAppRouter();
 // Registered before the routes so the tenant check runs ahead of any body validation.
 roomRoutes.use('/:room_id', inScope('room'));
 roomRoutes.use('/:room_id/*', inScope('room'));
-roomRoutes.route('/', roomCrudRoutes).route('/', roomMessageRoutes).route('/', roomModerationRoutes);
+roomRoutes
+  .route('/', roomCrudRoutes)
+  .route('/', roomMessageRoutes)
+  .route('/', roomModerationRoutes)
+  .route('/', roomConnectorRoutes);

@@ -39,6 +39,7 @@ async function setup() {
     target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
     domain_id: 'dom_AAAAAAAAAAAAAAAAAAAA',
     input_id: 'inp_AAAAAAAAAAAAAAAAAAAA',
+    connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };
 }

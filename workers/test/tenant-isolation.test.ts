@@ -79,6 +79,7 @@ async function tenantA() {
     upload_id: (await call('/v1/uploads', { auth: key.token, body: {} })).json.id,
     domain_id: domain.json.id,
     input_id: input.json.id,
+    connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
   };
   return { acct, app, key, ids };
 }

@@ -97,6 +97,14 @@ export const EVENT_CATALOG = {
   },
   'chat.user.banned': { object: 'room', description: 'A user was banned from a room; `data.user_id` names them.' },
   'chat.user.unbanned': { object: 'room', description: 'A ban was lifted; `data.user_id` names the user.' },
+  'chat_connector.connected': {
+    object: 'chat_connector',
+    description: "A room's external chat connector joined its channel; messages flow.",
+  },
+  'chat_connector.errored': {
+    object: 'chat_connector',
+    description: 'A chat connector could not connect or lost its connection; `data.last_error` says why (retried).',
+  },
   'chat.user.muted': {
     object: 'room',
     description: 'A user was muted (timed out) in a room; `data.user_id` and `data.until`.',

@@ -71,6 +71,8 @@ export const Message = z.object({
   reactions: z.record(z.string(), z.number().int()),
   /** Only ever true on the sender's own view of a shadow-banned user's message. */
   shadowed: z.boolean().optional(),
+  /** Set on messages from an external chat (a connector): where it was written; `user.name` is the author there. */
+  source: z.enum(['twitch', 'youtube']).optional(),
 });
 export type Message = z.infer<typeof Message>;
 
