@@ -190,9 +190,51 @@ function expose() {
   (window as unknown as { edgelive?: WatchGlobal }).edgelive = { player, video, room, config, firstFrameMs };
 }
 
+interface ReplayMessage {
+  id: string;
+  name: string | null;
+  text: string;
+  at_s: number;
+}
+
+/**
+ * A recording's chat, shown in step with the video: every message sent up to the playhead, so a
+ * seek backwards or forwards shows what had been said by then.
+ */
+async function replayChat(url: string) {
+  const res = await fetch(url);
+  if (!res.ok || !video) return;
+  const { messages } = (await res.json()) as { messages: ReplayMessage[] };
+  const list = $('messages');
+  let shown = -1;
+  const render = () => {
+    const t = video.currentTime;
+    let n = 0;
+    while (n < messages.length && messages[n]!.at_s <= t) n++;
+    if (n === shown || !list) return;
+    shown = n;
+    list.replaceChildren(
+      ...messages.slice(Math.max(0, n - 200), n).map((m) => {
+        const li = document.createElement('li');
+        li.dataset.id = m.id;
+        const who = document.createElement('b');
+        who.textContent = m.name ?? '';
+        li.append(who, document.createTextNode(m.text));
+        return li;
+      }),
+    );
+    list.scrollTop = list.scrollHeight;
+  };
+  video.addEventListener('timeupdate', render);
+  video.addEventListener('seeked', render);
+  render();
+}
+
 function main() {
-  if (config.mode === 'recording' && config.recordingSrc) play(config.recordingSrc);
-  else if (config.stream && config.stream.status !== 'idle' && config.mode !== 'chat') goLive();
+  if (config.mode === 'recording' && config.recordingSrc) {
+    play(config.recordingSrc);
+    if (config.chatReplayUrl) void replayChat(config.chatReplayUrl);
+  } else if (config.stream && config.stream.status !== 'idle' && config.mode !== 'chat') goLive();
   connectRoom();
   const form = $<HTMLFormElement>('send');
   const input = $<HTMLInputElement>('text');
