@@ -1,7 +1,11 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ServedConsole, serveConsole } from '../dashboard/serve.ts';
+import { ensureConsoleBuild } from '../scripts/lib/console-build.ts';
+import { screenshot } from './console/browser.ts';
 import { type LiveStack, startLiveStack } from './harness/live-stack.ts';
 import { probe, waitFor } from './harness/player-probe.ts';
+import { chatAs } from './harness/room-socket.ts';
 
 /**
  * Viewer analytics for real: ffmpeg publishes through NGINX-RTMP and the agent into the Worker
@@ -9,11 +13,17 @@ import { probe, waitFor } from './harness/player-probe.ts';
  * then `sendBeacon` on page hide), and the stream's analytics read back what happened.
  */
 let live: LiveStack;
+let consoleSite: ServedConsole;
+/** The stream the first test watched; the console test reads its analytics. */
+let watched: { id: string; roomId: string } | null = null;
 
 beforeAll(async () => {
+  ensureConsoleBuild(process.env.E2E_REBUILD === '1');
   live = await startLiveStack({ workerPort: 20300, rtmpPort: 20301, originHttpPort: 20302 });
+  consoleSite = await serveConsole({ port: 20303, apiUrl: live.stack.worker.url });
 });
 afterAll(async () => {
+  await consoleSite?.close();
   await live?.stop();
 });
 
@@ -46,6 +56,7 @@ async function watch(page: Page, url: string, seconds: number) {
 describe('viewer analytics in Chromium', () => {
   it('counts a 20 s view with its watch time, startup and browser, then a second viewer', async () => {
     const s = await live.createStream({ ladder: ['source'], latency_mode: 'low' });
+    watched = { id: s.id, roomId: s.roomId };
     live.publish(s.streamKey, { seconds: 150 });
     const token = await live.token(s.playbackId, 'v');
     await live.waitForMaster(s.playbackId, token, 1);
@@ -110,5 +121,51 @@ describe('viewer analytics in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('#components tr').length > 0);
     expect(await page.locator('#components').textContent()).toContain('origin:orig_local');
     await page.screenshot({ path: 'e2e/screenshots/status-page.png', fullPage: true });
+  });
+
+  it("charts the watched stream's viewers and its chat on one time axis in the console", async () => {
+    expect(watched).not.toBeNull();
+    const w = watched!;
+    const url = live.stack.worker.url;
+    await chatAs(url, w.roomId, await live.chatToken('ada'), ['first!', 'what a show']);
+    await chatAs(url, w.roomId, await live.chatToken('bob'), ['hello from bob']);
+    const chat = await live.stack.api.request<{ data: { messages: number; active_chatters: number }[] }>(
+      'GET',
+      `/v1/analytics/chat?stream_id=${w.id}&granularity=hour`,
+    );
+    expect(chat.body.data.reduce((a, p) => a + p.messages, 0)).toBe(3);
+
+    const ctx = await live.browser();
+    await ctx.addCookies([
+      { name: 'edgelive_session', value: live.stack.demo.account.session_token, url: consoleSite.url },
+    ]);
+    const page = await ctx.newPage();
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.goto(`${consoleSite.url}/apps/${live.stack.demo.app.id}/streams/${w.id}/analytics`);
+    const totals = page.getByRole('region', { name: 'Totals' });
+    await expect.poll(() => totals.textContent(), { timeout: 30_000 }).toContain('Unique viewers2');
+    const chart = (name: string) => page.getByRole('img', { name: new RegExp(`^${name}:`) });
+    // Canvas charts say their figures in their accessible names.
+    await expect
+      .poll(() => chart('Concurrent viewers').getAttribute('aria-label'), { timeout: 20_000 })
+      .toMatch(/Concurrent viewers peak [12],/);
+    expect(await chart('Chat activity').getAttribute('aria-label')).toMatch(/Messages per minute peak [123],/);
+    expect(await chart('Chat activity').getAttribute('aria-label')).toMatch(/Active chatters peak [12],/);
+    // Every chart draws on the same buckets.
+    const points = await page
+      .locator('.time-chart [data-points]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-points')));
+    expect(points).toHaveLength(4);
+    expect(new Set(points).size).toBe(1);
+    expect(await page.locator('.time-chart canvas').count()).toBe(4);
+    await page.getByRole('tab', { name: 'Browser' }).click();
+    await expect
+      .poll(() => page.getByRole('region', { name: 'Breakdown' }).getByRole('table').textContent())
+      .toContain('Chromium');
+    await screenshot(page, 'analytics-stream');
+
+    await page.goto(`${consoleSite.url}/apps/${live.stack.demo.app.id}/analytics`);
+    await expect.poll(() => totals.textContent(), { timeout: 30_000 }).toContain('Unique viewers2');
+    await screenshot(page, 'analytics-app');
   });
 });

@@ -32,6 +32,7 @@ import { hlsRoutes } from './routes/hls.routes';
 import { mediaJobRoutes } from './routes/media-jobs.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
+import { originHealthRoutes } from './routes/origin-health.routes';
 import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
@@ -138,6 +139,7 @@ app
   // Ahead of the origin routes: it answers before their own middleware would run.
   .route('/internal/origin/heartbeat', heartbeatRoutes)
   .route('/internal/origin', originSimulcastRoutes)
+  .route('/internal/origin', originHealthRoutes)
   .route('/internal/origin', originRoutes)
   .route('/internal/media-jobs', mediaJobRoutes)
   .route('/', healthRoutes);

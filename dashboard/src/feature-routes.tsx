@@ -1,4 +1,6 @@
 import type { RouteObject } from 'react-router';
+import { AppAnalyticsPage } from './pages/analytics/app-analytics-page';
+import { StreamAnalyticsPage } from './pages/analytics/stream-analytics-page';
 import { BrandingPage } from './pages/branding/branding-page';
 import { ChannelPage } from './pages/channels/channel-page';
 import { ChannelsPage } from './pages/channels/channels-page';
@@ -23,4 +25,6 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/channels/:channelId', element: <ChannelPage /> },
   { path: '/apps/:appId/domains', element: <DomainsPage /> },
   { path: '/apps/:appId/branding', element: <BrandingPage /> },
+  { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
+  { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
 ];

@@ -130,3 +130,15 @@ export const FLAG_REFUSALS: RefusalTable<'not_found'> = { not_found: { status: 4
 export type ListMessagesResult = RpcResult<MessagePage, 'unknown_message'>;
 export type DeleteMessageResult = RpcResult<{ message_id: string }, 'not_found'>;
 export type ResolveFlagResult = RpcResult<{ flag: FlagRow }, 'not_found'>;
+
+/** `chatActivity` (issue 16): user messages and distinct chatters per bucket of `bucket_ms`, in [from, to). */
+export interface ChatActivityQuery {
+  from: number;
+  to: number;
+  bucket_ms: number;
+}
+export interface ChatActivityBucket {
+  bucket: number;
+  messages: number;
+  chatters: number;
+}

@@ -13,9 +13,12 @@ import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { Chat } from './chat';
+import { chatActivity } from './chat-activity';
 import {
   ADDRESS_HEADER,
   APP_BAN_HEADER,
+  type ChatActivityBucket,
+  type ChatActivityQuery,
   CONFIG_VERSION_HEADER,
   type DeleteMessageResult,
   type FlagPage,
@@ -365,6 +368,11 @@ export class RoomObject extends DurableObject<Env> {
 
   stats() {
     return this.counts.stats();
+  }
+
+  /** Messages and chatters per bucket from the kept history, for the analytics reads (issue 16). */
+  chatActivity(q: ChatActivityQuery): ChatActivityBucket[] {
+    return chatActivity(this.ctx.storage.sql, q);
   }
 
   // ---- pushes and the one alarm ----

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
 import { type RunningOrigin, startOrigin } from '../../origin/src/origin.ts';
+import type { PublicationTimings } from '../../origin/src/publication.ts';
 import { startTestPublisher, waitExit } from '../../origin/test-support/publisher.ts';
 import { startTestStack, type TestStack } from './stack.ts';
 
@@ -25,10 +26,12 @@ export interface LiveStack {
   /** A test pattern into the origin (killed by stop() if still running). */
   publish(
     streamKey: string,
-    opts?: { size?: string; rate?: number; gopFrames?: number; seconds?: number },
+    opts?: { size?: string; rate?: number; gopFrames?: number; seconds?: number; videoKbps?: number },
   ): ChildProcess;
   /** A viewer token for a playback id, as the customer's backend would mint it. */
   token(playbackId: string, aud: 'v' | 't' | 'd', ttlS?: number): Promise<string>;
+  /** A chat token for a user of the demo app's rooms. */
+  chatToken(userId: string): Promise<string>;
   /** Polls until the master playlist lists `variants` renditions (each has a segment). */
   waitForMaster(playbackId: string, token: string, variants: number, timeoutMs?: number): Promise<string>;
   browser(): Promise<BrowserContext>;
@@ -39,6 +42,8 @@ export interface LiveStreamInfo {
   id: string;
   streamKey: string;
   playbackId: string;
+  /** The stream's chat room. */
+  roomId: string;
 }
 
 /** Flags for Debian's Chromium with no network side traffic; never a downloaded browser. */
@@ -58,6 +63,8 @@ export async function startLiveStack(opts: {
   workerPort: number;
   rtmpPort: number;
   originHttpPort: number;
+  /** The origin's timings beyond the defaults (e.g. faster health samples). */
+  timings?: Partial<PublicationTimings>;
 }): Promise<LiveStack> {
   const stack = await startTestStack({ port: opts.workerPort });
   const runtimeDir = mkdtempSync(path.join(tmpdir(), 'edgelive-origin-'));
@@ -74,7 +81,7 @@ export async function startLiveStack(opts: {
       httpPort: opts.originHttpPort,
       runtimeDir,
       log: process.env.EDGELIVE_TEST_LOGS ? undefined : () => undefined,
-      timings: { thumbnailIntervalS: 2 },
+      timings: { thumbnailIntervalS: 2, ...opts.timings },
     });
   } catch (err) {
     await stack.stop();
@@ -90,8 +97,9 @@ export async function startLiveStack(opts: {
         id: string;
         stream_key: string;
         playback_ids: { id: string; policy: string }[];
+        room_id: string;
       }>('POST', '/v1/streams', { playback_policies: ['signed'], ...body });
-      return { id: s.id, streamKey: s.stream_key, playbackId: s.playback_ids[0]!.id };
+      return { id: s.id, streamKey: s.stream_key, playbackId: s.playback_ids[0]!.id, roomId: s.room_id };
     },
     publish(streamKey, p = {}) {
       const child = startTestPublisher(`${origin.rtmpUrl}/${streamKey}`, {
@@ -107,6 +115,12 @@ export async function startLiveStack(opts: {
       return new SignJWT({ sub: playbackId, aud })
         .setProtectedHeader({ alg: 'RS256', kid: stack.demo.signing_key.id })
         .setExpirationTime(Math.floor(Date.now() / 1000) + ttlS)
+        .sign(await signingKey);
+    },
+    async chatToken(userId) {
+      return new SignJWT({ sub: userId, aud: 'chat', name: userId })
+        .setProtectedHeader({ alg: 'RS256', kid: stack.demo.signing_key.id })
+        .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)
         .sign(await signingKey);
     },
     async waitForMaster(playbackId, token, variants, timeoutMs = 60_000) {

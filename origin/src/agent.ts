@@ -2,10 +2,11 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from './log.ts';
+import { OriginMetrics } from './metrics.ts';
 import { dropPublisher } from './nginx-control.ts';
 import { readPendingSegments } from './pending-segments.ts';
 import { Publication, type PublicationTimings } from './publication.ts';
-import { UploadQueue } from './upload-queue.ts';
+import { type PendingSegment, UploadQueue } from './upload-queue.ts';
 import { type OriginCredentials, WorkerClient } from './worker-client.ts';
 
 export interface AgentOptions extends OriginCredentials {
@@ -36,6 +37,8 @@ export class Agent {
   private readonly opts: AgentOptions;
   readonly client: WorkerClient;
   readonly queue: UploadQueue;
+  /** Prometheus metrics, served at `GET /metrics` (metrics.ts). */
+  readonly metrics: OriginMetrics;
   private readonly server: http.Server;
   private readonly byClient = new Map<string, Publication>();
   private readonly byStream = new Map<string, Publication>();
@@ -54,6 +57,14 @@ export class Agent {
       maxDelayMs: opts.uploadMaxDelayMs,
       log: opts.log,
       onStop: (streamId, _sessionId, code) => void this.byStream.get(streamId)?.stop(code),
+      onUploaded: (s, status) => this.uploaded(s, status),
+    });
+    this.metrics = new OriginMetrics(opts.originId, {
+      publications: () => this.byStream.size,
+      queuedSegments: () => this.queue.pendingSegments,
+      queuedBytes: () => this.queue.pendingBytes,
+      droppedSegments: () => this.queue.droppedSegments,
+      uploadAuthFailures: () => this.queue.authFailures,
     });
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
@@ -107,6 +118,10 @@ export class Agent {
       if (req.method === 'POST' && req.url === '/rtmp/on-publish') return await this.onPublish(form, res);
       if (req.method === 'POST' && req.url === '/rtmp/on-publish-done') return this.onPublishDone(form, res);
       if (req.method === 'GET' && req.url === '/healthz') return reply(res, 200, 'ok');
+      if (req.method === 'GET' && req.url === '/metrics') {
+        const m = await this.metrics.render();
+        return void res.writeHead(200, { 'content-type': m.contentType }).end(m.body);
+      }
       reply(res, 404, 'not found');
     } catch (err) {
       this.opts.log('error', 'callback failed', { reason: err instanceof Error ? err.message : String(err) });
@@ -157,6 +172,7 @@ export class Agent {
         workDir: this.opts.workDir,
         dropPublisher: async (name) => void (await dropPublisher(this.opts.controlSocket, 'live', name)),
         timings: this.opts.timings,
+        metrics: this.metrics,
       },
       answer,
       clientId,
@@ -195,6 +211,16 @@ export class Agent {
     const pub = this.byClient.get(form.get('clientid') ?? '');
     reply(res, 200, 'ok');
     if (pub) void pub.end();
+  }
+
+  /** A segment is in the Worker: counted, and its upload lag told to its session's health. */
+  private uploaded(s: PendingSegment, status: number): void {
+    const m = this.metrics;
+    m.segmentsUploaded.inc({ rendition: s.rendition, result: status === 201 ? 'stored' : 'duplicate' });
+    m.uploadedBytes.inc(s.bytes);
+    const pub = this.byStream.get(s.streamId);
+    const lagMs = pub?.answer.session_id === s.sessionId ? pub.segmentUploaded(s.rendition, s.sequence) : null;
+    if (lagMs !== null) m.uploadLatency.observe(lagMs / 1000);
   }
 
   private pruneSessions(): void {

@@ -12,6 +12,8 @@ const spec = {
   'http-port': { env: 'EDGELIVE_AGENT_PORT', fallback: '8850' },
   'runtime-dir': { env: 'EDGELIVE_RUNTIME_DIR', fallback: undefined },
   'rtmp-module': { env: 'EDGELIVE_RTMP_MODULE', fallback: '/usr/lib/nginx/modules/ngx_rtmp_module.so' },
+  'metrics-host': { env: 'EDGELIVE_METRICS_HOST', fallback: '127.0.0.1' },
+  'metrics-port': { env: 'EDGELIVE_METRICS_PORT', fallback: undefined },
 } as const;
 type Name = keyof typeof spec;
 
@@ -37,6 +39,9 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
     httpPort: port(get('http-port'), 'http-port'),
     runtimeDir: get('runtime-dir') ?? path.join('.edgelive', `origin-${originId}`),
     modulePath: get('rtmp-module'),
+    ...(get('metrics-port')
+      ? { metricsPort: port(get('metrics-port'), 'metrics-port'), metricsHost: get('metrics-host') }
+      : {}),
   };
 }
 

@@ -1,8 +1,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { HEALTH } from '@edgelive/shared/stream-health';
 import { Agent } from './agent.ts';
 import { createLogger, type Logger } from './log.ts';
 import { startMediaJobs } from './media-jobs/start.ts';
+import { serveMetrics } from './metrics-server.ts';
 import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './nginx-config.ts';
 import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
@@ -28,6 +30,9 @@ export interface OriginOptions {
   uploadMaxDelayMs?: number;
   timings?: Partial<PublicationTimings>;
   log?: Logger;
+  /** A second listener for `GET /metrics` only, for a Prometheus outside this host (the agent's own port is loopback). */
+  metricsPort?: number;
+  metricsHost?: string;
   /** Take media jobs (MP4s) from the Worker's queue; on unless false. */
   mediaJobs?: boolean;
 }
@@ -46,6 +51,7 @@ export const defaultTimings: PublicationTimings = {
   statusPollMs: 3000,
   thumbnailIntervalS: 5,
   drainTimeoutMs: 30_000,
+  healthSampleMs: HEALTH.sampleMs,
 };
 
 /**
@@ -117,6 +123,11 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
   heartbeat.unref();
 
+  const metricsServer =
+    opts.metricsPort !== undefined
+      ? await serveMetrics(agent.metrics, opts.metricsHost ?? '127.0.0.1', opts.metricsPort)
+      : null;
+
   let stopping: Promise<void> | null = null;
   return {
     originId: opts.originId,
@@ -129,6 +140,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
         // NGINX first: publishers are cut, FFmpeg sees the end of input and flushes; then the agent
         // uploads what is left and says publish-done.
         clearInterval(heartbeat);
+        await metricsServer?.close();
         await nginx.stop();
         await agent.close();
         await jobs?.stop();

@@ -1,13 +1,17 @@
 import { link, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
+import { HEALTH } from '@edgelive/shared/stream-health';
 import { sleep } from './backoff.ts';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
 import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
+import { probeFrames } from './frame-probe.ts';
+import { HealthSampler } from './health-sampler.ts';
 import { parseMediaPlaylist } from './hls-playlist.ts';
 import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
+import type { OriginMetrics } from './metrics.ts';
 import { probeInput, probeSegment } from './probe.ts';
 import { RenditionMeter } from './rendition-meter.ts';
 import { decryptSegment, firstVideoPts, segmentPdt } from './segment-clock.ts';
@@ -25,6 +29,8 @@ export interface PublicationDeps {
   /** Asks NGINX to drop this stream's publisher (its on_publish_done then ends the publication). */
   dropPublisher: (localName: string) => Promise<void>;
   timings: PublicationTimings;
+  /** The origin's Prometheus metrics (issue 16), when it keeps them. */
+  metrics?: OriginMetrics;
 }
 
 export interface PublicationTimings {
@@ -33,6 +39,8 @@ export interface PublicationTimings {
   thumbnailIntervalS: number;
   /** How long the end of a publication waits for its last uploads before saying publish-done. */
   drainTimeoutMs: number;
+  /** How often the session's health sample goes to the Worker (default HEALTH.sampleMs). */
+  healthSampleMs?: number;
 }
 
 type State = 'starting' | 'live' | 'stopping' | 'ended';
@@ -53,6 +61,8 @@ export class Publication {
   private readonly ended: Promise<void>;
   private resolveEnded!: () => void;
   private supervisor: FfmpegSupervisor | null = null;
+  /** The session's health samples for the Worker (health-sampler.ts). */
+  private health: HealthSampler | null = null;
   /** Pushes to the stream's simulcast targets, beside (and independent of) the HLS ladder. */
   private simulcast: SimulcastPushes | null = null;
   private rungs: Rung[] = [];
@@ -167,6 +177,7 @@ export class Publication {
         if (restart > 0) {
           // A new FFmpeg starts its timestamps over: the player must be told.
           for (const r of this.rungs) this.discontinuityPending.add(r.name);
+          this.deps.metrics?.ffmpegRestarts.inc();
         }
         const startNumber = this.nextSequence;
         for (const r of this.rungs) this.nextByRendition.set(r.name, startNumber);
@@ -185,6 +196,7 @@ export class Publication {
       },
     });
     this.state = 'live';
+    this.startHealth();
     this.supervisor.start();
     this.simulcast = simulcastForSession(
       this.deps.client,
@@ -199,6 +211,27 @@ export class Publication {
     this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
     // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
     this.every(1000, () => this.sendThumbnail());
+  }
+
+  /** The Worker stored one of our segments: upload lag for the health sample (ms, when known). */
+  segmentUploaded(rendition: string, sequence: number): number | null {
+    return this.health?.segmentUploaded(rendition, sequence) ?? null;
+  }
+
+  private startHealth(): void {
+    const metrics = this.deps.metrics;
+    this.health = new HealthSampler({
+      sourceRendition: this.rungs[0]?.name ?? 'source',
+      intervalMs: this.deps.timings.healthSampleMs ?? HEALTH.sampleMs,
+      restarts: () => this.ffmpegRestarts,
+      post: (sample) => this.deps.client.postHealth(this.streamId, this.answer.session_id, sample),
+      // An encrypted session's segments need decrypting first: not worth it for a frame count.
+      probe: this.answer.encryption ? null : probeFrames,
+      sampleFile: path.join(this.dir, 'health-probe.ts'),
+      log: this.log,
+      onSent: (ok) => metrics?.healthSamples.inc({ result: ok ? 'sent' : 'failed' }),
+    });
+    this.health.start();
   }
 
   /** The Worker wants this stream gone (disabled, session ended): drop the publisher, which ends us. */
@@ -221,6 +254,7 @@ export class Publication {
     this.over.abort();
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.health?.stop();
     await this.supervisor?.stop();
     await this.simulcast?.stop();
     await this.scan();
@@ -296,6 +330,9 @@ export class Publication {
       const discontinuity = this.discontinuityPending.delete(name);
       const meter = this.meters.get(name);
       meter?.addSegment(bytes, seg.durationS);
+      this.deps.metrics?.segmentsListed.inc({ rendition: name });
+      this.deps.metrics?.segmentBytes.observe({ rendition: name }, bytes);
+      await this.health?.segmentListed(name, seg.sequence, bytes, seg.durationS, filePath);
       // A second name for the file, taken before the queue may delete it once uploaded: the
       // measurement runs beside the uploads instead of holding back every rung's first segment.
       const sample =

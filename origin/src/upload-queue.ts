@@ -62,6 +62,13 @@ export class UploadQueue {
     return this.bufferedBytes;
   }
 
+  /** Segments waiting or in flight, across every lane (the origin's `/metrics`). */
+  get pendingSegments(): number {
+    let n = 0;
+    for (const lane of this.lanes.values()) n += lane.items.length;
+    return n;
+  }
+
   enqueue(segment: PendingSegment): void {
     if (this.closed.signal.aborted) return;
     try {

@@ -11,6 +11,7 @@ import {
   streamStatusSchema,
 } from '@edgelive/shared/origin-protocol';
 import { type OriginTarget, originTargetListSchema, type SimulcastReport } from '@edgelive/shared/simulcast';
+import type { HealthSample } from '@edgelive/shared/stream-health';
 
 export interface OriginCredentials {
   workerUrl: string;
@@ -87,6 +88,16 @@ export class WorkerClient {
 
   async postThumbnail(streamId: string, sessionId: string, jpeg: Uint8Array): Promise<void> {
     await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/thumbnail`, jpeg, 'image/jpeg');
+  }
+
+  /** A live session's health sample (issue 16); best effort, the next one follows in seconds. */
+  async postHealth(streamId: string, sessionId: string, sample: HealthSample): Promise<void> {
+    await this.expectOk(
+      'POST',
+      `${sessionPath(streamId, sessionId)}/health`,
+      JSON.stringify(sample),
+      'application/json',
+    );
   }
 
   async publishDone(streamId: string, sessionId: string): Promise<void> {

@@ -3,10 +3,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 /** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
 export function startTestPublisher(
   url: string,
-  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number } = {},
+  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number; videoKbps?: number } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
-  return spawn('ffmpeg', testPatternArgs(url, opts.size ?? '1280x720', rate, opts.gopFrames ?? rate, opts.seconds), {
+  const args = testPatternArgs(
+    url,
+    opts.size ?? '1280x720',
+    rate,
+    opts.gopFrames ?? rate,
+    opts.seconds,
+    opts.videoKbps,
+  );
+  return spawn('ffmpeg', args, {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }
@@ -17,6 +25,8 @@ export function testPatternArgs(
   rate: number,
   gopFrames: number,
   seconds?: number,
+  /** Video bitrate held with -maxrate (a throttled encoder); without it, an average of 2500 kb/s. */
+  videoKbps?: number,
 ): string[] {
   return [
     '-hide_banner',
@@ -44,7 +54,8 @@ export function testPatternArgs(
     '-g',
     String(gopFrames),
     '-b:v',
-    '2500k',
+    `${videoKbps ?? 2500}k`,
+    ...(videoKbps ? ['-maxrate', `${videoKbps}k`, '-bufsize', `${videoKbps}k`] : []),
     '-c:a',
     'aac',
     '-b:a',

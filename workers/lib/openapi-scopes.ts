@@ -12,6 +12,7 @@ type Op = OpenApiDoc['paths'][string][string] & {
   'x-required-scope'?: string;
   security?: Record<string, string[]>[];
   description?: string;
+  operationId?: string;
 };
 
 export function annotateScopes(doc: OpenApiDoc, mountNames: readonly string[]): OpenApiDoc {
@@ -27,6 +28,8 @@ export function annotateScopes(doc: OpenApiDoc, mountNames: readonly string[]): 
       const keys: Record<string, string[]>[] = [{ api_key: [scope] }, { api_key_basic: [scope] }];
       op.security = consoleMount ? [{ console_session: [] }, { session_token: [] }, ...keys] : keys;
       op.description = `${op.description ? `${op.description}\n\n` : ''}API keys need the scope \`${scope}\`.`;
+      // One route definition serves both mounts; operation ids must be unique, so the console's copy gets its own.
+      if (op.operationId && path.startsWith('/v1/apps/{app_id}/')) op.operationId = `${op.operationId}ForApp`;
     }
   }
   return doc;

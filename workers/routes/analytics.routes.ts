@@ -1,9 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { commonErrors, createAppRouter, json } from '../lib/router';
 import { breakdown, defaultGranularity, overview, resolveWindow, timeseries } from '../services/analytics.service';
+import { chatActivity } from '../services/chat-activity.service';
 import {
   BreakdownQuery,
   BreakdownSchema,
+  ChatActivityQuery,
+  ChatActivitySchema,
   Filters,
   MetricsSchema,
   OverviewSchema,
@@ -60,6 +63,22 @@ const breakdownRoute = createRoute({
   },
 });
 
+const chatRoute = createRoute({
+  method: 'get',
+  path: '/chat',
+  operationId: 'getChatActivity',
+  tags,
+  summary: 'Chat messages per minute and active chatters, on the same buckets as the time series',
+  request: { query: ChatActivityQuery },
+  responses: {
+    200: {
+      description: 'OK',
+      content: { 'application/json': { schema: ChatActivitySchema }, 'text/csv': { schema: {} } },
+    },
+    ...commonErrors,
+  },
+});
+
 const csv = (body: string, name: string) =>
   new Response(body, {
     headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}.csv"` },
@@ -90,6 +109,18 @@ export const analyticsRoutes = createAppRouter()
     if (q.format === 'csv') return csv(toCsv(data, ['group', ...METRIC_COLUMNS]), 'breakdown');
     return c.json(
       { group_by: q.group_by, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), data },
+      200,
+    );
+  })
+  .openapi(chatRoute, async (c) => {
+    const q = c.req.valid('query');
+    const w = await resolveWindow(c.get('db'), c.get('scope').appId, q);
+    const g = q.granularity ?? defaultGranularity(w);
+    const chat = await chatActivity(c.get('db'), c.env, c.get('scope').appId, q.stream_id, g, w);
+    if (q.format === 'csv')
+      return csv(toCsv(chat.data, ['time', 'messages', 'messages_per_minute', 'active_chatters']), 'chat');
+    return c.json(
+      { granularity: g, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), ...chat },
       200,
     );
   });

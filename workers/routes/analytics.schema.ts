@@ -71,6 +71,29 @@ export const OverviewSchema = MetricsSchema.extend({
   error_rate: z.number().openapi({ description: 'Share of views with at least one fatal error' }),
 }).openapi('AnalyticsOverview');
 
+export const ChatActivityQuery = Filters.pick({ from: true, to: true, stream_id: true, format: true }).extend({
+  granularity: TimeseriesQuery.shape.granularity,
+});
+export const ChatActivitySchema = z
+  .object({
+    granularity: z.enum(GRANULARITIES),
+    from: z.string(),
+    to: z.string(),
+    rooms: z.number().int().openapi({ description: "Rooms counted (the stream's, or the app's most recent)" }),
+    rooms_truncated: z.boolean().openapi({ description: 'The app has more rooms than one read counts' }),
+    data: z.array(
+      z
+        .object({
+          time: z.string().openapi({ description: 'Start of the bucket (the same starts as `/timeseries`)' }),
+          messages: z.number().int(),
+          messages_per_minute: z.number(),
+          active_chatters: z.number().int().openapi({ description: 'Distinct users who sent a message' }),
+        })
+        .openapi('ChatActivityPoint'),
+    ),
+  })
+  .openapi('ChatActivity');
+
 /** CSV of rows with the same keys (RFC 4180 quoting). */
 export function toCsv(rows: Record<string, unknown>[], columns: string[]): string {
   const cell = (v: unknown) => {

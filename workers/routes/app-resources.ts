@@ -12,6 +12,7 @@ import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
 import { simulcastTargetRoutes } from './simulcast-targets.routes';
+import { streamHealthRoutes } from './stream-health.routes';
 import { streamRoutes } from './streams.routes';
 import { webhookEndpointRoutes } from './webhook-endpoints.routes';
 
@@ -29,7 +30,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
-  streams: streamRoutes.route('/', simulcastTargetRoutes),
+  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamHealthRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
   domains: domainRoutes,

@@ -10,7 +10,7 @@ import { findStream } from './streams.service';
  * series and breakdowns come from `analytics_rollups`; per-view figures (unique viewers, startup
  * percentiles, error rate) from `analytics_views`. Always within the caller's app.
  */
-const SPAN: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+export const SPAN: Record<Granularity, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
 /** A time series longer than this many buckets is refused (ask for a coarser granularity). */
 const MAX_BUCKETS = 5000;
 

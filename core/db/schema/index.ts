@@ -11,6 +11,7 @@ export * from './rate-limits';
 export * from './rooms';
 export * from './simulcast';
 export * from './status';
+export * from './stream-health';
 export * from './streams';
 export * from './two-factor';
 export * from './webhooks';

@@ -537,13 +537,13 @@ export interface paths {
          * List API keys (never their secrets)
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["listApiKeysInApp"];
+        get: operations["listApiKeysForApp"];
         put?: never;
         /**
          * Create an API key; the secret is shown once (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["createApiKeyInApp"];
+        post: operations["createApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -561,14 +561,14 @@ export interface paths {
          * Get an API key
          * @description API keys need the scope `api-keys:read`.
          */
-        get: operations["getApiKeyInApp"];
+        get: operations["getApiKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Revoke an API key (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        delete: operations["revokeApiKeyInApp"];
+        delete: operations["revokeApiKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -587,7 +587,7 @@ export interface paths {
          * Replace a key with a new one of the same name, revoking the old one (console sessions only)
          * @description API keys need the scope `api-keys:write`.
          */
-        post: operations["rotateApiKeyInApp"];
+        post: operations["rotateApiKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -673,13 +673,13 @@ export interface paths {
          * List signing keys (public halves)
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["listSigningKeysInApp"];
+        get: operations["listSigningKeysForApp"];
         put?: never;
         /**
          * Create a signing key for playback and chat tokens; the private key is shown once
          * @description API keys need the scope `signing-keys:write`.
          */
-        post: operations["createSigningKeyInApp"];
+        post: operations["createSigningKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -697,14 +697,14 @@ export interface paths {
          * Get a signing key
          * @description API keys need the scope `signing-keys:read`.
          */
-        get: operations["getSigningKeyInApp"];
+        get: operations["getSigningKeyForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a signing key (tokens it signed stop working)
          * @description API keys need the scope `signing-keys:write`.
          */
-        delete: operations["deleteSigningKeyInApp"];
+        delete: operations["deleteSigningKeyForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -769,7 +769,7 @@ export interface paths {
          * One app's audit log
          * @description API keys need the scope `audit-log:read`.
          */
-        get: operations["listAuditLogInApp"];
+        get: operations["listAuditLogForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -809,13 +809,13 @@ export interface paths {
          * List rooms
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomsInApp"];
+        get: operations["listRoomsForApp"];
         put?: never;
         /**
          * Create a room; a direct room between two users is created once and returned (200) after that
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createRoomInApp"];
+        post: operations["createRoomForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -833,21 +833,21 @@ export interface paths {
          * Get a room with its live counts
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["getRoomInApp"];
+        get: operations["getRoomForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a room: sockets close with 4004 and history is erased
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomInApp"];
+        delete: operations["deleteRoomForApp"];
         options?: never;
         head?: never;
         /**
          * Change a room’s name, settings or metadata (connected clients get `room_updated`)
          * @description API keys need the scope `rooms:write`.
          */
-        patch: operations["updateRoomInApp"];
+        patch: operations["updateRoomForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/rooms/{room_id}/messages": {
@@ -861,13 +861,13 @@ export interface paths {
          * Message history: newest first in cursor pages, or oldest first after `since` (a message id)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMessagesInApp"];
+        get: operations["listRoomMessagesForApp"];
         put?: never;
         /**
          * Post a system message (from your backend, shown as from nobody)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["postRoomMessageInApp"];
+        post: operations["postRoomMessageForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -888,7 +888,7 @@ export interface paths {
          * Delete a message (connected clients see it go)
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteRoomMessageInApp"];
+        delete: operations["deleteRoomMessageForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -905,13 +905,13 @@ export interface paths {
          * List the room’s bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomBansInApp"];
+        get: operations["listRoomBansForApp"];
         put?: never;
         /**
          * Ban a user from the room (their sockets close with 4003)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["banRoomUserInApp"];
+        post: operations["banRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -932,7 +932,7 @@ export interface paths {
          * Lift a ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unbanRoomUserInApp"];
+        delete: operations["unbanRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -949,13 +949,13 @@ export interface paths {
          * List the room’s mutes in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomMutesInApp"];
+        get: operations["listRoomMutesForApp"];
         put?: never;
         /**
          * Mute a user (a timeout when `duration_seconds` is set)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["muteRoomUserInApp"];
+        post: operations["muteRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -976,7 +976,7 @@ export interface paths {
          * Lift a mute
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["unmuteRoomUserInApp"];
+        delete: operations["unmuteRoomUserForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -993,13 +993,13 @@ export interface paths {
          * List the room’s shadow-bans in force
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomShadowBansInApp"];
+        get: operations["listRoomShadowBansForApp"];
         put?: never;
         /**
          * Shadow-ban a user: their messages reach only themselves
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["shadowBanRoomUserInApp"];
+        post: operations["shadowBanRoomUserForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1020,7 +1020,7 @@ export interface paths {
          * Lift a shadow
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["liftRoomShadowBanInApp"];
+        delete: operations["liftRoomShadowBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1037,7 +1037,7 @@ export interface paths {
          * Flagged messages (by users or the blocklist in `flag` mode), newest first
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listRoomFlagsInApp"];
+        get: operations["listRoomFlagsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1059,7 +1059,7 @@ export interface paths {
          * Resolve a flag: dismiss it, or delete the message
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["resolveRoomFlagInApp"];
+        post: operations["resolveRoomFlagForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1345,13 +1345,13 @@ export interface paths {
          * App-wide bans (expired ones included until lifted)
          * @description API keys need the scope `rooms:read`.
          */
-        get: operations["listChatBansInApp"];
+        get: operations["listChatBansForApp"];
         put?: never;
         /**
          * Ban a user from every room of the app (optionally for a while)
          * @description API keys need the scope `rooms:write`.
          */
-        post: operations["createChatBanInApp"];
+        post: operations["createChatBanForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1372,7 +1372,7 @@ export interface paths {
          * Lift an app-wide ban
          * @description API keys need the scope `rooms:write`.
          */
-        delete: operations["deleteChatBanInApp"];
+        delete: operations["deleteChatBanForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1433,13 +1433,13 @@ export interface paths {
          * List webhook endpoints
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookEndpointsInApp"];
+        get: operations["listWebhookEndpointsForApp"];
         put?: never;
         /**
          * Create a webhook endpoint; its secret is shown once
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["createWebhookEndpointInApp"];
+        post: operations["createWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1457,21 +1457,21 @@ export interface paths {
          * Get a webhook endpoint (without its secret)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookEndpointInApp"];
+        get: operations["getWebhookEndpointForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a webhook endpoint and its delivery log
          * @description API keys need the scope `webhooks:write`.
          */
-        delete: operations["deleteWebhookEndpointInApp"];
+        delete: operations["deleteWebhookEndpointForApp"];
         options?: never;
         head?: never;
         /**
          * Change URL, description, event types, or enable/disable
          * @description API keys need the scope `webhooks:write`.
          */
-        patch: operations["updateWebhookEndpointInApp"];
+        patch: operations["updateWebhookEndpointForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/rotate-secret": {
@@ -1487,7 +1487,7 @@ export interface paths {
          * Replace the secret; during the overlap both old and new sign every delivery
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["rotateWebhookEndpointSecretInApp"];
+        post: operations["rotateWebhookEndpointSecretForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1507,7 +1507,7 @@ export interface paths {
          * Send a `webhook_endpoint.test` event to this endpoint only
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["testWebhookEndpointInApp"];
+        post: operations["testWebhookEndpointForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,7 +1525,7 @@ export interface paths {
          * Delivery log of an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookDeliveriesInApp"];
+        get: operations["listWebhookDeliveriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1545,7 +1545,7 @@ export interface paths {
          * A delivery with its payload and every attempt
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getWebhookDeliveryInApp"];
+        get: operations["getWebhookDeliveryForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1565,7 +1565,7 @@ export interface paths {
          * Every attempt to an endpoint, newest first
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listWebhookAttemptsInApp"];
+        get: operations["listWebhookAttemptsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1587,7 +1587,7 @@ export interface paths {
          * Send a delivery again (same event id, fresh retry schedule)
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverWebhookDeliveryInApp"];
+        post: operations["redeliverWebhookDeliveryForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1607,7 +1607,7 @@ export interface paths {
          * Send again every failed delivery created in a time range
          * @description API keys need the scope `webhooks:write`.
          */
-        post: operations["redeliverFailedWebhookDeliveriesInApp"];
+        post: operations["redeliverFailedWebhookDeliveriesForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1817,7 +1817,7 @@ export interface paths {
          * The app's events, newest first (catch up without webhooks)
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["listEventsInApp"];
+        get: operations["listEventsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1837,7 +1837,7 @@ export interface paths {
          * Get an event
          * @description API keys need the scope `webhooks:read`.
          */
-        get: operations["getEventInApp"];
+        get: operations["getEventForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1897,13 +1897,13 @@ export interface paths {
          * List live streams, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamsInApp"];
+        get: operations["listStreamsForApp"];
         put?: never;
         /**
          * Create a live stream (an RTMP stream key and, optionally, playback ids)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamInApp"];
+        post: operations["createStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1921,21 +1921,21 @@ export interface paths {
          * Get a live stream, its status and current session
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamInApp"];
+        get: operations["getStreamForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a live stream (a live publisher is cut off)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamInApp"];
+        delete: operations["deleteStreamForApp"];
         options?: never;
         head?: never;
         /**
          * Update a live stream (applies from the next session)
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateStreamInApp"];
+        patch: operations["updateStreamForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/streams/{stream_id}/reset-stream-key": {
@@ -1951,7 +1951,7 @@ export interface paths {
          * Replace the stream key (the old one stops working for new publishes)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["resetStreamKeyInApp"];
+        post: operations["resetStreamKeyForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1971,7 +1971,7 @@ export interface paths {
          * Refuse publishers; a live session ends now
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["disableStreamInApp"];
+        post: operations["disableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1991,7 +1991,7 @@ export interface paths {
          * Accept publishers again
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["enableStreamInApp"];
+        post: operations["enableStreamForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2009,7 +2009,7 @@ export interface paths {
          * Sessions of a stream (current and past), newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamSessionsInApp"];
+        get: operations["listStreamSessionsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2029,13 +2029,13 @@ export interface paths {
          * Playback ids of a stream
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listStreamPlaybackIdsInApp"];
+        get: operations["listStreamPlaybackIdsForApp"];
         put?: never;
         /**
          * Add a playback id (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createStreamPlaybackIdInApp"];
+        post: operations["createStreamPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2053,14 +2053,14 @@ export interface paths {
          * Get a playback id
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getStreamPlaybackIdInApp"];
+        get: operations["getStreamPlaybackIdForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a playback id (its URLs stop playing)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteStreamPlaybackIdInApp"];
+        delete: operations["deleteStreamPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2077,13 +2077,13 @@ export interface paths {
          * Simulcast targets of a stream, newest first
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["listSimulcastTargetsInApp"];
+        get: operations["listSimulcastTargetsForApp"];
         put?: never;
         /**
          * Add a simulcast target (starts within seconds when the stream is live)
          * @description API keys need the scope `streams:write`.
          */
-        post: operations["createSimulcastTargetInApp"];
+        post: operations["createSimulcastTargetForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2101,21 +2101,41 @@ export interface paths {
          * Get a simulcast target and its status
          * @description API keys need the scope `streams:read`.
          */
-        get: operations["getSimulcastTargetInApp"];
+        get: operations["getSimulcastTargetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a target (a live push to it stops)
          * @description API keys need the scope `streams:write`.
          */
-        delete: operations["deleteSimulcastTargetInApp"];
+        delete: operations["deleteSimulcastTargetForApp"];
         options?: never;
         head?: never;
         /**
          * Change a target (name, url, key, enabled), also while live
          * @description API keys need the scope `streams:write`.
          */
-        patch: operations["updateSimulcastTargetInApp"];
+        patch: operations["updateSimulcastTargetForApp"];
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/streams/{stream_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamHealthForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/streams": {
@@ -2350,6 +2370,26 @@ export interface paths {
         patch: operations["updateSimulcastTarget"];
         trace?: never;
     };
+    "/v1/streams/{stream_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A session's health series (input bitrate, frame rate, late segments, upload lag) and verdict
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/channels": {
         parameters: {
             query?: never;
@@ -2361,13 +2401,13 @@ export interface paths {
          * List channels
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelsInApp"];
+        get: operations["listChannelsForApp"];
         put?: never;
         /**
          * Create a channel (one of your creators or events); its slug is unique in the app
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelInApp"];
+        post: operations["createChannelForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2385,21 +2425,21 @@ export interface paths {
          * Get a channel
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["getChannelInApp"];
+        get: operations["getChannelForApp"];
         put?: never;
         post?: never;
         /**
          * Delete a channel (its streams stay, without a channel)
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["deleteChannelInApp"];
+        delete: operations["deleteChannelForApp"];
         options?: never;
         head?: never;
         /**
          * Change a channel’s profile
          * @description API keys need the scope `channels:write`.
          */
-        patch: operations["updateChannelInApp"];
+        patch: operations["updateChannelForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/channels/{channel_id}/images": {
@@ -2415,7 +2455,7 @@ export interface paths {
          * Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage
          * @description API keys need the scope `channels:write`.
          */
-        post: operations["createChannelImageUploadInApp"];
+        post: operations["createChannelImageUploadForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2433,7 +2473,7 @@ export interface paths {
          * The streams on this channel, newest first (without stream keys)
          * @description API keys need the scope `channels:read`.
          */
-        get: operations["listChannelStreamsInApp"];
+        get: operations["listChannelStreamsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2454,13 +2494,13 @@ export interface paths {
          * Put a stream on this channel (its watch page shows it live and its recordings)
          * @description API keys need the scope `channels:write`.
          */
-        put: operations["addChannelStreamInApp"];
+        put: operations["addChannelStreamForApp"];
         post?: never;
         /**
          * Take a stream off this channel
          * @description API keys need the scope `channels:write`.
          */
-        delete: operations["removeChannelStreamInApp"];
+        delete: operations["removeChannelStreamForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2593,18 +2633,18 @@ export interface paths {
          * Get the app’s branding (the defaults until it sets one)
          * @description API keys need the scope `branding:read`.
          */
-        get: operations["getBrandingInApp"];
+        get: operations["getBrandingForApp"];
         /**
          * Set the app’s branding (replaces what was set)
          * @description API keys need the scope `branding:write`.
          */
-        put: operations["setBrandingInApp"];
+        put: operations["setBrandingForApp"];
         post?: never;
         /**
          * Go back to the default look
          * @description API keys need the scope `branding:write`.
          */
-        delete: operations["resetBrandingInApp"];
+        delete: operations["resetBrandingForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2649,13 +2689,13 @@ export interface paths {
          * List the app’s custom domains, newest first
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["listDomainsInApp"];
+        get: operations["listDomainsForApp"];
         put?: never;
         /**
          * Add a custom domain; the answer names the TXT record that proves control
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["createDomainInApp"];
+        post: operations["createDomainForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2673,14 +2713,14 @@ export interface paths {
          * Get a custom domain and its verification state
          * @description API keys need the scope `domains:read`.
          */
-        get: operations["getDomainInApp"];
+        get: operations["getDomainForApp"];
         put?: never;
         post?: never;
         /**
          * Remove a custom domain (its watch pages stop answering at once)
          * @description API keys need the scope `domains:write`.
          */
-        delete: operations["deleteDomainInApp"];
+        delete: operations["deleteDomainForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2699,7 +2739,7 @@ export interface paths {
          * Check the TXT record (or Cloudflare’s verdict) now; 409 with what was found while it is missing
          * @description API keys need the scope `domains:write`.
          */
-        post: operations["verifyDomainInApp"];
+        post: operations["verifyDomainForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2785,7 +2825,7 @@ export interface paths {
          * List assets, newest first (filter by stream, source, status, creation time)
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["listAssetsInApp"];
+        get: operations["listAssetsForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2805,21 +2845,21 @@ export interface paths {
          * Get an asset
          * @description API keys need the scope `assets:read`.
          */
-        get: operations["getAssetInApp"];
+        get: operations["getAssetForApp"];
         put?: never;
         post?: never;
         /**
          * Delete an asset and its media in R2 (its playback ids stop playing)
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetInApp"];
+        delete: operations["deleteAssetForApp"];
         options?: never;
         head?: never;
         /**
          * Update an asset's passthrough and metadata
          * @description API keys need the scope `assets:write`.
          */
-        patch: operations["updateAssetInApp"];
+        patch: operations["updateAssetForApp"];
         trace?: never;
     };
     "/v1/apps/{app_id}/assets/{asset_id}/playback-ids": {
@@ -2835,7 +2875,7 @@ export interface paths {
          * Add a playback id to an asset (`public`, or `signed`: viewers need a token)
          * @description API keys need the scope `assets:write`.
          */
-        post: operations["createAssetPlaybackIdInApp"];
+        post: operations["createAssetPlaybackIdForApp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2856,7 +2896,7 @@ export interface paths {
          * Delete an asset's playback id
          * @description API keys need the scope `assets:write`.
          */
-        delete: operations["deleteAssetPlaybackIdInApp"];
+        delete: operations["deleteAssetPlaybackIdForApp"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2961,7 +3001,7 @@ export interface paths {
          * Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsOverviewInApp"];
+        get: operations["getAnalyticsOverviewForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2981,7 +3021,7 @@ export interface paths {
          * Metrics per minute, hour or day (optionally per country, browser, OS or rendition)
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsTimeseriesInApp"];
+        get: operations["getAnalyticsTimeseriesForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3001,7 +3041,27 @@ export interface paths {
          * Metrics per country, browser, OS or rendition over the window
          * @description API keys need the scope `analytics:read`.
          */
-        get: operations["getAnalyticsBreakdownInApp"];
+        get: operations["getAnalyticsBreakdownForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/analytics/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chat messages per minute and active chatters, on the same buckets as the time series
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: operations["getChatActivityForApp"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3062,6 +3122,26 @@ export interface paths {
          * @description API keys need the scope `analytics:read`.
          */
         get: operations["getAnalyticsBreakdown"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/analytics/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chat messages per minute and active chatters, on the same buckets as the time series
+         * @description API keys need the scope `analytics:read`.
+         */
+        get: operations["getChatActivity"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3385,7 +3465,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, api_key.created, api_key.revoked, member.invited, member.removed, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -3614,6 +3694,32 @@ export interface components {
             name?: string | null;
             enabled?: boolean;
         };
+        StreamHealth: {
+            /** @description null: no session of this stream has reported yet */
+            session_id: string | null;
+            /** @enum {string|null} */
+            status: "healthy" | "degraded" | null;
+            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+            samples: components["schemas"]["StreamHealthSample"][];
+        };
+        StreamHealthSample: {
+            at: string;
+            window_s: number;
+            input_bitrate_kbps: number;
+            frame_rate: number | null;
+            keyframe_interval_s: number | null;
+            segments: number;
+            segments_late: number;
+            /** @description Segment closed to stored, p95 in the window */
+            upload_lag_ms_p95: number | null;
+            /** @description Segments waiting for upload at the end of the window */
+            upload_backlog: number;
+            /** @description FFmpeg restarts of the session so far */
+            encoder_restarts: number;
+            /** @enum {string} */
+            status: "healthy" | "degraded";
+            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+        };
         Channel: {
             id: string;
             app_id: string;
@@ -3827,6 +3933,25 @@ export interface components {
             startup_avg_ms: number | null;
             live_latency_avg_ms: number | null;
             group: string;
+        };
+        ChatActivity: {
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day";
+            from: string;
+            to: string;
+            /** @description Rooms counted (the stream's, or the app's most recent) */
+            rooms: number;
+            /** @description The app has more rooms than one read counts */
+            rooms_truncated: boolean;
+            data: components["schemas"]["ChatActivityPoint"][];
+        };
+        ChatActivityPoint: {
+            /** @description Start of the bucket (the same starts as `/timeseries`) */
+            time: string;
+            messages: number;
+            messages_per_minute: number;
+            /** @description Distinct users who sent a message */
+            active_chatters: number;
         };
     };
     responses: never;
@@ -6076,7 +6201,7 @@ export interface operations {
             };
         };
     };
-    listApiKeysInApp: {
+    listApiKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -6150,7 +6275,7 @@ export interface operations {
             };
         };
     };
-    createApiKeyInApp: {
+    createApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6246,7 +6371,7 @@ export interface operations {
             };
         };
     };
-    getApiKeyInApp: {
+    getApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6314,7 +6439,7 @@ export interface operations {
             };
         };
     };
-    revokeApiKeyInApp: {
+    revokeApiKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -6382,7 +6507,7 @@ export interface operations {
             };
         };
     };
-    rotateApiKeyInApp: {
+    rotateApiKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -6859,7 +6984,7 @@ export interface operations {
             };
         };
     };
-    listSigningKeysInApp: {
+    listSigningKeysForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -6933,7 +7058,7 @@ export interface operations {
             };
         };
     };
-    createSigningKeyInApp: {
+    createSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7027,7 +7152,7 @@ export interface operations {
             };
         };
     };
-    getSigningKeyInApp: {
+    getSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7095,7 +7220,7 @@ export interface operations {
             };
         };
     };
-    deleteSigningKeyInApp: {
+    deleteSigningKeyForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7457,7 +7582,7 @@ export interface operations {
             };
         };
     };
-    listAuditLogInApp: {
+    listAuditLogForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7623,7 +7748,7 @@ export interface operations {
             };
         };
     };
-    listRoomsInApp: {
+    listRoomsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -7699,7 +7824,7 @@ export interface operations {
             };
         };
     };
-    createRoomInApp: {
+    createRoomForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -7813,7 +7938,7 @@ export interface operations {
             };
         };
     };
-    getRoomInApp: {
+    getRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7881,7 +8006,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomInApp: {
+    deleteRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -7947,7 +8072,7 @@ export interface operations {
             };
         };
     };
-    updateRoomInApp: {
+    updateRoomForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8025,7 +8150,7 @@ export interface operations {
             };
         };
     };
-    listRoomMessagesInApp: {
+    listRoomMessagesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -8102,7 +8227,7 @@ export interface operations {
             };
         };
     };
-    postRoomMessageInApp: {
+    postRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8197,7 +8322,7 @@ export interface operations {
             };
         };
     };
-    deleteRoomMessageInApp: {
+    deleteRoomMessageForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8264,7 +8389,7 @@ export interface operations {
             };
         };
     };
-    listRoomBansInApp: {
+    listRoomBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8334,7 +8459,7 @@ export interface operations {
             };
         };
     };
-    banRoomUserInApp: {
+    banRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8433,7 +8558,7 @@ export interface operations {
             };
         };
     };
-    unbanRoomUserInApp: {
+    unbanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8500,7 +8625,7 @@ export interface operations {
             };
         };
     };
-    listRoomMutesInApp: {
+    listRoomMutesForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8570,7 +8695,7 @@ export interface operations {
             };
         };
     };
-    muteRoomUserInApp: {
+    muteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8669,7 +8794,7 @@ export interface operations {
             };
         };
     };
-    unmuteRoomUserInApp: {
+    unmuteRoomUserForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8736,7 +8861,7 @@ export interface operations {
             };
         };
     };
-    listRoomShadowBansInApp: {
+    listRoomShadowBansForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8806,7 +8931,7 @@ export interface operations {
             };
         };
     };
-    shadowBanRoomUserInApp: {
+    shadowBanRoomUserForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -8905,7 +9030,7 @@ export interface operations {
             };
         };
     };
-    liftRoomShadowBanInApp: {
+    liftRoomShadowBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -8972,7 +9097,7 @@ export interface operations {
             };
         };
     };
-    listRoomFlagsInApp: {
+    listRoomFlagsForApp: {
         parameters: {
             query?: {
                 status?: "open" | "resolved";
@@ -9047,7 +9172,7 @@ export interface operations {
             };
         };
     };
-    resolveRoomFlagInApp: {
+    resolveRoomFlagForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10664,7 +10789,7 @@ export interface operations {
             };
         };
     };
-    listChatBansInApp: {
+    listChatBansForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -10738,7 +10863,7 @@ export interface operations {
             };
         };
     };
-    createChatBanInApp: {
+    createChatBanForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -10836,7 +10961,7 @@ export interface operations {
             };
         };
     };
-    deleteChatBanInApp: {
+    deleteChatBanForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11135,7 +11260,7 @@ export interface operations {
             };
         };
     };
-    listWebhookEndpointsInApp: {
+    listWebhookEndpointsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11209,7 +11334,7 @@ export interface operations {
             };
         };
     };
-    createWebhookEndpointInApp: {
+    createWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11314,7 +11439,7 @@ export interface operations {
             };
         };
     };
-    getWebhookEndpointInApp: {
+    getWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11382,7 +11507,7 @@ export interface operations {
             };
         };
     };
-    deleteWebhookEndpointInApp: {
+    deleteWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11448,7 +11573,7 @@ export interface operations {
             };
         };
     };
-    updateWebhookEndpointInApp: {
+    updateWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11533,7 +11658,7 @@ export interface operations {
             };
         };
     };
-    rotateWebhookEndpointSecretInApp: {
+    rotateWebhookEndpointSecretForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11629,7 +11754,7 @@ export interface operations {
             };
         };
     };
-    testWebhookEndpointInApp: {
+    testWebhookEndpointForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -11721,7 +11846,7 @@ export interface operations {
             };
         };
     };
-    listWebhookDeliveriesInApp: {
+    listWebhookDeliveriesForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11798,7 +11923,7 @@ export interface operations {
             };
         };
     };
-    getWebhookDeliveryInApp: {
+    getWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -11867,7 +11992,7 @@ export interface operations {
             };
         };
     };
-    listWebhookAttemptsInApp: {
+    listWebhookAttemptsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -11942,7 +12067,7 @@ export interface operations {
             };
         };
     };
-    redeliverWebhookDeliveryInApp: {
+    redeliverWebhookDeliveryForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -12034,7 +12159,7 @@ export interface operations {
             };
         };
     };
-    redeliverFailedWebhookDeliveriesInApp: {
+    redeliverFailedWebhookDeliveriesForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13119,7 +13244,7 @@ export interface operations {
             };
         };
     };
-    listEventsInApp: {
+    listEventsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13200,7 +13325,7 @@ export interface operations {
             };
         };
     };
-    getEventInApp: {
+    getEventForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13414,7 +13539,7 @@ export interface operations {
             };
         };
     };
-    listStreamsInApp: {
+    listStreamsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -13491,7 +13616,7 @@ export interface operations {
             };
         };
     };
-    createStreamInApp: {
+    createStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13583,7 +13708,7 @@ export interface operations {
             };
         };
     };
-    getStreamInApp: {
+    getStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13651,7 +13776,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamInApp: {
+    deleteStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13717,7 +13842,7 @@ export interface operations {
             };
         };
     };
-    updateStreamInApp: {
+    updateStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -13789,7 +13914,7 @@ export interface operations {
             };
         };
     };
-    resetStreamKeyInApp: {
+    resetStreamKeyForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13878,7 +14003,7 @@ export interface operations {
             };
         };
     };
-    disableStreamInApp: {
+    disableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -13967,7 +14092,7 @@ export interface operations {
             };
         };
     };
-    enableStreamInApp: {
+    enableStreamForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14056,7 +14181,7 @@ export interface operations {
             };
         };
     };
-    listStreamSessionsInApp: {
+    listStreamSessionsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14131,7 +14256,7 @@ export interface operations {
             };
         };
     };
-    listStreamPlaybackIdsInApp: {
+    listStreamPlaybackIdsForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14201,7 +14326,7 @@ export interface operations {
             };
         };
     };
-    createStreamPlaybackIdInApp: {
+    createStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14297,7 +14422,7 @@ export interface operations {
             };
         };
     };
-    getStreamPlaybackIdInApp: {
+    getStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14366,7 +14491,7 @@ export interface operations {
             };
         };
     };
-    deleteStreamPlaybackIdInApp: {
+    deleteStreamPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14433,7 +14558,7 @@ export interface operations {
             };
         };
     };
-    listSimulcastTargetsInApp: {
+    listSimulcastTargetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -14508,7 +14633,7 @@ export interface operations {
             };
         };
     };
-    createSimulcastTargetInApp: {
+    createSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -14604,7 +14729,7 @@ export interface operations {
             };
         };
     };
-    getSimulcastTargetInApp: {
+    getSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14673,7 +14798,7 @@ export interface operations {
             };
         };
     };
-    deleteSimulcastTargetInApp: {
+    deleteSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14740,7 +14865,7 @@ export interface operations {
             };
         };
     };
-    updateSimulcastTargetInApp: {
+    updateSimulcastTargetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -14764,6 +14889,81 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SimulcastTarget"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamHealthForApp: {
+        parameters: {
+            query?: {
+                /** @description Default: the stream's latest session */
+                session_id?: string;
+                from?: string;
+                to?: string;
+                /** @description The most recent samples */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamHealth"];
                 };
             };
             /** @description Invalid request */
@@ -16192,7 +16392,81 @@ export interface operations {
             };
         };
     };
-    listChannelsInApp: {
+    getStreamHealth: {
+        parameters: {
+            query?: {
+                /** @description Default: the stream's latest session */
+                session_id?: string;
+                from?: string;
+                to?: string;
+                /** @description The most recent samples */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamHealth"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listChannelsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -16267,7 +16541,7 @@ export interface operations {
             };
         };
     };
-    createChannelInApp: {
+    createChannelForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16375,7 +16649,7 @@ export interface operations {
             };
         };
     };
-    getChannelInApp: {
+    getChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16443,7 +16717,7 @@ export interface operations {
             };
         };
     };
-    deleteChannelInApp: {
+    deleteChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16509,7 +16783,7 @@ export interface operations {
             };
         };
     };
-    updateChannelInApp: {
+    updateChannelForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16603,7 +16877,7 @@ export interface operations {
             };
         };
     };
-    createChannelImageUploadInApp: {
+    createChannelImageUploadForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -16699,7 +16973,7 @@ export interface operations {
             };
         };
     };
-    listChannelStreamsInApp: {
+    listChannelStreamsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -16774,7 +17048,7 @@ export interface operations {
             };
         };
     };
-    addChannelStreamInApp: {
+    addChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -16841,7 +17115,7 @@ export interface operations {
             };
         };
     };
-    removeChannelStreamInApp: {
+    removeChannelStreamForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17613,7 +17887,7 @@ export interface operations {
             };
         };
     };
-    getBrandingInApp: {
+    getBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17680,7 +17954,7 @@ export interface operations {
             };
         };
     };
-    setBrandingInApp: {
+    setBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -17767,7 +18041,7 @@ export interface operations {
             };
         };
     };
-    resetBrandingInApp: {
+    resetBrandingForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18045,7 +18319,7 @@ export interface operations {
             };
         };
     };
-    listDomainsInApp: {
+    listDomainsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18119,7 +18393,7 @@ export interface operations {
             };
         };
     };
-    createDomainInApp: {
+    createDomainForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18214,7 +18488,7 @@ export interface operations {
             };
         };
     };
-    getDomainInApp: {
+    getDomainForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18282,7 +18556,7 @@ export interface operations {
             };
         };
     };
-    deleteDomainInApp: {
+    deleteDomainForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18348,7 +18622,7 @@ export interface operations {
             };
         };
     };
-    verifyDomainInApp: {
+    verifyDomainForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -18822,7 +19096,7 @@ export interface operations {
             };
         };
     };
-    listAssetsInApp: {
+    listAssetsForApp: {
         parameters: {
             query?: {
                 limit?: number;
@@ -18903,7 +19177,7 @@ export interface operations {
             };
         };
     };
-    getAssetInApp: {
+    getAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -18971,7 +19245,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetInApp: {
+    deleteAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19037,7 +19311,7 @@ export interface operations {
             };
         };
     };
-    updateAssetInApp: {
+    updateAssetForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19109,7 +19383,7 @@ export interface operations {
             };
         };
     };
-    createAssetPlaybackIdInApp: {
+    createAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: {
@@ -19205,7 +19479,7 @@ export interface operations {
             };
         };
     };
-    deleteAssetPlaybackIdInApp: {
+    deleteAssetPlaybackIdForApp: {
         parameters: {
             query?: never;
             header?: never;
@@ -19715,7 +19989,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsOverviewInApp: {
+    getAnalyticsOverviewForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -19794,7 +20068,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsTimeseriesInApp: {
+    getAnalyticsTimeseriesForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -19879,7 +20153,7 @@ export interface operations {
             };
         };
     };
-    getAnalyticsBreakdownInApp: {
+    getAnalyticsBreakdownForApp: {
         parameters: {
             query?: {
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
@@ -19912,6 +20186,85 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsBreakdown"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChatActivityForApp: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                to?: string;
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description `csv` for a spreadsheet (the rows only) */
+                format?: "json" | "csv";
+                /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                granularity?: "minute" | "hour" | "day";
+            };
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatActivity"];
                     "text/csv": unknown;
                 };
             };
@@ -20153,6 +20506,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AnalyticsBreakdown"];
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getChatActivity: {
+        parameters: {
+            query?: {
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                from?: string;
+                /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
+                to?: string;
+                /** @description One stream (default: the whole app) */
+                stream_id?: string;
+                /** @description `csv` for a spreadsheet (the rows only) */
+                format?: "json" | "csv";
+                /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
+                granularity?: "minute" | "hour" | "day";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChatActivity"];
                     "text/csv": unknown;
                 };
             };

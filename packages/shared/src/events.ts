@@ -33,6 +33,15 @@ export const EVENT_CATALOG = {
     object: 'stream',
     description: 'The stream key was replaced; the old key no longer publishes.',
   },
+  'stream.health.degraded': {
+    object: 'stream',
+    description:
+      "A live session's input or pipeline degraded; `data.health.reasons` says why (input bitrate low, segments late, encoder restarting, upload backlog).",
+  },
+  'stream.health.recovered': {
+    object: 'stream',
+    description: 'A degraded live session is healthy again; `data.health.reasons` says what it had.',
+  },
   'recording.ready': {
     object: 'recording',
     description: "A session's recording was finalized and can be played as a VOD; `data.asset_id` names its asset.",

@@ -1,5 +1,7 @@
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
+import { LiveQoe } from '../../features/analytics/live-qoe';
 import { OpenWatchPage } from '../../features/channels/open-watch-page';
+import { StreamHealthPanel } from '../../features/health/stream-health-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
 import { ObsSetup } from '../../features/streams/obs-setup';
 import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
@@ -28,6 +30,9 @@ function Actions({ appId, stream }: { appId: string; stream: Stream }) {
     <>
       <FormError error={setEnabled.error ?? remove.error} />
       <OpenWatchPage appId={appId} channelId={stream.channel_id} />
+      <Link className="button" to={`/apps/${appId}/streams/${stream.id}/analytics`}>
+        Analytics
+      </Link>
       {stream.status === 'disabled' ? (
         <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>
           Enable
@@ -94,7 +99,9 @@ export function StreamPage() {
             <Preview stream={s} />
             <StreamChat appId={appId} stream={s} />
           </div>
+          {s.status === 'active' && <LiveQoe appId={appId} streamId={s.id} />}
           <SessionHealth stream={s} />
+          <StreamHealthPanel appId={appId} streamId={s.id} live={s.status !== 'idle' && s.status !== 'disabled'} />
           <div className="grid-2">
             <ObsSetup appId={appId} stream={s} />
             <PlaybackIdsPanel appId={appId} stream={s} />
