@@ -29,6 +29,7 @@ h1{font-size:20px;margin:12px 0 4px}.card{display:flex;gap:12px;align-items:flex
 #messages li{margin:4px 0;word-wrap:break-word}#messages b{margin-right:6px}.chat form{display:flex;gap:6px;padding:8px}
 .chat input{flex:1;padding:8px;border-radius:6px;border:1px solid #8886;background:var(--bg);color:var(--text)}
 .chat button{padding:8px 12px;border:0;border-radius:6px;background:var(--accent);color:#fff;font-weight:600}.ro{padding:8px 12px;opacity:.7;font-size:13px;margin:0}
+.mod{margin-left:6px;white-space:nowrap}.mod button{font-size:11px;padding:1px 6px;margin-left:3px;border:1px solid #8886;border-radius:4px;background:transparent;color:var(--text);cursor:pointer}
 .foot{padding:16px;text-align:center;opacity:.7;font-size:13px}[hidden]{display:none!important}
 body.bare .wrap{padding:0;gap:0;max-width:none}body.bare .chat{border-radius:0;max-height:100vh;height:100vh}body.chat-only .wrap{grid-template-columns:1fr}`;
 
@@ -114,7 +115,7 @@ function stage(p: WatchPage): string {
 
 function chatPane(p: WatchPage): string {
   if (!p.config.chat) return '';
-  return `<aside class="chat" id="chat"><h2>Chat</h2><ul id="messages" aria-live="polite"></ul><form id="send" hidden><input id="text" maxlength="500" autocomplete="off" aria-label="Message"><button>Send</button></form><p class="ro" id="readonly">${esc(p.config.labels.readOnly)}</p></aside>`;
+  return `<aside class="chat" id="chat"><h2>Chat</h2><ul id="messages" aria-live="polite"></ul><form id="send" hidden><input id="text" maxlength="500" autocomplete="off" aria-label="Message"><button>Send</button></form><p class="ro" id="readonly">${esc(p.config.labels.readOnly)}</p><p class="ro" id="chat-note" role="status" hidden></p></aside>`;
 }
 
 export function renderWatchPage(p: WatchPage): string {

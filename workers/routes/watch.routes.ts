@@ -3,6 +3,7 @@ import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { renderWatchPage } from '../lib/watch-page';
 import { brandOf } from '../services/branding.service';
+import { recordingChat } from '../services/chat-replay.service';
 import { claimOfHost } from '../services/domains.service';
 import { appOrgSuspended, orgSuspended, UNAVAILABLE_PAGE } from '../services/org-gate';
 import { watchModel } from '../services/watch.service';
@@ -44,6 +45,16 @@ export async function serveState(c: Ctx, appId: string, slug: string, base: stri
   return c.json(watchState(model, base), 200, { 'cache-control': 'no-store' });
 }
 
+/** A past broadcast's chat, for the recording page to replay in step with the video. */
+async function serveReplay(c: Ctx, appId: string, slug: string, sessionId: string) {
+  const model = await watchModel(c.get('db'), appId, slug);
+  const r = model.recordings.find((x) => x.session_id === sessionId);
+  if (!r) throw notFound('recording');
+  const messages = r.room_id ? await recordingChat(c.env, r.room_id, r.started_ms, r.ended_ms) : [];
+  // A past session's chat changes only by deletions: a minute of caching is fine.
+  return c.json({ started_at: r.started_at, messages }, 200, { 'cache-control': 'public, max-age=60' });
+}
+
 const APP_ID = /^app_[0-9A-Za-z]{8,40}$/;
 
 /**
@@ -75,5 +86,7 @@ export const watchRoutes = new Hono<AppEnv>().get('/*', async (c) => {
   if (rest.length === 0) return servePage(c, appId, slug, base);
   if (rest.length === 1 && rest[0] === 'state.json') return serveState(c, appId, slug, base);
   if (rest.length === 2 && rest[0] === 'recordings') return servePage(c, appId, slug, base, rest[1]);
+  if (rest.length === 3 && rest[0] === 'recordings' && rest[2] === 'chat.json')
+    return serveReplay(c, appId, slug, rest[1]!);
   throw notFound('page');
 });

@@ -28,6 +28,10 @@ export interface WatchRecording {
   title: string;
   started_at: string;
   duration_s: number | null;
+  /** For the chat replay: the stream's room and the session's span. */
+  room_id: string | null;
+  started_ms: number;
+  ended_ms: number | null;
 }
 
 export interface WatchModel {
@@ -96,6 +100,9 @@ export async function watchModel(db: Db, appId: string, slug: string): Promise<W
         title: st.name,
         started_at: iso(s.startedAt)!,
         duration_s: s.recordingDurationS,
+        room_id: roomRows.find((r) => r.streamId === s.streamId)?.id ?? null,
+        started_ms: s.startedAt,
+        ended_ms: s.endedAt,
       },
     ];
   });

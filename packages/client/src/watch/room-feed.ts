@@ -17,7 +17,12 @@ export interface FeedState {
 export interface FeedHandlers {
   onState(s: FeedState): void;
   onStatus(s: StreamStatus): void;
+  /** A refusal of something this socket sent (muted, forbidden, ...), or a moderation notice. */
+  onNotice?(text: string): void;
 }
+
+/** What a moderator can do from the page (the room checks the role again). */
+export type ModAction = 'ban' | 'mute';
 
 const KEEP = 200;
 
@@ -27,7 +32,11 @@ export class RoomFeed {
   private attempt = 0;
   private lastId: string | null = null;
   private counter = 0;
-  readonly state: FeedState = { messages: [], counts: { viewers: 0, members: 0 }, you: null };
+  readonly state: FeedState = {
+    messages: [],
+    counts: { viewers: 0, viewers_from: 'sockets', connections: 0, video_viewers: null, members: 0 },
+    you: null,
+  };
 
   constructor(
     private readonly url: string,
@@ -44,6 +53,12 @@ export class RoomFeed {
       this.attempt = 0;
     };
     ws.onclose = (e) => {
+      if (e.code === 4003) {
+        // Banned: the page goes read-only and says why.
+        this.state.you = null;
+        this.h.onState(this.state);
+        this.h.onNotice?.('You were banned from this chat.');
+      }
       // 4xxx codes are final (banned, room deleted, token expired): do not dial again.
       if (this.closed || (e.code >= 4000 && e.code < 5000)) return;
       setTimeout(() => this.connect(), Math.min(10_000, 500 * 2 ** this.attempt++));
@@ -58,6 +73,22 @@ export class RoomFeed {
 
   send(text: string) {
     this.ws?.send(JSON.stringify({ type: 'send', client_id: `w${Date.now().toString(36)}${this.counter++}`, text }));
+  }
+
+  /** Moderators and admins: removes anyone's message for everyone. */
+  deleteMessage(messageId: string) {
+    this.ws?.send(JSON.stringify({ type: 'delete', message_id: messageId }));
+  }
+
+  /** Moderators and admins: a timeout (`mute` with a duration) or a ban of a user of this room. */
+  moderate(action: ModAction, userId: string, durationSeconds?: number) {
+    const f = {
+      type: 'moderate',
+      action,
+      user_id: userId,
+      ...(durationSeconds ? { duration_seconds: durationSeconds } : {}),
+    };
+    this.ws?.send(JSON.stringify(f));
   }
 
   private put(m: Message) {
@@ -91,6 +122,13 @@ export class RoomFeed {
         return;
       case 'batch':
         for (const inner of f.frames) this.frame(inner as ServerFrame);
+        return;
+      case 'error':
+        this.h.onNotice?.(f.message);
+        return;
+      case 'moderation':
+        if (f.action === 'ban' || f.action === 'mute')
+          this.h.onNotice?.(`${f.user_id} ${f.action === 'ban' ? 'was banned' : 'was timed out'}`);
         return;
       default:
         return;

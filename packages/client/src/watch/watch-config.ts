@@ -23,6 +23,8 @@ export interface WatchConfig {
   pagePath: string | null;
   /** Whether to show chat at all. */
   chat: boolean;
+  /** A recording's chat, replayed in step with the video (`.../recordings/{id}/chat.json`). */
+  chatReplayUrl?: string | null;
   /** Translated strings would go here; the branding decides the name shown in the page. */
   labels: { offline: string; watching: string; readOnly: string };
 }

@@ -11,17 +11,17 @@ import { WATCH_CONFIG_ID, type WatchConfig } from './watch-config';
  * switch between offline and live when the room says the stream changed (no polling).
  * A token arrives with the page (`?token=`) or later by `postMessage({type: 'edgelive:token', token})`.
  */
-declare global {
-  interface Window {
-    edgelive?: {
-      player: Player | null;
-      video: HTMLVideoElement | null;
-      room: RoomFeed | null;
-      config: WatchConfig;
-      /** ms after navigation start when the first frame played (bench/watch-page.ts reads it). */
-      firstFrameMs: number | null;
-    };
-  }
+/**
+ * What the page exposes on `window.edgelive` for tests and bench/watch-page.ts (the embed page's
+ * script declares its own shape under the same name, so this one is not a global declaration).
+ */
+interface WatchGlobal {
+  player: Player | null;
+  video: HTMLVideoElement | null;
+  room: RoomFeed | null;
+  config: WatchConfig;
+  /** ms after navigation start when the first frame played (bench/watch-page.ts reads it). */
+  firstFrameMs: number | null;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T | null;
@@ -111,6 +111,30 @@ function onStatus(s: StreamStatus) {
   else if (s.status === 'idle' && live) void goOffline();
 }
 
+/** A timeout from the page lasts this long; the console and the API set any other duration. */
+const TIMEOUT_S = 300;
+
+/** Delete, timeout and ban under each other user's message, for a moderator's or admin's token. */
+function modButtons(m: Message): HTMLElement | null {
+  const you = room?.state.you;
+  const mod = !!you && !you.anonymous && (you.role === 'moderator' || you.role === 'admin');
+  if (!mod || !m.user || m.user.id === you.id || m.kind !== 'user') return null;
+  const userId = m.user.id;
+  const span = document.createElement('span');
+  span.className = 'mod';
+  const button = (label: string, act: () => void) => {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.textContent = label;
+    b.addEventListener('click', act);
+    span.append(b);
+  };
+  button('Delete', () => room?.deleteMessage(m.id));
+  button('Timeout', () => room?.moderate('mute', userId, TIMEOUT_S));
+  button('Ban', () => room?.moderate('ban', userId));
+  return span;
+}
+
 function renderMessages(messages: Message[]) {
   const list = $('messages');
   if (!list) return;
@@ -122,10 +146,19 @@ function renderMessages(messages: Message[]) {
       const who = document.createElement('b');
       who.textContent = m.user?.name ?? m.user?.id ?? '';
       li.append(who, document.createTextNode(m.text));
+      const mod = modButtons(m);
+      if (mod) li.append(mod);
       return li;
     }),
   );
   list.scrollTop = list.scrollHeight;
+}
+
+function notice(text: string) {
+  const el = $('chat-note');
+  if (!el) return;
+  el.textContent = text;
+  el.hidden = false;
 }
 
 function connectRoom() {
@@ -148,17 +181,60 @@ function connectRoom() {
       $('readonly')?.toggleAttribute('hidden', canWrite);
     },
     onStatus,
+    onNotice: notice,
   }).connect();
   expose();
 }
 
 function expose() {
-  window.edgelive = { player, video, room, config, firstFrameMs };
+  (window as unknown as { edgelive?: WatchGlobal }).edgelive = { player, video, room, config, firstFrameMs };
+}
+
+interface ReplayMessage {
+  id: string;
+  name: string | null;
+  text: string;
+  at_s: number;
+}
+
+/**
+ * A recording's chat, shown in step with the video: every message sent up to the playhead, so a
+ * seek backwards or forwards shows what had been said by then.
+ */
+async function replayChat(url: string) {
+  const res = await fetch(url);
+  if (!res.ok || !video) return;
+  const { messages } = (await res.json()) as { messages: ReplayMessage[] };
+  const list = $('messages');
+  let shown = -1;
+  const render = () => {
+    const t = video.currentTime;
+    let n = 0;
+    while (n < messages.length && messages[n]!.at_s <= t) n++;
+    if (n === shown || !list) return;
+    shown = n;
+    list.replaceChildren(
+      ...messages.slice(Math.max(0, n - 200), n).map((m) => {
+        const li = document.createElement('li');
+        li.dataset.id = m.id;
+        const who = document.createElement('b');
+        who.textContent = m.name ?? '';
+        li.append(who, document.createTextNode(m.text));
+        return li;
+      }),
+    );
+    list.scrollTop = list.scrollHeight;
+  };
+  video.addEventListener('timeupdate', render);
+  video.addEventListener('seeked', render);
+  render();
 }
 
 function main() {
-  if (config.mode === 'recording' && config.recordingSrc) play(config.recordingSrc);
-  else if (config.stream && config.stream.status !== 'idle' && config.mode !== 'chat') goLive();
+  if (config.mode === 'recording' && config.recordingSrc) {
+    play(config.recordingSrc);
+    if (config.chatReplayUrl) void replayChat(config.chatReplayUrl);
+  } else if (config.stream && config.stream.status !== 'idle' && config.mode !== 'chat') goLive();
   connectRoom();
   const form = $<HTMLFormElement>('send');
   const input = $<HTMLInputElement>('text');
