@@ -47,4 +47,15 @@ export type Env = Cloudflare.Env & {
   SEND_EMAIL?: SendEmail;
   /** Comma-separated origins whose pages may use a console session (credentialed CORS). */
   CONSOLE_ORIGINS?: string;
+  /**
+   * Custom domains (workers/services/domains.service.ts): a DNS-over-HTTPS JSON resolver for the TXT
+   * check (default Cloudflare's), and Cloudflare for SaaS (zone id + an API token with SSL and
+   * Certificates edit; base URL overridable for a stand-in). With a zone set, Cloudflare verifies.
+   */
+  DNS_RESOLVER_URL?: string;
+  CF_SAAS_ZONE_ID?: string;
+  CF_API_TOKEN?: string;
+  CF_API_BASE_URL?: string;
+  /** The name customers point their domain's CNAME at (shown with the verification records). */
+  CUSTOM_DOMAIN_TARGET?: string;
 };

@@ -4,7 +4,7 @@
  */
 import { desc, eq, inArray } from 'drizzle-orm';
 import type { Db } from './db/client';
-import { playbackIds, streamSessions, streams } from './db/schema/index';
+import { channelStreams, playbackIds, streamSessions, streams } from './db/schema/index';
 import { iso } from './time';
 
 export type StreamRow = typeof streams.$inferSelect;
@@ -51,6 +51,8 @@ export interface StreamView {
   stream: StreamRow;
   session: SessionRow | null;
   playbackIds: PlaybackIdRow[];
+  /** The channel the stream is on (a `channel_streams` row), or null. */
+  channelId: string | null;
 }
 
 /**
@@ -74,6 +76,7 @@ export function renderStream(v: StreamView, opts: { streamKey: string | null }) 
     metadata: s.metadata,
     mp4_support: s.mp4Support,
     room_id: s.roomId,
+    channel_id: v.channelId,
     playback_ids: v.playbackIds.map(renderPlaybackId),
     current_session:
       v.session && s.currentSessionId === v.session.id && v.session.status !== 'ended'
@@ -86,37 +89,33 @@ export function renderStream(v: StreamView, opts: { streamKey: string | null }) 
 }
 
 export async function loadStreamView(db: Db, stream: StreamRow): Promise<StreamView> {
-  const [session, pbs] = await Promise.all([
+  const [session, pbs, channel] = await Promise.all([
     stream.currentSessionId
       ? db.query.streamSessions.findFirst({ where: eq(streamSessions.id, stream.currentSessionId) })
       : undefined,
     db.select().from(playbackIds).where(eq(playbackIds.streamId, stream.id)).orderBy(desc(playbackIds.createdAt)),
+    db.query.channelStreams.findFirst({ where: eq(channelStreams.streamId, stream.id) }),
   ]);
-  return { stream, session: session ?? null, playbackIds: pbs };
+  return { stream, session: session ?? null, playbackIds: pbs, channelId: channel?.channelId ?? null };
 }
 
 /** Views for a page of streams in two queries, not two per stream. */
 export async function loadStreamViews(db: Db, rows: StreamRow[]): Promise<StreamView[]> {
   if (!rows.length) return [];
   const sessionIds = rows.map((r) => r.currentSessionId).filter((id): id is string => id !== null);
-  const [sessions, pbs] = await Promise.all([
+  const streamIds = rows.map((r) => r.id);
+  const [sessions, pbs, joins] = await Promise.all([
     sessionIds.length ? db.select().from(streamSessions).where(inArray(streamSessions.id, sessionIds)) : [],
-    db
-      .select()
-      .from(playbackIds)
-      .where(
-        inArray(
-          playbackIds.streamId,
-          rows.map((r) => r.id),
-        ),
-      )
-      .orderBy(desc(playbackIds.createdAt)),
+    db.select().from(playbackIds).where(inArray(playbackIds.streamId, streamIds)).orderBy(desc(playbackIds.createdAt)),
+    db.select().from(channelStreams).where(inArray(channelStreams.streamId, streamIds)),
   ]);
   const sessionById = new Map(sessions.map((x) => [x.id, x]));
+  const channelOf = new Map(joins.map((j) => [j.streamId, j.channelId]));
   return rows.map((stream) => ({
     stream,
     session: (stream.currentSessionId && sessionById.get(stream.currentSessionId)) || null,
     playbackIds: pbs.filter((p) => p.streamId === stream.id),
+    channelId: channelOf.get(stream.id) ?? null,
   }));
 }
 

@@ -5,6 +5,7 @@ import { createDb } from '../core/db/client';
 import type { AppEnv } from './env';
 import { unsafeSecrets } from './lib/dev-secrets';
 import { ApiError, errorResponse } from './lib/errors';
+import { applyConventions } from './lib/openapi-conventions';
 import { declarePathParams, type OpenApiDoc } from './lib/openapi-params';
 import { annotateScopes } from './lib/openapi-scopes';
 import { renderReference } from './lib/reference-page';
@@ -13,6 +14,7 @@ import { auditChanges } from './middleware/audit';
 import { authenticate } from './middleware/authenticate';
 import { cors } from './middleware/cors';
 import { csrf } from './middleware/csrf';
+import { idempotency } from './middleware/idempotency';
 import { keyScope } from './middleware/key-scope';
 import { rateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
@@ -81,13 +83,14 @@ const v1 = createRouter()
   // The console's own room socket: the session (already scoped to the app) is its credential.
   .route('/apps/:app_id/rooms', roomConsoleSocketRoutes);
 // Every app resource twice: for the console under its app, and for API keys (the key decides the app).
-// An API key also needs the resource's scope (keyScope: `streams:read`, ...) on either mount.
+// An API key also needs the resource's scope (keyScope: `streams:read`, ...) on either mount; their
+// POSTs honour `Idempotency-Key` (per app, 24 h).
 for (const [name, router] of Object.entries(appResources)) {
-  v1.use(`/apps/:app_id/${name}`, keyScope(name))
-    .use(`/apps/:app_id/${name}/*`, keyScope(name))
+  v1.use(`/apps/:app_id/${name}`, keyScope(name), idempotency)
+    .use(`/apps/:app_id/${name}/*`, keyScope(name), idempotency)
     .route(`/apps/:app_id/${name}`, router)
-    .use(`/${name}`, apiKeyScope, keyScope(name))
-    .use(`/${name}/*`, apiKeyScope, keyScope(name))
+    .use(`/${name}`, apiKeyScope, keyScope(name), idempotency)
+    .use(`/${name}/*`, apiKeyScope, keyScope(name), idempotency)
     .route(`/${name}`, router);
 }
 
@@ -144,13 +147,17 @@ app
 // Generated on the root app so paths carry their full `/v1/...` form. Exported so that
 // scripts/api-types.ts builds the same document without a server.
 // zod-openapi's document type is wider than the parts we read; the cast narrows it to those.
-export const openApiDocument = () =>
-  annotateScopes(
-    declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc),
-    Object.keys(appResources),
+// `serverUrl` is the deployment's own origin when served; the local default otherwise.
+export const openApiDocument = (serverUrl = 'http://127.0.0.1:8787') =>
+  applyConventions(
+    annotateScopes(
+      declarePathParams(app.getOpenAPI31Document(OPENAPI_INFO) as unknown as OpenApiDoc),
+      Object.keys(appResources),
+    ),
+    serverUrl,
   );
-app.get('/v1/openapi.json', (c) => c.json(openApiDocument()));
-app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument())));
+app.get('/v1/openapi.json', (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+app.get('/v1/reference', (c) => c.html(renderReference(openApiDocument(new URL(c.req.url).origin))));
 app.get('/', (c) => c.redirect('/v1/reference'));
 
 app.notFound((c) =>

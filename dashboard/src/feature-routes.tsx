@@ -1,6 +1,10 @@
 import type { RouteObject } from 'react-router';
 import { AppAnalyticsPage } from './pages/analytics/app-analytics-page';
 import { StreamAnalyticsPage } from './pages/analytics/stream-analytics-page';
+import { BrandingPage } from './pages/branding/branding-page';
+import { ChannelPage } from './pages/channels/channel-page';
+import { ChannelsPage } from './pages/channels/channels-page';
+import { DomainsPage } from './pages/domains/domains-page';
 import { RoomPage } from './pages/rooms/room-page';
 import { RoomsPage } from './pages/rooms/rooms-page';
 import { StreamPage } from './pages/streams/stream-page';
@@ -19,4 +23,8 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/webhooks', element: <WebhooksPage /> },
   { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
   { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
+  { path: '/apps/:appId/channels', element: <ChannelsPage /> },
+  { path: '/apps/:appId/channels/:channelId', element: <ChannelPage /> },
+  { path: '/apps/:appId/domains', element: <DomainsPage /> },
+  { path: '/apps/:appId/branding', element: <BrandingPage /> },
 ];

@@ -40,6 +40,18 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: ErrorSchema } },
 });
 
+/**
+ * Who may call an operation, as the OpenAPI document says it (the schemes are declared in
+ * openapi-conventions.ts). App resources get theirs from their scope instead (openapi-scopes.ts);
+ * every other route names one of these in its `createRoute`.
+ */
+type Security = Record<string, string[]>[];
+export const sessionSecurity: Security = [{ console_session: [] }, { session_token: [] }];
+/** Anyone may call it (sign-in, status, beacons). */
+export const publicSecurity: Security = [];
+/** A chat token (`?token=`), or nobody: read-only where the room allows anonymous viewers. */
+export const chatTokenSecurity: Security = [{ chat_token: [] }, {}];
+
 /** The error responses shared by authenticated routes, for the OpenAPI document. */
 export const commonErrors = {
   400: errorResponse('Invalid request'),

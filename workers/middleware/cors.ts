@@ -5,7 +5,7 @@ import type { AppEnv } from '../env';
 /** Where `./edgelive start` serves the console when nothing else is configured. */
 export const LOCAL_CONSOLE_ORIGINS = ['http://127.0.0.1:5173', 'http://localhost:5173'];
 
-const ALLOW_HEADERS = 'Authorization, Content-Type';
+const ALLOW_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
 const ALLOW_METHODS = 'GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS';
 
 /**
@@ -50,6 +50,6 @@ export const cors = createMiddleware<AppEnv>(async (c, next) => {
   set(c.res.headers);
   c.res.headers.set(
     'Access-Control-Expose-Headers',
-    'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy',
+    'Retry-After, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, RateLimit-Policy, Idempotent-Replayed',
   );
 });

@@ -3,8 +3,10 @@ import type { Db } from '../../core/db/client';
 import type { WebhookEndpointRow } from '../../core/webhook-endpoints';
 import type { AppScopedEnv } from '../env';
 import type { ChannelRow } from '../routes/channels.schema';
+import type { DomainRow } from '../routes/domains.schema';
 import { type AssetRow, findAsset } from '../services/assets.service';
 import { findChannel } from '../services/channels.service';
+import { findDomain } from '../services/domains.service';
 import { findRoom, type RoomRow } from '../services/rooms.service';
 import { findStream, type StreamRow } from '../services/streams.service';
 import { findEndpoint } from '../services/webhook-endpoints.service';
@@ -26,6 +28,7 @@ const loaders = {
   webhookEndpoint: { param: 'endpoint_id', load: findEndpoint } satisfies Loader<WebhookEndpointRow>,
   channel: { param: 'channel_id', load: findChannel } satisfies Loader<ChannelRow>,
   asset: { param: 'asset_id', load: findAsset } satisfies Loader<AssetRow>,
+  domain: { param: 'domain_id', load: findDomain } satisfies Loader<DomainRow>,
 };
 
 export type ScopedKind = keyof typeof loaders;

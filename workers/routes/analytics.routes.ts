@@ -27,6 +27,7 @@ const overviewRoute = createRoute({
   method: 'get',
   path: '/overview',
   tags,
+  operationId: 'getAnalyticsOverview',
   summary: 'Totals: views, unique viewers, watch time, startup percentiles, rebuffering, errors',
   request: { query: Filters.omit({ format: true }) },
   responses: { 200: json(OverviewSchema), ...commonErrors },
@@ -35,6 +36,7 @@ const timeseriesRoute = createRoute({
   method: 'get',
   path: '/timeseries',
   tags,
+  operationId: 'getAnalyticsTimeseries',
   summary: 'Metrics per minute, hour or day (optionally per country, browser, OS or rendition)',
   request: { query: TimeseriesQuery },
   responses: {
@@ -49,6 +51,7 @@ const breakdownRoute = createRoute({
   method: 'get',
   path: '/breakdown',
   tags,
+  operationId: 'getAnalyticsBreakdown',
   summary: 'Metrics per country, browser, OS or rendition over the window',
   request: { query: BreakdownQuery },
   responses: {

@@ -7,6 +7,7 @@ import { appAuditRoutes } from './audit-log.routes';
 import { brandingRoutes } from './branding.routes';
 import { channelRoutes } from './channels.routes';
 import { chatBanRoutes } from './chat-bans.routes';
+import { domainRoutes } from './domains.routes';
 import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
 import { signingKeyRoutes } from './signing-keys.routes';
@@ -32,6 +33,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamHealthRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
+  domains: domainRoutes,
   assets: assetRoutes,
   analytics: analyticsRoutes,
 };

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { isIdOf } from '../../core/ids';
 import { forbidden, notFound } from '../lib/errors';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createAppRouter, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createAppRouter, createRouter, idParam, json, jsonBody, sessionSecurity } from '../lib/router';
 import { consoleUser, requireRole, requireUser, roleAtLeast } from '../middleware/scope';
 import { createApp, deleteApp, findApp, listAppsOfUser, setArchived, updateApp } from '../services/apps.service';
 import { memberRole } from '../services/orgs.service';
@@ -15,6 +15,8 @@ const list = createRoute({
   method: 'get',
   path: '/',
   tags,
+  operationId: 'listApps',
+  security: sessionSecurity,
   summary: 'Apps in your organizations',
   middleware: [requireUser] as const,
   request: {
@@ -29,6 +31,8 @@ const create = createRoute({
   method: 'post',
   path: '/',
   tags,
+  operationId: 'createApp',
+  security: sessionSecurity,
   summary: 'Create an app (developers and above)',
   middleware: [requireUser] as const,
   request: jsonBody(CreateAppBody),
@@ -38,6 +42,8 @@ const get = createRoute({
   method: 'get',
   path: '/{app_id}',
   tags,
+  operationId: 'getApp',
+  security: sessionSecurity,
   summary: 'Get an app',
   request: { params: AppParam },
   responses: { 200: json(App), ...commonErrors },
@@ -46,6 +52,8 @@ const update = createRoute({
   method: 'patch',
   path: '/{app_id}',
   tags,
+  operationId: 'updateApp',
+  security: sessionSecurity,
   summary: 'Update an app',
   request: { params: AppParam, ...jsonBody(UpdateAppBody) },
   responses: { 200: json(App), ...commonErrors },
@@ -54,6 +62,8 @@ const archive = createRoute({
   method: 'post',
   path: '/{app_id}/archive',
   tags,
+  operationId: 'archiveApp',
+  security: sessionSecurity,
   summary: 'Archive an app (its API keys stop working)',
   middleware: [requireRole('admin')] as const,
   request: { params: AppParam },
@@ -63,6 +73,8 @@ const unarchive = createRoute({
   method: 'post',
   path: '/{app_id}/unarchive',
   tags,
+  operationId: 'unarchiveApp',
+  security: sessionSecurity,
   summary: 'Bring an archived app back',
   middleware: [requireRole('admin')] as const,
   request: { params: AppParam },
@@ -72,6 +84,8 @@ const remove = createRoute({
   method: 'delete',
   path: '/{app_id}',
   tags,
+  operationId: 'deleteApp',
+  security: sessionSecurity,
   summary: 'Delete an app and everything in it (admins)',
   middleware: [requireRole('admin')] as const,
   request: { params: AppParam },

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Db } from '../../core/db/client';
 import { pageOf, pageSchema } from '../lib/pagination';
-import { commonErrors, createAppRouter, createRouter } from '../lib/router';
+import { commonErrors, createAppRouter, createRouter, sessionSecurity } from '../lib/router';
 import { orgScope } from '../middleware/scope';
 import { queryAuditLog } from '../services/audit-log.service';
 import { AuditEntry, AuditFilters, CSV_COLUMNS, CSV_MAX_ROWS, csvCell, renderAuditEntry } from './audit-log.schema';
@@ -43,6 +43,8 @@ export const orgAuditRoutes = createRouter().openapi(
     method: 'get',
     path: '/{org_id}/audit-log',
     tags: ['Audit log'],
+    operationId: 'listOrgAuditLog',
+    security: sessionSecurity,
     summary: "The organization's audit log",
     middleware: [orgScope()] as const,
     request: {
@@ -60,6 +62,7 @@ export const appAuditRoutes = createAppRouter().openapi(
     method: 'get',
     path: '/',
     tags: ['Audit log'],
+    operationId: 'listAuditLog',
     summary: "One app's audit log",
     request: { query: AuditFilters },
     responses,

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteCookie } from 'hono/cookie';
-import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, json, jsonBody, publicSecurity, sessionSecurity } from '../lib/router';
 import { SESSION_COOKIE } from '../lib/session';
 import { consoleUser, requireUser } from '../middleware/scope';
 import { findUser } from '../services/accounts.service';
@@ -24,6 +24,8 @@ const resendVerification = createRoute({
   method: 'post',
   path: '/verify-email/send',
   tags,
+  operationId: 'sendVerificationEmail',
+  security: sessionSecurity,
   summary: 'Send (again) the link that verifies your email address',
   middleware: [requireUser] as const,
   responses: { 202: json(Accepted, 'Sent if the address is not verified yet'), 401: commonErrors[401] },
@@ -32,6 +34,8 @@ const confirmVerification = createRoute({
   method: 'post',
   path: '/verify-email',
   tags,
+  operationId: 'verifyEmail',
+  security: publicSecurity,
   summary: 'Verify an email address with the mailed token',
   request: jsonBody(Token),
   responses: { 200: json(z.object({ user: User })), 400: commonErrors[400] },
@@ -40,6 +44,8 @@ const requestReset = createRoute({
   method: 'post',
   path: '/password-reset',
   tags,
+  operationId: 'requestPasswordReset',
+  security: publicSecurity,
   summary: 'Mail a password reset link (the answer is the same whether or not the address has an account)',
   request: jsonBody(z.object({ email: Email }).strict()),
   responses: { 202: json(Accepted), 400: commonErrors[400] },
@@ -48,6 +54,8 @@ const confirmReset = createRoute({
   method: 'post',
   path: '/password-reset/confirm',
   tags,
+  operationId: 'confirmPasswordReset',
+  security: publicSecurity,
   summary: 'Set a new password with the mailed token; every session is signed out',
   request: jsonBody(z.object({ token: z.string().min(8).max(200), password: Password }).strict()),
   responses: { 204: { description: 'Password changed' }, 400: commonErrors[400] },
@@ -56,6 +64,8 @@ const requestChange = createRoute({
   method: 'post',
   path: '/email-change',
   tags,
+  operationId: 'requestEmailChange',
+  security: sessionSecurity,
   summary: 'Change your sign-in address: a link goes to the new address, a notice to the old one',
   middleware: [requireUser] as const,
   request: jsonBody(z.object({ new_email: Email, password: z.string().min(1).max(256) }).strict()),
@@ -65,6 +75,8 @@ const confirmChange = createRoute({
   method: 'post',
   path: '/email-change/confirm',
   tags,
+  operationId: 'confirmEmailChange',
+  security: publicSecurity,
   summary: 'Confirm a new sign-in address with the token mailed to it',
   request: jsonBody(Token),
   responses: { 204: { description: 'Address changed' }, 400: commonErrors[400], 409: commonErrors[400] },

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { unauthorized } from '../lib/errors';
 import { verifyPassword } from '../lib/password';
-import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, idParam, json, jsonBody, sessionSecurity } from '../lib/router';
 import { consoleUser, orgScope, requireUser } from '../middleware/scope';
 import { findUser } from '../services/accounts.service';
 import {
@@ -20,6 +20,8 @@ const enroll = createRoute({
   method: 'post',
   path: '/totp/enroll',
   tags,
+  operationId: 'enrollTotp',
+  security: sessionSecurity,
   summary: 'Start TOTP enrolment: a secret and its otpauth:// URI (show it as a QR code)',
   middleware: [requireUser] as const,
   responses: {
@@ -32,6 +34,8 @@ const confirm = createRoute({
   method: 'post',
   path: '/totp/confirm',
   tags,
+  operationId: 'confirmTotp',
+  security: sessionSecurity,
   summary: 'Confirm enrolment with a first code; returns 10 single-use recovery codes (shown once)',
   middleware: [requireUser] as const,
   request: jsonBody(z.object({ code: Code }).strict()),
@@ -45,6 +49,8 @@ const disable = createRoute({
   method: 'post',
   path: '/totp/disable',
   tags,
+  operationId: 'disableTotp',
+  security: sessionSecurity,
   summary: 'Turn two-factor sign-in off (needs the password)',
   middleware: [requireUser] as const,
   request: jsonBody(z.object({ password: z.string().min(1).max(256) }).strict()),
@@ -72,6 +78,8 @@ const setSecurity = createRoute({
   method: 'patch',
   path: '/{org_id}/security',
   tags: ['Organizations'],
+  operationId: 'updateOrgSecurity',
+  security: sessionSecurity,
   summary: 'Require two-factor sign-in of every member (owners; you need it on yourself first)',
   middleware: [orgScope('owner')] as const,
   request: {

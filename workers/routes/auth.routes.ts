@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../env';
-import { commonErrors, createRouter, json, jsonBody } from '../lib/router';
+import { commonErrors, createRouter, json, jsonBody, publicSecurity, sessionSecurity } from '../lib/router';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../lib/session';
 import { clientIp } from '../middleware/audit';
 import { consoleUser, requireUser } from '../middleware/scope';
@@ -40,6 +40,8 @@ const register = createRoute({
   method: 'post',
   path: '/register',
   tags: ['Console auth'],
+  operationId: 'registerAccount',
+  security: publicSecurity,
   summary: 'Create an account and its organization, and sign in',
   request: jsonBody(
     z
@@ -58,6 +60,8 @@ const login = createRoute({
   method: 'post',
   path: '/login',
   tags: ['Console auth'],
+  operationId: 'signIn',
+  security: publicSecurity,
   summary: 'Sign in with email and password',
   request: jsonBody(
     z
@@ -77,6 +81,8 @@ const logout = createRoute({
   method: 'post',
   path: '/logout',
   tags: ['Console auth'],
+  operationId: 'signOut',
+  security: sessionSecurity,
   summary: 'Sign out (revokes the session)',
   middleware: [requireUser] as const,
   responses: { 204: { description: 'Signed out' }, 401: commonErrors[401] },
@@ -86,6 +92,8 @@ const me = createRoute({
   method: 'get',
   path: '/me',
   tags: ['Console auth'],
+  operationId: 'getCurrentUser',
+  security: sessionSecurity,
   summary: 'Who am I',
   middleware: [requireUser] as const,
   responses: {

@@ -1,7 +1,7 @@
 import { BEACON_LIMITS, BeaconSchema } from '@edgelive/shared/beacons';
 import { createRoute, z } from '@hono/zod-openapi';
 import { INGEST_REFUSALS } from '../../durable-objects/analytics/contract';
-import { createRouter, ErrorSchema, json } from '../lib/router';
+import { createRouter, ErrorSchema, json, publicSecurity } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
 import { ingestBeacon, parseBeacon, readBounded } from '../services/beacons.service';
 
@@ -17,6 +17,8 @@ const route = createRoute({
   method: 'post',
   path: '/',
   tags: ['Analytics'],
+  operationId: 'reportBeacon',
+  security: publicSecurity,
   summary: 'Report a player beacon',
   description: `Public. At most ${BEACON_LIMITS.maxBodyBytes} bytes; ${BEACON_LIMITS.perViewPerMinute} beacons per view per minute.`,
   // Documented here; validated by hand below because sendBeacon's text/plain body is JSON too.

@@ -46,6 +46,7 @@ const get = createRoute({
   method: 'get',
   path: '/',
   tags,
+  operationId: 'getBranding',
   summary: 'Get the app’s branding (the defaults until it sets one)',
   responses: { 200: json(Branding), ...commonErrors },
 });
@@ -53,6 +54,7 @@ const put = createRoute({
   method: 'put',
   path: '/',
   tags,
+  operationId: 'setBranding',
   summary: 'Set the app’s branding (replaces what was set)',
   request: jsonBody(BrandingBody),
   responses: { 200: json(Branding), ...commonErrors },
@@ -61,6 +63,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/',
   tags,
+  operationId: 'resetBranding',
   summary: 'Go back to the default look',
   responses: { 204: { description: 'Reset' }, ...commonErrors },
 });

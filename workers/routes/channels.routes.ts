@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { renderStream } from '../../core/stream-views';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
@@ -11,7 +12,7 @@ import {
   listChannels,
   updateChannel,
 } from '../services/channels.service';
-import { findStream } from '../services/streams.service';
+import { findStream, listStreams } from '../services/streams.service';
 import {
   Channel,
   ChannelParam,
@@ -21,6 +22,7 @@ import {
   renderChannel,
   UpdateChannelBody,
 } from './channels.schema';
+import { Stream } from './streams.schema';
 
 const tags = ['Channels'];
 // Routes naming a channel load it with `inScope('channel')` (another app's id is a 404) before the
@@ -32,6 +34,7 @@ const list = createRoute({
   method: 'get',
   path: '/',
   tags,
+  operationId: 'listChannels',
   summary: 'List channels',
   request: { query: PageQuery.extend({ visibility: z.enum(['public', 'unlisted']).optional() }) },
   responses: { 200: json(pageSchema(Channel)), ...commonErrors },
@@ -40,6 +43,7 @@ const create = createRoute({
   method: 'post',
   path: '/',
   tags,
+  operationId: 'createChannel',
   summary: 'Create a channel (one of your creators or events); its slug is unique in the app',
   request: jsonBody(CreateChannelBody),
   responses: { 201: json(Channel), ...commonErrors, ...conflictError },
@@ -49,6 +53,7 @@ const get = createRoute({
   path: '/{channel_id}',
   middleware: [inScope('channel')] as const,
   tags,
+  operationId: 'getChannel',
   summary: 'Get a channel',
   request: { params: ChannelParam },
   responses: { 200: json(Channel), ...commonErrors },
@@ -58,6 +63,7 @@ const update = createRoute({
   path: '/{channel_id}',
   middleware: [inScope('channel')] as const,
   tags,
+  operationId: 'updateChannel',
   summary: 'Change a channel’s profile',
   request: { params: ChannelParam, ...jsonBody(UpdateChannelBody) },
   responses: { 200: json(Channel), ...commonErrors, ...conflictError },
@@ -67,6 +73,7 @@ const remove = createRoute({
   path: '/{channel_id}',
   middleware: [inScope('channel')] as const,
   tags,
+  operationId: 'deleteChannel',
   summary: 'Delete a channel (its streams stay, without a channel)',
   request: { params: ChannelParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
@@ -76,15 +83,27 @@ const images = createRoute({
   path: '/{channel_id}/images',
   middleware: [inScope('channel')] as const,
   tags,
+  operationId: 'createChannelImageUpload',
   summary: 'Get a signed URL to PUT an avatar or banner (PNG, JPEG or WebP) straight into storage',
   request: { params: ChannelParam, ...jsonBody(ImageBody) },
   responses: { 201: json(ImageUpload), ...commonErrors },
+});
+const streamsOf = createRoute({
+  method: 'get',
+  path: '/{channel_id}/streams',
+  middleware: [inScope('channel')] as const,
+  operationId: 'listChannelStreams',
+  tags,
+  summary: 'The streams on this channel, newest first (without stream keys)',
+  request: { params: ChannelParam, query: PageQuery },
+  responses: { 200: json(pageSchema(Stream)), ...commonErrors },
 });
 const attach = createRoute({
   method: 'put',
   path: '/{channel_id}/streams/{stream_id}',
   middleware: [inScope('channel')] as const,
   tags,
+  operationId: 'addChannelStream',
   summary: 'Put a stream on this channel (its watch page shows it live and its recordings)',
   request: { params: StreamParam },
   responses: { 204: { description: 'Attached' }, ...commonErrors },
@@ -94,6 +113,7 @@ const detach = createRoute({
   path: '/{channel_id}/streams/{stream_id}',
   middleware: [inScope('channel')] as const,
   tags,
+  operationId: 'removeChannelStream',
   summary: 'Take a stream off this channel',
   request: { params: StreamParam },
   responses: { 204: { description: 'Detached' }, ...commonErrors },
@@ -138,6 +158,17 @@ export const channelRoutes = createAppRouter()
     const { kind } = c.req.valid('json');
     c.set('audit', { action: 'channel.image_upload', resourceType: 'channel', resourceId: row.id, details: { kind } });
     return c.json(await uploadTicket(c.env, baseOf(c.req.url), row, kind), 201);
+  })
+  .openapi(streamsOf, async (c) => {
+    const q = c.req.valid('query');
+    const { rows, viewOf } = await listStreams(c.get('db'), c.get('scope').appId, {
+      ...q,
+      channel_id: c.get('channel').id,
+    });
+    return c.json(
+      pageOf(rows, q.limit, (r) => renderStream(viewOf(r), { streamKey: null })),
+      200,
+    );
   })
   .openapi(attach, async (c) => {
     const db = c.get('db');

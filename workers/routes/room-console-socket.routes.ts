@@ -5,7 +5,7 @@ import { users } from '../../core/db/schema/index';
 import type { Identity } from '../../durable-objects/room/contract';
 import type { Role } from '../env';
 import { forbidden, notFound, unauthorized } from '../lib/errors';
-import { createRouter } from '../lib/router';
+import { createRouter, sessionSecurity } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
 import { findRoom } from '../services/rooms.service';
 import { RoomParam } from './rooms.schema';
@@ -31,7 +31,9 @@ export const consoleChatId = (userId: string) => `console:${userId}`;
 const socket = createRoute({
   method: 'get',
   path: '/{room_id}/ws',
+  security: sessionSecurity,
   tags: ['Rooms'],
+  operationId: 'connectRoomConsoleSocket',
   summary: 'Open the room’s WebSocket as a console member (protocol: docs/rooms-protocol.md)',
   description:
     'For the console, which holds no signing key: the session cookie authenticates, and the member’s org role decides ' +

@@ -15,6 +15,7 @@ const list = createRoute({
   method: 'get',
   path: '/{room_id}/messages',
   tags,
+  operationId: 'listRoomMessages',
   summary: 'Message history: newest first in cursor pages, or oldest first after `since` (a message id)',
   request: {
     params: RoomParam,
@@ -37,6 +38,7 @@ const post = createRoute({
   method: 'post',
   path: '/{room_id}/messages',
   tags,
+  operationId: 'postRoomMessage',
   summary: 'Post a system message (from your backend, shown as from nobody)',
   request: {
     params: RoomParam,
@@ -48,6 +50,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/{room_id}/messages/{message_id}',
   tags,
+  operationId: 'deleteRoomMessage',
   summary: 'Delete a message (connected clients see it go)',
   request: { params: RoomParam.merge(idParam('message_id', 'msg_123')) },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },

@@ -24,6 +24,7 @@ const KINDS = [
     on: 'ban',
     off: 'unban',
     what: 'Ban a user from the room (their sockets close with 4003)',
+    ids: ['banRoomUser', 'listRoomBans', 'unbanRoomUser'],
   },
   {
     path: 'mutes',
@@ -31,6 +32,7 @@ const KINDS = [
     on: 'mute',
     off: 'unmute',
     what: 'Mute a user (a timeout when `duration_seconds` is set)',
+    ids: ['muteRoomUser', 'listRoomMutes', 'unmuteRoomUser'],
   },
   {
     path: 'shadow-bans',
@@ -38,6 +40,7 @@ const KINDS = [
     on: 'shadow_ban',
     off: 'unshadow_ban',
     what: 'Shadow-ban a user: their messages reach only themselves',
+    ids: ['shadowBanRoomUser', 'listRoomShadowBans', 'liftRoomShadowBan'],
   },
 ] as const satisfies readonly {
   path: string;
@@ -45,6 +48,8 @@ const KINDS = [
   on: ModerationInput['action'];
   off: ModerationInput['action'];
   what: string;
+  /** operationIds of the three operations: add, list, lift. */
+  ids: readonly [string, string, string];
 }[];
 
 export const roomModerationRoutes = createRouter<InScopeEnv<'room'>>();
@@ -56,6 +61,7 @@ for (const k of KINDS) {
         method: 'post',
         path: `/{room_id}/${k.path}`,
         tags,
+        operationId: k.ids[0],
         summary: k.what,
         request: { params: RoomParam, ...jsonBody(RestrictionBody) },
         responses: { 201: json(Restriction), ...commonErrors },
@@ -93,6 +99,7 @@ for (const k of KINDS) {
         method: 'get',
         path: `/{room_id}/${k.path}`,
         tags,
+        operationId: k.ids[1],
         summary: `List the room’s ${k.path} in force`,
         request: { params: RoomParam },
         responses: { 200: json(z.object({ data: z.array(Restriction) })), ...commonErrors },
@@ -119,6 +126,7 @@ for (const k of KINDS) {
         method: 'delete',
         path: `/{room_id}/${k.path}/{user_id}`,
         tags,
+        operationId: k.ids[2],
         summary: `Lift a ${k.kind}`,
         request: { params: UserParam },
         responses: { 204: { description: 'Lifted' }, ...commonErrors },
@@ -164,6 +172,7 @@ roomModerationRoutes
       method: 'get',
       path: '/{room_id}/flags',
       tags,
+      operationId: 'listRoomFlags',
       summary: 'Flagged messages (by users or the blocklist in `flag` mode), newest first',
       request: {
         params: RoomParam,
@@ -194,6 +203,7 @@ roomModerationRoutes
       method: 'post',
       path: '/{room_id}/flags/{flag_id}/resolve',
       tags,
+      operationId: 'resolveRoomFlag',
       summary: 'Resolve a flag: dismiss it, or delete the message',
       request: {
         params: RoomParam.merge(idParam('flag_id', 'flg_123')),

@@ -5,7 +5,7 @@ import { rooms } from '../../core/db/schema/index';
 import { isIdOf, randomToken } from '../../core/ids';
 import { ANONYMOUS_ID_PREFIX, type Identity, isReservedUserId } from '../../durable-objects/room/contract';
 import { ApiError, notFound } from '../lib/errors';
-import { createRouter } from '../lib/router';
+import { chatTokenSecurity, createRouter } from '../lib/router';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
 import { verifyViewerToken } from '../services/tokens.service';
 import { requireRoomOfPlayback } from '../services/watch-token.service';
@@ -14,7 +14,9 @@ import { RoomParam } from './rooms.schema';
 const socket = createRoute({
   method: 'get',
   path: '/{room_id}/ws',
+  security: chatTokenSecurity,
   tags: ['Rooms'],
+  operationId: 'connectRoomSocket',
   summary: 'Open the room’s WebSocket (protocol: docs/rooms-protocol.md)',
   description:
     'Authenticated by a chat token (`aud` = `chat`) signed with one of the app’s signing keys, checked before the room is reached. ' +

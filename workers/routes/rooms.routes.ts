@@ -25,6 +25,7 @@ const list = createRoute({
   method: 'get',
   path: '/',
   tags,
+  operationId: 'listRooms',
   summary: 'List rooms',
   request: {
     query: PageQuery.extend({
@@ -38,6 +39,7 @@ const create = createRoute({
   method: 'post',
   path: '/',
   tags,
+  operationId: 'createRoom',
   summary: 'Create a room; a direct room between two users is created once and returned (200) after that',
   request: jsonBody(
     z
@@ -60,6 +62,7 @@ const get = createRoute({
   method: 'get',
   path: '/{room_id}',
   tags,
+  operationId: 'getRoom',
   summary: 'Get a room with its live counts',
   request: { params: RoomParam },
   responses: { 200: json(RoomWithLive), ...commonErrors },
@@ -68,6 +71,7 @@ const update = createRoute({
   method: 'patch',
   path: '/{room_id}',
   tags,
+  operationId: 'updateRoom',
   summary: 'Change a room’s name, settings or metadata (connected clients get `room_updated`)',
   request: {
     params: RoomParam,
@@ -87,6 +91,7 @@ const remove = createRoute({
   method: 'delete',
   path: '/{room_id}',
   tags,
+  operationId: 'deleteRoom',
   summary: 'Delete a room: sockets close with 4004 and history is erased',
   request: { params: RoomParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },

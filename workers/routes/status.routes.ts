@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { createDb as createDbFrom } from '../../core/db/client';
 import { originHeartbeats } from '../../core/db/schema/index';
 import type { AppEnv } from '../env';
-import { createRouter, json } from '../lib/router';
+import { createRouter, json, publicSecurity } from '../lib/router';
 import { renderStatusPage } from '../lib/status-page';
 import { type OriginEnv, originAuth, originSecrets } from '../middleware/origin-auth';
 import { systemStatus } from '../services/status.service';
@@ -33,6 +33,8 @@ const statusRoute = createRoute({
   method: 'get',
   path: '/',
   tags: ['Status'],
+  operationId: 'getStatus',
+  security: publicSecurity,
   summary: 'System status (public)',
   responses: { 200: json(StatusSchema) },
 });

@@ -54,7 +54,14 @@ const settable = {
 
 const Settable = z.object(settable).partial();
 
+const ChannelRef = z
+  .string()
+  .min(1)
+  .max(64)
+  .openapi({ description: 'A channel of this app (`ch_...`): its watch page shows the stream.', example: 'ch_123' });
+
 export const CreateStreamBody = Settable.extend({
+  channel_id: ChannelRef.optional(),
   playback_policies: z
     .array(PlaybackPolicy)
     .max(5)
@@ -64,9 +71,15 @@ export const CreateStreamBody = Settable.extend({
   .strict()
   .openapi('CreateStream');
 
-export const UpdateStreamBody = Settable.strict().openapi('UpdateStream', {
-  description: 'Changes apply from the next session; a live session keeps its settings.',
-});
+export const UpdateStreamBody = Settable.extend({
+  channel_id: ChannelRef.nullable()
+    .optional()
+    .openapi({ description: 'Move the stream to this channel; null takes it off.' }),
+})
+  .strict()
+  .openapi('UpdateStream', {
+    description: 'Changes apply from the next session; a live session keeps its settings.',
+  });
 
 export const PlaybackId = z
   .object({ id: z.string(), policy: PlaybackPolicy, created_at: z.string() })
@@ -127,6 +140,7 @@ export const Stream = z
     metadata: z.record(z.string(), z.string()),
     mp4_support: z.enum(['none', 'standard']),
     room_id: z.string().nullable(),
+    channel_id: z.string().nullable().openapi({ description: 'The channel the stream is on, if any.' }),
     playback_ids: z.array(PlaybackId),
     current_session: StreamSession.nullable(),
     disabled_at: z.string().nullable(),

@@ -3,6 +3,7 @@ import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
 import { renderWatchPage } from '../lib/watch-page';
 import { brandOf } from '../services/branding.service';
+import { claimOfHost } from '../services/domains.service';
 import { watchModel } from '../services/watch.service';
 import { channelPage, recordingPage, watchState } from './watch.views';
 
@@ -40,34 +41,36 @@ export async function serveState(c: Ctx, appId: string, slug: string, base: stri
   return c.json(watchState(model, base), 200, { 'cache-control': 'no-store' });
 }
 
-/** The pages of one app under `prefix`, for both mounts. */
-export function watchPages(resolve: (c: Ctx) => Promise<{ appId: string; base: string } | null>) {
-  const at = async (c: Ctx) => {
-    const r = await resolve(c);
-    if (!r) throw notFound('page');
-    return r;
-  };
-  return new Hono<AppEnv>()
-    .get('/:slug/state.json', async (c) => {
-      const r = await at(c);
-      return serveState(c, r.appId, c.req.param('slug'), r.base);
-    })
-    .get('/:slug/recordings/:session', async (c) => {
-      const r = await at(c);
-      return servePage(c, r.appId, c.req.param('slug'), r.base, c.req.param('session'));
-    })
-    .get('/:slug', async (c) => {
-      const r = await at(c);
-      return servePage(c, r.appId, c.req.param('slug'), r.base);
-    });
+const APP_ID = /^app_[0-9A-Za-z]{8,40}$/;
+
+/**
+ * Which app and which page a `/watch/...` path names. On a verified custom domain the app is the
+ * domain's and the path starts at the slug; on the platform's own host the app id comes first.
+ * A hostname an app has claimed but not verified serves nothing, and a domain never serves
+ * another app's pages (`/watch/{other_app}/{slug}` on it is a 404).
+ */
+async function siteOf(c: Ctx) {
+  let segs: string[];
+  try {
+    segs = c.req.path.split('/').slice(2).map(decodeURIComponent);
+  } catch {
+    return null; // a malformed %-escape names no page
+  }
+  const claim = await claimOfHost(c.get('db'), new URL(c.req.url).hostname);
+  if (claim.kind === 'pending') return null;
+  const appId = claim.kind === 'verified' ? claim.appId : segs.shift();
+  const [slug, ...rest] = segs;
+  if (!appId || !APP_ID.test(appId) || !slug) return null;
+  const base = claim.kind === 'verified' ? `/watch/${slug}` : `/watch/${appId}/${slug}`;
+  return { appId, slug, base, rest };
 }
 
-/** On the API host the app is in the path. */
-export const watchRoutes = new Hono<AppEnv>().route(
-  '/:app_id',
-  watchPages(async (c) => {
-    const appId = c.req.param('app_id') ?? '';
-    const slug = c.req.param('slug') ?? '';
-    return /^app_[0-9A-Za-z]{8,40}$/.test(appId) ? { appId, base: `/watch/${appId}/${slug}` } : null;
-  }),
-);
+export const watchRoutes = new Hono<AppEnv>().get('/*', async (c) => {
+  const site = await siteOf(c);
+  if (!site) throw notFound('page');
+  const { appId, slug, base, rest } = site;
+  if (rest.length === 0) return servePage(c, appId, slug, base);
+  if (rest.length === 1 && rest[0] === 'state.json') return serveState(c, appId, slug, base);
+  if (rest.length === 2 && rest[0] === 'recordings') return servePage(c, appId, slug, base, rest[1]);
+  throw notFound('page');
+});

@@ -100,27 +100,38 @@ export async function deleteChannel(db: Db, row: ChannelRow) {
 }
 
 /**
- * A stream joins a channel (leaving any other): the channel's watch page shows it. Its room becomes
- * readable without a token (`anonymous_read`), since the page's visitors are mostly not signed in;
- * writing still needs the customer's chat token.
+ * A stream on a channel's watch page has a room readable without a token (`anonymous_read`),
+ * since the page's visitors are mostly not signed in; writing still needs the customer's chat token.
  */
-export async function attachStream(db: Db, env: Env, channel: ChannelRow, streamId: string) {
-  const room = await roomOfStream(db, channel.appId, streamId);
-  if (room && !room.settings.anonymous_read) {
-    const [updated] = await db
-      .update(rooms)
-      .set({
-        settings: { ...room.settings, anonymous_read: true },
-        updatedAt: Math.max(Date.now(), room.updatedAt + 1),
-      })
-      .where(eq(rooms.id, room.id))
-      .returning();
-    await roomStub(env, room.id).configure(roomConfigOf(updated!));
-  }
-  await db
+export async function openRoomToReaders(db: Db, env: Env, appId: string, streamId: string) {
+  const room = await roomOfStream(db, appId, streamId);
+  if (!room || room.settings.anonymous_read) return;
+  const [updated] = await db
+    .update(rooms)
+    .set({
+      settings: { ...room.settings, anonymous_read: true },
+      updatedAt: Math.max(Date.now(), room.updatedAt + 1),
+    })
+    .where(eq(rooms.id, room.id))
+    .returning();
+  await roomStub(env, room.id).configure(roomConfigOf(updated!));
+}
+
+/** The join row that puts a stream on a channel (leaving any other), for a caller's batch. */
+export const channelJoin = (db: Db, channel: { id: string; appId: string }, streamId: string) =>
+  db
     .insert(channelStreams)
     .values({ streamId, channelId: channel.id, appId: channel.appId, createdAt: Date.now() })
     .onConflictDoUpdate({ target: channelStreams.streamId, set: { channelId: channel.id, createdAt: Date.now() } });
+
+/** Takes a stream off whatever channel it is on, for a caller's batch. */
+export const channelLeave = (db: Db, streamId: string) =>
+  db.delete(channelStreams).where(eq(channelStreams.streamId, streamId));
+
+/** A stream joins a channel (leaving any other): the channel's watch page shows it. */
+export async function attachStream(db: Db, env: Env, channel: ChannelRow, streamId: string) {
+  await openRoomToReaders(db, env, channel.appId, streamId);
+  await channelJoin(db, channel, streamId);
 }
 
 export async function detachStream(db: Db, channel: ChannelRow, streamId: string) {

@@ -3,7 +3,7 @@ import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadde
 import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../core/db/client';
-import { apps, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
+import { apps, channelStreams, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { deliverEvents, emitEvent, eventStatement, newEventRow } from '../../core/events';
 import { isIdOf, newId, randomToken } from '../../core/ids';
@@ -25,6 +25,7 @@ import { ApiError, notFound } from '../lib/errors';
 import { keyset } from '../lib/pagination';
 import { findInApp, pageInApp } from './app-rows';
 import { deleteStreamAssets } from './assets.service';
+import { channelJoin, channelLeave, findChannel, openRoomToReaders } from './channels.service';
 import { createRoomFor, deleteRoomFor } from './rooms.service';
 
 export type { StreamRow, StreamView };
@@ -59,6 +60,8 @@ async function commitStreamChange(
     set?: Partial<StreamRow>;
     playbackIds?: (ids: PlaybackIdRow[]) => PlaybackIdRow[];
     also?: BatchItem<'sqlite'>[];
+    /** The channel the stream is on after the change (undefined: unchanged). */
+    channelId?: string | null;
   },
 ): Promise<StreamView> {
   const before = await loadStreamView(db, s);
@@ -67,6 +70,7 @@ async function commitStreamChange(
     stream,
     session: before.session,
     playbackIds: change.playbackIds ? change.playbackIds(before.playbackIds) : before.playbackIds,
+    channelId: change.channelId === undefined ? before.channelId : change.channelId,
   };
   const ev = newEventRow({
     appId: s.appId,
@@ -90,14 +94,27 @@ async function commitStreamChange(
 export type StatusFilter = 'idle' | 'active' | 'reconnecting' | 'disabled';
 
 /** A page of streams (`limit + 1` rows, for pageOf) with their views. */
-export async function listStreams(db: Db, appId: string, q: { limit: number; cursor?: string; status?: StatusFilter }) {
+export async function listStreams(
+  db: Db,
+  appId: string,
+  q: { limit: number; cursor?: string; status?: StatusFilter; channel_id?: string },
+) {
+  const onChannel = q.channel_id
+    ? inArray(
+        streams.id,
+        db
+          .select({ id: channelStreams.streamId })
+          .from(channelStreams)
+          .where(eq(channelStreams.channelId, q.channel_id)),
+      )
+    : undefined;
   const byStatus =
     q.status === 'disabled'
       ? isNotNull(streams.disabledAt)
       : q.status
         ? and(isNull(streams.disabledAt), eq(streams.liveStatus, q.status))
         : undefined;
-  const rows = await pageInApp(db, streams, appId, q, byStatus);
+  const rows = await pageInApp(db, streams, appId, q, and(byStatus, onChannel));
   const views = new Map((await loadStreamViews(db, rows.slice(0, q.limit))).map((v) => [v.stream.id, v]));
   return { rows, viewOf: (r: StreamRow) => views.get(r.id)! };
 }
@@ -137,12 +154,17 @@ export interface StreamSettings {
   mp4_support?: StreamRow['mp4Support'];
 }
 
+/** `channel_id` in a create or update body names a channel of the same app (another app's: 404). */
+const channelOfBody = (db: Db, appId: string, id: string | null | undefined) =>
+  id ? findChannel(db, appId, id) : Promise.resolve(null);
+
 export async function createStream(
   db: Db,
   env: Env,
   appId: string,
-  body: StreamSettings & { playback_policies?: PlaybackIdRow['policy'][] },
+  body: StreamSettings & { playback_policies?: PlaybackIdRow['policy'][]; channel_id?: string },
 ) {
+  const channel = await channelOfBody(db, appId, body.channel_id);
   const ladder = body.ladder
     ? await checkLadder(db, appId, body.ladder)
     : defaultLadder(await appMaxQuality(db, appId));
@@ -169,6 +191,7 @@ export async function createStream(
   };
   // Every stream has a chat room (DESIGN.md); created first so the stream row names it.
   row.roomId = (await createRoomFor(env, appId, { kind: 'stream', streamId: row.id, name: row.name })).id;
+  if (channel) await openRoomToReaders(db, env, appId, row.id);
   const pbs = (body.playback_policies ?? []).map((policy, i) => ({
     id: newId('playbackId'),
     streamId: row.id,
@@ -177,7 +200,12 @@ export async function createStream(
     createdAt: t + i,
   }));
   // The event goes in the same batch (the outbox, core/events.ts): no stream without its event.
-  const view: StreamView = { stream: row, session: null, playbackIds: [...pbs].reverse() };
+  const view: StreamView = {
+    stream: row,
+    session: null,
+    playbackIds: [...pbs].reverse(),
+    channelId: channel?.id ?? null,
+  };
   const created = newEventRow(
     {
       appId,
@@ -191,13 +219,20 @@ export async function createStream(
   await db.batch([
     db.insert(streams).values(row),
     ...pbs.map((p) => db.insert(playbackIds).values(p)),
+    ...(channel ? [channelJoin(db, channel, row.id)] : []),
     eventStatement(db, created),
   ]);
   await deliverEvents(env, [created]);
   return view;
 }
 
-export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamSettings) {
+export async function updateStream(
+  db: Db,
+  env: Env,
+  s: StreamRow,
+  body: StreamSettings & { channel_id?: string | null },
+) {
+  const channel = await channelOfBody(db, s.appId, body.channel_id);
   const changes: Partial<StreamRow> = { updatedAt: Date.now() };
   if (body.name !== undefined) changes.name = body.name;
   if (body.latency_mode !== undefined) changes.latencyMode = body.latency_mode;
@@ -207,7 +242,13 @@ export async function updateStream(db: Db, env: Env, s: StreamRow, body: StreamS
   if (body.ladder !== undefined) changes.ladder = await checkLadder(db, s.appId, body.ladder);
   if (body.metadata !== undefined) changes.metadata = body.metadata;
   if (body.mp4_support !== undefined) changes.mp4Support = body.mp4_support;
-  return commitStreamChange(db, env, 'stream.updated', s, { set: changes });
+  if (body.channel_id === undefined) return commitStreamChange(db, env, 'stream.updated', s, { set: changes });
+  if (channel) await openRoomToReaders(db, env, s.appId, s.id);
+  return commitStreamChange(db, env, 'stream.updated', s, {
+    set: changes,
+    channelId: channel?.id ?? null,
+    also: [channel ? channelJoin(db, channel, s.id) : channelLeave(db, s.id)],
+  });
 }
 
 export async function deleteStream(db: Db, env: Env, s: StreamRow) {

@@ -37,6 +37,7 @@ async function setup() {
     channel_id: channel.json.id,
     asset_id: (await recordedAsset(t.key.token)).asset.id,
     target_id: 'sim_AAAAAAAAAAAAAAAAAAAA',
+    domain_id: 'dom_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };
 }

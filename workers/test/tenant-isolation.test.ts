@@ -43,6 +43,7 @@ async function tenantA() {
   const events = await call('/v1/events', { auth: key.token });
   const stream = await call('/v1/streams', { auth: key.token, body: { playback_policies: ['public'] } });
   const channel = await call('/v1/channels', { auth: key.token, body: { slug: 'matrix', display_name: 'M' } });
+  const domain = await call('/v1/domains', { auth: key.token, body: { hostname: 'matrix.wedlive.test' } });
   const target = await call(`/v1/streams/${stream.json.id}/simulcast-targets`, {
     auth: key.token,
     body: { url: 'rtmp://example.com/live/k' },
@@ -68,6 +69,7 @@ async function tenantA() {
     channel_id: channel.json.id,
     asset_id: (await recordedAsset(key.token)).asset.id,
     target_id: target.json.id,
+    domain_id: domain.json.id,
   };
   return { acct, app, key, ids };
 }

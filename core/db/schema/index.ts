@@ -6,6 +6,7 @@ export * from './auth-tokens';
 export * from './channels';
 export * from './core';
 export * from './events';
+export * from './idempotency';
 export * from './rate-limits';
 export * from './rooms';
 export * from './simulcast';

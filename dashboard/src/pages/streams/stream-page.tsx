@@ -1,5 +1,6 @@
 import { Link, useNavigate, useParams } from 'react-router';
 import { LiveQoe } from '../../features/analytics/live-qoe';
+import { OpenWatchPage } from '../../features/channels/open-watch-page';
 import { StreamHealthPanel } from '../../features/health/stream-health-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
 import { ObsSetup } from '../../features/streams/obs-setup';
@@ -31,6 +32,7 @@ function Actions({ appId, stream }: { appId: string; stream: Stream }) {
       <Link className="button" to={`/apps/${appId}/streams/${stream.id}/analytics`}>
         Analytics
       </Link>
+      <OpenWatchPage appId={appId} channelId={stream.channel_id} />
       {stream.status === 'disabled' ? (
         <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>
           Enable
