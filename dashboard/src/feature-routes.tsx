@@ -21,10 +21,10 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/rooms', element: <RoomsPage /> },
   { path: '/apps/:appId/rooms/:roomId', element: <RoomPage /> },
   { path: '/apps/:appId/webhooks', element: <WebhooksPage /> },
-  { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
-  { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
   { path: '/apps/:appId/channels', element: <ChannelsPage /> },
   { path: '/apps/:appId/channels/:channelId', element: <ChannelPage /> },
   { path: '/apps/:appId/domains', element: <DomainsPage /> },
   { path: '/apps/:appId/branding', element: <BrandingPage /> },
+  { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
+  { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
 ];

@@ -15,10 +15,10 @@ function AppNav({ appId }: { appId: string }) {
       </NavLink>
       <NavLink to={`${base}/streams`}>Live streams</NavLink>
       <NavLink to={`${base}/rooms`}>Chat rooms</NavLink>
-      <NavLink to={`${base}/analytics`}>Analytics</NavLink>
       <NavLink to={`${base}/channels`}>Channels</NavLink>
       <NavLink to={`${base}/domains`}>Domains</NavLink>
       <NavLink to={`${base}/branding`}>Branding</NavLink>
+      <NavLink to={`${base}/analytics`}>Analytics</NavLink>
       <NavLink to={`${base}/webhooks`}>Webhooks</NavLink>
       <NavLink to={`${base}/api-keys`}>API keys</NavLink>
       <NavLink to={`${base}/signing-keys`}>Signing keys</NavLink>

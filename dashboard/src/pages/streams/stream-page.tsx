@@ -29,10 +29,10 @@ function Actions({ appId, stream }: { appId: string; stream: Stream }) {
   return (
     <>
       <FormError error={setEnabled.error ?? remove.error} />
+      <OpenWatchPage appId={appId} channelId={stream.channel_id} />
       <Link className="button" to={`/apps/${appId}/streams/${stream.id}/analytics`}>
         Analytics
       </Link>
-      <OpenWatchPage appId={appId} channelId={stream.channel_id} />
       {stream.status === 'disabled' ? (
         <button type="button" onClick={() => setEnabled.mutate(true)} disabled={setEnabled.isPending}>
           Enable
