@@ -23,6 +23,8 @@ const LOCAL_JSON = join(STATE_DIR, 'local.json');
 const LOCK = join(STATE_DIR, 'start.pid');
 const API_PORT = Number(process.env.EDGELIVE_API_PORT ?? 8787);
 const RTMP_PORT = Number(process.env.EDGELIVE_RTMP_PORT ?? 1935);
+const RTMPS_PORT = Number(process.env.EDGELIVE_RTMPS_PORT ?? 1936);
+const SRT_PORT = Number(process.env.EDGELIVE_SRT_PORT ?? 9000);
 const CONSOLE_PORT = Number(process.env.EDGELIVE_CONSOLE_PORT ?? 5173);
 const SMTP_PORT = Number(process.env.EDGELIVE_SMTP_PORT ?? 1025);
 const MAIL_PORT = Number(process.env.EDGELIVE_MAIL_PORT ?? 8025);
@@ -37,6 +39,8 @@ interface LocalJson {
   smtp_url: string;
   mail_dir: string;
   rtmp_url: string;
+  rtmps_url: string | null;
+  srt_url: string | null;
   origin_id: string;
   demo: DemoSeed & {
     stream: DemoStream & { publish_url: string; playback_url: string };
@@ -101,6 +105,10 @@ async function main() {
       rtmpHost: '0.0.0.0',
       httpPort: 0,
       runtimeDir: join(STATE_DIR, 'origin'),
+      // TLS with a self-signed certificate kept in the origin's runtime dir (origin/src/rtmps.ts).
+      rtmps: { port: RTMPS_PORT, host: '0.0.0.0' },
+      // One UDP listener for every SRT publisher (origin/src/srt-ingest.ts).
+      srt: { port: SRT_PORT, host: '0.0.0.0' },
     });
     stoppers.push(origin.stop);
 
@@ -124,6 +132,8 @@ async function main() {
       smtp_url: mail.smtpUrl,
       mail_dir: mailDir,
       rtmp_url: rtmpUrl,
+      rtmps_url: origin.rtmpsUrl,
+      srt_url: origin.srtUrl,
       origin_id: ORIGIN_ID,
       demo: {
         ...demo,
@@ -158,6 +168,8 @@ Edgelive is running. Ctrl-C stops it.
   Demo signing key       ${d.signing_key.id} (private key in .edgelive/local.json)
 
   Publish (OBS)   server ${l.rtmp_url}   stream key ${d.stream.stream_key}
+                  or ${l.rtmps_url ?? '(RTMPS off)'}   (TLS, self-signed certificate)
+                  or ${l.srt_url ? `${l.srt_url}?streamid=${d.stream.stream_key}` : '(SRT off)'}
   No OBS?         ./edgelive publish     (a test pattern to the demo stream)
   Watch (HLS)     ${d.stream.playback_url}
 

@@ -159,6 +159,17 @@ export class SegmentLog {
     return row.m == null ? 0 : row.m + 1;
   }
 
+  /** When the session's first listed segment arrived; null before any. */
+  firstListedAt(sessionId: string): number | null {
+    const row = this.sql
+      .exec<{ at: number | null }>(
+        'SELECT min(received_at) AS at FROM segments WHERE session_id = ? AND msn IS NOT NULL',
+        sessionId,
+      )
+      .one();
+    return row.at ?? null;
+  }
+
   renditionsWithListed(sessionId: string): Set<string> {
     const rows = this.sql
       .exec<{ rendition: string }>(

@@ -64,6 +64,9 @@ const MIGRATIONS: string[] = [
      reaction TEXT NOT NULL,
      done TEXT NOT NULL DEFAULT '{}'
    );`,
+  // The renditions the origin said it produces for a session (its input report): the master
+  // playlist waits for all of them.
+  'ALTER TABLE sessions ADD COLUMN renditions TEXT',
 ];
 
 export type LiveState = 'idle' | 'active' | 'reconnecting';
@@ -154,6 +157,18 @@ export class StreamStore {
       sessionId,
       encryption ? 1 : 0,
     );
+  }
+
+  setSessionRenditions(sessionId: string, renditions: readonly string[]) {
+    this.sql.exec('UPDATE sessions SET renditions = ? WHERE session_id = ?', JSON.stringify(renditions), sessionId);
+  }
+
+  /** What the origin produces for the session; null when it has not said (older origins). */
+  sessionRenditions(sessionId: string): string[] | null {
+    const row = this.sql
+      .exec<{ renditions: string | null }>('SELECT renditions FROM sessions WHERE session_id = ?', sessionId)
+      .toArray()[0];
+    return row?.renditions ? (JSON.parse(row.renditions) as string[]) : null;
   }
 
   /** The session's own encryption flag; null for sessions from before it was recorded. */

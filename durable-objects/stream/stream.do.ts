@@ -18,6 +18,7 @@ import type {
   StreamConfig,
   StreamStatusAnswer,
 } from './contract';
+import { judgeOrigin, stallCheckAt } from './origin-watch';
 import { RETRY_MS, ReactionOutbox } from './outbox';
 import { KEY_URI, variants, writeRecording } from './recording';
 import { SegmentLog } from './segment-log';
@@ -40,6 +41,8 @@ export class StreamObject extends DurableObject<Env> {
   private readonly log: SegmentLog;
   private readonly timers: Scheduler;
   private readonly outbox: ReactionOutbox;
+  /** The origin was alive at the last stall check for this activity: look again at `at` (origin-watch.ts). */
+  private recheck: { activity: number; at: number } | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -159,7 +162,9 @@ export class StreamObject extends DurableObject<Env> {
     const s = this.store.state();
     const refusal = this.checkSession(s, sessionId, originId);
     if (refusal) return refuse(refusal);
-    this.outbox.record({ kind: 'input_reported', ids: this.ids(s), input });
+    const { renditions, ...reported } = input;
+    if (renditions) this.store.setSessionRenditions(sessionId, renditions);
+    this.outbox.record({ kind: 'input_reported', ids: this.ids(s), input: reported });
     await this.heardFrom(s);
     await this.outbox.flush();
     return ok({});
@@ -281,8 +286,15 @@ export class StreamObject extends DurableObject<Env> {
     if (s.finalize_pending) await this.finalize();
     else if (s.status === 'reconnecting' && s.reconnect_deadline != null && s.reconnect_deadline <= now)
       await this.endSession();
-    else if (s.status === 'active' && s.last_activity_at != null && s.last_activity_at + STALL_MS <= now)
-      await this.enterReconnecting(s, true);
+    else if (
+      s.status === 'active' &&
+      s.last_activity_at != null &&
+      stallCheckAt(s.last_activity_at, this.recheck) <= now
+    ) {
+      const verdict = await judgeOrigin(this.env.DB, s.origin_id ?? '', s.last_activity_at, now);
+      if (verdict.down) await this.enterReconnecting(s, true);
+      else this.recheck = { activity: s.last_activity_at, at: verdict.recheckAt };
+    }
     await this.outbox.flush();
     await this.plan();
   }
@@ -291,7 +303,7 @@ export class StreamObject extends DurableObject<Env> {
   private async plan() {
     const s = this.store.state();
     if (s.status === 'active' && s.last_activity_at != null && !s.finalize_pending)
-      this.timers.schedule('stall', s.last_activity_at + STALL_MS, false);
+      this.timers.schedule('stall', stallCheckAt(s.last_activity_at, this.recheck), false);
     else this.timers.cancel('stall');
     if (s.status === 'reconnecting' && s.reconnect_deadline != null && !s.finalize_pending)
       this.timers.schedule('deadline', s.reconnect_deadline, false);
@@ -346,6 +358,11 @@ export class StreamObject extends DurableObject<Env> {
     const listed = this.log.renditionsWithListed(s.session_id);
     const renditions = cfg.ladder.filter((r) => listed.has(r));
     if (!renditions.length) return null;
+    // Players keep the first master they get: wait until every rendition the origin produces is
+    // listed, unless one is late by more than the gap wait (a broken rung must not black out the rest).
+    const expected = this.store.sessionRenditions(s.session_id);
+    const missing = expected?.some((r) => !listed.has(r) && cfg.ladder.includes(r as never));
+    if (missing && now - (this.log.firstListedAt(s.session_id) ?? now) < gapWaitMs(cfg.latencyMode)) return null;
     return { sessionId: s.session_id, variants: variants(this.store, this.log, s.session_id, renditions) };
   }
 

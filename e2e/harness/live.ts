@@ -94,6 +94,7 @@ export interface ApiStream {
   ladder: string[];
   playback_ids: { id: string; policy: string }[];
   current_session: ApiSession | null;
+  ingest?: { origin_id: string; rtmp: string; rtmps: string | null; srt: string | null } | null;
 }
 
 export function createStream(api: ApiClient, body: Record<string, unknown>): Promise<ApiStream> {

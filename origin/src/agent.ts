@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
 import type { Logger } from './log.ts';
 import { OriginMetrics } from './metrics.ts';
 import { dropPublisher } from './nginx-control.ts';
@@ -21,6 +22,16 @@ export interface AgentOptions extends OriginCredentials {
   uploadMaxDelayMs: number;
   timings: PublicationTimings;
 }
+
+/** A publish the Worker accepted: its answer, the key's hash and when the Worker was asked. */
+interface Admitted {
+  answer: PublishAnswer;
+  keyHash: string;
+  started: number;
+}
+
+/** How long an admitted SRT publisher has to reach NGINX through its relay. */
+const TICKET_MS = 15_000;
 
 /** What the agent remembers of a session after its publisher left, so a reconnect continues its numbering. */
 interface SessionMemory {
@@ -46,6 +57,8 @@ export class Agent {
   private readonly byKeyHash = new Map<string, Publication>();
   private readonly sessions = new Map<string, SessionMemory>();
   private closing = false;
+  /** Publishers admitted ahead of their NGINX publish (admitAhead), by the name they will publish under. */
+  private readonly tickets = new Map<string, { admitted: Admitted; timer: NodeJS.Timeout }>();
 
   constructor(opts: AgentOptions) {
     this.opts = opts;
@@ -137,24 +150,12 @@ export class Agent {
     const clientId = form.get('clientid') ?? '';
     const addr = form.get('addr');
     if (this.closing || key === '' || form.get('app') !== 'live') return reply(res, 403, 'refused');
-    const keyHash = createHash('sha256').update(key).digest('hex');
-
-    // A publisher that reconnects before its previous publication finished (last uploads,
-    // publish-done) waits for it, so the Worker sees publish-done before the new publish.
-    const previous = this.byKeyHash.get(keyHash);
-    if (previous?.isEnding) await Promise.race([previous.whenEnded(), new Promise((r) => setTimeout(r, 10_000))]);
-
-    const started = Date.now();
-    const result = await this.client.publish(key, addr);
-    if (!result.ok) {
-      this.opts.log('info', 'publish refused by the worker', {
-        status: result.status,
-        code: result.code,
-        client: clientId,
-      });
-      return reply(res, 403, 'refused');
-    }
-    const answer = result.answer;
+    // An SRT publisher was admitted in its handshake (srt-ingest.ts): its relay publishes here
+    // under the ticket, and the answer the Worker gave then is used instead of asking again.
+    const ticketed = this.takeTicket(key);
+    const admitted = ticketed ?? (await this.admit(key, addr, clientId));
+    if (!admitted) return reply(res, 403, 'refused');
+    const { answer, keyHash, started } = admitted;
     const live = this.byStream.get(answer.stream_id);
     if (live && !live.isEnding) {
       this.opts.log('warn', 'second publisher for a live stream refused', { stream: answer.stream_id });
@@ -177,7 +178,8 @@ export class Agent {
       answer,
       clientId,
       startSequence,
-      publishedAt,
+      // An SRT publisher's media clock started at its handshake, before the relay's probe.
+      ticketed ? ticketed.started : publishedAt,
     );
     this.byClient.set(clientId, pub);
     this.byStream.set(answer.stream_id, pub);
@@ -187,7 +189,7 @@ export class Agent {
       session: answer.session_id,
       resumed: answer.resumed,
       start_sequence: startSequence,
-      worker_ms: Date.now() - started,
+      ...(ticketed ? { via: 'srt' } : { worker_ms: Date.now() - started }),
     });
     // nginx-rtmp renames the stream to the Location of a 3xx answer to on_publish.
     res.writeHead(302, { location: answer.stream_id }).end();
@@ -204,6 +206,52 @@ export class Agent {
       if (this.byStream.get(answer.stream_id) === pub) this.byStream.delete(answer.stream_id);
       if (this.byKeyHash.get(keyHash) === pub) this.byKeyHash.delete(keyHash);
     });
+  }
+
+  /**
+   * Asks the Worker whether a key may publish (the one publish call every ingest protocol goes
+   * through). A publisher that reconnects before its previous publication finished (last uploads,
+   * publish-done) waits for it, so the Worker sees publish-done before the new publish.
+   */
+  private async admit(key: string, addr: string | null, client: string): Promise<Admitted | null> {
+    const keyHash = createHash('sha256').update(key).digest('hex');
+    const previous = this.byKeyHash.get(keyHash);
+    if (previous?.isEnding) await Promise.race([previous.whenEnded(), new Promise((r) => setTimeout(r, 10_000))]);
+    const started = Date.now();
+    const result = await this.client.publish(key, addr);
+    if (!result.ok) {
+      this.opts.log('info', 'publish refused by the worker', { status: result.status, code: result.code, client });
+      return null;
+    }
+    return { answer: result.answer, keyHash, started };
+  }
+
+  /**
+   * Admits a publisher before it reaches NGINX (SRT: the key is in the handshake, and a refusal
+   * belongs in the handshake too). On success the relay publishes to NGINX under `ticket`; a
+   * ticket nobody uses within TICKET_MS is withdrawn with publish-done, so the stream does not
+   * stay live with no publisher.
+   */
+  async admitAhead(key: string, addr: string | null, ticket: string): Promise<boolean> {
+    if (this.closing) return false;
+    const admitted = await this.admit(key, addr, ticket);
+    if (!admitted) return false;
+    const timer = setTimeout(() => {
+      if (this.tickets.get(ticket)?.admitted !== admitted) return;
+      this.tickets.delete(ticket);
+      void this.client.publishDone(admitted.answer.stream_id, admitted.answer.session_id).catch(() => undefined);
+    }, TICKET_MS);
+    timer.unref();
+    this.tickets.set(ticket, { admitted, timer });
+    return true;
+  }
+
+  private takeTicket(name: string): Admitted | null {
+    const t = this.tickets.get(name);
+    if (!t) return null;
+    this.tickets.delete(name);
+    clearTimeout(t.timer);
+    return t.admitted;
   }
 
   private onPublishDone(form: URLSearchParams, res: http.ServerResponse): void {

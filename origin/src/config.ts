@@ -14,6 +14,15 @@ const spec = {
   'rtmp-module': { env: 'EDGELIVE_RTMP_MODULE', fallback: '/usr/lib/nginx/modules/ngx_rtmp_module.so' },
   'metrics-host': { env: 'EDGELIVE_METRICS_HOST', fallback: '127.0.0.1' },
   'metrics-port': { env: 'EDGELIVE_METRICS_PORT', fallback: undefined },
+  // RTMPS is off unless a port is given (443 in production); no certificate means a self-signed one.
+  'rtmps-port': { env: 'EDGELIVE_RTMPS_PORT', fallback: undefined },
+  'tls-cert': { env: 'EDGELIVE_TLS_CERT', fallback: undefined },
+  'tls-key': { env: 'EDGELIVE_TLS_KEY', fallback: undefined },
+  // SRT is off unless a UDP port is given; it listens on the RTMP host.
+  'srt-port': { env: 'EDGELIVE_SRT_PORT', fallback: undefined },
+  // The host in the ingest URLs the origin reports to the fleet (what OBS should dial).
+  'public-host': { env: 'EDGELIVE_PUBLIC_HOST', fallback: undefined },
+  'stream-module': { env: 'EDGELIVE_STREAM_MODULE', fallback: '/usr/lib/nginx/modules/ngx_stream_module.so' },
 } as const;
 type Name = keyof typeof spec;
 
@@ -42,6 +51,16 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
     ...(get('metrics-port')
       ? { metricsPort: port(get('metrics-port'), 'metrics-port'), metricsHost: get('metrics-host') }
       : {}),
+    rtmps: get('rtmps-port')
+      ? {
+          port: port(get('rtmps-port'), 'rtmps-port'),
+          certPath: get('tls-cert'),
+          keyPath: get('tls-key'),
+          modulePath: get('stream-module'),
+        }
+      : undefined,
+    srt: get('srt-port') ? { port: port(get('srt-port'), 'srt-port') } : undefined,
+    publicHost: get('public-host'),
   };
 }
 

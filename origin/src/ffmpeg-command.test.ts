@@ -71,21 +71,19 @@ describe('buildFfmpegArgs', () => {
     await expect(golden(args)).toMatchFileSnapshot('./__golden__/ffmpeg-low-720p-encoded.txt');
   });
 
-  it('keeps the renditions, the variant map and the rungs in the same order', () => {
+  it('keeps the renditions, the variant map and the rungs in the same order (no 1080p beside a 1080p source)', () => {
     const args = buildFfmpegArgs(spec());
     const map = args[args.indexOf('-var_stream_map') + 1];
-    expect(map).toBe('v:0,a:0,name:source v:1,a:1,name:1080p v:2,a:2,name:720p v:3,a:3,name:480p v:4,a:4,name:360p');
+    expect(map).toBe('v:0,a:0,name:source v:1,a:1,name:720p v:2,a:2,name:480p v:3,a:3,name:360p');
     expect(args[args.indexOf('-c:v:0') + 1]).toBe('copy');
-    expect(args[args.indexOf('-b:v:1') + 1]).toBe('5000k');
-    expect(args[args.indexOf('-b:v:2') + 1]).toBe('2800k');
+    expect(args[args.indexOf('-b:v:1') + 1]).toBe('2800k');
+    expect(args[args.indexOf('-b:v:2') + 1]).toBe('1400k');
   });
 
   it('maps no audio for an input without audio', () => {
     const args = buildFfmpegArgs(spec({ input: { ...obs1080, audioCodec: null } }));
     expect(args).not.toContain('0:a:0');
-    expect(args[args.indexOf('-var_stream_map') + 1]).toBe(
-      'v:0,name:source v:1,name:1080p v:2,name:720p v:3,name:480p v:4,name:360p',
-    );
+    expect(args[args.indexOf('-var_stream_map') + 1]).toBe('v:0,name:source v:1,name:720p v:2,name:480p v:3,name:360p');
   });
 
   it('sets segment length and first sequence number from the spec', () => {

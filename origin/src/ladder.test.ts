@@ -22,17 +22,25 @@ const names = (ladder: LadderEntry[], i: InputInfo) =>
   resolveLadder(ladder, i).map((r) => `${r.name}:${r.width}x${r.height}`);
 
 describe('resolveLadder', () => {
-  it('never upscales: a 720p input gets no 1080p', () => {
-    expect(names(full, input(1280, 720))).toEqual([
+  it('never upscales, and encodes no rung as tall as the source beside it: a 720p input gets no 1080p and no 720p', () => {
+    expect(names(full, input(1280, 720))).toEqual(['source:1280x720', '480p:854x480', '360p:640x360', '240p:426x240']);
+  });
+
+  it('drops a same-height rung beside an encoded (HEVC) source too, and keeps taller-than-rung inputs whole', () => {
+    expect(names(full, input(1280, 720, 'hevc'))).toEqual([
       'source:1280x720',
-      '720p:1280x720',
       '480p:854x480',
       '360p:640x360',
       '240p:426x240',
     ]);
+    // A 1280x728 input is a little taller than 720p: the 720p rung is a real step down.
+    expect(names([{ name: 'source' }, { name: '720p' }], input(1280, 728))).toEqual([
+      'source:1280x728',
+      '720p:1266x720',
+    ]);
   });
 
-  it('keeps a rung as tall as the input', () => {
+  it('keeps a rung as tall as the input when there is no source to stand in for it', () => {
     expect(names([{ name: '720p' }, { name: '480p' }], input(1280, 720))).toEqual(['720p:1280x720', '480p:854x480']);
   });
 

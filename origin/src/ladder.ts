@@ -48,8 +48,10 @@ export function scaleToShortSide(w: number, h: number, short: number): { width: 
 
 /**
  * Turns the Worker's requested ladder into the rungs FFmpeg produces from this input.
- * Never upscales: a rung taller (short side) than the input is dropped. A rung as tall as the input
- * stays beside the copied source: it is the same picture at a bitrate viewers' networks can carry.
+ * Never upscales: a rung taller (short side) than the input is dropped. Beside `source`, a rung as
+ * tall as the input is dropped too: it would be the source's own picture encoded again, usually at a
+ * higher bitrate than the publisher sent (a 720p source got a 2.8 Mb/s 720p next to its 2.5 Mb/s
+ * copy), costing a full-size encode for a rendition no player picks over the source.
  * Portrait inputs are measured by their short side, so "720p" of a 720x1280 phone stream is 720 wide.
  */
 export function resolveLadder(requested: readonly LadderEntry[], input: InputInfo): Rung[] {
@@ -84,7 +86,7 @@ export function resolveLadder(requested: readonly LadderEntry[], input: InputInf
     .sort((a, b) => b.short - a.short);
 
   for (const { entry, short } of scaled) {
-    if (short > inputShort) continue;
+    if (short > inputShort || (hasSource && short >= inputShort)) continue;
     const size = scaleToShortSide(input.width, input.height, short);
     rungs.push({
       name: entry.name,

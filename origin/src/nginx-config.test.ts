@@ -36,3 +36,23 @@ describe('renderNginxConfig', () => {
     expect(() => renderNginxConfig(opts, 'listen {{nope}};')).toThrow(/unknown placeholder/);
   });
 });
+
+describe('renderNginxConfig with RTMPS', () => {
+  const rtmps = { host: '0.0.0.0', port: 19443, certPath: '/tmp/c/cert.pem', keyPath: '/tmp/c/key.pem' };
+  const conf = renderNginxConfig({ ...opts, rtmps });
+
+  it('loads the stream module and terminates TLS on its own port in front of the RTMP listener', () => {
+    expect(conf).toContain('load_module /usr/lib/nginx/modules/ngx_stream_module.so;');
+    expect(conf).toContain('listen 0.0.0.0:19443 ssl;');
+    expect(conf).toContain('ssl_certificate /tmp/c/cert.pem;');
+    expect(conf).toContain('ssl_certificate_key /tmp/c/key.pem;');
+    // 0.0.0.0 is where RTMP listens; the proxy reaches it on loopback.
+    expect(conf).toContain('proxy_pass 127.0.0.1:19350;');
+    expect(conf).not.toMatch(/\{\{|\}\}/);
+  });
+
+  it('has no stream block when RTMPS is off, and refuses a certificate path that would break the syntax', () => {
+    expect(renderNginxConfig(opts)).not.toMatch(/stream_module|stream \{/);
+    expect(() => renderNginxConfig({ ...opts, rtmps: { ...rtmps, certPath: '/tmp/a;b' } })).toThrow(/certPath/);
+  });
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { type RtmpsOptions, renderRtmpsBlock, rtmpsModuleLine } from './rtmps.ts';
 
 export const DEFAULT_RTMP_MODULE = '/usr/lib/nginx/modules/ngx_rtmp_module.so';
 
@@ -10,6 +11,8 @@ export interface NginxConfigOptions {
   /** Base URL of the agent's callback server, e.g. http://127.0.0.1:8851 */
   agentUrl: string;
   modulePath: string;
+  /** TLS in front of RTMP (rtmps.ts); off when absent. */
+  rtmps?: RtmpsOptions;
 }
 
 const templatePath = new URL('../nginx/nginx.conf.template', import.meta.url);
@@ -31,6 +34,8 @@ export function renderNginxConfig(opts: NginxConfigOptions, template = readFileS
     rtmp_listen: `${opts.rtmpHost}:${opts.rtmpPort}`,
     agent_url: opts.agentUrl.replace(/\/+$/, ''),
     control_socket: controlSocketPath(opts.runtimeDir),
+    stream_module: rtmpsModuleLine(opts.rtmps),
+    stream_block: renderRtmpsBlock(opts.rtmps, opts.rtmpHost, opts.rtmpPort),
   };
   return template.replace(/\{\{(\w+)\}\}/g, (_, key: string) => {
     const v = values[key];

@@ -1,5 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
+import { HEARTBEAT_MS, type IngestUrls } from '@edgelive/shared/origin-fleet';
 import { HEALTH } from '@edgelive/shared/stream-health';
 import { Agent } from './agent.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -8,9 +10,8 @@ import { serveMetrics } from './metrics-server.ts';
 import { controlSocketPath, DEFAULT_RTMP_MODULE, renderNginxConfig } from './nginx-config.ts';
 import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
-
-/** How often the origin tells the Worker it is alive. */
-const HEARTBEAT_MS = 15_000;
+import { ensureSelfSignedCert, type RtmpsOptions } from './rtmps.ts';
+import { SrtIngest } from './srt-ingest.ts';
 
 export interface OriginOptions {
   originId: string;
@@ -35,11 +36,21 @@ export interface OriginOptions {
   metricsHost?: string;
   /** Take media jobs (MP4s) from the Worker's queue; on unless false. */
   mediaJobs?: boolean;
+  /** RTMPS ingest (rtmps.ts): TLS on this port in front of RTMP; off when absent. */
+  rtmps?: { port: number; host?: string; certPath?: string; keyPath?: string; modulePath?: string };
+  /** SRT ingest (srt-ingest.ts): one UDP listener for every SRT publisher; off when absent. */
+  srt?: { port: number; host?: string };
+  /** The host name publishers use in the ingest URLs this origin reports (default: the RTMP host, or 127.0.0.1). */
+  publicHost?: string;
 }
 
 export interface RunningOrigin {
   originId: string;
   rtmpUrl: string;
+  /** rtmps://host:port/live when RTMPS is on. */
+  rtmpsUrl: string | null;
+  /** srt://host:port when SRT is on (publishers add ?streamid=<key>). */
+  srtUrl: string | null;
   agentUrl: string;
   runtimeDir: string;
   agent: Agent;
@@ -85,6 +96,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   const agentPort = await agent.listen();
   const agentUrl = `http://127.0.0.1:${agentPort}`;
 
+  const rtmps = await resolveRtmps(opts.rtmps, rtmpHost, runtimeDir);
   const configPath = path.join(runtimeDir, 'conf', 'nginx.conf');
   await writeFile(
     configPath,
@@ -94,6 +106,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
       rtmpPort: opts.rtmpPort,
       agentUrl,
       modulePath: opts.modulePath ?? DEFAULT_RTMP_MODULE,
+      rtmps,
     }),
   );
   const nginx = new NginxProcess();
@@ -104,8 +117,36 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     await agent.close();
     throw err;
   }
+  const loopbackOr = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host);
+  const rtmpsUrl = rtmps ? `rtmps://${loopbackOr(rtmps.host)}:${rtmps.port}/live` : null;
+  let srt: SrtIngest | null = null;
+  if (opts.srt) {
+    srt = new SrtIngest({
+      host: opts.srt.host ?? rtmpHost,
+      port: opts.srt.port,
+      rtmpBase: `rtmp://127.0.0.1:${opts.rtmpPort}/live`,
+      admit: (key, addr, ticket) => agent.admitAhead(key, addr, ticket),
+      log,
+    });
+    try {
+      await srt.listen();
+    } catch (err) {
+      await nginx.stop();
+      await agent.close();
+      throw err;
+    }
+  }
+  const srtUrl = opts.srt ? `srt://${loopbackOr(opts.srt.host ?? rtmpHost)}:${opts.srt.port}` : null;
+  const publicHost = opts.publicHost ?? loopbackOr(rtmpHost);
+  const ingest: IngestUrls = {
+    rtmp: `rtmp://${publicHost}:${opts.rtmpPort}/live`,
+    rtmps: rtmps ? `rtmps://${publicHost}:${rtmps.port}/live` : null,
+    srt: opts.srt ? `srt://${publicHost}:${opts.srt.port}` : null,
+  };
   log('info', 'origin ready', {
     rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`,
+    rtmps: rtmpsUrl ?? 'off',
+    srt: srtUrl ?? 'off',
     agent: agentUrl,
     worker: opts.workerUrl,
   });
@@ -114,10 +155,17 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     opts.mediaJobs === false
       ? null
       : startMediaJobs({ workerUrl: opts.workerUrl, originId: opts.originId, secret: opts.secret }, runtimeDir, log);
-  // Heartbeats for the Worker's /v1/status; a missed one is only logged (the next one repeats it).
+  // Heartbeats register this origin with the fleet (load and ingest URLs, origin-fleet.ts); a
+  // missed one is only logged (the next one repeats it).
+  const cores = os.cpus().length || 1;
   const beat = () =>
     agent.client
-      .heartbeat(agent.publications().length)
+      .heartbeat({
+        publications: agent.publications().length,
+        ingest,
+        cpu: Math.round((os.loadavg()[0]! / cores) * 100) / 100,
+        upload_backlog_bytes: agent.queue.pendingBytes,
+      })
       .catch((err: unknown) => log('warn', 'heartbeat failed', { error: String(err) }));
   void beat();
   const heartbeat = setInterval(beat, HEARTBEAT_MS);
@@ -131,7 +179,9 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
   let stopping: Promise<void> | null = null;
   return {
     originId: opts.originId,
-    rtmpUrl: `rtmp://${rtmpHost === '0.0.0.0' ? '127.0.0.1' : rtmpHost}:${opts.rtmpPort}/live`,
+    rtmpUrl: `rtmp://${loopbackOr(rtmpHost)}:${opts.rtmpPort}/live`,
+    rtmpsUrl,
+    srtUrl,
     agentUrl,
     runtimeDir,
     agent,
@@ -141,10 +191,28 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
         // uploads what is left and says publish-done.
         clearInterval(heartbeat);
         await metricsServer?.close();
+        // SRT relays first: each closes its RTMP publish, as an RTMP publisher leaving would.
+        await srt?.close();
         await nginx.stop();
         await agent.close();
         await jobs?.stop();
         log('info', 'origin stopped');
       })()),
   };
+}
+
+/** The certificate given, or a self-signed one kept in the runtime dir for local runs. */
+async function resolveRtmps(
+  given: OriginOptions['rtmps'],
+  rtmpHost: string,
+  runtimeDir: string,
+): Promise<RtmpsOptions | undefined> {
+  if (!given) return undefined;
+  if (Boolean(given.certPath) !== Boolean(given.keyPath))
+    throw new Error('RTMPS needs both a certificate and its key (--tls-cert and --tls-key), or neither');
+  const pair =
+    given.certPath && given.keyPath
+      ? { certPath: path.resolve(given.certPath), keyPath: path.resolve(given.keyPath) }
+      : await ensureSelfSignedCert(path.join(runtimeDir, 'tls'));
+  return { host: given.host ?? rtmpHost, port: given.port, modulePath: given.modulePath, ...pair };
 }

@@ -142,6 +142,7 @@ export class Publication {
       return;
     }
     const input = this.input;
+    this.rungs = resolveLadder(this.answer.ladder, input);
     // Retried like the segments: a Worker away right now must not leave the session without its input.
     void this.deps.queue.retry(
       'report input',
@@ -153,6 +154,7 @@ export class Publication {
           height: input.height,
           frame_rate: input.frameRate,
           bitrate_kbps: input.bitrateKbps,
+          renditions: this.rungs.map((r) => r.name),
         }),
       {
         signal: this.over.signal,
@@ -160,7 +162,6 @@ export class Publication {
         fields: { stream: this.streamId, session: this.answer.session_id },
       },
     );
-    this.rungs = resolveLadder(this.answer.ladder, input);
     for (const r of this.rungs) {
       this.meters.set(r.name, new RenditionMeter());
       if (this.answer.resumed) this.discontinuityPending.add(r.name);

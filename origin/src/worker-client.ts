@@ -1,3 +1,4 @@
+import type { HeartbeatBody } from '@edgelive/shared/origin-fleet';
 import {
   errorBodySchema,
   type InputReport,
@@ -104,9 +105,9 @@ export class WorkerClient {
     await this.expectOk('POST', `${sessionPath(streamId, sessionId)}/publish-done`, '{}', 'application/json');
   }
 
-  /** Tells the control plane this origin is alive (`/v1/status` shows it down after a minute without). */
-  async heartbeat(publications: number): Promise<void> {
-    await this.expectOk('POST', '/internal/origin/heartbeat', JSON.stringify({ publications }), 'application/json');
+  /** Tells the control plane this origin is alive, how loaded, and where publishers reach it (origin-fleet.ts). */
+  async heartbeat(beat: HeartbeatBody): Promise<void> {
+    await this.expectOk('POST', '/internal/origin/heartbeat', JSON.stringify(beat), 'application/json');
   }
 
   async status(streamId: string): Promise<StreamStatus> {

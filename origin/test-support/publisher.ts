@@ -3,7 +3,14 @@ import { type ChildProcess, spawn } from 'node:child_process';
 /** A test-pattern RTMP publisher (what `origin/scripts/publish-test-pattern.ts` runs), for tests. */
 export function startTestPublisher(
   url: string,
-  opts: { size?: string; rate?: number; gopFrames?: number; seconds?: number; videoKbps?: number } = {},
+  opts: {
+    size?: string;
+    rate?: number;
+    gopFrames?: number;
+    seconds?: number;
+    videoKbps?: number;
+    format?: 'flv' | 'mpegts';
+  } = {},
 ): ChildProcess {
   const rate = opts.rate ?? 30;
   const args = testPatternArgs(
@@ -14,9 +21,9 @@ export function startTestPublisher(
     opts.seconds,
     opts.videoKbps,
   );
-  return spawn('ffmpeg', args, {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // SRT carries MPEG-TS (srt://...): the same pattern, another container.
+  if (opts.format === 'mpegts') args.splice(args.lastIndexOf('flv'), 1, 'mpegts');
+  return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 export function testPatternArgs(

@@ -44,12 +44,13 @@ describe('status', () => {
     const live = (await call('/v1/status')).json as Status;
     expect(component(live, 'origin:orig_local')?.status).toBe('operational');
 
-    // The origin stops: its last heartbeat ages past the limit (moved back rather than waited for).
-    await env.DB.prepare('UPDATE origin_heartbeats SET last_seen_at = last_seen_at - 45000 WHERE origin_id = ?')
+    // The origin stops: its last heartbeat ages past the limit (moved back rather than waited for):
+    // late after two missed 5 s beats, down after three.
+    await env.DB.prepare('UPDATE origin_heartbeats SET last_seen_at = last_seen_at - 11000 WHERE origin_id = ?')
       .bind('orig_local')
       .run();
     expect(component((await call('/v1/status')).json as Status, 'origin:orig_local')?.status).toBe('degraded');
-    await env.DB.prepare('UPDATE origin_heartbeats SET last_seen_at = last_seen_at - 30000 WHERE origin_id = ?')
+    await env.DB.prepare('UPDATE origin_heartbeats SET last_seen_at = last_seen_at - 5000 WHERE origin_id = ?')
       .bind('orig_local')
       .run();
     const down = (await call('/v1/status')).json as Status;

@@ -1,17 +1,18 @@
+import { heartbeatBodySchema } from '@edgelive/shared/origin-fleet';
 import { createRoute, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { createDb as createDbFrom } from '../../core/db/client';
-import { originHeartbeats } from '../../core/db/schema/index';
 import type { AppEnv } from '../env';
 import { createRouter, json, publicSecurity } from '../lib/router';
 import { renderStatusPage } from '../lib/status-page';
 import { type OriginEnv, originAuth, originSecrets } from '../middleware/origin-auth';
+import { recordHeartbeat } from '../services/origins.service';
 import { systemStatus } from '../services/status.service';
 
 /**
  * Health for operators: `GET /healthz` (liveness: the isolate answers), `GET /v1/status` (public:
  * every component with `operational` / `degraded` / `down`), `GET /status` (a page that renders it)
- * and `POST /internal/origin/heartbeat` (origins say they are alive, every 15 s).
+ * and `POST /internal/origin/heartbeat` (origins say they are alive and how loaded, every 5 s).
  */
 const Health = z.enum(['operational', 'degraded', 'down']);
 const StatusSchema = z
@@ -49,19 +50,21 @@ export const healthRoutes = new Hono<AppEnv>()
   .get('/healthz', (c) => c.json({ ok: true }, 200, { 'cache-control': 'no-store' }))
   .get('/status', (c) => c.html(renderStatusPage()));
 
-const HeartbeatBody = z.object({ publications: z.number().int().min(0).max(100_000) }).strict();
-
 export const heartbeatRoutes = new Hono<OriginEnv>().use('*', originAuth).post('/', async (c) => {
-  const parsed = HeartbeatBody.safeParse(await c.req.json().catch(() => null));
+  const parsed = heartbeatBodySchema.safeParse(await c.req.json().catch(() => null));
   if (!parsed.success) {
-    return c.json({ error: { code: 'invalid_request', message: 'Expected {"publications": <count>}.' } }, 400);
+    return c.json(
+      {
+        error: {
+          code: 'invalid_request',
+          message:
+            'Expected {"publications": <count>, "ingest"?: {...}, "cpu"?: <load>, "upload_backlog_bytes"?: <bytes>}.',
+          details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+        },
+      },
+      400,
+    );
   }
-  const now = Date.now();
-  const row = { originId: c.get('originId'), lastSeenAt: now, publications: parsed.data.publications };
-  await createDbFrom(c.env.DB)
-    .insert(originHeartbeats)
-    .values(row)
-    .onConflictDoUpdate({ target: originHeartbeats.originId, set: { lastSeenAt: now, publications: row.publications } })
-    .run();
+  await recordHeartbeat(createDbFrom(c.env.DB), c.get('originId'), parsed.data);
   return c.body(null, 204);
 });

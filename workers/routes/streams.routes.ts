@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Db } from '../../core/db/client';
 import type { Env } from '../../core/env';
 import { openStreamKey } from '../../core/stream-keys';
 import {
@@ -13,6 +14,7 @@ import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
 import { roleAtLeast } from '../middleware/scope';
+import { ingestFor, listOrigins } from '../services/origins.service';
 import {
   addPlaybackId,
   createStream,
@@ -35,11 +37,20 @@ import {
   UpdateStreamBody,
 } from './streams.schema';
 
-/** The stream as this caller may see it: the key only for roles that could change the stream anyway. */
-const render = async (env: Env, scope: AppScope, view: StreamView) =>
-  renderStream(view, {
+/**
+ * The stream as this caller may see it: the key only for roles that could change the stream
+ * anyway, and where to publish it (the origin fleet's choice, origins.service.ts).
+ */
+const render = async (db: Db, env: Env, scope: AppScope, view: StreamView) => ({
+  ...renderStream(view, {
     streamKey: roleAtLeast(scope.role, 'developer') ? await openStreamKey(env, view.stream.streamKey) : null,
-  });
+  }),
+  ingest: ingestFor(await listOrigins(db), liveOrigin(view)),
+});
+
+/** The origin of a session still in progress: its publisher reconnects there while it is up. */
+const liveOrigin = (view: StreamView) =>
+  view.session && view.session.status !== 'ended' ? view.session.originId : null;
 
 const tags = ['Live streams'];
 const StreamParam = idParam('stream_id', 'str_123');
@@ -183,18 +194,22 @@ export const streamRoutes = createAppRouter()
   .openapi(list, async (c) => {
     const q = c.req.valid('query');
     const { rows, viewOf } = await listStreams(c.get('db'), c.get('scope').appId, q);
+    const origins = await listOrigins(c.get('db'));
     return c.json(
-      pageOf(rows, q.limit, (r) => renderStream(viewOf(r), { streamKey: null })),
+      pageOf(rows, q.limit, (r) => ({
+        ...renderStream(viewOf(r), { streamKey: null }),
+        ingest: ingestFor(origins, liveOrigin(viewOf(r))),
+      })),
       200,
     );
   })
   .openapi(create, async (c) => {
     const view = await createStream(c.get('db'), c.env, c.get('scope').appId, c.req.valid('json'));
     c.set('audit', { action: 'stream.create', resourceType: 'stream', resourceId: view.stream.id });
-    return c.json(await render(c.env, c.get('scope'), view), 201);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), view), 201);
   })
   .openapi(get, async (c) =>
-    c.json(await render(c.env, c.get('scope'), await loadStreamView(c.get('db'), c.get('stream'))), 200),
+    c.json(await render(c.get('db'), c.env, c.get('scope'), await loadStreamView(c.get('db'), c.get('stream'))), 200),
   )
   .openapi(update, async (c) => {
     const s = c.get('stream');
@@ -205,7 +220,10 @@ export const streamRoutes = createAppRouter()
       resourceId: s.id,
       details: { fields: Object.keys(body) },
     });
-    return c.json(await render(c.env, c.get('scope'), await updateStream(c.get('db'), c.env, s, body)), 200);
+    return c.json(
+      await render(c.get('db'), c.env, c.get('scope'), await updateStream(c.get('db'), c.env, s, body)),
+      200,
+    );
   })
   .openapi(remove, async (c) => {
     const s = c.get('stream');
@@ -217,17 +235,17 @@ export const streamRoutes = createAppRouter()
     const s = c.get('stream');
     // The audit row names the stream only: the key never reaches a log.
     c.set('audit', { action: 'stream.reset_stream_key', resourceType: 'stream', resourceId: s.id });
-    return c.json(await render(c.env, c.get('scope'), await resetStreamKey(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), await resetStreamKey(c.get('db'), c.env, s)), 200);
   })
   .openapi(disable, async (c) => {
     const s = c.get('stream');
     c.set('audit', { action: 'stream.disable', resourceType: 'stream', resourceId: s.id });
-    return c.json(await render(c.env, c.get('scope'), await disableStream(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), await disableStream(c.get('db'), c.env, s)), 200);
   })
   .openapi(enable, async (c) => {
     const s = c.get('stream');
     c.set('audit', { action: 'stream.enable', resourceType: 'stream', resourceId: s.id });
-    return c.json(await render(c.env, c.get('scope'), await enableStream(c.get('db'), c.env, s)), 200);
+    return c.json(await render(c.get('db'), c.env, c.get('scope'), await enableStream(c.get('db'), c.env, s)), 200);
   })
   .openapi(sessions, async (c) => {
     const q = c.req.valid('query');

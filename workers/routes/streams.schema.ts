@@ -122,6 +122,22 @@ export const StreamSession = z
   })
   .openapi('StreamSession');
 
+export const StreamIngest = z
+  .object({
+    origin_id: z.string().openapi({ description: 'The origin these URLs reach.' }),
+    rtmp: z.string().openapi({ example: 'rtmp://ingest.example.com:1935/live' }),
+    rtmps: z.string().nullable().openapi({ example: 'rtmps://ingest.example.com:443/live' }),
+    srt: z.string().nullable().openapi({
+      description: 'Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).',
+      example: 'srt://ingest.example.com:9000',
+    }),
+  })
+  .openapi('StreamIngest', {
+    description:
+      "Where to publish: the live session's origin while it is up, else the least-loaded healthy origin. " +
+      'OBS: server = `rtmp` (or `rtmps`), stream key = `stream_key`; SRT: `srt` + `?streamid=<stream_key>`.',
+  });
+
 export const Stream = z
   .object({
     id: z.string(),
@@ -143,6 +159,9 @@ export const Stream = z
     channel_id: z.string().nullable().openapi({ description: 'The channel the stream is on, if any.' }),
     playback_ids: z.array(PlaybackId),
     current_session: StreamSession.nullable(),
+    ingest: StreamIngest.nullable()
+      .optional()
+      .openapi({ description: 'Null when no origin is up. In API answers; not in event payloads.' }),
     disabled_at: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),

@@ -1,3 +1,4 @@
+import { originHealth } from '@edgelive/shared/origin-fleet';
 import { count, isNull } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { events, originHeartbeats } from '../../core/db/schema/index';
@@ -17,9 +18,7 @@ export interface Component {
   last_heartbeat_at?: string | null;
 }
 
-/** Origins send a heartbeat every 15 s: one missed is late, four missed is down. */
-export const ORIGIN_LATE_MS = 30_000;
-export const ORIGIN_DOWN_MS = 60_000;
+// Origins beat every 5 s; late after two missed, down after three (packages/shared/src/origin-fleet.ts).
 /** A probe slower than this marks its store degraded. */
 const SLOW_MS = 1000;
 const BACKLOG_DEGRADED = 1000;
@@ -36,12 +35,6 @@ async function timed(name: string, probe: () => Promise<unknown>): Promise<Compo
   } catch (err) {
     return { name, status: 'down', detail: err instanceof Error ? err.message.slice(0, 200) : 'failed' };
   }
-}
-
-export function originHealth(lastSeenAt: number | null, now: number): Health {
-  if (lastSeenAt === null) return 'down';
-  const age = now - lastSeenAt;
-  return age > ORIGIN_DOWN_MS ? 'down' : age > ORIGIN_LATE_MS ? 'degraded' : 'operational';
 }
 
 export async function systemStatus(db: Db, env: Env, configuredOrigins: string[], now = Date.now()) {

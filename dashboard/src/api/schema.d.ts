@@ -3521,6 +3521,20 @@ export interface components {
             channel_id: string | null;
             playback_ids: components["schemas"]["PlaybackId"][];
             current_session: components["schemas"]["StreamSession"];
+            /** @description Null when no origin is up. In API answers; not in event payloads. */
+            ingest?: {
+                /** @description The origin these URLs reach. */
+                origin_id: string;
+                /** @example rtmp://ingest.example.com:1935/live */
+                rtmp: string;
+                /** @example rtmps://ingest.example.com:443/live */
+                rtmps: string | null;
+                /**
+                 * @description Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).
+                 * @example srt://ingest.example.com:9000
+                 */
+                srt: string | null;
+            } | null;
             disabled_at: string | null;
             created_at: string;
             updated_at: string;

@@ -37,6 +37,12 @@ export const inputReportSchema = z
     height: z.number().int().min(1).max(16384),
     frame_rate: z.number().positive().max(1000),
     bitrate_kbps: z.number().int().min(0).max(1_000_000),
+    /**
+     * The renditions the origin produces from this input (the ladder after it dropped rungs above
+     * the input): the master playlist waits until each has a segment, so a player's first master
+     * lists the whole ladder. Optional for origins from before it existed.
+     */
+    renditions: z.array(z.enum(RENDITION_NAMES)).min(1).max(RENDITION_NAMES.length).optional(),
   })
   .strict();
 export type InputReport = z.infer<typeof inputReportSchema>;

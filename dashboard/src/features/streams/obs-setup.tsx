@@ -5,9 +5,15 @@ import { FormError } from '../../ui/states';
 import { useRtmpUrl } from './ingest';
 import { type Stream, useResetStreamKey } from './streams.queries';
 
-/** What a streamer types into OBS (Settings → Stream → Custom). */
+/**
+ * What a streamer types into OBS (Settings → Stream → Custom): the ingest URLs the API hands out
+ * for this stream (the origin fleet's choice), or the deployment's RTMP URL when no origin has
+ * reported its URLs.
+ */
 export function ObsSetup({ appId, stream }: { appId: string; stream: Stream }) {
-  const rtmp = useRtmpUrl();
+  const fallback = useRtmpUrl();
+  const ingest = stream.ingest ?? null;
+  const rtmp = ingest?.rtmp ?? fallback;
   const reset = useResetStreamKey(appId, stream.id);
   return (
     <section className="panel" aria-labelledby="obs-h">
@@ -21,6 +27,32 @@ export function ObsSetup({ appId, stream }: { appId: string; stream: Stream }) {
             <CopyButton value={rtmp} />
           </div>
         </div>
+        {ingest?.rtmps && (
+          <div>
+            <div className="field-label">Server (RTMPS, TLS)</div>
+            <div className="secret">
+              <code data-testid="rtmps-url">{ingest.rtmps}</code>
+              <CopyButton value={ingest.rtmps} />
+            </div>
+          </div>
+        )}
+        {ingest?.srt && (
+          <div>
+            <div className="field-label">SRT (OBS: Service “Custom…”, server is the whole URL, key empty)</div>
+            <div className="secret">
+              <code data-testid="srt-url">{`${ingest.srt}?streamid=`}</code>
+              <span className="small muted">+ stream key</span>
+            </div>
+            {stream.stream_key && (
+              <SecretValue label="SRT URL with key" value={`${ingest.srt}?streamid=${stream.stream_key}`} />
+            )}
+          </div>
+        )}
+        {ingest && (
+          <p className="small muted" data-testid="ingest-origin">
+            Origin {ingest.origin_id}: the least-loaded healthy one, or the one this stream is live on.
+          </p>
+        )}
         <div>
           <div className="field-label">Stream key</div>
           {stream.stream_key ? (
