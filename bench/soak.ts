@@ -1,0 +1,233 @@
+/**
+ * A soak of the whole stack (wrangler dev, NGINX-RTMP + FFmpeg under the origin agent as its own
+ * process, chat sockets and HLS viewers from here):
+ *
+ *   node bench/soak.ts [--minutes 30] [--warmup 5] [--sockets 500] [--chat-every-s 60] [--viewers 50]
+ *
+ * One live stream (a test pattern), `sockets` chat sockets in its room each sending a message every
+ * `chat-every-s` (spread out), one more socket that counts what it receives, and `viewers` HLS
+ * viewers polling the media playlist every second and fetching each new segment. Every minute the
+ * RSS and open fds of the origin agent, NGINX, FFmpeg and workerd are sampled from /proc.
+ * Goal: after the warm-up, RSS growth ≤ 10 % and fds flat; no segment missing from the sequence a
+ * viewer saw, no chat message unacknowledged or undelivered. Prints the series and the verdict.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { importPKCS8, SignJWT } from 'jose';
+import { devOriginSecrets, until } from '../e2e/harness/live.ts';
+import { startTestStack } from '../e2e/harness/stack.ts';
+import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
+import { processTree, sum } from './lib/proc-sample.ts';
+
+const { values } = parseArgs({
+  options: {
+    minutes: { type: 'string', default: '30' },
+    warmup: { type: 'string', default: '5' },
+    sockets: { type: 'string', default: '500' },
+    'chat-every-s': { type: 'string', default: '60' },
+    viewers: { type: 'string', default: '50' },
+  },
+});
+const MINUTES = Number(values.minutes);
+const WARMUP = Math.min(Number(values.warmup), Math.max(0, MINUTES - 1));
+const SOCKETS = Number(values.sockets);
+const CHAT_EVERY_MS = Number(values['chat-every-s']) * 1000;
+const VIEWERS = Number(values.viewers);
+const PORTS = { worker: 20340, rtmp: 20341, agent: 20342 };
+
+const stack = await startTestStack({ port: PORTS.worker });
+const runtimeDir = mkdtempSync(path.join(tmpdir(), 'edgelive-soak-origin-'));
+let origin: ChildProcess | null = null;
+let publisher: ChildProcess | null = null;
+const timers: NodeJS.Timeout[] = [];
+let stopping = false;
+try {
+  origin = spawn(
+    process.execPath,
+    [
+      'origin/src/main.ts',
+      '--origin-id',
+      'orig_local',
+      '--worker-url',
+      stack.worker.url,
+      '--rtmp-host',
+      '127.0.0.1',
+      '--rtmp-port',
+      String(PORTS.rtmp),
+      '--http-port',
+      String(PORTS.agent),
+      '--runtime-dir',
+      runtimeDir,
+    ],
+    {
+      env: { ...process.env, EDGELIVE_ORIGIN_SECRET: devOriginSecrets().orig_local },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  await until(
+    'the origin agent',
+    async () => (await fetch(`http://127.0.0.1:${PORTS.agent}/healthz`).catch(() => null))?.ok,
+    30_000,
+  );
+
+  const s = await stack.api.call<{ id: string; stream_key: string; room_id: string; playback_ids: { id: string }[] }>(
+    'POST',
+    '/v1/streams',
+    { playback_policies: ['public'], ladder: ['source'], latency_mode: 'low' },
+  );
+  const pb = s.playback_ids[0]!.id;
+  publisher = startTestPublisher(`rtmp://127.0.0.1:${PORTS.rtmp}/live/${s.stream_key}`, {
+    size: '640x360',
+    seconds: MINUTES * 60 + 120,
+  });
+  const master = await until(
+    'the master playlist',
+    async () => {
+      const r = await fetch(`${stack.worker.url}/hls/${pb}.m3u8`);
+      const t = r.ok ? await r.text() : '';
+      return t.includes('#EXT-X-STREAM-INF') ? t : null;
+    },
+    60_000,
+  );
+  const mediaUrl = new URL(
+    master
+      .split('\n')
+      .find((l) => l && !l.startsWith('#'))!
+      .trim(),
+    `${stack.worker.url}/hls/`,
+  ).href;
+
+  // --- chat: SOCKETS senders and one listener that counts deliveries ---
+  const key = await importPKCS8(stack.demo.signing_key.private_key, 'RS256');
+  const token = (sub: string) =>
+    new SignJWT({ sub, aud: 'chat', name: sub })
+      .setProtectedHeader({ alg: 'RS256', kid: stack.demo.signing_key.id })
+      .setExpirationTime(Math.floor(Date.now() / 1000) + MINUTES * 60 + 3600)
+      .sign(key);
+  const chat = { sent: 0, acked: 0, delivered: 0, errors: 0, closed: 0 };
+  const wsUrl = (t: string) => `${stack.worker.url.replace(/^http/, 'ws')}/v1/rooms/${s.room_id}/ws?token=${t}`;
+  const listener = new WebSocket(wsUrl(await token('soak-listener')));
+  listener.addEventListener('message', (e) => {
+    const f = JSON.parse(String(e.data)) as { type: string; frames?: { type: string }[] };
+    for (const x of f.type === 'batch' ? (f.frames ?? []) : [f]) if (x.type === 'message') chat.delivered++;
+  });
+  const sockets: WebSocket[] = [];
+  for (let i = 0; i < SOCKETS; i++) {
+    const ws = new WebSocket(wsUrl(await token(`soak-${i}`)));
+    ws.addEventListener('message', (e) => {
+      const f = JSON.parse(String(e.data)) as { type: string };
+      if (f.type === 'ack') chat.acked++;
+      if (f.type === 'error') chat.errors++;
+    });
+    ws.addEventListener('close', () => !stopping && chat.closed++);
+    sockets.push(ws);
+    let n = 0;
+    const send = () => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      chat.sent++;
+      ws.send(JSON.stringify({ type: 'send', client_id: `s${i}-${n++}`, text: `soak ${i} ${n}` }));
+    };
+    // Spread evenly over the period, so the room sees a steady rate.
+    timers.push(setTimeout(() => timers.push(setInterval(send, CHAT_EVERY_MS)), (CHAT_EVERY_MS * i) / SOCKETS));
+  }
+
+  // --- HLS viewers; viewer 0 also audits the sequence for gaps ---
+  const hls = { segments: 0, errors: 0, gaps: 0, lastSeq: -1 };
+  for (let v = 0; v < VIEWERS; v++) {
+    const seen = new Set<string>();
+    const poll = async () => {
+      try {
+        const text = await (await fetch(mediaUrl)).text();
+        const seq = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
+        const uris = text.split('\n').filter((l) => l && !l.startsWith('#'));
+        if (v === 0 && hls.lastSeq >= 0 && seq > hls.lastSeq + 1) hls.gaps += seq - hls.lastSeq - 1;
+        if (v === 0) hls.lastSeq = Math.max(hls.lastSeq, seq + uris.length - 1);
+        for (const u of uris) {
+          if (seen.has(u)) continue;
+          seen.add(u);
+          const r = await fetch(new URL(u, mediaUrl));
+          await r.arrayBuffer();
+          if (r.ok) hls.segments++;
+          else hls.errors++;
+        }
+        if (seen.size > 200) seen.clear();
+      } catch {
+        hls.errors++;
+      }
+    };
+    timers.push(setInterval(() => void poll(), 1000));
+  }
+
+  // --- the series ---
+  type Row = Record<'agent' | 'nginx' | 'ffmpeg' | 'workerd', { rssKb: number; fds: number }>;
+  const rows: Row[] = [];
+  const sample = (): Row => {
+    const ours = processTree(process.pid);
+    const originTree = processTree(origin!.pid!);
+    return {
+      agent: sum(originTree, (p) => p.pid === origin!.pid),
+      nginx: sum(originTree, (p) => p.comm === 'nginx'),
+      ffmpeg: sum(originTree, (p) => p.comm === 'ffmpeg'),
+      workerd: sum(ours, (p) => p.comm === 'workerd'),
+    };
+  };
+  const mb = (kb: number) => (kb / 1024).toFixed(0).padStart(5);
+  console.log(
+    `soak: ${MINUTES} min (warm-up ${WARMUP}), ${SOCKETS} chat sockets every ${CHAT_EVERY_MS / 1000} s, ${VIEWERS} HLS viewers`,
+  );
+  console.log(
+    'min | agent MB fds | nginx MB fds | ffmpeg MB fds | workerd MB fds | chat sent/acked/delivered | segments errors',
+  );
+  for (let m = 0; m <= MINUTES; m++) {
+    if (m > 0) await new Promise((r) => setTimeout(r, 60_000));
+    const r = sample();
+    rows.push(r);
+    const c = (k: keyof Row) => `${mb(r[k].rssKb)} ${String(r[k].fds).padStart(4)}`;
+    console.log(
+      `${String(m).padStart(3)} | ${c('agent')} | ${c('nginx')} | ${c('ffmpeg')} | ${c('workerd')} | ${chat.sent}/${chat.acked}/${chat.delivered} | ${hls.segments} ${hls.errors}`,
+    );
+  }
+
+  // Let the last messages arrive before counting.
+  await new Promise((r) => setTimeout(r, 5000));
+  const after = rows.slice(WARMUP);
+  console.log(`after the warm-up (minute ${WARMUP} to ${MINUTES}):`);
+  let ok = true;
+  for (const k of ['agent', 'nginx', 'ffmpeg', 'workerd'] as const) {
+    const first = after[0]![k];
+    const last = after.at(-1)![k];
+    const growth = first.rssKb ? (last.rssKb - first.rssKb) / first.rssKb : 0;
+    const fds = after.map((r) => r[k].fds);
+    const flat = Math.max(...fds) - Math.min(...fds) <= 2;
+    ok &&= growth <= 0.1 && flat;
+    console.log(
+      `  ${k.padEnd(7)} RSS ${mb(first.rssKb)} -> ${mb(last.rssKb)} MB (${(growth * 100).toFixed(1)} %), fds ${Math.min(...fds)}..${Math.max(...fds)}${flat ? ' flat' : ' MOVED'}`,
+    );
+  }
+  const undelivered = chat.acked - chat.delivered;
+  console.log(
+    `  chat: ${chat.sent} sent, ${chat.acked} acknowledged, ${chat.delivered} delivered to the listener, ${chat.errors} refused, ${chat.closed} sockets closed`,
+  );
+  console.log(
+    `  hls: ${hls.segments} segments fetched, ${hls.errors} errors, ${hls.gaps} sequence gaps seen by the auditor`,
+  );
+  ok &&= chat.sent === chat.acked && undelivered === 0 && hls.gaps === 0 && chat.closed === 0;
+  console.log(ok ? 'PASS: within the goals' : 'FAIL: outside the goals (see above)');
+  for (const w of sockets) w.close(1000, 'done');
+  listener.close(1000, 'done');
+} finally {
+  stopping = true;
+  for (const t of timers) clearInterval(t);
+  publisher?.kill('SIGKILL');
+  if (publisher) await waitExit(publisher);
+  if (origin) {
+    origin.kill('SIGTERM');
+    await Promise.race([waitExit(origin), new Promise((r) => setTimeout(r, 45_000))]);
+    origin.kill('SIGKILL');
+  }
+  await stack.stop();
+  rmSync(runtimeDir, { recursive: true, force: true });
+}
