@@ -37,6 +37,8 @@ describe('origin deployment files', () => {
     const origin = compose.services.origin!;
     expect(origin.build).toEqual({ context: '..', dockerfile: 'origin/Dockerfile' });
     expect(Object.keys(origin.environment).sort()).toEqual([
+      'EDGELIVE_METRICS_HOST',
+      'EDGELIVE_METRICS_PORT',
       'EDGELIVE_ORIGIN_ID',
       'EDGELIVE_ORIGIN_SECRET',
       'EDGELIVE_WORKER_URL',

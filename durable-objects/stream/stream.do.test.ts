@@ -119,7 +119,7 @@ describe('StreamObject state machine', () => {
 describe('StreamObject playlists', () => {
   it('lists a segment only after its write completed', async () => {
     const { s, sessionId, stub } = await live();
-    expect(await stub.beginSegment(sessionId, 'orig_local', '720p', 0)).toEqual({ ok: true, exists: false });
+    expect(await stub.beginSegment(sessionId, 'orig_local', '720p', 0)).toMatchObject({ ok: true, exists: false });
     expect(entries((await stub.mediaPlaylist(sessionId, '720p'))!)).toEqual([]);
     expect(await stub.master()).toBeNull();
     await uploadSegment(s.id, sessionId, '720p', 0);

@@ -55,6 +55,11 @@ export const EVENT_CATALOG = {
     description:
       'Another input went on air; `data.on_air_input_id`, `data.from_input_id` and `data.reason` (`api`, `failover`, `first_connected`).',
   },
+  'stream.publish_refused': {
+    object: 'stream',
+    description:
+      'A publish was refused by the plan (`data.error`: `plan_limit_exceeded` with `limit`, `used`, `allowed`).',
+  },
   'recording.ready': {
     object: 'recording',
     description: "A session's recording was finalized and can be played as a VOD; `data.asset_id` names its asset.",
@@ -97,6 +102,10 @@ export const EVENT_CATALOG = {
   },
   'chat.user.banned': { object: 'room', description: 'A user was banned from a room; `data.user_id` names them.' },
   'chat.user.unbanned': { object: 'room', description: 'A ban was lifted; `data.user_id` names the user.' },
+  'chat.user.muted': {
+    object: 'room',
+    description: 'A user was muted (timed out) in a room; `data.user_id` and `data.until`.',
+  },
   'chat_connector.connected': {
     object: 'chat_connector',
     description: "A room's external chat connector joined its channel; messages flow.",
@@ -104,10 +113,6 @@ export const EVENT_CATALOG = {
   'chat_connector.errored': {
     object: 'chat_connector',
     description: 'A chat connector could not connect or lost its connection; `data.last_error` says why (retried).',
-  },
-  'chat.user.muted': {
-    object: 'room',
-    description: 'A user was muted (timed out) in a room; `data.user_id` and `data.until`.',
   },
   'api_key.created': { object: 'api_key', description: 'An API key was created (never carries the secret).' },
   'api_key.revoked': { object: 'api_key', description: 'An API key was revoked.' },
@@ -118,11 +123,6 @@ export const EVENT_CATALOG = {
   'member.removed': {
     object: 'member',
     description: 'A member left or was removed from the organization. Recorded once for every app of the org.',
-  },
-  'stream.publish_refused': {
-    object: 'stream',
-    description:
-      'A publish was refused by the plan (`data.error`: `plan_limit_exceeded` with `limit`, `used`, `allowed`).',
   },
   'usage.threshold_reached': {
     object: 'org',
