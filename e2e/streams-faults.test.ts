@@ -128,7 +128,8 @@ describe('live stream faults end to end', () => {
       reconnect_window: 10,
     });
     const pb = stream.playback_ids[0]!.id;
-    let pub = publish(stream.stream_key);
+    // Taller than the 240p rung: a rung as tall as the source is not encoded beside it (issue 12).
+    let pub = publish(stream.stream_key, '640x360');
     try {
       const sessionId = await liveSession(stream.id);
       const w = watch(pb, sessionId, '240p');
@@ -153,7 +154,7 @@ describe('live stream faults end to end', () => {
       await until('reconnecting', async () => (await status(stream.id)) === 'reconnecting', 40_000);
       await w.poll();
       const lastBefore = w.maxSequence;
-      pub = publish(stream.stream_key);
+      pub = publish(stream.stream_key, '640x360');
       await until('segments after the reconnect', () => w.maxSequence >= lastBefore + 2, 40_000);
       const s = await getStream(stack.api, stream.id);
       expect(s.status).toBe('active');
