@@ -10,6 +10,7 @@ import {
 import { and, eq, gte, inArray, lt, sql, sum } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { apps, usageBuckets as u, usageChatUsers } from '../../core/db/schema/index';
+import { monthOf } from '../../core/usage/recorder';
 import { badRequest } from '../lib/errors';
 
 /**
@@ -114,6 +115,6 @@ export async function chatMonthlyActiveUsers(db: Db, appIds: string[], from: num
 
 function monthsBetween(from: number, to: number): string[] {
   const out: string[] = [];
-  for (let t = monthStart(from); t < to; t = nextMonthStart(t)) out.push(new Date(t).toISOString().slice(0, 7));
+  for (let t = monthStart(from); t < to; t = nextMonthStart(t)) out.push(monthOf(t));
   return out;
 }
