@@ -8,7 +8,17 @@
  * Run under tsx: the OpenAPI document comes from the Worker's app module (no server), whose
  * imports are extensionless. scripts/docs.test.ts builds it and checks every internal link.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -98,6 +108,8 @@ try {
     },
   });
   await site.write();
+  // Images the pages show (docs/img), beside them as in the repository.
+  if (existsSync(join(ROOT, 'docs/img'))) cpSync(join(ROOT, 'docs/img'), join(out, 'img'), { recursive: true });
   writeFileSync(join(out, 'api/openapi.json'), JSON.stringify(doc, null, 2));
   console.log(`docs: ${walk(out).filter((f) => f.endsWith('.html')).length} pages in ${out}`);
 } finally {
