@@ -33,6 +33,9 @@ describe('./edgelive deploy --dry-run', () => {
       'Build the console',
       'Create the Pages project acme-live-console (or reuse it)',
       'Deploy the console to acme-live-console',
+      'Build the docs site',
+      'Create the Pages project acme-live-docs (or reuse it)',
+      'Deploy the docs to acme-live-docs',
       'Origin settings (origin/README.md):',
     ]);
     expect(first.stdout).toContain('the Worker bundles with the generated config');

@@ -7,7 +7,7 @@
  *   ./edgelive deploy --dry-run            prints every step and validates what it can without
  *                                          Cloudflare: the generated config bundles (wrangler
  *                                          deploy --dry-run), the migrations and the secrets
- *   ./edgelive deploy [--name edgelive] [--d1 <db>] [--bucket <r2>] [--pages <project>] [--origin-id orig_main]
+ *   ./edgelive deploy [--name edgelive] [--d1 <db>] [--bucket <r2>] [--pages <project>] [--docs-pages <project>] [--origin-id orig_main]
  */
 
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,7 @@ const { values: opts } = parseArgs({
     d1: { type: 'string' },
     bucket: { type: 'string' },
     pages: { type: 'string' },
+    'docs-pages': { type: 'string' },
     'origin-id': { type: 'string', default: 'orig_main' },
   },
 });
@@ -32,6 +33,7 @@ const name = opts.name!;
 const d1 = opts.d1 ?? name;
 const bucket = opts.bucket ?? `${name}-media`;
 const pages = opts.pages ?? `${name}-console`;
+const docsPages = opts['docs-pages'] ?? `${name}-docs`;
 const originId = opts['origin-id']!;
 
 function fail(message: string): never {
@@ -44,6 +46,7 @@ for (const [what, v] of [
   ['--d1', d1],
   ['--bucket', bucket],
   ['--pages', pages],
+  ['--docs-pages', docsPages],
 ] as const) {
   if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(v))
     fail(`${what} "${v}": use 3-63 of a-z 0-9 and -, not at either end`);
@@ -179,7 +182,25 @@ wrangler(
 );
 wrangler(`Deploy the console to ${pages}`, ['pages', 'deploy', join(ROOT, 'dashboard/dist'), '--project-name', pages]);
 
-// 9. What the origin needs.
+// 9. The docs site on Pages (scripts/docs.ts: static pages, the API reference from this Worker's document).
+step++;
+const docsOut = join(STATE, 'docs-site');
+console.log(`\n[${step}] Build the docs site\n    $ tsx scripts/docs.ts --out ${docsOut}`);
+if (!dry) {
+  const res = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'scripts/docs.ts'), '--out', docsOut], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  if (res.status !== 0) fail('the docs site did not build');
+}
+wrangler(
+  `Create the Pages project ${docsPages} (or reuse it)`,
+  ['pages', 'project', 'create', docsPages, '--production-branch', 'main'],
+  (o) => /already exists/i.test(o),
+);
+wrangler(`Deploy the docs to ${docsPages}`, ['pages', 'deploy', docsOut, '--project-name', docsPages]);
+
+// 10. What the origin needs.
 console.log(`\n[${step + 1}] Origin settings (origin/README.md):
     EDGELIVE_ORIGIN_ID=${originId}
     EDGELIVE_ORIGIN_SECRET=${origins[originId]}
