@@ -2,6 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { analyticsRoutes } from './analytics.routes';
 import { apiKeyRoutes } from './api-keys.routes';
+import { assetChatRoutes } from './asset-chat.routes';
 import { assetIngestRoutes } from './asset-ingest.routes';
 import { assetRoutes } from './assets.routes';
 import { appAuditRoutes } from './audit-log.routes';
@@ -44,7 +45,7 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   channels: channelRoutes,
   branding: brandingRoutes,
   domains: domainRoutes,
-  assets: assetRoutes.route('/', assetIngestRoutes).route('/', assetClipRoutes),
+  assets: assetRoutes.route('/', assetIngestRoutes).route('/', assetClipRoutes).route('/', assetChatRoutes),
   analytics: analyticsRoutes,
   usage: usageRoutes,
   uploads: uploadRoutes,
