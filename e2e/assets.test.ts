@@ -146,29 +146,59 @@ describe('a recorded session becomes an asset', () => {
       recording: true,
       reconnect_window: 0,
       playback_policies: ['public'],
+      dvr_window_seconds: 600,
     });
-    const publisher = live.publish(s.streamKey, { seconds: 36 });
+    const publisher = live.publish(s.streamKey, { seconds: 44 });
     const worker = live.stack.worker.url;
     const api = live.stack.api;
-    // Enough of the session for a 10 s clip: the live playlist holds 12 s.
+    // Enough of the session to seek back in and for a 10 s clip: the live playlist holds 16 s.
     await waitFor(
-      '12 s of live media',
+      '16 s of live media',
       async () => {
         const master = await fetch(`${worker}/hls/${s.playbackId}.m3u8`);
         if (master.status !== 200) return null;
         const media = (await master.text()).split('\n').find((l) => l && !l.startsWith('#'));
         const text = await (await fetch(`${worker}/hls/${media}`)).text();
         const secs = [...text.matchAll(/#EXTINF:([\d.]+)/g)].reduce((n, m) => n + Number(m[1]), 0);
-        return secs >= 12 ? secs : null;
+        return secs >= 16 ? secs : null;
       },
       40_000,
     );
+    const ctx = await live.browser();
+    // The DVR window in the embed: seeked back on the video's seek bar, the badge offers the way
+    // back to live, and a click on it jumps to the live edge.
+    const livePage = await ctx.newPage();
+    await livePage.goto(`${worker}/embed/${s.playbackId}`);
+    const badge = () => livePage.locator('#live').textContent();
+    type Embed = { edgelive?: { video: HTMLVideoElement } };
+    await waitFor(
+      'the live stream to play',
+      () => livePage.evaluate(() => ((window as unknown as Embed).edgelive?.video.currentTime ?? 0) > 1 || null),
+      20_000,
+    );
+    await livePage.evaluate(() => {
+      const v = (window as unknown as Embed).edgelive!.video;
+      v.currentTime = v.seekable.start(0) + 0.5;
+    });
+    await waitFor(
+      'the badge to offer a way back to live',
+      async () => ((await badge()) === 'GO LIVE' ? true : null),
+      10_000,
+    );
+    await livePage.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-03-dvr-behind-live.png') });
+    await livePage.locator('#live').click();
+    await waitFor(
+      'the player to be back at the live edge',
+      async () => ((await badge()) === 'LIVE' ? true : null),
+      10_000,
+    );
+    await livePage.close();
+
     const clip = await api.call<AssetBody>('POST', `/v1/streams/${s.id}/clips`, { seconds_back: 10 });
     expect(clip.status).toBe('ready');
     expect(clip.duration).toBeGreaterThan(9.5);
     expect(clip.duration).toBeLessThan(12);
 
-    const ctx = await live.browser();
     const page = await ctx.newPage();
     await page.goto(`${worker}/embed/${clip.playback_ids[0]!.id}`);
     const end = await waitFor(
