@@ -45,6 +45,8 @@ export class StreamObject extends DurableObject<Env> {
   private readonly outbox: ReactionOutbox;
   /** The origin was alive at the last stall check for this activity: look again at `at` (origin-watch.ts). */
   private recheck: { activity: number; at: number } | null = null;
+  /** Playlist requests answered since the object started: what the Worker's micro-cache bounds. */
+  private readonly served = { masters: 0, mediaPlaylists: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -361,6 +363,7 @@ export class StreamObject extends DurableObject<Env> {
 
   /** The live variants: renditions with at least one listed segment. Null when nothing is live. */
   master(): MasterInfo | null {
+    this.served.masters += 1;
     const s = this.store.state();
     if (s.deleted || s.disabled || s.status === 'idle' || s.finalize_pending || !s.session_id) return null;
     const cfg = this.config(s);
@@ -382,6 +385,7 @@ export class StreamObject extends DurableObject<Env> {
    * recording (if any) the Worker serves from R2.
    */
   mediaPlaylist(sessionId: string, rendition: string): string | null {
+    this.served.mediaPlaylists += 1;
     const s = this.store.state();
     if (s.deleted || s.session_id !== sessionId || !s.config) return null;
     const cfg = this.config(s);
@@ -395,5 +399,9 @@ export class StreamObject extends DurableObject<Env> {
   liveTail(seconds: number): LiveTail | null {
     const master = this.master();
     return master ? renderLiveTail(this.log, this.config(this.store.state()), master, seconds) : null;
+  }
+
+  servedCounts(): { masters: number; mediaPlaylists: number } {
+    return { ...this.served };
   }
 }
