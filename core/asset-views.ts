@@ -20,7 +20,7 @@ function renderSource(a: AssetRow) {
     case 'live_session':
       return { type: 'live_session' as const, stream_id: a.streamId, session_id: a.sessionId };
     case 'clip':
-      return { type: 'clip' as const, parent_asset_id: a.parentAssetId };
+      return { type: 'clip' as const, parent_asset_id: a.parentAssetId, start: a.clipStartS, end: a.clipEndS };
     case 'upload':
       return { type: 'upload' as const, upload_id: a.uploadId, input_url: a.inputUrl };
   }

@@ -35,6 +35,7 @@ export type StreamReaction =
   | { kind: 'session_started'; ids: StreamIds; originId: string; recording: boolean; startedAt: number }
   | { kind: 'session_resumed'; ids: StreamIds; originId: string; reconnects: number }
   | { kind: 'session_reconnecting'; ids: StreamIds }
+  | { kind: 'session_max_duration'; ids: StreamIds }
   | { kind: 'session_ended'; ids: StreamIds; endedAt: number; recording: RecordingResult | null }
   | { kind: 'input_reported'; ids: StreamIds; input: InputReport };
 
@@ -106,6 +107,9 @@ export async function reactToStream(env: Env, r: StreamReaction, ledger: Reactio
       });
       await emitStream('stream.reconnecting');
       await tellRoom(env, ids, 'reconnecting', ledger);
+      return;
+    case 'session_max_duration':
+      await emitStream('stream.max_duration_reached');
       return;
     case 'session_ended':
       await sessionEnded(env, r, ledger);

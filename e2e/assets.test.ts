@@ -12,6 +12,8 @@ import { waitFor } from './harness/player-probe.ts';
  * Worker (wrangler dev), the publisher stops, and the session becomes an asset that plays to its
  * end in Chromium through its own signed playback id; the origin's media worker takes the MP4 job,
  * and the MP4 downloads with `aud` = `d`, probes with the asset's duration and answers byte ranges.
+ * A second stream is clipped while live (its last 10 s plays in Chromium before the publisher
+ * stops), and its asset is clipped by start and end (`ffprobe` reads the clip through the Worker).
  */
 let live: LiveStack;
 const scratch = mkdtempSync(path.join(tmpdir(), 'edgelive-assets-e2e-'));
@@ -135,5 +137,113 @@ describe('a recorded session becomes an asset', () => {
     console.log(
       `asset ready ${readyMs} ms and MP4 ready ${mp4Ms} ms after the publisher stopped (${asset.duration} s)`,
     );
+  });
+
+  it('a live clip of the last 10 s plays while the stream is still live; a clip of the asset plays', async () => {
+    const s = await live.createStream({
+      ladder: ['source'],
+      latency_mode: 'low',
+      recording: true,
+      reconnect_window: 0,
+      playback_policies: ['public'],
+      dvr_window_seconds: 600,
+    });
+    const publisher = live.publish(s.streamKey, { seconds: 44 });
+    const worker = live.stack.worker.url;
+    const api = live.stack.api;
+    // Enough of the session to seek back in and for a 10 s clip: the live playlist holds 16 s.
+    await waitFor(
+      '16 s of live media',
+      async () => {
+        const master = await fetch(`${worker}/hls/${s.playbackId}.m3u8`);
+        if (master.status !== 200) return null;
+        const media = (await master.text()).split('\n').find((l) => l && !l.startsWith('#'));
+        const text = await (await fetch(`${worker}/hls/${media}`)).text();
+        const secs = [...text.matchAll(/#EXTINF:([\d.]+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+        return secs >= 16 ? secs : null;
+      },
+      40_000,
+    );
+    const ctx = await live.browser();
+    // The DVR window in the embed: seeked back on the video's seek bar, the badge offers the way
+    // back to live, and a click on it jumps to the live edge.
+    const livePage = await ctx.newPage();
+    await livePage.goto(`${worker}/embed/${s.playbackId}`);
+    const badge = () => livePage.locator('#live').textContent();
+    type Embed = { edgelive?: { video: HTMLVideoElement } };
+    await waitFor(
+      'the live stream to play',
+      () => livePage.evaluate(() => ((window as unknown as Embed).edgelive?.video.currentTime ?? 0) > 1 || null),
+      20_000,
+    );
+    await livePage.evaluate(() => {
+      const v = (window as unknown as Embed).edgelive!.video;
+      v.currentTime = v.seekable.start(0) + 0.5;
+    });
+    await waitFor(
+      'the badge to offer a way back to live',
+      async () => ((await badge()) === 'GO LIVE' ? true : null),
+      10_000,
+    );
+    await livePage.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-03-dvr-behind-live.png') });
+    await livePage.locator('#live').click();
+    await waitFor(
+      'the player to be back at the live edge',
+      async () => ((await badge()) === 'LIVE' ? true : null),
+      10_000,
+    );
+    await livePage.close();
+
+    const clip = await api.call<AssetBody>('POST', `/v1/streams/${s.id}/clips`, { seconds_back: 10 });
+    expect(clip.status).toBe('ready');
+    expect(clip.duration).toBeGreaterThan(9.5);
+    expect(clip.duration).toBeLessThan(12);
+
+    const page = await ctx.newPage();
+    await page.goto(`${worker}/embed/${clip.playback_ids[0]!.id}`);
+    const end = await waitFor(
+      'the live clip to play to its end',
+      async () => {
+        const v = await page.evaluate(() => {
+          const e = (window as unknown as { edgelive?: { video: HTMLVideoElement } }).edgelive;
+          return e ? { ended: e.video.ended, t: e.video.currentTime } : null;
+        });
+        return v?.ended ? v : null;
+      },
+      30_000,
+    );
+    expect(end.t).toBeGreaterThan(clip.duration! - 1);
+    await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-02-live-clip-played.png') });
+    // ... while the stream is still live.
+    expect((await api.call<{ status: string }>('GET', `/v1/streams/${s.id}`)).status).toBe('active');
+
+    await waitExit(publisher);
+    const asset = await waitFor(
+      'the asset to be ready',
+      async () => {
+        const list = await api.call<{ data: AssetBody[] }>('GET', `/v1/assets?stream_id=${s.id}&source=live_session`);
+        return list.data[0]?.status === 'ready' ? list.data[0] : null;
+      },
+      60_000,
+    );
+    const cut = await api.call<AssetBody>('POST', `/v1/assets/${asset.id}/clips`, { start: 4, end: 8 });
+    expect(cut.status).toBe('ready');
+    const probe = JSON.parse(
+      execFileSync(
+        'ffprobe',
+        [
+          '-v',
+          'error',
+          '-show_entries',
+          'format=duration',
+          '-of',
+          'json',
+          `${worker}/hls/${cut.playback_ids[0]!.id}.m3u8`,
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as { format: { duration: string } };
+    expect(Math.abs(Number(probe.format.duration) - cut.duration!)).toBeLessThan(0.6);
+    expect(cut.duration).toBeGreaterThanOrEqual(4);
   });
 });

@@ -16,6 +16,10 @@ export interface StreamConfig {
   encryption?: boolean;
   reconnectWindowS: number;
   ladder: RenditionName[];
+  /** Seconds of the session the live playlists keep for seeking back; absent (older configs) = 0. */
+  dvrWindowS?: number;
+  /** The session is ended this long after it started; absent (older configs) = 12 h. */
+  maxDurationS?: number;
 }
 
 export type LiveStatus = 'idle' | 'active' | 'reconnecting';
@@ -65,6 +69,15 @@ export interface MasterVariant {
 export interface MasterInfo {
   sessionId: string;
   variants: MasterVariant[];
+}
+
+/** The live session's last seconds, for an instant clip: VOD playlists per rendition (uris `<rendition>/<n>.ts`). */
+export interface LiveTail {
+  sessionId: string;
+  /** Where the tail's first segment starts in the session (seconds), for the clip's offset. */
+  startS: number;
+  variants: MasterVariant[];
+  playlists: Record<string, string>;
 }
 
 export interface StreamStatusAnswer {

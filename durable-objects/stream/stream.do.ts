@@ -1,6 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { gapWaitMs, SEGMENT_SECONDS, STALL_MS, windowCount } from '@edgelive/shared/live-timing';
-import { renderMediaPlaylist } from '@edgelive/shared/playlist';
+import { gapWaitMs, STALL_MS } from '@edgelive/shared/live-timing';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
@@ -8,6 +7,7 @@ import { ok, refuse } from '../../core/rpc';
 import type { StreamIds } from '../../core/stream-reactions';
 import type {
   InputReport,
+  LiveTail,
   MasterInfo,
   PublishRequest,
   PublishResult,
@@ -19,9 +19,10 @@ import type {
   StreamConfig,
   StreamStatusAnswer,
 } from './contract';
+import { maxDurationAt, pruneKeep, renderLivePlaylist, renderLiveTail } from './live-window';
 import { judgeOrigin, stallCheckAt } from './origin-watch';
 import { RETRY_MS, ReactionOutbox } from './outbox';
-import { KEY_URI, variants, writeRecording } from './recording';
+import { variants, writeRecording } from './recording';
 import { SegmentLog } from './segment-log';
 import { type State, StreamStore } from './store';
 
@@ -204,7 +205,7 @@ export class StreamObject extends DurableObject<Env> {
     if (!created) return { created };
     const cfg = this.config(s);
     this.log.advance(c.sessionId, c.rendition, now, gapWaitMs(cfg.latencyMode));
-    if (!cfg.recording) this.log.prune(c.sessionId, c.rendition, windowCount(cfg.latencyMode) * 2);
+    if (!cfg.recording) this.log.prune(c.sessionId, c.rendition, pruneKeep(cfg));
     if (s.status === 'active') this.store.set({ last_activity_at: now });
     return { created };
   }
@@ -274,7 +275,7 @@ export class StreamObject extends DurableObject<Env> {
   async remove(): Promise<void> {
     const s = this.store.state();
     this.store.set({ deleted: 1, disabled: 1, status: 'idle', reconnect_deadline: null, finalize_pending: 0 });
-    for (const name of ['stall', 'deadline', 'finalize']) this.timers.cancel(name);
+    for (const name of ['stall', 'deadline', 'finalize', 'max_duration']) this.timers.cancel(name);
     await this.timers.rearm();
     if (s.session_id) this.log.forgetOtherSessions('');
   }
@@ -289,7 +290,11 @@ export class StreamObject extends DurableObject<Env> {
     const s = this.store.state();
     const now = Date.now();
     if (s.finalize_pending) await this.finalize();
-    else if (s.status === 'reconnecting' && s.reconnect_deadline != null && s.reconnect_deadline <= now)
+    else if (s.status !== 'idle' && s.started_at != null && maxDurationAt(this.config(s), s.started_at) <= now) {
+      // Over its maximum continuous duration: ended like a publisher that left for good.
+      this.outbox.record({ kind: 'session_max_duration', ids: this.ids(s) });
+      await this.endSession();
+    } else if (s.status === 'reconnecting' && s.reconnect_deadline != null && s.reconnect_deadline <= now)
       await this.endSession();
     else if (
       s.status === 'active' &&
@@ -313,6 +318,9 @@ export class StreamObject extends DurableObject<Env> {
     if (s.status === 'reconnecting' && s.reconnect_deadline != null && !s.finalize_pending)
       this.timers.schedule('deadline', s.reconnect_deadline, false);
     else this.timers.cancel('deadline');
+    if (s.status !== 'idle' && s.started_at != null && !s.finalize_pending)
+      this.timers.schedule('max_duration', maxDurationAt(this.config(s), s.started_at), false);
+    else this.timers.cancel('max_duration');
     await this.timers.rearm();
   }
 
@@ -384,14 +392,13 @@ export class StreamObject extends DurableObject<Env> {
     if (!cfg.ladder.includes(rendition as never)) return null;
     const ended = s.status === 'idle' || s.finalize_pending === 1;
     if (!ended) this.log.advance(sessionId, rendition, Date.now(), gapWaitMs(cfg.latencyMode));
-    const w = this.log.window(sessionId, rendition, windowCount(cfg.latencyMode));
-    return renderMediaPlaylist({
-      ...w,
-      nominalDuration: SEGMENT_SECONDS[cfg.latencyMode],
-      kind: ended ? 'ended' : 'live',
-      uri: (seg) => `${rendition}/${seg.sequence}.ts`,
-      keyUri: cfg.encryption ? KEY_URI : undefined,
-    });
+    return renderLivePlaylist(this.log, cfg, sessionId, rendition, ended);
+  }
+
+  /** The live session's last `seconds` per rendition (an instant clip's source); null when not live. */
+  liveTail(seconds: number): LiveTail | null {
+    const master = this.master();
+    return master ? renderLiveTail(this.log, this.config(this.store.state()), master, seconds) : null;
   }
 
   servedCounts(): { masters: number; mediaPlaylists: number } {

@@ -9,7 +9,8 @@ const STYLE = `
 *{box-sizing:border-box}html,body{margin:0;height:100%;background:#000;overflow:hidden;font:14px system-ui,sans-serif}
 video{width:100%;height:100%;display:block;background:#000}
 #bar{position:absolute;top:8px;left:8px;right:8px;display:flex;gap:8px;align-items:center;pointer-events:none}
-#live{background:#e11d48;color:#fff;font-weight:600;padding:2px 8px;border-radius:4px;letter-spacing:.05em}
+#live{background:#e11d48;color:#fff;font:600 14px system-ui,sans-serif;padding:2px 8px;border:0;border-radius:4px;letter-spacing:.05em;pointer-events:auto;cursor:pointer}
+#live.behind{background:#52525b}
 #quality{margin-left:auto;pointer-events:auto;background:rgba(0,0,0,.6);color:#fff;border:1px solid #fff4;border-radius:4px;padding:2px 4px}
 #error{position:absolute;bottom:56px;left:8px;right:8px;color:#fff;background:rgba(0,0,0,.7);padding:8px;border-radius:4px}
 [hidden]{display:none!important}`;
@@ -23,7 +24,7 @@ export function renderEmbedPage(config: EmbedConfig, scriptUrl: string, title = 
 <style>${STYLE}</style>
 </head><body>
 <video id="video" controls playsinline></video>
-<div id="bar"><span id="live" hidden>LIVE</span><select id="quality" aria-label="Quality" hidden></select></div>
+<div id="bar"><button id="live" type="button" title="Jump to live" hidden>LIVE</button><select id="quality" aria-label="Quality" hidden></select></div>
 <div id="error" role="status" hidden></div>
 <script id="${EMBED_CONFIG_ID}" type="application/json">${scriptJson(config)}</script>
 <script src="${scriptUrl}" defer></script>

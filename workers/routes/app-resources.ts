@@ -2,12 +2,14 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppScopedEnv } from '../env';
 import { analyticsRoutes } from './analytics.routes';
 import { apiKeyRoutes } from './api-keys.routes';
+import { assetChatRoutes } from './asset-chat.routes';
 import { assetIngestRoutes } from './asset-ingest.routes';
 import { assetRoutes } from './assets.routes';
 import { appAuditRoutes } from './audit-log.routes';
 import { brandingRoutes } from './branding.routes';
 import { channelRoutes } from './channels.routes';
 import { chatBanRoutes } from './chat-bans.routes';
+import { assetClipRoutes, streamClipRoutes } from './clips.routes';
 import { domainRoutes } from './domains.routes';
 import { eventRoutes } from './events.routes';
 import { roomRoutes } from './rooms.index';
@@ -35,11 +37,15 @@ export const appResources: Record<string, OpenAPIHono<AppScopedEnv>> = {
   'webhook-endpoints': webhookEndpointRoutes,
   events: eventRoutes,
   // Sub-resources of a stream share its mount (and its `inScope('stream')` loading).
-  streams: streamRoutes.route('/', simulcastTargetRoutes).route('/', streamHealthRoutes).route('/', streamInputRoutes),
+  streams: streamRoutes
+    .route('/', simulcastTargetRoutes)
+    .route('/', streamHealthRoutes)
+    .route('/', streamInputRoutes)
+    .route('/', streamClipRoutes),
   channels: channelRoutes,
   branding: brandingRoutes,
   domains: domainRoutes,
-  assets: assetRoutes.route('/', assetIngestRoutes),
+  assets: assetRoutes.route('/', assetIngestRoutes).route('/', assetClipRoutes).route('/', assetChatRoutes),
   analytics: analyticsRoutes,
   usage: usageRoutes,
   uploads: uploadRoutes,

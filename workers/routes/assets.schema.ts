@@ -1,3 +1,4 @@
+import { MAX_SESSION_SECONDS } from '@edgelive/shared/live-timing';
 import { z } from '@hono/zod-openapi';
 import { PlaybackId, PlaybackPolicy } from './streams.schema';
 
@@ -36,7 +37,15 @@ export const Asset = z
         upload_id: z.string().nullable().openapi({ description: 'The direct upload it came from.' }),
         input_url: z.string().nullable().openapi({ description: 'The URL it was ingested from.' }),
       }),
-      z.object({ type: z.literal('clip'), parent_asset_id: z.string().nullable() }),
+      z.object({
+        type: z.literal('clip'),
+        parent_asset_id: z.string().nullable(),
+        start: z
+          .number()
+          .nullable()
+          .openapi({ description: "Seconds into the parent where the clip starts (a segment's start)." }),
+        end: z.number().nullable().openapi({ description: 'Seconds into the parent where the clip ends.' }),
+      }),
     ]),
     playback_ids: z.array(PlaybackId).openapi({
       description: 'Play at `/hls/{playback_id}.m3u8` (with `?token=` for a signed id, `aud` = `v`).',
@@ -91,3 +100,44 @@ export const UpdateAssetBody = z
   .openapi('UpdateAsset');
 
 export const CreateAssetPlaybackIdBody = z.object({ policy: PlaybackPolicy }).strict();
+
+const ClipSettings = {
+  playback_policies: z
+    .array(PlaybackPolicy)
+    .max(5)
+    .optional()
+    .openapi({ description: "A playback id per entry; default: one per policy of the parent's ids." }),
+  passthrough: z.string().max(255).nullable().optional(),
+  mp4_support: z
+    .enum(['none', 'standard'])
+    .optional()
+    .openapi({ description: '`standard`: a media job makes an MP4 of the clip (its segments, remuxed).' }),
+};
+
+export const CreateAssetClipBody = z
+  .object({
+    start: z.number().min(0).max(MAX_SESSION_SECONDS).openapi({ description: 'Seconds into the asset.', example: 12 }),
+    end: z.number().positive().max(MAX_SESSION_SECONDS).openapi({
+      description: 'Seconds into the asset (past its end: to its end).',
+      example: 42,
+    }),
+    ...ClipSettings,
+  })
+  .strict()
+  .openapi('CreateAssetClip', {
+    description:
+      'Segment-accurate: the clip starts with the segment holding `start` and ends with the one holding `end`.',
+  });
+
+export const CreateLiveClipBody = z
+  .object({
+    seconds_back: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_SESSION_SECONDS)
+      .openapi({ description: 'How far back from the live edge the clip starts.', example: 30 }),
+    ...ClipSettings,
+  })
+  .strict()
+  .openapi('CreateLiveClip');

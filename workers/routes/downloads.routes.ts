@@ -7,6 +7,7 @@ import { parseRange } from '../lib/byte-range';
 import { ApiError, notFound } from '../lib/errors';
 import { jobAsset } from '../services/media-jobs.service';
 import { authorize, resolvePlayback } from '../services/playback.service';
+import { resolveVodPlayback } from '../services/vod-playback.service';
 
 /**
  * `GET /downloads/{playback_id}/highest.mp4`: an asset's MP4 (Mux's static renditions), under the
@@ -29,7 +30,11 @@ export const downloadRoutes = new Hono<AppEnv>()
   })
   .get('/:pb/:file', async (c) => {
     if (c.req.param('file') !== 'highest.mp4') throw notFound('download');
-    const pb = await resolvePlayback(c.get('db'), c.req.param('pb'));
+    // An upload's or a clip's id (its own tree), else a recording's (or a stream's, which has none).
+    const vod = await resolveVodPlayback(c.get('db'), c.req.param('pb'));
+    const { pb, assetId } = vod
+      ? { pb: vod, assetId: vod.asset.id }
+      : await resolvePlayback(c.get('db'), c.req.param('pb')).then((p) => ({ pb: p, assetId: p.asset?.id }));
     await authorize(c.get('db'), pb, 'download', {
       token: c.req.query('token'),
       grant: undefined,
@@ -37,8 +42,8 @@ export const downloadRoutes = new Hono<AppEnv>()
       selfHost: new URL(c.req.url).hostname,
       grantSecret: c.env.PLAYBACK_GRANT_SECRET,
     });
-    if (!pb.asset) throw notFound('download');
-    const asset = await jobAsset(createDb(c.env.DB), pb.asset.id);
+    if (!assetId) throw notFound('download');
+    const asset = await jobAsset(createDb(c.env.DB), assetId);
     if (asset.mp4Status !== 'ready')
       throw new ApiError(
         412,

@@ -17,6 +17,7 @@ describe('embed page', () => {
       src: `/hls/${f.signedPb}.m3u8?token=abc.def.ghi`,
       poster: `/thumbnails/${f.signedPb}.jpg?token=t.t.t`,
       latencyMode: 'standard',
+      dvr: false,
       autoplay: true,
       muted: true,
     });

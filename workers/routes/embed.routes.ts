@@ -29,9 +29,9 @@ export const embedRoutes = new Hono<AppEnv>().get('/:pb', async (c) => {
   // An upload's asset has no stream; it plays as a VOD like a recording.
   const vod = await resolveVodPlayback(c.get('db'), c.req.param('pb'));
   const pb = vod
-    ? { ...vod, latencyMode: 'standard' as const }
+    ? { ...vod, latencyMode: 'standard' as const, dvr: false }
     : await resolvePlayback(c.get('db'), c.req.param('pb')).then(
-        (p) => ({ ...p, latencyMode: p.stream.latencyMode }),
+        (p) => ({ ...p, latencyMode: p.stream.latencyMode, dvr: !p.asset && p.stream.dvrWindowS > 0 }),
         (err: unknown) => {
           if (err instanceof ApiError && err.status === 404) throw notFound('playback id');
           throw err;
@@ -52,6 +52,7 @@ export const embedRoutes = new Hono<AppEnv>().get('/:pb', async (c) => {
       // An upload's asset has no poster frames yet.
       poster: !vod && (pb.policy === 'public' || thumbToken) ? `/thumbnails/${pb.id}.jpg${q(thumbToken)}` : null,
       latencyMode: pb.latencyMode,
+      dvr: pb.dvr,
       autoplay,
       // Unmuted autoplay is refused by browsers; muted is the default whenever autoplay is on.
       muted: flag(c.req.query('muted'), autoplay),

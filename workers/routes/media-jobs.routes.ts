@@ -8,6 +8,7 @@ import {
 } from '@edgelive/shared/media-jobs';
 import { Hono } from 'hono';
 import type { z } from 'zod';
+import { assetTree } from '../../core/asset-tree';
 import { createDb } from '../../core/db/client';
 import { isIdOf } from '../../core/ids';
 import { mp4Key, recordingKey, segmentKey, uploadSourceKey, vodKey } from '../../core/media-keys';
@@ -78,11 +79,16 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
       });
     }
     const rendition = spec.input.rendition;
-    // An asset with its own HLS tree (an upload): the same relative names, under vod/{asset}/.
+    // An asset with its own HLS tree (an upload, a clip): the same relative names, mapped by its tree.
     if (!asset.streamId || !asset.sessionId) {
+      const tree = await assetTree(createDb(c.env.DB), asset);
+      if (!tree) throw notFound('input');
+      if (rest === 'aes.key' && tree.session) return sessionKey(c.env, tree.session.streamId, tree.session.sessionId);
       const file = rest === 'playlist.m3u8' ? `${rendition}.m3u8` : rest;
       if (!TRANSCODE_OUTPUT_FILE.test(file) || !file.startsWith(rendition)) throw notFound('input');
-      const obj = await c.env.MEDIA.get(vodKey(asset.id, file));
+      const seg = /^([a-z0-9]+)\/(\d+)\.ts$/.exec(file);
+      const key = seg ? tree.segment(seg[1]!, Number(seg[2])) : `${tree.prefix}${file}`;
+      const obj = key ? await c.env.MEDIA.get(key) : null;
       if (!obj) throw notFound('input');
       return new Response(obj.body, { headers: { 'content-length': String(obj.size) } });
     }
@@ -91,12 +97,7 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
       if (!obj) throw notFound('input');
       return c.body(await obj.text(), 200, { 'content-type': 'application/vnd.apple.mpegurl' });
     }
-    if (rest === 'aes.key') {
-      const encrypted = await streamStub(c.env, asset.streamId).sessionEncryption(asset.sessionId);
-      if (!encrypted) throw notFound('key');
-      const key = await sessionMediaKey(c.env.MEDIA_KEY_SECRET, asset.streamId, asset.sessionId);
-      return c.body(key, 200, { 'content-type': 'application/octet-stream' });
-    }
+    if (rest === 'aes.key') return sessionKey(c.env, asset.streamId, asset.sessionId);
     const m = /^([a-z0-9]+)\/(\d{1,9})\.ts$/.exec(rest);
     if (!m || m[1] !== rendition || !isRenditionName(m[1])) throw notFound('input');
     const obj = await c.env.MEDIA.get(segmentKey(asset.streamId, asset.sessionId, rendition, Number(m[2])));
@@ -136,6 +137,13 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
     if (r.final) await jobFailed(createDb(c.env.DB), c.env, r.spec, b.reason);
     return c.json({ retried: !r.final }, 200);
   });
+
+/** A recorded session's AES-128 key, when its segments are encrypted. */
+async function sessionKey(env: OriginEnv['Bindings'], streamId: string, sessionId: string) {
+  if (!(await streamStub(env, streamId).sessionEncryption(sessionId))) throw notFound('key');
+  const key = await sessionMediaKey(env.MEDIA_KEY_SECRET, streamId, sessionId);
+  return new Response(key, { headers: { 'content-type': 'application/octet-stream' } });
+}
 
 /** Streamed into R2: a FixedLengthStream tells R2 the size up front, so nothing is buffered here. */
 async function putOutput(req: Request, bucket: R2Bucket, key: string, contentType: string) {

@@ -164,6 +164,8 @@ export const originRoutes = router
       recording: row.recording,
       encryption: row.encryption,
       reconnectWindowS: row.reconnectWindowS,
+      dvrWindowS: row.dvrWindowS,
+      maxDurationS: row.maxDurationS,
       ladder: effectiveLadder(row.ladder.filter(isRenditionName), max),
     };
     const stub = streamStub(c.env, row.id);

@@ -1,4 +1,5 @@
 import { RENDITION_NAMES } from '@edgelive/shared/ladder';
+import { MAX_DVR_WINDOW_SECONDS, MAX_SESSION_SECONDS } from '@edgelive/shared/live-timing';
 import { z } from '@hono/zod-openapi';
 
 /**
@@ -49,6 +50,17 @@ const settable = {
   metadata: Metadata,
   mp4_support: z.enum(['none', 'standard']).openapi({
     description: "`standard`: each recorded session's asset gets a downloadable MP4 (made by a media job).",
+  }),
+  dvr_window_seconds: z.number().int().min(0).max(MAX_DVR_WINDOW_SECONDS).openapi({
+    description:
+      'Seconds of the live session its playlists keep, so viewers can seek back and jump to live (0: the 30 s live window only; up to 4 h).',
+  }),
+  max_duration_seconds: z.number().int().min(60).max(MAX_SESSION_SECONDS).openapi({
+    description:
+      'A session is ended after this long (reconnects included), with `stream.max_duration_reached`. Default 12 h.',
+  }),
+  recording_retention_days: z.number().int().min(1).max(3650).nullable().openapi({
+    description: "Delete this stream's recordings (with their media) after this many days; null: the app's setting.",
   }),
 };
 
@@ -155,6 +167,9 @@ export const Stream = z
     ladder: z.array(z.string()),
     metadata: z.record(z.string(), z.string()),
     mp4_support: z.enum(['none', 'standard']),
+    dvr_window_seconds: z.number(),
+    max_duration_seconds: z.number(),
+    recording_retention_days: z.number().nullable(),
     room_id: z.string().nullable(),
     channel_id: z.string().nullable().openapi({ description: 'The channel the stream is on, if any.' }),
     playback_ids: z.array(PlaybackId),

@@ -130,8 +130,45 @@ describe('direct uploads (tus)', () => {
     expect((await call(`/hls/${pb}/vod/720p.m3u8`)).status).toBe(404);
     expect((await call(`/embed/${pb}`)).status).toBe(200);
 
-    // Deleting the asset deletes its tree and the uploaded bytes.
+    // Its MP4 (issue 14): the same media job as a recording's, read from its own tree, downloaded with ranges.
+    const patched = await call(`/v1/assets/${assetId}`, {
+      method: 'PATCH',
+      auth: t.key.token,
+      body: { mp4_support: 'standard' },
+    });
+    expect(patched.json.mp4).toMatchObject({ status: 'preparing', rendition: '360p' });
+    const mp4Lease = await originCall('/internal/media-jobs/lease', { method: 'POST' });
+    expect(mp4Lease.json.job.spec).toMatchObject({ kind: 'mp4', asset_id: assetId });
+    const mq = `lease_id=${mp4Lease.json.lease_id}`;
+    const mp4Id = mp4Lease.json.job.id;
+    expect((await originCall(`/internal/media-jobs/${mp4Id}/input/playlist.m3u8?${mq}`)).text).toContain('360p/0.ts');
+    expect((await originCall(`/internal/media-jobs/${mp4Id}/input/360p/0.ts?${mq}`)).text).toBe('segment-zero');
+    const mp4 = new Uint8Array(600).map((_, i) => i % 200);
+    expect((await originCall(`/internal/media-jobs/${mp4Id}/output?${mq}`, { method: 'PUT', raw: mp4 })).status).toBe(
+      201,
+    );
+    expect(
+      (await originCall(`/internal/media-jobs/${mp4Id}/complete`, { body: { lease_id: mp4Lease.json.lease_id } }))
+        .status,
+    ).toBe(204);
+    const dl = await call(`/downloads/${pb}/highest.mp4`);
+    expect(dl.status, dl.text).toBe(200);
+    expect(dl.headers.get('content-length')).toBe('600');
+    const range = await call(`/downloads/${pb}/highest.mp4`, { headers: { range: 'bytes=10-19' } });
+    expect(range.status).toBe(206);
+    expect(range.headers.get('content-range')).toBe('bytes 10-19/600');
+
+    // A clip of the upload plays the upload's own segment.
+    const clip = await call(`/v1/assets/${assetId}/clips`, { auth: t.key.token, body: { start: 0, end: 2 } });
+    expect(clip.status, clip.text).toBe(201);
+    const clipPb = clip.json.playback_ids[0].id;
+    expect((await call(`/hls/${clipPb}/vod/360p.m3u8`)).text).toContain('360p/0.ts');
+    expect((await call(`/hls/${clipPb}/vod/360p/0.ts`)).text).toBe('segment-zero');
+
+    // Deleting the asset deletes its tree and the uploaded bytes (and its clip).
     expect((await call(`/v1/assets/${assetId}`, { method: 'DELETE', auth: t.key.token })).status).toBe(204);
+    expect((await call(`/v1/assets/${clip.json.id}`, { auth: t.key.token })).status).toBe(404);
+    expect([...(await r2Keys(`downloads/${assetId}/`)), ...(await r2Keys(`clips/${clip.json.id}/`))]).toEqual([]);
     expect(await r2Keys(`vod/${assetId}/`)).toEqual([]);
     expect(await r2Keys(`uploads/${upload.id}/`)).toEqual([]);
   });

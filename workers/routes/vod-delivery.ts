@@ -1,18 +1,21 @@
 import { isRenditionName } from '@edgelive/shared/ladder';
 import type { Context } from 'hono';
-import { IMMUTABLE, PLAYLIST_TYPE, SEGMENT_TYPE, vodKey } from '../../core/media-keys';
+import { IMMUTABLE, PLAYLIST_TYPE, SEGMENT_TYPE } from '../../core/media-keys';
+import { streamStub } from '../../core/stubs';
 import type { AppEnv } from '../env';
 import { ApiError, notFound } from '../lib/errors';
 import { grantUris } from '../lib/playlist-uris';
+import { sessionMediaKey } from '../lib/session-key';
 import { serveMedia } from '../services/media-cache';
 import { type Access, authorize, grantFor, type Resource } from '../services/playback.service';
 import { resolveVodPlayback, type VodPlayback, vodMasterText } from '../services/vod-playback.service';
 
 /**
- * Delivery of assets with their own HLS tree (uploads, URL ingests), beside hls.routes.ts:
+ * Delivery of assets with their own HLS tree (uploads, URL ingests, clips), beside hls.routes.ts:
  *   /hls/{pb}.m3u8                          master (hls.routes.ts asks here when no stream has the id)
  *   /hls/{pb}/vod/{rendition}.m3u8          VOD media playlist   (?g=, or ?token=)
  *   /hls/{pb}/vod/{rendition}/{n}.ts        segment              (?g=, or ?token=)
+ *   /hls/{pb}/vod/aes.key                   a clip of an encrypted session: its key (?g=, or ?token=)
  * The tree never changes once the asset is ready, so it caches like a recording.
  */
 type Ctx = Context<AppEnv>;
@@ -53,32 +56,45 @@ export async function vodMaster(c: Ctx, pbId: string): Promise<Response | null> 
   const admitted = await admitVod(c, pbId, 'master');
   if (!admitted) return null;
   const { pb, access } = admitted;
-  const master = vodMasterText(await text(c, vodKey(pb.asset.id, 'master.m3u8')), pb.id);
+  const master = vodMasterText(await text(c, `${pb.tree.prefix}master.m3u8`), pb.id);
   return playlist(c, master, access, await grantFor(access, 'p', pb.id, c.env.PLAYBACK_GRANT_SECRET, { vod: true }));
 }
 
 export async function vodMediaPlaylist(c: Ctx): Promise<Response> {
+  if (c.req.param('file') === 'aes.key') return vodKeyFile(c);
   const rendition = (c.req.param('file') ?? '').replace(/\.m3u8$/, '');
   if (!isRenditionName(rendition)) throw notFound('playlist');
   const admitted = await admitVod(c, c.req.param('pb') ?? '', 'playlist');
   if (!admitted?.pb.asset.renditions.includes(rendition)) throw notFound('playlist');
   const { pb, access } = admitted;
-  const body = await text(c, vodKey(pb.asset.id, `${rendition}.m3u8`));
+  const body = await text(c, `${pb.tree.prefix}${rendition}.m3u8`);
   return playlist(c, body, access, await grantFor(access, 's', pb.id, c.env.PLAYBACK_GRANT_SECRET, { vod: true }));
 }
 
 export async function vodSegment(c: Ctx): Promise<Response> {
   const rendition = c.req.param('rendition') ?? '';
-  const seq = /^(\d{1,6})\.ts$/.exec(c.req.param('file') ?? '')?.[1];
+  const seq = /^(\d{1,9})\.ts$/.exec(c.req.param('file') ?? '')?.[1];
   if (!seq || !isRenditionName(rendition)) throw notFound('segment');
   const admitted = await admitVod(c, c.req.param('pb') ?? '', 'segment');
   if (!admitted) throw notFound('segment');
-  // The key starts with the id's own asset: no other asset's media is reachable.
-  const res = await serveMedia(c, vodKey(admitted.pb.asset.id, `${rendition}/${Number(seq)}.ts`), {
+  // The tree maps the URI to its own asset's media (a clip: only the range it was cut from).
+  const key = admitted.pb.tree.segment(rendition, Number(seq));
+  if (!key) throw notFound('segment');
+  const res = await serveMedia(c, key, {
     contentType: SEGMENT_TYPE,
     cacheControl: IMMUTABLE,
     cacheable: true,
   });
   if (!res) throw notFound('segment');
   return res;
+}
+
+/** A clip of an encrypted recording names its session's key beside its playlists. */
+async function vodKeyFile(c: Ctx): Promise<Response> {
+  const admitted = await admitVod(c, c.req.param('pb') ?? '', 'key');
+  const session = admitted?.pb.tree.session;
+  if (!session) throw notFound('key');
+  if (!(await streamStub(c.env, session.streamId).sessionEncryption(session.sessionId))) throw notFound('key');
+  const key = await sessionMediaKey(c.env.MEDIA_KEY_SECRET, session.streamId, session.sessionId);
+  return c.body(key, 200, { 'content-type': 'application/octet-stream', 'cache-control': 'private, no-store' });
 }

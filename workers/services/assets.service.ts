@@ -1,5 +1,6 @@
 import { and, eq, gte, inArray, lt, type SQL } from 'drizzle-orm';
 import { requestMp4 } from '../../core/asset-downloads';
+import { clipPrefix } from '../../core/asset-tree';
 import { type AssetRow, type AssetView, loadAssetView, renderAsset } from '../../core/asset-views';
 import type { Db } from '../../core/db/client';
 import { assetPlaybackIds, assets } from '../../core/db/schema/index';
@@ -75,7 +76,12 @@ export async function updateAsset(
 
 /** The R2 prefixes that hold only this asset's media. */
 function mediaPrefixes(a: AssetRow): string[] {
-  const own = [`downloads/${a.id}/`, vodPrefix(a.id), ...(a.uploadId ? [uploadPrefix(a.uploadId)] : [])];
+  const own = [
+    `downloads/${a.id}/`,
+    vodPrefix(a.id),
+    clipPrefix(a.id),
+    ...(a.uploadId ? [uploadPrefix(a.uploadId)] : []),
+  ];
   if (a.source === 'live_session' && a.streamId && a.sessionId)
     return [...own, ...sessionMediaPrefixes(a.streamId, a.sessionId)];
   return own;
@@ -86,6 +92,9 @@ function mediaPrefixes(a: AssetRow): string[] {
  * again) rather than rows gone with bytes still billed in R2.
  */
 export async function deleteAsset(db: Db, env: Env, asset: AssetRow): Promise<void> {
+  // Clips play this asset's segments: they go first, each with its own event.
+  const clips = await db.select().from(assets).where(eq(assets.mediaAssetId, asset.id));
+  for (const clip of clips) await deleteAsset(db, env, clip);
   const data = renderAsset(await loadAssetView(db, asset));
   await deletePrefixes(env, mediaPrefixes(asset));
   await db.delete(assets).where(eq(assets.id, asset.id));
@@ -104,6 +113,8 @@ export async function deleteAsset(db: Db, env: Env, asset: AssetRow): Promise<vo
  */
 export async function deleteStreamAssets(db: Db, env: Env, streamId: string): Promise<void> {
   const rows = await db.select().from(assets).where(eq(assets.streamId, streamId));
+  // Clips first: a recording's delete would otherwise take them along and they would be deleted twice.
+  rows.sort((a, b) => Number(b.source === 'clip') - Number(a.source === 'clip'));
   for (const a of rows) await deleteAsset(db, env, a);
 }
 

@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
-import { apps, assets, streamSessions } from '../../core/db/schema/index';
+import { apps, assets, streamSessions, streams } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { deletePrefixes, sessionMediaPrefixes } from '../../core/media-storage';
 import { deleteAsset } from './assets.service';
@@ -9,8 +9,8 @@ import { sweepExpiredUploads } from './uploads.service';
 /**
  * Storage hygiene, run by the Cron Trigger (workers/scheduled.ts) a bounded batch at a time so a
  * backlog drains over several minutes instead of one long invocation:
- * - recordings older than their app's `settings.recording_retention_days` are deleted with their
- *   media (deleteAsset: R2 first, then rows, then `asset.deleted`);
+ * - recordings older than their stream's `recording_retention_days` (else their app's
+ *   `settings.recording_retention_days`) are deleted with their media (and their clips) (deleteAsset: R2 first, then rows, then `asset.deleted`);
  * - live-only sessions (recording off) lose their segments and poster frames once they ended
  *   LIVE_ONLY_GRACE_MS ago, long past any player's window;
  * - direct uploads left unfinished past their expiry lose their parts.
@@ -20,11 +20,13 @@ const BATCH = 25;
 const DAY_MS = 86_400_000;
 
 export async function expiredRecordings(db: Db, now = Date.now()) {
-  const days = sql<number>`json_extract(${apps.settings}, '$.recording_retention_days')`;
+  // The stream's own setting wins over its app's (issue 14: per app and per stream).
+  const days = sql<number>`coalesce(${streams.recordingRetentionDays}, json_extract(${apps.settings}, '$.recording_retention_days'))`;
   return db
     .select({ asset: assets })
     .from(assets)
     .innerJoin(apps, eq(apps.id, assets.appId))
+    .leftJoin(streams, eq(streams.id, assets.streamId))
     .where(
       and(eq(assets.source, 'live_session'), isNotNull(days), lt(assets.createdAt, sql`${now} - ${days} * ${DAY_MS}`)),
     )

@@ -66,6 +66,43 @@ describe('retention and storage hygiene', () => {
     );
   });
 
+  it("a stream's own recording_retention_days wins over its app's", async () => {
+    const t = await tenant();
+    await call(`/v1/apps/${t.app.id}`, {
+      method: 'PATCH',
+      auth: t.acct.token,
+      body: { settings: { recording_retention_days: 2 } },
+    });
+    const short = await recordedAsset(t.key.token);
+    const long = await recordedAsset(t.key.token);
+    const days = async (streamId: string, n: number) => {
+      const r = await call(`/v1/streams/${streamId}`, {
+        method: 'PATCH',
+        auth: t.key.token,
+        body: { recording_retention_days: n },
+      });
+      expect(r.json.recording_retention_days, r.text).toBe(n);
+    };
+    await days(short.stream.id, 1);
+    await days(long.stream.id, 30);
+    // A clip of the short-lived recording goes with it.
+    const clip = await call(`/v1/assets/${short.asset.id}/clips`, { auth: t.key.token, body: { start: 0, end: 2 } });
+    expect(clip.status, clip.text).toBe(201);
+    const ago = Date.now() - 1.5 * 86_400_000;
+    for (const id of [short.asset.id, long.asset.id])
+      await env.DB.prepare('UPDATE assets SET created_at = ? WHERE id = ?').bind(ago, id).run();
+    await sweepStorage(createDb(env.DB), env);
+    expectError(await call(`/v1/assets/${short.asset.id}`, { auth: t.key.token }), 404);
+    expectError(await call(`/v1/assets/${clip.json.id}`, { auth: t.key.token }), 404);
+    expect(await r2Keys(...sessionPrefixes(short.stream.id, short.sessionId), `clips/${clip.json.id}/`)).toEqual([]);
+    // Three days old: past the app's two, but its stream keeps thirty.
+    await env.DB.prepare('UPDATE assets SET created_at = ? WHERE id = ?')
+      .bind(Date.now() - 3 * 86_400_000, long.asset.id)
+      .run();
+    await sweepStorage(createDb(env.DB), env);
+    expect((await call(`/v1/assets/${long.asset.id}`, { auth: t.key.token })).status).toBe(200);
+  });
+
   it("a live-only session's segments and frames are deleted once it ended and its window passed", async () => {
     const t = await tenant();
     const s = await createStream(t.key.token, { playback_policies: ['public'], recording: false, reconnect_window: 0 });

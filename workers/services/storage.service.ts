@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { clipPrefix } from '../../core/asset-tree';
 import type { Db } from '../../core/db/client';
 import { assets, streams, uploads } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
@@ -33,12 +34,15 @@ async function prefixBytes(env: Env, prefix: string): Promise<{ bytes: number; o
 export async function appStorage(db: Db, env: Env, appId: string) {
   const [streamRows, assetRows, uploadRows] = await Promise.all([
     db.select({ id: streams.id }).from(streams).where(eq(streams.appId, appId)),
-    db.select({ id: assets.id }).from(assets).where(eq(assets.appId, appId)),
+    db.select({ id: assets.id, source: assets.source }).from(assets).where(eq(assets.appId, appId)),
     db.select({ id: uploads.id }).from(uploads).where(eq(uploads.appId, appId)),
   ]);
   const kinds: Record<keyof StorageUsage, string[]> = {
-    // A stream's segments (live and recorded) and its recordings' playlists.
-    recordings: streamRows.flatMap((s) => [`live/${s.id}/`, `recordings/${s.id}/`]),
+    // A stream's segments (live and recorded), its recordings' playlists and its clips' (which share the segments).
+    recordings: [
+      ...streamRows.flatMap((s) => [`live/${s.id}/`, `recordings/${s.id}/`]),
+      ...assetRows.filter((a) => a.source === 'clip').map((a) => clipPrefix(a.id)),
+    ],
     // Uploaded bytes and what their transcodes made.
     uploads: [...uploadRows.map((u) => uploadPrefix(u.id)), ...assetRows.map((a) => vodPrefix(a.id))],
     downloads: assetRows.map((a) => `downloads/${a.id}/`),

@@ -1,5 +1,6 @@
 import type { EventType } from '@edgelive/shared';
 import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '@edgelive/shared/ladder';
+import { MAX_SESSION_SECONDS } from '@edgelive/shared/live-timing';
 import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../core/db/client';
@@ -152,6 +153,9 @@ export interface StreamSettings {
   ladder?: RenditionName[];
   metadata?: Record<string, string>;
   mp4_support?: StreamRow['mp4Support'];
+  dvr_window_seconds?: number;
+  max_duration_seconds?: number;
+  recording_retention_days?: number | null;
 }
 
 /** `channel_id` in a create or update body names a channel of the same app (another app's: 404). */
@@ -182,6 +186,9 @@ export async function createStream(
     ladder,
     metadata: body.metadata ?? {},
     mp4Support: body.mp4_support ?? 'none',
+    dvrWindowS: body.dvr_window_seconds ?? 0,
+    maxDurationS: body.max_duration_seconds ?? MAX_SESSION_SECONDS,
+    recordingRetentionDays: body.recording_retention_days ?? null,
     roomId: null,
     liveStatus: 'idle',
     currentSessionId: null,
@@ -242,6 +249,9 @@ export async function updateStream(
   if (body.ladder !== undefined) changes.ladder = await checkLadder(db, s.appId, body.ladder);
   if (body.metadata !== undefined) changes.metadata = body.metadata;
   if (body.mp4_support !== undefined) changes.mp4Support = body.mp4_support;
+  if (body.dvr_window_seconds !== undefined) changes.dvrWindowS = body.dvr_window_seconds;
+  if (body.max_duration_seconds !== undefined) changes.maxDurationS = body.max_duration_seconds;
+  if (body.recording_retention_days !== undefined) changes.recordingRetentionDays = body.recording_retention_days;
   if (body.channel_id === undefined) return commitStreamChange(db, env, 'stream.updated', s, { set: changes });
   if (channel) await openRoomToReaders(db, env, s.appId, s.id);
   return commitStreamChange(db, env, 'stream.updated', s, {

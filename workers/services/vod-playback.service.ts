@@ -1,4 +1,5 @@
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, or } from 'drizzle-orm';
+import { type AssetTree, assetTree } from '../../core/asset-tree';
 import type { Db } from '../../core/db/client';
 import { apps, assetPlaybackIds, assets } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
@@ -7,11 +8,13 @@ import type { PlaybackGate } from './playback.service';
 
 /**
  * A playback id of an asset with its own HLS tree (an upload or URL ingest: no stream recorded
- * it). Same policies, tokens, grants and referrer rules as every other playback id; it opens
- * only `vod/{asset}/` (workers/routes/vod-delivery.ts).
+ * it; or a clip, whose playlists are its own and segments its media asset's). Same policies,
+ * tokens, grants and referrer rules as every other playback id; it opens only its tree
+ * (core/asset-tree.ts, workers/routes/vod-delivery.ts).
  */
 export interface VodPlayback extends PlaybackGate {
   asset: { id: string; status: 'preparing' | 'ready' | 'errored'; durationS: number | null; renditions: string[] };
+  tree: AssetTree;
 }
 
 export async function resolveVodPlayback(db: Db, playbackId: string): Promise<VodPlayback | null> {
@@ -22,13 +25,21 @@ export async function resolveVodPlayback(db: Db, playbackId: string): Promise<Vo
       appId: assets.appId,
       settings: apps.settings,
       asset: { id: assets.id, status: assets.status, durationS: assets.durationS, renditions: assets.renditions },
+      tree: {
+        id: assets.id,
+        source: assets.source,
+        streamId: assets.streamId,
+        mediaAssetId: assets.mediaAssetId,
+        clipRanges: assets.clipRanges,
+      },
     })
     .from(assetPlaybackIds)
     .innerJoin(assets, eq(assets.id, assetPlaybackIds.assetId))
     .innerJoin(apps, eq(apps.id, assets.appId))
-    .where(and(eq(assetPlaybackIds.id, playbackId), isNull(assets.streamId)))
+    .where(and(eq(assetPlaybackIds.id, playbackId), or(isNull(assets.streamId), eq(assets.source, 'clip'))))
     .get();
-  if (!row) return null;
+  const tree = row ? await assetTree(db, row.tree) : null;
+  if (!row || !tree) return null;
   const settings = (row.settings ?? {}) as ReferrerPolicy;
   return {
     id: playbackId,
@@ -36,6 +47,7 @@ export async function resolveVodPlayback(db: Db, playbackId: string): Promise<Vo
     appId: row.appId,
     restrictions: { allowed_referrers: settings.allowed_referrers, allow_no_referrer: settings.allow_no_referrer },
     asset: row.asset,
+    tree,
   };
 }
 

@@ -21,6 +21,16 @@ export const assets = sqliteTable(
     sessionId: text('session_id'),
     source: text('source', { enum: ['live_session', 'upload', 'clip'] }).notNull(),
     parentAssetId: text('parent_asset_id'),
+    /**
+     * `clip`: the asset whose media it plays (the root of a clip of a clip), whose deletion takes
+     * the clip along; the clip names that media's segments, so it copies nothing.
+     */
+    mediaAssetId: text('media_asset_id'),
+    /** `clip`: where it starts and ends in its parent, in seconds, on segment boundaries. */
+    clipStartS: real('clip_start_s'),
+    clipEndS: real('clip_end_s'),
+    /** `clip`: per rendition, the lowest and highest segment sequence it names (what it may open). */
+    clipRanges: text('clip_ranges', { mode: 'json' }).$type<Record<string, [number, number]>>(),
     /** `upload`: the direct upload it came from (its source bytes are under `uploads/{id}/`). */
     uploadId: text('upload_id'),
     /** `upload` by URL ingest: the URL the media worker fetched. */
@@ -49,6 +59,7 @@ export const assets = sqliteTable(
     uniqueIndex('assets_session').on(t.sessionId),
     index('assets_app').on(t.appId, t.createdAt),
     index('assets_stream').on(t.streamId, t.createdAt),
+    index('assets_media').on(t.mediaAssetId),
   ],
 );
 

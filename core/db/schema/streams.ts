@@ -32,6 +32,12 @@ export const streams = sqliteTable(
     mp4Support: text('mp4_support', { enum: ['none', 'standard'] })
       .notNull()
       .default('none'),
+    /** Seconds of the live session its playlists keep for seeking back (0: the live window only). */
+    dvrWindowS: integer('dvr_window_s').notNull().default(0),
+    /** A session longer than this (continuously, reconnects included) is ended by the stream's object. */
+    maxDurationS: integer('max_duration_s').notNull().default(43200),
+    /** Recordings older than this many days are deleted with their media; null: the app's setting. */
+    recordingRetentionDays: integer('recording_retention_days'),
     /** The stream's chat room (issue 5 wires it). */
     roomId: text('room_id'),
     liveStatus: text('live_status', { enum: ['idle', 'active', 'reconnecting'] }).notNull(),

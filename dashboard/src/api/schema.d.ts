@@ -2670,6 +2670,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/streams/{stream_id}/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clip the last seconds of a live stream (its DVR window) while it is live
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["createLiveClipForApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/streams": {
         parameters: {
             query?: never;
@@ -3028,6 +3048,26 @@ export interface paths {
          * @description API keys need the scope `streams:write`.
          */
         post: operations["switchStreamInput"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clip the last seconds of a live stream (its DVR window) while it is live
+         * @description API keys need the scope `streams:write`.
+         */
+        post: operations["createLiveClip"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3550,6 +3590,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/assets/{asset_id}/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cut a clip (a new asset, playable at once) from an asset by start and end seconds
+         * @description API keys need the scope `assets:write`.
+         */
+        post: operations["createAssetClipForApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/apps/{app_id}/assets/{asset_id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stream's chat during a recording, by media time, oldest first (empty for uploads)
+         * @description API keys need the scope `assets:read`.
+         */
+        get: operations["listAssetChatForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/assets": {
         parameters: {
             query?: never;
@@ -3637,6 +3717,46 @@ export interface paths {
          * @description API keys need the scope `assets:write`.
          */
         delete: operations["deleteAssetPlaybackId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assets/{asset_id}/clips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cut a clip (a new asset, playable at once) from an asset by start and end seconds
+         * @description API keys need the scope `assets:write`.
+         */
+        post: operations["createAssetClip"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/assets/{asset_id}/chat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stream's chat during a recording, by media time, oldest first (empty for uploads)
+         * @description API keys need the scope `assets:read`.
+         */
+        get: operations["listAssetChat"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -4467,7 +4587,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, stream.publish_refused, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, chat_connector.connected, chat_connector.errored, api_key.created, api_key.revoked, member.invited, member.removed, usage.threshold_reached, usage.limit_reached, subscription.updated, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.max_duration_reached, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, stream.publish_refused, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, chat_connector.connected, chat_connector.errored, api_key.created, api_key.revoked, member.invited, member.removed, usage.threshold_reached, usage.limit_reached, subscription.updated, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -4518,6 +4638,9 @@ export interface components {
             };
             /** @enum {string} */
             mp4_support: "none" | "standard";
+            dvr_window_seconds: number;
+            max_duration_seconds: number;
+            recording_retention_days: number | null;
             room_id: string | null;
             /** @description The channel the stream is on, if any. */
             channel_id: string | null;
@@ -4616,6 +4739,12 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+            /** @description Seconds of the live session its playlists keep, so viewers can seek back and jump to live (0: the 30 s live window only; up to 4 h). */
+            dvr_window_seconds?: number;
+            /** @description A session is ended after this long (reconnects included), with `stream.max_duration_reached`. Default 12 h. */
+            max_duration_seconds?: number;
+            /** @description Delete this stream's recordings (with their media) after this many days; null: the app's setting. */
+            recording_retention_days?: number | null;
             /**
              * @description A channel of this app (`ch_...`): its watch page shows the stream.
              * @example ch_123
@@ -4662,6 +4791,12 @@ export interface components {
              * @enum {string}
              */
             mp4_support?: "none" | "standard";
+            /** @description Seconds of the live session its playlists keep, so viewers can seek back and jump to live (0: the 30 s live window only; up to 4 h). */
+            dvr_window_seconds?: number;
+            /** @description A session is ended after this long (reconnects included), with `stream.max_duration_reached`. Default 12 h. */
+            max_duration_seconds?: number;
+            /** @description Delete this stream's recordings (with their media) after this many days; null: the app's setting. */
+            recording_retention_days?: number | null;
             /**
              * @description Move the stream to this channel; null takes it off.
              * @example ch_123
@@ -4773,6 +4908,85 @@ export interface components {
             /** @example inp_123 */
             input_id: string;
         };
+        Asset: {
+            /** @example ast_01hx */
+            id: string;
+            app_id: string;
+            /**
+             * @description `preparing` while its media is being made (a live session still recording), then `ready` or `errored`.
+             * @enum {string}
+             */
+            status: "preparing" | "ready" | "errored";
+            /** @description Seconds, once ready. */
+            duration: number | null;
+            /** @example 1920x1080 */
+            resolution: string | null;
+            renditions: string[];
+            source: {
+                /** @enum {string} */
+                type: "live_session";
+                stream_id: string | null;
+                session_id: string | null;
+            } | {
+                /** @enum {string} */
+                type: "upload";
+                /** @description The direct upload it came from. */
+                upload_id: string | null;
+                /** @description The URL it was ingested from. */
+                input_url: string | null;
+            } | {
+                /** @enum {string} */
+                type: "clip";
+                parent_asset_id: string | null;
+                /** @description Seconds into the parent where the clip starts (a segment's start). */
+                start: number | null;
+                /** @description Seconds into the parent where the clip ends. */
+                end: number | null;
+            };
+            /** @description Play at `/hls/{playback_id}.m3u8` (with `?token=` for a signed id, `aud` = `v`). */
+            playback_ids: components["schemas"]["PlaybackId"][];
+            error: {
+                reason: string;
+            } | null;
+            /** @enum {string} */
+            mp4_support: "none" | "standard";
+            mp4: {
+                /** @enum {string} */
+                status: "preparing" | "ready" | "errored";
+                rendition: string | null;
+                bytes: number | null;
+                /**
+                 * @description Once ready: `GET /downloads/{playback_id}/{path}` (byte ranges; `?token=` with `aud` = `d` for a signed id).
+                 * @example highest.mp4
+                 */
+                path: string | null;
+                error: {
+                    reason: string;
+                } | null;
+            } | null;
+            passthrough: string | null;
+            metadata: {
+                [key: string]: string;
+            };
+            created_at: string;
+            updated_at: string;
+            ready_at: string | null;
+        };
+        CreateLiveClip: {
+            /**
+             * @description How far back from the live edge the clip starts.
+             * @example 30
+             */
+            seconds_back: number;
+            /** @description A playback id per entry; default: one per policy of the parent's ids. */
+            playback_policies?: ("public" | "signed")[];
+            passthrough?: string | null;
+            /**
+             * @description `standard`: a media job makes an MP4 of the clip (its segments, remuxed).
+             * @enum {string}
+             */
+            mp4_support?: "none" | "standard";
+        };
         Channel: {
             id: string;
             app_id: string;
@@ -4852,66 +5066,6 @@ export interface components {
             verified_at: string | null;
             created_at: string;
         };
-        Asset: {
-            /** @example ast_01hx */
-            id: string;
-            app_id: string;
-            /**
-             * @description `preparing` while its media is being made (a live session still recording), then `ready` or `errored`.
-             * @enum {string}
-             */
-            status: "preparing" | "ready" | "errored";
-            /** @description Seconds, once ready. */
-            duration: number | null;
-            /** @example 1920x1080 */
-            resolution: string | null;
-            renditions: string[];
-            source: {
-                /** @enum {string} */
-                type: "live_session";
-                stream_id: string | null;
-                session_id: string | null;
-            } | {
-                /** @enum {string} */
-                type: "upload";
-                /** @description The direct upload it came from. */
-                upload_id: string | null;
-                /** @description The URL it was ingested from. */
-                input_url: string | null;
-            } | {
-                /** @enum {string} */
-                type: "clip";
-                parent_asset_id: string | null;
-            };
-            /** @description Play at `/hls/{playback_id}.m3u8` (with `?token=` for a signed id, `aud` = `v`). */
-            playback_ids: components["schemas"]["PlaybackId"][];
-            error: {
-                reason: string;
-            } | null;
-            /** @enum {string} */
-            mp4_support: "none" | "standard";
-            mp4: {
-                /** @enum {string} */
-                status: "preparing" | "ready" | "errored";
-                rendition: string | null;
-                bytes: number | null;
-                /**
-                 * @description Once ready: `GET /downloads/{playback_id}/{path}` (byte ranges; `?token=` with `aud` = `d` for a signed id).
-                 * @example highest.mp4
-                 */
-                path: string | null;
-                error: {
-                    reason: string;
-                } | null;
-            } | null;
-            passthrough: string | null;
-            metadata: {
-                [key: string]: string;
-            };
-            created_at: string;
-            updated_at: string;
-            ready_at: string | null;
-        };
         UpdateAsset: {
             /** @description An opaque string of yours (Mux: `passthrough`), returned as is. */
             passthrough?: string | null;
@@ -4942,6 +5096,36 @@ export interface components {
              * @example https://example.com/talk.mp4
              */
             input: string;
+        };
+        /** @description Segment-accurate: the clip starts with the segment holding `start` and ends with the one holding `end`. */
+        CreateAssetClip: {
+            /**
+             * @description Seconds into the asset.
+             * @example 12
+             */
+            start: number;
+            /**
+             * @description Seconds into the asset (past its end: to its end).
+             * @example 42
+             */
+            end: number;
+            /** @description A playback id per entry; default: one per policy of the parent's ids. */
+            playback_policies?: ("public" | "signed")[];
+            passthrough?: string | null;
+            /**
+             * @description `standard`: a media job makes an MP4 of the clip (its segments, remuxed).
+             * @enum {string}
+             */
+            mp4_support?: "none" | "standard";
+        };
+        AssetChatMessage: {
+            id: string;
+            /** @description The sender's display name (or user id). */
+            name: string | null;
+            text: string;
+            /** @description Seconds into the asset's media when it was sent. */
+            media_time_s: number;
+            sent_at: string;
         };
         AnalyticsOverview: {
             /** @description Views started */
@@ -18582,6 +18766,99 @@ export interface operations {
             };
         };
     };
+    createLiveClipForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLiveClip"];
+            };
+        };
+        responses: {
+            /** @description The clip */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_use`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listStreams: {
         parameters: {
             query?: {
@@ -20626,6 +20903,98 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createLiveClip: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLiveClip"];
+            };
+        };
+        responses: {
+            /** @description The clip */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_use`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
@@ -23820,6 +24189,178 @@ export interface operations {
             };
         };
     };
+    createAssetClipForApp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                app_id: string;
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssetClip"];
+            };
+        };
+        responses: {
+            /** @description The clip */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_use`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAssetChatForApp: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Media time (seconds) to start at; default 0. */
+                from?: number | null;
+                /** @description Media time (seconds) to end before; default the end of the asset. */
+                to?: number | null;
+            };
+            header?: never;
+            path: {
+                app_id: string;
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AssetChatMessage"][];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAssets: {
         parameters: {
             query?: {
@@ -24305,6 +24846,176 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createAssetClip: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: for 24 hours the same key with the same request replays the first successful answer (`Idempotent-Replayed: true`) instead of doing it again. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAssetClip"];
+            };
+        };
+        responses: {
+            /** @description The clip */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Asset"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_in_use`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `idempotency_key_reused`: this Idempotency-Key was used with another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listAssetChat: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: string;
+                /** @description Media time (seconds) to start at; default 0. */
+                from?: number | null;
+                /** @description Media time (seconds) to end before; default the end of the asset. */
+                to?: number | null;
+            };
+            header?: never;
+            path: {
+                asset_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AssetChatMessage"][];
+                        next_cursor: string | null;
+                    };
+                };
             };
             /** @description Invalid request */
             400: {

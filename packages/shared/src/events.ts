@@ -25,6 +25,11 @@ export const EVENT_CATALOG = {
     object: 'stream',
     description: 'The session ended (the reconnect window passed without the publisher).',
   },
+  'stream.max_duration_reached': {
+    object: 'stream',
+    description:
+      'The session ran for its `max_duration_seconds` and was ended; the publisher is dropped (a new publish starts a new session).',
+  },
   'stream.disabled': {
     object: 'stream',
     description: 'The stream was disabled: publishing is refused until it is enabled again.',

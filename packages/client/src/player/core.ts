@@ -11,6 +11,8 @@ export interface PlayerOptions {
   /** The master playlist URL, token included for signed playback ids. */
   src: string;
   latencyMode?: LatencyMode;
+  /** The stream keeps a DVR window: seeking back is not undone by live-edge catch-up. */
+  dvr?: boolean;
   onState?: (s: PlayerState) => void;
 }
 
@@ -65,7 +67,7 @@ export function createPlayer(video: HTMLVideoElement, opts: PlayerOptions): Play
     };
   }
 
-  const hls = new Hls(hlsConfigFor(opts.latencyMode ?? 'standard'));
+  const hls = new Hls(hlsConfigFor(opts.latencyMode ?? 'standard', { dvr: opts.dvr }));
   let attempts = 0;
   let mediaRecoveries = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;

@@ -6,6 +6,8 @@ export interface EmbedConfig {
   /** Thumbnail URL for the poster, or null when a signed id came without a thumbnail token. */
   poster: string | null;
   latencyMode: 'standard' | 'low';
+  /** A live stream with a DVR window (absent: none). */
+  dvr?: boolean;
   autoplay: boolean;
   muted: boolean;
 }

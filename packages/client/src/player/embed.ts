@@ -15,6 +15,9 @@ declare global {
   }
 }
 
+/** Further behind the live edge than this (seconds, a few segments) counts as watching the DVR window. */
+const BEHIND_S = 8;
+
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
 function main() {
@@ -40,8 +43,28 @@ function main() {
     window.parent.postMessage({ type: 'edgelive:state', playbackId: config.playbackId, state: s }, '*');
   };
 
-  const player = createPlayer(video, { src: config.src, latencyMode: config.latencyMode, onState: render });
+  const player = createPlayer(video, {
+    src: config.src,
+    latencyMode: config.latencyMode,
+    dvr: config.dvr === true,
+    onState: render,
+  });
   quality.addEventListener('change', () => player.setQuality(Number(quality.value)));
+  // A stream with a DVR window (dvr_window_seconds) can be seeked back on the video's own seek
+  // bar; the badge then says how to get back, and a click jumps to the live edge.
+  const behind = () => {
+    const edge = player.hls?.liveSyncPosition;
+    return player.state().live && edge != null && edge - video.currentTime > BEHIND_S;
+  };
+  video.addEventListener('timeupdate', () => {
+    const b = behind();
+    badge.classList.toggle('behind', b);
+    badge.textContent = b ? 'GO LIVE' : 'LIVE';
+  });
+  badge.addEventListener('click', () => {
+    const edge = player.hls?.liveSyncPosition;
+    if (edge != null) video.currentTime = edge;
+  });
   // Viewer analytics: the Worker serving this page takes the beacons (same origin, no CORS).
   const tracker = trackPlayer(player.hls, {
     video,

@@ -11,7 +11,17 @@ export type LatencyMode = 'standard' | 'low';
  * measures the result. `standard` (2 s segments) keeps hls.js's three segments of margin, which
  * rides out a slow segment without a stall.
  */
-export function hlsConfigFor(mode: LatencyMode): Partial<HlsConfig> {
+export function hlsConfigFor(mode: LatencyMode, opts: { dvr?: boolean } = {}): Partial<HlsConfig> {
+  const base = latencyConfig(mode);
+  // A stream with a DVR window (dvr_window_seconds): a viewer who seeks back stays where they
+  // went, instead of being pulled (or sped up) to the live edge; the embed's GO LIVE jumps back.
+  if (!opts.dvr) return base;
+  return mode === 'low'
+    ? { ...base, liveMaxLatencyDuration: Number.POSITIVE_INFINITY, maxLiveSyncPlaybackRate: 1 }
+    : { ...base, liveMaxLatencyDurationCount: Number.POSITIVE_INFINITY };
+}
+
+function latencyConfig(mode: LatencyMode): Partial<HlsConfig> {
   const common: Partial<HlsConfig> = {
     // Our playlists list a segment only once it is readable, so a missing one is a real error.
     manifestLoadingMaxRetry: 4,

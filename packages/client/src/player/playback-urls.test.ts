@@ -20,5 +20,13 @@ describe('player URLs and settings', () => {
   it('sits closer to the live edge in low latency mode', () => {
     expect(hlsConfigFor('low')).toMatchObject({ lowLatencyMode: true, liveSyncDuration: 1.5 });
     expect(hlsConfigFor('standard')).toMatchObject({ lowLatencyMode: false, liveSyncDurationCount: 3 });
+    // DVR: never pulled back to the live edge.
+    expect(hlsConfigFor('low', { dvr: true })).toMatchObject({
+      liveMaxLatencyDuration: Number.POSITIVE_INFINITY,
+      maxLiveSyncPlaybackRate: 1,
+    });
+    expect(hlsConfigFor('standard', { dvr: true })).toMatchObject({
+      liveMaxLatencyDurationCount: Number.POSITIVE_INFINITY,
+    });
   });
 });
