@@ -115,6 +115,11 @@ export class IrcClient {
         this.on.onStatus('connected', null);
       return;
     }
+    // The server's last word before it hangs up (a bad PASS, a ban): kept as the connector's error.
+    if (l.command === 'ERROR') {
+      this.fail(new Error(`IRC ERROR: ${l.params.at(-1) ?? ''}`));
+      return;
+    }
     if (/^(4|5)\d\d$/.test(l.command) && l.command !== '421') {
       this.fail(new Error(`IRC ${l.command}: ${l.params.at(-1) ?? ''}`));
       return;
