@@ -1,3 +1,4 @@
+import type { ChatLink, ChatLinkHandlers } from './chat-link';
 import { chatMessageOf, ircLine, parseIrcLine } from './irc';
 
 export interface IrcTarget {
@@ -12,17 +13,14 @@ export interface IrcTarget {
   debug?: boolean;
 }
 
-export interface IrcHandlers {
-  onMessage: (m: { author: string; text: string; id: string | null }) => void;
-  onStatus: (status: 'connected' | 'errored', error: string | null) => void;
-}
+export type IrcHandlers = ChatLinkHandlers;
 
 /**
  * One IRC connection from the room object (Workers TCP sockets, `cloudflare:sockets`): register,
  * ask for Twitch's IRCv3 tags, join the channel, answer PINGs, hand every channel message over.
  * It does not reconnect by itself: the room's alarm sees it closed and starts another.
  */
-export class IrcClient {
+export class IrcClient implements ChatLink {
   private writer: WritableStreamDefaultWriter<Uint8Array> | null = null;
   private socket: { close(): Promise<void> } | null = null;
   closed = false;
