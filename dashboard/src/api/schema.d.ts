@@ -4781,8 +4781,9 @@ export interface components {
             name: string;
             /** @description The stream's own key: its first input, made with the stream. */
             primary: boolean;
-            /** @description Publish to `rtmp://<origin>:1935/live` with this key. */
+            /** @description Publish to `ingest.rtmp` or `ingest.rtmps` with this key, or to `ingest.srt` with `?streamid=<key>`. */
             stream_key: string | null;
+            ingest: components["schemas"]["StreamIngest"];
             /** @description This input is the program (what viewers, the recording and simulcast get). */
             on_air: boolean;
             /** @enum {string} */
@@ -4791,6 +4792,20 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        /** @description The stream's origin (every input of a live session publishes to the same one); null while none is up. */
+        StreamIngest: {
+            /** @description The origin these URLs reach. */
+            origin_id: string;
+            /** @example rtmp://ingest.example.com:1935/live */
+            rtmp: string;
+            /** @example rtmps://ingest.example.com:443/live */
+            rtmps: string | null;
+            /**
+             * @description Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).
+             * @example srt://ingest.example.com:9000
+             */
+            srt: string | null;
+        } | null;
         CreateStreamInput: {
             /** @example Camera 2 */
             name: string;
