@@ -7,8 +7,9 @@ import { WebhookReceiver } from './harness/webhook-receiver.ts';
 /**
  * The console's events browser in a real browser against the real Worker: events of two streams,
  * filtered by type and then by the object they are about, one event's payload, and where it was
- * delivered (a webhook endpoint on 127.0.0.1 that answered 200). Screenshot:
- * e2e/screenshots/events-01-browser.png. Ports (issue 20's range): Worker 20815, console 20816,
+ * delivered (a webhook endpoint on 127.0.0.1 that answered 200); and app-wide chat bans made and
+ * lifted from the Chat rooms page. Screenshots: e2e/screenshots/events-01-browser.png,
+ * events-02-app-wide-bans.png. Ports (issue 20's range): Worker 20815, console 20816,
  * webhook receiver 20817.
  */
 let stack: ConsoleStack;
@@ -82,5 +83,32 @@ describe('console: events browser', () => {
       `/apps/${demo.app.id}/webhooks#endpoint-${endpoint.id}`,
     );
     await screenshot(page, 'events-01-browser');
+  });
+
+  it('bans a user from every room of the app and lifts the ban, from the Chat rooms page', async () => {
+    const api = stack.stack.api;
+    await page.getByRole('navigation', { name: 'App' }).getByRole('link', { name: 'Chat rooms' }).click();
+    const panel = page.getByRole('region', { name: 'App-wide bans' });
+    const form = panel.getByRole('form', { name: 'Ban from every room' });
+    await form.getByLabel('Minutes (empty: until lifted)').fill('not a number');
+    await form.getByRole('button', { name: 'Ban everywhere' }).click();
+    await form.getByText('Minutes must be').waitFor();
+    await form.getByLabel('User id').fill('troll_42');
+    await form.getByLabel('Reason').fill('spam links');
+    await form.getByLabel('Minutes (empty: until lifted)').fill('90');
+    await form.getByRole('button', { name: 'Ban everywhere' }).click();
+    const row = panel.getByRole('table', { name: 'App-wide bans' }).getByRole('row').filter({ hasText: 'troll_42' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('spam links');
+    const bans = await api.call<{ data: { user_id: string; until: string | null }[] }>('GET', '/v1/chat-bans');
+    const ban = bans.data.find((b) => b.user_id === 'troll_42');
+    // 90 minutes from now, give or take the test's own time.
+    expect(Math.abs(new Date(ban!.until!).getTime() - Date.now() - 90 * 60_000)).toBeLessThan(120_000);
+    await screenshot(page, 'events-02-app-wide-bans');
+
+    await row.getByRole('button', { name: 'Lift' }).click();
+    await row.waitFor({ state: 'detached' });
+    const after = await api.call<{ data: { user_id: string }[] }>('GET', '/v1/chat-bans');
+    expect(after.data.map((b) => b.user_id)).not.toContain('troll_42');
   });
 });
