@@ -1,7 +1,8 @@
 /**
  * Simulcast for real: an ffmpeg test-pattern publisher -> the origin (NGINX-RTMP + agent) -> one
  * FFmpeg push per target to other NGINX-RTMP servers on 127.0.0.1 (stand-ins for YouTube and
- * Twitch ingest), recorded there and checked with ffprobe. Targets are added and disabled while
+ * Twitch ingest), recorded there and checked with ffprobe; the second target is `rtmps://`, its
+ * receiver reachable only through TLS (NGINX's stream module in front, as for Facebook Live). Targets are added and disabled while
  * live, a receiver that is down shows `errored` and recovers, the room socket hears every change,
  * and the stream's own HLS keeps advancing throughout.
  */
@@ -14,7 +15,8 @@ import { createStream, getStream, launchOrigin, PlaylistWatcher, sleep, until } 
 import { probeFlv, RtmpReceiver } from './harness/rtmp-receiver.ts';
 import { startTestStack, type TestStack } from './harness/stack.ts';
 
-// Ports of this file (issue 13's range): wrangler dev 20000, origin RTMP 20001, receivers 20010-20012.
+// Ports of this file (issue 13's range): wrangler dev 20000, origin RTMP 20001, receivers 20010-20012,
+// the RTMPS receiver's TLS port 20013.
 const WORKER_PORT = 20000;
 const RTMP_PORT = 20001;
 
@@ -28,7 +30,7 @@ interface Target {
 
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;
-const receivers = [new RtmpReceiver(20010), new RtmpReceiver(20011), new RtmpReceiver(20012)];
+const receivers = [new RtmpReceiver(20010), new RtmpReceiver(20011, { tlsPort: 20013 }), new RtmpReceiver(20012)];
 let publisher: ReturnType<typeof startTestPublisher> | null = null;
 let socket: WebSocket | null = null;
 
@@ -94,6 +96,7 @@ describe('simulcast end to end (NGINX-RTMP receivers on 127.0.0.1)', () => {
       stack.api.call<Target>('POST', targetsPath(stream.id), { url, stream_key: `key-${name}`, name });
     const t1 = await add(receivers[0]!.url, 'one');
     const t2 = await add(receivers[1]!.url, 'two');
+    expect(receivers[1]!.url).toMatch(/^rtmps:\/\/127\.0\.0\.1:20013\//);
 
     publisher = startTestPublisher(`${origin.rtmpUrl}/${stream.stream_key}`, { size: '640x360' });
     await Promise.all([waitStatus(stream.id, t1.id, 'broadcasting'), waitStatus(stream.id, t2.id, 'broadcasting')]);

@@ -1,25 +1,33 @@
 import type { Env } from '../../core/env';
 import { openSecret } from '../../core/secret-box';
+import type { ChatLink, ChatLinkHandlers } from './chat-link';
 import type { ConnectorConfig, ConnectorView } from './contract';
 import { IrcClient } from './irc-client';
 import type { RoomContext } from './room-context';
+import { YouTubeChat, type YouTubeState } from './youtube-chat';
 
 /** How often the room's alarm checks its connections (and restarts one that dropped). */
 export const CONNECTOR_CHECK_MS = 15_000;
+/** The alarm timer that reads YouTube's next pages. */
+export const CONNECTOR_POLL = 'connector-poll';
+
+type ExternalMessage = Parameters<ChatLinkHandlers['onMessage']>[0];
 
 /**
  * The room's external chats (`/v1/rooms/{id}/connectors`): their settings live in the room's own
- * SQLite (meta `connectors`), one live IRC connection each while the object runs; messages from
- * there go through `onExternal` (the room's blocklist, then history and fan-out), and the room's
- * own messages go out to connectors that relay. A dropped connection is `errored` (an event) and
- * is started again by the next check.
+ * SQLite (meta `connectors`), one live link each while the object runs (Twitch: an IRC connection;
+ * YouTube: pages polled from the room's alarm); messages from there go through `onExternal` (the
+ * room's blocklist, then history and fan-out), and the room's own messages go out to connectors
+ * that relay. A dropped link is `errored` (an event) and is started again by the next check.
  */
 export class ChatConnectors {
   private readonly room: RoomContext;
   private readonly env: Env;
-  private readonly live = new Map<string, IrcClient>();
+  private readonly live = new Map<string, ChatLink>();
+  /** YouTube links and when each asked to be polled next. */
+  private readonly due = new Map<string, number>();
   private readonly status = new Map<string, { status: ConnectorView['status']; error: string | null }>();
-  private readonly onExternal: (c: ConnectorConfig, m: { author: string; text: string; id: string | null }) => void;
+  private readonly onExternal: (c: ConnectorConfig, m: ExternalMessage) => void;
 
   constructor(room: RoomContext, env: Env, onExternal: ChatConnectors['onExternal']) {
     this.room = room;
@@ -37,8 +45,19 @@ export class ChatConnectors {
 
   view(c: ConnectorConfig): ConnectorView {
     const s = this.status.get(c.id) ?? { status: 'connecting' as const, error: null };
-    const { token_sealed: _, ...rest } = c;
-    return { ...rest, token_set: c.token_sealed !== null, status: s.status, last_error: s.error };
+    const { token_sealed: _, api_root, video_id, auth, ...rest } = c;
+    // A YouTube chat found from its video shows its id once known.
+    const found = c.kind === 'youtube' && !c.channel ? this.youtubeState(c.id).liveChatId : null;
+    return {
+      ...rest,
+      channel: found ?? c.channel,
+      api_root: api_root ?? null,
+      video_id: video_id ?? null,
+      auth: auth ?? (c.token_sealed ? 'oauth' : null),
+      token_set: c.token_sealed !== null,
+      status: s.status,
+      last_error: s.error,
+    };
   }
 
   add(c: ConnectorConfig): ConnectorView {
@@ -53,33 +72,56 @@ export class ChatConnectors {
     this.room.store.setMeta('connectors', JSON.stringify(all.filter((c) => c.id !== id)));
     await this.live.get(id)?.stop();
     this.live.delete(id);
+    this.due.delete(id);
     this.status.delete(id);
+    this.room.store.setMeta(`connector_state:${id}`, '');
     return true;
   }
 
-  /** Starts every connector without a live connection; true while there is any (the alarm keeps checking). */
+  /** Starts every connector without a live link; true while there is any (the alarm keeps checking). */
   async ensure(): Promise<boolean> {
     const all = this.configs();
     for (const c of all) {
       const running = this.live.get(c.id);
       if (running && !running.closed) continue;
-      const password = c.token_sealed
+      const secret = c.token_sealed
         ? await openSecret(this.env, 'chat_connector_token', c.token_sealed).catch(() => null)
         : null;
+      const on: ChatLinkHandlers = {
+        onMessage: (m) => this.onExternal(c, m),
+        onStatus: (status, error) => this.setStatus(c, status, error),
+      };
+      if (c.kind === 'youtube') {
+        if (!secret) {
+          this.setStatus(c, 'errored', 'The credential could not be opened.');
+          continue;
+        }
+        const link = new YouTubeChat(
+          {
+            apiRoot: c.api_root ?? 'https://youtube.googleapis.com/',
+            liveChatId: c.channel || null,
+            videoId: c.video_id ?? null,
+            credential: { kind: c.auth === 'api_key' ? 'api_key' : 'oauth', value: secret },
+          },
+          this.youtubeState(c.id),
+          on,
+          (s) => this.room.store.setMeta(`connector_state:${c.id}`, JSON.stringify(s)),
+        );
+        this.live.set(c.id, link);
+        this.room.ctx.waitUntil(link.start().then((after) => this.pollAgain(c.id, after)));
+        continue;
+      }
       const client = new IrcClient(
         {
           host: c.host,
           port: c.port,
           tls: c.tls,
-          nick: c.nick,
-          password,
+          nick: c.nick ?? '',
+          password: secret,
           channel: c.channel,
           debug: this.env.ENVIRONMENT !== 'production',
         },
-        {
-          onMessage: (m) => this.onExternal(c, m),
-          onStatus: (status, error) => this.setStatus(c, status, error),
-        },
+        on,
       );
       this.live.set(c.id, client);
       this.room.ctx.waitUntil(client.start());
@@ -88,9 +130,36 @@ export class ChatConnectors {
     return all.length > 0;
   }
 
+  /** The room's alarm: reads the next page of every YouTube chat that is due. */
+  async poll(now: number): Promise<void> {
+    for (const [id, at] of [...this.due]) {
+      if (at > now) continue;
+      this.due.delete(id);
+      const link = this.live.get(id);
+      if (link instanceof YouTubeChat) this.pollAgain(id, await link.poll());
+    }
+    this.rearmPoll();
+  }
+
   /** A message sent in the room goes out to every connector that relays, marked with its author. */
   relay(author: string, text: string) {
     for (const c of this.configs()) if (c.relay) void this.live.get(c.id)?.say(`<${author}> ${text}`);
+  }
+
+  private pollAgain(id: string, afterMs: number | null) {
+    if (afterMs === null || !this.live.has(id)) return;
+    this.due.set(id, Date.now() + afterMs);
+    this.rearmPoll();
+  }
+
+  private rearmPoll() {
+    const next = Math.min(...this.due.values());
+    if (Number.isFinite(next)) this.room.schedule(CONNECTOR_POLL, next);
+  }
+
+  private youtubeState(id: string): YouTubeState {
+    const raw = this.room.store.getMeta(`connector_state:${id}`);
+    return raw ? (JSON.parse(raw) as YouTubeState) : { liveChatId: null, pageToken: null };
   }
 
   private setStatus(c: ConnectorConfig, status: 'connected' | 'errored', error: string | null) {

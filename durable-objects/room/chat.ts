@@ -90,11 +90,17 @@ export class Chat {
    * dropped, never shown), then is stored and sent like any other, with its `source` and the
    * external author as the user (`<source>:<name>`, so moderators can delete it here).
    */
-  external(source: 'twitch' | 'youtube', author: string, text: string): 'posted' | 'blocked' | 'empty' {
+  external(
+    source: 'twitch' | 'youtube',
+    author: string,
+    text: string,
+    /** A stable id for the author where the chat has one (YouTube's channel id); else the name. */
+    authorId: string | null = null,
+  ): 'posted' | 'blocked' | 'empty' {
     const body = text.trim().slice(0, 2000);
     if (!body) return 'empty';
     if (this.room.blocklist()?.matches(body)) return 'blocked';
-    const userId = `${source}:${author.toLowerCase()}`;
+    const userId = `${source}:${authorId ?? author.toLowerCase()}`;
     const row = this.room.store.insertMessage({
       id: newId('message'),
       kind: 'user',

@@ -145,10 +145,14 @@ export interface ChatActivityBucket {
 
 // ---- chat connectors (external chats in the room: chat-connectors.ts) ----
 
-export const CONNECTOR_KINDS = ['twitch'] as const;
+export const CONNECTOR_KINDS = ['twitch', 'youtube'] as const;
 export type ConnectorKind = (typeof CONNECTOR_KINDS)[number];
 
-/** What the room keeps per connector; the token is sealed (core/secret-box.ts, `chat_connector_token`). */
+/**
+ * What the room keeps per connector; the token is sealed (core/secret-box.ts, `chat_connector_token`).
+ * Twitch: an IRC server, channel and nick. YouTube: the Data API's root (host, port, tls are its),
+ * the live chat id as `channel` (empty until found from `video_id`), and which credential `auth` is.
+ */
 export interface ConnectorConfig {
   id: string;
   room_id: string;
@@ -157,14 +161,23 @@ export interface ConnectorConfig {
   host: string;
   port: number;
   tls: boolean;
-  nick: string;
+  /** The IRC login (Twitch); null for YouTube. */
+  nick: string | null;
   token_sealed: string | null;
+  /** YouTube only (absent on connectors made before YouTube). */
+  api_root?: string | null;
+  video_id?: string | null;
+  /** YouTube: an OAuth access token reads and writes, an API key only reads. Twitch: `oauth` when a token is set. */
+  auth?: 'oauth' | 'api_key' | null;
   /** Room messages are sent to the external chat too. */
   relay: boolean;
   created_at: string;
 }
 
-export type ConnectorView = Omit<ConnectorConfig, 'token_sealed'> & {
+export type ConnectorView = Omit<ConnectorConfig, 'token_sealed' | 'api_root' | 'video_id' | 'auth'> & {
+  api_root: string | null;
+  video_id: string | null;
+  auth: 'oauth' | 'api_key' | null;
   token_set: boolean;
   status: 'connecting' | 'connected' | 'errored';
   last_error: string | null;

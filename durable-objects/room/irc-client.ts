@@ -1,3 +1,4 @@
+import type { ChatLink, ChatLinkHandlers } from './chat-link';
 import { chatMessageOf, ircLine, parseIrcLine } from './irc';
 
 export interface IrcTarget {
@@ -12,17 +13,14 @@ export interface IrcTarget {
   debug?: boolean;
 }
 
-export interface IrcHandlers {
-  onMessage: (m: { author: string; text: string; id: string | null }) => void;
-  onStatus: (status: 'connected' | 'errored', error: string | null) => void;
-}
+export type IrcHandlers = ChatLinkHandlers;
 
 /**
  * One IRC connection from the room object (Workers TCP sockets, `cloudflare:sockets`): register,
  * ask for Twitch's IRCv3 tags, join the channel, answer PINGs, hand every channel message over.
  * It does not reconnect by itself: the room's alarm sees it closed and starts another.
  */
-export class IrcClient {
+export class IrcClient implements ChatLink {
   private writer: WritableStreamDefaultWriter<Uint8Array> | null = null;
   private socket: { close(): Promise<void> } | null = null;
   closed = false;
@@ -113,6 +111,11 @@ export class IrcClient {
     if (l.command === 'JOIN' && l.params[0]?.toLowerCase() === this.target.channel.toLowerCase()) {
       if ((l.prefix ?? '').split('!')[0]?.toLowerCase() === this.target.nick.toLowerCase())
         this.on.onStatus('connected', null);
+      return;
+    }
+    // The server's last word before it hangs up (a bad PASS, a ban): kept as the connector's error.
+    if (l.command === 'ERROR') {
+      this.fail(new Error(`IRC ERROR: ${l.params.at(-1) ?? ''}`));
       return;
     }
     if (/^(4|5)\d\d$/.test(l.command) && l.command !== '421') {

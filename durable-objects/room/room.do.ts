@@ -15,7 +15,7 @@ import { usageRecorder } from '../../core/usage/recorder';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { Chat } from './chat';
 import { chatActivity } from './chat-activity';
-import { ChatConnectors } from './chat-connectors';
+import { ChatConnectors, CONNECTOR_POLL } from './chat-connectors';
 import {
   ADDRESS_HEADER,
   APP_BAN_HEADER,
@@ -117,7 +117,9 @@ export class RoomObject extends DurableObject<Env> {
       meterMessage: (userId) => this.meterMessage(userId),
     };
     this.chat = new Chat(room, this.limits);
-    this.connectors = new ChatConnectors(room, env, (c, m) => void this.chat.external(c.kind, m.author, m.text));
+    this.connectors = new ChatConnectors(room, env, (c, m) =>
+      this.chat.external(c.kind, m.author, m.text, m.authorId ?? null),
+    );
     this.moderation = new Moderation(room);
     this.messages = new MessagesRpc(this.store, this.out, this.chat);
     this.streamStatus = new StreamStatusBoard(this.store, this.out);
@@ -440,6 +442,8 @@ export class RoomObject extends DurableObject<Env> {
           this.timers.schedule(name, now + EVENT_RETRY_MS);
       } else if (name === 'connectors') {
         await this.connectors.ensure();
+      } else if (name === CONNECTOR_POLL) {
+        await this.connectors.poll(now);
       } else if (name === 'retention') {
         const days = this.config?.settings.retention_days;
         if (days) {

@@ -13,9 +13,12 @@ export class IrcServer {
   private child: ChildProcess | null = null;
   private dir = '';
   readonly port: number;
+  /** The server password (Twitch's `PASS oauth:...`): ngIRCd refuses a PASS it was not given. */
+  readonly password: string | null;
 
-  constructor(port: number) {
+  constructor(port: number, password: string | null = null) {
     this.port = port;
+    this.password = password;
   }
 
   async start(): Promise<void> {
@@ -33,6 +36,7 @@ export class IrcServer {
         `Ports = ${this.port}`,
         `PidFile = ${path.join(this.dir, 'ngircd.pid')}`,
         'MotdPhrase = edgelive',
+        ...(this.password ? [`Password = ${this.password}`] : []),
         `ServerUID = ${uid}`,
         `ServerGID = ${gid}`,
         '[Limits]',
@@ -84,7 +88,10 @@ export class IrcUser {
     this.nick = nick;
   }
 
-  async connect(port: number, channel: string): Promise<void> {
+  /** Who the server listed in the channel when this user joined (NAMES, 353). */
+  readonly names: string[] = [];
+
+  async connect(port: number, channel: string, password: string | null = null): Promise<void> {
     const s = net.connect(port, '127.0.0.1');
     this.socket = s;
     s.setEncoding('utf8');
@@ -98,6 +105,7 @@ export class IrcUser {
       }
     });
     await new Promise((r) => s.once('connect', r));
+    if (password) this.send(`PASS ${password}`);
     this.send(`NICK ${this.nick}`);
     this.send(`USER ${this.nick} 0 * :${this.nick}`);
     await until(`${this.nick} registered`, () => this.registered, 10_000, 50);
@@ -109,6 +117,8 @@ export class IrcUser {
 
   private line(l: string) {
     if (l.startsWith('PING')) this.send(`PONG ${l.slice(5)}`);
+    const names = /^:\S+ 353 \S+ [=*@] \S+ :(.*)$/.exec(l);
+    if (names) this.names.push(...(names[1] ?? '').split(' ').map((n) => n.replace(/^[@+]/, '')));
     const m = /^:([^!\s]+)\S* (\S+) (\S+)(?: :(.*))?$/.exec(l);
     if (!m) return;
     const [, from, cmd, , text] = m;

@@ -5,19 +5,25 @@ import path from 'node:path';
 import { silentLogger } from '../../origin/src/log.ts';
 import { DEFAULT_RTMP_MODULE } from '../../origin/src/nginx-config.ts';
 import { NginxProcess } from '../../origin/src/nginx-process.ts';
+import { ensureSelfSignedCert, renderRtmpsBlock, rtmpsModuleLine } from '../../origin/src/rtmps.ts';
 
 /**
  * A stand-in for YouTube or Twitch ingest: a second NGINX-RTMP on 127.0.0.1 that accepts any
  * publisher on `live` and records what arrives to FLV files, which the test probes with ffprobe.
  * Stopping and starting it again on the same port is a receiver going down and coming back.
+ * With `tlsPort` it is an RTMPS receiver (what Facebook Live and YouTube's rtmps ingest are): NGINX's
+ * stream module terminates TLS there with a self-signed certificate, as the origin's own RTMPS
+ * front does, and `url` is the `rtmps://` one; the plain RTMP port is then only its inside.
  */
 export class RtmpReceiver {
   readonly port: number;
+  readonly tlsPort: number | null;
   readonly dir: string;
   private nginx: NginxProcess | null = null;
 
-  constructor(port: number) {
+  constructor(port: number, opts: { tlsPort?: number } = {}) {
     this.port = port;
+    this.tlsPort = opts.tlsPort ?? null;
     this.dir = mkdtempSync(path.join(tmpdir(), `edgelive-receiver-${port}-`));
     mkdirSync(path.join(this.dir, 'rec'), { recursive: true });
     mkdirSync(path.join(this.dir, 'tmp'), { recursive: true });
@@ -27,14 +33,18 @@ export class RtmpReceiver {
   }
 
   get url(): string {
-    return `rtmp://127.0.0.1:${this.port}/live`;
+    return this.tlsPort ? `rtmps://127.0.0.1:${this.tlsPort}/live` : `rtmp://127.0.0.1:${this.port}/live`;
   }
 
   async start(): Promise<void> {
     const conf = path.join(this.dir, 'nginx.conf');
+    const tls = this.tlsPort
+      ? { host: '127.0.0.1', port: this.tlsPort, ...(await ensureSelfSignedCert(path.join(this.dir, 'tls'))) }
+      : undefined;
     writeFileSync(
       conf,
       `load_module ${DEFAULT_RTMP_MODULE};
+${rtmpsModuleLine(tls)}
 worker_processes 1;
 pid ${this.dir}/nginx.pid;
 error_log stderr warn;
@@ -58,6 +68,7 @@ http {
   uwsgi_temp_path ${this.dir}/tmp/u;
   scgi_temp_path ${this.dir}/tmp/s;
 }
+${renderRtmpsBlock(tls, '127.0.0.1', this.port)}
 `,
     );
     this.nginx = new NginxProcess();

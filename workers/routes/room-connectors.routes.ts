@@ -1,72 +1,29 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { sealSecret } from '../../core/secret-box';
 import { roomStub } from '../../core/stubs';
-import { allowsPrivateTargets, isPrivateHost } from '../../core/webhook-url';
-import { CONNECTOR_KINDS } from '../../durable-objects/room/contract';
+import { allowsPrivateTargets, isPrivateHost, isProduction } from '../../core/webhook-url';
+import type { ConnectorConfig } from '../../durable-objects/room/contract';
 import { badRequest, notFound } from '../lib/errors';
 import { commonErrors, createRouter, idParam, json, jsonBody } from '../lib/router';
 import type { InScopeEnv } from '../middleware/in-scope';
+import {
+  Connector,
+  CreateConnector,
+  type CreateTwitchConnector,
+  type CreateYouTubeConnector,
+} from './room-connectors.schema';
 import { RoomParam } from './rooms.schema';
 
 /**
- * External chats in a room (`/v1/rooms/{room_id}/connectors`): Twitch chat (IRC) today. The room
+ * External chats in a room (`/v1/rooms/{room_id}/connectors`): Twitch chat (IRC) and YouTube Live
+ * Chat (the Data API, polled). The room
  * object keeps them and holds the connections (durable-objects/room/chat-connectors.ts); the
  * room row was loaded and scoped by `inScope('room')` (rooms.index.ts).
  */
 const tags = ['Chat connectors'];
 const ConnectorParam = RoomParam.extend(idParam('connector_id', 'con_123').shape);
-
-const CreateConnector = z
-  .object({
-    kind: z.enum(CONNECTOR_KINDS),
-    channel: z
-      .string()
-      .regex(/^#?[A-Za-z0-9_]{1,50}$/, 'a channel name (letters, digits, _), with or without #')
-      .openapi({ example: 'mychannel' }),
-    host: z
-      .string()
-      .regex(/^[A-Za-z0-9.-]{1,253}$/, 'a host name or IPv4 address')
-      .optional()
-      .openapi({ description: 'The IRC server; default `irc.chat.twitch.tv`.' }),
-    port: z.number().int().min(1).max(65535).optional().openapi({ description: 'Default 6697 (TLS).' }),
-    tls: z.boolean().optional(),
-    nick: z
-      .string()
-      .regex(/^[A-Za-z0-9_]{1,25}$/)
-      .optional()
-      .openapi({ description: "The bot's login; without `token`, Twitch's anonymous read-only `justinfan` nick." }),
-    token: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .openapi({ description: 'Twitch `oauth:...` token (needed to relay). Encrypted at rest, never returned.' }),
-    relay: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'Send messages written in the room to the external chat too.' }),
-  })
-  .strict()
-  .openapi('CreateChatConnector');
-
-const Connector = z
-  .object({
-    id: z.string().openapi({ example: 'con_123' }),
-    room_id: z.string(),
-    kind: z.enum(CONNECTOR_KINDS),
-    channel: z.string(),
-    host: z.string(),
-    port: z.number().int(),
-    tls: z.boolean(),
-    nick: z.string(),
-    token_set: z.boolean(),
-    relay: z.boolean(),
-    status: z.enum(['connecting', 'connected', 'errored']),
-    last_error: z.string().nullable(),
-    created_at: z.string(),
-  })
-  .openapi('ChatConnector');
 
 const list = createRoute({
   method: 'get',
@@ -82,7 +39,7 @@ const create = createRoute({
   path: '/{room_id}/connectors',
   operationId: 'createChatConnector',
   tags,
-  summary: 'Bring an external chat (Twitch) into the room; its messages arrive with `source`',
+  summary: 'Bring an external chat (Twitch, YouTube) into the room; its messages arrive with `source`',
   request: { params: RoomParam, ...jsonBody(CreateConnector) },
   responses: { 201: json(Connector), ...commonErrors },
 });
@@ -115,27 +72,17 @@ export const roomConnectorRoutes = createRouter<InScopeEnv<'room'>>()
   .openapi(create, async (c) => {
     const room = c.get('room');
     const body = c.req.valid('json');
-    const host = body.host ?? 'irc.chat.twitch.tv';
-    if (isPrivateHost(host) && !allowsPrivateTargets(c.env))
-      throw badRequest('The IRC host must be a public address.', { field: 'host' });
     const stub = roomStub(c.env, room.id);
     if ((await stub.listConnectors()).length >= MAX_CONNECTORS)
       throw badRequest(`A room has at most ${MAX_CONNECTORS} connectors.`);
-    const channel = `#${body.channel.replace(/^#/, '').toLowerCase()}`;
-    const view = await stub.addConnector({
+    const base = {
       id: newId('chatConnector'),
       room_id: room.id,
-      kind: body.kind,
-      channel,
-      host,
-      port: body.port ?? 6697,
-      tls: body.tls ?? true,
-      // Twitch lets anyone read as justinfan<digits>; sending needs a real login and token.
-      nick: body.nick ?? `justinfan${Math.floor(10_000 + Math.random() * 89_999)}`,
-      token_sealed: body.token ? await sealSecret(c.env, 'chat_connector_token', body.token) : null,
       relay: body.relay ?? false,
       created_at: new Date().toISOString(),
-    });
+    };
+    const config = body.kind === 'youtube' ? await youtubeConfig(c.env, body) : await twitchConfig(c.env, body);
+    const view = await stub.addConnector({ ...base, ...config });
     c.set('audit', { action: 'chat_connector.create', resourceType: 'chat_connector', resourceId: view.id });
     return c.json(view, 201);
   })
@@ -151,3 +98,50 @@ export const roomConnectorRoutes = createRouter<InScopeEnv<'room'>>()
     c.set('audit', { action: 'chat_connector.delete', resourceType: 'chat_connector', resourceId: id });
     return c.body(null, 204);
   });
+
+type KindConfig = Omit<ConnectorConfig, 'id' | 'room_id' | 'relay' | 'created_at'>;
+
+async function twitchConfig(env: Env, body: z.infer<typeof CreateTwitchConnector>): Promise<KindConfig> {
+  const host = body.host ?? 'irc.chat.twitch.tv';
+  if (isPrivateHost(host) && !allowsPrivateTargets(env))
+    throw badRequest('The IRC host must be a public address.', { field: 'host' });
+  return {
+    kind: 'twitch',
+    channel: `#${body.channel.replace(/^#/, '').toLowerCase()}`,
+    host,
+    port: body.port ?? 6697,
+    tls: body.tls ?? true,
+    // Twitch lets anyone read as justinfan<digits>; sending needs a real login and token.
+    nick: body.nick ?? `justinfan${Math.floor(10_000 + Math.random() * 89_999)}`,
+    token_sealed: body.token ? await sealSecret(env, 'chat_connector_token', body.token) : null,
+    auth: body.token ? 'oauth' : null,
+  };
+}
+
+/** YouTube: which chat (a video's or a chat id), one credential, and relay only with OAuth (YouTube refuses a key's writes). */
+async function youtubeConfig(env: Env, body: z.infer<typeof CreateYouTubeConnector>): Promise<KindConfig> {
+  if (!body.video_id === !body.live_chat_id)
+    throw badRequest('Give exactly one of `video_id` and `live_chat_id`.', { field: 'video_id' });
+  if (!body.api_key === !body.token)
+    throw badRequest('Give exactly one credential: `api_key` (read only) or `token` (OAuth).', { field: 'token' });
+  if (body.relay && !body.token)
+    throw badRequest('Relaying room messages to YouTube needs an OAuth `token`, not an API key.', { field: 'relay' });
+  const root = new URL(body.api_root ?? 'https://youtube.googleapis.com/');
+  if (isProduction(env) && root.protocol !== 'https:')
+    throw badRequest('The API root must be https.', { field: 'api_root' });
+  if (isPrivateHost(root.hostname) && !allowsPrivateTargets(env))
+    throw badRequest('The API root must be a public address.', { field: 'api_root' });
+  const tls = root.protocol === 'https:';
+  return {
+    kind: 'youtube',
+    channel: body.live_chat_id ?? '',
+    host: root.hostname,
+    port: root.port ? Number(root.port) : tls ? 443 : 80,
+    tls,
+    nick: null,
+    token_sealed: await sealSecret(env, 'chat_connector_token', (body.token ?? body.api_key)!),
+    api_root: root.toString(),
+    video_id: body.video_id ?? null,
+    auth: body.token ? 'oauth' : 'api_key',
+  };
+}

@@ -53,6 +53,30 @@ describe('stream inputs API', () => {
     expectError(await call(`${inputs(s.id)}/${created.json.id}`, { auth: key.token }), 404, 'not_found');
   });
 
+  it("tells every input where to publish: its origin's RTMP, RTMPS and SRT URLs, each with the input's own key", async () => {
+    const { key, s } = await streamOf();
+    const urls = {
+      rtmp: 'rtmp://cams.example:1935/live',
+      rtmps: 'rtmps://cams.example:443/live',
+      srt: 'srt://cams.example:9000',
+    };
+    const beat = await originCall('/internal/origin/heartbeat', {
+      body: { publications: 0, ingest: urls, cpu: 0.1 },
+      origin: 'orig_local',
+    });
+    expect(beat.status, beat.text).toBe(204);
+    const cam = await call(inputs(s.id), { auth: key.token, body: { name: 'Camera 2' } });
+    expect(cam.json.ingest).toEqual({ origin_id: 'orig_local', ...urls });
+    const all = (await call(inputs(s.id), { auth: key.token })).json.data as { ingest: unknown; stream_key: string }[];
+    expect(all).toHaveLength(2);
+    for (const i of all) expect(i.ingest).toEqual({ origin_id: 'orig_local', ...urls });
+    expect(new Set(all.map((i) => i.stream_key)).size).toBe(2);
+    expect((await call(`${inputs(s.id)}/${cam.json.id}`, { auth: key.token })).json.ingest).toEqual({
+      origin_id: 'orig_local',
+      ...urls,
+    });
+  });
+
   it('refuses bad input with 4xx and another stream’s input on switch; caps inputs at 8', async () => {
     const { key, s } = await streamOf();
     const other = await createStream(key.token, { name: 'other' });

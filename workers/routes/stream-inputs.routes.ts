@@ -9,6 +9,7 @@ import {
   deleteInput,
   ensureInputs,
   findInput,
+  inputIngest,
   listInputs,
   renderInput,
   renderOne,
@@ -128,7 +129,7 @@ export const streamInputRoutes = createAppRouter()
       details: { stream_id: s.id },
     });
     const { program } = await ensureInputs(c.get('db'), s);
-    return c.json(renderInput(row, key, program), 201);
+    return c.json(renderInput(row, key, program, await inputIngest(c.get('db'), s)), 201);
   })
   .openapi(get, async (c) => {
     const s = c.get('stream');

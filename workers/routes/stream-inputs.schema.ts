@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { StreamIngest } from './streams.schema';
 
 /** Request and response shapes of `/v1/streams/{id}/inputs`, `/program` and `/switch` (several cameras). */
 
@@ -13,7 +14,14 @@ export const StreamInput = z
     stream_id: z.string(),
     name: z.string(),
     primary: z.boolean().openapi({ description: "The stream's own key: its first input, made with the stream." }),
-    stream_key: z.string().nullable().openapi({ description: 'Publish to `rtmp://<origin>:1935/live` with this key.' }),
+    stream_key: z.string().nullable().openapi({
+      description:
+        'Publish to `ingest.rtmp` or `ingest.rtmps` with this key, or to `ingest.srt` with `?streamid=<key>`.',
+    }),
+    ingest: StreamIngest.nullable().openapi({
+      description:
+        "The stream's origin (every input of a live session publishes to the same one); null while none is up.",
+    }),
     on_air: z
       .boolean()
       .openapi({ description: 'This input is the program (what viewers, the recording and simulcast get).' }),

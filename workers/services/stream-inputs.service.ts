@@ -2,7 +2,7 @@ import type { ServerFrameOf } from '@edgelive/shared';
 import { and, count, eq, isNotNull } from 'drizzle-orm';
 import { sha256Hex } from '../../core/crypto';
 import type { Db } from '../../core/db/client';
-import { streamInputs, streamPrograms, streams } from '../../core/db/schema/index';
+import { streamInputs, streamPrograms, streamSessions, streams } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { emitEvent } from '../../core/events';
 import { newId, randomToken } from '../../core/ids';
@@ -12,6 +12,7 @@ import { roomStub } from '../../core/stubs';
 import { iso } from '../../core/time';
 import { ApiError, badRequest } from '../lib/errors';
 import { findInApp, pageInApp } from './app-rows';
+import { ingestFor, listOrigins } from './origins.service';
 import { assertPerStreamAllowed } from './plan-limits.service';
 import type { StreamRow } from './streams.service';
 
@@ -30,18 +31,37 @@ export async function inputKey(env: Env, stream: Pick<StreamRow, 'streamKey'>, r
   return r.streamKeySealed ? openSecret(env, 'stream_key', r.streamKeySealed).catch(() => null) : null;
 }
 
-export const renderInput = (r: InputRow, key: string | null, program: ProgramRow | null) => ({
+export const renderInput = (r: InputRow, key: string | null, program: ProgramRow | null, ingest: InputIngest) => ({
   id: r.id,
   stream_id: r.streamId,
   name: r.name,
   primary: r.position === 0,
   stream_key: key,
+  ingest,
   on_air: program?.onAirInputId === r.id,
   status: r.connectedAt === null ? ('disconnected' as const) : ('connected' as const),
   connected_at: iso(r.connectedAt),
   created_at: iso(r.createdAt)!,
   updated_at: iso(r.updatedAt)!,
 });
+
+type InputIngest = ReturnType<typeof ingestFor>;
+
+/**
+ * Where every input of this stream publishes (RTMP, RTMPS, SRT; each with its own key): the live
+ * session's origin while it runs, since the ladder reads all inputs from that origin's NGINX-RTMP,
+ * else the origin a new session would get. The same choice as the stream's own `ingest`.
+ */
+export async function inputIngest(db: Db, stream: StreamRow): Promise<InputIngest> {
+  const session = stream.currentSessionId
+    ? await db
+        .select({ originId: streamSessions.originId, status: streamSessions.status })
+        .from(streamSessions)
+        .where(eq(streamSessions.id, stream.currentSessionId))
+        .get()
+    : undefined;
+  return ingestFor(await listOrigins(db), session && session.status !== 'ended' ? session.originId : null);
+}
 
 export const renderProgram = (p: ProgramRow) => ({
   stream_id: p.streamId,
@@ -93,7 +113,8 @@ export async function listInputs(db: Db, env: Env, stream: StreamRow, q: { limit
   const { program } = await ensureInputs(db, stream);
   const rows = await pageInApp(db, streamInputs, stream.appId, q, eq(streamInputs.streamId, stream.id));
   const keys = await Promise.all(rows.map((r) => inputKey(env, stream, r)));
-  return { rows, render: (r: InputRow) => renderInput(r, keys[rows.indexOf(r)] ?? null, program) };
+  const ingest = await inputIngest(db, stream);
+  return { rows, render: (r: InputRow) => renderInput(r, keys[rows.indexOf(r)] ?? null, program, ingest) };
 }
 
 /** The input if it belongs to this stream (and so to the caller's app); otherwise 404. */
@@ -105,7 +126,7 @@ export async function findInput(db: Db, stream: StreamRow, id: string): Promise<
 
 export async function renderOne(db: Db, env: Env, stream: StreamRow, row: InputRow) {
   const { program } = await ensureInputs(db, stream);
-  return renderInput(row, await inputKey(env, stream, row), program);
+  return renderInput(row, await inputKey(env, stream, row), program, await inputIngest(db, stream));
 }
 
 export async function createInput(db: Db, env: Env, stream: StreamRow, body: { name: string }) {
@@ -260,12 +281,14 @@ export async function setInputConnected(db: Db, env: Env, input: InputRow, origi
     .where(eq(streamInputs.id, input.id))
     .returning();
   if (!updated) return null;
+  // The event names the origin itself; the ingest URLs are for whoever sets up a camera.
+  const { ingest: _, ...view } = renderInput(updated, null, null, null);
   await emitEvent(env, {
     appId: input.appId,
     type: originId ? 'stream.input.connected' : 'stream.input.disconnected',
     objectType: 'stream_input',
     objectId: input.id,
-    data: { ...renderInput(updated, null, null), origin_id: originId ?? input.originId },
+    data: { ...view, origin_id: originId ?? input.originId },
   });
   return updated;
 }

@@ -1404,7 +1404,7 @@ export interface paths {
         get: operations["listChatConnectorsForApp"];
         put?: never;
         /**
-         * Bring an external chat (Twitch) into the room; its messages arrive with `source`
+         * Bring an external chat (Twitch, YouTube) into the room; its messages arrive with `source`
          * @description API keys need the scope `rooms:write`.
          */
         post: operations["createChatConnectorForApp"];
@@ -1720,7 +1720,7 @@ export interface paths {
         get: operations["listChatConnectors"];
         put?: never;
         /**
-         * Bring an external chat (Twitch) into the room; its messages arrive with `source`
+         * Bring an external chat (Twitch, YouTube) into the room; its messages arrive with `source`
          * @description API keys need the scope `rooms:write`.
          */
         post: operations["createChatConnector"];
@@ -4508,12 +4508,21 @@ export interface components {
             id: string;
             room_id: string;
             /** @enum {string} */
-            kind: "twitch";
+            kind: "twitch" | "youtube";
+            /** @description The IRC channel (Twitch) or the live chat id (YouTube; empty until found). */
             channel: string;
             host: string;
             port: number;
             tls: boolean;
-            nick: string;
+            /** @description The IRC login (Twitch); null for YouTube. */
+            nick: string | null;
+            api_root: string | null;
+            video_id: string | null;
+            /**
+             * @description Which credential is set.
+             * @enum {string|null}
+             */
+            auth: "oauth" | "api_key" | null;
             token_set: boolean;
             relay: boolean;
             /** @enum {string} */
@@ -4521,8 +4530,12 @@ export interface components {
             last_error: string | null;
             created_at: string;
         };
-        CreateChatConnector: {
-            /** @enum {string} */
+        CreateChatConnector: components["schemas"]["CreateTwitchConnector"] | components["schemas"]["CreateYouTubeConnector"];
+        CreateTwitchConnector: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             kind: "twitch";
             /** @example mychannel */
             channel: string;
@@ -4535,6 +4548,31 @@ export interface components {
             nick?: string;
             /** @description Twitch `oauth:...` token (needed to relay). Encrypted at rest, never returned. */
             token?: string;
+            /** @description Send messages written in the room to the external chat too. */
+            relay?: boolean;
+        };
+        CreateYouTubeConnector: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "youtube";
+            /**
+             * @description The live broadcast's video id; its active live chat is found from it.
+             * @example dQw4w9WgXcQ
+             */
+            video_id?: string;
+            /** @description The live chat itself, when you know it (instead of `video_id`). */
+            live_chat_id?: string;
+            /** @description A Google API key: reads a public chat (no relay). Encrypted at rest, never returned. */
+            api_key?: string;
+            /** @description An OAuth 2.0 access token with the `youtube.force-ssl` scope: reads and writes (relay). Encrypted at rest, never returned. */
+            token?: string;
+            /**
+             * Format: uri
+             * @description The YouTube Data API root; default `https://youtube.googleapis.com/` (tests use a stand-in).
+             */
+            api_root?: string;
             /** @description Send messages written in the room to the external chat too. */
             relay?: boolean;
         };
@@ -4878,8 +4916,9 @@ export interface components {
             name: string;
             /** @description The stream's own key: its first input, made with the stream. */
             primary: boolean;
-            /** @description Publish to `rtmp://<origin>:1935/live` with this key. */
+            /** @description Publish to `ingest.rtmp` or `ingest.rtmps` with this key, or to `ingest.srt` with `?streamid=<key>`. */
             stream_key: string | null;
+            ingest: components["schemas"]["StreamIngest"];
             /** @description This input is the program (what viewers, the recording and simulcast get). */
             on_air: boolean;
             /** @enum {string} */
@@ -4888,6 +4927,20 @@ export interface components {
             created_at: string;
             updated_at: string;
         };
+        /** @description The stream's origin (every input of a live session publishes to the same one); null while none is up. */
+        StreamIngest: {
+            /** @description The origin these URLs reach. */
+            origin_id: string;
+            /** @example rtmp://ingest.example.com:1935/live */
+            rtmp: string;
+            /** @example rtmps://ingest.example.com:443/live */
+            rtmps: string | null;
+            /**
+             * @description Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).
+             * @example srt://ingest.example.com:9000
+             */
+            srt: string | null;
+        } | null;
         CreateStreamInput: {
             /** @example Camera 2 */
             name: string;

@@ -1,0 +1,204 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+/**
+ * A local stand-in for the part of the YouTube Data API v3 a live chat connector uses, answering
+ * in YouTube's documented shapes (`youtube#liveChatMessageListResponse`, Google's error envelope
+ * with a `reason`), so the connector's official client (`@googleapis/youtube`) runs unchanged with
+ * its `rootUrl` pointed here. It checks the credential (`key=` or `Authorization: Bearer`), pages
+ * with opaque tokens, echoes written messages into the chat as YouTube does, and can end the chat.
+ * It is not YouTube: quotas, real OAuth, moderation and the message types beyond text are not here.
+ */
+export interface StandinChat {
+  videoId: string;
+  liveChatId: string;
+  apiKey: string;
+  token: string;
+  /** The channel the OAuth token belongs to: what its written messages are authored as. */
+  botChannel: { id: string; name: string };
+}
+
+interface Item {
+  id: string;
+  author: { id: string; name: string };
+  text: string;
+  at: string;
+}
+
+export class YouTubeStandin {
+  readonly requests: { method: string; path: string; query: URLSearchParams; auth: 'key' | 'bearer' | null }[] = [];
+  private readonly items: Item[] = [];
+  private ended = false;
+  private server: Server | null = null;
+  private readonly chat: StandinChat;
+  readonly port: number;
+  /** What the list answers say about when to ask again (YouTube says a few seconds; tests go faster). */
+  pollingIntervalMillis = 1000;
+
+  constructor(port: number, chat: StandinChat) {
+    this.port = port;
+    this.chat = chat;
+  }
+
+  get rootUrl() {
+    return `http://127.0.0.1:${this.port}/`;
+  }
+
+  start(): Promise<void> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    return new Promise((resolve) => this.server!.listen(this.port, '127.0.0.1', () => resolve()));
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** A viewer writes in the YouTube chat. */
+  say(author: { id: string; name: string }, text: string) {
+    this.items.push({ id: `LCC.${this.items.length + 1}`, author, text, at: new Date().toISOString() });
+  }
+
+  /** The broadcast ends: the chat answers `liveChatEnded` from now on. */
+  end() {
+    this.ended = true;
+  }
+
+  heard(): Item[] {
+    return this.items;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? '/', this.rootUrl);
+    const bearer = req.headers.authorization?.replace(/^Bearer /, '') ?? null;
+    const auth = bearer ? 'bearer' : url.searchParams.has('key') ? 'key' : null;
+    this.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, auth });
+    const body = await new Promise<string>((resolve) => {
+      let b = '';
+      req.on('data', (d: Buffer) => {
+        b += d.toString();
+      });
+      req.on('end', () => resolve(b));
+    });
+    const authorized = bearer === this.chat.token || url.searchParams.get('key') === this.chat.apiKey;
+    if (!authorized) return error(res, 401, 'authError', 'Request had invalid authentication credentials.');
+    if (req.method === 'GET' && url.pathname === '/youtube/v3/videos') return this.videos(url, res);
+    if (url.pathname === '/youtube/v3/liveChat/messages') {
+      if (url.searchParams.get('liveChatId') && url.searchParams.get('liveChatId') !== this.chat.liveChatId)
+        return error(res, 404, 'liveChatNotFound', 'The live chat that you are trying to retrieve cannot be found.');
+      if (this.ended) return error(res, 403, 'liveChatEnded', 'The specified live chat is no longer live.');
+      if (req.method === 'GET') return this.list(url, res);
+      if (req.method === 'POST') return this.insert(bearer, body, res);
+    }
+    return error(res, 404, 'notFound', `No ${req.method} ${url.pathname} here.`);
+  }
+
+  private videos(url: URL, res: ServerResponse) {
+    const ids = url.searchParams.getAll('id').flatMap((p) => p.split(','));
+    const items = ids.includes(this.chat.videoId)
+      ? [
+          {
+            kind: 'youtube#video',
+            etag: 'standin',
+            id: this.chat.videoId,
+            liveStreamingDetails: {
+              actualStartTime: new Date().toISOString(),
+              concurrentViewers: '1',
+              activeLiveChatId: this.chat.liveChatId,
+            },
+          },
+        ]
+      : [];
+    send(res, 200, {
+      kind: 'youtube#videoListResponse',
+      etag: 'standin',
+      items,
+      pageInfo: { totalResults: items.length, resultsPerPage: 5 },
+    });
+  }
+
+  private list(url: URL, res: ServerResponse) {
+    // Google APIs take a repeated parameter either way: `part=a,b` or `part=a&part=b` (the client's).
+    const parts = url.searchParams.getAll('part').flatMap((p) => p.split(','));
+    if (!parts.includes('snippet')) return error(res, 400, 'invalidValue', 'part must include snippet.');
+    // Page tokens are opaque to the client: here, the index of the next message.
+    const token = url.searchParams.get('pageToken');
+    const from = token ? Number(Buffer.from(token, 'base64url').toString()) : 0;
+    if (!Number.isInteger(from) || from < 0) return error(res, 400, 'pageTokenInvalid', 'The page token is not valid.');
+    const page = this.items.slice(from, from + Number(url.searchParams.get('maxResults') ?? 500));
+    send(res, 200, {
+      kind: 'youtube#liveChatMessageListResponse',
+      etag: 'standin',
+      pollingIntervalMillis: this.pollingIntervalMillis,
+      pageInfo: { totalResults: page.length, resultsPerPage: page.length },
+      nextPageToken: Buffer.from(String(from + page.length)).toString('base64url'),
+      items: page.map((m) => ({
+        kind: 'youtube#liveChatMessage',
+        etag: 'standin',
+        id: m.id,
+        snippet: {
+          type: 'textMessageEvent',
+          liveChatId: this.chat.liveChatId,
+          authorChannelId: m.author.id,
+          publishedAt: m.at,
+          hasDisplayContent: true,
+          displayMessage: m.text,
+          textMessageDetails: { messageText: m.text },
+        },
+        ...(parts.includes('authorDetails')
+          ? {
+              authorDetails: {
+                channelId: m.author.id,
+                channelUrl: `http://www.youtube.com/channel/${m.author.id}`,
+                displayName: m.author.name,
+                profileImageUrl: 'https://yt3.ggpht.com/standin',
+                isVerified: false,
+                isChatOwner: m.author.id === this.chat.botChannel.id,
+                isChatSponsor: false,
+                isChatModerator: false,
+              },
+            }
+          : {}),
+      })),
+    });
+  }
+
+  private insert(bearer: string | null, body: string, res: ServerResponse) {
+    // YouTube takes writes from OAuth only; an API key is refused.
+    if (!bearer) return error(res, 403, 'insufficientPermissions', 'Writing needs an OAuth token.');
+    let text = '';
+    try {
+      const b = JSON.parse(body) as { snippet?: { type?: string; textMessageDetails?: { messageText?: string } } };
+      if (b.snippet?.type !== 'textMessageEvent') throw new Error('type');
+      text = b.snippet.textMessageDetails?.messageText ?? '';
+    } catch {
+      return error(res, 400, 'invalidValue', 'A textMessageEvent snippet is needed.');
+    }
+    if (!text || text.length > 200)
+      return error(res, 400, 'messageTextInvalid', 'The message text is empty or too long.');
+    this.say(this.chat.botChannel, text);
+    const m = this.items.at(-1)!;
+    send(res, 200, {
+      kind: 'youtube#liveChatMessage',
+      etag: 'standin',
+      id: m.id,
+      snippet: {
+        type: 'textMessageEvent',
+        liveChatId: this.chat.liveChatId,
+        authorChannelId: m.author.id,
+        publishedAt: m.at,
+        hasDisplayContent: true,
+        displayMessage: text,
+        textMessageDetails: { messageText: text },
+      },
+    });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8' });
+  res.end(JSON.stringify(body));
+}
+
+/** Google's error envelope, as the Data API answers. */
+function error(res: ServerResponse, code: number, reason: string, message: string) {
+  send(res, code, { error: { code, message, errors: [{ message, domain: 'youtube.liveChat', reason }] } });
+}
