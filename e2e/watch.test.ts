@@ -162,6 +162,42 @@ describe('watch page in Chromium', () => {
       30_000,
     );
     expect(replay.state).toBe('recording');
+
+    // The chat replays in step: Grace's message belongs at the player time of the frame that was
+    // live when she sent it, i.e. her message's time minus the recording's first frame (its
+    // playlist's first program date time), not minus the session's start.
+    const sid = /recordings\/(lsn_\w+)$/.exec(after.recordings[0]!)![1]!;
+    const hls = (p: string) => fetch(`${worker.url}/hls/${s.playbackId}/recordings/${p}`).then((r) => r.text());
+    const media = (await hls(`${sid}.m3u8`)).split('\n').find((l) => l && !l.startsWith('#'))!;
+    const firstFrame = Date.parse(/#EXT-X-PROGRAM-DATE-TIME:(\S+)/.exec(await hls(media))![1]!);
+    const history = await api.call<{ data: { text: string; created_at: string }[] }>(
+      'GET',
+      `/v1/rooms/${room}/messages`,
+    );
+    const sentAt = Date.parse(history.data.find((m) => m.text === 'Hello from Grace')!.created_at);
+    const expected = (sentAt - firstFrame) / 1000;
+    expect(expected).toBeGreaterThan(3);
+    await page.evaluate((t) => {
+      const v = (window as unknown as { edgelive: { video: HTMLVideoElement } }).edgelive.video;
+      v.currentTime = t;
+      return new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+    }, expected - 3);
+    expect((await view(page)).messages.some((t) => t.includes('Hello from Grace'))).toBe(false);
+    // Where the playhead is when the message appears (read in the page, as the list changes).
+    const shownAt = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const v = (window as unknown as { edgelive: { video: HTMLVideoElement } }).edgelive.video;
+          const list = document.getElementById('messages')!;
+          const seen = () =>
+            Array.from(list.querySelectorAll('li')).some((li) => li.textContent?.includes('Hello from Grace'));
+          if (seen()) return resolve(v.currentTime);
+          new MutationObserver(() => seen() && resolve(v.currentTime)).observe(list, { childList: true });
+          setTimeout(() => reject(new Error('the replayed message never appeared')), 20_000);
+        }),
+    );
+    console.info(`chat replay: sent at player time ${expected.toFixed(3)} s, shown at ${shownAt.toFixed(3)} s`);
+    expect(Math.abs(shownAt - expected), `shown at ${shownAt} s, sent at ${expected} s`).toBeLessThan(0.75);
     await page.screenshot({ path: path.join(shots, 'watch-recording.png') });
   });
 });

@@ -199,7 +199,9 @@ interface ReplayMessage {
 
 /**
  * A recording's chat, shown in step with the video: every message sent up to the playhead, so a
- * seek backwards or forwards shows what had been said by then.
+ * seek backwards or forwards shows what had been said by then. `at_s` is already player time
+ * (the server maps each message through the recording's program date times); at the end every
+ * message shows, including what was said after the last frame.
  */
 async function replayChat(url: string) {
   const res = await fetch(url);
@@ -208,7 +210,7 @@ async function replayChat(url: string) {
   const list = $('messages');
   let shown = -1;
   const render = () => {
-    const t = video.currentTime;
+    const t = video.ended ? Number.POSITIVE_INFINITY : video.currentTime;
     let n = 0;
     while (n < messages.length && messages[n]!.at_s <= t) n++;
     if (n === shown || !list) return;
@@ -227,6 +229,7 @@ async function replayChat(url: string) {
   };
   video.addEventListener('timeupdate', render);
   video.addEventListener('seeked', render);
+  video.addEventListener('ended', render);
   render();
 }
 
