@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { Message, StreamStatus } from '@edgelive/shared';
 import { createPlayer, type Player } from '../player/core';
+import { tokenOpens } from '../token-audience';
 import { RoomFeed } from './room-feed';
 import { WATCH_CONFIG_ID, type WatchConfig } from './watch-config';
 
@@ -43,15 +44,7 @@ video?.addEventListener(
 const q = (t: string | null) => (t ? `?token=${encodeURIComponent(t)}` : '');
 
 /** Whether a JWT's aud opens the room: a token for video only must not be sent to the room. */
-function opensChat(t: string | null): boolean {
-  if (!t) return false;
-  try {
-    const body = JSON.parse(atob(t.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { aud?: unknown };
-    return Array.isArray(body.aud) ? body.aud.includes('chat') : body.aud === 'chat';
-  } catch {
-    return false;
-  }
-}
+const opensChat = (t: string | null) => tokenOpens(t, 'chat');
 
 function play(src: string) {
   if (!video) return;
