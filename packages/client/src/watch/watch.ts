@@ -61,9 +61,17 @@ function setState(state: 'live' | 'offline' | 'recording') {
   $('viewers')?.toggleAttribute('hidden', state !== 'live');
 }
 
+/** The heading says what is on: the stream's title when live, the channel's name (on the slate) when not. */
+function setTitle(live: boolean) {
+  const h = $('title');
+  const text = live ? config.stream?.name : $('slate')?.querySelector('strong')?.textContent;
+  if (h && text) h.textContent = text;
+}
+
 function goLive() {
   if (!config.stream) return;
   setState('live');
+  if (config.mode === 'channel') setTitle(true);
   play(`/hls/${config.stream.playback_id}.m3u8${q(token)}`);
 }
 
@@ -72,6 +80,7 @@ async function goOffline() {
   player = null;
   if (video) video.removeAttribute('src');
   setState('offline');
+  if (config.mode === 'channel') setTitle(false);
   expose();
   // The session that just ended is now a recording: one read of the page's state lists it.
   if (!config.stateUrl) return;
