@@ -23,6 +23,8 @@ declare global {
 }
 
 export type Env = Cloudflare.Env & {
+  /** Cloudflare Images (wrangler.jsonc `images`): resized channel images; optional, the original is served without it. */
+  IMAGES?: ImagesBinding;
   /** Development only: allow webhook targets on private addresses. */
   WEBHOOK_ALLOW_PRIVATE?: string;
   /** Development only: multiplies the webhook retry schedule. */

@@ -3,7 +3,7 @@ import type { InputReport } from '@edgelive/shared/origin-protocol';
 import { and, eq, isNull, or } from 'drizzle-orm';
 import { sessionAssetEnded, sessionAssetId, sessionAssetStarted } from './asset-reactions';
 import { createDb } from './db/client';
-import { rooms, streamSessions, streams } from './db/schema/index';
+import { rooms, streamInputs, streamPrograms, streamSessions, streams } from './db/schema/index';
 import type { Env } from './env';
 import { emitEvent } from './events';
 import { renderSession, streamEventData } from './stream-views';
@@ -199,11 +199,24 @@ async function tellRoom(env: Env, ids: StreamIds, status: 'live' | 'reconnecting
       await roomStub(env, row.id).setStreamStatus({
         status,
         session_id: status === 'idle' ? null : ids.sessionId,
-        input: null,
+        input: status === 'idle' ? null : await programInput(env, ids.streamId),
         at,
       });
     return true;
   });
+}
+
+/** The input on air, for a stream with several cameras (issue 13); null for a stream with one. */
+async function programInput(env: Env, streamId: string): Promise<string | null> {
+  const db = createDb(env.DB);
+  const cameras = await db
+    .select({ id: streamInputs.id })
+    .from(streamInputs)
+    .where(eq(streamInputs.streamId, streamId))
+    .limit(2);
+  if (cameras.length < 2) return null;
+  const program = await db.query.streamPrograms.findFirst({ where: eq(streamPrograms.streamId, streamId) });
+  return program?.onAirInputId ?? null;
 }
 
 /**

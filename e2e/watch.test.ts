@@ -38,6 +38,7 @@ const view = (page: Page) =>
       messages: Array.from(document.querySelectorAll('#messages li')).map((li) => li.textContent ?? ''),
       recordings: Array.from(document.querySelectorAll('#recs a')).map((a) => (a as HTMLAnchorElement).href),
       canSend: !document.getElementById('send')?.hidden,
+      title: document.getElementById('title')?.textContent ?? '',
     };
   });
 
@@ -117,6 +118,7 @@ describe('watch page in Chromium', () => {
       60_000,
     );
     expect(playing.viewersShown).toBe(true);
+    expect(playing.title).toBe('Engines, live');
     await waitFor(
       'the viewer count (both pages)',
       async () => ((await view(page)).viewers === '2 watching' ? true : null),
@@ -149,6 +151,7 @@ describe('watch page in Chromium', () => {
       },
       60_000,
     );
+    expect(after.title).toBe('Ada Lovelace');
     expect(after.recordings[0]).toMatch(new RegExp(`/watch/${demo.app.id}/${slug}/recordings/lsn_\\w+$`));
     await page.screenshot({ path: path.join(shots, 'watch-after.png') });
 
@@ -162,6 +165,54 @@ describe('watch page in Chromium', () => {
       30_000,
     );
     expect(replay.state).toBe('recording');
+
+    // The chat replays in step: Grace's message belongs at the player time of the frame that was
+    // live when she sent it, read from the recording's playlist (each segment's program date
+    // time), not counted from the session's start.
+    const sid = /recordings\/(lsn_\w+)$/.exec(after.recordings[0]!)![1]!;
+    const hls = (p: string) => fetch(`${worker.url}/hls/${s.playbackId}/recordings/${p}`).then((r) => r.text());
+    const media = (await hls(`${sid}.m3u8`)).split('\n').find((l) => l && !l.startsWith('#'))!;
+    const playlist = await hls(media);
+    const history = await api.call<{ data: { text: string; created_at: string }[] }>(
+      'GET',
+      `/v1/rooms/${room}/messages`,
+    );
+    const sentAt = Date.parse(history.data.find((m) => m.text === 'Hello from Grace')!.created_at);
+    // Player time of the frame live then: the segment being published (the latest program date
+    // time before it), its start in the playlist plus the time since its first frame.
+    let start = 0;
+    let expected = 0;
+    for (const [, pdt, dur] of playlist.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)\n#EXTINF:([\d.]+),/g)) {
+      const t = Date.parse(pdt!);
+      if (t <= sentAt) expected = start + Math.min(Number(dur), (sentAt - t) / 1000);
+      start += Number(dur);
+    }
+    const firstFrame = Date.parse(/#EXT-X-PROGRAM-DATE-TIME:(\S+)/.exec(playlist)![1]!);
+    console.info(
+      `chat replay: ${((sentAt - firstFrame) / 1000).toFixed(3)} s after the first frame, ${expected.toFixed(3)} s by its segment`,
+    );
+    expect(expected).toBeGreaterThan(3);
+    await page.evaluate((t) => {
+      const v = (window as unknown as { edgelive: { video: HTMLVideoElement } }).edgelive.video;
+      v.currentTime = t;
+      return new Promise((resolve) => v.addEventListener('seeked', resolve, { once: true }));
+    }, expected - 3);
+    expect((await view(page)).messages.some((t) => t.includes('Hello from Grace'))).toBe(false);
+    // Where the playhead is when the message appears (read in the page, as the list changes).
+    const shownAt = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const v = (window as unknown as { edgelive: { video: HTMLVideoElement } }).edgelive.video;
+          const list = document.getElementById('messages')!;
+          const seen = () =>
+            Array.from(list.querySelectorAll('li')).some((li) => li.textContent?.includes('Hello from Grace'));
+          if (seen()) return resolve(v.currentTime);
+          new MutationObserver(() => seen() && resolve(v.currentTime)).observe(list, { childList: true });
+          setTimeout(() => reject(new Error('the replayed message never appeared')), 20_000);
+        }),
+    );
+    console.info(`chat replay: sent at player time ${expected.toFixed(3)} s, shown at ${shownAt.toFixed(3)} s`);
+    expect(Math.abs(shownAt - expected), `shown at ${shownAt} s, sent at ${expected} s`).toBeLessThan(0.75);
     await page.screenshot({ path: path.join(shots, 'watch-recording.png') });
   });
 });

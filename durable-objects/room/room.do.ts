@@ -399,6 +399,7 @@ export class RoomObject extends DurableObject<Env> {
   /** A stream's live state for the page (a simulcast target's status, the program): pushed to every socket as is. */
   pushStreamFrame(frame: ServerFrameOf<'simulcast_target' | 'program'>) {
     this.out.broadcast(frame);
+    if (frame.type === 'program') this.streamStatus.setInput(frame.program.input_id);
   }
 
   // ---- external chats (chat-connectors.ts) ----

@@ -27,6 +27,18 @@ export class StreamStatusBoard {
     this.out.broadcast({ type: 'stream_status', stream: s });
   }
 
+  /**
+   * The program input changed (a switch or a failover) while the stream is on: the status stays,
+   * with the new input, so a page joining later hears which camera is on air too.
+   */
+  setInput(input: string) {
+    const before = this.current();
+    if (!before || before.status === 'idle' || before.input === input) return;
+    const s = { ...before, input };
+    this.store.setMeta(KEY, JSON.stringify(s));
+    this.out.broadcast({ type: 'stream_status', stream: s });
+  }
+
   greet(ws: WebSocket) {
     const s = this.current();
     if (s) this.out.sendTo(ws, { type: 'stream_status', stream: s });

@@ -72,3 +72,45 @@ export function webpBytes(kind: 'VP8 ' | 'VP8L' | 'VP8X', width: number, height:
 }
 
 export const gifBytes = () => new TextEncoder().encode('GIF89a\x01\x00\x01\x00\x00\x00\x00');
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (b: Uint8Array) => {
+  let c = 0xffffffff;
+  for (const x of b) c = CRC_TABLE[(c ^ x) & 255]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+
+/**
+ * A whole, decodable PNG of one colour (RGB, 8 bits), for the tests that resize: an image library
+ * must be able to read it, not just a sniffer. Deflated with the runtime's CompressionStream
+ * (`deflate` is the zlib format PNG's IDAT wants).
+ */
+export async function solidPng(width: number, height: number, rgb: [number, number, number]): Promise<Uint8Array> {
+  const raw = new Uint8Array((width * 3 + 1) * height);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) raw.set(rgb, y * (width * 3 + 1) + 1 + x * 3);
+  const idat = new Uint8Array(
+    await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream('deflate'))).arrayBuffer(),
+  );
+  const chunk = (type: string, data: Uint8Array) => {
+    const body = new Uint8Array([...new TextEncoder().encode(type), ...data]);
+    return [...be32(data.length), ...body, ...be32(crc32(body))];
+  };
+  const ihdr = new Uint8Array([...be32(width), ...be32(height), 8, 2, 0, 0, 0]);
+  return new Uint8Array([
+    0x89,
+    0x50,
+    0x4e,
+    0x47,
+    0x0d,
+    0x0a,
+    0x1a,
+    0x0a,
+    ...chunk('IHDR', ihdr),
+    ...chunk('IDAT', idat),
+    ...chunk('IEND', new Uint8Array(0)),
+  ]);
+}

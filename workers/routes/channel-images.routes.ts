@@ -1,17 +1,16 @@
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
-import { IMMUTABLE } from '../../core/media-keys';
 import type { AppEnv } from '../env';
 import { notFound } from '../lib/errors';
-import { IMAGE_MIME, type ImageType } from '../lib/image-sniff';
-import { acceptUpload, readTicket } from '../services/channel-images.service';
-import { serveMedia } from '../services/media-cache';
+import type { ImageType } from '../lib/image-sniff';
+import { serveChannelImage } from '../services/channel-image-delivery';
+import { acceptUpload, type ImageKind, readTicket } from '../services/channel-images.service';
 import { renderChannel } from './channels.schema';
 
 /**
  * `PUT /channel-images/upload/{ticket}`: the signed upload (the ticket is the credential, so a
  * browser can send it straight from the customer's page). `GET /channel-images/{key}`: the stored
- * image, immutable for a year (its key carries its content hash).
+ * image, immutable for a year (its key carries its content hash); `?w=` one of its resized variants.
  */
 const KEY = /^channels\/app_[0-9A-Za-z]+\/ch_[0-9A-Za-z]+\/(avatar|banner)-[0-9a-f]{24}\.(png|jpeg|webp)$/;
 
@@ -27,12 +26,7 @@ export const channelImageRoutes = new Hono<AppEnv>()
     const m = KEY.exec(key);
     if (!m) throw notFound('image');
     // The same R2 + Cache API path as segments: immutable, so every viewer shares one cached copy.
-    const res = await serveMedia(c, key, {
-      contentType: IMAGE_MIME[m[2] as ImageType],
-      cacheControl: IMMUTABLE,
-      cacheable: true,
-    });
-    if (!res) throw notFound('image');
+    const res = await serveChannelImage(c, key, m[1] as ImageKind, m[2] as ImageType);
     res.headers.set('x-content-type-options', 'nosniff');
     return res;
   });

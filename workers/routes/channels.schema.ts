@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { channels } from '../../core/db/schema/index';
 import { iso } from '../../core/time';
 import { idParam } from '../lib/router';
+import { variantUrls } from '../services/image-variants';
 
 /** Shapes of the channels API and its renderer. */
 export type ChannelRow = typeof channels.$inferSelect;
@@ -17,6 +18,8 @@ const Link = z.object({
     .refine((u) => /^https?:\/\//i.test(u), 'links must be http(s) URLs'),
 });
 
+const ImageVariant = z.object({ width: z.number().int(), url: z.string() }).openapi('ChannelImageVariant');
+
 export const Channel = z
   .object({
     id: z.string(),
@@ -26,6 +29,13 @@ export const Channel = z
     bio: z.string(),
     avatar_url: z.string().nullable().openapi({ description: 'Served with a year of immutable caching.' }),
     banner_url: z.string().nullable(),
+    avatar_variants: z.array(ImageVariant).openapi({
+      description:
+        'The avatar resized (square, WebP) at 64 and 256 px, for `<img srcset>`; empty without an avatar. Where the runtime has no Images binding each URL serves the original.',
+    }),
+    banner_variants: z.array(ImageVariant).openapi({
+      description: 'The banner resized to 640 and 1280 px wide (WebP); empty without a banner.',
+    }),
     links: z.array(Link),
     category: z.string().nullable(),
     tags: z.array(z.string()),
@@ -101,6 +111,8 @@ export const renderChannel = (r: ChannelRow, base: string) => ({
   bio: r.bio,
   avatar_url: imageUrl(base, r.avatarKey),
   banner_url: imageUrl(base, r.bannerKey),
+  avatar_variants: variantUrls('avatar', imageUrl(base, r.avatarKey)),
+  banner_variants: variantUrls('banner', imageUrl(base, r.bannerKey)),
   links: r.links,
   category: r.category,
   tags: r.tags,

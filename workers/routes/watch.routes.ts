@@ -50,9 +50,9 @@ async function serveReplay(c: Ctx, appId: string, slug: string, sessionId: strin
   const model = await watchModel(c.get('db'), appId, slug);
   const r = model.recordings.find((x) => x.session_id === sessionId);
   if (!r) throw notFound('recording');
-  const messages = r.room_id ? await recordingChat(c.env, r.room_id, r.started_ms, r.ended_ms) : [];
+  const replay = await recordingChat(c.env, r);
   // A past session's chat changes only by deletions: a minute of caching is fine.
-  return c.json({ started_at: r.started_at, messages }, 200, { 'cache-control': 'public, max-age=60' });
+  return c.json({ started_at: r.started_at, ...replay }, 200, { 'cache-control': 'public, max-age=60' });
 }
 
 const APP_ID = /^app_[0-9A-Za-z]{8,40}$/;

@@ -1,6 +1,7 @@
 import type { WatchConfig } from '../../packages/client/src/watch/watch-config';
 import type { Brand } from '../lib/brand';
 import type { RecordingLink, WatchPage } from '../lib/watch-page';
+import { variantUrls } from '../services/image-variants';
 import type { WatchModel } from '../services/watch.service';
 import { imageUrl } from './channels.schema';
 
@@ -30,8 +31,9 @@ function card(m: WatchModel, origin: string) {
   return {
     displayName: ch.displayName,
     bio: ch.bio,
-    avatarUrl: imageUrl(origin, ch.avatarKey),
-    bannerUrl: imageUrl(origin, ch.bannerKey),
+    // Drawn at 56-88 px and across the slate: the 256 px avatar and the 1280 px banner are enough.
+    avatarUrl: variantUrls('avatar', imageUrl(origin, ch.avatarKey)).find((v) => v.width === 256)?.url ?? null,
+    bannerUrl: variantUrls('banner', imageUrl(origin, ch.bannerKey)).find((v) => v.width === 1280)?.url ?? null,
     links: ch.links,
   };
 }

@@ -28,10 +28,11 @@ export interface WatchRecording {
   title: string;
   started_at: string;
   duration_s: number | null;
-  /** For the chat replay: the stream's room and the session's span. */
+  /** For the chat replay: the stream's room, the session's span and the recording's renditions. */
   room_id: string | null;
   started_ms: number;
   ended_ms: number | null;
+  renditions: string[];
 }
 
 export interface WatchModel {
@@ -103,6 +104,7 @@ export async function watchModel(db: Db, appId: string, slug: string): Promise<W
         room_id: roomRows.find((r) => r.streamId === s.streamId)?.id ?? null,
         started_ms: s.startedAt,
         ended_ms: s.endedAt,
+        renditions: s.recordingRenditions ?? [],
       },
     ];
   });

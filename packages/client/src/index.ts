@@ -7,3 +7,4 @@ export {
   type SocketLike,
   type Status,
 } from './room-client';
+export { type Audience, tokenAudiences, tokenOpens } from './token-audience';

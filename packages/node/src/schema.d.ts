@@ -5049,6 +5049,10 @@ export interface components {
             /** @description Served with a year of immutable caching. */
             avatar_url: string | null;
             banner_url: string | null;
+            /** @description The avatar resized (square, WebP) at 64 and 256 px, for `<img srcset>`; empty without an avatar. Where the runtime has no Images binding each URL serves the original. */
+            avatar_variants: components["schemas"]["ChannelImageVariant"][];
+            /** @description The banner resized to 640 and 1280 px wide (WebP); empty without a banner. */
+            banner_variants: components["schemas"]["ChannelImageVariant"][];
             links: {
                 label: string;
                 /** Format: uri */
@@ -5062,6 +5066,10 @@ export interface components {
             watch_url: string;
             created_at: string;
             updated_at: string;
+        };
+        ChannelImageVariant: {
+            width: number;
+            url: string;
         };
         ChannelImageUpload: {
             /** @enum {string} */

@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { type CSSProperties, createElement, type ReactElement, useEffect, useRef, useState } from 'react';
+import { tokenOpens } from '../token-audience';
 import { createPlayer, type Player, type PlayerState } from './core';
 import type { LatencyMode } from './hls-config';
 import { trackPlayer } from './track-player';
@@ -13,9 +14,9 @@ export interface EdgelivePlayerProps {
   playbackId: string;
   /** Where the Edgelive Worker runs, e.g. https://live.example.com (no trailing slash). */
   baseUrl: string;
-  /** Playback token (aud `v`) for signed playback ids. */
+  /** Playback token (aud `v`, or a combined `["v","t","chat"]` one) for signed playback ids. */
   token?: string;
-  /** Thumbnail token (aud `t`) for the poster of a signed playback id. */
+  /** Thumbnail token (aud `t`) for the poster of a signed playback id; not needed with a combined token. */
   thumbnailToken?: string;
   latencyMode?: LatencyMode;
   autoPlay?: boolean;
@@ -30,11 +31,12 @@ export interface EdgelivePlayerProps {
 const q = (token?: string) => (token ? `?token=${encodeURIComponent(token)}` : '');
 
 export function playbackUrls(p: Pick<EdgelivePlayerProps, 'baseUrl' | 'playbackId' | 'token' | 'thumbnailToken'>) {
+  // A combined token opens the thumbnails too.
+  const thumb = p.thumbnailToken ?? (tokenOpens(p.token, 't') ? p.token : undefined);
   return {
     src: `${p.baseUrl}/hls/${p.playbackId}.m3u8${q(p.token)}`,
     // Without a thumbnail token a signed id has no poster; a public one needs none.
-    poster:
-      p.token && !p.thumbnailToken ? undefined : `${p.baseUrl}/thumbnails/${p.playbackId}.jpg${q(p.thumbnailToken)}`,
+    poster: p.token && !thumb ? undefined : `${p.baseUrl}/thumbnails/${p.playbackId}.jpg${q(thumb)}`,
   };
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { tokenAudiences, tokenOpens } from '../token-audience';
 import { playbackUrls } from './edgelive-player';
 import { hlsConfigFor } from './hls-config';
 
@@ -15,6 +16,22 @@ describe('player URLs and settings', () => {
       src: 'https://live.test/hls/pb_1.m3u8',
       poster: 'https://live.test/thumbnails/pb_1.jpg',
     });
+  });
+
+  it('uses one combined token (aud v, t, chat) for the video and the poster', () => {
+    const jwt = (aud: unknown) =>
+      `e30.${btoa(JSON.stringify({ sub: 'user_1', aud, playback_id: 'pb_1' })).replace(/=+$/, '')}.sig`;
+    const combined = jwt(['v', 't', 'chat']);
+    expect(playbackUrls({ baseUrl: 'https://live.test', playbackId: 'pb_1', token: combined })).toEqual({
+      src: `https://live.test/hls/pb_1.m3u8?token=${combined}`,
+      poster: `https://live.test/thumbnails/pb_1.jpg?token=${combined}`,
+    });
+    // A video-only token is not sent to the thumbnails (it would be refused there).
+    expect(playbackUrls({ baseUrl: 'https://live.test', playbackId: 'pb_1', token: jwt('v') }).poster).toBeUndefined();
+    expect(tokenAudiences(combined)).toEqual(['v', 't', 'chat']);
+    expect(tokenOpens(jwt('chat'), 'chat')).toBe(true);
+    expect(tokenOpens(jwt('v'), 'chat')).toBe(false);
+    expect(tokenAudiences('not a token')).toEqual([]);
   });
 
   it('sits closer to the live edge in low latency mode', () => {

@@ -3,6 +3,8 @@ export const WATCH_CONFIG_ID = 'watch-config';
 
 export interface WatchStreamConfig {
   id: string;
+  /** The stream's title (the channel page's heading while live). */
+  name?: string;
   playback_id: string;
   room_id: string | null;
   status: 'live' | 'reconnecting' | 'idle';

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type { Message, StreamStatus } from '@edgelive/shared';
 import { createPlayer, type Player } from '../player/core';
+import { tokenOpens } from '../token-audience';
 import { RoomFeed } from './room-feed';
 import { WATCH_CONFIG_ID, type WatchConfig } from './watch-config';
 
@@ -43,15 +44,7 @@ video?.addEventListener(
 const q = (t: string | null) => (t ? `?token=${encodeURIComponent(t)}` : '');
 
 /** Whether a JWT's aud opens the room: a token for video only must not be sent to the room. */
-function opensChat(t: string | null): boolean {
-  if (!t) return false;
-  try {
-    const body = JSON.parse(atob(t.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { aud?: unknown };
-    return Array.isArray(body.aud) ? body.aud.includes('chat') : body.aud === 'chat';
-  } catch {
-    return false;
-  }
-}
+const opensChat = (t: string | null) => tokenOpens(t, 'chat');
 
 function play(src: string) {
   if (!video) return;
@@ -68,9 +61,17 @@ function setState(state: 'live' | 'offline' | 'recording') {
   $('viewers')?.toggleAttribute('hidden', state !== 'live');
 }
 
+/** The heading says what is on: the stream's title when live, the channel's name (on the slate) when not. */
+function setTitle(live: boolean) {
+  const h = $('title');
+  const text = live ? config.stream?.name : $('slate')?.querySelector('strong')?.textContent;
+  if (h && text) h.textContent = text;
+}
+
 function goLive() {
   if (!config.stream) return;
   setState('live');
+  if (config.mode === 'channel') setTitle(true);
   play(`/hls/${config.stream.playback_id}.m3u8${q(token)}`);
 }
 
@@ -79,6 +80,7 @@ async function goOffline() {
   player = null;
   if (video) video.removeAttribute('src');
   setState('offline');
+  if (config.mode === 'channel') setTitle(false);
   expose();
   // The session that just ended is now a recording: one read of the page's state lists it.
   if (!config.stateUrl) return;
@@ -199,7 +201,9 @@ interface ReplayMessage {
 
 /**
  * A recording's chat, shown in step with the video: every message sent up to the playhead, so a
- * seek backwards or forwards shows what had been said by then.
+ * seek backwards or forwards shows what had been said by then. `at_s` is already player time
+ * (the server maps each message through the recording's program date times); at the end every
+ * message shows, including what was said after the last frame.
  */
 async function replayChat(url: string) {
   const res = await fetch(url);
@@ -208,7 +212,7 @@ async function replayChat(url: string) {
   const list = $('messages');
   let shown = -1;
   const render = () => {
-    const t = video.currentTime;
+    const t = video.ended ? Number.POSITIVE_INFINITY : video.currentTime;
     let n = 0;
     while (n < messages.length && messages[n]!.at_s <= t) n++;
     if (n === shown || !list) return;
@@ -227,6 +231,7 @@ async function replayChat(url: string) {
   };
   video.addEventListener('timeupdate', render);
   video.addEventListener('seeked', render);
+  video.addEventListener('ended', render);
   render();
 }
 
