@@ -21,6 +21,7 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { adminRoutes, operatorOnly } from './routes/admin.routes';
+import { adminPlatformRoutes, maintenanceRoutes } from './routes/admin-platform.routes';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
@@ -81,6 +82,8 @@ const v1 = createRouter()
   // The platform operator's area: everyone else gets 404 on every path under it.
   .use('/admin/*', operatorOnly)
   .route('/admin', adminRoutes)
+  .route('/admin', adminPlatformRoutes)
+  .route('/maintenance', maintenanceRoutes)
   // Public: players report on what they play, keyed by playback id.
   .route('/beacons', beaconRoutes)
   .route('/status', statusRoutes)
