@@ -29,8 +29,8 @@ const SRT_PORT = Number(process.env.EDGELIVE_SRT_PORT ?? 9000);
 const CONSOLE_PORT = Number(process.env.EDGELIVE_CONSOLE_PORT ?? 5173);
 const SMTP_PORT = Number(process.env.EDGELIVE_SMTP_PORT ?? 1025);
 const MAIL_PORT = Number(process.env.EDGELIVE_MAIL_PORT ?? 8025);
-const OIDC_PORT = Number(process.env.EDGELIVE_OIDC_PORT ?? 9090);
-const OIDC_GITHUB_PORT = Number(process.env.EDGELIVE_OIDC_GITHUB_PORT ?? 9091);
+const OIDC_PORT = Number(process.env.EDGELIVE_OIDC_PORT ?? 9410);
+const OIDC_GITHUB_PORT = Number(process.env.EDGELIVE_OIDC_GITHUB_PORT ?? 9411);
 const ORIGIN_ID = 'orig_local';
 
 interface LocalJson {
