@@ -1,4 +1,4 @@
-import { type MeterName, monthStart, nextMonthStart } from '@edgelive/shared/usage';
+import { type MeterName, monthStart } from '@edgelive/shared/usage';
 import { asc, count, eq, inArray, isNull, min, or, sql } from 'drizzle-orm';
 import { planById } from '../../core/billing/plans';
 import type { Db } from '../../core/db/client';
@@ -109,7 +109,7 @@ export async function orgPlansAndUsage(
     out.set(sub.orgId, {
       plan: { id: plan.id, name: plan.name, status: sub.status },
       periodStart: sub.periodStart,
-      periodEnd: sub.periodEnd ?? nextMonthStart(now),
+      periodEnd: sub.periodEnd,
       usage: totalsOf(rows.filter((r) => r.app_id && orgOf.get(r.app_id) === sub.orgId)),
     });
   }
