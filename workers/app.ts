@@ -27,6 +27,7 @@ import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
 import { authEmailRoutes } from './routes/auth-email.routes';
 import { authOAuthRoutes } from './routes/auth-oauth.routes';
+import { authPasskeyRoutes } from './routes/auth-passkeys.routes';
 import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
 import { beaconRoutes } from './routes/beacons.routes';
 import { billingRoutes, planRoutes } from './routes/billing.routes';
@@ -78,6 +79,7 @@ const v1 = createRouter()
   .route('/auth', authEmailRoutes)
   .route('/auth', authTotpRoutes)
   .route('/auth', authOAuthRoutes)
+  .route('/auth', authPasskeyRoutes)
   .route('/auth', viewAsRoutes)
   // The platform operator's area: everyone else gets 404 on every path under it.
   .use('/admin/*', operatorOnly)
