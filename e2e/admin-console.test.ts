@@ -47,7 +47,10 @@ function markVerified(persistTo: string, email: string) {
 }
 
 beforeAll(async () => {
-  stack = await startConsoleStack(PORTS, { rtmpPort: RTMP_PORT, vars: { OPERATOR_EMAILS: OPS } });
+  stack = await startConsoleStack(PORTS, {
+    rtmpPort: RTMP_PORT,
+    vars: { OPERATOR_EMAILS: OPS, WEBHOOK_ALLOW_PRIVATE: 'true' },
+  });
   const anon = new ApiClient(stack.worker.url);
   const reg = await anon.call<{ token: string }>('POST', '/v1/auth/register', {
     email: OPS,
@@ -190,5 +193,45 @@ describe('the operator console', () => {
     expect(await page.getByText('Changes are refused.').count()).toBe(0);
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('cell', { name: 'ticket 42' }).waitFor();
+  });
+
+  it('sees the origin fleet and the webhook backlog, and puts up a maintenance banner everyone sees', async () => {
+    await page.getByRole('link', { name: 'Origins' }).click();
+    const origin = page.getByRole('row').filter({ hasText: 'orig_' });
+    await origin.getByText('operational').waitFor({ timeout: 15_000 });
+    await screenshot(page, 'admin-06-origins');
+
+    // An endpoint nobody answers: the stream event waits in its queue.
+    await stack.stack.api.call('POST', '/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks' });
+    await createStream(stack.stack.api, { ladder: ['source'] });
+    await page.getByRole('link', { name: 'Webhook backlog' }).click();
+    await page.getByRole('cell', { name: /127\.0\.0\.1:9\/hooks/ }).waitFor({ timeout: 20_000 });
+    await screenshot(page, 'admin-07-webhook-backlog');
+
+    await page.getByRole('link', { name: 'Maintenance' }).click();
+    await page.getByLabel('Message').fill('Database upgrade at 22:00 UTC; the API may answer slowly.');
+    await page.getByLabel('Level').selectOption('warning');
+    await page.getByRole('button', { name: 'Put up the banner' }).click();
+    const banner = page.getByRole('status', { name: 'Maintenance' });
+    await banner.getByText('Database upgrade at 22:00 UTC').waitFor();
+    await screenshot(page, 'admin-08-maintenance');
+    // Someone signed out sees it on the sign-in page; the API reports it.
+    const anon = await browser.newContext({ viewport: { width: 1100, height: 700 } });
+    const visitor = await anon.newPage();
+    await visitor.goto(`${stack.console.url}/sign-in`);
+    await visitor.getByRole('status', { name: 'Maintenance' }).getByText('Database upgrade').waitFor();
+    await screenshot(visitor, 'admin-09-maintenance-sign-in');
+    await anon.close();
+    const status = await new ApiClient(stack.worker.url).call<{ maintenance: { level: string } | null }>(
+      'GET',
+      '/v1/status',
+    );
+    expect(status.maintenance?.level).toBe('warning');
+
+    await page.getByRole('button', { name: 'Take it down' }).click();
+    await page.getByText('No banner is up.').waitFor();
+    expect(await banner.count()).toBe(0);
+    await page.getByRole('link', { name: 'Audit log' }).click();
+    await page.getByRole('cell', { name: 'maintenance.clear' }).waitFor();
   });
 });

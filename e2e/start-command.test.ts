@@ -22,9 +22,62 @@ const env = {
   EDGELIVE_CONSOLE_PORT: '5191',
   EDGELIVE_SMTP_PORT: '20227',
   EDGELIVE_MAIL_PORT: '20228',
+  EDGELIVE_OIDC_PORT: '20229',
+  EDGELIVE_OIDC_GITHUB_PORT: '20230',
   EDGELIVE_DOCS_PORT: '20814',
 };
 const children: ChildProcess[] = [];
+
+/**
+ * "Sign in with Google" the way a browser does it, with fetch and a cookie jar per host: the
+ * Worker's start redirect, the local provider's login form (any login name), its redirects back to
+ * the Worker's callback, and the session cookie that callback sets. Returns who `/v1/auth/me` says.
+ */
+async function signInWithLocalGoogle(api: string, issuer: string, login: string) {
+  const jar = new Map<string, Map<string, string>>();
+  const cookiesOf = (u: URL) => [...(jar.get(u.host) ?? new Map()).entries()].map(([k, v]) => `${k}=${v}`).join('; ');
+  const send = async (u: URL, init: RequestInit = {}) => {
+    const res = await fetch(u, { ...init, redirect: 'manual', headers: { ...init.headers, cookie: cookiesOf(u) } });
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(';');
+      const at = pair!.indexOf('=');
+      const host = jar.get(u.host) ?? new Map<string, string>();
+      host.set(pair!.slice(0, at), pair!.slice(at + 1));
+      jar.set(u.host, host);
+    }
+    return res;
+  };
+  let url = new URL(`${api}/v1/auth/oauth/google/start`);
+  let loggedIn = false;
+  for (let hop = 0; hop < 12; hop++) {
+    const res = await send(url);
+    const location = res.headers.get('location');
+    if (location) {
+      url = new URL(location, url);
+      // The callback's redirect to the console: the Worker has set its session cookie.
+      if (!url.href.startsWith(api) && !url.href.startsWith(issuer)) break;
+      continue;
+    }
+    const page = await res.text();
+    expect(res.status, `${url.href}: ${page}`).toBe(200);
+    expect(loggedIn, 'the provider asked for a login twice').toBe(false);
+    expect(url.origin).toBe(issuer);
+    // oidc-provider's development login form: any login name, any password.
+    const action = /action="([^"]+)"/.exec(page)?.[1];
+    expect(action, page).toBeDefined();
+    const login_ = await send(new URL(action!.replace(/&amp;/g, '&'), url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ prompt: 'login', login, password: 'any password' }).toString(),
+    });
+    loggedIn = true;
+    url = new URL(login_.headers.get('location')!, url);
+  }
+  expect(loggedIn).toBe(true);
+  const me = await fetch(`${api}/v1/auth/me`, { headers: { cookie: cookiesOf(new URL(api)) } });
+  expect(me.status, await me.clone().text()).toBe(200);
+  return ((await me.json()) as { user: { email: string; email_verified: boolean } }).user;
+}
 
 function start() {
   const child = spawn(process.execPath, [join(ROOT, 'scripts/start.ts')], {
@@ -83,6 +136,18 @@ describe('./edgelive start', () => {
     expect(verification).toBeDefined();
     expect(readFileSync(join(home, 'mail', `${verification!.id}.eml`), 'utf8')).toContain('multipart/alternative');
     // Where to publish and where to watch.
+    // The local OpenID Provider runs, and the Worker sends "Sign in with Google" to it: the
+    // provider accepts the client and its callback and shows its login page.
+    expect(local.oauth).toMatchObject({
+      google_issuer: 'http://127.0.0.1:20229',
+      github_url: 'http://127.0.0.1:20230',
+    });
+    const providers = (await (await fetch(`${local.api_url}/v1/auth/oauth/providers`)).json()) as {
+      data: { id: string }[];
+    };
+    expect(providers.data.map((p) => p.id).sort()).toEqual(['github', 'google']);
+    const me = await signInWithLocalGoogle(local.api_url, local.oauth.google_issuer, 'newcomer@example.com');
+    expect(me).toMatchObject({ email: 'newcomer@example.com', email_verified: true });
     expect(local.rtmp_url).toBe('rtmp://127.0.0.1:19391/live');
     expect(local.rtmps_url).toBe('rtmps://127.0.0.1:20510/live');
     expect(local.srt_url).toBe('srt://127.0.0.1:20511');

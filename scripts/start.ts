@@ -15,6 +15,7 @@ import { serveDocs } from './lib/docs-server.ts';
 import { acquireLock, releaseLock } from './lib/instance-lock.ts';
 import { localOriginSecret } from './lib/local-secrets.ts';
 import { startMailCatcher } from './lib/mail-catcher.ts';
+import { startOpenIdProvider } from './lib/openid-provider.ts';
 import { type DemoSeed, type DemoStream, seedDemo, seedDemoStream } from './lib/seed.ts';
 import { ROOT, startWorker, type WorkerHandle } from './lib/worker-process.ts';
 
@@ -30,6 +31,8 @@ const CONSOLE_PORT = Number(process.env.EDGELIVE_CONSOLE_PORT ?? 5173);
 const DOCS_PORT = Number(process.env.EDGELIVE_DOCS_PORT ?? 8790);
 const SMTP_PORT = Number(process.env.EDGELIVE_SMTP_PORT ?? 1025);
 const MAIL_PORT = Number(process.env.EDGELIVE_MAIL_PORT ?? 8025);
+const OIDC_PORT = Number(process.env.EDGELIVE_OIDC_PORT ?? 9410);
+const OIDC_GITHUB_PORT = Number(process.env.EDGELIVE_OIDC_GITHUB_PORT ?? 9411);
 const ORIGIN_ID = 'orig_local';
 
 interface LocalJson {
@@ -45,9 +48,20 @@ interface LocalJson {
   rtmps_url: string | null;
   srt_url: string | null;
   origin_id: string;
+  oauth: LocalOAuth;
   demo: DemoSeed & {
     stream: DemoStream & { publish_url: string; playback_url: string };
   };
+}
+
+/** The local OpenID Provider standing in for Google and GitHub (scripts/lib/openid-provider.ts). */
+interface LocalOAuth {
+  google_issuer: string;
+  github_url: string;
+  github_api_url: string;
+  client_id: string;
+  client_secret: string;
+  sign_in: string;
 }
 
 async function main() {
@@ -82,6 +96,15 @@ async function main() {
     const mailDir = join(STATE_DIR, 'mail');
     const mail = await startMailCatcher({ smtpPort: SMTP_PORT, httpPort: MAIL_PORT, dir: mailDir });
     stoppers.push(mail.stop);
+    // "Sign in with Google/GitHub" locally: a real OpenID Provider on 127.0.0.1, as the e2e tests use.
+    console.log('Starting the local OpenID Provider (Google and GitHub sign-in)...');
+    const apiBase = `http://127.0.0.1:${API_PORT}`;
+    const op = await startOpenIdProvider({
+      port: OIDC_PORT,
+      githubPort: OIDC_GITHUB_PORT,
+      redirectUris: [`${apiBase}/v1/auth/oauth/google/callback`, `${apiBase}/v1/auth/oauth/github/callback`],
+    });
+    stoppers.push(op.stop);
     console.log('Starting the Worker (wrangler dev, local D1/R2/Durable Objects)...');
     const worker: WorkerHandle = await startWorker({
       port: API_PORT,
@@ -90,6 +113,13 @@ async function main() {
         ORIGIN_SECRETS: JSON.stringify({ [ORIGIN_ID]: originSecret }),
         CONSOLE_URL: consoleUrl,
         SMTP_URL: mail.smtpUrl,
+        OAUTH_GOOGLE_CLIENT_ID: op.clientId,
+        OAUTH_GOOGLE_CLIENT_SECRET: op.clientSecret,
+        OAUTH_GOOGLE_ISSUER: op.issuer,
+        OAUTH_GITHUB_CLIENT_ID: op.clientId,
+        OAUTH_GITHUB_CLIENT_SECRET: op.clientSecret,
+        OAUTH_GITHUB_URL: op.githubUrl,
+        OAUTH_GITHUB_API_URL: op.githubApiUrl,
       },
     });
     stoppers.push(worker.stop);
@@ -141,6 +171,14 @@ async function main() {
       rtmps_url: origin.rtmpsUrl,
       srt_url: origin.srtUrl,
       origin_id: ORIGIN_ID,
+      oauth: {
+        google_issuer: op.issuer,
+        github_url: op.githubUrl,
+        github_api_url: op.githubApiUrl,
+        client_id: op.clientId,
+        client_secret: op.clientSecret,
+        sign_in: "any login name (it becomes the account's verified email); the password is not checked",
+      },
       demo: {
         ...demo,
         stream: {
@@ -168,6 +206,8 @@ Edgelive is running. Ctrl-C stops it.
   Reference    ${l.reference_url}
   Docs         ${l.docs_url ?? `(port ${DOCS_PORT} busy: tsx scripts/docs.ts builds them)`}
   Mail         ${l.mail_url}   (every message the Worker sends; also in ${l.mail_dir})
+  Sign-in      "Sign in with Google/GitHub" uses the local OpenID Provider at ${l.oauth.google_issuer}
+               (${l.oauth.sign_in})
 
   Demo console account   ${d.account.email} / ${d.account.password}
   Demo app               ${d.app.id} (${d.app.name})

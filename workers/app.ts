@@ -21,11 +21,13 @@ import { rateLimit } from './middleware/rate-limit';
 import { requestLog } from './middleware/request-log';
 import { apiKeyScope, sessionAppScope } from './middleware/scope';
 import { adminRoutes, operatorOnly } from './routes/admin.routes';
+import { adminPlatformRoutes, maintenanceRoutes } from './routes/admin-platform.routes';
 import { appResources } from './routes/app-resources';
 import { appItemRoutes, appRoutes } from './routes/apps.routes';
 import { authRoutes } from './routes/auth.routes';
 import { authEmailRoutes } from './routes/auth-email.routes';
 import { authOAuthRoutes } from './routes/auth-oauth.routes';
+import { authPasskeyRoutes } from './routes/auth-passkeys.routes';
 import { authTotpRoutes, orgSecurityRoutes } from './routes/auth-totp.routes';
 import { beaconRoutes } from './routes/beacons.routes';
 import { billingRoutes, planRoutes } from './routes/billing.routes';
@@ -77,10 +79,13 @@ const v1 = createRouter()
   .route('/auth', authEmailRoutes)
   .route('/auth', authTotpRoutes)
   .route('/auth', authOAuthRoutes)
+  .route('/auth', authPasskeyRoutes)
   .route('/auth', viewAsRoutes)
   // The platform operator's area: everyone else gets 404 on every path under it.
   .use('/admin/*', operatorOnly)
   .route('/admin', adminRoutes)
+  .route('/admin', adminPlatformRoutes)
+  .route('/maintenance', maintenanceRoutes)
   // Public: players report on what they play, keyed by playback id.
   .route('/beacons', beaconRoutes)
   .route('/status', statusRoutes)

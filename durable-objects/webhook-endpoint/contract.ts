@@ -61,6 +61,12 @@ export interface AttemptPage {
   next_id: number | null;
 }
 
+export interface EndpointBacklog {
+  pending: number;
+  failed: number;
+  oldest_pending_at: string | null;
+}
+
 export type WebhookRefusal = 'not_found' | 'delivery_pending';
 
 export const WEBHOOK_REFUSALS: RefusalTable<WebhookRefusal> = {
@@ -84,6 +90,8 @@ export interface WebhookEndpointRpc {
   listAttempts(f: AttemptFilter): AttemptPage;
   /** Sends one delivery again (same event id, fresh retry schedule). */
   redeliver(deliveryId: string): Promise<RedeliverResult>;
+  /** What waits in this endpoint's queue, for the operator's webhook backlog view. */
+  backlog(): EndpointBacklog;
   /** Sends again every failed delivery created in [since, until]; how many. */
   redeliverFailed(since: number, until: number): Promise<number>;
 }

@@ -233,6 +233,19 @@ export class DeliveryStore {
       .toArray();
   }
 
+  /** What waits here (the operator's backlog view): pending and failed counts, the oldest pending. */
+  backlog(): { pending: number; failed: number; oldestPendingAt: number | null } {
+    const r = this.sql
+      .exec<{ pending: number; failed: number; oldest: number | null }>(
+        `SELECT COALESCE(SUM(CASE WHEN status IN ('pending', 'sending') THEN 1 ELSE 0 END), 0) AS pending,
+                COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+                MIN(CASE WHEN status IN ('pending', 'sending') THEN created_at END) AS oldest
+         FROM deliveries`,
+      )
+      .one();
+    return { pending: r.pending, failed: r.failed, oldestPendingAt: r.oldest };
+  }
+
   attemptsOf(deliveryId: string): AttemptRow[] {
     return this.sql.exec<AttemptRow>('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY id', deliveryId).toArray();
   }

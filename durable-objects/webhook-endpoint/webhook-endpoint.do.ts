@@ -4,6 +4,7 @@ import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { ok, refuse } from '../../core/rpc';
+import { iso } from '../../core/time';
 import {
   activeSecrets,
   disableEndpoint,
@@ -17,6 +18,7 @@ import type {
   AttemptPage,
   DeliveryFilter,
   DeliveryPage,
+  EndpointBacklog,
   GetDeliveryResult,
   RedeliverResult,
   WebhookEndpointRpc,
@@ -119,6 +121,11 @@ export class WebhookEndpointObject extends DurableObject<Env> implements Webhook
     if (!this.store.requeue(deliveryId, Date.now())) return refuse('delivery_pending');
     await this.wakeAt(Date.now());
     return ok({ delivery_id: deliveryId });
+  }
+
+  backlog(): EndpointBacklog {
+    const b = this.store.backlog();
+    return { pending: b.pending, failed: b.failed, oldest_pending_at: iso(b.oldestPendingAt) };
   }
 
   async redeliverFailed(since: number, until: number) {

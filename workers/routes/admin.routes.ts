@@ -11,6 +11,7 @@ import { PageQuery } from '../lib/pagination';
 import { commonErrors, createRouter, idParam, json, jsonBody, sessionSecurity } from '../lib/router';
 import { SESSION_COOKIE } from '../lib/session';
 import { clientIp } from '../middleware/audit';
+import { orgPlansAndUsage } from '../services/admin-platform.service';
 import {
   findOrg,
   findStreamWithOrg,
@@ -57,6 +58,8 @@ export const operatorOnly = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 const operator = (c: Context<AppEnv>): Operator => c.get('operator');
+const planUsageOf = async (c: Context<AppEnv>, orgId: string) =>
+  (await orgPlansAndUsage(c.get('db'), c.env, [orgId])).get(orgId)!;
 
 const listOrgs = createRoute({
   method: 'get',
@@ -64,7 +67,7 @@ const listOrgs = createRoute({
   operationId: 'listAdminOrgs',
   tags,
   security: sessionSecurity,
-  summary: 'Every organization, with members, apps, live streams and suspension',
+  summary: 'Every organization, with its plan, usage this period, members, apps, live streams and suspension',
   request: { query: PageQuery.extend({ suspended: z.enum(['true', 'false']).optional() }) },
   responses: { 200: json(pageOf(AdminOrg)), ...errors },
 });
@@ -145,11 +148,20 @@ const auditLog = createRoute({
 export const adminRoutes = createRouter()
   .openapi(listOrgs, async (c) => {
     const q = c.req.valid('query');
-    const page = await listAllOrgs(c.get('db'), {
+    const db = c.get('db');
+    const page = await listAllOrgs(db, {
       ...q,
       suspended: q.suspended === undefined ? undefined : q.suspended === 'true',
     });
-    return c.json({ data: page.data.map((r) => renderAdminOrg(r.org, r)), next_cursor: page.next_cursor }, 200);
+    const plans = await orgPlansAndUsage(
+      db,
+      c.env,
+      page.data.map((r) => r.org.id),
+    );
+    return c.json(
+      { data: page.data.map((r) => renderAdminOrg(r.org, plans.get(r.org.id)!, r)), next_cursor: page.next_cursor },
+      200,
+    );
   })
   .openapi(suspend, async (c) => {
     const db = c.get('db');
@@ -163,7 +175,7 @@ export const adminRoutes = createRouter()
       { action: 'org.suspend', targetType: 'org', targetId: org_id, orgId: org_id, details: { reason } },
       clientIp(c),
     );
-    return c.json(renderAdminOrg(org), 200);
+    return c.json(renderAdminOrg(org, await planUsageOf(c, org_id)), 200);
   })
   .openapi(unsuspend, async (c) => {
     const db = c.get('db');
@@ -176,7 +188,7 @@ export const adminRoutes = createRouter()
       { action: 'org.unsuspend', targetType: 'org', targetId: org_id, orgId: org_id },
       clientIp(c),
     );
-    return c.json(renderAdminOrg(org), 200);
+    return c.json(renderAdminOrg(org, await planUsageOf(c, org_id)), 200);
   })
   .openapi(listUsers, async (c) => {
     const page = await listAllUsers(c.get('db'), c.req.valid('query'));

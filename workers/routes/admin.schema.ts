@@ -2,6 +2,7 @@ import { z } from '@hono/zod-openapi';
 import type { operatorAudit, streams } from '../../core/db/schema/index';
 import { iso } from '../../core/time';
 import type { UserRow } from '../services/accounts.service';
+import type { OrgPlanUsage } from '../services/admin-platform.service';
 import type { OrgRow } from '../services/operators.service';
 
 /** Shapes of the operator's admin area (/v1/admin). */
@@ -17,10 +18,24 @@ export const AdminOrg = z
     suspended: z.boolean(),
     suspended_at: z.string().nullable(),
     suspended_reason: z.string().nullable(),
+    plan: z.object({
+      id: z.string(),
+      name: z.string(),
+      status: z.string().openapi({ description: 'The subscription status (`active`, `past_due`, ...)' }),
+    }),
+    usage: z
+      .object({
+        period_start: z.string(),
+        period_end: z.string(),
+        totals: z.record(z.string(), z.number()).openapi({ description: 'Each meter of `GET /v1/plans`, this period' }),
+      })
+      .openapi({
+        description: "What the org's apps used in the current billing period (as `GET /v1/orgs/{id}/usage`)",
+      }),
   })
   .openapi('AdminOrg');
 
-export const renderAdminOrg = (o: OrgRow, counts = { members: 0, apps: 0, liveStreams: 0 }) => ({
+export const renderAdminOrg = (o: OrgRow, pu: OrgPlanUsage, counts = { members: 0, apps: 0, liveStreams: 0 }) => ({
   id: o.id,
   name: o.name,
   created_at: iso(o.createdAt)!,
@@ -30,6 +45,8 @@ export const renderAdminOrg = (o: OrgRow, counts = { members: 0, apps: 0, liveSt
   suspended: o.suspendedAt != null,
   suspended_at: iso(o.suspendedAt),
   suspended_reason: o.suspendedReason,
+  plan: pu.plan,
+  usage: { period_start: iso(pu.periodStart)!, period_end: iso(pu.periodEnd)!, totals: pu.usage },
 });
 
 export const AdminUser = z

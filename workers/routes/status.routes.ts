@@ -6,8 +6,10 @@ import type { AppEnv } from '../env';
 import { createRouter, json, publicSecurity } from '../lib/router';
 import { renderStatusPage } from '../lib/status-page';
 import { type OriginEnv, originAuth, originSecrets } from '../middleware/origin-auth';
+import { currentMaintenance } from '../services/maintenance.service';
 import { recordHeartbeat } from '../services/origins.service';
 import { systemStatus } from '../services/status.service';
+import { Maintenance, renderMaintenance } from './admin-platform.schema';
 
 /**
  * Health for operators: `GET /healthz` (liveness: the isolate answers), `GET /v1/status` (public:
@@ -27,6 +29,7 @@ const StatusSchema = z
         last_heartbeat_at: z.string().nullable().optional(),
       }),
     ),
+    maintenance: Maintenance.nullable().openapi({ description: "The operator's maintenance banner, if one is up" }),
   })
   .openapi('SystemStatus');
 
@@ -42,8 +45,9 @@ const statusRoute = createRoute({
 
 export const statusRoutes = createRouter().openapi(statusRoute, async (c) => {
   const body = await systemStatus(c.get('db'), c.env, [...originSecrets(c.env).keys()]);
+  const maintenance = renderMaintenance(await currentMaintenance(c.get('db')).catch(() => null));
   c.header('cache-control', 'no-store');
-  return c.json(body, 200);
+  return c.json({ ...body, maintenance }, 200);
 });
 
 export const healthRoutes = new Hono<AppEnv>()

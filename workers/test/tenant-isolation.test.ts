@@ -20,6 +20,8 @@ const UNSCOPED = new Set([
   '/auth/oauth/{provider}/callback',
   '/auth/oauth/complete',
   '/auth/view-as/end',
+  // The caller's own passkeys (another account's passkey id answers 404: auth-passkeys.routes.test.ts).
+  '/auth/passkeys',
   '/orgs',
   '/apps',
   '/invitations/accept',
@@ -80,6 +82,7 @@ async function tenantA() {
     domain_id: domain.json.id,
     input_id: input.json.id,
     connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
+    passkey_id: 'pkey_AAAAAAAAAAAAAAAAAAAA',
   };
   return { acct, app, key, ids };
 }

@@ -21,3 +21,18 @@ export const operatorAudit = sqliteTable(
   },
   (t) => [index('operator_audit_time').on(t.createdAt), index('operator_audit_org').on(t.orgId, t.createdAt)],
 );
+
+/**
+ * The maintenance-mode banner an operator sets (one row, id `current`): the console shows it to
+ * everyone and `GET /v1/maintenance` and `/v1/status` report it. Cleared by deleting the row.
+ */
+export const maintenanceNotice = sqliteTable('maintenance_notice', {
+  id: text('id').primaryKey(),
+  message: text('message').notNull(),
+  /** `info` (planned work ahead) or `warning` (work under way, things may fail). */
+  level: text('level', { enum: ['info', 'warning'] }).notNull(),
+  startsAt: integer('starts_at'),
+  endsAt: integer('ends_at'),
+  operatorEmail: text('operator_email').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

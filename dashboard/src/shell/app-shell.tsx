@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Link, NavLink, Outlet, useLocation, useNavigate, useParams } from 'react-router';
 import { useApp } from '../features/apps/apps.queries';
 import { useMe, useSignOut } from '../session/session.queries';
+import { MaintenanceBanner } from './maintenance-banner';
 import { OrgSwitcher } from './org-switcher';
 import { SuspendedNotice, ViewAsBanner } from './view-as-banner';
 
@@ -102,6 +103,7 @@ export function AppShell() {
         </div>
       </aside>
       <main className="main" id="main" tabIndex={-1}>
+        <MaintenanceBanner />
         <ViewAsBanner />
         <SuspendedNotice orgId={orgId} />
         <Outlet />

@@ -19,6 +19,8 @@ export function AdminOrgs() {
               <thead>
                 <tr>
                   <th>Name</th>
+                  <th>Plan</th>
+                  <th>Usage this period</th>
                   <th>Members</th>
                   <th>Apps</th>
                   <th>Live now</th>
@@ -35,6 +37,10 @@ export function AdminOrgs() {
                     <td>
                       {o.name}
                       <div className="muted small">{o.id}</div>
+                    </td>
+                    <td>{o.plan.name}</td>
+                    <td className="small">
+                      <UsageSummary totals={o.usage.totals} />
                     </td>
                     <td>{o.members}</td>
                     <td>{o.apps}</td>
@@ -84,5 +90,17 @@ export function AdminOrgs() {
         )}
       </QueryView>
     </section>
+  );
+}
+
+const minutes = (seconds: number | undefined) => Math.round((seconds ?? 0) / 60).toLocaleString();
+
+/** The meters an operator asks about first: ingest and delivered minutes, API requests. */
+function UsageSummary({ totals }: { totals: Record<string, number> }) {
+  return (
+    <>
+      {minutes(totals.ingest_seconds)} ingest min · {minutes(totals.delivered_seconds)} delivered min ·{' '}
+      {(totals.api_requests ?? 0).toLocaleString()} API requests
+    </>
   );
 }

@@ -4,13 +4,19 @@ import { PageHeader } from '../../ui/page-header';
 import { NotFoundPage } from '../not-found-page';
 import { AdminAudit } from './admin-audit';
 import { AdminLiveStreams } from './admin-live';
+import { AdminMaintenance } from './admin-maintenance';
 import { AdminOrgs } from './admin-orgs';
+import { AdminOrigins } from './admin-origins';
 import { AdminUsers } from './admin-users';
+import { AdminWebhooks } from './admin-webhooks';
 
 const SECTIONS = {
   orgs: ['Organizations', AdminOrgs],
   live: ['Live now', AdminLiveStreams],
   users: ['Users', AdminUsers],
+  origins: ['Origins', AdminOrigins],
+  webhooks: ['Webhook backlog', AdminWebhooks],
+  maintenance: ['Maintenance', AdminMaintenance],
   audit: ['Audit log', AdminAudit],
 } as const;
 type Section = keyof typeof SECTIONS;

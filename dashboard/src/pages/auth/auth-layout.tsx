@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { MaintenanceBanner } from '../../shell/maintenance-banner';
 
 export function AuthLayout({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -7,6 +8,7 @@ export function AuthLayout({ title, children }: { title: string; children: React
         <div className="brand" aria-hidden="true" style={{ marginBottom: 12 }}>
           Edgelive
         </div>
+        <MaintenanceBanner />
         <h1>{title}</h1>
         {children}
       </div>
