@@ -24,7 +24,15 @@ export interface ReplayMessage {
   name: string | null;
   text: string;
   at_s: number;
+  /** When it was sent (the room's `created_at`). */
+  sent_at: string;
 }
+
+/** What the replay reads of a recording: its room, its session's span and its playlists. */
+export type ReplaySource = Pick<
+  WatchRecording,
+  'room_id' | 'started_ms' | 'ended_ms' | 'stream_id' | 'session_id' | 'renditions' | 'duration_s'
+>;
 
 export interface ChatReplay {
   /** Wall clock of the recording's first frame (player time 0), when the playlist says. */
@@ -53,14 +61,14 @@ async function sessionMessages(env: Env, roomId: string, startedAt: number, ende
 }
 
 /** The recording's timeline, from the playlist of its first rendition (all renditions are cut alike). */
-async function timelineOf(env: Env, r: WatchRecording) {
+async function timelineOf(env: Env, r: ReplaySource) {
   const first = r.renditions[0];
   if (!first) return [];
   const obj = await env.MEDIA.get(recordingKey(r.stream_id, r.session_id, first));
   return obj ? parseTimeline(await obj.text()) : [];
 }
 
-export async function recordingChat(env: Env, r: WatchRecording): Promise<ChatReplay> {
+export async function recordingChat(env: Env, r: ReplaySource): Promise<ChatReplay> {
   if (!r.room_id) return { recording_started_at: null, duration_s: r.duration_s, messages: [] };
   const [messages, timeline] = await Promise.all([
     sessionMessages(env, r.room_id, r.started_ms, r.ended_ms),
@@ -79,6 +87,7 @@ export async function recordingChat(env: Env, r: WatchRecording): Promise<ChatRe
         name: m.user?.name ?? m.user?.id ?? null,
         text: m.text,
         at_s: clock(at) ?? Math.max(0, (at - r.started_ms) / 1000),
+        sent_at: m.created_at,
       };
     }),
   };
