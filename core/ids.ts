@@ -35,6 +35,7 @@ export const ID_PREFIXES = {
   oauthIdentity: 'oid',
   operatorAudit: 'opa',
   upload: 'upl',
+  invoice: 'in',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;
