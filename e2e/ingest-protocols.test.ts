@@ -4,6 +4,7 @@
  * same agent, ladder and Worker (`wrangler dev`) as RTMP, and HLS as a player fetches it.
  */
 import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -25,13 +26,14 @@ import {
 import { startTestStack, type TestStack } from './harness/stack.ts';
 
 // Ports of this file (issue 12's range 20500-20599): wrangler dev 20500, RTMP 20501, RTMPS 20502, SRT 20503/udp,
-// the second (killed) origin's RTMP 20504, a timing relay in front of RTMPS 20505.
+// the second (killed) origin's RTMP 20504, a timing relay in front of RTMPS 20505, one in front of SRT 20506/udp.
 const WORKER_PORT = 20500;
 const RTMP_PORT = 20501;
 const RTMPS_PORT = 20502;
 const SRT_PORT = 20503;
 const SECOND_RTMP_PORT = 20504;
 const RTMPS_RELAY_PORT = 20505;
+const SRT_RELAY_PORT = 20506;
 
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;
@@ -91,8 +93,8 @@ async function playsFrom(stream: { id: string; playback_ids: { id: string }[] })
 
 /**
  * A publisher for a key nobody has: dropped (non-zero exit) within a second, nothing written.
- * `connectionMs` (RTMPS) is how long the origin held the publisher's TCP connection, measured on
- * the wire; without it the clock runs from spawning the publisher.
+ * `connectionMs` is how long the origin held the publisher's connection, measured on the wire by
+ * a relay (TCP for RTMPS, UDP for SRT); without it the clock runs from spawning the publisher.
  */
 async function refusedWithinASecond(url: string, connectionMs?: () => number | null) {
   const r2Before = r2ObjectFiles(stack.worker.persistTo);
@@ -108,6 +110,42 @@ async function refusedWithinASecond(url: string, connectionMs?: () => number | n
   await new Promise((r) => setTimeout(r, 1000));
   expect(origin.agent.publications()).toHaveLength(0);
   expect(r2ObjectFiles(stack.worker.persistTo)).toBe(r2Before);
+}
+
+/**
+ * A UDP relay in front of the SRT listener that times a refusal on the wire: from the caller's
+ * first packet to the listener's last answer (the handshake rejection).
+ */
+async function srtTimingRelay(port: number, upstreamPort: number) {
+  const front = dgram.createSocket('udp4');
+  const back = dgram.createSocket('udp4');
+  let caller: { address: string; port: number } | null = null;
+  let firstIn = 0;
+  let lastOut = 0;
+  front.on('message', (msg, rinfo) => {
+    caller = { address: rinfo.address, port: rinfo.port };
+    firstIn ||= Date.now();
+    back.send(msg, upstreamPort, '127.0.0.1');
+  });
+  back.on('message', (msg) => {
+    lastOut = Date.now();
+    if (caller) front.send(msg, caller.port, caller.address);
+  });
+  await Promise.all([
+    new Promise<void>((r) => front.bind(port, '127.0.0.1', () => r())),
+    new Promise<void>((r) => back.bind(0, '127.0.0.1', () => r())),
+  ]);
+  return {
+    reset() {
+      firstIn = 0;
+      lastOut = 0;
+    },
+    heldMs: () => (firstIn && lastOut ? lastOut - firstIn : null),
+    close() {
+      front.close();
+      back.close();
+    },
+  };
 }
 
 describe('RTMPS ingest (NGINX stream module, TLS in front of RTMP)', () => {
@@ -223,10 +261,21 @@ describe('SRT ingest (one listener for every publisher)', () => {
 
   it('refuses a bad key in the handshake within a second, and a caller that asks to play', async () => {
     await until('earlier publications to end', () => origin.agent.publications().length === 0, 30_000);
-    await refusedWithinASecond(srt(`lsk_${'x'.repeat(40)}`));
-    await refusedWithinASecond(srt(encodeURIComponent(`#!::r=lsk_${'x'.repeat(40)},m=publish`)));
+    // Timed on the wire like RTMPS (spawning ffmpeg and x264 is most of a second on a busy
+    // machine): a UDP relay notes the caller's first packet and the listener's last answer.
+    const relay = await srtTimingRelay(SRT_RELAY_PORT, SRT_PORT);
+    const viaRelay = (streamId: string) => `srt://127.0.0.1:${SRT_RELAY_PORT}?streamid=${streamId}`;
     const stream = await createStream(stack.api, { name: 'e2e srt play', ladder: ['source'] });
-    await refusedWithinASecond(srt(encodeURIComponent(`#!::r=${stream.stream_key},m=request`)));
+    try {
+      for (const id of [`lsk_${'x'.repeat(40)}`, encodeURIComponent(`#!::r=lsk_${'x'.repeat(40)},m=publish`)]) {
+        relay.reset();
+        await refusedWithinASecond(viaRelay(id), relay.heldMs);
+      }
+      relay.reset();
+      await refusedWithinASecond(viaRelay(encodeURIComponent(`#!::r=${stream.stream_key},m=request`)), relay.heldMs);
+    } finally {
+      relay.close();
+    }
     expect((await getStream(stack.api, stream.id)).status).toBe('idle');
   });
 });
