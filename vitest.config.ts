@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defaultClientConditions, defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { DEV_VARS } from './scripts/lib/local-secrets.ts';
 
@@ -44,6 +45,10 @@ export default defineConfig(async () => {
           },
         },
         {
+          // The console's tests import the workspace's @edgelive/client from its sources (its
+          // published exports name dist/, which only its build writes).
+          resolve: { conditions: ['edgelive-source', ...defaultClientConditions] },
+          ssr: { resolve: { conditions: ['edgelive-source', ...defaultServerConditions] } },
           test: {
             name: 'unit',
             include: [

@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defaultClientConditions, defineConfig } from 'vite';
 
 /**
  * In development the console and the API share one origin: Vite proxies the Worker's paths, so the
@@ -12,6 +12,8 @@ const proxied = ['/v1', '/hls', '/embed', '/thumbnails'];
 export default defineConfig({
   root: import.meta.dirname,
   plugins: [react()],
+  // The workspace's @edgelive/client from its sources (its published exports name dist/).
+  resolve: { conditions: ['edgelive-source', ...defaultClientConditions] },
   server: {
     port: Number(process.env.PORT ?? 5173),
     strictPort: true,

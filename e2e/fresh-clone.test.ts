@@ -42,6 +42,7 @@ describe('a fresh clone', () => {
         EDGELIVE_CONSOLE_PORT: '20805',
         EDGELIVE_SMTP_PORT: '20806',
         EDGELIVE_MAIL_PORT: '20807',
+        EDGELIVE_DOCS_PORT: '20808',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

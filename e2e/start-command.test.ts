@@ -22,6 +22,7 @@ const env = {
   EDGELIVE_CONSOLE_PORT: '5191',
   EDGELIVE_SMTP_PORT: '20227',
   EDGELIVE_MAIL_PORT: '20228',
+  EDGELIVE_DOCS_PORT: '20814',
 };
 const children: ChildProcess[] = [];
 
@@ -64,6 +65,15 @@ describe('./edgelive start', () => {
     expect(local.console_url).toBe('http://127.0.0.1:5191');
     expect((await fetch(local.console_url)).headers.get('content-type')).toContain('text/html');
     expect((await fetch(`${local.console_url}/v1/openapi.json`)).status).toBe(200);
+    // The docs site is built in the background and served (503 until it is).
+    expect(local.docs_url).toBe('http://127.0.0.1:20814');
+    let docs: Response | undefined;
+    for (const end = Date.now() + 90_000; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+      docs = await fetch(`${local.docs_url}/api/live-streams.html`);
+      if (docs.status === 200) break;
+    }
+    expect(docs?.status).toBe(200);
+    expect(await docs!.text()).toContain('id="createStream"');
     // The mail catcher runs, and caught the demo account's verification mail (also on disk).
     expect(local.mail_url).toBe('http://127.0.0.1:20228');
     const mails = (await (await fetch(`${local.mail_url}/messages`)).json()) as {

@@ -11,6 +11,7 @@ import { serveConsole } from '../dashboard/serve.ts';
 import { startOrigin } from '../origin/src/origin.ts';
 import { ApiClient } from './lib/api-client.ts';
 import { ensureConsoleBuild } from './lib/console-build.ts';
+import { serveDocs } from './lib/docs-server.ts';
 import { acquireLock, releaseLock } from './lib/instance-lock.ts';
 import { localOriginSecret } from './lib/local-secrets.ts';
 import { startMailCatcher } from './lib/mail-catcher.ts';
@@ -26,6 +27,7 @@ const RTMP_PORT = Number(process.env.EDGELIVE_RTMP_PORT ?? 1935);
 const RTMPS_PORT = Number(process.env.EDGELIVE_RTMPS_PORT ?? 1936);
 const SRT_PORT = Number(process.env.EDGELIVE_SRT_PORT ?? 9000);
 const CONSOLE_PORT = Number(process.env.EDGELIVE_CONSOLE_PORT ?? 5173);
+const DOCS_PORT = Number(process.env.EDGELIVE_DOCS_PORT ?? 8790);
 const SMTP_PORT = Number(process.env.EDGELIVE_SMTP_PORT ?? 1025);
 const MAIL_PORT = Number(process.env.EDGELIVE_MAIL_PORT ?? 8025);
 const ORIGIN_ID = 'orig_local';
@@ -35,6 +37,7 @@ interface LocalJson {
   reference_url: string;
   openapi_url: string;
   console_url: string;
+  docs_url: string | null;
   mail_url: string;
   smtp_url: string;
   mail_dir: string;
@@ -117,6 +120,8 @@ async function main() {
     const rtmpUrl = `rtmp://127.0.0.1:${RTMP_PORT}/live`;
     const served = await serveConsole({ port: CONSOLE_PORT, apiUrl: worker.url, rtmpUrl });
     stoppers.push(served.close);
+    const docs = await serveDocs({ port: DOCS_PORT, stateDir: STATE_DIR });
+    stoppers.push(docs.close);
 
     const previous = existsSync(LOCAL_JSON)
       ? (JSON.parse(readFileSync(LOCAL_JSON, 'utf8')) as Partial<LocalJson>).demo
@@ -128,6 +133,7 @@ async function main() {
       reference_url: `${worker.url}/v1/reference`,
       openapi_url: `${worker.url}/v1/openapi.json`,
       console_url: served.url,
+      docs_url: docs.url,
       mail_url: mail.url,
       smtp_url: mail.smtpUrl,
       mail_dir: mailDir,
@@ -160,6 +166,7 @@ Edgelive is running. Ctrl-C stops it.
   Console      ${l.console_url}
   API          ${l.api_url}
   Reference    ${l.reference_url}
+  Docs         ${l.docs_url ?? `(port ${DOCS_PORT} busy: tsx scripts/docs.ts builds them)`}
   Mail         ${l.mail_url}   (every message the Worker sends; also in ${l.mail_dir})
 
   Demo console account   ${d.account.email} / ${d.account.password}

@@ -5,6 +5,7 @@ import { BrandingPage } from './pages/branding/branding-page';
 import { ChannelPage } from './pages/channels/channel-page';
 import { ChannelsPage } from './pages/channels/channels-page';
 import { DomainsPage } from './pages/domains/domains-page';
+import { EventsPage } from './pages/events/events-page';
 import { RoomPage } from './pages/rooms/room-page';
 import { RoomsPage } from './pages/rooms/rooms-page';
 import { StreamPage } from './pages/streams/stream-page';
@@ -21,6 +22,7 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/rooms', element: <RoomsPage /> },
   { path: '/apps/:appId/rooms/:roomId', element: <RoomPage /> },
   { path: '/apps/:appId/webhooks', element: <WebhooksPage /> },
+  { path: '/apps/:appId/events', element: <EventsPage /> },
   { path: '/apps/:appId/channels', element: <ChannelsPage /> },
   { path: '/apps/:appId/channels/:channelId', element: <ChannelPage /> },
   { path: '/apps/:appId/domains', element: <DomainsPage /> },

@@ -44,6 +44,8 @@ export class StreamObject extends DurableObject<Env> {
   private readonly outbox: ReactionOutbox;
   /** The origin was alive at the last stall check for this activity: look again at `at` (origin-watch.ts). */
   private recheck: { activity: number; at: number } | null = null;
+  /** Playlist requests answered since the object started: what the Worker's micro-cache bounds. */
+  private readonly served = { masters: 0, mediaPlaylists: 0 };
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -353,6 +355,7 @@ export class StreamObject extends DurableObject<Env> {
 
   /** The live variants: renditions with at least one listed segment. Null when nothing is live. */
   master(): MasterInfo | null {
+    this.served.masters += 1;
     const s = this.store.state();
     if (s.deleted || s.disabled || s.status === 'idle' || s.finalize_pending || !s.session_id) return null;
     const cfg = this.config(s);
@@ -374,6 +377,7 @@ export class StreamObject extends DurableObject<Env> {
    * recording (if any) the Worker serves from R2.
    */
   mediaPlaylist(sessionId: string, rendition: string): string | null {
+    this.served.mediaPlaylists += 1;
     const s = this.store.state();
     if (s.deleted || s.session_id !== sessionId || !s.config) return null;
     const cfg = this.config(s);
@@ -388,5 +392,9 @@ export class StreamObject extends DurableObject<Env> {
       uri: (seg) => `${rendition}/${seg.sequence}.ts`,
       keyUri: cfg.encryption ? KEY_URI : undefined,
     });
+  }
+
+  servedCounts(): { masters: number; mediaPlaylists: number } {
+    return { ...this.served };
   }
 }

@@ -21,11 +21,15 @@ document.getElementById('player').src = cfg.api + '/embed/' + cfg.playbackId + '
 const log = document.getElementById('log');
 const line = (m) => { const p = document.createElement('div'); p.className = 'msg'; p.textContent = (m.user?.name ?? 'system') + ': ' + m.text; log.append(p); };
 const ws = new WebSocket(cfg.api.replace(/^http/, 'ws') + '/v1/rooms/' + cfg.roomId + '/ws?token=' + tokens.chat);
-ws.onmessage = (e) => {
-  const f = JSON.parse(e.data);
+// The room batches frames from one tick into one 'batch' frame, and answers the sender's own
+// message with an 'ack' (everyone else gets 'message'); see docs/rooms-protocol.md.
+const onFrame = (f) => {
+  if (f.type === 'batch') return f.frames.forEach(onFrame);
   if (f.type === 'snapshot') { document.getElementById('status').textContent = 'connected'; f.messages.forEach(line); }
-  if (f.type === 'message') line(f.message);
+  if (f.type === 'message' || (f.type === 'ack' && !f.duplicate)) line(f.message);
+  if (f.type === 'error') document.getElementById('status').textContent = 'error: ' + f.message;
 };
+ws.onmessage = (e) => onFrame(JSON.parse(e.data));
 ws.onclose = () => (document.getElementById('status').textContent = 'disconnected');
 document.getElementById('send').onsubmit = (e) => {
   e.preventDefault();

@@ -28,6 +28,7 @@ import {
   type Resource,
   resolvePlayback,
 } from '../services/playback.service';
+import { cachedLivePlaylist } from '../services/playlist-cache';
 import { vodMaster, vodMediaPlaylist, vodSegment } from './vod-delivery';
 
 /**
@@ -174,11 +175,16 @@ export const hlsRoutes = new Hono<AppEnv>()
     const rendition = stripSuffix(file, '.m3u8');
     if (!rendition || !isRenditionName(rendition)) throw notFound('playlist');
     const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
-    const live = await streamStub(c.env, pb.stream.id).mediaPlaylist(session, rendition);
+    const mode = pb.stream.latencyMode;
+    const { text: live, cache } = await cachedLivePlaylist(
+      c.req.url,
+      { streamId: pb.stream.id, sessionId: session, rendition, mode },
+      () => streamStub(c.env, pb.stream.id).mediaPlaylist(session, rendition),
+    );
     if (live !== null) {
       // Live, or just ended (its window plus ENDLIST): never the recording, which would re-grow it.
-      const cacheControl = pb.stream.latencyMode === 'low' ? LIVE_LOW : LIVE;
-      return playlist(c, grantUris(live, await grant(c, access, 's', pb)), cacheControl);
+      c.header('x-edgelive-cache', cache);
+      return playlist(c, grantUris(live, await grant(c, access, 's', pb)), mode === 'low' ? LIVE_LOW : LIVE);
     }
     // A session the object no longer holds: no live player is left on it, so an old link (or a
     // master written before recordings had their own URLs) is sent on to the recording.

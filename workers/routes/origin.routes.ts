@@ -30,6 +30,7 @@ import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 import { orgIsSuspended } from '../services/org-gate';
 import { allInputsGone, inputConnected, joinableSession } from '../services/origin-inputs.service';
 import { assertPublishAllowed, lowerRung } from '../services/plan-limits.service';
+import { dropCachedPlaylist } from '../services/playlist-cache';
 import { inputKey, resolveInputKey } from '../services/stream-inputs.service';
 
 /**
@@ -231,6 +232,7 @@ export const originRoutes = router
       discontinuity,
       bytes: bytes.byteLength,
     });
+    if (created) await dropCachedPlaylist(c.req.url, streamId, sessionId, rendition);
     if (created && begun.appId) {
       const { appId, primary } = begun;
       meterSegment(c, { appId, streamId, rendition, duration: q.duration, primary, at: pdt });

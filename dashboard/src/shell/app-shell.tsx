@@ -20,6 +20,7 @@ function AppNav({ appId }: { appId: string }) {
       <NavLink to={`${base}/domains`}>Domains</NavLink>
       <NavLink to={`${base}/branding`}>Branding</NavLink>
       <NavLink to={`${base}/analytics`}>Analytics</NavLink>
+      <NavLink to={`${base}/events`}>Events</NavLink>
       <NavLink to={`${base}/webhooks`}>Webhooks</NavLink>
       <NavLink to={`${base}/api-keys`}>API keys</NavLink>
       <NavLink to={`${base}/signing-keys`}>Signing keys</NavLink>

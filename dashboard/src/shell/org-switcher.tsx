@@ -9,6 +9,7 @@ export function OrgSwitcher({ orgId }: { orgId: string | null }) {
   const id = useId();
   if (orgs.isPending) return <span className="small muted">Loading organizations…</span>;
   if (orgs.error) return <span className="small field-error">Organizations could not be loaded.</span>;
+  const current = orgs.data.find((o) => o.id === orgId);
   return (
     <div className="field">
       <label htmlFor={id} className="small">
@@ -26,11 +27,17 @@ export function OrgSwitcher({ orgId }: { orgId: string | null }) {
         {orgId === null && <option value="">Choose…</option>}
         {orgs.data.map((o) => (
           <option key={o.id} value={o.id}>
-            {o.name} ({o.role})
+            {o.name}
           </option>
         ))}
         <option value="__new">+ New organization…</option>
       </select>
+      {/* Its own line: inside the option it was cut off with a long organization name. */}
+      {current && (
+        <span className="small muted" data-testid="org-role">
+          Your role: {current.role}
+        </span>
+      )}
     </div>
   );
 }

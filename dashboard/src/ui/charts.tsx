@@ -3,26 +3,39 @@ import type { Sample } from '../features/rooms/live-stats';
 const W = 300;
 const H = 100;
 
-/** A small SVG line chart; `label` is its accessible name and the latest value is said in text. */
+/**
+ * A small SVG line chart; `label` is its accessible name and the latest value and peak are said in
+ * text. A fresh room has one sample (0 viewers): it is drawn as a flat line across the chart, and
+ * the peak said is the real one (0), not the 1 the vertical scale uses to avoid dividing by zero.
+ */
 export function LineChart({ series, label }: { series: readonly Sample[]; label: string }) {
   if (series.length === 0) return <p className="small muted">No data yet.</p>;
   const t0 = series[0]!.t;
   const span = Math.max(1, series[series.length - 1]!.t - t0);
-  const max = Math.max(1, ...series.map((s) => s.v));
-  const pts = series.map((s) => [((s.t - t0) / span) * W, H - (s.v / max) * (H - 8)] as const);
-  const line = pts.map(([x, y], i) => `${i ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`).join(' ');
+  const peak = Math.max(...series.map((s) => s.v));
+  const scale = Math.max(1, peak);
+  const y = (v: number) => H - (v / scale) * (H - 8);
+  const pts =
+    series.length === 1
+      ? [[0, y(series[0]!.v)] as const, [W, y(series[0]!.v)] as const]
+      : series.map((s) => [((s.t - t0) / span) * W, y(s.v)] as const);
+  const line = pts.map(([px, py], i) => `${i ? 'L' : 'M'}${px.toFixed(1)},${py.toFixed(1)}`).join(' ');
+  const now = series[series.length - 1]!.v;
   return (
     <div className="chart">
       <svg
         viewBox={`0 0 ${W} ${H}`}
         preserveAspectRatio="none"
         role="img"
-        aria-label={`${label}: now ${series[series.length - 1]!.v}, peak ${max}`}
+        aria-label={`${label}: now ${now}, peak ${peak}`}
       >
         <path className="area" d={`${line} L${W},${H} L0,${H} Z`} />
         <path className="line" d={line} vectorEffect="non-scaling-stroke" />
         <line className="axis" x1="0" y1={H} x2={W} y2={H} />
       </svg>
+      <p className="small muted">
+        Now {now}, peak {peak}
+      </p>
     </div>
   );
 }

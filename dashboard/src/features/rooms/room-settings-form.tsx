@@ -5,9 +5,13 @@ import { Checkbox, SelectField, TextArea, TextField } from '../../ui/field';
 import { FormError } from '../../ui/states';
 import type { Room, RoomSettingsPatch } from './rooms.queries';
 
-type Field = 'slow_mode' | 'max_len' | 'retention';
+type Field = 'max_len' | 'retention';
 
-/** Slow mode, limits, blocklist and anonymous viewers; empty numbers mean "off". */
+/**
+ * Limits, blocklist and anonymous viewers; an empty retention means "keep". Slow mode is not here:
+ * it is set from the chat's moderation bar, where moderators change it during a stream, and a
+ * second copy in this form would send back the value it was opened with over a newer one.
+ */
 export function RoomSettingsForm({
   room,
   pending,
@@ -21,7 +25,6 @@ export function RoomSettingsForm({
 }) {
   const s = room.settings;
   const [v, setV] = useState({
-    slow_mode: s.slow_mode_seconds == null ? '' : String(s.slow_mode_seconds),
     max_len: String(s.max_message_length),
     retention: s.retention_days == null ? '' : String(s.retention_days),
     words: s.blocklist.words.join('\n'),
@@ -33,14 +36,12 @@ export function RoomSettingsForm({
     e.preventDefault();
     const ok = form.check(
       collect({
-        slow_mode: v.slow_mode.trim() ? intInRange(v.slow_mode, 1, 120, 'Slow mode') : undefined,
         max_len: intInRange(v.max_len, 1, 4000, 'Maximum message length'),
         retention: v.retention.trim() ? intInRange(v.retention, 1, 3650, 'Retention') : undefined,
       }),
     );
     if (!ok) return;
     onSubmit({
-      slow_mode_seconds: v.slow_mode.trim() ? Number(v.slow_mode) : null,
       max_message_length: Number(v.max_len),
       retention_days: v.retention.trim() ? Number(v.retention) : null,
       blocklist: {
@@ -56,14 +57,6 @@ export function RoomSettingsForm({
   return (
     <form className="form" onSubmit={submit} noValidate aria-label="Room settings">
       <FormError error={error} />
-      <TextField
-        label="Slow mode (seconds between messages)"
-        inputMode="numeric"
-        hint="1 to 120; empty turns it off. Moderators are exempt."
-        value={v.slow_mode}
-        error={form.errors.slow_mode}
-        onChange={(e) => setV({ ...v, slow_mode: e.target.value })}
-      />
       <TextField
         label="Maximum message length"
         inputMode="numeric"

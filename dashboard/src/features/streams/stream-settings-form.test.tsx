@@ -48,6 +48,38 @@ describe('StreamSettingsForm', () => {
       recording: true,
       reconnect_window: 0,
       ladder: ['source', '1080p', '720p', '480p', '360p'],
+      encryption: false,
+      metadata: {},
     });
+  });
+
+  it('edits encryption and metadata, and refuses metadata lines the API would', () => {
+    const onSubmit = vi.fn();
+    render(
+      <StreamSettingsForm
+        initial={{ ...initial, encryption: false, metadata: { show: 'weekly' } }}
+        submitLabel="Save"
+        pending={false}
+        error={null}
+        onSubmit={onSubmit}
+      />,
+    );
+    const metadata = screen.getByLabelText('Metadata') as HTMLTextAreaElement;
+    expect(metadata.value).toBe('show=weekly');
+    fireEvent.change(metadata, { target: { value: 'show=weekly\nno equals sign' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit).not.toHaveBeenCalled();
+    expect(screen.getByText('Line 2: write key=value.')).toBeTruthy();
+
+    fireEvent.change(metadata, { target: { value: `show=weekly\n${'k'.repeat(41)}=x` } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(screen.getByText('Line 2: keys are at most 40 characters.')).toBeTruthy();
+
+    fireEvent.change(metadata, { target: { value: 'show=weekly\n  season = 3 = three  ' } });
+    fireEvent.click(screen.getByLabelText('Encrypt segments (AES-128)'));
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(onSubmit).toHaveBeenCalledWith(
+      expect.objectContaining({ encryption: true, metadata: { show: 'weekly', season: '3 = three' } }),
+    );
   });
 });

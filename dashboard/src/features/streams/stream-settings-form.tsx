@@ -1,8 +1,9 @@
 import { type FormEvent, useState } from 'react';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, intInRange, maxLength, required } from '../../forms/validators';
-import { Checkbox, SelectField, TextField } from '../../ui/field';
+import { Checkbox, SelectField, TextArea, TextField } from '../../ui/field';
 import { FormError } from '../../ui/states';
+import { metadataToText, parseMetadata } from './metadata-text';
 import type { UpdateStream } from './streams.queries';
 
 /** The rungs the API accepts, highest first; `source` passes the input through unchanged. */
@@ -16,9 +17,13 @@ export interface StreamSettingsValues {
   recording: boolean;
   reconnect_window: number;
   ladder: string[];
+  /** AES-128 segments; absent on a new stream (off). */
+  encryption?: boolean;
+  metadata?: Record<string, string> | null;
 }
 
-type Field = 'name' | 'reconnect_window' | 'ladder';
+type Field = 'name' | 'reconnect_window' | 'ladder' | 'metadata';
+type Sent = 'name' | 'latency_mode' | 'recording' | 'reconnect_window' | 'ladder' | 'encryption' | 'metadata';
 
 /** Create and edit share this form; `submitLabel` says which. Validates like the API before sending. */
 export function StreamSettingsForm({
@@ -32,24 +37,29 @@ export function StreamSettingsForm({
   submitLabel: string;
   pending: boolean;
   error: unknown;
-  onSubmit: (
-    v: Required<Pick<UpdateStream, 'name' | 'latency_mode' | 'recording' | 'reconnect_window' | 'ladder'>>,
-  ) => void;
+  onSubmit: (v: Required<Pick<UpdateStream, Sent>>) => void;
 }) {
-  const [v, setV] = useState({ ...initial, reconnect_window: String(initial.reconnect_window) });
+  const [v, setV] = useState({
+    ...initial,
+    reconnect_window: String(initial.reconnect_window),
+    encryption: initial.encryption ?? false,
+    metadata: metadataToText(initial.metadata),
+  });
   const form = useFormErrors<Field>();
   const toggle = (r: string) =>
     setV({ ...v, ladder: v.ladder.includes(r) ? v.ladder.filter((x) => x !== r) : [...v.ladder, r] });
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    const metadata = parseMetadata(v.metadata);
     const ok = form.check(
       collect({
+        metadata: 'error' in metadata ? metadata.error : undefined,
         name: required(v.name, 'Name') ?? maxLength(v.name, 200, 'Name'),
         reconnect_window: intInRange(v.reconnect_window, 0, 1800, 'Reconnect window'),
         ladder: v.ladder.length ? undefined : 'Pick at least one rendition.',
       }),
     );
-    if (!ok) return;
+    if (!ok || 'error' in metadata) return;
     const ladder = RENDITIONS.filter((r) => v.ladder.includes(r));
     onSubmit({
       name: v.name.trim(),
@@ -57,6 +67,8 @@ export function StreamSettingsForm({
       recording: v.recording,
       reconnect_window: Number(v.reconnect_window),
       ladder,
+      encryption: v.encryption,
+      metadata: metadata.value,
     });
   };
   return (
@@ -106,6 +118,12 @@ export function StreamSettingsForm({
         checked={v.recording}
         onChange={(e) => setV({ ...v, recording: e.target.checked })}
       />
+      <Checkbox
+        label="Encrypt segments (AES-128)"
+        hint="A new key per session, handed only to viewers the playback policy admits."
+        checked={v.encryption}
+        onChange={(e) => setV({ ...v, encryption: e.target.checked })}
+      />
       <TextField
         label="Reconnect window (seconds)"
         inputMode="numeric"
@@ -113,6 +131,15 @@ export function StreamSettingsForm({
         error={form.errors.reconnect_window}
         hint="0 to 1800. A publisher that comes back within it continues the same session."
         onChange={(e) => setV({ ...v, reconnect_window: e.target.value })}
+      />
+      <TextArea
+        label="Metadata"
+        rows={3}
+        value={v.metadata}
+        error={form.errors.metadata}
+        placeholder="show=weekly"
+        hint="Your own key=value pairs, one per line (up to 50), returned with the stream."
+        onChange={(e) => setV({ ...v, metadata: e.target.value })}
       />
       <div>
         <button type="submit" className="primary" disabled={pending}>

@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { ChatBansPanel } from '../../features/rooms/chat-bans-panel';
 import { useCreateRoom, useRooms } from '../../features/rooms/rooms.queries';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, maxLength, required } from '../../forms/validators';
@@ -82,6 +83,7 @@ export function RoomsPage() {
           )
         }
       </QueryView>
+      <ChatBansPanel appId={appId} />
     </>
   );
 }

@@ -91,7 +91,7 @@ function Endpoint({ appId, ep, onSecret }: { appId: string; ep: WebhookEndpoint;
   const rotate = useRotateSecret(appId, ep.id);
   const test = useSendTest(appId, ep.id);
   return (
-    <section className="panel stack" aria-label={`Endpoint ${ep.url}`}>
+    <section className="panel stack" id={`endpoint-${ep.id}`} aria-label={`Endpoint ${ep.url}`}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <div>
           <strong style={{ wordBreak: 'break-all' }}>{ep.url}</strong>{' '}

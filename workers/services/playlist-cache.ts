@@ -1,0 +1,67 @@
+import type { LatencyMode } from '@edgelive/shared/origin-protocol';
+
+/**
+ * Live media playlists behind a micro-cache, so a stream's object serves a bounded number of
+ * playlist requests per rendition whatever the viewer count (one object serves on the order of
+ * a thousand requests a second; a few thousand viewers polling every second would saturate it).
+ *
+ * - The Cache API holds the object's answer (before any viewer's grant is added, so every viewer
+ *   of the stream shares it) for `PLAYLIST_TTL_MS`: a quarter of a segment in low mode, so a
+ *   player sees a new segment at most that much later. The Cache API counts in whole seconds, so
+ *   the entry carries the time it was stored and an older one counts as a miss.
+ * - Concurrent misses in one isolate share one call to the object.
+ * - A segment commit drops the entry in the data centre (and host) that handled the upload
+ *   (`dropCachedPlaylist`), so there a segment is listed as soon as it is committed; elsewhere
+ *   within the TTL.
+ *
+ * Answers carry `x-edgelive-cache: HIT|MISS|SHARED` like segments (media-cache.ts).
+ */
+export const PLAYLIST_TTL_MS: Record<LatencyMode, number> = { standard: 500, low: 250 };
+
+const STORED_AT = 'x-edgelive-stored-at';
+
+export type PlaylistCacheStatus = 'HIT' | 'MISS' | 'SHARED';
+
+const inflight = new Map<string, Promise<string | null>>();
+
+/** Keyed on the request's own origin (the Cache API is per zone) and the stream, never the viewer. */
+const keyUrl = (requestUrl: string, streamId: string, sessionId: string, rendition: string) =>
+  new URL(`/playlist-cache/${streamId}/${sessionId}/${rendition}.m3u8`, requestUrl).toString();
+
+/**
+ * The live playlist text for a session's rendition: cached, or loaded from the object by `load`
+ * (null when the object does not hold the session; not cached, since the caller redirects).
+ */
+export async function cachedLivePlaylist(
+  requestUrl: string,
+  key: { streamId: string; sessionId: string; rendition: string; mode: LatencyMode },
+  load: () => Promise<string | null>,
+): Promise<{ text: string | null; cache: PlaylistCacheStatus }> {
+  const url = keyUrl(requestUrl, key.streamId, key.sessionId, key.rendition);
+  const hit = await caches.default.match(url);
+  if (hit && Date.now() - Number(hit.headers.get(STORED_AT)) < PLAYLIST_TTL_MS[key.mode]) {
+    return { text: await hit.text(), cache: 'HIT' };
+  }
+  const pending = inflight.get(url);
+  if (pending) return { text: await pending, cache: 'SHARED' };
+  const p = load();
+  inflight.set(url, p);
+  try {
+    const text = await p;
+    if (text !== null) {
+      const stored = new Response(text, {
+        headers: { 'cache-control': 'public, max-age=1', [STORED_AT]: String(Date.now()) },
+      });
+      // Awaited before the in-isolate share ends, so no request falls between the two and calls the object.
+      await caches.default.put(url, stored).catch(() => undefined);
+    }
+    return { text, cache: 'MISS' };
+  } finally {
+    inflight.delete(url);
+  }
+}
+
+/** After a segment commit: this colo's copy is stale. */
+export async function dropCachedPlaylist(requestUrl: string, streamId: string, sessionId: string, rendition: string) {
+  await caches.default.delete(keyUrl(requestUrl, streamId, sessionId, rendition)).catch(() => false);
+}
