@@ -8,13 +8,16 @@
  *    the customer's JWT on every segment (one RS256 verify per request: what grants avoid).
  * 2. Fan-in: `viewers` concurrent requests for a segment nobody asked for yet, then as many again;
  *    the fraction that read R2 (`x-edgelive-cache: MISS`).
+ * 3. Usage metering on against off (issue 15): a second Worker with `USAGE_METERING=off`, the same
+ *    stream on both, segment and media-playlist requests/s in interleaved rounds; the ratio
+ *    metered / unmetered (goal: at least 0.95). `--metering-only` runs just this part.
  * On a shared 2-core machine absolute figures move with the load (printed); the ratios are the point.
  */
 import { createHmac } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { importPKCS8, SignJWT } from 'jose';
-import { startTestStack } from '../e2e/harness/stack.ts';
+import { type ApiClient, startTestStack } from '../e2e/harness/stack.ts';
 
 const { values } = parseArgs({
   options: {
@@ -24,6 +27,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '8962' },
     kb: { type: 'string', default: '64' },
     rounds: { type: 'string', default: '3' },
+    'metering-only': { type: 'boolean', default: false },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -42,10 +46,15 @@ const stack = await startTestStack({ port: Number(values.port) });
 const base = stack.worker.url;
 
 /** Signed like the agent signs (docs/origin-protocol.md). */
-async function originFetch(method: string, pathWithQuery: string, body?: Uint8Array<ArrayBuffer> | string) {
+async function originFetch(
+  method: string,
+  pathWithQuery: string,
+  body?: Uint8Array<ArrayBuffer> | string,
+  to: string = base,
+) {
   const ts = Math.floor(Date.now() / 1000);
   const sig = createHmac('sha256', ORIGIN.secret).update(`${ts}\n${method}\n${pathWithQuery}`).digest('base64url');
-  const res = await fetch(`${base}${pathWithQuery}`, {
+  const res = await fetch(`${to}${pathWithQuery}`, {
     method,
     headers: {
       authorization: `EdgeliveOrigin id=${ORIGIN.id},ts=${ts},sig=${sig}`,
@@ -98,7 +107,7 @@ async function load(url: string, seconds: number, into: Samples): Promise<void> 
   into.wall += (performance.now() - started) / 1000;
 }
 
-try {
+async function signedAndFanIn() {
   const s = await stack.api.call<{ id: string; stream_key: string; playback_ids: { id: string; policy: string }[] }>(
     'POST',
     '/v1/streams',
@@ -183,6 +192,106 @@ try {
     `\nfan-in: ${VIEWERS} concurrent viewers on an uncached segment, twice: ${first} + ${second} of ${2 * VIEWERS} read R2 ` +
       `(${(((first + second) / (2 * VIEWERS)) * 100).toFixed(2)}%)`,
   );
+}
+
+/** One public stream with three 2-second segments on a Worker; its segment and media playlist URLs. */
+async function publicStream(api: ApiClient, to: string) {
+  const s = await api.call<{ id: string; stream_key: string; playback_ids: { id: string }[] }>('POST', '/v1/streams', {
+    playback_policies: ['public'],
+    ladder: ['source'],
+  });
+  const answer = (await originFetch(
+    'POST',
+    '/internal/origin/publish',
+    JSON.stringify({ stream_key: s.stream_key }),
+    to,
+  ))!;
+  const session = answer.session_id as string;
+  for (let seq = 0; seq < 3; seq++) {
+    const q = new URLSearchParams({ duration: '2.000', pdt: new Date(Date.now() - (3 - seq) * 2000).toISOString() });
+    const path = `/internal/origin/streams/${s.id}/sessions/${session}/renditions/source/segments/${seq}?${q}`;
+    await originFetch('PUT', path, segment(seq), to);
+  }
+  const pb = s.playback_ids[0]!.id;
+  const master = await (await fetch(`${to}/hls/${pb}.m3u8`)).text();
+  const playlist = new URL(master.trim().split('\n').pop()!, `${to}/hls/${pb}.m3u8`).toString();
+  return { segment: `${to}/hls/${pb}/${session}/source/2.ts`, playlist };
+}
+
+/** Delivered seconds the Worker counted for its demo app today (after the recorder's flush). */
+async function deliveredSeconds(api: ApiClient): Promise<number> {
+  const u = await api.call<{ totals: Record<string, number> }>(
+    'GET',
+    '/v1/usage?granularity=day&meter=delivered_seconds',
+  );
+  return u.totals.delivered_seconds ?? 0;
+}
+
+async function meteringOnOff() {
+  const off = await startTestStack({ port: Number(values.port) + 1, vars: { USAGE_METERING: 'off' } });
+  try {
+    const on = await publicStream(stack.api, base);
+    const unmetered = await publicStream(off.api, off.worker.url);
+    const urls = {
+      'segment, metered': on.segment,
+      'segment, unmetered': unmetered.segment,
+      'playlist, metered': on.playlist,
+      'playlist, unmetered': unmetered.playlist,
+    };
+    for (const u of Object.values(urls)) {
+      const r = await fetch(u);
+      await r.arrayBuffer();
+      if (r.status !== 200) throw new Error(`warm-up ${u} -> ${r.status}`);
+    }
+    // The warm-up's (and earlier sections') counts reach D1 with the recorder's flush a second later.
+    await new Promise((r) => setTimeout(r, 2500));
+    const countedBefore = await deliveredSeconds(stack.api);
+    console.log(
+      `\nusage metering on vs off: two Workers, the same stream; ${CONCURRENCY} concurrent clients, ${SECONDS} s per kind in ${ROUNDS} interleaved rounds`,
+    );
+    console.log(
+      `load average before: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    const samples = Object.fromEntries(Object.keys(urls).map((k) => [k, { lat: [], wall: 0, errors: 0 } as Samples]));
+    for (let round = 0; round < ROUNDS; round++) {
+      // Alternate which side goes first, so neither always runs right after the other's burst.
+      const order = Object.entries(urls);
+      if (round % 2) order.reverse();
+      for (const [name, url] of order) await load(url, SECONDS / ROUNDS, samples[name]!);
+    }
+    const rps: Record<string, number> = {};
+    for (const [name, x] of Object.entries(samples)) {
+      rps[name] = x.lat.length / x.wall;
+      console.log(
+        `${name.padEnd(20)} ${rps[name]!.toFixed(0).padStart(6)} req/s   p50 ${pct(x.lat, 50).toFixed(1)} ms   p99 ${pct(x.lat, 99).toFixed(1)} ms   errors ${x.errors}`,
+      );
+    }
+    const segRatio = rps['segment, metered']! / rps['segment, unmetered']!;
+    const plRatio = rps['playlist, metered']! / rps['playlist, unmetered']!;
+    console.log(
+      `segments metered / unmetered: ${segRatio.toFixed(3)} ${segRatio >= 0.95 ? 'PASS' : 'FAIL'} (goal >= 0.95)`,
+    );
+    console.log(
+      `playlists metered / unmetered: ${plRatio.toFixed(3)} ${plRatio >= 0.95 ? 'PASS' : 'FAIL'} (goal >= 0.95)`,
+    );
+    // The metered side really counted: every segment served is 2 s delivered (after the ~1 s flush).
+    const served = samples['segment, metered']!.lat.length;
+    await new Promise((r) => setTimeout(r, 2500));
+    const counted = (await deliveredSeconds(stack.api)) - countedBefore;
+    const offCounted = await deliveredSeconds(off.api);
+    console.log(
+      `delivered seconds counted: metered ${counted.toFixed(0)} for ${served} segments served (expected ${served * 2}); unmetered ${offCounted}`,
+    );
+  } finally {
+    await off.stop();
+  }
+}
+
+try {
+  if (!values['metering-only']) await signedAndFanIn();
+  await meteringOnOff();
 } finally {
   await stack.stop();
 }

@@ -33,6 +33,8 @@ export type Env = Cloudflare.Env & {
   WEBHOOK_TIMEOUT_MS?: string;
   /** The plan of orgs that never chose one (`free` unless set; local runs use `business`). */
   DEFAULT_PLAN?: string;
+  /** `off`: the Worker counts no usage (a deployment that bills nothing; bench/delivery.ts compares). */
+  USAGE_METERING?: string;
   /** Billing (issue 15; workers/services/stripe.service.ts). Without a secret key billing is manual. */
   STRIPE_SECRET_KEY?: string;
   /** The signing secret of the webhook endpoint Stripe posts to (`/v1/billing/stripe/webhook`). */

@@ -36,6 +36,7 @@ export const ID_PREFIXES = {
   operatorAudit: 'opa',
   upload: 'upl',
   passkey: 'pkey',
+  invoice: 'in',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -36,6 +36,7 @@ import { channelImageRoutes } from './routes/channel-images.routes';
 import { downloadRoutes } from './routes/downloads.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
+import { invoiceRoutes } from './routes/invoices.routes';
 import { mediaJobRoutes } from './routes/media-jobs.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
@@ -96,6 +97,7 @@ const v1 = createRouter()
   .route('/orgs', orgSecurityRoutes)
   .route('/orgs', billingRoutes)
   .route('/orgs', billingStripeRoutes)
+  .route('/orgs', invoiceRoutes)
   .route('/invitations', invitationRoutes)
   // Room sockets carry an end user's chat token, not an API key: mounted ahead of the key scope.
   .route('/rooms', roomSocketRoutes)

@@ -16,6 +16,7 @@ import {
   ResetPasswordPage,
   VerifyEmailPage,
 } from './pages/auth/token-pages';
+import { UsagePage } from './pages/billing/usage-page';
 import { HomeRedirect } from './pages/home-redirect';
 import { NotFoundPage } from './pages/not-found-page';
 import { AppsPage } from './pages/orgs/apps-page';
@@ -49,6 +50,7 @@ export const routes: RouteObject[] = [
           { path: '/orgs/:orgId/members', element: <MembersPage /> },
           { path: '/orgs/:orgId/audit-log', element: <OrgAuditPage /> },
           { path: '/orgs/:orgId/settings', element: <OrgSettingsPage /> },
+          { path: '/orgs/:orgId/usage', element: <UsagePage /> },
           { path: '/apps/:appId', element: <AppOverviewPage /> },
           { path: '/apps/:appId/settings', element: <AppSettingsPage /> },
           { path: '/apps/:appId/api-keys', element: <ApiKeysPage /> },

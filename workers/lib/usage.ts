@@ -11,6 +11,7 @@ interface Ctx {
 
 /** Counts work done by this request (core/usage/recorder.ts: in memory, flushed about once a second). */
 export function meter(c: Ctx, p: UsagePoint): void {
+  if (c.env.USAGE_METERING === 'off') return;
   usageRecorder.record(c.env, (w) => c.executionCtx.waitUntil(w), p);
 }
 

@@ -87,6 +87,21 @@ describe('plans and subscriptions', () => {
     expect((await publish(b.stream_key)).status).toBe(200);
   });
 
+  it('leaves rungs above the plan’s max_quality out of the session’s ladder', async () => {
+    const t = await tenant();
+    await setPlan(t, 'free');
+    const ladder = ['source', '1080p', '720p', '480p'];
+    const s = await createStream(t.key.token, { ladder });
+    const onFree = await publish(s.stream_key);
+    expect(onFree.status, onFree.text).toBe(200);
+    const names = (l: { name: string }[]) => l.map((r) => r.name).sort();
+    // The passthrough `source` may be taller than the cap, so a capped ladder leaves it out too.
+    expect(names(onFree.json.ladder)).toEqual(['480p', '720p']);
+    await setPlan(t, 'pro');
+    const s2 = await createStream(t.key.token, { ladder });
+    expect(names((await publish(s2.stream_key)).json.ladder)).toEqual(['1080p', '480p', '720p']);
+  });
+
   it('bites on webhook endpoints and seats, and a downgrade keeps what exists but refuses more', async () => {
     const t = await tenant();
     await setPlan(t, 'pro');

@@ -18,6 +18,7 @@ import { grantUris } from '../lib/playlist-uris';
 import { sessionMediaKey } from '../lib/session-key';
 import { meter } from '../lib/usage';
 import { assetMasterText, assetOpens } from '../services/asset-playback.service';
+import { assertDeliveryAllowed } from '../services/delivery-cap.service';
 import { serveMedia } from '../services/media-cache';
 import {
   type Access,
@@ -85,6 +86,8 @@ async function admit(c: Ctx, pbId: string, what: Resource): Promise<{ pb: Playba
     grantSecret: c.env.PLAYBACK_GRANT_SECRET,
   });
   if (pb.asset && !assetOpens(pb.asset, pb.id, new URL(c.req.url).pathname)) throw notFound('playlist');
+  // A plan's hard cap on delivered minutes refuses new viewers (services/delivery-cap.service.ts).
+  if (what === 'master') await assertDeliveryAllowed(c.get('db'), c.env, pb.stream.appId);
   return { pb, access };
 }
 

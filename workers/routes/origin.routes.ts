@@ -29,7 +29,7 @@ import { meterSegment } from '../lib/usage';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 import { orgIsSuspended } from '../services/org-gate';
 import { allInputsGone, inputConnected, joinableSession } from '../services/origin-inputs.service';
-import { assertPublishAllowed } from '../services/plan-limits.service';
+import { assertPublishAllowed, lowerRung } from '../services/plan-limits.service';
 import { dropCachedPlaylist } from '../services/playlist-cache';
 import { inputKey, resolveInputKey } from '../services/stream-inputs.service';
 
@@ -157,8 +157,9 @@ export const originRoutes = router
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
     if (await orgIsSuspended(db, app.orgId)) throw forbiddenPublish('org_suspended', 'The organization is suspended.');
-    await assertPublishAllowed(db, c.env, row);
-    const max = isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined;
+    const planMax = await assertPublishAllowed(db, c.env, row);
+    // The app's own cap and the plan's `max_quality`, whichever is lower.
+    const max = lowerRung(isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined, planMax);
     const config = {
       latencyMode: row.latencyMode,
       recording: row.recording,

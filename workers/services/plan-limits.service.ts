@@ -1,3 +1,4 @@
+import { isRungName, RUNGS, type RungName } from '@edgelive/shared/ladder';
 import { and, count, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
 import type { LimitName, Plan } from '../../core/billing/plans';
 import type { Db } from '../../core/db/client';
@@ -41,9 +42,13 @@ const orgApps = (db: Db, orgId: string) => db.select({ id: apps.id }).from(apps)
  * (`active`); one waiting in its reconnect window does not hold a slot, and the stream publishing
  * now never counts against itself (a reconnect resumes). A refusal is recorded as an event.
  */
-export async function assertPublishAllowed(db: Db, env: Env, stream: { id: string; appId: string }) {
+export async function assertPublishAllowed(
+  db: Db,
+  env: Env,
+  stream: { id: string; appId: string },
+): Promise<RungName | undefined> {
   const p = await planOfApp(db, env, stream.appId);
-  if (!p) return;
+  if (!p) return undefined;
   const [row] = await db
     .select({ n: count() })
     .from(streams)
@@ -64,6 +69,23 @@ export async function assertPublishAllowed(db: Db, env: Env, stream: { id: strin
     }
     throw err;
   }
+  return planMaxRung(p.plan);
+}
+
+/**
+ * The highest rung the plan lets a ladder encode (`max_quality`), for the publish answer: rungs
+ * above it are left out of the session's ladder, and so is the passthrough `source` (it may be
+ * taller), as the app's own `max_quality` setting does. Plans above 1080p allow every rung there is.
+ */
+export function planMaxRung(plan: Plan): RungName | undefined {
+  const q = plan.limits.max_quality;
+  return isRungName(q) ? q : undefined;
+}
+
+/** The lower of two caps (either may be absent). */
+export function lowerRung(a: RungName | undefined, b: RungName | undefined): RungName | undefined {
+  if (!a || !b) return a ?? b;
+  return RUNGS[a].height <= RUNGS[b].height ? a : b;
 }
 
 /** Webhook endpoints of the app's org, before one more is created. */

@@ -2,7 +2,7 @@ import { monthStart, nextMonthStart } from '@edgelive/shared/usage';
 import { eq } from 'drizzle-orm';
 import { DEFAULT_PLAN, isPlanId, type Plan, type PlanId, planById } from '../../core/billing/plans';
 import type { Db } from '../../core/db/client';
-import { apps, subscriptions } from '../../core/db/schema/index';
+import { apps, planChanges, subscriptions } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 
 /**
@@ -80,10 +80,16 @@ export async function updateSubscription(db: Db, env: Env, orgId: string, change
   // The first change of a period also records what the period began with, for proration.
   if (planChanged && !before.changes.length)
     after.changes = [{ at: before.periodStart, plan: before.plan }, ...after.changes];
-  await db
+  const write = db
     .insert(subscriptions)
     .values(after)
     .onConflictDoUpdate({ target: subscriptions.orgId, set: { ...after, orgId: undefined } });
+  if (!planChanged) await write;
+  else {
+    // The lasting history invoices of closed months prorate by (the row keeps one period's).
+    const history = after.changes.map((c) => ({ orgId, at: c.at, plan: c.plan }));
+    await db.batch([write, db.insert(planChanges).values(history).onConflictDoNothing()]);
+  }
   return { before, after, planChanged };
 }
 

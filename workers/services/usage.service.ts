@@ -118,3 +118,18 @@ function monthsBetween(from: number, to: number): string[] {
   for (let t = monthStart(from); t < to; t = nextMonthStart(t)) out.push(monthOf(t));
   return out;
 }
+
+/**
+ * Minute buckets are for the last days' fine charts; hours and days (what invoices and monthly
+ * figures read) are kept. The Cron Trigger drops minute rows older than this, through the
+ * primary key's (granularity, bucket) prefix, so each sweep reads only what it deletes.
+ */
+export const MINUTE_RETENTION_MS = 7 * 86_400_000;
+
+export async function pruneMinuteBuckets(db: Db, now = Date.now()): Promise<number> {
+  const gone = await db
+    .delete(u)
+    .where(and(eq(u.granularity, 'minute'), lt(u.bucket, now - MINUTE_RETENTION_MS)))
+    .returning({ bucket: u.bucket });
+  return gone.length;
+}

@@ -40,6 +40,7 @@ async function setup() {
     domain_id: 'dom_AAAAAAAAAAAAAAAAAAAA',
     input_id: 'inp_AAAAAAAAAAAAAAAAAAAA',
     connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
+    invoice_id: 'in_AAAAAAAAAAAAAAAAAAAA',
   };
   return { ...t, ids };
 }

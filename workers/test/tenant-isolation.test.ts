@@ -83,6 +83,8 @@ async function tenantA() {
     input_id: input.json.id,
     connector_id: 'con_AAAAAAAAAAAAAAAAAAAA',
     passkey_id: 'pkey_AAAAAAAAAAAAAAAAAAAA',
+    // Invoices exist only for closed months; the org check answers before the invoice is looked up.
+    invoice_id: 'in_AAAAAAAAAAAAAAAAAAAA',
   };
   return { acct, app, key, ids };
 }

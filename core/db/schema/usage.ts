@@ -1,4 +1,5 @@
-import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { InvoiceLine } from '../../billing/invoice';
 
 /**
  * Usage metering and plans (issue 15). Meters are counted in the isolate that sees the work and
@@ -73,3 +74,37 @@ export const stripeEvents = sqliteTable('stripe_events', {
   type: text('type').notNull(),
   receivedAt: integer('received_at').notNull(),
 });
+
+/**
+ * Every plan change, kept past the period it happened in (the subscription row keeps only the
+ * current period's): what invoices of closed months prorate by.
+ */
+export const planChanges = sqliteTable(
+  'plan_changes',
+  {
+    orgId: text('org_id').notNull(),
+    at: integer('at').notNull(),
+    plan: text('plan').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.at] })],
+);
+
+/**
+ * An invoice, issued once per org and closed calendar month and never recomputed: what the org
+ * was told it owes stays what it owes. Lines as priced by core/billing/invoice.ts (JSON).
+ */
+export const invoices = sqliteTable(
+  'invoices',
+  {
+    id: text('id').primaryKey(),
+    orgId: text('org_id').notNull(),
+    periodStart: integer('period_start').notNull(),
+    periodEnd: integer('period_end').notNull(),
+    currency: text('currency').notNull(),
+    lines: text('lines', { mode: 'json' }).$type<InvoiceLine[]>().notNull(),
+    subtotalCents: integer('subtotal_cents').notNull(),
+    totalCents: integer('total_cents').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('invoices_org_period').on(t.orgId, t.periodStart)],
+);

@@ -37,6 +37,7 @@ function OrgNav({ orgId }: { orgId: string }) {
       <div className="nav-title">Organization</div>
       <NavLink to={`/orgs/${orgId}/apps`}>Apps</NavLink>
       <NavLink to={`/orgs/${orgId}/members`}>Members</NavLink>
+      <NavLink to={`/orgs/${orgId}/usage`}>Usage and billing</NavLink>
       <NavLink to={`/orgs/${orgId}/audit-log`}>Audit log</NavLink>
       <NavLink to={`/orgs/${orgId}/settings`}>Settings</NavLink>
     </nav>
