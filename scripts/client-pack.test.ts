@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freshProject, packWorkspace, typecheckReadmeSnippets } from './lib/pack-check.ts';
 import { ROOT } from './lib/worker-process.ts';
 
 /**
@@ -15,20 +16,9 @@ import { ROOT } from './lib/worker-process.ts';
 const dir = mkdtempSync(join(tmpdir(), 'edgelive-client-pack-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', [...args, '--no-audit', '--no-fund', '--prefer-offline'], {
-    cwd,
-    encoding: 'utf8',
-    timeout: 240_000,
-  });
-
 describe('npm pack of @edgelive/client', () => {
   it('contains bundles and types, its README snippets type-check in a fresh project, and it runs', () => {
-    const packed = JSON.parse(npm(['pack', '--json', '--pack-destination', dir, '-w', '@edgelive/client'], ROOT)) as {
-      filename: string;
-      files: { path: string }[];
-    }[];
-    const files = packed[0]!.files.map((f) => f.path);
+    const { tarball, files } = packWorkspace(dir, '@edgelive/client');
     expect(files).toEqual(
       expect.arrayContaining([
         'dist/index.js',
@@ -51,38 +41,17 @@ describe('npm pack of @edgelive/client', () => {
     // The private workspace package is bundled, never a dependency a customer cannot install.
     expect(Object.keys(manifest.dependencies)).not.toContain('@edgelive/shared');
 
-    const app = join(dir, 'app');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh', private: true, type: 'module' }));
-    npm(['install', join(dir, packed[0]!.filename), 'react@19', '@types/react@19'], app);
-
-    const readme = readFileSync(join(ROOT, 'packages/client/README.md'), 'utf8');
-    const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
-    expect(snippets.length).toBeGreaterThanOrEqual(3);
-    for (const [i, s] of snippets.entries()) writeFileSync(join(app, `snippet${i}.ts`), `${s}\nexport {};\n`);
-    writeFileSync(
-      join(app, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          target: 'ES2022',
-          module: 'ESNext',
-          moduleResolution: 'Bundler',
-          lib: ['ES2022', 'DOM', 'DOM.Iterable'],
-          strict: true,
-          noEmit: true,
-          types: [],
-        },
-        include: ['*.ts'],
-      }),
-    );
-    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    const out = (() => {
-      try {
-        return execFileSync(process.execPath, [tsc, '-p', app], { cwd: app, encoding: 'utf8', timeout: 120_000 });
-      } catch (err) {
-        return String((err as { stdout?: string }).stdout ?? err);
-      }
-    })();
+    const app = freshProject(dir, tarball, ['react@19', '@types/react@19']);
+    const { snippets, out } = typecheckReadmeSnippets(app, join(ROOT, 'packages/client/README.md'), {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      strict: true,
+      noEmit: true,
+      types: [],
+    });
+    expect(snippets).toBeGreaterThanOrEqual(3);
     expect(out).toBe('');
 
     // The built room client on a socket of our own: a server frame goes through the bundled zod
