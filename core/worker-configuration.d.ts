@@ -7,6 +7,7 @@ interface __BaseEnv_Env {
   STREAM: DurableObjectNamespace<import('../workers/index').StreamObject>;
   WEBHOOKS: DurableObjectNamespace<import('../workers/index').WebhookEndpointObject>;
   ROOM: DurableObjectNamespace<import('../workers/index').RoomObject>;
+  ROOM_SHARD: DurableObjectNamespace<import('../workers/index').RoomShardObject>;
   MEDIA_JOBS: DurableObjectNamespace<import('../workers/index').MediaJobQueueObject>;
   ANALYTICS: DurableObjectNamespace<import('../workers/index').AnalyticsObject>;
 }

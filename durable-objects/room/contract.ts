@@ -182,3 +182,38 @@ export type ConnectorView = Omit<ConnectorConfig, 'token_sealed' | 'api_root' | 
   status: 'connecting' | 'connected' | 'errored';
   last_error: string | null;
 };
+
+// ---- edge shards (durable-objects/room-shard: a very large room's sockets past its own object) ----
+
+/**
+ * The room's answer to a hand-over it sends elsewhere: HTTP 307 with the shard's number in this
+ * header. The Worker then hands the same request (plus this header) to that shard.
+ */
+export const SHARD_HEADER = 'x-edgelive-shard';
+/** The shard object's name: one per room and number, in the ROOM_SHARD namespace. */
+export const shardName = (roomId: string, k: number) => `${roomId}#${k}`;
+
+/** A shard asks its room to take a socket on (`shardJoin`). */
+export interface ShardJoinInput {
+  k: number;
+  /** The socket's id on its shard, unique in the room. */
+  id: string;
+  identity: Identity;
+  roomId: string;
+  configVersion: number;
+  appBan: string | null;
+  address: string | null;
+  /** Epoch ms when the chat token expires. */
+  expires: number | null;
+  since: string | null;
+}
+
+/**
+ * `refused`: answer HTTP. `banned`: accept, send this frame, close (`CLOSE.banned`). `joined`: the
+ * socket's first frames (snapshot, stream status) and the last delivery (of the primary's current
+ * `epoch`) the snapshot covers: the shard sends the socket the deliveries after it only.
+ */
+export type ShardJoinResult =
+  | { refused: SocketRefusal }
+  | { banned: string }
+  | { joined: { frames: string[]; epoch: string; upTo: number } };

@@ -40,16 +40,26 @@ const TICK_MS_PER_SOCKET = 0.05;
 export const tickFor = (sockets: number) => Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, sockets * TICK_MS_PER_SOCKET));
 
 /** One serialized frame waiting for the next flush: for the room (but `except`), or for `only` one socket. */
-interface Entry {
+export interface Entry {
   s: string;
   except?: WebSocket;
   only?: WebSocket;
 }
 
 /**
+ * The room's edge shards (shard-links.ts), as the fan-out sees them: each flush's room frames go to
+ * each shard once (`room`), frames for one socket on a shard after the tick's commit (`only`).
+ */
+export interface RemoteFanOut {
+  room(pending: Entry[]): void;
+  only(pending: Entry[]): void;
+  tag(tag: string, s: string): void;
+  kick(userId: string, s: string): void;
+}
+
+/**
  * Every frame that leaves the room goes through here: to one socket, to the room, or to a tag
- * (a user's sockets, the moderators). This is the seam where sharding a very large room plugs in
- * (README: Rooms): `broadcast` becomes a fan-out to the shards.
+ * (a user's sockets, the moderators), and, in a sharded room, to each shard once (`remote`).
  *
  * Room frames are serialized once and coalesced per tick for every socket: each socket gets one
  * `batch` frame per flush holding everything since the last (a single frame goes as itself).
@@ -75,6 +85,8 @@ export class FanOut {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastFlushAt = 0;
   private readonly hooks: (() => void)[] = [];
+  /** The room's shards, when it has any sockets there. */
+  remote: RemoteFanOut | null = null;
 
   constructor(private readonly ctx: DurableObjectState) {
     const plain = new Set(ctx.getWebSockets('b:0'));
@@ -133,6 +145,13 @@ export class FanOut {
     this.flush();
     const s = JSON.stringify(frame);
     for (const ws of this.ctx.getWebSockets(tag)) if (ws !== except) safeSend(ws, s);
+    this.remote?.tag(tag, s);
+  }
+
+  /** A banned user's sockets on the shards get this frame and go. */
+  kickRemote(userId: string, frame: ServerFrame) {
+    this.flush();
+    this.remote?.kick(userId, JSON.stringify(frame));
   }
 
   /** Makes sure a flush runs soon even with nothing to send (the hooks have writes to make). */
@@ -155,7 +174,10 @@ export class FanOut {
     const caughtUp = this.caughtUp;
     this.pending = [];
     this.caughtUp = new Map();
-    if (pending.length) this.sendRoomFrames(pending, caughtUp);
+    if (pending.length) {
+      this.sendRoomFrames(pending, caughtUp);
+      this.remote?.room(pending);
+    }
     for (const h of this.hooks) h();
     // After the writes: the output gate holds these until the tick's commit is durable.
     // (Not the ones a catch-up already sent: it writes first, then sends everything owed.)
@@ -164,6 +186,7 @@ export class FanOut {
       if (to && i >= (caughtUp.get(to) ?? 0) && (this.batched.has(to) || this.plain.has(to)))
         safeSend(to, pending[i]!.s);
     }
+    if (pending.length) this.remote?.only(pending);
   }
 
   /** The queue's room frames (not the ones for one socket), one send per socket. */

@@ -84,6 +84,11 @@ export class Moderation {
   /** Removes a banned user's sockets with a close code their SDK treats as final. */
   kick(userId: string, until: number | null) {
     const retry = until ? Math.ceil((until - Date.now()) / 1000) : undefined;
+    // Wherever they are: the room's shards close the user's sockets there too.
+    this.room.out.kickRemote(
+      userId,
+      errorFrame('banned', 'You have been banned from this room.', { retry_after: retry }),
+    );
     for (const ws of this.room.ctx.getWebSockets(`u:${userId}`)) {
       this.room.out.sendTo(ws, errorFrame('banned', 'You have been banned from this room.', { retry_after: retry }));
       safeClose(ws, CLOSE.banned, 'banned');

@@ -16,6 +16,11 @@ export class Presence {
   add(ws: WebSocket, a: Attachment): boolean {
     if (this.counted.has(ws)) return false;
     this.counted.add(ws);
+    return this.addRemote(a);
+  }
+
+  /** A socket on one of the room's shards (shard-links.ts): counted like the room's own. */
+  addRemote(a: Attachment): boolean {
     this.connections++;
     if (a.x) return false;
     const entry = this.users.get(a.u);
@@ -31,6 +36,10 @@ export class Presence {
   remove(ws: WebSocket, a: Attachment): boolean {
     if (!this.counted.has(ws)) return false;
     this.counted.delete(ws);
+    return this.removeRemote(a);
+  }
+
+  removeRemote(a: Attachment): boolean {
     this.connections--;
     if (a.x) return false;
     const entry = this.users.get(a.u);

@@ -57,6 +57,9 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL);`,
   // Messages from an external chat (chat-connectors.ts) say where they were written.
   `ALTER TABLE messages ADD COLUMN source TEXT;`,
+  // Sockets held by the room's edge shards (shard-links.ts): the primary forgets nothing of them
+  // when it hibernates or is evicted while its shards keep their sockets open.
+  `CREATE TABLE shard_sockets (id TEXT PRIMARY KEY, k INTEGER NOT NULL, a TEXT NOT NULL);`,
 ];
 
 export type { FlagRow, RestrictionKind, RestrictionRow };

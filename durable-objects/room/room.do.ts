@@ -12,6 +12,7 @@ import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { usageRecorder } from '../../core/usage/recorder';
+import type { ShardReport } from '../room-shard/contract';
 import { type CompiledBlocklist, compileBlocklist } from './blocklist';
 import { Chat } from './chat';
 import { chatActivity } from './chat-activity';
@@ -35,6 +36,9 @@ import {
   type RestrictionKind,
   ROOM_ID_HEADER,
   type RoomConfig,
+  SHARD_HEADER,
+  type ShardJoinInput,
+  type ShardJoinResult,
   SOCKET_REFUSALS,
   type SocketRefusal,
   TOKEN_EXPIRES_HEADER,
@@ -50,6 +54,7 @@ import type { RoomContext } from './room-context';
 import { memberOf, Presence } from './room-presence';
 import { RoomStore } from './room-store';
 import { errorFrame } from './send-policy';
+import { asSocket, ShardLinks } from './shard-links';
 import { publicSettings, snapshotFrame } from './snapshot';
 import { StreamStatusBoard } from './stream-status';
 import { TokenExpiry } from './token-expiry';
@@ -59,6 +64,20 @@ import { ViewerCounts } from './viewer-counts';
 const RETENTION_SWEEP_MS = 60 * 60 * 1000;
 /** Rooms with more connections than this stop sending presence join/leave frames (counts still go out). */
 export const PRESENCE_LIVE_MAX = 200;
+
+/** The per-socket attachment of a verified caller (room-config.ts). */
+const attachmentOf = (identity: Identity, address: string | null, expires: number | undefined): Attachment => {
+  const i = addressOf(identity, address);
+  return {
+    u: identity.id,
+    n: identity.name,
+    a: identity.avatar,
+    r: identity.role,
+    x: identity.anonymous ? 1 : 0,
+    ...(expires ? { e: expires } : {}),
+    ...(i ? { i } : {}),
+  };
+};
 
 const refusal = (code: SocketRefusal) =>
   Response.json({ error: { code, message: SOCKET_REFUSALS[code].message } }, { status: SOCKET_REFUSALS[code].status });
@@ -85,6 +104,7 @@ export class RoomObject extends DurableObject<Env> {
   private readonly messages: MessagesRpc;
   private readonly streamStatus: StreamStatusBoard;
   private readonly counts: ViewerCounts;
+  private readonly shards: ShardLinks;
   private config: RoomConfig | null = null;
   private blocklist: CompiledBlocklist | null = null;
 
@@ -95,6 +115,8 @@ export class RoomObject extends DurableObject<Env> {
     // migration creates the `schedules` table the Scheduler would otherwise create.
     this.store.migrate();
     this.out = new FanOut(ctx);
+    this.shards = new ShardLinks(env, ctx.storage.sql, this.presence, () => this.config?.roomId ?? null);
+    this.out.remote = this.shards;
     // The tick's messages and rate-limit buckets are written at the start of its flush: one commit
     // per tick, and the output gate lets the tick's frames go once it is durable.
     const limitStore = new LimitStore(ctx.storage.sql);
@@ -178,6 +200,7 @@ export class RoomObject extends DurableObject<Env> {
   async shutdown() {
     this.out.flush();
     for (const ws of this.ctx.getWebSockets()) safeClose(ws, CLOSE.roomDeleted, 'room deleted');
+    this.shards.shutdown();
     this.config = null;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
@@ -194,17 +217,12 @@ export class RoomObject extends DurableObject<Env> {
       return refusal('unknown_room');
     const url = new URL(request.url);
     const now = Date.now();
-    const address = addressOf(identity, h.get(ADDRESS_HEADER));
     const expires = Number(h.get(TOKEN_EXPIRES_HEADER) ?? 0) * 1000 || undefined;
-    const a: Attachment = {
-      u: identity.id,
-      n: identity.name,
-      a: identity.avatar,
-      r: identity.role,
-      x: identity.anonymous ? 1 : 0,
-      ...(expires ? { e: expires } : {}),
-      ...(address ? { i: address } : {}),
-    };
+    const a = attachmentOf(identity, h.get(ADDRESS_HEADER), expires);
+    const address = a.i;
+    // A big room: the socket goes to an edge shard (the Worker hands it over; shard-links.ts).
+    const shard = this.shards.route(limitKey(a), this.out.size, this.config!.settings);
+    if (shard !== null) return new Response(null, { status: 307, headers: { [SHARD_HEADER]: String(shard) } });
     const banned = this.banState(identity.id, h.get(APP_BAN_HEADER), now);
     if (!banned && this.overCap(a)) return refusal('too_many_connections');
     const pair = new WebSocketPair();
@@ -240,10 +258,63 @@ export class RoomObject extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
-  /** One user (or, anonymously, one address) holds a bounded number of this room's sockets. */
+  /** One user (or, anonymously, one address) holds a bounded number of this room's sockets, its shards' too. */
   private overCap(a: Attachment) {
-    if (a.i) return this.ctx.getWebSockets(`k:${limitKey(a)}`).length >= LIMITS.maxAnonymousPerAddress;
-    return this.ctx.getWebSockets(`u:${a.u}`).length >= LIMITS.maxConnectionsPerUser;
+    const remote = this.shards.countFor(limitKey(a));
+    if (a.i) return this.ctx.getWebSockets(`k:${limitKey(a)}`).length + remote >= LIMITS.maxAnonymousPerAddress;
+    return this.ctx.getWebSockets(`u:${a.u}`).length + remote >= LIMITS.maxConnectionsPerUser;
+  }
+
+  // ---- edge shards (RPC from room-shard.do.ts) ----
+
+  /**
+   * A shard asks to take a socket on: the same checks as a socket of the room's own, then its
+   * first frames. The queue is flushed first, so the snapshot covers exactly the deliveries up to
+   * `upTo` and the shard sends the socket only those after it.
+   */
+  async shardJoin(j: ShardJoinInput): Promise<ShardJoinResult> {
+    if (!(await this.ensureConfig(j.roomId, j.configVersion))) return { refused: 'unknown_room' };
+    const now = Date.now();
+    const a = attachmentOf(j.identity, j.address, j.expires ?? undefined);
+    const banned = this.banState(j.identity.id, j.appBan, now);
+    if (banned) {
+      const retry = banned.until ? Math.ceil((banned.until - now) / 1000) : undefined;
+      return { banned: JSON.stringify(errorFrame('banned', 'You are banned from this room.', { retry_after: retry })) };
+    }
+    if (this.overCap(a)) return { refused: 'too_many_connections' };
+    this.out.flush();
+    if (!j.identity.anonymous) this.store.setRank(j.identity.id, j.identity.role);
+    const { rs, joined } = this.shards.join(j.k, j.id, a);
+    const frames = [JSON.stringify(snapshotFrame(this.store, this.presence, this.config!, j.identity, j.since, now))];
+    const status = this.streamStatus.frame();
+    if (status) frames.push(JSON.stringify(status));
+    if (joined && this.presenceIsLive())
+      this.out.broadcast({ type: 'presence', event: 'join', user: memberOf(a) }, asSocket(rs));
+    this.counts.changed();
+    return { joined: { frames, epoch: this.shards.epoch, upTo: this.shards.lastDelivery(j.k) } };
+  }
+
+  /** A frame from a socket on shard `k`: handled exactly as one from the room's own sockets. */
+  shardFrame(k: number, id: string, data: string | ArrayBuffer) {
+    const r = this.shards.socket(k, id);
+    if (!r) return this.shardsCall(k, id);
+    if (this.config) this.frameFrom(asSocket(r.rs), r.a, data);
+  }
+
+  /** A socket the room does not know (it left): the shard closes it, and the client reconnects. */
+  private shardsCall(k: number, id: string) {
+    this.shards.call(k, (stub) => stub.closeSocket(id, 1012, 'reconnect'));
+  }
+
+  /** A shard's sockets closed. */
+  shardReport(r: ShardReport) {
+    for (const { rs, a, last } of this.shards.leave(r.k, r.left)) {
+      this.out.remove(asSocket(rs));
+      if (!last) continue;
+      this.limits.typing.delete(a.u);
+      if (this.presenceIsLive()) this.out.broadcast({ type: 'presence', event: 'leave', user: memberOf(a) });
+    }
+    this.counts.changed();
   }
 
   /**
@@ -262,7 +333,10 @@ export class RoomObject extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, data: string | ArrayBuffer) {
     const a = ws.deserializeAttachment() as Attachment | null;
-    if (!a || !this.config) return;
+    if (a && this.config) this.frameFrom(ws, a, data);
+  }
+
+  private frameFrom(ws: WebSocket, a: Attachment, data: string | ArrayBuffer) {
     try {
       this.onFrame(ws, a, data);
     } finally {
@@ -417,7 +491,7 @@ export class RoomObject extends DurableObject<Env> {
   }
 
   stats() {
-    return this.counts.stats();
+    return { ...this.counts.stats(), shards: this.shards.perShard() };
   }
 
   /** Messages and chatters per bucket from the kept history, for the analytics reads (issue 16). */

@@ -1,4 +1,4 @@
-import type { StreamStatus } from '@edgelive/shared';
+import type { ServerFrameOf, StreamStatus } from '@edgelive/shared';
 import type { FanOut } from './fanout';
 import type { RoomStore } from './room-store';
 
@@ -40,7 +40,13 @@ export class StreamStatusBoard {
   }
 
   greet(ws: WebSocket) {
+    const f = this.frame();
+    if (f) this.out.sendTo(ws, f);
+  }
+
+  /** A new socket's stream status frame, if the room has a stream (a shard's socket gets it with its snapshot). */
+  frame(): ServerFrameOf<'stream_status'> | null {
     const s = this.current();
-    if (s) this.out.sendTo(ws, { type: 'stream_status', stream: s });
+    return s ? { type: 'stream_status', stream: s } : null;
   }
 }

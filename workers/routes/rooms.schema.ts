@@ -23,7 +23,17 @@ export const Room = z
   .openapi('Room');
 
 export const RoomWithLive = Room.extend({
-  live: z.object({ viewers: z.number().int(), members: z.number().int(), peak: z.number().int() }),
+  live: z.object({
+    viewers: z.number().int(),
+    members: z.number().int(),
+    peak: z.number().int(),
+    /** Open sockets, on the room's own object and its edge shards. */
+    connections: z.number().int(),
+    shards: z.record(z.string(), z.number().int()).openapi({
+      description:
+        "Open sockets per edge shard (by shard number) of a room past `settings.shard_above`; empty when the room's own object holds them all.",
+    }),
+  }),
 }).openapi('RoomWithLive');
 
 export const Metadata = z

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { roomStub } from '../../core/stubs';
+import { roomShardStub, roomStub } from '../../core/stubs';
 import {
   ADDRESS_HEADER,
   APP_BAN_HEADER,
@@ -7,6 +7,8 @@ import {
   IDENTITY_HEADER,
   type Identity,
   ROOM_ID_HEADER,
+  SHARD_HEADER,
+  shardName,
   TOKEN_EXPIRES_HEADER,
 } from '../../durable-objects/room/contract';
 import type { AppEnv } from '../env';
@@ -46,5 +48,12 @@ export async function connectToRoom(
   if (expiresAt) headers.set(TOKEN_EXPIRES_HEADER, String(expiresAt));
   const address = c.req.header('cf-connecting-ip');
   if (address) headers.set(ADDRESS_HEADER, address);
-  return roomStub(c.env, room.id).fetch(new Request(c.req.url, { headers })) as unknown as Response;
+  const res = (await roomStub(c.env, room.id).fetch(new Request(c.req.url, { headers }))) as unknown as Response;
+  // A big room sends new sockets to one of its edge shards (durable-objects/room-shard): the same hand-over there.
+  const shard = res.status === 307 ? res.headers.get(SHARD_HEADER) : null;
+  if (shard === null) return res;
+  headers.set(SHARD_HEADER, shard);
+  return roomShardStub(c.env, shardName(room.id, Number(shard))).fetch(
+    new Request(c.req.url, { headers }),
+  ) as unknown as Response;
 }

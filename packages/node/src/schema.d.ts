@@ -4784,6 +4784,10 @@ export interface components {
             anonymous_read: boolean;
             /** @default null */
             retention_days: number | null;
+            /** @default 5000 */
+            shard_above: number;
+            /** @default 16 */
+            max_shards: number;
         };
         RoomSettingsPatch: {
             slow_mode_seconds?: number | null;
@@ -4796,12 +4800,19 @@ export interface components {
             };
             anonymous_read?: boolean;
             retention_days?: number | null;
+            shard_above?: number;
+            max_shards?: number;
         };
         RoomWithLive: components["schemas"]["Room"] & {
             live: {
                 viewers: number;
                 members: number;
                 peak: number;
+                connections: number;
+                /** @description Open sockets per edge shard (by shard number) of a room past `settings.shard_above`; empty when the room's own object holds them all. */
+                shards: {
+                    [key: string]: number;
+                };
             };
         };
         ChatMessage: {

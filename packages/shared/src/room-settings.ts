@@ -24,6 +24,13 @@ export const RoomSettings = z.object({
   anonymous_read: z.boolean().default(false),
   /** Messages older than this are deleted; null keeps them. */
   retention_days: z.number().int().min(1).max(3650).nullable().default(null),
+  /**
+   * Sharding (docs/handbook/real-time-rooms.md): once the room's own object holds this many sockets,
+   * new sockets go to edge shards, each filled to about this many before another is added.
+   */
+  shard_above: z.number().int().min(1).max(100_000).default(5000),
+  /** The most edge shards the room may use; 0 keeps every socket on the room's own object. */
+  max_shards: z.number().int().min(0).max(64).default(16),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
@@ -44,6 +51,8 @@ export const RoomSettingsPatch = z
       .optional(),
     anonymous_read: z.boolean().optional(),
     retention_days: z.number().int().min(1).max(3650).nullable().optional(),
+    shard_above: z.number().int().min(1).max(100_000).optional(),
+    max_shards: z.number().int().min(0).max(64).optional(),
   })
   .strict();
 export type RoomSettingsPatch = z.infer<typeof RoomSettingsPatch>;

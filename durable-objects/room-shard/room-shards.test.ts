@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { call } from '../../workers/test/helpers';
+import { chatTenant, cid, join, openSocket, say, TestSocket } from '../../workers/test/rooms';
+
+/** A room past `shard_above` (here 3) spreads new sockets over edge shards: the room still behaves as one. */
+describe('edge shards', () => {
+  it('routes past the threshold; messages, acks, presence, counts, resume and bans cross shards', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom({ settings: { shard_above: 3, max_shards: 4 } });
+    const names = Array.from({ length: 14 }, (_, i) => `u${i}`);
+    const socks = [];
+    for (const u of names)
+      socks.push({
+        u,
+        ...(await join(room.id, { token: await t.tokenFor(u, { role: u === 'u0' ? 'admin' : 'user' }) })),
+      });
+    const live = await call(`/v1/rooms/${room.id}`, { auth: t.key.token });
+    const shards = live.json.live.shards as Record<string, number>;
+    // Three on the room's own object, the other eleven over at least two shards; every socket counted.
+    expect(Object.keys(shards).length, JSON.stringify(shards)).toBeGreaterThanOrEqual(2);
+    expect(Object.values(shards).reduce((a, b) => a + b, 0)).toBe(11);
+    expect(live.json.live).toMatchObject({ connections: 14, members: 14 });
+    // The last joiner (on a shard) saw everyone in its snapshot.
+    const last = socks.at(-1)!;
+    expect(last.snapshot.counts.connections).toBe(14);
+    expect(last.snapshot.present.map((m) => m.id).sort()).toEqual([...names].sort());
+
+    // A message from a shard's socket: its author gets the ack only, everyone else the message once.
+    const author = socks[9]!;
+    const m = await say(author.s, 'from a shard');
+    for (const x of socks) {
+      if (x === author) continue;
+      expect((await x.s.next('message', (f) => f.message.id === m.id)).message.text).toBe('from a shard');
+    }
+    // A message from the primary reaches the shards' sockets too, in each sender's order.
+    const first = socks[1]!;
+    const texts = ['a', 'b', 'c', 'd'];
+    for (const text of texts) first.s.send({ type: 'send', client_id: cid(), text });
+    for (const x of socks) {
+      if (x === first) continue;
+      const got: string[] = [];
+      while (got.length < texts.length)
+        got.push((await x.s.next('message', (f) => f.message.user?.id === 'u1')).message.text);
+      expect(got).toEqual(texts);
+    }
+    for (const x of socks) await x.s.none('message', 0);
+
+    // Resume on a shard: a reconnecting client gets what it missed, and the deletion made meanwhile.
+    const gone = socks[12]!;
+    gone.s.close();
+    const missed = await say(first.s, 'while you were away');
+    socks[0]!.s.send({ type: 'delete', message_id: m.id });
+    await socks[0]!.s.next('message_deleted', (f) => f.message_id === m.id);
+    const back = await join(room.id, { token: await t.tokenFor('u12'), since: m.id });
+    expect(back.snapshot.resumed).toBe(true);
+    expect(back.snapshot.messages.map((x) => x.id)).toContain(missed.id);
+    expect(back.snapshot.deleted).toContain(m.id);
+
+    // A ban from the admin on the primary closes the user's socket on its shard, with the final code.
+    const target = socks[10]!;
+    socks[0]!.s.send({ type: 'moderate', action: 'ban', user_id: target.u });
+    const closed = await target.s.waitClosed(1000);
+    expect(closed?.code).toBe(4003);
+    // And a banned user's new socket on a shard is refused the same way.
+    const res = await openSocket(room.id, { token: await t.tokenFor(target.u) });
+    expect(res.status).toBe(101);
+    res.webSocket!.accept();
+    const again = new TestSocket(res.webSocket!);
+    expect((await again.next('error')).code).toBe('banned');
+    expect((await again.waitClosed(1000))?.code).toBe(4003);
+
+    // Counts are summed from the shards' reports (once a second).
+    await new Promise((r) => setTimeout(r, 1500));
+    const after = await call(`/v1/rooms/${room.id}`, { auth: t.key.token });
+    expect(after.json.live.connections).toBe(13);
+    for (const x of socks) x.s.close();
+    back.s.close();
+  });
+});
