@@ -6,10 +6,13 @@
  *
  *   node bench/room-fanout.ts [--clients 1000] [--seconds 4] [--rates 2,5,10] [--state-dir /dev/shm]
  *                             [--direct] [--no-batch] [--profile] [--port 8880] [--only edgelive|socket.io]
+ *                             [--shard-above 200 --max-shards 4]
  *
  * `wrangler dev` puts a proxy (its own workerd) in front of the workerd that runs the Worker and
  * the room, so every frame to every socket crosses one more process than in production.
  * `--direct` connects the clients to the runtime's own port instead; the output says which.
+ * `--shard-above N` creates the room with that sharding threshold (settings.shard_above; default
+ * off here), so past N sockets the clients land on `--max-shards` edge shards (default 4).
  *
  * 127.0.0.1 only, ports 8880-8881 (or --port and --port+1), bounded rate schedule; it stops its servers when done.
  */
@@ -51,6 +54,8 @@ const log = (s: string) => console.log(s);
 /** Where wrangler dev keeps the room's SQLite; `--state-dir /dev/shm` takes the disk's fsync out of the picture. */
 const STATE_DIR = realpathSync(flag('state-dir') ?? tmpdir());
 const ONLY = flag('only');
+const SHARD_ABOVE = arg('shard-above', 0);
+const MAX_SHARDS = arg('max-shards', 4);
 
 // Two sockets per client (ours and the server's) plus headroom: raise the soft limit or re-exec under a raised one.
 const soft = Number(execSync('ulimit -n', { shell: '/bin/sh' }).toString());
@@ -138,7 +143,13 @@ async function benchEdgelive(): Promise<Step[]> {
     const res = await fetch(`${worker.url}/v1/rooms`, {
       method: 'POST',
       headers: { authorization: `Bearer ${demo.api_key.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'fanout bench', settings: { max_message_length: 200 } }),
+      body: JSON.stringify({
+        name: 'fanout bench',
+        settings: {
+          max_message_length: 200,
+          ...(SHARD_ABOVE ? { shard_above: SHARD_ABOVE, max_shards: MAX_SHARDS } : { max_shards: 0 }),
+        },
+      }),
     });
     const room = (await res.json()) as { id: string };
     const key = await importPKCS8(demo.signing_key.private_key, 'RS256');
@@ -186,6 +197,12 @@ async function benchEdgelive(): Promise<Step[]> {
     const clients = await connectAll(t, CLIENTS, PUBLISHERS, PROCS, log);
     closers.push(clients.close);
     await new Promise((r) => setTimeout(r, 3000)); // let the join/presence traffic settle
+    const live = (await (
+      await fetch(`${worker.url}/v1/rooms/${room.id}`, { headers: { authorization: `Bearer ${demo.api_key.token}` } })
+    ).json()) as { live: { connections: number; shards: Record<string, number> } };
+    log(
+      `  ${live.live.connections} sockets; ${SHARD_ABOVE ? `sharded past ${SHARD_ABOVE}: per edge shard ${JSON.stringify(live.live.shards)}` : 'one object (sharding off)'}`,
+    );
     const inspector = PROFILE ? await Inspector.connect(EDGE_PORT + 2) : null;
     return await runSteps(t, clients, PUBLISHERS, RATES, {
       seconds: SECONDS,
@@ -254,7 +271,7 @@ const started = Date.now();
 const loadAtStart = load();
 log(`load average at start: ${loadAtStart} (${execSync('nproc').toString().trim()} cores)`);
 log(
-  `\n== Edgelive (wrangler dev, one RoomObject; local state in ${STATE_DIR}, a ${fsOf(STATE_DIR)} file system${flag('state-dir') ? ', from --state-dir' : ', the default tmpdir'})`,
+  `\n== Edgelive (wrangler dev, ${SHARD_ABOVE ? `a primary RoomObject and up to ${MAX_SHARDS} edge shards past ${SHARD_ABOVE} sockets` : 'one RoomObject'}; local state in ${STATE_DIR}, a ${fsOf(STATE_DIR)} file system${flag('state-dir') ? ', from --state-dir' : ', the default tmpdir'})`,
 );
 const edge = ONLY === 'socket.io' ? [] : await benchEdgelive();
 log('\n== Socket.IO 4 on Node (room broadcast)');

@@ -1,3 +1,4 @@
+import { env, evictDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call } from '../../workers/test/helpers';
 import { chatTenant, cid, join, openSocket, say, TestSocket } from '../../workers/test/rooms';
@@ -73,6 +74,14 @@ describe('edge shards', () => {
     await new Promise((r) => setTimeout(r, 1500));
     const after = await call(`/v1/rooms/${room.id}`, { auth: t.key.token });
     expect(after.json.live.connections).toBe(13);
+
+    // The primary evicted (its memory gone): it still knows its shards' sockets, from its SQLite.
+    await evictDurableObject(env.ROOM.get(env.ROOM.idFromName(room.id)));
+    const late = await say(socks[11]!.s, 'after the eviction');
+    for (const x of [...socks.filter((_, i) => i !== 10 && i !== 11 && i !== 12).map((y) => y.s), back.s])
+      expect((await x.next('message', (f) => f.message.id === late.id)).message.text).toBe('after the eviction');
+    const evicted = await call(`/v1/rooms/${room.id}`, { auth: t.key.token });
+    expect(evicted.json.live.connections).toBe(13);
     for (const x of socks) x.s.close();
     back.s.close();
   });

@@ -51,6 +51,8 @@ export interface Entry {
  * each shard once (`room`), frames for one socket on a shard after the tick's commit (`only`).
  */
 export interface RemoteFanOut {
+  /** Sockets on the shards: nothing is sent their way while there are none. */
+  readonly connections: number;
   room(pending: Entry[]): void;
   only(pending: Entry[]): void;
   tag(tag: string, s: string): void;
@@ -150,6 +152,7 @@ export class FanOut {
 
   /** A banned user's sockets on the shards get this frame and go. */
   kickRemote(userId: string, frame: ServerFrame) {
+    if (!this.remote?.connections) return;
     this.flush();
     this.remote?.kick(userId, JSON.stringify(frame));
   }
