@@ -41,7 +41,8 @@ function hash(s: string) {
 }
 
 interface Shard {
-  stub: ReturnType<typeof roomShardStub>;
+  /** Made on first use: the room's id is not known yet when the sockets are restored in the constructor. */
+  stub: ReturnType<typeof roomShardStub> | null;
   /** The number of the last delivery sent. */
   n: number;
   sockets: number;
@@ -143,15 +144,19 @@ export class ShardLinks implements RemoteFanOut {
   private shard(k: number): Shard {
     let s = this.shards.get(k);
     if (!s) {
-      s = { stub: roomShardStub(this.env, shardName(this.roomId() ?? '', k)), n: 0, sockets: 0 };
+      s = { stub: null, n: 0, sockets: 0 };
       this.shards.set(k, s);
     }
     return s;
   }
 
   /** Every call to a shard: not awaited (the stub keeps their order), failures dropped (a retired shard). */
-  call(k: number, f: (stub: Shard['stub']) => Promise<unknown>) {
-    f(this.shard(k).stub).catch(() => undefined);
+  call(k: number, f: (stub: ReturnType<typeof roomShardStub>) => Promise<unknown>) {
+    const sh = this.shard(k);
+    const roomId = this.roomId();
+    if (!roomId) return;
+    sh.stub ??= roomShardStub(this.env, shardName(roomId, k));
+    f(sh.stub).catch(() => undefined);
   }
 
   private active() {
