@@ -47,6 +47,7 @@ let origin: ChildProcess | null = null;
 let publisher: ChildProcess | null = null;
 const timers: NodeJS.Timeout[] = [];
 let stopping = false;
+let chatDone = false;
 try {
   origin = spawn(
     process.execPath,
@@ -129,7 +130,7 @@ try {
     sockets.push(ws);
     let n = 0;
     const send = () => {
-      if (ws.readyState !== WebSocket.OPEN) return;
+      if (chatDone || ws.readyState !== WebSocket.OPEN) return;
       chat.sent++;
       ws.send(JSON.stringify({ type: 'send', client_id: `s${i}-${n++}`, text: `soak ${i} ${n}` }));
     };
@@ -225,7 +226,8 @@ try {
     );
   }
 
-  // Let the last messages arrive before counting.
+  // Stop sending, then let the last messages be acknowledged and arrive before counting.
+  chatDone = true;
   await new Promise((r) => setTimeout(r, 5000));
   const after = rows.slice(WARMUP);
   console.log(`after the warm-up (minute ${WARMUP} to ${MINUTES}):`);
@@ -235,13 +237,22 @@ try {
     const last = after.at(-1)![k];
     const growth = first.rssKb ? (last.rssKb - first.rssKb) / first.rssKb : 0;
     const fds = after.map((r) => r[k].fds);
-    // Flat: within 2 descriptors, or 3 % for a workerd holding every chat socket (its pool of
-    // connections to the viewers and, for the proxy, to the Worker opens and closes connections
-    // as requests come and go; a leak grows every minute, as the first soak's did by thousands).
-    const flat = Math.max(...fds) - Math.min(...fds) <= Math.max(2, Math.ceil((first.fds * 3) / 100));
+    // Flat: no trend. The least-squares slope over the minutes after the warm-up, times their
+    // span, within 8 descriptors or 3 % of the mean. Connection pools (the agent's to the Worker,
+    // the proxy's to the Worker and the viewers') open and close connections as requests come
+    // and go, so single samples wander; a leak climbs every minute, as the first soak's did by
+    // thousands a minute.
+    const mean = fds.reduce((a, b) => a + b, 0) / fds.length;
+    const xm = (fds.length - 1) / 2;
+    const slope =
+      fds.reduce((a, y, x) => a + (x - xm) * (y - mean), 0) / (fds.reduce((a, _, x) => a + (x - xm) ** 2, 0) || 1);
+    const drift = slope * (fds.length - 1);
+    const tolerance = Math.max(8, mean * 0.03);
+    // What a leak does is climb: a count that fell (connections closed) passes, and says so.
+    const flat = drift <= tolerance;
     ok &&= growth <= 0.1 && flat;
     console.log(
-      `  ${k.padEnd(7)} RSS ${mb(first.rssKb)} -> ${mb(last.rssKb)} MB (${(growth * 100).toFixed(1)} %), fds ${Math.min(...fds)}..${Math.max(...fds)}${flat ? ' flat' : ' MOVED'}`,
+      `  ${k.padEnd(7)} RSS ${mb(first.rssKb)} -> ${mb(last.rssKb)} MB (${(growth * 100).toFixed(1)} %), fds ${Math.min(...fds)}..${Math.max(...fds)} (trend ${drift >= 0 ? '+' : ''}${drift.toFixed(0)})${!flat ? ' GREW' : drift < -tolerance ? ' fell' : ' flat'}`,
     );
   }
   const undelivered = chat.acked - chat.delivered;
