@@ -5583,7 +5583,7 @@ export interface components {
         };
         AnalyticsBreakdown: {
             /** @enum {string} */
-            group_by: "country" | "browser" | "os" | "rendition";
+            group_by: "country" | "browser" | "os" | "rendition" | "source";
             from: string;
             to: string;
             data: components["schemas"]["AnalyticsBreakdownRow"][];
@@ -26243,8 +26243,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26322,8 +26324,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26333,7 +26337,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26407,8 +26411,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26416,7 +26422,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26490,7 +26496,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
@@ -26569,8 +26575,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26646,8 +26654,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26657,7 +26667,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26729,8 +26739,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26738,7 +26750,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26810,7 +26822,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
