@@ -4900,8 +4900,13 @@ export interface components {
             tls?: boolean;
             /** @description The bot's login; without `token`, Twitch's anonymous read-only `justinfan` nick. */
             nick?: string;
-            /** @description Twitch `oauth:...` token (needed to relay). Encrypted at rest, never returned. */
+            /** @description Twitch `oauth:...` token (needed to relay, and, as a moderator of the channel, to delete messages there). Encrypted at rest, never returned. */
             token?: string;
+            /**
+             * Format: uri
+             * @description Where Twitch's HTTP APIs are (deletions use Helix `moderation/chat`); default Twitch's own (tests use a stand-in serving `helix/` and `oauth2/` under it).
+             */
+            api_root?: string;
             /** @description Send messages written in the room to the external chat too. */
             relay?: boolean;
         };
@@ -5589,7 +5594,7 @@ export interface components {
         };
         AnalyticsBreakdown: {
             /** @enum {string} */
-            group_by: "country" | "browser" | "os" | "rendition";
+            group_by: "country" | "browser" | "os" | "rendition" | "source";
             from: string;
             to: string;
             data: components["schemas"]["AnalyticsBreakdownRow"][];
@@ -26249,8 +26254,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26328,8 +26335,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26339,7 +26348,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26413,8 +26422,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26422,7 +26433,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26496,7 +26507,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
@@ -26575,8 +26586,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26652,8 +26665,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26663,7 +26678,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26735,8 +26750,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26744,7 +26761,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26816,7 +26833,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
