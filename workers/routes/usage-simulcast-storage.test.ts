@@ -68,7 +68,7 @@ describe('simulcast_seconds', () => {
     const u = await usageUntil(
       t.key.token,
       'granularity=hour&group_by=stream&meter=simulcast_seconds',
-      (u) => u.totals.simulcast_seconds >= 64.5,
+      (u) => (u.totals.simulcast_seconds ?? 0) >= 64.5,
     );
     expect(u.totals.simulcast_seconds).toBe(64.5);
     expect(u.data.map((r) => r.stream_id)).toEqual([s.id]);
