@@ -4889,8 +4889,13 @@ export interface components {
             tls?: boolean;
             /** @description The bot's login; without `token`, Twitch's anonymous read-only `justinfan` nick. */
             nick?: string;
-            /** @description Twitch `oauth:...` token (needed to relay). Encrypted at rest, never returned. */
+            /** @description Twitch `oauth:...` token (needed to relay, and, as a moderator of the channel, to delete messages there). Encrypted at rest, never returned. */
             token?: string;
+            /**
+             * Format: uri
+             * @description Where Twitch's HTTP APIs are (deletions use Helix `moderation/chat`); default Twitch's own (tests use a stand-in serving `helix/` and `oauth2/` under it).
+             */
+            api_root?: string;
             /** @description Send messages written in the room to the external chat too. */
             relay?: boolean;
         };
