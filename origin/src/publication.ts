@@ -73,6 +73,11 @@ export class Publication {
   private health: HealthSampler | null = null;
   /** Pushes to the stream's simulcast targets, beside (and independent of) the HLS ladder. */
   private simulcast: SimulcastPushes | null = null;
+
+  /** Each simulcast target's state now (the agent's metrics read it when scraped). */
+  simulcastStatuses() {
+    return this.simulcast?.targetStatuses ?? [];
+  }
   private rungs: Rung[] = [];
   private input: InputInfo | null = null;
   /** FFmpeg's key info file when the session is encrypted. */
