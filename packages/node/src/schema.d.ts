@@ -5597,7 +5597,7 @@ export interface components {
         };
         AnalyticsBreakdown: {
             /** @enum {string} */
-            group_by: "country" | "browser" | "os" | "rendition";
+            group_by: "country" | "browser" | "os" | "rendition" | "source";
             from: string;
             to: string;
             data: components["schemas"]["AnalyticsBreakdownRow"][];
@@ -26257,8 +26257,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26336,8 +26338,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26347,7 +26351,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26421,8 +26425,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26430,7 +26436,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26504,7 +26510,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
@@ -26583,8 +26589,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26660,8 +26668,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26671,7 +26681,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26743,8 +26753,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26752,7 +26764,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26824,7 +26836,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
