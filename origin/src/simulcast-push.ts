@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { RUNGS } from '@edgelive/shared/origin-protocol';
 import { redactUrl, SIMULCAST_METER_EVERY_MS, type SimulcastReport } from '@edgelive/shared/simulcast';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import type { Logger } from './log.ts';
@@ -10,6 +11,8 @@ export interface PushOptions {
   sourceUrl: string;
   /** The target's full URL, key included: never logged or reported unredacted. */
   pushUrl: string;
+  /** A rung name to push at (encoded here); null: the source, copied. */
+  rendition?: string | null;
   /** Every status change, in order; the caller sends them to the Worker one after another. */
   report: (r: SimulcastReport) => void;
   log: Logger;
@@ -23,12 +26,52 @@ export interface PushOptions {
   meterEveryMs?: number;
 }
 
+/** Keyframes every 2 s, what YouTube and Twitch ask of an encoder. */
+const PUSH_KEYFRAME_S = 2;
+
 /**
- * FFmpeg's argv for one push: the program as it arrives (copy, no re-encode: near zero CPU) to FLV
- * over RTMP(S). `-progress` on stdout tells us when bytes reach the target (broadcasting); the
- * read/write timeout turns a receiver that stops reading into an exit we retry, not a hang.
+ * How a push encodes a chosen rung (the target's `rendition`): that rung's size and bitrate,
+ * H.264 + AAC, keyframes every 2 s; null for the source, copied. An unknown name is the source.
  */
-export function pushArgs(sourceUrl: string, pushUrl: string): string[] {
+export function pushCodecArgs(rendition: string | null): string[] {
+  const rung = rendition && rendition in RUNGS ? RUNGS[rendition as keyof typeof RUNGS] : null;
+  if (!rung) return ['-map', '0', '-c', 'copy'];
+  const kbps = rung.video_bitrate_kbps;
+  return [
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0?',
+    '-vf',
+    `scale=${rung.width}:${rung.height}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-b:v',
+    `${kbps}k`,
+    '-maxrate',
+    `${Math.round(kbps * 1.1)}k`,
+    '-bufsize',
+    `${kbps * 2}k`,
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${PUSH_KEYFRAME_S})`,
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ac',
+    '2',
+  ];
+}
+
+/**
+ * FFmpeg's argv for one push: the program as it arrives (copy, no re-encode: near zero CPU), or a
+ * chosen rung encoded, to FLV over RTMP(S). `-progress` on stdout tells us when bytes reach the
+ * target (broadcasting); the read/write timeout turns a receiver that stops reading into an exit we
+ * retry, not a hang.
+ */
+export function pushArgs(sourceUrl: string, pushUrl: string, rendition: string | null = null): string[] {
   return [
     '-hide_banner',
     '-nostats',
@@ -42,10 +85,7 @@ export function pushArgs(sourceUrl: string, pushUrl: string): string[] {
     '10000000',
     '-i',
     sourceUrl,
-    '-map',
-    '0',
-    '-c',
-    'copy',
+    ...pushCodecArgs(rendition),
     '-f',
     'flv',
     '-flvflags',
@@ -140,9 +180,13 @@ export class SimulcastPush {
   /** One FFmpeg run: resolves with why it ended and how long it broadcast. */
   private once(): Promise<{ error: string; broadcastMs: number }> {
     return new Promise((resolve) => {
-      const child = spawn(this.opts.command ?? 'ffmpeg', pushArgs(this.opts.sourceUrl, this.opts.pushUrl), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        this.opts.command ?? 'ffmpeg',
+        pushArgs(this.opts.sourceUrl, this.opts.pushUrl, this.opts.rendition ?? null),
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       this.child = child;
       let tail = '';
       let broadcastingSince = 0;

@@ -111,6 +111,7 @@ export class SimulcastPushes {
       revision: t.revision,
       sourceUrl: this.deps.sourceUrl,
       pushUrl: t.push_url,
+      rendition: t.rendition ?? null,
       report,
       log: this.deps.log,
       baseDelayMs: this.deps.baseDelayMs,

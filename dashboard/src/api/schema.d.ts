@@ -5198,6 +5198,8 @@ export interface components {
             url: string;
             stream_key_set: boolean;
             enabled: boolean;
+            /** @description The rung pushed; null: the source, copied. */
+            rendition: string | null;
             /**
              * @description `idle` (not pushing), `starting` (connecting), `broadcasting` (video flowing), `errored` (failed; retried at `next_retry_at`).
              * @enum {string}
@@ -5218,6 +5220,12 @@ export interface components {
             stream_key?: string;
             name?: string | null;
             enabled?: boolean;
+            /**
+             * @description Push this rung (encoded by the push at its size and bitrate, e.g. `720p` for a service that takes no more) instead of the source, copied (`null`, the default).
+             * @example 720p
+             * @enum {string|null}
+             */
+            rendition?: "1080p" | "720p" | "480p" | "360p" | "240p" | null;
         };
         /** @description Takes effect within a few seconds on a live stream, without touching its HLS or other targets. */
         UpdateSimulcastTarget: {
@@ -5230,6 +5238,12 @@ export interface components {
             stream_key?: string;
             name?: string | null;
             enabled?: boolean;
+            /**
+             * @description Push this rung (encoded by the push at its size and bitrate, e.g. `720p` for a service that takes no more) instead of the source, copied (`null`, the default).
+             * @example 720p
+             * @enum {string|null}
+             */
+            rendition?: "1080p" | "720p" | "480p" | "360p" | "240p" | null;
         };
         StreamHealth: {
             /** @description null: no session of this stream has reported yet */

@@ -21,6 +21,8 @@ export const originTargetSchema = z.object({
   id: simulcastTargetIdSchema,
   push_url: z.string().min(1).max(2200),
   revision: z.number().int().min(1),
+  /** A ladder rung name to push at (encoded by the push); absent or null: the source, copied. */
+  rendition: z.string().max(20).nullable().optional(),
 });
 export type OriginTarget = z.infer<typeof originTargetSchema>;
 
