@@ -10,8 +10,10 @@ import { HealthSampler } from './health-sampler.ts';
 import { parseMediaPlaylist } from './hls-playlist.ts';
 import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
+import { LlParts, partDurationFor } from './ll-parts.ts';
 import type { Logger } from './log.ts';
 import type { OriginMetrics } from './metrics.ts';
+import type { AssembledSegment } from './part-assembler.ts';
 import { probeInput, probeSegment } from './probe.ts';
 import { ProgramInputs } from './program-inputs.ts';
 import { RenditionMeter } from './rendition-meter.ts';
@@ -90,6 +92,8 @@ export class Publication {
   private cuts = 0;
   /** The stream's connected inputs on this origin and which one is on air (program-inputs.ts). */
   readonly inputs: ProgramInputs;
+  /** LL-HLS parts (`low` mode, unencrypted: parts cannot carry the whole-segment AES-128). */
+  private readonly ll: LlParts | null;
 
   constructor(
     deps: PublicationDeps,
@@ -120,6 +124,21 @@ export class Publication {
       answer.program_input_id ?? this.source,
     );
     if (answer.input_id) this.inputs.add(answer.input_id, clientId);
+    this.ll =
+      answer.latency_mode === 'low' && !answer.encryption
+        ? new LlParts({
+            client: deps.client,
+            streamId: answer.stream_id,
+            sessionId: answer.session_id,
+            dir: this.dir,
+            segmentDurationS: answer.segment_duration_s,
+            log: this.log,
+            sequences: (name) => ({
+              next: () => this.nextByRendition.get(name) ?? this.nextSequence,
+              take: (n) => this.nextByRendition.set(name, n),
+            }),
+          })
+        : null;
   }
 
   get sessionId(): string {
@@ -203,7 +222,9 @@ export class Publication {
     this.startHealth();
     this.startLadder(input);
     this.inputs.start();
-    this.every(this.deps.timings.playlistPollMs, () => this.scan());
+    // A part is worth something only for a second: its playlist is read every 50 ms.
+    const poll = this.ll ? Math.min(50, this.deps.timings.playlistPollMs) : this.deps.timings.playlistPollMs;
+    this.every(poll, () => this.scan());
     this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
     // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
     this.every(1000, () => this.sendThumbnail());
@@ -226,7 +247,9 @@ export class Publication {
           outputDir: this.dir,
           latencyMode: this.answer.latency_mode,
           segmentDurationS: this.answer.segment_duration_s,
-          startNumber,
+          // With parts, FFmpeg numbers part files; the agent numbers the segments it makes of them.
+          startNumber: this.ll ? this.ll.newRun() : startNumber,
+          partDurationS: this.ll ? partDurationFor(this.answer.segment_duration_s) : undefined,
           frameRate: input.frameRate,
           hasAudio: input.audioCodec !== null,
           rungs: this.rungs,
@@ -267,7 +290,7 @@ export class Publication {
     this.supervisor = null;
     await Promise.all([supervisor?.stop(0), this.simulcast?.stop()]);
     this.simulcast = null;
-    await this.scan();
+    await this.scan(true);
   }
 
   /** The Worker stored one of our segments: upload lag for the health sample (ms, when known). */
@@ -317,7 +340,8 @@ export class Publication {
     await this.inputs.stop();
     await this.supervisor?.stop();
     await this.simulcast?.stop();
-    await this.scan();
+    await this.scan(true);
+    await Promise.race([this.ll?.settled(), sleep(2000)]);
     const drained = await this.deps.queue.drainSession(this.answer.session_id, this.deps.timings.drainTimeoutMs);
     if (!drained) this.log('warn', 'publish-done sent before every segment was uploaded');
     await Promise.race([Promise.all(this.measuring), sleep(this.deps.timings.drainTimeoutMs)]);
@@ -356,11 +380,16 @@ export class Publication {
   }
 
   /** Reads each rendition's playlist and hands every newly listed segment to the upload queue. */
-  private async scan(): Promise<void> {
-    if (this.scanning) return;
+  private async scan(final = false): Promise<void> {
+    if (this.scanning) {
+      if (!final) return;
+      while (this.scanning) await sleep(10);
+    }
     this.scanning = true;
     try {
       for (const r of this.rungs) await this.scanRendition(r.name);
+      // An FFmpeg that stopped leaves each rendition's last segment open: it is complete now.
+      if (final) await this.ll?.flush((name, seg) => this.listAssembled(name, seg));
     } finally {
       this.scanning = false;
     }
@@ -374,43 +403,57 @@ export class Publication {
     } catch {
       return; // not written yet
     }
+    if (this.ll) return this.ll.scan(name, text, (seg) => this.listAssembled(name, seg));
     const next = this.nextByRendition.get(name) ?? 0;
     for (const seg of parseMediaPlaylist(text).segments) {
       if (seg.sequence < next) continue;
-      const filePath = path.join(dir, seg.uri);
-      let bytes: number;
-      try {
-        bytes = (await stat(filePath)).size;
-      } catch {
-        continue;
-      }
-      // Unreadable timestamps cost only precision: FFmpeg's own stamp stands in.
-      const pts = await this.firstPts(filePath, seg.sequence).catch(() => null);
       this.nextByRendition.set(name, seg.sequence + 1);
-      const discontinuity = this.discontinuityPending.delete(name);
-      const meter = this.meters.get(name);
-      meter?.addSegment(bytes, seg.durationS);
-      this.deps.metrics?.segmentsListed.inc({ rendition: name });
-      this.deps.metrics?.segmentBytes.observe({ rendition: name }, bytes);
-      await this.health?.segmentListed(name, seg.sequence, bytes, seg.durationS, filePath);
-      // A second name for the file, taken before the queue may delete it once uploaded: the
-      // measurement runs beside the uploads instead of holding back every rung's first segment.
-      const sample =
-        meter && !meter.media && !this.probing.has(name) ? await this.sampleOf(name, filePath, seg.sequence) : null;
-      this.deps.queue.enqueue({
-        streamId: this.streamId,
-        sessionId: this.answer.session_id,
-        rendition: name,
-        sequence: seg.sequence,
-        durationS: seg.durationS,
-        programDateTime: segmentPdt(this.publishedAtMs, pts, seg.programDateTime),
-        discontinuity,
-        filePath,
-        bytes,
-      });
-      if (sample && meter) this.track(this.measure(name, meter, sample));
-      else if (meter) this.reportRendition(name, meter);
+      await this.listSegment(name, seg, true);
     }
+  }
+
+  /** A segment made of parts: after a restart only the run's first segment is the discontinuity. */
+  private listAssembled(name: string, seg: AssembledSegment): Promise<void> {
+    return this.listSegment(name, seg, seg.startsRun);
+  }
+
+  private async listSegment(
+    name: string,
+    seg: { sequence: number; uri: string; durationS: number; programDateTime: string | null },
+    mayBreak: boolean,
+  ): Promise<void> {
+    const filePath = path.join(this.dir, name, seg.uri);
+    let bytes: number;
+    try {
+      bytes = (await stat(filePath)).size;
+    } catch {
+      return;
+    }
+    // Unreadable timestamps cost only precision: FFmpeg's own stamp stands in.
+    const pts = await this.firstPts(filePath, seg.sequence).catch(() => null);
+    const discontinuity = mayBreak && this.discontinuityPending.delete(name);
+    const meter = this.meters.get(name);
+    meter?.addSegment(bytes, seg.durationS);
+    this.deps.metrics?.segmentsListed.inc({ rendition: name });
+    this.deps.metrics?.segmentBytes.observe({ rendition: name }, bytes);
+    await this.health?.segmentListed(name, seg.sequence, bytes, seg.durationS, filePath);
+    // A second name for the file, taken before the queue may delete it once uploaded: the
+    // measurement runs beside the uploads instead of holding back every rung's first segment.
+    const sample =
+      meter && !meter.media && !this.probing.has(name) ? await this.sampleOf(name, filePath, seg.sequence) : null;
+    this.deps.queue.enqueue({
+      streamId: this.streamId,
+      sessionId: this.answer.session_id,
+      rendition: name,
+      sequence: seg.sequence,
+      durationS: seg.durationS,
+      programDateTime: segmentPdt(this.publishedAtMs, pts, seg.programDateTime),
+      discontinuity,
+      filePath,
+      bytes,
+    });
+    if (sample && meter) this.track(this.measure(name, meter, sample));
+    else if (meter) this.reportRendition(name, meter);
   }
 
   /** The segment's first video PTS, from its first few packets (decrypted first when the session is). */
