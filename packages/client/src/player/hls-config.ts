@@ -6,8 +6,10 @@ export type LatencyMode = 'standard' | 'low';
  * hls.js settings per latency mode. Glass-to-glass latency is encoder + segment length + upload +
  * the player's distance from the live edge; the last term is set here.
  *
- * `low` (1 s segments): sit 1.5 s behind the newest listed segment's end, speed up (up to 1.15x)
- * rather than seek when behind, and jump only when more than 5 s behind. bench/glass-to-glass.ts
+ * `low` (1 s segments, LL-HLS parts of 333 ms): hls.js in low-latency mode loads parts with
+ * blocking playlist reloads and sits the playlist's PART-HOLD-BACK (three parts, 1 s) behind the
+ * newest part, so no liveSyncDuration is set here (a user value would override the playlist's);
+ * speed up (up to 1.15x) rather than seek when behind, and jump only when more than 5 s behind. bench/glass-to-glass.ts
  * measures the result. `standard` (2 s segments) keeps hls.js's three segments of margin, which
  * rides out a slow segment without a stall.
  */
@@ -35,7 +37,6 @@ function latencyConfig(mode: LatencyMode): Partial<HlsConfig> {
     return {
       ...common,
       lowLatencyMode: true,
-      liveSyncDuration: 1.5,
       liveMaxLatencyDuration: 5,
       maxLiveSyncPlaybackRate: 1.15,
       maxBufferLength: 6,
