@@ -5,10 +5,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { buildFfmpegArgs } from './ffmpeg-command.ts';
+import { parseMediaPlaylist } from './hls-playlist.ts';
 import { resolveLadder } from './ladder.ts';
-import { LlParts, partDurationFor } from './ll-parts.ts';
-import type { AssembledSegment } from './part-assembler.ts';
-import type { WorkerClient } from './worker-client.ts';
+import { type Assembled, type AssembledSegment, PartAssembler, partDurationFor } from './part-assembler.ts';
 
 const run = promisify(execFile);
 
@@ -18,7 +17,7 @@ const run = promisify(execFile);
  * with an INDEPENDENT part, is its parts' bytes end to end, and decodes on its own.
  */
 describe('LL-HLS parts from FFmpeg', () => {
-  it('groups parts into keyframe-aligned segments and sends every part', async () => {
+  it('groups parts into keyframe-aligned segments, in order with the parts', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'edgelive-parts-'));
     try {
       const src = path.join(dir, 'src.flv');
@@ -52,29 +51,27 @@ describe('LL-HLS parts from FFmpeg', () => {
       await run('ffmpeg', args);
 
       const sent: { rendition: string; sequence: number; part: number; independent: boolean }[] = [];
-      const client = {
-        putPart: async (u: { rendition: string; sequence: number; part: number; independent: boolean }) => {
-          sent.push({ rendition: u.rendition, sequence: u.sequence, part: u.part, independent: u.independent });
-        },
-      } as unknown as WorkerClient;
-      const next = new Map<string, number>();
-      const ll = new LlParts({
-        client,
-        streamId: 'str_x',
-        sessionId: 'ses_x',
-        dir,
-        segmentDurationS: 1,
-        log: () => undefined,
-        sequences: (name) => ({ next: () => next.get(name) ?? 10, take: (n) => next.set(name, n) }),
-      });
-      expect(ll.newRun()).toBe(0);
       const segments: (AssembledSegment & { rendition: string })[] = [];
       for (const r of rungs) {
+        let next = 10;
+        const asm = new PartAssembler(path.join(dir, r.name), 1, { next: () => next, take: (n) => (next = n) });
         const text = await readFile(path.join(dir, r.name, 'index.m3u8'), 'utf8');
-        await ll.scan(r.name, text, async (seg) => void segments.push({ ...seg, rendition: r.name }));
+        const outputs: Assembled[] = [];
+        for (const p of parseMediaPlaylist(text).segments)
+          outputs.push(...(await asm.add({ number: p.sequence, ...p }, p.sequence === 0)));
+        const last = await asm.close();
+        if (last) outputs.push({ kind: 'segment', seg: last });
+        for (const o of outputs) {
+          if (o.kind === 'segment') segments.push({ ...o.seg, rendition: r.name });
+          else
+            sent.push({
+              rendition: r.name,
+              sequence: o.part.sequence,
+              part: o.part.index,
+              independent: o.part.independent,
+            });
+        }
       }
-      await ll.flush(async (rendition, seg) => void segments.push({ ...seg, rendition }));
-      await ll.settled();
 
       for (const r of rungs) {
         const mine = segments.filter((s) => s.rendition === r.name);

@@ -1,5 +1,6 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PART_TARGET_S } from '@edgelive/shared/playlist-ll';
 import { findKeyframe, psiPrefix } from './ts-split.ts';
 
 /**
@@ -40,6 +41,12 @@ export interface AssembledSegment {
   startsRun: boolean;
 }
 
+/** In the order a viewer may have them: a part, the segment it completes, the next segment's first part. */
+export type Assembled = { kind: 'part'; part: AssembledPart } | { kind: 'segment'; seg: AssembledSegment };
+
+/** Parts are a third of the segment: 333 ms in `low` mode. */
+export const partDurationFor = (segmentDurationS: number) => Math.min(PART_TARGET_S, segmentDurationS / 3);
+
 interface Open {
   sequence: number;
   bodies: Buffer[];
@@ -67,14 +74,13 @@ export class PartAssembler {
   /**
    * The next part FFmpeg wrote (read, then its file deleted): the parts it makes (two when a
    * keyframe inside it starts a segment: the tail of the open segment, then the new one's first)
-   * and the segments it completes, in order.
+   * and the segment it completes, in order.
    */
-  async add(p: PartFile, runStart: boolean): Promise<{ parts: AssembledPart[]; closed: AssembledSegment[] }> {
+  async add(p: PartFile, runStart: boolean): Promise<Assembled[]> {
     const file = path.join(this.dir, p.uri);
     const body = await readFile(file);
     await rm(file, { force: true });
-    const parts: AssembledPart[] = [];
-    const closed: AssembledSegment[] = [];
+    const out: Assembled[] = [];
     const key = findKeyframe(body);
     const o = this.open;
     const full = o !== null && o.durationS >= this.segmentDurationS * 0.9;
@@ -82,20 +88,21 @@ export class PartAssembler {
     if (o && key && !key.first && full && !runStart) {
       // The keyframe is inside this part: its head ends the open segment, the rest starts the next.
       const headS = Math.min(key.headS, p.durationS);
-      parts.push(this.append(body.subarray(0, key.offset), headS, false));
+      out.push({ kind: 'part', part: this.append(body.subarray(0, key.offset), headS, false) });
       const s = await this.close();
-      if (s) closed.push(s);
+      if (s) out.push({ kind: 'segment', seg: s });
       const tail = Buffer.concat([psiPrefix(body), body.subarray(key.offset)]);
-      parts.push(this.append(tail, Math.max(0.001, p.durationS - headS), true, p.programDateTime, false));
-      return { parts, closed };
+      const first = this.append(tail, Math.max(0.001, p.durationS - headS), true, p.programDateTime, false);
+      out.push({ kind: 'part', part: first });
+      return out;
     }
     const independent = key?.first === true;
     if (o && (runStart || (independent && full) || tooLong)) {
       const s = await this.close();
-      if (s) closed.push(s);
+      if (s) out.push({ kind: 'segment', seg: s });
     }
-    parts.push(this.append(body, p.durationS, independent, p.programDateTime, runStart));
-    return { parts, closed };
+    out.push({ kind: 'part', part: this.append(body, p.durationS, independent, p.programDateTime, runStart) });
+    return out;
   }
 
   private append(body: Buffer, durationS: number, independent: boolean, pdt: string | null = null, runStart = false) {
