@@ -85,7 +85,9 @@ export class PartAssembler {
     const o = this.open;
     const full = o !== null && o.durationS >= this.segmentDurationS * 0.9;
     const tooLong = o !== null && o.durationS >= this.segmentDurationS * MAX_SEGMENT_FACTOR;
-    if (o && key && !key.first && full && !runStart) {
+    // Split at an inner keyframe once the open segment with the part's head is a segment long.
+    const fullAtKey = o !== null && key !== null && o.durationS + key.headS >= this.segmentDurationS * 0.9;
+    if (o && key && !key.first && fullAtKey && !runStart) {
       // The keyframe is inside this part: its head ends the open segment, the rest starts the next.
       const headS = Math.min(key.headS, p.durationS);
       out.push({ kind: 'part', part: this.append(body.subarray(0, key.offset), headS, false) });
