@@ -44,7 +44,7 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
-const live = await startLiveStack({ workerPort: 8963, rtmpPort: 19373, originHttpPort: 8983 });
+const live = await startLiveStack({ workerPort: 20520, rtmpPort: 20521, originHttpPort: 20522 });
 const rows: string[] = [];
 const publishers: ReturnType<typeof startStampedPublisher>[] = [];
 try {
