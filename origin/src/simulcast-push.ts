@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { redactUrl, type SimulcastReport } from '@edgelive/shared/simulcast';
+import { redactUrl, SIMULCAST_METER_EVERY_MS, type SimulcastReport } from '@edgelive/shared/simulcast';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import type { Logger } from './log.ts';
 
@@ -19,6 +19,8 @@ export interface PushOptions {
   healthyAfterMs?: number;
   /** Replaces `ffmpeg` (tests). */
   command?: string;
+  /** How often a broadcasting push reports its seconds (`broadcast_seconds`). */
+  meterEveryMs?: number;
 }
 
 /**
@@ -65,6 +67,10 @@ export class SimulcastPush {
   private child: ChildProcess | null = null;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
+  /** When the running FFmpeg began broadcasting or last reported its seconds (0: not broadcasting). */
+  private meteredSince = 0;
+  /** Broadcast time of an ended run not reported yet. */
+  private unreportedMs = 0;
   attempts = 0;
 
   constructor(opts: PushOptions) {
@@ -93,11 +99,26 @@ export class SimulcastPush {
       await exited;
     }
     await this.loop;
-    if (!quiet) this.send({ status: 'idle' });
+    // A quiet stop (restart) still says what the run broadcast: the seconds were pushed.
+    const seconds = this.takeSeconds();
+    if (!quiet) this.send({ status: 'idle' }, seconds);
+    else if (seconds > 0) this.send({ status: 'broadcasting' }, seconds);
   }
 
-  private send(r: Omit<SimulcastReport, 'revision'>) {
-    this.opts.report({ ...r, revision: this.revision });
+  /** Broadcast seconds not reported yet (ms precision), counted as reported from now. */
+  private takeSeconds(): number {
+    const now = Date.now();
+    let ms = this.unreportedMs;
+    this.unreportedMs = 0;
+    if (this.meteredSince) {
+      ms += now - this.meteredSince;
+      this.meteredSince = now;
+    }
+    return ms / 1000;
+  }
+
+  private send(r: Omit<SimulcastReport, 'revision'>, seconds = 0) {
+    this.opts.report({ ...r, revision: this.revision, ...(seconds > 0 ? { broadcast_seconds: seconds } : {}) });
   }
 
   private async run(): Promise<void> {
@@ -111,7 +132,7 @@ export class SimulcastPush {
       const delay = backoffDelayMs(failures++, this.opts.baseDelayMs ?? 1000, this.opts.maxDelayMs ?? 30_000);
       const next = new Date(Date.now() + delay).toISOString();
       this.opts.log('warn', 'simulcast push failed, retrying', { target: this.targetId, retry_in_ms: delay, error });
-      this.send({ status: 'errored', error, next_retry_at: next });
+      this.send({ status: 'errored', error, next_retry_at: next }, this.takeSeconds());
       await sleep(delay, this.stopping.signal);
     }
   }
@@ -125,6 +146,7 @@ export class SimulcastPush {
       this.child = child;
       let tail = '';
       let broadcastingSince = 0;
+      let meterTimer: NodeJS.Timeout | null = null;
       child.stderr?.setEncoding('utf8');
       child.stderr?.on('data', (chunk: string) => {
         tail = (tail + chunk).slice(-2000);
@@ -136,10 +158,19 @@ export class SimulcastPush {
         const m = /total_size=(\d+)/.exec(chunk);
         if (m && Number(m[1]) > 0) {
           broadcastingSince = Date.now();
+          this.meteredSince = broadcastingSince;
           this.send({ status: 'broadcasting' });
+          // The same status again is no news to the Worker, only the seconds are (simulcast_seconds).
+          meterTimer = setInterval(
+            () => this.send({ status: 'broadcasting' }, this.takeSeconds()),
+            this.opts.meterEveryMs ?? SIMULCAST_METER_EVERY_MS,
+          );
         }
       });
       const finish = (why: string) => {
+        if (meterTimer) clearInterval(meterTimer);
+        if (this.meteredSince) this.unreportedMs += Date.now() - this.meteredSince;
+        this.meteredSince = 0;
         const last = tail.trim().split('\n').filter(Boolean).slice(-2).join(' | ');
         // FFmpeg's `[rtmp @ 0x55…]` context prefixes mean nothing to the person reading the status.
         const plain = (last || why).replace(/\[[\w-]+ @ 0x[0-9a-f]+\]\s*/g, '');

@@ -4680,7 +4680,7 @@ export interface components {
                 start: string;
                 end: string;
             };
-            /** @description `month` for the fee (quantity is its share), else `minute` */
+            /** @description `month` for the fee (quantity is its share), `minute` for minute prices, `gb_month` for storage */
             unit: string;
             quantity: number;
             /** @description Included units, prorated by the span */

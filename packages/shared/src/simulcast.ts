@@ -38,9 +38,18 @@ export const simulcastReportSchema = z
       .refine((s) => Number.isFinite(Date.parse(s)), 'An ISO 8601 time.')
       .nullable()
       .optional(),
+    /**
+     * Seconds this push broadcast since its previous report (the `simulcast_seconds` meter). A push
+     * that keeps broadcasting repeats `broadcasting` every `SIMULCAST_METER_EVERY_MS` with it, and
+     * the report that ends a run carries the rest, so an origin that dies loses one interval at most.
+     */
+    broadcast_seconds: z.number().min(0).max(3600).optional(),
   })
   .strict();
 export type SimulcastReport = z.infer<typeof simulcastReportSchema>;
+
+/** How often a broadcasting push reports its seconds (each report is one small POST). */
+export const SIMULCAST_METER_EVERY_MS = 30_000;
 
 /** The longest stream key a target takes (platform keys are tens of characters). */
 export const MAX_TARGET_KEY_LENGTH = 512;
