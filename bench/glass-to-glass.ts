@@ -1,7 +1,13 @@
 /**
  * Glass-to-glass latency per latency mode, measured in the browser:
  *
- *   node bench/glass-to-glass.ts [--seconds 60] [--modes standard,low]
+ *   node bench/glass-to-glass.ts [--seconds 60] [--modes standard,low-classic,low]
+ *
+ * `low` is LL-HLS (parts, blocking reloads, hls.js in low-latency mode at the playlist's
+ * PART-HOLD-BACK); `low-classic` is the same `low` stream with every LL-HLS tag taken out of its
+ * media playlists on the way into the browser (a Playwright route), which is what `low` mode served
+ * before LL-HLS: 1 s segments, the player 1.5 s behind the newest (its liveSyncDuration then, here
+ * a HOLD-BACK=1.5 the route adds, which hls.js reads the same way).
  *
  * For each mode: an `ffmpeg` test pattern (640x360, 30 fps, keyframe every second) publishes to the
  * real origin (NGINX-RTMP, agent, FFmpeg), the Worker runs under wrangler dev, and headless Chromium
@@ -24,11 +30,13 @@ import { readFrameNumber, startStampedPublisher } from '../e2e/harness/stamped-p
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
-    modes: { type: 'string', default: 'standard,low' },
+    modes: { type: 'string', default: 'standard,low-classic,low' },
   },
 });
 const SECONDS = Number(values.seconds);
-const MODES = values.modes.split(',') as ('standard' | 'low')[];
+const MODES = values.modes.split(',') as ('standard' | 'low' | 'low-classic')[];
+/** The LL-HLS tags: without them a playlist is the classic one a player without LL-HLS reads. */
+const LL_TAGS = /^#EXT-X-(PART|PART-INF|SERVER-CONTROL|PRELOAD-HINT|RENDITION-REPORT|SKIP)[:\n].*$\n?/gm;
 const SETTLE_MS = 10_000;
 
 const pct = (xs: number[], p: number) => {
@@ -36,18 +44,28 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
-const live = await startLiveStack({ workerPort: 8963, rtmpPort: 19373, originHttpPort: 8983 });
+const live = await startLiveStack({ workerPort: 20520, rtmpPort: 20521, originHttpPort: 20522 });
 const rows: string[] = [];
 const publishers: ReturnType<typeof startStampedPublisher>[] = [];
 try {
   const ctx = await live.browser();
   for (const mode of MODES) {
-    const s = await live.createStream({ ladder: ['source'], latency_mode: mode });
+    const s = await live.createStream({ ladder: ['source'], latency_mode: mode === 'standard' ? 'standard' : 'low' });
     const publisher = startStampedPublisher(`${live.origin.rtmpUrl}/${s.streamKey}`, { seconds: SECONDS + 90 });
     publishers.push(publisher);
     const token = await live.token(s.playbackId, 'v');
     await live.waitForMaster(s.playbackId, token, 1);
     const page = await ctx.newPage();
+    if (mode === 'low-classic') {
+      await page.route(/\/hls\/.*\.m3u8/, async (route) => {
+        const res = await route.fetch();
+        let body = (await res.text()).replace(LL_TAGS, '');
+        // 1.5 s behind the newest segment, as the player's liveSyncDuration said before LL-HLS.
+        if (body.includes('#EXTINF'))
+          body = body.replace('#EXT-X-MEDIA-SEQUENCE', '#EXT-X-SERVER-CONTROL:HOLD-BACK=1.500\n$&');
+        await route.fulfill({ response: res, body });
+      });
+    }
     await page.goto(`${live.stack.worker.url}/embed/${s.playbackId}?token=${token}`);
     await waitFor('playback', async () => ((await probe(page))?.currentTime ?? 0) > 0.5, 60_000);
     await page.waitForTimeout(SETTLE_MS);
@@ -73,7 +91,7 @@ try {
     publisher.child.kill('SIGKILL');
     const s2 = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
     const row =
-      `${mode.padEnd(8)}  frame p50 ${s2(pct(frames, 50))} p95 ${s2(pct(frames, 95))} (${frames.length} reads, ${badReads} unreadable)   ` +
+      `${mode.padEnd(11)}  frame p50 ${s2(pct(frames, 50))} p95 ${s2(pct(frames, 95))} (${frames.length} reads, ${badReads} unreadable)   ` +
       `pdt p50 ${s2(pct(samples, 50))} p95 ${s2(pct(samples, 95))}   stalled samples ${stalls}   fatal errors ${final?.fatalErrors ?? '?'}`;
     console.log(row);
     rows.push(row);

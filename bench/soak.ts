@@ -5,11 +5,13 @@
  *   node bench/soak.ts [--minutes 30] [--warmup 5] [--sockets 500] [--chat-every-s 60] [--viewers 50] [--port 20340]
  *
  * One live stream (a test pattern), `sockets` chat sockets in its room each sending a message every
- * `chat-every-s` (spread out), one more socket that counts what it receives, and `viewers` HLS
- * viewers polling the media playlist every second and fetching each new segment. Every minute the
- * RSS and open fds of the origin agent, NGINX, FFmpeg and workerd are sampled from /proc.
- * Goal: after the warm-up, RSS growth ≤ 10 % and fds flat; no segment missing from the sequence a
- * viewer saw, no chat message unacknowledged or undelivered. Prints the series and the verdict.
+ * `chat-every-s` (spread out), one more socket that counts what it receives, `viewers` HLS
+ * viewers polling the media playlist (closed loop, at most once a second) and fetching each new
+ * segment, and an auditor reading the playlist every second for sequence gaps. Every minute the
+ * RSS and open fds of the origin agent, NGINX, FFmpeg, the Worker's workerd and wrangler dev's
+ * proxy workerd are sampled from /proc. Goal: after the warm-up, RSS growth ≤ 10 % and fds flat;
+ * no segment missing from the sequence, no segment fetch refused, no chat message unacknowledged
+ * or undelivered. Prints the series and the verdict (docs/handbook/viewer-analytics-and-health.md).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -138,23 +140,20 @@ try {
     timers.push(setTimeout(() => timers.push(setInterval(send, CHAT_EVERY_MS)), (CHAT_EVERY_MS * i) / SOCKETS));
   }
 
-  // --- HLS viewers; viewer 0 also audits the sequence for gaps ---
+  // --- HLS viewers, and an auditor of the sequence ---
   // Closed loop, like hls.js: a viewer asks for the playlist again only after the previous poll
   // (playlist and its new segments) is done, at most once a second. An open-loop poller (a new
   // request every second whatever the last one did) piles up requests as soon as the Worker
   // falls behind; under wrangler dev every request in flight holds sockets in its proxy workerd,
   // which is what ran out of file descriptors in the first soak (see the handbook).
-  const hls = { segments: 0, errors: 0, timeouts: 0, gaps: 0, lastSeq: -1, polls: 0, slowPolls: 0 };
+  const hls = { segments: 0, errors: 0, timeouts: 0, gaps: 0, lastSeq: -1, polls: 0, slowPolls: 0, auditMisses: 0 };
   const get = (url: string) => fetch(url, { signal: AbortSignal.timeout(10_000) });
   for (let v = 0; v < VIEWERS; v++) {
     const seen = new Set<string>();
     const poll = async () => {
       try {
         const text = await (await get(mediaUrl)).text();
-        const seq = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
         const uris = text.split('\n').filter((l) => l && !l.startsWith('#'));
-        if (v === 0 && hls.lastSeq >= 0 && seq > hls.lastSeq + 1) hls.gaps += seq - hls.lastSeq - 1;
-        if (v === 0) hls.lastSeq = Math.max(hls.lastSeq, seq + uris.length - 1);
         for (const u of uris) {
           if (seen.has(u)) continue;
           const r = await get(new URL(u, mediaUrl).href);
@@ -184,6 +183,25 @@ try {
     // Started spread over a second, as viewers arriving would be.
     timers.push(setTimeout(() => void loop(), (1000 * v) / VIEWERS));
   }
+  // The auditor reads only the playlist, every second, so it never falls behind the window (a
+  // viewer fetching segments on a slow machine can, and would report segments it merely missed):
+  // a sequence number that never appeared in any playlist is a segment the stream lost.
+  const audit = async () => {
+    while (!stopping) {
+      const t0 = Date.now();
+      try {
+        const text = await (await get(mediaUrl)).text();
+        const seq = Number(/#EXT-X-MEDIA-SEQUENCE:(\d+)/.exec(text)?.[1] ?? 0);
+        const n = text.split('\n').filter((l) => l && !l.startsWith('#')).length;
+        if (hls.lastSeq >= 0 && seq > hls.lastSeq + 1) hls.gaps += seq - hls.lastSeq - 1;
+        hls.lastSeq = Math.max(hls.lastSeq, seq + n - 1);
+      } catch {
+        hls.auditMisses++;
+      }
+      await new Promise((r) => setTimeout(r, Math.max(0, 1000 - (Date.now() - t0))));
+    }
+  };
+  void audit();
 
   // --- the series ---
   // wrangler dev runs two workerd processes: the Worker itself and a proxy in front of it (its
@@ -260,7 +278,7 @@ try {
     `  chat: ${chat.sent} sent, ${chat.acked} acknowledged, ${chat.delivered} delivered to the listener, ${chat.errors} refused, ${chat.closed} sockets closed`,
   );
   console.log(
-    `  hls: ${hls.polls} polls (${hls.slowPolls} over 1 s), ${hls.segments} segments fetched, ${hls.errors} errors, ${hls.timeouts} timeouts, ${hls.gaps} sequence gaps seen by the auditor`,
+    `  hls: ${hls.polls} polls (${hls.slowPolls} over 1 s), ${hls.segments} segments fetched, ${hls.errors} errors, ${hls.timeouts} timeouts, ${hls.gaps} sequence gaps seen by the auditor (${hls.auditMisses} of its reads failed)`,
   );
   // What workerd itself said went wrong (wrangler prints the Worker's uncaught errors).
   const logs = stack.worker.logs();

@@ -5,6 +5,10 @@
 export const segmentKey = (streamId: string, sessionId: string, rendition: string, sequence: number) =>
   `live/${streamId}/${sessionId}/${rendition}/${sequence}.ts`;
 
+/** An LL-HLS part of a live segment: beside its segment, swept with the session's live media. */
+export const partKey = (streamId: string, sessionId: string, rendition: string, sequence: number, part: number) =>
+  `live/${streamId}/${sessionId}/${rendition}/${sequence}.${part}.ts`;
+
 /** A recording's playlists sit beside each other; their segment URIs are relative (`<rendition>/<seq>.ts`). */
 export const recordingKey = (streamId: string, sessionId: string, rendition: string) =>
   `recordings/${streamId}/${sessionId}/${rendition}.m3u8`;

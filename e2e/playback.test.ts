@@ -27,7 +27,9 @@ describe('playback in Chromium', () => {
     const ctx = await live.browser();
     const page = await ctx.newPage();
     const failed: string[] = [];
+    const requested: string[] = [];
     page.on('response', (r) => {
+      requested.push(r.url());
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
     });
     const thumb = await live.token(s.playbackId, 't');
@@ -70,6 +72,14 @@ describe('playback in Chromium', () => {
     expect(after.fatalErrors).toBe(0);
     expect(after.error).toBeNull();
     expect(after.latencyMs).not.toBeNull();
+    // LL-HLS (low mode): hls.js in lowLatencyMode loaded parts and used blocking reloads.
+    const parts = requested.filter((u) => /\/\d+\.\d+\.ts\?/.test(u));
+    const blocking = requested.filter((u) => u.includes('.m3u8') && u.includes('_HLS_msn='));
+    console.log(
+      `LL-HLS in Chromium: ${parts.length} part and ${blocking.length} blocking playlist requests; latency by program date time ${after.latencyMs} ms`,
+    );
+    expect(parts.length).toBeGreaterThan(5);
+    expect(blocking.length).toBeGreaterThan(5);
     // Every request the player made (playlists with grants, segments, the poster) was admitted.
     expect(failed).toEqual([]);
     // The quality menu offers Auto plus both rungs.

@@ -42,6 +42,7 @@ import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
 import { originRoutes } from './routes/origin.routes';
 import { originHealthRoutes } from './routes/origin-health.routes';
 import { originInputRoutes } from './routes/origin-inputs.routes';
+import { originPartRoutes } from './routes/origin-parts.routes';
 import { originSimulcastRoutes } from './routes/origin-simulcast.routes';
 import { roomConsoleSocketRoutes } from './routes/room-console-socket.routes';
 import { roomSocketRoutes } from './routes/room-socket.routes';
@@ -168,6 +169,7 @@ app
   .route('/internal/origin/heartbeat', heartbeatRoutes)
   .route('/internal/origin', originSimulcastRoutes)
   .route('/internal/origin', originHealthRoutes)
+  .route('/internal/origin', originPartRoutes)
   .route('/internal/origin', originInputRoutes)
   .route('/internal/origin', originRoutes)
   .route('/internal/media-jobs', mediaJobRoutes)

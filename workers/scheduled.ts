@@ -4,6 +4,7 @@ import { deliverPending } from '../core/events';
 import { sealLegacySecrets } from '../core/seal-legacy';
 import { pruneIdempotencyKeys } from './middleware/idempotency';
 import { sweepStorage } from './services/retention.service';
+import { sampleStoredBytes } from './services/stored-usage.service';
 import { pruneMinuteBuckets } from './services/usage.service';
 import { sweepUsageAlerts } from './services/usage-alerts.service';
 
@@ -13,7 +14,8 @@ import { sweepUsageAlerts } from './services/usage-alerts.service';
  * are sealed a batch at a time, `Idempotency-Key` records past their 24 hours are forgotten, and
  * orgs that used anything lately are checked against their plan's alert thresholds.
  * Storage hygiene (services/retention.service.ts): expired recordings, live-only sessions' media
- * and abandoned uploads are deleted from R2. Usage minute buckets older than a week are dropped.
+ * and abandoned uploads are deleted from R2. Usage minute buckets older than a week are dropped,
+ * and a few apps not sampled this hour have their R2 bytes sampled (`stored_byte_hours`).
  */
 export async function scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext) {
   ctx.waitUntil(sealLegacySecrets(env).catch((err: unknown) => console.error('sealing legacy secrets failed', err)));
@@ -28,6 +30,9 @@ export async function scheduled(_controller: ScheduledController, env: Env, ctx:
   );
   ctx.waitUntil(
     pruneMinuteBuckets(createDb(env.DB)).catch((err: unknown) => console.error('pruning usage minutes failed', err)),
+  );
+  ctx.waitUntil(
+    sampleStoredBytes(createDb(env.DB), env).catch((err: unknown) => console.error('storage sampling failed', err)),
   );
   await deliverPending(env);
 }

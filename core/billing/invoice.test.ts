@@ -33,6 +33,22 @@ describe('priceInvoice', () => {
     expect(inv.total_cents).toBe(inv.lines.reduce((s, l) => s + l.amount_cents, 0));
   });
 
+  it('prices simulcast minutes and storage GB-months past what the plan includes', () => {
+    // 250 GB held every hour of a 31-day month: 250 × 744 / 730 GB-months; Pro includes 200.
+    const byteHours = 250e9 * 31 * 24;
+    const inv = priceInvoice(start, end, [
+      { plan: pro, start, end, usage: { simulcast_seconds: min(3_000 + 100), stored_byte_hours: byteHours } },
+    ]);
+    const simulcast = inv.lines.find((l) => l.meter === 'simulcast_seconds');
+    // 100 minutes × 0.2 ¢ = 20 ¢.
+    expect(simulcast).toMatchObject({ unit: 'minute', quantity: 3_100, included: 3_000, amount_cents: 20 });
+    const stored = inv.lines.find((l) => l.meter === 'stored_byte_hours');
+    // 254.795 GB-months: 54.795 billable at 3 ¢ = 164.4 ¢ → 164 ¢.
+    expect(stored).toMatchObject({ unit: 'gb_month', quantity: 254.795, included: 200, billable: 54.795 });
+    expect(stored?.amount_cents).toBe(164);
+    expect(inv.total_cents).toBe(4_900 + 20 + 164);
+  });
+
   it('prorates the fees and the included quantities on a mid-period change', () => {
     const change = start + 10 * DAY; // Pro for 10 days, Business for 21
     const spans = spansOf(start, end, [{ at: change, plan: 'business' }], 'pro');

@@ -90,8 +90,11 @@ export function priceInvoice(periodStart: number, periodEnd: number, spans: Plan
 }
 
 /** The unit a metered line counts in: the plans quote seconds meters per minute (`per: 60`). */
-const pricedUnitOf = (meter: MeterName, per: number): string =>
-  METERS[meter].unit === 'second' && per === 60 ? 'minute' : METERS[meter].unit;
+const pricedUnitOf = (meter: MeterName, per: number): string => {
+  if (METERS[meter].unit === 'second' && per === 60) return 'minute';
+  if (METERS[meter].unit === 'byte_hour' && per === 730e9) return 'gb_month';
+  return METERS[meter].unit;
+};
 
 /**
  * The spans of a period from a plan history (each change: from `at`, `plan` holds). `initial` is

@@ -58,6 +58,20 @@ export interface Plan {
   prices: MeteredPrice[];
 }
 
+/**
+ * Storage priced per GB-month (R2's way): the meter counts byte-hours (a byte held an hour), so
+ * one priced unit is 1e9 bytes held for the 730 hours of an average month. The plan's storage GB
+ * are included.
+ */
+export const BYTE_HOURS_PER_GB_MONTH = 1e9 * 730;
+const storage = (includedGb: number, centsPerGbMonth: number): MeteredPrice => ({
+  meter: 'stored_byte_hours',
+  label: 'Storage (GB-months)',
+  per: BYTE_HOURS_PER_GB_MONTH,
+  included: includedGb,
+  unit_cents: centsPerGbMonth,
+});
+
 const minutes = (meter: MeterName, label: string, included: number, unitCents: number): MeteredPrice => ({
   meter,
   label,
@@ -114,6 +128,7 @@ export const PLANS: readonly Plan[] = [
       minutes('encoded_seconds_hd', 'Encoded minutes (HD)', 6_000, 0.5),
       minutes('delivered_seconds', 'Delivered minutes', 50_000, 0.08),
       minutes('simulcast_seconds', 'Simulcast minutes', 3_000, 0.2),
+      storage(200, 3),
     ],
   },
   {
@@ -142,6 +157,7 @@ export const PLANS: readonly Plan[] = [
       minutes('encoded_seconds_uhd', 'Encoded minutes (UHD)', 10_000, 1),
       minutes('delivered_seconds', 'Delivered minutes', 1_000_000, 0.05),
       minutes('simulcast_seconds', 'Simulcast minutes', 30_000, 0.15),
+      storage(5_000, 2),
     ],
   },
 ];

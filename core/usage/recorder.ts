@@ -30,7 +30,8 @@ interface DataPoints {
   writeDataPoint(p: { indexes?: string[]; blobs?: string[]; doubles?: number[] }): void;
 }
 
-const UPSERT = `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, quantity)
+/** One additive upsert of a bucket row; the storage sampler writes its samples with it too. */
+export const UPSERT = `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, quantity)
   VALUES (?, ?, ?, ?, ?, ?)
   ON CONFLICT (granularity, bucket, app_id, stream_id, meter) DO UPDATE SET quantity = quantity + excluded.quantity`;
 

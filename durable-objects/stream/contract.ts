@@ -57,6 +57,29 @@ export interface SegmentCommit {
   discontinuity: boolean;
 }
 
+/** An LL-HLS part the Worker wrote to R2: which segment (the origin's sequence) and where in it. */
+export interface PartCommit {
+  sessionId: string;
+  rendition: string;
+  sequence: number;
+  part: number;
+  duration: number;
+  independent: boolean;
+}
+
+/** A blocking playlist reload (LL-HLS): `_HLS_msn`, `_HLS_part`, and `_HLS_skip=YES`. */
+export interface PlaylistRequest {
+  msn?: number;
+  part?: number;
+  skip: boolean;
+}
+
+/**
+ * `gone`: the object does not hold the session (the Worker looks for its recording); `too_far`:
+ * the request is more than two segments (or the Advance Part Limit) past the live edge (a 400).
+ */
+export type PlaylistAnswer = { kind: 'playlist'; text: string } | { kind: 'gone' } | { kind: 'too_far' };
+
 export interface MasterVariant {
   rendition: string;
   bandwidth: number;

@@ -1,6 +1,8 @@
 import { dvrWindowCount, MAX_SESSION_SECONDS, SEGMENT_SECONDS } from '@edgelive/shared/live-timing';
 import { renderMediaPlaylist } from '@edgelive/shared/playlist';
 import type { LiveTail, MasterInfo, StreamConfig } from './contract';
+import { lowLatencyApplies, lowLatencyOf } from './ll-window';
+import type { PartLog } from './part-log';
 import { KEY_URI } from './recording';
 import type { SegmentLog } from './segment-log';
 
@@ -30,10 +32,13 @@ export function renderLivePlaylist(
   sessionId: string,
   rendition: string,
   ended: boolean,
+  ll?: { parts: PartLog; skip: boolean },
 ): string {
   const w = log.window(sessionId, rendition, liveWindowCount(cfg));
+  const low = ll && !ended && lowLatencyApplies(cfg, ll.parts, sessionId, rendition);
   return renderMediaPlaylist({
     ...w,
+    ll: low ? lowLatencyOf(log, ll.parts, cfg, sessionId, rendition, w, ll.skip) : undefined,
     nominalDuration: SEGMENT_SECONDS[cfg.latencyMode],
     kind: ended ? 'ended' : 'live',
     uri: (seg) => `${rendition}/${seg.sequence}.ts`,

@@ -236,6 +236,7 @@ export class SegmentLog {
   forgetOtherSessions(sessionId: string) {
     this.sql.exec('DELETE FROM segments WHERE session_id != ?', sessionId);
     this.sql.exec('DELETE FROM renditions WHERE session_id != ?', sessionId);
+    this.sql.exec('DELETE FROM parts WHERE session_id != ?', sessionId);
   }
 }
 

@@ -67,6 +67,16 @@ const MIGRATIONS: string[] = [
   // The renditions the origin said it produces for a session (its input report): the master
   // playlist waits for all of them.
   'ALTER TABLE sessions ADD COLUMN renditions TEXT',
+  // LL-HLS parts of the segments near the live edge (part-log.ts), keyed by the segment's sequence.
+  `CREATE TABLE parts (
+     session_id TEXT NOT NULL,
+     rendition TEXT NOT NULL,
+     sequence INTEGER NOT NULL,
+     part INTEGER NOT NULL,
+     duration REAL NOT NULL,
+     independent INTEGER NOT NULL,
+     PRIMARY KEY (session_id, rendition, sequence, part)
+   );`,
 ];
 
 export type LiveState = 'idle' | 'active' | 'reconnecting';

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
-import { gapWaitMs, STALL_MS } from '@edgelive/shared/live-timing';
+import { gapWaitMs, SEGMENT_SECONDS, STALL_MS } from '@edgelive/shared/live-timing';
 import { Scheduler } from '../../core/do/scheduler';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
@@ -9,6 +9,9 @@ import type {
   InputReport,
   LiveTail,
   MasterInfo,
+  PartCommit,
+  PlaylistAnswer,
+  PlaylistRequest,
   PublishRequest,
   PublishResult,
   RenditionReport,
@@ -20,6 +23,7 @@ import type {
   StreamStatusAnswer,
 } from './contract';
 import { maxDurationAt, pruneKeep, renderLivePlaylist, renderLiveTail } from './live-window';
+import { LowLatencyDesk } from './low-latency';
 import { judgeOrigin, stallCheckAt } from './origin-watch';
 import { RETRY_MS, ReactionOutbox } from './outbox';
 import { variants, writeRecording } from './recording';
@@ -43,6 +47,8 @@ export class StreamObject extends DurableObject<Env> {
   private readonly log: SegmentLog;
   private readonly timers: Scheduler;
   private readonly outbox: ReactionOutbox;
+  /** LL-HLS parts and the blocking reloads waiting for them. */
+  private readonly ll: LowLatencyDesk;
   /** The origin was alive at the last stall check for this activity: look again at `at` (origin-watch.ts). */
   private recheck: { activity: number; at: number } | null = null;
   /** Playlist requests answered since the object started: what the Worker's micro-cache bounds. */
@@ -52,6 +58,7 @@ export class StreamObject extends DurableObject<Env> {
     super(ctx, env);
     this.store = new StreamStore(ctx.storage.sql);
     this.log = new SegmentLog(ctx.storage.sql);
+    this.ll = new LowLatencyDesk(ctx.storage.sql, this.log);
     void ctx.blockConcurrencyWhile(async () => this.store.migrate());
     this.timers = new Scheduler(ctx.storage.sql, ctx.storage);
     this.outbox = new ReactionOutbox(env, this.store, this.timers);
@@ -207,7 +214,17 @@ export class StreamObject extends DurableObject<Env> {
     this.log.advance(c.sessionId, c.rendition, now, gapWaitMs(cfg.latencyMode));
     if (!cfg.recording) this.log.prune(c.sessionId, c.rendition, pruneKeep(cfg));
     if (s.status === 'active') this.store.set({ last_activity_at: now });
+    this.ll.segmentCommitted(c.sessionId, c.rendition, c.sequence);
     return { created };
+  }
+
+  /** An LL-HLS part, after its R2 write: listed at once, and held reloads waiting for it answer. */
+  async commitPart(originId: string, p: PartCommit): Promise<SessionResult<{ created: boolean }>> {
+    const s = this.store.state();
+    const refusal = this.checkSession(s, p.sessionId, originId);
+    if (refusal) return refuse(refusal);
+    if (!this.config(s).ladder.includes(p.rendition as never)) return refuse('invalid_request');
+    return ok({ created: this.ll.commitPart(p) });
   }
 
   async reportRendition(sessionId: string, originId: string, name: string, r: RenditionReport): Promise<SessionResult> {
@@ -332,6 +349,7 @@ export class StreamObject extends DurableObject<Env> {
       return this.plan();
     }
     this.store.set({ finalize_pending: 1, reconnect_deadline: null, stalled: 0, ended_at: Date.now() });
+    this.ll.sessionEnded();
     await this.finalize();
   }
 
@@ -384,7 +402,7 @@ export class StreamObject extends DurableObject<Env> {
    * The media playlist of the live (or just ended) session; null for any other session, whose
    * recording (if any) the Worker serves from R2.
    */
-  mediaPlaylist(sessionId: string, rendition: string): string | null {
+  mediaPlaylist(sessionId: string, rendition: string, skip = false): string | null {
     this.served.mediaPlaylists += 1;
     const s = this.store.state();
     if (s.deleted || s.session_id !== sessionId || !s.config) return null;
@@ -392,7 +410,27 @@ export class StreamObject extends DurableObject<Env> {
     if (!cfg.ladder.includes(rendition as never)) return null;
     const ended = s.status === 'idle' || s.finalize_pending === 1;
     if (!ended) this.log.advance(sessionId, rendition, Date.now(), gapWaitMs(cfg.latencyMode));
-    return renderLivePlaylist(this.log, cfg, sessionId, rendition, ended);
+    return renderLivePlaylist(this.log, cfg, sessionId, rendition, ended, { parts: this.ll.parts, skip });
+  }
+
+  /**
+   * A blocking reload (LL-HLS `_HLS_msn`/`_HLS_part`): answered as soon as the part is committed,
+   * at once when the session ends, and with the playlist as it is after three target durations.
+   */
+  async blockingPlaylist(sessionId: string, rendition: string, req: PlaylistRequest): Promise<PlaylistAnswer> {
+    const live = () => {
+      const s = this.store.state();
+      return !s.deleted && s.session_id === sessionId && s.status !== 'idle' && s.finalize_pending !== 1;
+    };
+    const timeoutMs = 3 * SEGMENT_SECONDS.low * 1000;
+    return this.ll.playlist(sessionId, rendition, req, timeoutMs, live, () =>
+      this.mediaPlaylist(sessionId, rendition, req.skip),
+    );
+  }
+
+  /** A preload-hinted part asked before it exists: true once it is committed (within about two parts). */
+  awaitPart(sessionId: string, rendition: string, sequence: number, part: number): Promise<boolean> {
+    return this.ll.awaitPart(sessionId, rendition, sequence, part, 1500);
   }
 
   /** The live session's last `seconds` per rendition (an instant clip's source); null when not live. */

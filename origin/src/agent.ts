@@ -79,6 +79,8 @@ export class Agent {
       queuedBytes: () => this.queue.pendingBytes,
       droppedSegments: () => this.queue.droppedSegments,
       uploadAuthFailures: () => this.queue.authFailures,
+      simulcastTargets: () =>
+        [...this.byStream].flatMap(([stream, pub]) => pub.simulcastStatuses().map((t) => ({ stream, ...t }))),
     });
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }

@@ -23,6 +23,11 @@ export interface PipelineSpec {
    * spell out per segment).
    */
   keyInfoFile?: string;
+  /**
+   * LL-HLS (`low` mode): FFmpeg writes parts of this length (`split_by_time`, files `p<n>.ts`,
+   * numbered from `startNumber`), which the agent groups into segments (part-assembler.ts).
+   */
+  partDurationS?: number;
 }
 
 /** Media playlists keep a few entries: the agent reads each one as soon as it lands, then deletes it. */
@@ -113,6 +118,7 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     }
   });
 
+  const parts = spec.partDurationS !== undefined;
   const varStreamMap = spec.rungs
     .map((r, i) => (spec.hasAudio ? `v:${i},a:${i},name:${r.name}` : `v:${i},name:${r.name}`))
     .join(' ');
@@ -123,20 +129,21 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     '-f',
     'hls',
     '-hls_time',
-    String(spec.segmentDurationS),
+    parts ? spec.partDurationS!.toFixed(6) : String(spec.segmentDurationS),
     '-hls_list_size',
-    String(PLAYLIST_ENTRIES),
+    String(parts ? PLAYLIST_ENTRIES * 3 : PLAYLIST_ENTRIES),
     '-hls_segment_type',
     'mpegts',
     ...(spec.keyInfoFile ? ['-hls_key_info_file', spec.keyInfoFile] : []),
     // temp_file: a segment or playlist appears under its name only once complete, so the watcher
     // never reads half a file; FFmpeg's program_date_time is only the agent's fallback for the pdt.
     '-hls_flags',
-    'program_date_time+independent_segments+temp_file',
+    // split_by_time: parts are cut at any frame; segments still start at keyframes (the agent's grouping).
+    `program_date_time+independent_segments+temp_file${parts ? '+split_by_time' : ''}`,
     '-start_number',
     String(spec.startNumber),
     '-hls_segment_filename',
-    path.join(spec.outputDir, '%v', '%d.ts'),
+    path.join(spec.outputDir, '%v', parts ? 'p%d.ts' : '%d.ts'),
     '-var_stream_map',
     varStreamMap,
     path.join(spec.outputDir, '%v', 'index.m3u8'),

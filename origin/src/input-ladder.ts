@@ -7,6 +7,7 @@ import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
 import { parseMediaPlaylist } from './hls-playlist.ts';
 import type { InputInfo, Rung } from './ladder.ts';
 import type { Logger } from './log.ts';
+import { type AssembledPart, PartAssembler } from './part-assembler.ts';
 import { decryptSegment } from './segment-clock.ts';
 
 export interface LadderSettings {
@@ -19,7 +20,12 @@ export interface LadderSettings {
   keyHex: string | null;
   log: Logger;
   onRestart?: () => void;
+  /** LL-HLS (`low` mode, unencrypted): FFmpeg writes parts of this length, grouped here (part-assembler.ts). */
+  partDurationS?: number;
 }
+
+/** What a ladder finished since the last look, in order: segments, and (LL-HLS) parts of the open one. */
+export type LadderOutput = { kind: 'segment'; seg: LadderSegment } | { kind: 'part'; part: AssembledPart };
 
 /** One finished segment of an input's ladder, in the ladder's own numbering. */
 export interface LadderSegment {
@@ -46,8 +52,14 @@ export class InputLadder {
   readonly publishedAtMs: number;
   private readonly settings: LadderSettings;
   private supervisor: FfmpegSupervisor | null = null;
-  /** Next local sequence to look at, per rendition. */
+  /** Next local sequence to look at, per rendition (with parts: FFmpeg's part numbers). */
   private readonly next = new Map<string, number>();
+  /** LL-HLS: the grouping of parts into segments per rendition, and the local segment numbers. */
+  private readonly assemblers = new Map<string, PartAssembler>();
+  private readonly nextSegment = new Map<string, number>();
+  /** The first part number of the current FFmpeg run: a segment never spans two runs. */
+  private runStart = -1;
+  private stopped = false;
 
   /** firstNumber: the ladder's first sequence (the session's next, so a lone input's are never renumbered). */
   constructor(
@@ -63,7 +75,8 @@ export class InputLadder {
     this.info = info;
     this.publishedAtMs = publishedAtMs;
     this.settings = settings;
-    for (const r of settings.rungs) this.next.set(r.name, firstNumber);
+    for (const r of settings.rungs) this.next.set(r.name, settings.partDurationS ? 0 : firstNumber);
+    if (settings.partDurationS) for (const r of settings.rungs) this.nextSegment.set(r.name, firstNumber);
   }
 
   get pid(): number | null {
@@ -87,6 +100,7 @@ export class InputLadder {
         if (restart > 0) s.onRestart?.();
         const startNumber = Math.max(0, ...this.next.values());
         for (const r of s.rungs) this.next.set(r.name, startNumber);
+        this.runStart = startNumber;
         return buildFfmpegArgs({
           inputUrl: `${s.rtmpBase}/${this.localName}`,
           outputDir: this.dir,
@@ -98,6 +112,7 @@ export class InputLadder {
           rungs: s.rungs,
           thumbnailIntervalS: s.thumbnailIntervalS,
           keyInfoFile: s.keyInfoFile ?? undefined,
+          partDurationS: s.partDurationS,
         });
       },
     });
@@ -107,10 +122,65 @@ export class InputLadder {
   /** Lets FFmpeg flush (it sees the end of input when the publisher left) for up to graceMs, then stops it. */
   async stop(graceMs = 5000): Promise<void> {
     await this.supervisor?.stop(graceMs);
+    this.stopped = true;
   }
 
   async remove(): Promise<void> {
     await rm(this.dir, { recursive: true, force: true });
+  }
+
+  /**
+   * What FFmpeg finished since the last call, in order. With parts: each part as it comes, and
+   * the segments they complete (the open one too once the ladder is stopped).
+   */
+  async output(rendition: string): Promise<LadderOutput[]> {
+    if (!this.settings.partDurationS) return (await this.finished(rendition)).map((seg) => ({ kind: 'segment', seg }));
+    const dir = path.join(this.dir, rendition);
+    let asm = this.assemblers.get(rendition);
+    if (!asm) {
+      asm = new PartAssembler(dir, this.settings.segmentDurationS, {
+        next: () => this.nextSegment.get(rendition) ?? 0,
+        take: (n) => this.nextSegment.set(rendition, n),
+      });
+      this.assemblers.set(rendition, asm);
+    }
+    const out: LadderOutput[] = [];
+    const asSegment = (c: { sequence: number; uri: string; durationS: number; programDateTime: string | null }) =>
+      out.push({
+        kind: 'segment',
+        seg: {
+          rendition,
+          localSequence: c.sequence,
+          uri: c.uri,
+          filePath: path.join(dir, c.uri),
+          durationS: c.durationS,
+          programDateTime: c.programDateTime,
+        },
+      });
+    let text = '';
+    try {
+      text = await readFile(path.join(dir, 'index.m3u8'), 'utf8');
+    } catch {
+      // not written yet
+    }
+    const from = this.next.get(rendition) ?? 0;
+    for (const p of parseMediaPlaylist(text).segments) {
+      if (p.sequence < from) continue;
+      this.next.set(rendition, p.sequence + 1);
+      try {
+        for (const a of await asm.add({ number: p.sequence, ...p }, p.sequence === this.runStart)) {
+          if (a.kind === 'segment') asSegment(a.seg);
+          else out.push(a);
+        }
+      } catch {
+        // listed but gone (a run that wrote over it): its segment is what counts
+      }
+    }
+    if (this.stopped) {
+      const last = await asm.close();
+      if (last) asSegment(last);
+    }
+    return out;
   }
 
   /** The segments FFmpeg finished since the last call, per rendition in order. */

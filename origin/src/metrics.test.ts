@@ -1,6 +1,9 @@
+import type { SimulcastReport } from '@edgelive/shared/simulcast';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import { describe, expect, it } from 'vitest';
+import { silentLogger } from './log.ts';
 import { OriginMetrics } from './metrics.ts';
+import { SimulcastPushes } from './simulcast-pushes.ts';
 
 describe('origin metrics', () => {
   it('renders Prometheus text that parses, with counters, histograms and scrape-time gauges', async () => {
@@ -43,5 +46,53 @@ describe('origin metrics', () => {
     // Gauges are read when scraped.
     queued = 0;
     expect((await scrape()).get('edgelive_origin_upload_queue_segments')?.metrics[0]?.value).toBe('0');
+  });
+});
+
+describe('simulcast per-target state in the metrics', () => {
+  it("shows each running target's last reported status, and drops a target that is gone", async () => {
+    const reports = new Map<string, (r: SimulcastReport) => void>();
+    const pushes = new SimulcastPushes({
+      fetchTargets: async () => [],
+      sendReport: async () => {},
+      sourceUrl: 'rtmp://127.0.0.1/live/str_x',
+      log: silentLogger,
+      pollMs: 60_000,
+      // The reconciler and the metrics are real; the push reports what a real one would, by hand.
+      makePush: (t, report) => {
+        reports.set(t.id, report);
+        return {
+          revision: t.revision,
+          start: () => report({ status: 'starting', revision: t.revision }),
+          stop: async () => {},
+        };
+      },
+    });
+    const m = new OriginMetrics('orig_test', {
+      publications: () => 1,
+      queuedSegments: () => 0,
+      queuedBytes: () => 0,
+      droppedSegments: () => 0,
+      uploadAuthFailures: () => 0,
+      simulcastTargets: () => pushes.targetStatuses.map((t) => ({ stream: 'str_live', ...t })),
+    });
+    const states = async () => {
+      const fam = parsePrometheusTextFormat((await m.render()).body).find(
+        (f) => f.name === 'edgelive_origin_simulcast_target_status',
+      );
+      return (fam?.metrics ?? [])
+        .filter((x) => x.value === '1')
+        .map((x) => `${x.labels?.target}=${x.labels?.status}`)
+        .sort();
+    };
+    const t = (id: string) => ({ id, push_url: `rtmp://x.example/live/${id}`, revision: 1 });
+    expect(await states()).toEqual([]);
+    await pushes.reconcile([t('sim_aaaaaaaa'), t('sim_bbbbbbbb')]);
+    expect(await states()).toEqual(['sim_aaaaaaaa=starting', 'sim_bbbbbbbb=starting']);
+    reports.get('sim_aaaaaaaa')!({ status: 'broadcasting', revision: 1 });
+    reports.get('sim_bbbbbbbb')!({ status: 'errored', revision: 1, error: 'connection refused' });
+    expect(await states()).toEqual(['sim_aaaaaaaa=broadcasting', 'sim_bbbbbbbb=errored']);
+    await pushes.reconcile([t('sim_aaaaaaaa')]);
+    expect(await states()).toEqual(['sim_aaaaaaaa=broadcasting']);
   });
 });

@@ -1,3 +1,4 @@
+import { SIMULCAST_STATUSES, type SimulcastStatus } from '@edgelive/shared/simulcast';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the metrics read from the running agent when Prometheus scrapes (no copies to keep in step). */
@@ -7,6 +8,8 @@ export interface MetricSources {
   queuedBytes: () => number;
   droppedSegments: () => number;
   uploadAuthFailures: () => number;
+  /** Every live stream's simulcast targets with their current status (none: no gauge rows). */
+  simulcastTargets?: () => { stream: string; target: string; status: SimulcastStatus }[];
 }
 
 /**
@@ -93,6 +96,23 @@ export class OriginMetrics {
       'Uploads the Worker refused with 401 since start (clock skew or a rotated secret)',
       sources.uploadAuthFailures,
     );
+
+    // One row per target and status, 1 for the status it is in: Grafana can chart a target's
+    // state over time, and `sum by (status)` counts targets per state.
+    const simulcast = sources.simulcastTargets;
+    new Gauge({
+      name: 'edgelive_origin_simulcast_target_status',
+      help: 'Simulcast pushes of live streams: 1 for the status each target is in (idle, starting, broadcasting, errored)',
+      labelNames: ['stream', 'target', 'status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const t of simulcast?.() ?? []) {
+          for (const status of SIMULCAST_STATUSES)
+            this.set({ stream: t.stream, target: t.target, status }, t.status === status ? 1 : 0);
+        }
+      },
+    });
   }
 
   /** The text exposition format Prometheus scrapes. */

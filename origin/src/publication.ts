@@ -10,6 +10,7 @@ import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
 import type { OriginMetrics } from './metrics.ts';
+import { type AssembledPart, partDurationFor } from './part-assembler.ts';
 import { probeInput } from './probe.ts';
 import { ProgramInputs } from './program-inputs.ts';
 import { RenditionMeasures, segmentFirstPts } from './rendition-measures.ts';
@@ -73,6 +74,11 @@ export class Publication {
   private health: HealthSampler | null = null;
   /** Pushes to the stream's simulcast targets, beside (and independent of) the HLS ladder. */
   private simulcast: SimulcastPushes | null = null;
+
+  /** Each simulcast target's state now (the agent's metrics read it when scraped). */
+  simulcastStatuses() {
+    return this.simulcast?.targetStatuses ?? [];
+  }
   private rungs: Rung[] = [];
   private input: InputInfo | null = null;
   /** FFmpeg's key info file when the session is encrypted. */
@@ -95,6 +101,9 @@ export class Publication {
   private cuts = 0;
   /** The stream's connected inputs on this origin and which one is on air (program-inputs.ts). */
   readonly inputs: ProgramInputs;
+  /** LL-HLS parts (`low` mode, unencrypted), and the part uploads in flight. */
+  private readonly lowLatency: boolean;
+  private readonly partUploads = new Set<Promise<void>>();
 
   constructor(
     deps: PublicationDeps,
@@ -111,6 +120,7 @@ export class Publication {
     this.log = (level, message, fields) =>
       deps.log(level, message, { stream: answer.stream_id, session: answer.session_id, ...fields });
     this.dir = path.join(deps.workDir, answer.stream_id, answer.session_id);
+    this.lowLatency = answer.latency_mode === 'low' && !answer.encryption;
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     this.source = answer.input_id ?? answer.stream_id;
     this.measures = new RenditionMeasures({
@@ -223,7 +233,9 @@ export class Publication {
     // Inputs that connected while the first one was probed.
     for (const name of this.inputs.localNames()) void this.warm(name);
     this.inputs.start();
-    this.every(this.deps.timings.playlistPollMs, () => this.scan());
+    // A part is worth something only for a second: with parts the playlists are read every 50 ms.
+    const poll = this.lowLatency ? Math.min(50, this.deps.timings.playlistPollMs) : this.deps.timings.playlistPollMs;
+    this.every(poll, () => this.scan());
     this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
     this.every(1000, () => this.sendThumbnail());
   }
@@ -240,6 +252,8 @@ export class Publication {
       rungs: this.rungs,
       keyInfoFile: this.keyInfoFile,
       keyHex: this.answer.encryption?.key_hex ?? null,
+      // LL-HLS parts in `low` mode; not for AES-128 sessions (a part cannot carry the segment's CBC chain).
+      partDurationS: this.lowLatency ? partDurationFor(this.answer.segment_duration_s) : undefined,
       log: (level, message, fields) => this.log(level, message, { input: name, ...fields }),
       onRestart: () => {
         this.deps.metrics?.ffmpegRestarts.inc();
@@ -381,6 +395,7 @@ export class Publication {
     await Promise.all([...this.ladders.values()].map((l) => l.stop()));
     await this.simulcast?.stop();
     await this.scan();
+    await Promise.race([Promise.all(this.partUploads), sleep(2000)]);
     const drained = await this.deps.queue.drainSession(this.answer.session_id, this.deps.timings.drainTimeoutMs);
     if (!drained) this.log('warn', 'publish-done sent before every segment was uploaded');
     await this.measures.settled(this.deps.timings.drainTimeoutMs);
@@ -428,9 +443,11 @@ export class Publication {
         for (const ladder of [...this.ladders.values()])
           for (const r of this.rungs) {
             const onAir = ladder.localName === this.source;
-            for (const seg of await ladder.finished(r.name)) {
-              if (onAir) await this.take(ladder, seg);
-              else await ladder.discard(seg);
+            for (const out of await ladder.output(r.name)) {
+              if (out.kind === 'part') {
+                if (onAir) this.sendPart(r.name, out.part);
+              } else if (onAir) await this.take(ladder, out.seg);
+              else await ladder.discard(out.seg);
             }
           }
       } finally {
@@ -438,6 +455,37 @@ export class Publication {
       }
     })();
     return this.scanning;
+  }
+
+  /**
+   * An LL-HLS part of the program's open segment, sent at once under the session sequence that
+   * segment will be taken as (the next one: the segments before it were taken first). Beside the
+   * upload queue: a part is worth something only for a second, so it is tried twice and given up;
+   * its segment still follows through the queue.
+   */
+  private sendPart(rendition: string, part: AssembledPart): void {
+    const sequence = this.nextByRendition.get(rendition) ?? this.nextSequenceFloor;
+    const p = (async () => {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          await this.deps.client.putPart({
+            streamId: this.streamId,
+            sessionId: this.answer.session_id,
+            rendition,
+            sequence,
+            part: part.index,
+            durationS: part.durationS,
+            independent: part.independent,
+            body: part.body,
+          });
+          return;
+        } catch (err) {
+          this.log('debug', 'part upload failed', { rendition, sequence, part: part.index, reason: String(err) });
+        }
+      }
+    })();
+    this.partUploads.add(p);
+    void p.finally(() => this.partUploads.delete(p));
   }
 
   private async take(ladder: InputLadder, seg: LadderSegment): Promise<void> {

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { redactUrl, type SimulcastReport } from '@edgelive/shared/simulcast';
+import { RUNGS } from '@edgelive/shared/origin-protocol';
+import { redactUrl, SIMULCAST_METER_EVERY_MS, type SimulcastReport } from '@edgelive/shared/simulcast';
 import { backoffDelayMs, sleep } from './backoff.ts';
 import type { Logger } from './log.ts';
 
@@ -10,6 +11,8 @@ export interface PushOptions {
   sourceUrl: string;
   /** The target's full URL, key included: never logged or reported unredacted. */
   pushUrl: string;
+  /** A rung name to push at (encoded here); null: the source, copied. */
+  rendition?: string | null;
   /** Every status change, in order; the caller sends them to the Worker one after another. */
   report: (r: SimulcastReport) => void;
   log: Logger;
@@ -19,14 +22,56 @@ export interface PushOptions {
   healthyAfterMs?: number;
   /** Replaces `ffmpeg` (tests). */
   command?: string;
+  /** How often a broadcasting push reports its seconds (`broadcast_seconds`). */
+  meterEveryMs?: number;
+}
+
+/** Keyframes every 2 s, what YouTube and Twitch ask of an encoder. */
+const PUSH_KEYFRAME_S = 2;
+
+/**
+ * How a push encodes a chosen rung (the target's `rendition`): that rung's size and bitrate,
+ * H.264 + AAC, keyframes every 2 s; null for the source, copied. An unknown name is the source.
+ */
+export function pushCodecArgs(rendition: string | null): string[] {
+  const rung = rendition && rendition in RUNGS ? RUNGS[rendition as keyof typeof RUNGS] : null;
+  if (!rung) return ['-map', '0', '-c', 'copy'];
+  const kbps = rung.video_bitrate_kbps;
+  return [
+    '-map',
+    '0:v:0',
+    '-map',
+    '0:a:0?',
+    '-vf',
+    `scale=${rung.width}:${rung.height}:force_original_aspect_ratio=decrease:force_divisible_by=2`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-b:v',
+    `${kbps}k`,
+    '-maxrate',
+    `${Math.round(kbps * 1.1)}k`,
+    '-bufsize',
+    `${kbps * 2}k`,
+    '-force_key_frames',
+    `expr:gte(t,n_forced*${PUSH_KEYFRAME_S})`,
+    '-c:a',
+    'aac',
+    '-b:a',
+    '128k',
+    '-ac',
+    '2',
+  ];
 }
 
 /**
- * FFmpeg's argv for one push: the program as it arrives (copy, no re-encode: near zero CPU) to FLV
- * over RTMP(S). `-progress` on stdout tells us when bytes reach the target (broadcasting); the
- * read/write timeout turns a receiver that stops reading into an exit we retry, not a hang.
+ * FFmpeg's argv for one push: the program as it arrives (copy, no re-encode: near zero CPU), or a
+ * chosen rung encoded, to FLV over RTMP(S). `-progress` on stdout tells us when bytes reach the
+ * target (broadcasting); the read/write timeout turns a receiver that stops reading into an exit we
+ * retry, not a hang.
  */
-export function pushArgs(sourceUrl: string, pushUrl: string): string[] {
+export function pushArgs(sourceUrl: string, pushUrl: string, rendition: string | null = null): string[] {
   return [
     '-hide_banner',
     '-nostats',
@@ -40,10 +85,7 @@ export function pushArgs(sourceUrl: string, pushUrl: string): string[] {
     '10000000',
     '-i',
     sourceUrl,
-    '-map',
-    '0',
-    '-c',
-    'copy',
+    ...pushCodecArgs(rendition),
     '-f',
     'flv',
     '-flvflags',
@@ -65,6 +107,10 @@ export class SimulcastPush {
   private child: ChildProcess | null = null;
   private readonly stopping = new AbortController();
   private loop: Promise<void> | null = null;
+  /** When the running FFmpeg began broadcasting or last reported its seconds (0: not broadcasting). */
+  private meteredSince = 0;
+  /** Broadcast time of an ended run not reported yet. */
+  private unreportedMs = 0;
   attempts = 0;
 
   constructor(opts: PushOptions) {
@@ -93,11 +139,26 @@ export class SimulcastPush {
       await exited;
     }
     await this.loop;
-    if (!quiet) this.send({ status: 'idle' });
+    // A quiet stop (restart) still says what the run broadcast: the seconds were pushed.
+    const seconds = this.takeSeconds();
+    if (!quiet) this.send({ status: 'idle' }, seconds);
+    else if (seconds > 0) this.send({ status: 'broadcasting' }, seconds);
   }
 
-  private send(r: Omit<SimulcastReport, 'revision'>) {
-    this.opts.report({ ...r, revision: this.revision });
+  /** Broadcast seconds not reported yet (ms precision), counted as reported from now. */
+  private takeSeconds(): number {
+    const now = Date.now();
+    let ms = this.unreportedMs;
+    this.unreportedMs = 0;
+    if (this.meteredSince) {
+      ms += now - this.meteredSince;
+      this.meteredSince = now;
+    }
+    return ms / 1000;
+  }
+
+  private send(r: Omit<SimulcastReport, 'revision'>, seconds = 0) {
+    this.opts.report({ ...r, revision: this.revision, ...(seconds > 0 ? { broadcast_seconds: seconds } : {}) });
   }
 
   private async run(): Promise<void> {
@@ -111,7 +172,7 @@ export class SimulcastPush {
       const delay = backoffDelayMs(failures++, this.opts.baseDelayMs ?? 1000, this.opts.maxDelayMs ?? 30_000);
       const next = new Date(Date.now() + delay).toISOString();
       this.opts.log('warn', 'simulcast push failed, retrying', { target: this.targetId, retry_in_ms: delay, error });
-      this.send({ status: 'errored', error, next_retry_at: next });
+      this.send({ status: 'errored', error, next_retry_at: next }, this.takeSeconds());
       await sleep(delay, this.stopping.signal);
     }
   }
@@ -119,12 +180,17 @@ export class SimulcastPush {
   /** One FFmpeg run: resolves with why it ended and how long it broadcast. */
   private once(): Promise<{ error: string; broadcastMs: number }> {
     return new Promise((resolve) => {
-      const child = spawn(this.opts.command ?? 'ffmpeg', pushArgs(this.opts.sourceUrl, this.opts.pushUrl), {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        this.opts.command ?? 'ffmpeg',
+        pushArgs(this.opts.sourceUrl, this.opts.pushUrl, this.opts.rendition ?? null),
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       this.child = child;
       let tail = '';
       let broadcastingSince = 0;
+      let meterTimer: NodeJS.Timeout | null = null;
       child.stderr?.setEncoding('utf8');
       child.stderr?.on('data', (chunk: string) => {
         tail = (tail + chunk).slice(-2000);
@@ -136,10 +202,19 @@ export class SimulcastPush {
         const m = /total_size=(\d+)/.exec(chunk);
         if (m && Number(m[1]) > 0) {
           broadcastingSince = Date.now();
+          this.meteredSince = broadcastingSince;
           this.send({ status: 'broadcasting' });
+          // The same status again is no news to the Worker, only the seconds are (simulcast_seconds).
+          meterTimer = setInterval(
+            () => this.send({ status: 'broadcasting' }, this.takeSeconds()),
+            this.opts.meterEveryMs ?? SIMULCAST_METER_EVERY_MS,
+          );
         }
       });
       const finish = (why: string) => {
+        if (meterTimer) clearInterval(meterTimer);
+        if (this.meteredSince) this.unreportedMs += Date.now() - this.meteredSince;
+        this.meteredSince = 0;
         const last = tail.trim().split('\n').filter(Boolean).slice(-2).join(' | ');
         // FFmpeg's `[rtmp @ 0x55…]` context prefixes mean nothing to the person reading the status.
         const plain = (last || why).replace(/\[[\w-]+ @ 0x[0-9a-f]+\]\s*/g, '');

@@ -1,7 +1,11 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { OriginTarget, SimulcastReport } from '@edgelive/shared/simulcast';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from './log.ts';
-import { pushArgs, SimulcastPush } from './simulcast-push.ts';
+import { pushArgs, pushCodecArgs, SimulcastPush } from './simulcast-push.ts';
 import { SimulcastPushes } from './simulcast-pushes.ts';
 
 const target = (id: string, revision = 1): OriginTarget => ({ id, push_url: `rtmp://x.example/live/${id}`, revision });
@@ -75,6 +79,28 @@ describe('simulcast reconciliation', () => {
 });
 
 describe('one push (real FFmpeg)', () => {
+  it('encodes a chosen rung at its size (a target with `rendition`), and copies an unknown one', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'push-rung-'));
+    try {
+      const out = path.join(dir, 'rung.flv');
+      const run = spawnSync('ffmpeg', [
+        ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-t', '1'],
+        ...pushCodecArgs('360p'),
+        ...['-f', 'flv', out],
+      ]);
+      expect(run.status, run.stderr.toString()).toBe(0);
+      const probe = spawnSync('ffprobe', [
+        ...['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height'],
+        ...['-of', 'csv=p=0', out],
+      ]);
+      expect(probe.stdout.toString().trim()).toBe('h264,640,360');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(pushCodecArgs('4k')).toEqual(['-map', '0', '-c', 'copy']);
+    expect(pushCodecArgs(null)).toEqual(['-map', '0', '-c', 'copy']);
+  }, 30_000);
+
   it('copies the program to FLV and reports progress on stdout', () => {
     const args = pushArgs('rtmp://127.0.0.1:1/live/str_x', 'rtmp://x.example/live/k');
     expect(args.slice(args.indexOf('-i'))).toEqual([

@@ -1,4 +1,4 @@
-import type { OriginTarget, SimulcastReport } from '@edgelive/shared/simulcast';
+import type { OriginTarget, SimulcastReport, SimulcastStatus } from '@edgelive/shared/simulcast';
 import type { Logger } from './log.ts';
 import { SimulcastPush } from './simulcast-push.ts';
 
@@ -32,6 +32,8 @@ export class SimulcastPushes {
   private readonly pushes = new Map<string, Push>();
   /** Per target: the tail of its report chain. */
   private readonly chains = new Map<string, Promise<void>>();
+  /** Per running target: the status it last reported (the metrics' per-target state). */
+  private readonly statuses = new Map<string, SimulcastStatus>();
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> | null = null;
   private stopped = false;
@@ -42,6 +44,11 @@ export class SimulcastPushes {
 
   get targetIds(): string[] {
     return [...this.pushes.keys()];
+  }
+
+  /** Each running target's last reported status (`starting` until its push says otherwise). */
+  get targetStatuses(): { target: string; status: SimulcastStatus }[] {
+    return [...this.pushes.keys()].map((target) => ({ target, status: this.statuses.get(target) ?? 'starting' }));
   }
 
   start(): void {
@@ -86,6 +93,7 @@ export class SimulcastPushes {
       this.pushes.delete(id);
       // Gone or disabled: idle. Changed: the new push reports `starting` straight away.
       await push.stop(Boolean(t));
+      this.statuses.delete(id);
     }
     for (const t of targets) {
       if (this.pushes.has(t.id)) continue;
@@ -103,6 +111,7 @@ export class SimulcastPushes {
       revision: t.revision,
       sourceUrl: this.deps.sourceUrl,
       pushUrl: t.push_url,
+      rendition: t.rendition ?? null,
       report,
       log: this.deps.log,
       baseDelayMs: this.deps.baseDelayMs,
@@ -111,6 +120,7 @@ export class SimulcastPushes {
   }
 
   private report(targetId: string, r: SimulcastReport): void {
+    this.statuses.set(targetId, r.status);
     const prev = this.chains.get(targetId) ?? Promise.resolve();
     const next = prev.then(() =>
       this.deps.sendReport(targetId, r).catch((err: unknown) =>

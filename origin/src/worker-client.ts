@@ -3,6 +3,7 @@ import {
   errorBodySchema,
   type InputReport,
   originAuthorization,
+  type PartQuery,
   type PublishAnswer,
   type PublishBody,
   publishAnswerSchema,
@@ -81,6 +82,23 @@ export class WorkerClient {
     const path = `${sessionPath(u.streamId, u.sessionId)}/renditions/${encodeURIComponent(u.rendition)}/segments/${u.sequence}?${q.toString()}`;
     const res = await this.expectOk('PUT', path, u.body, 'video/mp2t');
     return res.status;
+  }
+
+  /** An LL-HLS part of the segment being written (ll-parts.ts). */
+  async putPart(u: {
+    streamId: string;
+    sessionId: string;
+    rendition: string;
+    sequence: number;
+    part: number;
+    durationS: number;
+    independent: boolean;
+    body: Uint8Array;
+  }): Promise<void> {
+    const query: PartQuery = { duration: u.durationS.toFixed(3), independent: u.independent ? '1' : '0' };
+    const q = new URLSearchParams({ ...query });
+    const path = `${sessionPath(u.streamId, u.sessionId)}/renditions/${encodeURIComponent(u.rendition)}/segments/${u.sequence}/parts/${u.part}?${q.toString()}`;
+    await this.expectOk('PUT', path, u.body, 'video/mp2t');
   }
 
   async putRendition(streamId: string, sessionId: string, rendition: string, report: RenditionReport): Promise<void> {

@@ -6,13 +6,16 @@
 const withQuery = (uri: string, grant: string) =>
   `${uri}${uri.includes('?') ? '&' : '?'}g=${encodeURIComponent(grant)}`;
 
-export function grantUris(text: string, grant: string | null): string {
+export function grantUris(text: string, grant: string | null, playlistGrant: string | null = grant): string {
   if (!grant) return text;
   return text
     .split('\n')
     .map((line) => {
       if (!line) return line;
       if (!line.startsWith('#')) return withQuery(line, grant);
+      // LL-HLS rendition reports name other media playlists, which a segment grant cannot open.
+      if (line.startsWith('#EXT-X-RENDITION-REPORT:') && playlistGrant)
+        return line.replace(/URI="([^"]*)"/g, (_m, uri: string) => `URI="${withQuery(uri, playlistGrant)}"`);
       return line.replace(/URI="([^"]*)"/g, (_m, uri: string) => `URI="${withQuery(uri, grant)}"`);
     })
     .join('\n');

@@ -1,6 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../env';
 import { ApiError } from '../lib/errors';
+import { hitPlanRate } from '../services/plan-rate.service';
 import { anonLimitOf, keyLimitOf, limiterFor, WINDOW_SECONDS } from '../services/rate-limit';
 import { clientIp } from './audit';
 
@@ -18,7 +19,11 @@ export const rateLimit = createMiddleware<AppEnv>(async (c, next) => {
     actor?.type === 'api_key'
       ? [`key:${actor.id}`, keyLimitOf(c.env, actor.rateLimit)]
       : [`ip:${clientIp(c) ?? 'unknown'}`, anonLimitOf(c.env)];
-  const d = await limiterFor(c.get('db'), c.env).hit(key, limit);
+  // The plan's per-org figure counts beside the key's own (services/plan-rate.service.ts).
+  const [d] = await Promise.all([
+    limiterFor(c.get('db'), c.env).hit(key, limit),
+    actor?.type === 'api_key' ? hitPlanRate(c.get('db'), c.env, actor.appId) : undefined,
+  ]);
   const headers: Record<string, string> = {
     'RateLimit-Limit': String(d.limit),
     'RateLimit-Reset': String(d.resetSeconds),

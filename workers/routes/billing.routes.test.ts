@@ -80,7 +80,7 @@ describe('plans and subscriptions', () => {
     expect((await publish(a.stream_key)).status).toBe(200);
     const refused = await publish(b.stream_key);
     expectError(refused, 402, 'plan_limit_exceeded');
-    expect(refused.json.error.details).toEqual({ limit: 'live_streams', used: 1, allowed: 1 });
+    expect(refused.json.error.details).toEqual({ limit: 'live_streams', used: 1, allowed: 1, plan: 'free' });
     const [ev] = await eventsOf(t.app.id, 'stream.publish_refused');
     expect(ev.error).toMatchObject({ code: 'plan_limit_exceeded', details: { limit: 'live_streams' } });
     await setPlan(t, 'pro');
@@ -114,7 +114,7 @@ describe('plans and subscriptions', () => {
     expect((await call('/v1/webhook-endpoints', { auth: t.key.token })).json.data).toHaveLength(3);
     const more = await call('/v1/webhook-endpoints', { auth: t.key.token, body: { url: 'http://127.0.0.1:9/x' } });
     expectError(more, 402, 'plan_limit_exceeded');
-    expect(more.json.error.details).toEqual({ limit: 'webhook_endpoints', used: 3, allowed: 2 });
+    expect(more.json.error.details).toEqual({ limit: 'webhook_endpoints', used: 3, allowed: 2, plan: 'free' });
     // Free has two seats: the owner and one invitation.
     const invite = (email: string) =>
       call(`/v1/orgs/${t.acct.orgId}/invitations`, { auth: t.acct.token, body: { email, role: 'developer' } });

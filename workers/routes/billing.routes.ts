@@ -76,7 +76,12 @@ const putSubscription = createRoute({
 export async function subscriptionAnswer(db: Db, env: Env, orgId: string) {
   const sub = await subscriptionOf(db, env, orgId);
   const plan = planById(sub.plan);
-  return renderSubscription(sub, plan, await limitUsage(db, plan, sub), await alertsOf(db, orgId, sub.periodStart));
+  return renderSubscription(
+    sub,
+    plan,
+    await limitUsage(db, env, plan, sub),
+    await alertsOf(db, orgId, sub.periodStart),
+  );
 }
 
 /** Sets a plan and tells every app of the org (`subscription.updated`) when it changed. */

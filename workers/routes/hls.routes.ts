@@ -6,6 +6,7 @@ import { isIdOf } from '../../core/ids';
 import {
   IMMUTABLE,
   PLAYLIST_TYPE,
+  partKey,
   recordingKey,
   recordingMasterKey,
   SEGMENT_TYPE,
@@ -13,7 +14,8 @@ import {
 } from '../../core/media-keys';
 import { streamStub } from '../../core/stubs';
 import type { AppEnv } from '../env';
-import { ApiError, notFound } from '../lib/errors';
+import { ApiError, badRequest, notFound } from '../lib/errors';
+import { directivesKey, parseDeliveryDirectives } from '../lib/ll-query';
 import { grantUris } from '../lib/playlist-uris';
 import { sessionMediaKey } from '../lib/session-key';
 import { meter } from '../lib/usage';
@@ -176,15 +178,25 @@ export const hlsRoutes = new Hono<AppEnv>()
     if (!rendition || !isRenditionName(rendition)) throw notFound('playlist');
     const { pb, access } = await admit(c, c.req.param('pb'), 'playlist');
     const mode = pb.stream.latencyMode;
+    // LL-HLS directives apply to `low` streams, the only ones whose playlists offer them.
+    const req = mode === 'low' ? parseDeliveryDirectives((n) => c.req.query(n)) : { skip: false };
+    const stub = streamStub(c.env, pb.stream.id);
     const { text: live, cache } = await cachedLivePlaylist(
       c.req.url,
-      { streamId: pb.stream.id, sessionId: session, rendition, mode },
-      () => streamStub(c.env, pb.stream.id).mediaPlaylist(session, rendition),
+      { streamId: pb.stream.id, sessionId: session, rendition, mode, variant: directivesKey(req) },
+      async () => {
+        if (req.msn === undefined) return stub.mediaPlaylist(session, rendition, req.skip);
+        const answer = await stub.blockingPlaylist(session, rendition, req);
+        if (answer.kind === 'too_far')
+          throw badRequest('_HLS_msn/_HLS_part is too far past the live edge (more than two segments or three parts).');
+        return answer.kind === 'playlist' ? answer.text : null;
+      },
     );
     if (live !== null) {
       // Live, or just ended (its window plus ENDLIST): never the recording, which would re-grow it.
       c.header('x-edgelive-cache', cache);
-      return playlist(c, grantUris(live, await grant(c, access, 's', pb)), mode === 'low' ? LIVE_LOW : LIVE);
+      const text = grantUris(live, await grant(c, access, 's', pb), await grant(c, access, 'p', pb));
+      return playlist(c, text, mode === 'low' ? LIVE_LOW : LIVE);
     }
     // A session the object no longer holds: no live player is left on it, so an old link (or a
     // master written before recordings had their own URLs) is sent on to the recording.
@@ -224,11 +236,18 @@ async function serveKey(c: Ctx, session: string) {
 async function serveSegment(c: Ctx) {
   const session = sessionParam(c);
   const rendition = c.req.param('rendition') ?? '';
-  const seq = stripSuffix(c.req.param('file') ?? '', '.ts');
-  if (!seq || !/^\d{1,9}$/.test(seq) || !isRenditionName(rendition)) throw notFound('segment');
+  const name = stripSuffix(c.req.param('file') ?? '', '.ts');
+  const m = name ? /^(\d{1,9})(?:\.(\d{1,3}))?$/.exec(name) : null;
+  if (!m || !isRenditionName(rendition)) throw notFound('segment');
+  const seq = Number(m[1]);
+  const part = m[2] === undefined ? null : Number(m[2]);
   const { pb } = await admit(c, c.req.param('pb') ?? '', 'segment');
   // The key starts with the playback id's own stream, so no other stream's media is reachable.
-  const res = await serveMedia(c, segmentKey(pb.stream.id, session, rendition, Number(seq)), {
+  const key =
+    part === null
+      ? segmentKey(pb.stream.id, session, rendition, seq)
+      : partKey(pb.stream.id, session, rendition, seq, part);
+  const opts: Parameters<typeof serveMedia>[2] = {
     contentType: SEGMENT_TYPE,
     cacheControl: IMMUTABLE,
     cacheable: true,
@@ -247,7 +266,13 @@ async function serveSegment(c: Ctx) {
         });
       }
     },
-  });
-  if (!res) throw notFound('segment');
-  return res;
+  };
+  const res = await serveMedia(c, key, opts);
+  if (res) return res;
+  // A part named by EXT-X-PRELOAD-HINT is asked for before it exists: held until it is committed.
+  if (part !== null && (await streamStub(c.env, pb.stream.id).awaitPart(session, rendition, seq, part))) {
+    const later = await serveMedia(c, key, opts);
+    if (later) return later;
+  }
+  throw notFound('segment');
 }

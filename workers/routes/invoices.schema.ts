@@ -14,7 +14,9 @@ export const InvoiceLineSchema = z
     plan: z.enum(planIds),
     meter: z.enum(METER_NAMES as [string, ...string[]]).nullable(),
     period: Period.openapi({ description: 'The span of the period this plan held' }),
-    unit: z.string().openapi({ description: '`month` for the fee (quantity is its share), else `minute`' }),
+    unit: z.string().openapi({
+      description: '`month` for the fee (quantity is its share), `minute` for minute prices, `gb_month` for storage',
+    }),
     quantity: z.number(),
     included: z.number().openapi({ description: 'Included units, prorated by the span' }),
     billable: z.number(),

@@ -9,6 +9,7 @@ import { SESSION_REFUSALS } from '../../durable-objects/stream/contract';
 import { badRequest, notFound } from '../lib/errors';
 import { createRouter } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
+import { meter } from '../lib/usage';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 import { reportTarget, targetsForOrigin } from '../services/simulcast-targets.service';
 
@@ -49,9 +50,12 @@ export const originSimulcastRoutes = router
     const db = createDb(c.env.DB);
     const stream = await db.query.streams.findFirst({
       where: eq(streams.id, streamId),
-      columns: { id: true, roomId: true },
+      columns: { id: true, appId: true, roomId: true },
     });
     if (!stream) throw notFound('stream');
+    // The seconds were pushed whatever becomes of the status (an old revision's, a deleted target's).
+    const seconds = parsed.data.broadcast_seconds ?? 0;
+    meter(c, { appId: stream.appId, streamId, meter: 'simulcast_seconds', quantity: seconds });
     // A target deleted meanwhile is fine: the origin stops its push on the next poll.
     await reportTarget(db, c.env, stream, targetId, parsed.data);
     return c.body(null, 204);

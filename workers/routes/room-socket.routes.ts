@@ -6,6 +6,7 @@ import { isIdOf, randomToken } from '../../core/ids';
 import { ANONYMOUS_ID_PREFIX, type Identity, isReservedUserId } from '../../durable-objects/room/contract';
 import { ApiError, notFound } from '../lib/errors';
 import { chatTokenSecurity, createRouter } from '../lib/router';
+import { assertChatUserAllowed } from '../services/plan-limits.service';
 import { connectToRoom, requireUpgrade } from '../services/room-socket.service';
 import { verifyViewerToken } from '../services/tokens.service';
 import { requireRoomOfPlayback } from '../services/watch-token.service';
@@ -83,6 +84,8 @@ export const roomSocketRoutes = createRouter().openapi(socket, async (c) => {
       anonymous: false,
     };
     expiresAt = typeof claims.exp === 'number' ? claims.exp : undefined;
+    // A user new this month past the plan's chat MAU is refused here, before the room is reached.
+    await assertChatUserAllowed(db, c.env, room.appId, identity.id);
   } else {
     if (!room.settings.anonymous_read || room.kind === 'direct') {
       throw new ApiError(

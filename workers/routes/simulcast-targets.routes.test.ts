@@ -92,6 +92,33 @@ describe('simulcast targets API', () => {
     expect((await call(targets(s.id), { auth: key.token })).json.data).toEqual([]);
   });
 
+  it('pushes a chosen rung when `rendition` is set: stored, handed to the origin, a change bumps the revision', async () => {
+    const { key, s } = await streamOf();
+    const created = await call(targets(s.id), {
+      auth: key.token,
+      body: { url: 'rtmp://example.com/live', stream_key: 'k-rung', rendition: '720p' },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json).toMatchObject({ rendition: '720p' });
+    const bad = await call(targets(s.id), {
+      auth: key.token,
+      body: { url: 'rtmp://example.com/live', stream_key: 'k', rendition: '4k' },
+    });
+    expectError(bad, 400);
+    const one = `${targets(s.id)}/${created.json.id}`;
+    expectError(await call(one, { auth: key.token, method: 'PATCH', body: { rendition: 'source' } }), 400);
+    const pub = await publish(s.stream_key);
+    const path = `/internal/origin/streams/${s.id}/sessions/${pub.json.session_id}/simulcast-targets`;
+    expect((await originCall(path)).json.targets).toEqual([
+      { id: created.json.id, push_url: 'rtmp://example.com/live/k-rung', revision: 1, rendition: '720p' },
+    ]);
+    // Back to the source, copied: a new revision, so a live origin restarts that push only.
+    const back = await call(one, { auth: key.token, method: 'PATCH', body: { rendition: null } });
+    expect(back.status, back.text).toBe(200);
+    expect(back.json.rendition).toBeNull();
+    expect((await originCall(path)).json.targets[0]).toMatchObject({ revision: 2, rendition: null });
+  });
+
   it('caps a stream at 10 targets with a 409', async () => {
     const { key, s } = await streamOf();
     for (let i = 0; i < 10; i++) {
@@ -131,7 +158,7 @@ describe('simulcast targets, the origin side', () => {
     const listed = await originCall(path);
     expect(listed.status, listed.text).toBe(200);
     expect(listed.json).toEqual({
-      targets: [{ id: on.json.id, push_url: 'rtmp://example.com/live/k-on', revision: 1 }],
+      targets: [{ id: on.json.id, push_url: 'rtmp://example.com/live/k-on', revision: 1, rendition: null }],
     });
     expect((await originCall(path, { origin: 'orig_local2' })).status).toBe(409);
   });

@@ -1,3 +1,4 @@
+import { RUNG_NAMES } from '@edgelive/shared/ladder';
 import { MAX_TARGET_KEY_LENGTH, SIMULCAST_STATUSES } from '@edgelive/shared/simulcast';
 import { z } from '@hono/zod-openapi';
 
@@ -20,8 +21,23 @@ const streamKey = z
   .max(MAX_TARGET_KEY_LENGTH)
   .openapi({ description: 'The key the receiving service gave you. Encrypted at rest and never returned.' });
 
+const rendition = z
+  .enum(RUNG_NAMES as [string, ...string[]])
+  .nullable()
+  .openapi({
+    description:
+      'Push this rung (encoded by the push at its size and bitrate, e.g. `720p` for a service that takes no more) instead of the source, copied (`null`, the default).',
+    example: '720p',
+  });
+
 export const CreateTargetBody = z
-  .object({ url, stream_key: streamKey.optional(), name: name.optional(), enabled: z.boolean().optional() })
+  .object({
+    url,
+    stream_key: streamKey.optional(),
+    name: name.optional(),
+    enabled: z.boolean().optional(),
+    rendition: rendition.optional(),
+  })
   .strict()
   .openapi('CreateSimulcastTarget');
 
@@ -31,6 +47,7 @@ export const UpdateTargetBody = z
     stream_key: streamKey.optional(),
     name: name.optional(),
     enabled: z.boolean().optional(),
+    rendition: rendition.optional(),
   })
   .strict()
   .openapi('UpdateSimulcastTarget', {
@@ -45,6 +62,7 @@ export const SimulcastTarget = z
     url: z.string().openapi({ description: 'The URL without its key.' }),
     stream_key_set: z.boolean(),
     enabled: z.boolean(),
+    rendition: z.string().nullable().openapi({ description: 'The rung pushed; null: the source, copied.' }),
     status: z.enum(SIMULCAST_STATUSES).openapi({
       description:
         '`idle` (not pushing), `starting` (connecting), `broadcasting` (video flowing), `errored` (failed; retried at `next_retry_at`).',

@@ -1,6 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
+import { assertStorageAllowed } from '../services/plan-limits.service';
 import { cancelUpload, createUpload, findUpload, listUploads } from '../services/uploads.service';
 import { CreateUploadBody, renderUpload, Upload } from './uploads.schema';
 
@@ -47,6 +48,7 @@ const cancel = createRoute({
 
 export const uploadRoutes = createAppRouter()
   .openapi(create, async (c) => {
+    await assertStorageAllowed(c.get('db'), c.env, c.get('scope').appId);
     const row = await createUpload(c.get('db'), c.get('scope').appId, c.req.valid('json'));
     c.set('audit', { action: 'upload.create', resourceType: 'upload', resourceId: row.id });
     return c.json(renderUpload(row, base(c.req.url)), 201);

@@ -45,7 +45,12 @@ describe('delivered minutes, hard cap', () => {
     expect(refused.status).toBe(402);
     const body = (await refused.json()) as { error: { code: string; details: unknown } };
     expect(body.error.code).toBe('plan_limit_exceeded');
-    expect(body.error.details).toEqual({ limit: 'delivered_minutes_per_month', used: 1_000, allowed: 1_000 });
+    expect(body.error.details).toEqual({
+      limit: 'delivered_minutes_per_month',
+      used: 1_000,
+      allowed: 1_000,
+      plan: 'free',
+    });
     // A player already playing finishes: segments do not wait for the cap.
     const seg = await exports.default.fetch(new Request(`${BASE}/hls/${g.publicPb}/${g.sessionId}/720p/0.ts`));
     expect(seg.status).toBe(200);

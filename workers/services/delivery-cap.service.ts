@@ -1,5 +1,5 @@
 import { and, eq, gte, inArray, sum } from 'drizzle-orm';
-import { planById } from '../../core/billing/plans';
+import { type PlanId, planById } from '../../core/billing/plans';
 import type { Db } from '../../core/db/client';
 import { apps, usageBuckets } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
@@ -16,7 +16,7 @@ import { orgOfApp, subscriptionOf } from './subscriptions.service';
  * a second of delivery plus the cache time.
  */
 const CACHE_MS = 30_000;
-const answers = new Map<string, { at: number; refusal: { used: number; allowed: number } | null }>();
+const answers = new Map<string, { at: number; refusal: { used: number; allowed: number; plan: PlanId } | null }>();
 
 async function refusalOf(db: Db, env: Env, appId: string) {
   const orgId = await orgOfApp(db, appId);
@@ -38,7 +38,7 @@ async function refusalOf(db: Db, env: Env, appId: string) {
       ),
     );
   const used = Math.round(((row?.s ?? 0) / 60) * 1000) / 1000;
-  return used >= allowed ? { used, allowed } : null;
+  return used >= allowed ? { used, allowed, plan: plan.id } : null;
 }
 
 export async function assertDeliveryAllowed(db: Db, env: Env, appId: string, now = Date.now()) {
@@ -50,5 +50,10 @@ export async function assertDeliveryAllowed(db: Db, env: Env, appId: string, now
     if (answers.size > 5000) answers.delete(answers.keys().next().value!);
   }
   if (answer.refusal)
-    throw planLimitExceeded('delivered_minutes_per_month', answer.refusal.used, answer.refusal.allowed);
+    throw planLimitExceeded(
+      'delivered_minutes_per_month',
+      answer.refusal.used,
+      answer.refusal.allowed,
+      answer.refusal.plan,
+    );
 }

@@ -10,7 +10,9 @@ import {
   usageChatUsers,
   webhookEndpoints,
 } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
 import { monthOf } from '../../core/usage/recorder';
+import { latestStoredBytes } from './stored-usage.service';
 import type { SubscriptionRow } from './subscriptions.service';
 
 /**
@@ -26,10 +28,16 @@ export interface LimitUse {
   percent: number | null;
 }
 
-export async function limitUsage(db: Db, plan: Plan, sub: SubscriptionRow, now = Date.now()): Promise<LimitUse[]> {
+export async function limitUsage(
+  db: Db,
+  env: Env,
+  plan: Plan,
+  sub: SubscriptionRow,
+  now = Date.now(),
+): Promise<LimitUse[]> {
   const orgApps = db.select({ id: apps.id }).from(apps).where(eq(apps.orgId, sub.orgId));
   const one = async (q: Promise<{ n: number | string | null }[]>) => Number((await q)[0]?.n ?? 0);
-  const [live, endpoints, seats, pending, deliveredS, mau] = await Promise.all([
+  const [live, endpoints, seats, pending, deliveredS, mau, storedBytes] = await Promise.all([
     one(
       db
         .select({ n: count() })
@@ -70,6 +78,13 @@ export async function limitUsage(db: Db, plan: Plan, sub: SubscriptionRow, now =
         .from(usageChatUsers)
         .where(and(inArray(usageChatUsers.appId, orgApps), eq(usageChatUsers.month, monthOf(now)))),
     ),
+    // The latest hourly samples of R2 bytes (stored-usage.service.ts), as the storage limit reads them.
+    orgApps.then((rows) =>
+      latestStoredBytes(
+        env,
+        rows.map((r) => r.id),
+      ),
+    ),
   ]);
   const used: Partial<Record<LimitName, number>> = {
     live_streams: live,
@@ -77,6 +92,7 @@ export async function limitUsage(db: Db, plan: Plan, sub: SubscriptionRow, now =
     team_seats: seats + pending,
     delivered_minutes_per_month: Math.round((deliveredS / 60) * 1000) / 1000,
     chat_monthly_active_users: mau,
+    recording_storage_gb: Math.round(storedBytes / 1e6) / 1000,
   };
   return LIMIT_NAMES.map((limit) => {
     const allowed = plan.limits[limit];

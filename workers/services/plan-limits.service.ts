@@ -1,11 +1,13 @@
 import { isRungName, RUNGS, type RungName } from '@edgelive/shared/ladder';
-import { and, count, eq, gt, inArray, isNull, ne } from 'drizzle-orm';
-import type { LimitName, Plan } from '../../core/billing/plans';
+import { and, count, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
+import { type LimitName, type Plan, type PlanId, planById } from '../../core/billing/plans';
 import type { Db } from '../../core/db/client';
-import { apps, invitations, members, streams, webhookEndpoints } from '../../core/db/schema/index';
+import { apps, invitations, members, streams, usageChatUsers, webhookEndpoints } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { emitEvent } from '../../core/events';
+import { monthOf } from '../../core/usage/recorder';
 import { ApiError } from '../lib/errors';
+import { latestStoredBytes } from './stored-usage.service';
 import { orgOfApp, planOfOrg } from './subscriptions.service';
 
 /**
@@ -13,21 +15,23 @@ import { orgOfApp, planOfOrg } from './subscriptions.service';
  * new thing with `402 plan_limit_exceeded` naming the limit, what is used and what is allowed;
  * nothing already held is taken away when a plan shrinks (a downgrade refuses only new work).
  */
-export const planLimitExceeded = (limit: LimitName, used: number | string, allowed: number | string) =>
+export const planLimitExceeded = (
+  limit: LimitName,
+  used: number | string,
+  allowed: number | string,
+  plan: PlanId,
+  status: 402 | 429 = 402,
+) =>
   new ApiError(
-    402,
+    status,
     'plan_limit_exceeded',
-    `The plan allows ${allowed} for ${limit.replaceAll('_', ' ')}; ${used} in use.`,
-    {
-      limit,
-      used,
-      allowed,
-    },
+    `The ${planById(plan).name} plan allows ${allowed} for ${limit.replaceAll('_', ' ')}; ${used} in use.`,
+    { limit, used, allowed, plan },
   );
 
 function check(plan: Plan, limit: LimitName, used: number) {
   const allowed = plan.limits[limit];
-  if (typeof allowed === 'number' && used >= allowed) throw planLimitExceeded(limit, used, allowed);
+  if (typeof allowed === 'number' && used >= allowed) throw planLimitExceeded(limit, used, allowed, plan.id);
 }
 
 async function planOfApp(db: Db, env: Env, appId: string): Promise<{ orgId: string; plan: Plan } | null> {
@@ -127,4 +131,46 @@ export async function assertPerStreamAllowed(
 ) {
   const p = await planOfApp(db, env, appId);
   if (p) check(p.plan, limit, used);
+}
+
+/** A stream's DVR window (create or update): more than the plan's is refused (free has none). */
+export async function assertDvrWindowAllowed(db: Db, env: Env, appId: string, seconds: number) {
+  const p = await planOfApp(db, env, appId);
+  const allowed = p?.plan.limits.dvr_window_seconds;
+  if (p && typeof allowed === 'number' && seconds > allowed)
+    throw planLimitExceeded('dvr_window_seconds', seconds, allowed, p.plan.id);
+}
+
+/**
+ * Recording storage, before new media is accepted (an upload, a clip): the org's bytes by their
+ * latest hourly samples (stored-usage.service.ts), so the check is one read, never an R2 listing,
+ * and a figure at most an hour old. At or past the plan's GB, new media is refused.
+ */
+export async function assertStorageAllowed(db: Db, env: Env, appId: string) {
+  const p = await planOfApp(db, env, appId);
+  const allowed = p?.plan.limits.recording_storage_gb;
+  if (!p || typeof allowed !== 'number') return;
+  const ids = (await orgApps(db, p.orgId)).map((a) => a.id);
+  const gb = Math.round((await latestStoredBytes(env, ids)) / 1e6) / 1000;
+  if (gb >= allowed) throw planLimitExceeded('recording_storage_gb', gb, allowed, p.plan.id);
+}
+
+/**
+ * Chat monthly active users, when a user opens a room socket with a chat token: one already active
+ * this month always gets in; a new one is refused once the org's month has the plan's number.
+ * (Anonymous readers cannot post, so they are never active users.)
+ */
+export async function assertChatUserAllowed(db: Db, env: Env, appId: string, userId: string, now = Date.now()) {
+  const p = await planOfApp(db, env, appId);
+  const allowed = p?.plan.limits.chat_monthly_active_users;
+  if (!p || typeof allowed !== 'number') return;
+  const [row] = await db
+    .select({
+      n: sql<number>`count(distinct ${usageChatUsers.userId})`,
+      seen: sql<number>`coalesce(max(${usageChatUsers.appId} = ${appId} and ${usageChatUsers.userId} = ${userId}), 0)`,
+    })
+    .from(usageChatUsers)
+    .where(and(inArray(usageChatUsers.appId, orgApps(db, p.orgId)), eq(usageChatUsers.month, monthOf(now))));
+  if (row?.seen) return;
+  check(p.plan, 'chat_monthly_active_users', Number(row?.n ?? 0));
 }

@@ -18,6 +18,9 @@ import type { LatencyMode } from '@edgelive/shared/origin-protocol';
  */
 export const PLAYLIST_TTL_MS: Record<LatencyMode, number> = { standard: 500, low: 250 };
 
+/** Long enough for every viewer of a part to ask for it; short, since a timed-out answer is cached too. */
+export const BLOCKING_TTL_MS = 1000;
+
 const STORED_AT = 'x-edgelive-stored-at';
 
 export type PlaylistCacheStatus = 'HIT' | 'MISS' | 'SHARED';
@@ -25,8 +28,8 @@ export type PlaylistCacheStatus = 'HIT' | 'MISS' | 'SHARED';
 const inflight = new Map<string, Promise<string | null>>();
 
 /** Keyed on the request's own origin (the Cache API is per zone) and the stream, never the viewer. */
-const keyUrl = (requestUrl: string, streamId: string, sessionId: string, rendition: string) =>
-  new URL(`/playlist-cache/${streamId}/${sessionId}/${rendition}.m3u8`, requestUrl).toString();
+const keyUrl = (requestUrl: string, streamId: string, sessionId: string, rendition: string, variant = '') =>
+  new URL(`/playlist-cache/${streamId}/${sessionId}/${rendition}${variant}.m3u8`, requestUrl).toString();
 
 /**
  * The live playlist text for a session's rendition: cached, or loaded from the object by `load`
@@ -34,12 +37,15 @@ const keyUrl = (requestUrl: string, streamId: string, sessionId: string, renditi
  */
 export async function cachedLivePlaylist(
   requestUrl: string,
-  key: { streamId: string; sessionId: string; rendition: string; mode: LatencyMode },
+  key: { streamId: string; sessionId: string; rendition: string; mode: LatencyMode; variant?: string },
   load: () => Promise<string | null>,
 ): Promise<{ text: string | null; cache: PlaylistCacheStatus }> {
-  const url = keyUrl(requestUrl, key.streamId, key.sessionId, key.rendition);
+  const url = keyUrl(requestUrl, key.streamId, key.sessionId, key.rendition, key.variant);
   const hit = await caches.default.match(url);
-  if (hit && Date.now() - Number(hit.headers.get(STORED_AT)) < PLAYLIST_TTL_MS[key.mode]) {
+  // A blocking reload's answer (LL-HLS, `variant` names its directives) holds the part it asked
+  // for whenever it is read, so every viewer asking for that part shares it for longer.
+  const ttl = key.variant ? BLOCKING_TTL_MS : PLAYLIST_TTL_MS[key.mode];
+  if (hit && Date.now() - Number(hit.headers.get(STORED_AT)) < ttl) {
     return { text: await hit.text(), cache: 'HIT' };
   }
   const pending = inflight.get(url);

@@ -19,6 +19,8 @@ export interface RateDecision {
   remaining: number | null;
   /** Seconds until the window ends. */
   resetSeconds: number;
+  /** Requests counted in this window, this one included (the D1 counter knows; the binding does not). */
+  count?: number;
 }
 
 export interface RateLimiter {
@@ -46,6 +48,7 @@ export function d1Limiter(db: Db): RateLimiter {
       return {
         allowed: count <= limit,
         limit,
+        count,
         remaining: Math.max(0, limit - count),
         resetSeconds: Math.ceil((windowStart + WINDOW_SECONDS * 1000 - now) / 1000),
       };

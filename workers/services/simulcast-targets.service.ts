@@ -31,6 +31,7 @@ export const renderTarget = (r: TargetRow) => ({
   url: r.url,
   stream_key_set: r.streamKeySealed !== null,
   enabled: r.enabled,
+  rendition: r.rendition,
   status: r.status,
   last_error: r.lastError,
   next_retry_at: iso(r.nextRetryAt),
@@ -59,6 +60,7 @@ export interface TargetInput {
   stream_key?: string;
   name?: string | null;
   enabled?: boolean;
+  rendition?: string | null;
 }
 
 /**
@@ -107,6 +109,7 @@ export async function createTarget(db: Db, env: Env, stream: StreamRow, body: Ta
     lastError: null,
     nextRetryAt: null,
     revision: 1,
+    rendition: body.rendition ?? null,
     createdAt: now,
     updatedAt: now,
   };
@@ -115,7 +118,7 @@ export async function createTarget(db: Db, env: Env, stream: StreamRow, body: Ta
   return row;
 }
 
-/** A change of url, key or enabled bumps the revision: a live origin restarts (or stops) that push only. */
+/** A change of url, key, enabled or rendition bumps the revision: a live origin restarts (or stops) that push only. */
 export async function updateTarget(db: Db, env: Env, row: TargetRow, body: TargetInput) {
   const patch: Partial<TargetRow> = { updatedAt: Date.now() };
   if (body.name !== undefined) patch.name = body.name;
@@ -128,6 +131,10 @@ export async function updateTarget(db: Db, env: Env, row: TargetRow, body: Targe
   }
   if (body.enabled !== undefined && body.enabled !== row.enabled) {
     patch.enabled = body.enabled;
+    pushChanged = true;
+  }
+  if (body.rendition !== undefined && body.rendition !== row.rendition) {
+    patch.rendition = body.rendition;
     pushChanged = true;
   }
   if (pushChanged) patch.revision = row.revision + 1;
@@ -161,7 +168,7 @@ export async function targetsForOrigin(db: Db, env: Env, streamId: string): Prom
       });
       continue;
     }
-    out.push({ id: r.id, push_url: pushUrlOf(r.url, key), revision: r.revision });
+    out.push({ id: r.id, push_url: pushUrlOf(r.url, key), revision: r.revision, rendition: r.rendition });
   }
   return out;
 }

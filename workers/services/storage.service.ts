@@ -18,7 +18,7 @@ export interface StorageUsage {
   thumbnails: number;
 }
 
-async function prefixBytes(env: Env, prefix: string): Promise<{ bytes: number; objects: number }> {
+export async function prefixBytes(env: Env, prefix: string): Promise<{ bytes: number; objects: number }> {
   let bytes = 0;
   let objects = 0;
   let cursor: string | undefined;

@@ -25,6 +25,7 @@ import { keyset } from '../lib/pagination';
 import { findInApp, pageInApp } from './app-rows';
 import { deleteStreamAssets } from './assets.service';
 import { channelJoin, channelLeave, findChannel, openRoomToReaders } from './channels.service';
+import { assertDvrWindowAllowed } from './plan-limits.service';
 import { createRoomFor, deleteRoomFor } from './rooms.service';
 
 export type { StreamRow, StreamView };
@@ -167,6 +168,7 @@ export async function createStream(
   body: StreamSettings & { playback_policies?: PlaybackIdRow['policy'][]; channel_id?: string },
 ) {
   const channel = await channelOfBody(db, appId, body.channel_id);
+  if (body.dvr_window_seconds) await assertDvrWindowAllowed(db, env, appId, body.dvr_window_seconds);
   const ladder = body.ladder
     ? await checkLadder(db, appId, body.ladder)
     : defaultLadder(await appMaxQuality(db, appId));
@@ -238,6 +240,9 @@ export async function updateStream(
   body: StreamSettings & { channel_id?: string | null },
 ) {
   const channel = await channelOfBody(db, s.appId, body.channel_id);
+  // Only a longer window is new work: a stream keeps the window it has after a downgrade.
+  if (body.dvr_window_seconds && body.dvr_window_seconds > s.dvrWindowS)
+    await assertDvrWindowAllowed(db, env, s.appId, body.dvr_window_seconds);
   const changes: Partial<StreamRow> = { updatedAt: Date.now() };
   if (body.name !== undefined) changes.name = body.name;
   if (body.latency_mode !== undefined) changes.latencyMode = body.latency_mode;

@@ -17,7 +17,7 @@ export async function evaluateAlerts(db: Db, env: Env, orgId: string, now = Date
   const sub = await subscriptionOf(db, env, orgId, now);
   const plan = planById(sub.plan);
   const fired: { limit: string; threshold: number }[] = [];
-  for (const u of await limitUsage(db, plan, sub, now)) {
+  for (const u of await limitUsage(db, env, plan, sub, now)) {
     if (u.percent === null) continue;
     for (const threshold of [...sub.alertThresholds].sort((a, b) => a - b)) {
       if (u.percent < threshold) break;

@@ -25,6 +25,8 @@ export const simulcastTargets = sqliteTable(
     lastError: text('last_error'),
     nextRetryAt: integer('next_retry_at'),
     revision: integer('revision').notNull().default(1),
+    /** Which rendition is pushed: null for the program's source, copied; a rung name (`360p`) is encoded at that rung. */
+    rendition: text('rendition'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -4680,7 +4680,7 @@ export interface components {
                 start: string;
                 end: string;
             };
-            /** @description `month` for the fee (quantity is its share), else `minute` */
+            /** @description `month` for the fee (quantity is its share), `minute` for minute prices, `gb_month` for storage */
             unit: string;
             quantity: number;
             /** @description Included units, prorated by the span */
@@ -5209,6 +5209,8 @@ export interface components {
             url: string;
             stream_key_set: boolean;
             enabled: boolean;
+            /** @description The rung pushed; null: the source, copied. */
+            rendition: string | null;
             /**
              * @description `idle` (not pushing), `starting` (connecting), `broadcasting` (video flowing), `errored` (failed; retried at `next_retry_at`).
              * @enum {string}
@@ -5229,6 +5231,12 @@ export interface components {
             stream_key?: string;
             name?: string | null;
             enabled?: boolean;
+            /**
+             * @description Push this rung (encoded by the push at its size and bitrate, e.g. `720p` for a service that takes no more) instead of the source, copied (`null`, the default).
+             * @example 720p
+             * @enum {string|null}
+             */
+            rendition?: "1080p" | "720p" | "480p" | "360p" | "240p" | null;
         };
         /** @description Takes effect within a few seconds on a live stream, without touching its HLS or other targets. */
         UpdateSimulcastTarget: {
@@ -5241,6 +5249,12 @@ export interface components {
             stream_key?: string;
             name?: string | null;
             enabled?: boolean;
+            /**
+             * @description Push this rung (encoded by the push at its size and bitrate, e.g. `720p` for a service that takes no more) instead of the source, copied (`null`, the default).
+             * @example 720p
+             * @enum {string|null}
+             */
+            rendition?: "1080p" | "720p" | "480p" | "360p" | "240p" | null;
         };
         StreamHealth: {
             /** @description null: no session of this stream has reported yet */

@@ -90,6 +90,24 @@ export interface SegmentQuery {
   discontinuity?: '0' | '1' | 'true' | 'false';
 }
 
+/** An LL-HLS part of a segment being written (`low` mode): `.../segments/{sequence}/parts/{part}`. */
+export const partParamsSchema = segmentParamsSchema.extend({
+  part: z
+    .string()
+    .regex(/^\d{1,3}$/, 'The part index must be a non-negative integer.')
+    .transform(Number),
+});
+export const partQuerySchema = z.object({
+  duration: z.coerce
+    .number()
+    .refine((d) => Number.isFinite(d) && d > 0 && d <= 10, 'The part length in seconds (0 < d <= 10).'),
+  independent: z.enum(['0', '1']).optional(),
+});
+export interface PartQuery {
+  duration: string;
+  independent?: '0' | '1';
+}
+
 // ---- Worker -> agent ----
 
 export const ladderEntrySchema = z.object({

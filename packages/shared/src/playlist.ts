@@ -1,3 +1,5 @@
+import { type LowLatency, llHeadLines, llTailLines, partLines } from './playlist-ll.ts';
+
 /**
  * HLS playlist text (RFC 8216), rendered from what the stream object knows. Pure functions, so the
  * exact output is pinned by tests without a running object.
@@ -31,6 +33,8 @@ export interface MediaPlaylist {
    * after gaps, so each segment gets an EXT-X-KEY with its IV spelled out.
    */
   keyUri?: string;
+  /** Low-Latency HLS (`low` mode): parts, blocking reload, hints, reports, delta updates. */
+  ll?: LowLatency;
 }
 
 const ivOf = (sequence: number) => `0x${sequence.toString(16).padStart(32, '0')}`;
@@ -43,22 +47,28 @@ export const targetDuration = (segments: readonly PlaylistSegment[], nominal: nu
   Math.max(nominal, ...segments.map((s) => Math.round(s.duration)));
 
 export function renderMediaPlaylist(p: MediaPlaylist): string {
-  const lines = [
-    '#EXTM3U',
-    '#EXT-X-VERSION:3',
-    `#EXT-X-TARGETDURATION:${targetDuration(p.segments, p.nominalDuration)}`,
-  ];
+  const target = targetDuration(p.segments, p.nominalDuration);
+  const ll = p.ll;
+  const skipped = ll?.skipped ?? 0;
+  // EXT-X-SKIP needs version 9; parts and the other LL tags are read by version-6 players.
+  const lines = ['#EXTM3U', `#EXT-X-VERSION:${ll ? (skipped > 0 ? 9 : 6) : 3}`, `#EXT-X-TARGETDURATION:${target}`];
+  if (ll) lines.push(...llHeadLines(ll, target));
   if (p.kind === 'vod') lines.push('#EXT-X-PLAYLIST-TYPE:VOD');
   lines.push(`#EXT-X-MEDIA-SEQUENCE:${p.mediaSequence}`);
   if (p.discontinuitySequence > 0) lines.push(`#EXT-X-DISCONTINUITY-SEQUENCE:${p.discontinuitySequence}`);
+  if (skipped > 0) lines.push(`#EXT-X-SKIP:SKIPPED-SEGMENTS=${skipped}`);
   p.segments.forEach((s, i) => {
+    if (i < skipped) return;
     // A discontinuity before the first listed segment is already counted in the sequence above.
     if (s.discontinuity && i > 0) lines.push('#EXT-X-DISCONTINUITY');
     if (p.keyUri) lines.push(`#EXT-X-KEY:METHOD=AES-128,URI="${p.keyUri}",IV=${ivOf(s.sequence)}`);
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.pdt).toISOString()}`);
+    const parts = ll?.parts.get(s.sequence);
+    if (ll && parts) lines.push(...partLines(ll, s.sequence, parts));
     lines.push(`#EXTINF:${secs(s.duration)},`);
     lines.push(p.uri(s));
   });
+  if (ll && p.kind === 'live') lines.push(...llTailLines(ll));
   if (p.kind !== 'live') lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;
 }

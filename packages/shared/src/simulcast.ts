@@ -21,6 +21,8 @@ export const originTargetSchema = z.object({
   id: simulcastTargetIdSchema,
   push_url: z.string().min(1).max(2200),
   revision: z.number().int().min(1),
+  /** A ladder rung name to push at (encoded by the push); absent or null: the source, copied. */
+  rendition: z.string().max(20).nullable().optional(),
 });
 export type OriginTarget = z.infer<typeof originTargetSchema>;
 
@@ -38,9 +40,18 @@ export const simulcastReportSchema = z
       .refine((s) => Number.isFinite(Date.parse(s)), 'An ISO 8601 time.')
       .nullable()
       .optional(),
+    /**
+     * Seconds this push broadcast since its previous report (the `simulcast_seconds` meter). A push
+     * that keeps broadcasting repeats `broadcasting` every `SIMULCAST_METER_EVERY_MS` with it, and
+     * the report that ends a run carries the rest, so an origin that dies loses one interval at most.
+     */
+    broadcast_seconds: z.number().min(0).max(3600).optional(),
   })
   .strict();
 export type SimulcastReport = z.infer<typeof simulcastReportSchema>;
+
+/** How often a broadcasting push reports its seconds (each report is one small POST). */
+export const SIMULCAST_METER_EVERY_MS = 30_000;
 
 /** The longest stream key a target takes (platform keys are tens of characters). */
 export const MAX_TARGET_KEY_LENGTH = 512;

@@ -5,7 +5,8 @@ import type { UsageRow } from './billing.queries';
 
 /**
  * This month's meters per day, drawn by uPlot like the analytics pages: minutes (delivered,
- * ingested, encoded) on one chart, counts (chat messages, API requests) on another.
+ * ingested, encoded, simulcast) on one chart, counts (chat messages, API requests) on another, and
+ * storage (GB-hours: the hourly samples of R2 bytes held) on a third.
  */
 const perDay = (rows: readonly UsageRow[], meters: readonly string[], scale = 1) => {
   const byTime = new Map<string, number>();
@@ -14,6 +15,7 @@ const perDay = (rows: readonly UsageRow[], meters: readonly string[], scale = 1)
 };
 
 const minutes = (v: number) => `${Math.round(v * 10) / 10} min`;
+const gbHours = (v: number) => `${Math.round(v * 1000) / 1000} GB-h`;
 
 /** Every day of the window's month, so the first of the month draws a month, not one point. */
 function monthAxis(from: string): number[] {
@@ -41,6 +43,7 @@ export function UsageCharts({ from, to, rows }: { from: string; to: string; rows
         color: '#9333ea',
         format: minutes,
       },
+      { label: 'Simulcast', values: line(['simulcast_seconds'], 60), color: '#db2777', format: minutes },
     ];
   }, [line]);
   const countSeries = useMemo<ChartSeries[]>(
@@ -59,6 +62,10 @@ export function UsageCharts({ from, to, rows }: { from: string; to: string; rows
     ],
     [line],
   );
+  const storageSeries = useMemo<ChartSeries[]>(
+    () => [{ label: 'Stored', values: line(['stored_byte_hours'], 1e9), color: '#4b5563', format: gbHours }],
+    [line],
+  );
   return (
     <div className="grid-2">
       <div className="panel">
@@ -66,6 +73,9 @@ export function UsageCharts({ from, to, rows }: { from: string; to: string; rows
       </div>
       <div className="panel">
         <TimeChart title="Messages and requests per day" times={axis} series={countSeries} />
+      </div>
+      <div className="panel">
+        <TimeChart title="Storage per day (GB-hours)" times={axis} series={storageSeries} />
       </div>
     </div>
   );

@@ -6,8 +6,10 @@ export type LatencyMode = 'standard' | 'low';
  * hls.js settings per latency mode. Glass-to-glass latency is encoder + segment length + upload +
  * the player's distance from the live edge; the last term is set here.
  *
- * `low` (1 s segments): sit 1.5 s behind the newest listed segment's end, speed up (up to 1.15x)
- * rather than seek when behind, and jump only when more than 5 s behind. bench/glass-to-glass.ts
+ * `low` (1 s segments, LL-HLS parts of 333 ms): hls.js in low-latency mode loads parts with
+ * blocking playlist reloads and sits the playlist's PART-HOLD-BACK (three parts, 1 s) behind the
+ * newest part, so no liveSyncDuration is set here (a user value would override the playlist's);
+ * speed up (up to 1.15x) rather than seek when behind. bench/glass-to-glass.ts
  * measures the result. `standard` (2 s segments) keeps hls.js's three segments of margin, which
  * rides out a slow segment without a stall.
  */
@@ -17,7 +19,7 @@ export function hlsConfigFor(mode: LatencyMode, opts: { dvr?: boolean } = {}): P
   // went, instead of being pulled (or sped up) to the live edge; the embed's GO LIVE jumps back.
   if (!opts.dvr) return base;
   return mode === 'low'
-    ? { ...base, liveMaxLatencyDuration: Number.POSITIVE_INFINITY, maxLiveSyncPlaybackRate: 1 }
+    ? { ...base, maxLiveSyncPlaybackRate: 1 }
     : { ...base, liveMaxLatencyDurationCount: Number.POSITIVE_INFINITY };
 }
 
@@ -35,8 +37,8 @@ function latencyConfig(mode: LatencyMode): Partial<HlsConfig> {
     return {
       ...common,
       lowLatencyMode: true,
-      liveSyncDuration: 1.5,
-      liveMaxLatencyDuration: 5,
+      // No liveMaxLatency*: hls.js refuses either without its liveSync* twin, which would override
+      // PART-HOLD-BACK; its default (never seek) leaves catching up to the playback rate.
       maxLiveSyncPlaybackRate: 1.15,
       maxBufferLength: 6,
     };

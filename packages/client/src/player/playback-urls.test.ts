@@ -35,13 +35,15 @@ describe('player URLs and settings', () => {
   });
 
   it('sits closer to the live edge in low latency mode', () => {
-    expect(hlsConfigFor('low')).toMatchObject({ lowLatencyMode: true, liveSyncDuration: 1.5 });
+    expect(hlsConfigFor('low')).toMatchObject({ lowLatencyMode: true });
+    // The playlist's PART-HOLD-BACK sets the distance to the live edge; a user value would override it.
+    expect(hlsConfigFor('low')).not.toHaveProperty('liveSyncDuration');
     expect(hlsConfigFor('standard')).toMatchObject({ lowLatencyMode: false, liveSyncDurationCount: 3 });
     // DVR: never pulled back to the live edge.
-    expect(hlsConfigFor('low', { dvr: true })).toMatchObject({
-      liveMaxLatencyDuration: Number.POSITIVE_INFINITY,
-      maxLiveSyncPlaybackRate: 1,
-    });
+    expect(hlsConfigFor('low', { dvr: true })).toMatchObject({ maxLiveSyncPlaybackRate: 1 });
+    // hls.js refuses a liveMaxLatency* without its liveSync* twin (which would override PART-HOLD-BACK).
+    expect(hlsConfigFor('low', { dvr: true })).not.toHaveProperty('liveMaxLatencyDuration');
+    expect(hlsConfigFor('low')).not.toHaveProperty('liveMaxLatencyDurationCount');
     expect(hlsConfigFor('standard', { dvr: true })).toMatchObject({
       liveMaxLatencyDurationCount: Number.POSITIVE_INFINITY,
     });
