@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { AppAnalyticsPage } from './pages/analytics/app-analytics-page';
+import { AssetAnalyticsPage } from './pages/analytics/asset-analytics-page';
 import { StreamAnalyticsPage } from './pages/analytics/stream-analytics-page';
 import { BrandingPage } from './pages/branding/branding-page';
 import { ChannelPage } from './pages/channels/channel-page';
@@ -29,4 +30,5 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/branding', element: <BrandingPage /> },
   { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
   { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
+  { path: '/apps/:appId/assets/:assetId/analytics', element: <AssetAnalyticsPage /> },
 ];

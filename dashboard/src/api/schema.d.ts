@@ -4890,8 +4890,13 @@ export interface components {
             tls?: boolean;
             /** @description The bot's login; without `token`, Twitch's anonymous read-only `justinfan` nick. */
             nick?: string;
-            /** @description Twitch `oauth:...` token (needed to relay). Encrypted at rest, never returned. */
+            /** @description Twitch `oauth:...` token (needed to relay, and, as a moderator of the channel, to delete messages there). Encrypted at rest, never returned. */
             token?: string;
+            /**
+             * Format: uri
+             * @description Where Twitch's HTTP APIs are (deletions use Helix `moderation/chat`); default Twitch's own (tests use a stand-in serving `helix/` and `oauth2/` under it).
+             */
+            api_root?: string;
             /** @description Send messages written in the room to the external chat too. */
             relay?: boolean;
         };
@@ -5579,7 +5584,7 @@ export interface components {
         };
         AnalyticsBreakdown: {
             /** @enum {string} */
-            group_by: "country" | "browser" | "os" | "rendition";
+            group_by: "country" | "browser" | "os" | "rendition" | "source";
             from: string;
             to: string;
             data: components["schemas"]["AnalyticsBreakdownRow"][];
@@ -26304,8 +26309,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26383,8 +26390,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26394,7 +26403,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26468,8 +26477,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26477,7 +26488,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26551,7 +26562,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
@@ -26630,8 +26641,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26707,8 +26720,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26718,7 +26733,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26790,8 +26805,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26799,7 +26816,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26871,7 +26888,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
