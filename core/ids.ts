@@ -37,6 +37,7 @@ export const ID_PREFIXES = {
   upload: 'upl',
   passkey: 'pkey',
   invoice: 'in',
+  mediaPurge: 'prg',
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -43,11 +43,18 @@ describe('a recorded session becomes an asset', () => {
       reconnect_window: 0,
       mp4_support: 'standard',
     });
+    const api = live.stack.api;
     const publisher = live.publish(s.streamKey, { seconds: 10 });
+    // Chat during the session, for the replay further down, 1 s apart.
+    // Once the first segment of both rungs is in (a frame is recorded), so every message has a media time.
+    await live.waitForMaster(s.playbackId, await live.token(s.playbackId, 'v'), 2, 30_000);
+    for (const text of ['first!', 'what a view', 'see you']) {
+      await new Promise((r) => setTimeout(r, 1000));
+      await api.call('POST', `/v1/rooms/${s.roomId}/messages`, { text });
+    }
     await waitExit(publisher);
     const ended = Date.now();
 
-    const api = live.stack.api;
     const assetOf = async () =>
       (await api.call<{ data: AssetBody[] }>('GET', `/v1/assets?stream_id=${s.id}`)).data[0] ?? null;
     const asset = await waitFor(
@@ -137,6 +144,49 @@ describe('a recorded session becomes an asset', () => {
     console.log(
       `asset ready ${readyMs} ms and MP4 ready ${mp4Ms} ms after the publisher stopped (${asset.duration} s)`,
     );
+
+    // Chat replay in the embed (the same page, its chat panel): what was said up to the playhead,
+    // following seeks. The media times are the API's.
+    const chat = (
+      await api.call<{ data: { id: string; media_time_s: number }[] }>('GET', `/v1/assets/${asset.id}/chat`)
+    ).data;
+    expect(chat.length).toBe(3);
+    const [m0, m1, m2] = chat as [(typeof chat)[0], (typeof chat)[0], (typeof chat)[0]];
+    expect(m0.media_time_s).toBeGreaterThan(0);
+    expect(m2.media_time_s).toBeLessThan(asset.duration!);
+    const shownAt = async (p: typeof page, list: string, t: number) => {
+      await p.evaluate((at) => {
+        const v = document.querySelector('video')!;
+        v.pause();
+        v.currentTime = at;
+      }, t);
+      return waitFor(
+        `the chat shown at ${t} s`,
+        async () => {
+          const r = await p.evaluate(
+            (sel) => ({
+              seeking: document.querySelector('video')!.seeking,
+              ids: Array.from(document.querySelectorAll(`${sel} li`)).map((li) => (li as HTMLElement).dataset.id ?? ''),
+            }),
+            list,
+          );
+          return r.seeking ? null : r.ids;
+        },
+        10_000,
+      );
+    };
+    const mid = (a: number, b: number) => (a + b) / 2;
+    const checkReplay = async (p: typeof page, list: string) => {
+      expect(await shownAt(p, list, mid(m0.media_time_s, m1.media_time_s))).toEqual([m0.id]);
+      expect(await shownAt(p, list, Math.max(0, m0.media_time_s - 0.5))).toEqual([]);
+      expect(await shownAt(p, list, mid(m2.media_time_s, asset.duration!))).toEqual([m0.id, m1.id, m2.id]);
+      expect(await shownAt(p, list, mid(m1.media_time_s, m2.media_time_s))).toEqual([m0.id, m1.id]);
+    };
+    // The embed played to its end above: every message is shown; seeks move the panel.
+    expect(await page.evaluate(() => Array.from(document.querySelectorAll('#chat li')).length)).toBe(3);
+    await checkReplay(page, '#chat');
+    await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-04-embed-chat-replay.png') });
+
   });
 
   it('a live clip of the last 10 s plays while the stream is still live; a clip of the asset plays', async () => {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +16,7 @@ import { startTestStack, type TestStack } from './harness/stack.ts';
  * One PATCH is dropped on the wire (tus-js-client retries: HEAD, then PATCH from the offset it
  * hears) and the upload is aborted half way and resumed by a new tus.Upload from the URL it kept
  * in localStorage. A media worker running the agent's code transcodes it; the asset plays to its
- * end in the embed player.
+ * end in the embed player, and its MP4 (mp4_support) downloads, probes and answers byte ranges.
  */
 const WORKER_PORT = 20420;
 const PAGE_PORT = 20423;
@@ -91,6 +91,7 @@ interface AssetBody {
   renditions: string[];
   error: { reason: string } | null;
   playback_ids: { id: string; policy: string }[];
+  mp4: { status: string; rendition: string | null; bytes: number | null; path: string | null } | null;
 }
 
 describe('a direct upload from a browser', () => {
@@ -98,7 +99,7 @@ describe('a direct upload from a browser', () => {
     const size = statSync(file).size;
     const upload = await stack.api.call<UploadBody>('POST', '/v1/uploads', {
       cors_origin: PAGE,
-      new_asset_settings: { ladder: ['360p', '240p'], playback_policies: ['public'] },
+      new_asset_settings: { ladder: ['360p', '240p'], playback_policies: ['public'], mp4_support: 'standard' },
     });
     const page = await ctx.newPage();
     const wire: string[] = [];
@@ -213,6 +214,40 @@ describe('a direct upload from a browser', () => {
     mkdirSync(path.join(import.meta.dirname, 'screenshots'), { recursive: true });
     await player.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'uploads-01-upload-played.png') });
     expect(failed).toEqual([]);
+
+    // mp4_support: the media worker makes the MP4 of the transcoded ladder's highest rung once the
+    // asset is ready; it downloads through the Worker and probes with the asset's duration.
+    const withMp4 = await waitFor(
+      "the upload's MP4 to be ready",
+      async () => {
+        const a = await stack.api.call<AssetBody>('GET', `/v1/assets/${asset.id}`);
+        if (a.mp4?.status === 'errored') throw new Error('the MP4 errored');
+        return a.mp4?.status === 'ready' ? a : null;
+      },
+      90_000,
+    );
+    expect(withMp4.mp4!.rendition).toBe('360p');
+    const url = `${stack.worker.url}/downloads/${asset.playback_ids[0]!.id}/${withMp4.mp4!.path}`;
+    const dl = await fetch(url);
+    expect(dl.status).toBe(200);
+    expect(dl.headers.get('content-type')).toBe('video/mp4');
+    const bytes = new Uint8Array(await dl.arrayBuffer());
+    expect(bytes.byteLength).toBe(withMp4.mp4!.bytes);
+    const mp4 = path.join(scratch, 'download.mp4');
+    writeFileSync(mp4, bytes);
+    const probe = JSON.parse(
+      execFileSync(
+        'ffprobe',
+        ['-v', 'error', '-show_entries', 'format=duration:stream=codec_name,width,height', '-of', 'json', mp4],
+        { encoding: 'utf8' },
+      ),
+    ) as { format: { duration: string }; streams: { codec_name: string; width?: number; height?: number }[] };
+    expect(Math.abs(Number(probe.format.duration) - asset.duration!)).toBeLessThan(0.3);
+    expect(probe.streams.find((x) => x.codec_name === 'h264')).toMatchObject({ width: 640, height: 360 });
+    expect(probe.streams.map((x) => x.codec_name)).toContain('aac');
+    const part = await fetch(url, { headers: { range: 'bytes=1000-1999' } });
+    expect(part.status).toBe(206);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.slice(1000, 2000));
   });
 
   it('a URL on 127.0.0.1 is fetched by the media worker and becomes a ready asset; a page that is not video errors', async () => {

@@ -8,6 +8,7 @@
  *                                          Cloudflare: the generated config bundles (wrangler
  *                                          deploy --dry-run), the migrations and the secrets
  *   ./edgelive deploy [--name edgelive] [--d1 <db>] [--bucket <r2>] [--pages <project>] [--docs-pages <project>] [--origin-id orig_main]
+ *                     [--media-expire-days <n>]  (an R2 lifecycle rule deleting every object older than n days)
  */
 
 import { spawnSync } from 'node:child_process';
@@ -15,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { lifecycleProblems, lifecycleRules } from './lib/r2-lifecycle.ts';
 import { ROOT, WRANGLER_ENV } from './lib/worker-process.ts';
 
 const { values: opts } = parseArgs({
@@ -26,6 +28,7 @@ const { values: opts } = parseArgs({
     pages: { type: 'string' },
     'docs-pages': { type: 'string' },
     'origin-id': { type: 'string', default: 'orig_main' },
+    'media-expire-days': { type: 'string' },
   },
 });
 const dry = opts['dry-run']!;
@@ -52,6 +55,9 @@ for (const [what, v] of [
     fail(`${what} "${v}": use 3-63 of a-z 0-9 and -, not at either end`);
 }
 if (!/^orig_[a-z0-9_]{1,40}$/.test(originId)) fail(`--origin-id "${originId}": use orig_ and a-z 0-9 _`);
+const expireArg = opts['media-expire-days'];
+if (expireArg !== undefined && !/^[1-9]\d{0,4}$/.test(expireArg))
+  fail(`--media-expire-days "${expireArg}": a whole number of days, 1-99999`);
 
 const STATE = join(process.env.EDGELIVE_HOME ?? join(ROOT, '.edgelive'), 'deploy', name);
 mkdirSync(STATE, { recursive: true });
@@ -85,6 +91,23 @@ databaseId ??= '00000000-0000-0000-0000-000000000000';
 wrangler(`Create the R2 bucket ${bucket} (or reuse it)`, ['r2', 'bucket', 'create', bucket], (o) =>
   /already exists|already own/i.test(o),
 );
+
+// 3b. The bucket's lifecycle rules (scripts/lib/r2-lifecycle.ts), checked before they are sent.
+const lifecycle = lifecycleRules({ expireDays: expireArg === undefined ? undefined : Number(expireArg) });
+const lifecycleProblemsFound = lifecycleProblems(lifecycle);
+if (lifecycleProblemsFound.length) fail(`R2 lifecycle rules: ${lifecycleProblemsFound.join('; ')}`);
+const lifecyclePath = join(STATE, 'r2-lifecycle.json');
+writeFileSync(lifecyclePath, `${JSON.stringify(lifecycle, null, 2)}\n`);
+wrangler(`Set the R2 lifecycle rules of ${bucket} (${lifecycle.rules.map((r) => r.id).join(', ')})`, [
+  'r2',
+  'bucket',
+  'lifecycle',
+  'set',
+  bucket,
+  '--file',
+  lifecyclePath,
+  '--force',
+]);
 
 // 4. The deployment's config: the repo's wrangler.jsonc with this account's names and ids.
 const base = JSON.parse(readFileSync(join(ROOT, 'wrangler.jsonc'), 'utf8').replace(/^\s*\/\/.*$/gm, '')) as Record<
@@ -206,4 +229,4 @@ console.log(`\n[${step + 1}] Origin settings (origin/README.md):
     EDGELIVE_ORIGIN_SECRET=${origins[originId]}
     EDGELIVE_WORKER_URL=https://${name}.<your-subdomain>.workers.dev
 \nThen set CONSOLE_URL to the Pages URL (wrangler secret put CONSOLE_URL -c ${configPath}).
-${dry ? 'Dry run: nothing was created. Checked: names, migrations, secrets, and that the Worker bundles with the generated config.' : 'Deployed.'}`);
+${dry ? 'Dry run: nothing was created. Checked: names, migrations, secrets, the R2 lifecycle rules, and that the Worker bundles with the generated config.' : 'Deployed.'}`);

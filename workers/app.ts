@@ -33,6 +33,7 @@ import { beaconRoutes } from './routes/beacons.routes';
 import { billingRoutes, planRoutes } from './routes/billing.routes';
 import { billingStripeRoutes, stripeWebhookRoutes } from './routes/billing-stripe.routes';
 import { channelImageRoutes } from './routes/channel-images.routes';
+import { chatReplayRoutes } from './routes/chat-replay.routes';
 import { downloadRoutes } from './routes/downloads.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
@@ -163,6 +164,7 @@ app
   .route('/channel-images', channelImageRoutes)
   .route('/watch', watchRoutes)
   .route('/downloads', downloadRoutes)
+  .route('/chat-replay', chatReplayRoutes)
   // Direct uploads' tus endpoints: the URL is the credential (uploads.routes.ts hands it out).
   .route('/tus', tusRoutes)
   // Ahead of the origin routes: it answers before their own middleware would run.

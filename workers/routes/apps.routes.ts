@@ -4,7 +4,8 @@ import { forbidden, notFound } from '../lib/errors';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, createRouter, idParam, json, jsonBody, sessionSecurity } from '../lib/router';
 import { consoleUser, requireRole, requireUser, roleAtLeast } from '../middleware/scope';
-import { createApp, deleteApp, findApp, listAppsOfUser, setArchived, updateApp } from '../services/apps.service';
+import { createApp, findApp, listAppsOfUser, setArchived, updateApp } from '../services/apps.service';
+import { deleteAppsWithMedia, purgeMedia } from '../services/media-purge.service';
 import { memberRole } from '../services/orgs.service';
 import { App, CreateAppBody, renderApp, UpdateAppBody } from './apps.schema';
 
@@ -86,7 +87,7 @@ const remove = createRoute({
   tags,
   operationId: 'deleteApp',
   security: sessionSecurity,
-  summary: 'Delete an app and everything in it (admins)',
+  summary: 'Delete an app and everything in it, its R2 media included (admins; 409 while a stream is live)',
   middleware: [requireRole('admin')] as const,
   request: { params: AppParam },
   responses: { 204: { description: 'Deleted' }, ...commonErrors },
@@ -144,6 +145,9 @@ export const appItemRoutes = createAppRouter()
   .openapi(remove, async (c) => {
     const { appId } = c.get('scope');
     c.set('audit', { action: 'app.delete', resourceType: 'app', resourceId: appId });
-    await deleteApp(c.get('db'), appId);
+    const db = c.get('db');
+    await deleteAppsWithMedia(db, [appId]);
+    // Small apps are gone from R2 at once; the Cron Trigger drains whatever this pass leaves.
+    c.executionCtx.waitUntil(purgeMedia(db, c.env).catch((err: unknown) => console.error('media purge failed', err)));
     return c.body(null, 204);
   });

@@ -8,7 +8,9 @@ import { resolvePlayback } from '../services/playback.service';
 import { resolveVodPlayback } from '../services/vod-playback.service';
 
 /**
- * `GET /embed/{playback_id}?token=&thumbnail_token=&autoplay=&muted=`: a page a customer iframes.
+ * `GET /embed/{playback_id}?token=&thumbnail_token=&autoplay=&muted=&chat=`: a page a customer iframes.
+ * An asset's id (a recording, a clip, an upload) also shows its chat replay in step with the
+ * video (`/chat-replay/{playback_id}`, same token), unless `chat=0`.
  * The token is passed through to the master playlist untouched (the Worker checks it there, so a
  * bad one shows as the player's error, and no token is verified twice). This page is where the
  * app's referrer restriction meets the customer's page: the player's own requests carry this
@@ -53,6 +55,7 @@ export const embedRoutes = new Hono<AppEnv>().get('/:pb', async (c) => {
       poster: !vod && (pb.policy === 'public' || thumbToken) ? `/thumbnails/${pb.id}.jpg${q(thumbToken)}` : null,
       latencyMode: pb.latencyMode,
       dvr: pb.dvr,
+      chatReplay: pb.asset && flag(c.req.query('chat'), true) ? `/chat-replay/${pb.id}${q(token)}` : undefined,
       autoplay,
       // Unmuted autoplay is refused by browsers; muted is the default whenever autoplay is on.
       muted: flag(c.req.query('muted'), autoplay),

@@ -3,6 +3,7 @@ import { commonErrors, createRouter, idParam, json, jsonBody, sessionSecurity } 
 import { consoleUser, orgScope, requireUser } from '../middleware/scope';
 import { invitationMail } from '../services/email-templates';
 import { sendLater } from '../services/email-transport';
+import { deleteOrgWithMedia, purgeMedia } from '../services/media-purge.service';
 import {
   acceptInvitation,
   createInvitation,
@@ -75,6 +76,17 @@ const updateOrg = createRoute({
   middleware: [orgScope('owner')] as const,
   request: { params: OrgParam, ...jsonBody(z.object({ name: OrgName }).strict()) },
   responses: { 200: json(Org), ...commonErrors },
+});
+const deleteOrg_ = createRoute({
+  method: 'delete',
+  path: '/{org_id}',
+  tags,
+  operationId: 'deleteOrg',
+  security: sessionSecurity,
+  summary: 'Delete an organization with its apps and their R2 media (owners; 409 while a stream is live)',
+  middleware: [orgScope('owner')] as const,
+  request: { params: OrgParam },
+  responses: { 204: { description: 'Deleted' }, ...commonErrors },
 });
 const listMembers_ = createRoute({
   method: 'get',
@@ -168,6 +180,14 @@ export const orgRoutes = createRouter()
     const { orgId, role } = c.get('scope');
     c.set('audit', { action: 'org.update', resourceType: 'org', resourceId: orgId });
     return c.json(renderOrg(await renameOrg(c.get('db'), orgId, c.req.valid('json').name), role), 200);
+  })
+  .openapi(deleteOrg_, async (c) => {
+    const db = c.get('db');
+    const { orgId } = c.get('scope');
+    c.set('audit', { action: 'org.delete', resourceType: 'org', resourceId: orgId });
+    await deleteOrgWithMedia(db, orgId);
+    c.executionCtx.waitUntil(purgeMedia(db, c.env).catch((err: unknown) => console.error('media purge failed', err)));
+    return c.body(null, 204);
   })
   .openapi(listMembers_, async (c) => {
     const rows = await listMembers(c.get('db'), c.get('scope').orgId);

@@ -77,7 +77,3 @@ export async function setArchived(db: Db, appId: string, archived: boolean): Pro
     .returning();
   return row!;
 }
-
-export async function deleteApp(db: Db, appId: string) {
-  await db.delete(apps).where(eq(apps.id, appId));
-}

@@ -75,7 +75,7 @@ export async function updateAsset(
 }
 
 /** The R2 prefixes that hold only this asset's media. */
-function mediaPrefixes(a: AssetRow): string[] {
+export function mediaPrefixes(a: AssetRow): string[] {
   const own = [
     `downloads/${a.id}/`,
     vodPrefix(a.id),

@@ -7,6 +7,7 @@ export * from './channels';
 export * from './core';
 export * from './events';
 export * from './idempotency';
+export * from './media-purges';
 export * from './oauth';
 export * from './operators';
 export * from './rate-limits';

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { type CSSProperties, createElement, type ReactElement, useEffect, useRef, useState } from 'react';
 import { tokenOpens } from '../token-audience';
+import { chatReplayUrl, followPlayhead, loadChatReplay, type ReplayMessage } from './chat-replay';
 import { createPlayer, type Player, type PlayerState } from './core';
 import type { LatencyMode } from './hls-config';
 import { trackPlayer } from './track-player';
@@ -26,6 +27,11 @@ export interface EdgelivePlayerProps {
   onState?: (s: PlayerState) => void;
   /** Send viewer-analytics beacons to `${baseUrl}/v1/beacons` (default true). */
   analytics?: boolean;
+  /**
+   * An asset's playback id (a recording or a clip of one): show its chat replay over the video,
+   * the messages sent up to the playhead, following seeks (default false).
+   */
+  chatReplay?: boolean;
 }
 
 const q = (token?: string) => (token ? `?token=${encodeURIComponent(token)}` : '');
@@ -51,6 +57,52 @@ const badge: CSSProperties = {
   borderRadius: 4,
 };
 const picker: CSSProperties = { position: 'absolute', top: 8, right: 8 };
+const chatList: CSSProperties = {
+  position: 'absolute',
+  right: 8,
+  bottom: 56,
+  width: 'min(40%, 320px)',
+  maxHeight: '55%',
+  margin: 0,
+  padding: 0,
+  listStyle: 'none',
+  display: 'flex',
+  flexDirection: 'column',
+  justifyContent: 'flex-end',
+  overflow: 'hidden',
+  pointerEvents: 'none',
+};
+const chatItem: CSSProperties = {
+  marginTop: 4,
+  padding: '4px 8px',
+  borderRadius: 4,
+  background: 'rgba(0,0,0,.65)',
+  color: '#fff',
+  font: '13px system-ui, sans-serif',
+};
+
+/** The messages of an asset's chat sent up to `video`'s playhead (empty until loaded, or when off). */
+function useChatReplay(video: { current: HTMLVideoElement | null }, url: string | null): ReplayMessage[] {
+  const [shown, setShown] = useState<ReplayMessage[]>([]);
+  useEffect(() => {
+    const el = video.current;
+    setShown([]);
+    if (!el || !url) return;
+    let stop: (() => void) | null = null;
+    let gone = false;
+    loadChatReplay(url)
+      .then((messages) => {
+        if (!gone) stop = followPlayhead(el, messages, setShown);
+      })
+      // No replay (a live id, a refused token) leaves the video as it is.
+      .catch(() => undefined);
+    return () => {
+      gone = true;
+      stop?.();
+    };
+  }, [video, url]);
+  return shown;
+}
 
 export function EdgelivePlayer(props: EdgelivePlayerProps): ReactElement {
   const video = useRef<HTMLVideoElement>(null);
@@ -59,6 +111,10 @@ export function EdgelivePlayer(props: EdgelivePlayerProps): ReactElement {
   const { src, poster } = playbackUrls(props);
   const onState = useRef(props.onState);
   onState.current = props.onState;
+  const chat = useChatReplay(
+    video,
+    props.chatReplay ? chatReplayUrl(props.baseUrl, props.playbackId, props.token) : null,
+  );
 
   useEffect(() => {
     const el = video.current;
@@ -116,5 +172,19 @@ export function EdgelivePlayer(props: EdgelivePlayerProps): ReactElement {
         )
       : null,
     state?.error ? createElement('div', { role: 'status', style: { color: '#fff', padding: 8 } }, state.error) : null,
+    chat.length
+      ? createElement(
+          'ol',
+          { 'aria-label': 'Chat replay', 'data-edgelive': 'chat-replay', style: chatList },
+          ...chat.map((m) =>
+            createElement(
+              'li',
+              { key: m.id, 'data-t': String(m.media_time_s), style: chatItem },
+              createElement('b', { style: { color: '#fbbf24' } }, m.name ?? 'viewer'),
+              ` ${m.text}`,
+            ),
+          ),
+        )
+      : null,
   );
 }

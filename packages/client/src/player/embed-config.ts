@@ -8,6 +8,8 @@ export interface EmbedConfig {
   latencyMode: 'standard' | 'low';
   /** A live stream with a DVR window (absent: none). */
   dvr?: boolean;
+  /** An asset's chat replay URL (`/chat-replay/{playback_id}`, token included); absent: no replay. */
+  chatReplay?: string;
   autoplay: boolean;
   muted: boolean;
 }

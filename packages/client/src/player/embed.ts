@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import { followPlayhead, loadChatReplay, type ReplayMessage } from './chat-replay';
 import { createPlayer, type Player, type PlayerState } from './core';
 import { EMBED_CONFIG_ID, type EmbedConfig } from './embed-config';
 import { type Tracker, trackPlayer } from './track-player';
@@ -11,7 +12,7 @@ import { type Tracker, trackPlayer } from './track-player';
 declare global {
   interface Window {
     /** For the embedding page's devtools and for our browser tests. */
-    edgelive?: { player: Player; video: HTMLVideoElement; tracker: Tracker };
+    edgelive?: { player: Player; video: HTMLVideoElement; tracker: Tracker; chat: ReplayMessage[] | null };
   }
 }
 
@@ -72,7 +73,8 @@ function main() {
     beaconUrl: '/v1/beacons',
     player: 'edgelive-embed/1',
   });
-  window.edgelive = { player, video, tracker };
+  window.edgelive = { player, video, tracker, chat: null };
+  if (config.chatReplay) showChatReplay(config.chatReplay, video);
   if (config.autoplay) {
     // Browsers refuse unmuted autoplay without a gesture: fall back to muted rather than nothing.
     video.play().catch(() => {
@@ -80,6 +82,32 @@ function main() {
       return video.play().catch(() => undefined);
     });
   }
+}
+
+/** A recording's chat beside its video: what was said up to the playhead, seeks included. */
+function showChatReplay(url: string, video: HTMLVideoElement) {
+  const list = $<HTMLOListElement>('chat');
+  loadChatReplay(url)
+    .then((messages) => {
+      if (window.edgelive) window.edgelive.chat = messages;
+      if (!messages.length) return;
+      list.hidden = false;
+      followPlayhead(video, messages, (shown) => {
+        list.replaceChildren(
+          ...shown.map((m) => {
+            const li = document.createElement('li');
+            li.dataset.id = m.id;
+            li.dataset.t = String(m.media_time_s);
+            const who = document.createElement('b');
+            who.textContent = m.name ?? 'viewer';
+            li.append(who, ` ${m.text}`);
+            return li;
+          }),
+        );
+      });
+    })
+    // No replay is no reason to stop the video: the panel just stays hidden.
+    .catch(() => undefined);
 }
 
 main();

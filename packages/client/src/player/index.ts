@@ -1,3 +1,4 @@
+export { chatReplayUrl, followPlayhead, loadChatReplay, type ReplayMessage, sentBy } from './chat-replay';
 export { createPlayer, type Player, type PlayerOptions, type PlayerState, type Quality } from './core';
 export { EdgelivePlayer, type EdgelivePlayerProps, playbackUrls } from './edgelive-player';
 export { hlsConfigFor, type LatencyMode } from './hls-config';

@@ -1,0 +1,143 @@
+import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import type { BatchItem } from 'drizzle-orm/batch';
+import type { Db } from '../../core/db/client';
+import { apps, assets, mediaPurges, orgs, streams, uploads } from '../../core/db/schema/index';
+import type { Env } from '../../core/env';
+import { newId } from '../../core/ids';
+import { uploadPrefix } from '../../core/media-keys';
+import { streamMediaPrefixes } from '../../core/media-storage';
+import { conflict } from '../lib/errors';
+import { mediaPrefixes } from './assets.service';
+
+/**
+ * Deleting an app (or an org, app by app) deletes its media from R2, not just its rows (issue 14).
+ * R2 keys are laid out by stream, asset and upload, not by app, so the app's prefixes are listed
+ * from its rows and written as `media_purges` rows in the same D1 batch that deletes the app (its
+ * foreign keys cascade to streams, assets, uploads, channels, keys): either both happen or neither.
+ * The objects then go PURGE_BUDGET at a time (kicked once after the request, then by the Cron
+ * Trigger every minute), so an app of any size never makes one invocation long, and a run that
+ * dies part way is resumed by the next from what R2 still lists.
+ */
+export const PURGE_BUDGET = 1000;
+/** Rows of an insert: D1 binds at most 100 parameters per statement (6 columns a row). */
+const INSERT_CHUNK = 16;
+
+interface PurgeTarget {
+  prefix: string;
+  multipartId: string | null;
+}
+
+/** Every prefix holding one of the app's objects, each once. */
+export async function appMediaTargets(db: Db, appId: string): Promise<PurgeTarget[]> {
+  const [streamRows, assetRows, uploadRows] = await Promise.all([
+    db.select({ id: streams.id }).from(streams).where(eq(streams.appId, appId)),
+    db.select().from(assets).where(eq(assets.appId, appId)),
+    db.select().from(uploads).where(eq(uploads.appId, appId)),
+  ]);
+  const targets = new Map<string, string | null>();
+  const add = (prefix: string, multipartId: string | null = null) => {
+    if (!targets.has(prefix) || multipartId) targets.set(prefix, multipartId);
+  };
+  for (const s of streamRows) for (const p of streamMediaPrefixes(s.id)) add(p);
+  for (const a of assetRows) for (const p of mediaPrefixes(a)) add(p);
+  // An unfinished upload's parts are not objects yet: only aborting its multipart upload frees them.
+  for (const u of uploadRows)
+    add(
+      uploadPrefix(u.id),
+      u.multipartId && (u.status === 'waiting' || u.status === 'uploading') ? u.multipartId : null,
+    );
+  add(`channels/${appId}/`);
+  return [...targets].map(([prefix, multipartId]) => ({ prefix, multipartId }));
+}
+
+/** A live publisher would keep writing segments after the purge listed its prefix empty. */
+async function refuseIfLive(db: Db, appIds: string[]) {
+  const live = await db
+    .select({ id: streams.id })
+    .from(streams)
+    .where(and(inArray(streams.appId, appIds), ne(streams.liveStatus, 'idle')))
+    .limit(1);
+  if (live.length) throw conflict(`Stream ${live[0]!.id} is live; end it (or disable it) before deleting its app.`);
+}
+
+/** The statements that queue an app's media and delete its rows (run in one batch by the caller). */
+async function purgeStatements(db: Db, appId: string, now: number): Promise<BatchItem<'sqlite'>[]> {
+  const targets = await appMediaTargets(db, appId);
+  const out: BatchItem<'sqlite'>[] = [];
+  for (let i = 0; i < targets.length; i += INSERT_CHUNK) {
+    const chunk = targets.slice(i, i + INSERT_CHUNK);
+    out.push(
+      db.insert(mediaPurges).values(
+        chunk.map((t) => ({
+          id: newId('mediaPurge'),
+          appId,
+          prefix: t.prefix,
+          multipartId: t.multipartId,
+          createdAt: now,
+        })),
+      ),
+    );
+  }
+  out.push(db.delete(apps).where(eq(apps.id, appId)));
+  return out;
+}
+
+/** Delete apps with their rows now and their media queued; refused (nothing changed) while one is live. */
+export async function deleteAppsWithMedia(db: Db, appIds: string[], extra: BatchItem<'sqlite'>[] = []) {
+  if (appIds.length) await refuseIfLive(db, appIds);
+  const now = Date.now();
+  const statements: BatchItem<'sqlite'>[] = [];
+  for (const id of appIds) statements.push(...(await purgeStatements(db, id, now)));
+  statements.push(...extra);
+  if (!statements.length) return;
+  const [first, ...rest] = statements;
+  await db.batch([first!, ...rest]);
+}
+
+/**
+ * One bounded pass over the queued prefixes, oldest first: at most `budget` objects deleted (R2
+ * deletes up to 1000 keys a call). A row goes once its prefix lists empty; the count it keeps says
+ * how far a long purge got.
+ */
+export async function purgeMedia(db: Db, env: Env, budget = PURGE_BUDGET) {
+  let left = budget;
+  let deleted = 0;
+  let finished = 0;
+  const rows = await db.select().from(mediaPurges).orderBy(asc(mediaPurges.createdAt), asc(mediaPurges.id)).limit(100);
+  for (const row of rows) {
+    if (left <= 0) break;
+    if (row.multipartId) {
+      await env.MEDIA.resumeMultipartUpload(`${row.prefix}source`, row.multipartId)
+        .abort()
+        .catch(() => {}); // already completed or aborted: nothing left to free
+      await db.update(mediaPurges).set({ multipartId: null }).where(eq(mediaPurges.id, row.id));
+    }
+    const page = await env.MEDIA.list({ prefix: row.prefix, limit: Math.min(left, 1000) });
+    if (page.objects.length) {
+      await env.MEDIA.delete(page.objects.map((o) => o.key));
+      left -= page.objects.length;
+      deleted += page.objects.length;
+    }
+    if (!page.truncated) {
+      await db.delete(mediaPurges).where(eq(mediaPurges.id, row.id));
+      finished++;
+    } else {
+      await db
+        .update(mediaPurges)
+        .set({ objectsDeleted: row.objectsDeleted + page.objects.length })
+        .where(eq(mediaPurges.id, row.id));
+    }
+  }
+  const pending = await db.$count(mediaPurges);
+  return { deleted, finished, pending };
+}
+
+/** An org goes with all its apps (their media queued as above) in the same batch; members and invitations cascade. */
+export async function deleteOrgWithMedia(db: Db, orgId: string) {
+  const appRows = await db.select({ id: apps.id }).from(apps).where(eq(apps.orgId, orgId));
+  await deleteAppsWithMedia(
+    db,
+    appRows.map((a) => a.id),
+    [db.delete(orgs).where(eq(orgs.id, orgId))],
+  );
+}
