@@ -1,4 +1,5 @@
 import { useNavigate, useParams } from 'react-router';
+import { ConnectorsPanel } from '../../features/rooms/connectors-panel';
 import { FlagsPanel } from '../../features/rooms/flags-panel';
 import { LiveChat } from '../../features/rooms/live-chat';
 import { LiveNumbers } from '../../features/rooms/live-numbers';
@@ -60,6 +61,7 @@ export function RoomPage() {
           </div>
           <FlagsPanel appId={appId} roomId={r.id} />
           <RestrictionsPanel appId={appId} roomId={r.id} />
+          <ConnectorsPanel appId={appId} roomId={r.id} />
         </>
       )}
     </QueryView>
