@@ -1,6 +1,7 @@
 import { Link, useParams } from 'react-router';
 import { AssetStatus, assetOrigin, formatSeconds } from '../../features/assets/asset-status';
 import { type AssetSource, useAssets } from '../../features/assets/assets.queries';
+import { StorageSummary } from '../../features/assets/storage-summary';
 import { formatDate } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
 import { Empty, QueryView } from '../../ui/states';
@@ -36,6 +37,7 @@ export function AssetsPage({ source = null }: { source?: AssetSource | null }) {
           </Link>
         }
       />
+      {source === null && <StorageSummary appId={appId} />}
       <QueryView query={assets}>
         {(page) =>
           page.data.length === 0 ? (
