@@ -1,11 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../scripts/lib/api-client.ts';
 import { type CaughtMail, type MailCatcher, startMailCatcher } from '../scripts/lib/mail-catcher.ts';
-import { ROOT, startWorker, type WorkerHandle, WRANGLER_ENV } from '../scripts/lib/worker-process.ts';
+import { startWorker, type WorkerHandle } from '../scripts/lib/worker-process.ts';
+import { localD1 } from './harness/local-d1.ts';
 
 /**
  * Account mail through a real SMTP server: the Worker (wrangler dev, workerd) speaks SMTP over a
@@ -35,21 +35,7 @@ const to = (addr: string, subject: RegExp) => (m: CaughtMail) => m.to.includes(a
 
 /** Ages every token of a purpose the way 30 minutes would: straight in the local D1 the Worker uses. */
 function expireTokens(purpose: string) {
-  execFileSync(
-    process.execPath,
-    [
-      `${ROOT}node_modules/wrangler/bin/wrangler.js`,
-      'd1',
-      'execute',
-      'DB',
-      '--local',
-      '--persist-to',
-      persistTo,
-      '--command',
-      `UPDATE auth_tokens SET expires_at = 0 WHERE purpose = '${purpose}'`,
-    ],
-    { cwd: ROOT, env: WRANGLER_ENV, stdio: 'pipe', timeout: 60_000 },
-  );
+  localD1(persistTo, `UPDATE auth_tokens SET expires_at = 0 WHERE purpose = '${purpose}'`);
 }
 
 beforeAll(async () => {

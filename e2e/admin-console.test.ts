@@ -1,13 +1,12 @@
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
 import { ApiClient } from '../scripts/lib/api-client.ts';
-import { ROOT, WRANGLER_ENV } from '../scripts/lib/worker-process.ts';
 import { launchChromium, screenshot } from './console/browser.ts';
 import { type ConsoleStack, startConsoleStack } from './console/stack.ts';
 import { createStream, getStream, until } from './harness/live.ts';
+import { localD1 } from './harness/local-d1.ts';
 import { totpCode } from './harness/totp.ts';
 
 /**
@@ -29,21 +28,7 @@ let totpSecret = '';
 
 /** Marks an address verified straight in the Worker's local D1 (the mailed link is e2e/accounts-email's job). */
 function markVerified(persistTo: string, email: string) {
-  execFileSync(
-    process.execPath,
-    [
-      `${ROOT}node_modules/wrangler/bin/wrangler.js`,
-      'd1',
-      'execute',
-      'DB',
-      '--local',
-      '--persist-to',
-      persistTo,
-      '--command',
-      `UPDATE users SET email_verified_at = 1 WHERE email = '${email}'`,
-    ],
-    { cwd: ROOT, env: WRANGLER_ENV, stdio: 'pipe', timeout: 60_000 },
-  );
+  localD1(persistTo, `UPDATE users SET email_verified_at = 1 WHERE email = '${email}'`);
 }
 
 beforeAll(async () => {

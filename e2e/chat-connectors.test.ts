@@ -17,7 +17,13 @@
  * blocklist, a room message written back with OAuth (and not shown twice), an API key reading,
  * and the broadcast's end as `errored`.
  *
- * Ports (issue 13's range): wrangler dev 20060, the YouTube stand-in 20068, ngIRCd 20069.
+ * Deletions go upstream: a moderator's delete in the room deletes the message in YouTube's chat
+ * (liveChatMessages.delete through the client) and in Twitch's (Helix `moderation/chat`, against
+ * a stand-in of Twitch's tagged IRC and Helix, harness/twitch-standin.ts: ngIRCd sends no message
+ * ids, and Twitch itself cannot be reached here).
+ *
+ * Ports (issue 13's range): wrangler dev 20060, Twitch stand-in IRC 20066 and Helix 20067, the
+ * YouTube stand-in 20068, ngIRCd 20069.
  */
 import type { Message, ServerFrame } from '@edgelive/shared';
 import { importPKCS8, SignJWT } from 'jose';
@@ -26,6 +32,7 @@ import WebSocket from 'ws';
 import { IrcServer, IrcUser } from './harness/irc-server.ts';
 import { sleep, until } from './harness/live.ts';
 import { startTestStack, type TestStack } from './harness/stack.ts';
+import { TwitchStandin } from './harness/twitch-standin.ts';
 import { YouTubeStandin } from './harness/youtube-standin.ts';
 
 const WORKER_PORT = 20060;
@@ -40,6 +47,7 @@ const YT = {
   botChannel: { id: 'UCedgelivebot00000000000', name: 'Edgelive Bot' },
 };
 const youtube = new YouTubeStandin(20068, YT);
+const twitch = new TwitchStandin(20066, 20067, TOKEN, { edgelivebot: '100000001', edgelive: '100000002' });
 
 let stack: TestStack;
 const ircd = new IrcServer(IRC_PORT, TOKEN);
@@ -50,6 +58,7 @@ const sockets: WebSocket[] = [];
 beforeAll(async () => {
   await ircd.start();
   await youtube.start();
+  await twitch.start();
   // The IRC server is on loopback: allowed in development under the webhooks' switch.
   stack = await startTestStack({ port: WORKER_PORT, vars: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 });
@@ -60,6 +69,7 @@ afterAll(async () => {
   await stack?.stop();
   await ircd.stop();
   await youtube.stop();
+  await twitch.stop();
 });
 
 type Frames = { at: number; frame: ServerFrame }[];
@@ -239,6 +249,12 @@ describe('chat connectors (a real IRC server)', () => {
     await until('the next YouTube message', () => messagesIn(frames).find((x) => x.m.text === 'and the next one'));
     expect(messagesIn(frames).some((x) => x.m.text.includes('spoiler'))).toBe(false);
 
+    // Deleted here by a moderator: deleted in the YouTube chat too (liveChatMessages.delete, OAuth).
+    await stack.api.call('DELETE', `/v1/rooms/${room.id}/messages/${got.m.id}`);
+    const upstream = youtube.heard().find((m) => m.text === 'hello from youtube')!.id;
+    await until('the deletion in the YouTube chat', () => youtube.deleted.includes(upstream));
+    expect(youtube.requests.find((r) => r.method === 'DELETE')).toMatchObject({ auth: 'bearer' });
+
     // Written in the room: inserted in the YouTube chat with the token, and not brought back in as a YouTube message.
     socket!.send(JSON.stringify({ type: 'send', client_id: 'y1', text: 'hi youtube, from the site' }));
     await until('the room message in the YouTube chat', () =>
@@ -283,4 +299,38 @@ describe('chat connectors (a real IRC server)', () => {
       expect.arrayContaining(['chat_connector.connected', 'chat_connector.errored']),
     );
   }, 90_000);
+
+  it('deletes a Twitch message upstream through Helix when a moderator deletes it in the room', async () => {
+    const room = await stack.api.call<{ id: string }>('POST', '/v1/rooms', { name: 'twitch deletes' });
+    const frames = await roomSocket(room.id, 'host');
+    const connector = await stack.api.call<ConnectorView>('POST', `/v1/rooms/${room.id}/connectors`, {
+      ...twitchConnector(TOKEN),
+      port: twitch.ircPort,
+      api_root: twitch.apiRoot,
+    });
+    await connectorUntil(room.id, connector.id, (c) => c.status === 'connected', 'joined the Twitch stand-in');
+    const upstream = twitch.say('#edgelive', 'viewer', 'please delete me');
+    const got = await until('the Twitch message in the room', () =>
+      messagesIn(frames).find((x) => x.m.text === 'please delete me'),
+    );
+    expect(got.m.source).toBe('twitch');
+    await stack.api.call('DELETE', `/v1/rooms/${room.id}/messages/${got.m.id}`);
+    await until('the deletion on Twitch', () => twitch.deleted.includes(upstream));
+    // Helix was asked as Twitch wants: the token's client id, the channel's and the bot's user ids.
+    const del = twitch.requests.find((r) => r.method === 'DELETE')!;
+    expect(del.clientId).toBe(twitch.clientId);
+    expect(Object.fromEntries(del.query)).toEqual({
+      broadcaster_id: '100000002',
+      moderator_id: '100000001',
+      message_id: upstream,
+    });
+    // A message written in the room (no upstream id) deletes nothing there.
+    socket!.send(JSON.stringify({ type: 'send', client_id: 't1', text: 'mine' }));
+    const ack = await until('the ack', () => frames.find((f) => f.frame.type === 'ack' && f.frame.client_id === 't1'));
+    const mine = (ack.frame as { message: Message }).message;
+    await stack.api.call('DELETE', `/v1/rooms/${room.id}/messages/${mine.id}`);
+    await sleep(500);
+    expect(twitch.deleted).toEqual([upstream]);
+    expect((await connectorUntil(room.id, connector.id, () => true, 'the connector')).last_error).toBeNull();
+  }, 60_000);
 });

@@ -21,7 +21,7 @@ import { WebhookReceiver } from './harness/webhook-receiver.ts';
  * Screenshots: e2e/screenshots/events-01-browser.png, events-02-app-wide-bans.png,
  * vod-01-upload-progress.png, vod-02-asset.png, vod-03-clip.png, vod-04-clips.png; a chat
  * connector added on a room's page to a real IRC server (ngIRCd), its message in the room's live
- * chat, then removed (connectors-01-room.png); and a passkey enrolled on the account page with
+ * chat, then removed (connectors-02-added-from-console.png); and a passkey enrolled on the account page with
  * Chromium's virtual authenticator (CDP WebAuthn), used to sign in, and removed
  * (passkeys-01-account.png). Passkeys need a WebAuthn RP ID, which an IP address cannot be: that
  * test opens the console at http://localhost.
@@ -262,7 +262,7 @@ describe('console: chat connectors and passkeys', () => {
     const api = stack.stack.api;
     const room = await api.call<{ id: string }>('POST', '/v1/rooms', { name: 'Connected room' });
     await page.goto(`${stack.console.url}/apps/${stack.stack.demo.app.id}/rooms/${room.id}`);
-    const panel = page.getByRole('region', { name: 'Chat connectors' });
+    const panel = page.getByRole('region', { name: 'External chats' });
     const form = panel.getByRole('form', { name: 'Add a connector' });
     await form.getByLabel('Connect to').selectOption('irc');
     await form.getByLabel('Channel').fill('console');
@@ -273,9 +273,8 @@ describe('console: chat connectors and passkeys', () => {
     await form.getByLabel('Nick').fill('consolebot');
     await form.getByLabel('Token').fill(IRC_TOKEN);
     await form.getByRole('button', { name: 'Add connector' }).click();
-    const row = panel.getByRole('table', { name: 'Chat connectors' }).locator('tbody tr');
-    await row.locator('[data-status="connected"]').waitFor({ timeout: 20_000 });
-    expect(await row.textContent()).toContain('console on 127.0.0.1:20818');
+    const row = panel.getByRole('row').filter({ hasText: 'console on 127.0.0.1:20818' });
+    await row.filter({ hasText: 'connected' }).waitFor({ timeout: 20_000 });
     const [connector] = (
       await api.call<{ data: { id: string; token_set: boolean }[] }>('GET', `/v1/rooms/${room.id}/connectors`)
     ).data;
@@ -289,7 +288,7 @@ describe('console: chat connectors and passkeys', () => {
     } finally {
       alice.close();
     }
-    await screenshot(page, 'connectors-01-room');
+    await screenshot(page, 'connectors-02-added-from-console');
 
     await row.getByRole('button', { name: 'Remove' }).click();
     await page.getByRole('dialog', { name: 'Remove connector' }).getByRole('button', { name: 'Remove' }).click();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher } from '../origin/test-support/publisher.ts';
 import { launchChromium, screenshot } from './console/browser.ts';
 import { type ConsoleStack, startConsoleStack } from './console/stack.ts';
+import { IrcServer } from './harness/irc-server.ts';
 import { createStream } from './harness/live.ts';
 import { RtmpReceiver } from './harness/rtmp-receiver.ts';
 
@@ -12,13 +13,20 @@ import { RtmpReceiver } from './harness/rtmp-receiver.ts';
  * added through the form to a port where nothing listens shows `errored` with its reason, and
  * disabling one from the page turns it `idle`. Screenshot: e2e/screenshots/simulcast-01-panel.png.
  *
- * Ports (issue 13's range): Worker 20040, console 20041, RTMP 20042, receiver 20043; 20049 stays closed.
+ * On the same stack, the room page's external chats: two Twitch connectors against a real IRC
+ * server (ngIRCd with a password, as Twitch checks the token), one `connected`, one `errored` with
+ * the server's refusal as its last error. Screenshot: e2e/screenshots/connectors-01-room.png.
+ *
+ * Ports (issue 13's range): Worker 20040, console 20041, RTMP 20042, receiver 20043, ngIRCd 20044;
+ * 20049 stays closed.
  */
 const PORTS = { api: 20040, console: 20041 };
 let stack: ConsoleStack;
 let browser: Browser;
 let page: Page;
 const receiver = new RtmpReceiver(20043);
+const IRC_TOKEN = 'oauth:console-e2e-token';
+const ircd = new IrcServer(20044, IRC_TOKEN);
 let publisher: ReturnType<typeof startTestPublisher> | null = null;
 
 beforeAll(async () => {
@@ -32,6 +40,7 @@ afterAll(async () => {
   publisher?.kill('SIGKILL');
   await browser?.close();
   await receiver.cleanup();
+  await ircd.stop();
   await stack?.stop();
 });
 
@@ -71,4 +80,31 @@ describe('console: simulcast panel', () => {
     await row('Twitch stand-in').getByText('idle').waitFor({ timeout: 20_000 });
     await row('YouTube stand-in').getByText('broadcasting').waitFor();
   }, 180_000);
+
+  it('shows each chat connector of a room as connected or errored, with the last error', async () => {
+    await ircd.start();
+    const api = stack.stack.api;
+    const room = await api.call<{ id: string }>('POST', '/v1/rooms', { name: 'Chat with Twitch' });
+    const twitch = (token: string, nick: string) => ({
+      kind: 'twitch',
+      channel: 'edgelive',
+      host: '127.0.0.1',
+      port: 20044,
+      tls: false,
+      nick,
+      token,
+    });
+    await api.call('POST', `/v1/rooms/${room.id}/connectors`, twitch(IRC_TOKEN, 'goodbot'));
+    await api.call('POST', `/v1/rooms/${room.id}/connectors`, twitch('oauth:not-the-token', 'badbot'));
+    await page.goto(`${stack.console.url}/apps/${stack.stack.demo.app.id}/rooms/${room.id}`);
+    const panel = page.getByRole('region', { name: 'External chats' });
+    const rows = panel.getByRole('row');
+    await rows.filter({ hasText: 'connected' }).first().waitFor({ timeout: 30_000 });
+    await rows.filter({ hasText: 'errored' }).first().waitFor({ timeout: 30_000 });
+    const note = await rows.filter({ hasText: 'errored' }).getByRole('note').textContent();
+    // ngIRCd's refusal of the wrong PASS, as the room's connector read it.
+    expect(note).toMatch(/last error: .*password/i);
+    expect(await panel.textContent()).not.toContain('oauth:');
+    await screenshot(page, 'connectors-01-room');
+  }, 60_000);
 });

@@ -203,6 +203,7 @@ describe('several inputs per stream (two real publishers)', () => {
     }
     // One playlist throughout: contiguous numbering, never 10 s without a new segment (2 s segments).
     const seq = watcher.sequences();
+    console.log(`sequences: ${seq.join(',')}`);
     for (let i = 1; i < seq.length; i++) expect(seq[i]! - seq[i - 1]!).toBe(1);
     for (let i = 1; i < arrivals.length; i++)
       expect(arrivals[i]!.at - arrivals[i - 1]!.at, `gap before segment ${arrivals[i]!.seq}`).toBeLessThan(10_000);

@@ -1,5 +1,6 @@
 import type { RouteObject } from 'react-router';
 import { AppAnalyticsPage } from './pages/analytics/app-analytics-page';
+import { AssetAnalyticsPage } from './pages/analytics/asset-analytics-page';
 import { StreamAnalyticsPage } from './pages/analytics/stream-analytics-page';
 import { AssetPage } from './pages/assets/asset-page';
 import { AssetsPage } from './pages/assets/assets-page';
@@ -32,6 +33,7 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/branding', element: <BrandingPage /> },
   { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
   { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
+  { path: '/apps/:appId/assets/:assetId/analytics', element: <AssetAnalyticsPage /> },
   { path: '/apps/:appId/assets', element: <AssetsPage /> },
   { path: '/apps/:appId/assets/:assetId', element: <AssetPage /> },
   { path: '/apps/:appId/clips', element: <AssetsPage source="clip" /> },

@@ -4,6 +4,7 @@ import type { Env } from '../../core/env';
 import { refuse } from '../../core/rpc';
 import { roomStub } from '../../core/stubs';
 import { CONCURRENT_WINDOW_MS, FLUSH_DELAY_MS, type IngestInput, type IngestResult } from './contract';
+import { dataPoint } from './data-points';
 import { flushStatements } from './flush';
 import { foldBeacon } from './fold';
 import { AnalyticsStore } from './store';
@@ -12,7 +13,7 @@ import { AnalyticsStore } from './store';
 const KEEP_MS = 2 * 3_600_000;
 
 /**
- * One stream's viewer analytics as beacons arrive: each beacon is folded into its view and the
+ * One stream's (or one asset's) viewer analytics as beacons arrive: each beacon is folded into its view and the
  * open minute (fold.ts), and a few seconds later the dirty rows are flushed to D1 with their hour
  * and day roll-ups (flush.ts). One object per stream keeps a popular stream's beacons off D1's
  * write path: D1 sees one batch per flush, not one write per beacon.
@@ -44,6 +45,8 @@ export class AnalyticsObject extends DurableObject<Env> {
     if (!folded) return { ok: true, accepted: false };
     this.store.saveView(folded.view);
     this.store.addToMinute(now, folded.view, beacon, folded.delta);
+    // Beside the D1 roll-up (flushed below), where the deployment has Analytics Engine bound.
+    this.env.VIEWER_EVENTS?.writeDataPoint(dataPoint(input.appId, input.streamId, folded.view, beacon, folded.delta));
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + FLUSH_DELAY_MS);
     return { ok: true, accepted: true };
   }

@@ -120,6 +120,7 @@ export class ChatConnectors {
           password: secret,
           channel: c.channel,
           debug: this.env.ENVIRONMENT !== 'production',
+          apiRoot: c.api_root ?? null,
         },
         on,
       );
@@ -144,6 +145,18 @@ export class ChatConnectors {
   /** A message sent in the room goes out to every connector that relays, marked with its author. */
   relay(author: string, text: string) {
     for (const c of this.configs()) if (c.relay) void this.live.get(c.id)?.say(`<${author}> ${text}`);
+  }
+
+  /**
+   * A message a connector brought in was deleted in the room: deleted in the external chat too,
+   * with the connector's credential (YouTube: liveChatMessages.delete with OAuth; Twitch: the Helix
+   * moderation API with the bot's token, which must be a moderator there). A connector removed
+   * since, or not running, leaves it there.
+   */
+  removeUpstream(ref: string) {
+    const sep = ref.indexOf(':');
+    const link = this.live.get(ref.slice(0, sep));
+    if (link && sep > 0) this.room.ctx.waitUntil(link.remove(ref.slice(sep + 1)));
   }
 
   private pollAgain(id: string, afterMs: number | null) {

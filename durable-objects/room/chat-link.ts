@@ -6,6 +6,8 @@
 export interface ChatLink {
   readonly closed: boolean;
   say(text: string): Promise<void>;
+  /** Deletes one of the chat's messages there (a moderator deleted it in the room), where the chat allows it. */
+  remove(externalId: string): Promise<void>;
   stop(): Promise<void>;
 }
 

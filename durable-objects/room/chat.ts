@@ -22,6 +22,8 @@ export const PUSH_INTERVAL_MS = 1000;
 export class Chat {
   private readonly bursts = new Map<string, number>();
   private burstPending = false;
+  /** A message an external chat brought in was deleted here: the room deletes it there too (chat-connectors.ts). */
+  onExternalRemoved: ((externalRef: string) => void) | null = null;
 
   constructor(
     private readonly room: RoomContext,
@@ -96,6 +98,8 @@ export class Chat {
     text: string,
     /** A stable id for the author where the chat has one (YouTube's channel id); else the name. */
     authorId: string | null = null,
+    /** `<connector id>:<message id there>`, when the chat gives its messages ids. */
+    externalRef: string | null = null,
   ): 'posted' | 'blocked' | 'empty' {
     const body = text.trim().slice(0, 2000);
     if (!body) return 'empty';
@@ -112,6 +116,7 @@ export class Chat {
       shadow: 0,
       created_at: Date.now(),
       source,
+      external_ref: externalRef,
     });
     this.room.out.broadcast({ type: 'message', message: renderMessage(row, {}) });
     return 'posted';
@@ -165,6 +170,7 @@ export class Chat {
 
   removeMessage(m: MessageRow, moderator: string | null) {
     if (!this.room.store.deleteMessage(m.id, Date.now())) return false;
+    if (m.external_ref) this.onExternalRemoved?.(m.external_ref);
     const frame: ServerFrame = { type: 'message_deleted', message_id: m.id };
     if (m.shadow) this.room.out.broadcastTo(`u:${m.user_id}`, frame);
     else this.room.out.broadcast(frame);

@@ -164,7 +164,7 @@ export interface ConnectorConfig {
   /** The IRC login (Twitch); null for YouTube. */
   nick: string | null;
   token_sealed: string | null;
-  /** YouTube only (absent on connectors made before YouTube). */
+  /** The platform's HTTP API (YouTube: the Data API; Twitch: Helix, for deletions); absent means the platform's own. */
   api_root?: string | null;
   video_id?: string | null;
   /** YouTube: an OAuth access token reads and writes, an API key only reads. Twitch: `oauth` when a token is set. */

@@ -1,5 +1,6 @@
 import type { ChatLink, ChatLinkHandlers } from './chat-link';
 import { chatMessageOf, ircLine, parseIrcLine } from './irc';
+import { TwitchHelix } from './twitch-helix';
 
 export interface IrcTarget {
   host: string;
@@ -11,6 +12,8 @@ export interface IrcTarget {
   channel: string;
   /** Logs every line received (development only). */
   debug?: boolean;
+  /** Where Twitch's Helix API is (null: Twitch's own); deletions go there (twitch-helix.ts). */
+  apiRoot?: string | null;
 }
 
 export type IrcHandlers = ChatLinkHandlers;
@@ -27,6 +30,7 @@ export class IrcClient implements ChatLink {
   private readonly enc = new TextEncoder();
   private readonly target: IrcTarget;
   private readonly on: IrcHandlers;
+  private helix: TwitchHelix | null = null;
 
   constructor(target: IrcTarget, on: IrcHandlers) {
     this.target = target;
@@ -60,6 +64,22 @@ export class IrcClient implements ChatLink {
   /** A room message going out to the channel (IRC lines are at most 512 bytes: long text is cut). */
   say(text: string): Promise<void> {
     return this.send('PRIVMSG', this.target.channel, `:${text.slice(0, 400)}`);
+  }
+
+  /** A message deleted in the room is deleted in the Twitch chat too (needs the bot's token; it must be a moderator). */
+  async remove(externalId: string): Promise<void> {
+    const t = this.target;
+    if (!t.password) return;
+    this.helix ??= new TwitchHelix({ apiRoot: t.apiRoot ?? null, token: t.password, channel: t.channel });
+    try {
+      await this.helix.deleteMessage(externalId);
+    } catch (err) {
+      // Said on the connector (a token without moderator rights, say) while the IRC connection stays up.
+      this.on.onStatus(
+        'connected',
+        `Deleting a message was refused: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
   }
 
   async stop(): Promise<void> {

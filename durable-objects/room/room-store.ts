@@ -57,6 +57,9 @@ const MIGRATIONS: readonly string[] = [
    CREATE TABLE limits (key TEXT PRIMARY KEY, tokens REAL NOT NULL, at INTEGER NOT NULL);`,
   // Messages from an external chat (chat-connectors.ts) say where they were written.
   `ALTER TABLE messages ADD COLUMN source TEXT;`,
+  // Which connector brought a message and its id there (`<connector id>:<external id>`), so a
+  // deletion here can be made upstream too (chat-connectors.ts).
+  `ALTER TABLE messages ADD COLUMN external_ref TEXT;`,
 ];
 
 export type { FlagRow, RestrictionKind, RestrictionRow };
@@ -76,6 +79,8 @@ export interface MessageRow {
   deleted_at: number | null;
   /** `twitch` / `youtube` for a message from an external chat; absent on rows written before connectors. */
   source?: string | null;
+  /** `<connector id>:<id in the external chat>` for a message a connector brought in, when that chat gave it an id. */
+  external_ref?: string | null;
 }
 
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
@@ -153,8 +158,8 @@ export class RoomStore extends FlagStore {
 
   private write(m: MessageRow) {
     this.sql.exec(
-      `INSERT INTO messages (seq, id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO messages (seq, id, kind, user_id, user_json, text, client_id, reply_to, shadow, created_at, source, external_ref)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       m.seq,
       m.id,
       m.kind,
@@ -166,6 +171,7 @@ export class RoomStore extends FlagStore {
       m.shadow,
       m.created_at,
       m.source ?? null,
+      m.external_ref ?? null,
     );
   }
 

@@ -118,8 +118,9 @@ export class RoomObject extends DurableObject<Env> {
     };
     this.chat = new Chat(room, this.limits);
     this.connectors = new ChatConnectors(room, env, (c, m) =>
-      this.chat.external(c.kind, m.author, m.text, m.authorId ?? null),
+      this.chat.external(c.kind, m.author, m.text, m.authorId ?? null, m.id ? `${c.id}:${m.id}` : null),
     );
+    this.chat.onExternalRemoved = (ref) => this.connectors.removeUpstream(ref);
     this.moderation = new Moderation(room);
     this.messages = new MessagesRpc(this.store, this.out, this.chat);
     this.streamStatus = new StreamStatusBoard(this.store, this.out);

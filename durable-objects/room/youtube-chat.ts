@@ -119,6 +119,17 @@ export class YouTubeChat implements ChatLink {
     }
   }
 
+  /** A message deleted in the room goes from the YouTube chat too (OAuth only: a key cannot moderate). */
+  async remove(externalId: string): Promise<void> {
+    if (this.closed || this.target.credential.kind !== 'oauth') return;
+    try {
+      await this.api.liveChatMessages.delete({ id: externalId });
+    } catch (err) {
+      // Refused (not the chat's owner or a moderator): said on the connector, which goes on reading.
+      this.on.onStatus('connected', `Deleting a message was refused: ${googleErrorOf(err)}`);
+    }
+  }
+
   async stop(): Promise<void> {
     this.closed = true;
   }

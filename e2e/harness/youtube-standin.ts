@@ -27,6 +27,8 @@ interface Item {
 export class YouTubeStandin {
   readonly requests: { method: string; path: string; query: URLSearchParams; auth: 'key' | 'bearer' | null }[] = [];
   private readonly items: Item[] = [];
+  /** Message ids deleted through `liveChatMessages.delete`. */
+  readonly deleted: string[] = [];
   private ended = false;
   private server: Server | null = null;
   private readonly chat: StandinChat;
@@ -81,6 +83,15 @@ export class YouTubeStandin {
     const authorized = bearer === this.chat.token || url.searchParams.get('key') === this.chat.apiKey;
     if (!authorized) return error(res, 401, 'authError', 'Request had invalid authentication credentials.');
     if (req.method === 'GET' && url.pathname === '/youtube/v3/videos') return this.videos(url, res);
+    if (req.method === 'DELETE' && url.pathname === '/youtube/v3/liveChat/messages') {
+      // Moderating takes OAuth (the chat's owner or a moderator); an API key is refused.
+      if (!bearer) return error(res, 403, 'insufficientPermissions', 'Deleting needs an OAuth token.');
+      const id = url.searchParams.get('id') ?? '';
+      if (!this.items.some((m) => m.id === id)) return error(res, 404, 'liveChatMessageNotFound', 'No such message.');
+      this.deleted.push(id);
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname === '/youtube/v3/liveChat/messages') {
       if (url.searchParams.get('liveChatId') && url.searchParams.get('liveChatId') !== this.chat.liveChatId)
         return error(res, 404, 'liveChatNotFound', 'The live chat that you are trying to retrieve cannot be found.');

@@ -10,6 +10,8 @@ const C = 'inp_CCCCCCCCCCCCCCCC';
 /** A ladder that records what it was cut to, and a Worker that answers from a program row. */
 function setup(failover: { auto: boolean; afterS: number } = { auto: false, afterS: 1 }) {
   const cuts: (string | null)[] = [];
+  const warmed: string[] = [];
+  const cooled: string[] = [];
   const host: ProgramHost & { source: string | null } = {
     streamId: 'str_AAAAAAAAAAAA',
     sessionId: 'lsn_AAAAAAAAAAAA',
@@ -24,6 +26,12 @@ function setup(failover: { auto: boolean; afterS: number } = { auto: false, afte
     async pauseSource() {
       this.source = null;
       cuts.push(null);
+    },
+    async warm(name) {
+      warmed.push(name);
+    },
+    async cool(name) {
+      cooled.push(name);
     },
   };
   const worker: ProgramState = {
@@ -43,30 +51,28 @@ function setup(failover: { auto: boolean; afterS: number } = { auto: false, afte
           worker.program_input_id = id;
           return { ...worker };
         },
-        postInputThumbnail: async () => undefined,
       },
-      rtmpBase: 'rtmp://127.0.0.1:1/live',
-      dir: '/tmp',
       log: silentLogger,
       pollMs: 50,
-      previews: false,
     },
     host,
     A,
   );
   inputs.add(A, 'c1');
-  return { inputs, host, worker, cuts, calls };
+  return { inputs, host, worker, cuts, calls, warmed, cooled };
 }
 
 const settle = (ms = 200) => new Promise((r) => setTimeout(r, ms));
 
 describe('ProgramInputs', () => {
   it('follows the Worker’s program while several inputs are connected', async () => {
-    const { inputs, worker, cuts } = setup();
+    const { inputs, worker, cuts, warmed } = setup();
     inputs.add(B, 'c2');
     inputs.start();
     await settle();
     expect(cuts).toEqual([]);
+    // Every connected input's ladder is warm, so a cut needs no FFmpeg start.
+    expect(warmed).toEqual([A, B]);
     worker.program_input_id = B;
     await settle();
     expect(cuts).toEqual([B]);
@@ -91,7 +97,7 @@ describe('ProgramInputs', () => {
   });
 
   it('fails over to the input connected longest after the configured delay, and tells the Worker', async () => {
-    const { inputs, cuts, calls } = setup({ auto: true, afterS: 1 });
+    const { inputs, cuts, calls, cooled } = setup({ auto: true, afterS: 1 });
     inputs.add(B, 'c2');
     await settle(20);
     inputs.add(C, 'c3');
@@ -104,7 +110,9 @@ describe('ProgramInputs', () => {
     expect(inputs.programInputId).toBe(B);
     // Dropping an input that is not on air changes nothing on air; the last one leaving ends it all.
     await inputs.remove('c3');
+    await settle(20);
     expect(cuts).toEqual([null, B]);
+    expect(cooled).toEqual([A, C]);
     expect(await inputs.remove('c2')).toBe(true);
     await inputs.stop();
   });

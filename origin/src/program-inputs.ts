@@ -1,6 +1,4 @@
-import path from 'node:path';
 import type { ProgramState } from '@edgelive/shared/stream-inputs';
-import { InputPreview } from './input-preview.ts';
 import type { Logger } from './log.ts';
 import type { WorkerClient } from './worker-client.ts';
 
@@ -12,25 +10,22 @@ export interface ProgramHost {
   readonly sourceName: string | null;
   switchSource(localName: string): Promise<void>;
   pauseSource(): Promise<void>;
+  /** Another input connected: its ladder starts now (warm), so a cut to it is immediate. */
+  warm(localName: string): Promise<void>;
+  /** An input left while others stay: its ladder stops. */
+  cool(localName: string): Promise<void>;
 }
 
 export interface ProgramInputsDeps {
-  client: Pick<WorkerClient, 'program' | 'inputDisconnected' | 'failover' | 'postInputThumbnail'>;
-  /** e.g. rtmp://127.0.0.1:1935/live */
-  rtmpBase: string;
-  /** Where preview frames are written (the session's directory). */
-  dir: string;
+  client: Pick<WorkerClient, 'program' | 'inputDisconnected' | 'failover'>;
   log: Logger;
   pollMs: number;
-  /** Tests of the switching logic run without FFmpeg previews. */
-  previews?: boolean;
 }
 
 interface Connected {
   inputId: string;
   clientId: string;
   connectedAt: number;
-  preview: InputPreview | null;
 }
 
 /** NGINX knows each input by its id (the agent renames it on publish), never by its key. */
@@ -84,29 +79,16 @@ export class ProgramInputs {
     if (this.failoverTimer) clearTimeout(this.failoverTimer);
     this.timer = null;
     await this.cuts;
-    await Promise.all([...this.inputs.values()].map((i) => i.preview?.stop()));
   }
 
   /** An input connected (the first one, or another joining the live session). */
   add(inputId: string, clientId: string, programInputId?: string): void {
     if (programInputId) this.state = { ...this.state, program_input_id: programInputId };
-    this.inputs.set(inputId, { inputId, clientId, connectedAt: Date.now(), preview: null });
-    // Previews only matter once there is something to choose between (a lone camera has the stream's thumbnail).
-    if (this.inputs.size >= 2) for (const i of this.inputs.values()) i.preview ??= this.startPreview(i.inputId);
+    this.inputs.set(inputId, { inputId, clientId, connectedAt: Date.now() });
+    // Every connected input's ladder runs (its thumbnails are its preview), so that a cut to it is immediate.
+    void this.host.warm(localNameOf(inputId));
     // The on-air input is back (or was waited for): it feeds the program again.
     if (inputId === this.state.program_input_id && this.host.sourceName !== localNameOf(inputId)) this.cutTo(inputId);
-  }
-
-  private startPreview(inputId: string): InputPreview | null {
-    if (this.deps.previews === false) return null;
-    const preview = new InputPreview(
-      `${this.deps.rtmpBase}/${localNameOf(inputId)}`,
-      path.join(this.deps.dir, `preview-${inputId}.jpg`),
-      (jpeg) => this.deps.client.postInputThumbnail(this.host.streamId, this.host.sessionId, inputId, jpeg),
-      this.deps.log,
-    );
-    preview.start();
-    return preview;
   }
 
   /** An input's publisher left. True when none is left: the publication ends. */
@@ -114,9 +96,10 @@ export class ProgramInputs {
     const gone = [...this.inputs.values()].find((i) => i.clientId === clientId);
     if (!gone) return this.inputs.size === 0;
     this.inputs.delete(gone.inputId);
-    await gone.preview?.stop();
     if (this.inputs.size === 0) return true;
     const wasSource = this.host.sourceName === localNameOf(gone.inputId);
+    // In the cut queue: a cut in flight finishes before the ladder goes.
+    this.cuts = this.cuts.then(() => this.host.cool(localNameOf(gone.inputId)));
     try {
       this.state = await this.deps.client.inputDisconnected(this.host.streamId, this.host.sessionId, gone.inputId);
     } catch (err) {

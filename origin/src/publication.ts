@@ -1,21 +1,19 @@
-import { link, mkdir, open, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
 import { HEALTH } from '@edgelive/shared/stream-health';
 import { sleep } from './backoff.ts';
-import { buildFfmpegArgs } from './ffmpeg-command.ts';
-import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
 import { probeFrames } from './frame-probe.ts';
 import { HealthSampler } from './health-sampler.ts';
-import { parseMediaPlaylist } from './hls-playlist.ts';
+import { InputLadder, type LadderSegment } from './input-ladder.ts';
 import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
 import type { OriginMetrics } from './metrics.ts';
-import { probeInput, probeSegment } from './probe.ts';
+import { probeInput } from './probe.ts';
 import { ProgramInputs } from './program-inputs.ts';
-import { RenditionMeter } from './rendition-meter.ts';
-import { decryptSegment, firstVideoPts, segmentPdt } from './segment-clock.ts';
+import { RenditionMeasures, segmentFirstPts } from './rendition-measures.ts';
+import { segmentPdt } from './segment-clock.ts';
 import { type SimulcastPushes, simulcastForSession } from './simulcast-pushes.ts';
 import type { UploadQueue } from './upload-queue.ts';
 import type { WorkerClient, WorkerHttpError } from './worker-client.ts';
@@ -46,6 +44,9 @@ export interface PublicationTimings {
 
 type State = 'starting' | 'live' | 'stopping' | 'ended';
 
+/** How often the Worker's program is read while several inputs are connected: half of a cut's delay budget. */
+const PROGRAM_POLL_MS = 500;
+
 /**
  * One publisher's stay on this origin, from on_publish to on_publish_done: probes the input, runs
  * the supervised FFmpeg ladder, feeds finished segments to the upload queue, measures renditions,
@@ -61,7 +62,13 @@ export class Publication {
   private state: State = 'starting';
   private readonly ended: Promise<void>;
   private resolveEnded!: () => void;
-  private supervisor: FfmpegSupervisor | null = null;
+  /** Every connected input's ladder, warm (input-ladder.ts); the program's segments are the ones taken. */
+  private readonly ladders = new Map<string, InputLadder>();
+  /** Ladders being started (their input probed), so a cut to a just-connected input can wait for it. */
+  private readonly warming = new Map<string, Promise<void>>();
+  private laddersStarted = 0;
+  /** Inputs whose segments were ever taken (their ladder's files may be in the upload queue). */
+  private readonly tookFrom = new Set<string>();
   /** The session's health samples for the Worker (health-sampler.ts). */
   private health: HealthSampler | null = null;
   /** Pushes to the stream's simulcast targets, beside (and independent of) the HLS ladder. */
@@ -70,23 +77,21 @@ export class Publication {
   private input: InputInfo | null = null;
   /** FFmpeg's key info file when the session is encrypted. */
   private keyInfoFile: string | null = null;
-  /** Next sequence expected per rendition; the session's numbering continues from their maximum. */
+  /** The session's next sequence per rendition; the session's numbering continues from their maximum. */
   private readonly nextByRendition = new Map<string, number>();
   private readonly discontinuityPending = new Set<string>();
-  private readonly meters = new Map<string, RenditionMeter>();
-  private readonly probing = new Set<string>();
-  /** Measurements in flight; the end waits for them so a short session's recording gets their figures. */
-  private readonly measuring = new Set<Promise<void>>();
+  private readonly measures: RenditionMeasures;
   private nextSequenceFloor: number;
   private timers: NodeJS.Timeout[] = [];
-  private thumbMtime = 0;
-  private scanning = false;
+  /** Last thumbnail sent per ladder (file mtime). */
+  private readonly thumbMtimes = new Map<string, number>();
+  private scanning: Promise<void> | null = null;
   /** Aborted when the publication ends: stops its retried Worker calls. */
   private readonly over = new AbortController();
   /** Wall clock of on_publish: the publisher's media time 0 (segment-clock.ts). */
   private readonly publishedAtMs: number;
-  /** The local NGINX name of the input feeding the ladder (the program), and how many cuts so far. */
-  private source: string;
+  /** The local NGINX name of the input on air (the program; null while none is), and how many cuts so far. */
+  private source: string | null;
   private cuts = 0;
   /** The stream's connected inputs on this origin and which one is on air (program-inputs.ts). */
   readonly inputs: ProgramInputs;
@@ -108,13 +113,21 @@ export class Publication {
     this.dir = path.join(deps.workDir, answer.stream_id, answer.session_id);
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     this.source = answer.input_id ?? answer.stream_id;
+    this.measures = new RenditionMeasures({
+      dir: this.dir,
+      keyHex: answer.encryption?.key_hex ?? null,
+      fallbackFrameRate: () => this.input?.frameRate ?? 30,
+      log: this.log,
+      report: (name, report) =>
+        this.attempt(`report rendition ${name}`, () =>
+          deps.client.putRendition(this.streamId, this.answer.session_id, name, report),
+        ),
+    });
     this.inputs = new ProgramInputs(
       {
         client: deps.client,
-        rtmpBase: deps.rtmpBase,
-        dir: this.dir,
         log: this.log,
-        pollMs: Math.min(1000, deps.timings.statusPollMs),
+        pollMs: Math.min(PROGRAM_POLL_MS, deps.timings.statusPollMs),
       },
       this,
       answer.program_input_id ?? this.source,
@@ -127,15 +140,16 @@ export class Publication {
   }
 
   get sourceName(): string | null {
-    return this.state === 'live' && this.supervisor ? this.source : null;
+    return this.state === 'live' && this.source && this.ladders.has(this.source) ? this.source : null;
   }
 
   get streamId(): string {
     return this.answer.stream_id;
   }
 
+  /** The first input's local name (the stream's own key, or its first input). */
   get localName(): string {
-    return this.source;
+    return this.answer.input_id ?? this.answer.stream_id;
   }
 
   get isEnding(): boolean {
@@ -147,12 +161,15 @@ export class Publication {
     return Math.max(this.nextSequenceFloor, ...this.nextByRendition.values());
   }
 
+  /** The program ladder's FFmpeg. */
   get ffmpegPid(): number | null {
-    return this.supervisor?.pid ?? null;
+    return this.source ? (this.ladders.get(this.source)?.pid ?? null) : null;
   }
 
   get ffmpegRestarts(): number {
-    return this.supervisor?.restarts ?? 0;
+    let n = 0;
+    for (const l of this.ladders.values()) n += l.restarts;
+    return n;
   }
 
   whenEnded(): Promise<void> {
@@ -163,7 +180,7 @@ export class Publication {
     await mkdir(this.dir, { recursive: true });
     this.keyInfoFile = await writeKeyInfo(this.dir, this.answer.encryption ?? null);
     const url = `${this.deps.rtmpBase}/${this.localName}`;
-    this.input = await this.probeWithRetry(url);
+    this.input = await this.probeWithRetry(url, () => this.state === 'starting');
     if (!this.input || this.state !== 'starting') {
       if (!this.input) await this.stop('input_unreadable');
       return;
@@ -190,7 +207,7 @@ export class Publication {
       },
     );
     for (const r of this.rungs) {
-      this.meters.set(r.name, new RenditionMeter());
+      this.measures.add(r.name);
       if (this.answer.resumed) this.discontinuityPending.add(r.name);
     }
     this.log('info', 'pipeline starting', {
@@ -201,46 +218,82 @@ export class Publication {
 
     this.state = 'live';
     this.startHealth();
-    this.startLadder(input);
+    await this.startLadder(this.localName, input, this.publishedAtMs);
+    this.restartSimulcast();
+    // Inputs that connected while the first one was probed.
+    for (const name of this.inputs.localNames()) void this.warm(name);
     this.inputs.start();
     this.every(this.deps.timings.playlistPollMs, () => this.scan());
     this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
-    // FFmpeg refreshes thumb.jpg every thumbnailIntervalS; checking each second sends it soon after.
     this.every(1000, () => this.sendThumbnail());
   }
 
-  /** The ladder and the simulcast pushes, fed by the program input; a cut marks a discontinuity. */
-  private startLadder(input: InputInfo): void {
-    const url = `${this.deps.rtmpBase}/${this.source}`;
-    const cut = this.cuts > 0;
-    this.supervisor = new FfmpegSupervisor({
-      log: this.log,
-      args: (restart) => {
-        // A new FFmpeg (a restart, or a cut to another input) starts its timestamps over: the player must be told.
-        if (restart > 0 || cut) for (const r of this.rungs) this.discontinuityPending.add(r.name);
-        if (restart > 0) this.deps.metrics?.ffmpegRestarts.inc();
-        const startNumber = this.nextSequence;
-        for (const r of this.rungs) this.nextByRendition.set(r.name, startNumber);
-        return buildFfmpegArgs({
-          inputUrl: url,
-          outputDir: this.dir,
-          latencyMode: this.answer.latency_mode,
-          segmentDurationS: this.answer.segment_duration_s,
-          startNumber,
-          frameRate: input.frameRate,
-          hasAudio: input.audioCodec !== null,
-          rungs: this.rungs,
-          thumbnailIntervalS: this.deps.timings.thumbnailIntervalS,
-          keyInfoFile: this.keyInfoFile ?? undefined,
-        });
+  /** Starts an input's ladder; its segments are taken while it is the program, discarded otherwise. */
+  private async startLadder(name: string, info: InputInfo, publishedAtMs: number): Promise<void> {
+    // A directory per ladder run: an input that reconnects must not write over segments still queued.
+    const dir = path.join(this.dir, 'in', `${name}-${++this.laddersStarted}`);
+    const ladder = new InputLadder(name, dir, info, publishedAtMs, this.nextSequence, {
+      rtmpBase: this.deps.rtmpBase,
+      latencyMode: this.answer.latency_mode,
+      segmentDurationS: this.answer.segment_duration_s,
+      thumbnailIntervalS: this.deps.timings.thumbnailIntervalS,
+      rungs: this.rungs,
+      keyInfoFile: this.keyInfoFile,
+      keyHex: this.answer.encryption?.key_hex ?? null,
+      log: (level, message, fields) => this.log(level, message, { input: name, ...fields }),
+      onRestart: () => {
+        this.deps.metrics?.ffmpegRestarts.inc();
+        // A new FFmpeg starts its timestamps over: the player must be told.
+        if (this.source === name) for (const r of this.rungs) this.discontinuityPending.add(r.name);
       },
     });
-    this.supervisor.start();
+    this.ladders.set(name, ladder);
+    await ladder.start();
+  }
+
+  /** Another input connected: probe it and keep its ladder warm for a cut (program-inputs.ts). */
+  warm(name: string): Promise<void> {
+    if (this.state !== 'live' || this.ladders.has(name)) return Promise.resolve();
+    const pending =
+      this.warming.get(name) ??
+      (async () => {
+        const publishedAtMs = Date.now();
+        const info = await this.probeWithRetry(`${this.deps.rtmpBase}/${name}`, () => this.state === 'live');
+        if (!info || this.state !== 'live') {
+          this.log('warn', 'input not readable; it cannot be cut to', { input: name });
+          return;
+        }
+        await this.startLadder(name, info, publishedAtMs);
+      })().finally(() => this.warming.delete(name));
+    this.warming.set(name, pending);
+    return pending;
+  }
+
+  /** An input left while others stay: its ladder flushes (when on air, its last segments are taken) and goes. */
+  async cool(name: string): Promise<void> {
+    await this.warming.get(name);
+    const ladder = this.ladders.get(name);
+    if (!ladder) return;
+    const onAir = this.source === name;
+    await ladder.stop(onAir ? 3000 : 0);
+    await this.scan();
+    this.ladders.delete(name);
+    this.thumbMtimes.delete(name);
+    // Segments it had on air may still wait in the upload queue (which deletes each once uploaded);
+    // the session's directory goes at the end, after the drain.
+    if (!onAir && !this.tookFrom.has(name)) await ladder.remove();
+  }
+
+  /** The simulcast pushes follow the program input. */
+  private restartSimulcast(): void {
+    void this.simulcast?.stop();
+    this.simulcast = null;
+    if (!this.source || this.state !== 'live') return;
     this.simulcast = simulcastForSession(
       this.deps.client,
       this.streamId,
       this.answer.session_id,
-      url,
+      `${this.deps.rtmpBase}/${this.source}`,
       this.log,
       this.deps.timings.statusPollMs,
     );
@@ -248,26 +301,35 @@ export class Publication {
   }
 
   /**
-   * Cuts the program to another input (program-inputs.ts): the running FFmpeg is asked to stop
-   * (SIGTERM flushes its last segment), what it wrote is queued, and a new one continues the
-   * numbering from the new input, after a discontinuity. Same session, same playlists. The rungs
-   * and encoding settings stay those of the first input.
+   * Cuts the program to another input (program-inputs.ts). Its ladder is already running, so the
+   * cut is a bookkeeping change: what the old program finished so far is taken, from then on the
+   * new one's finished segments are, renumbered into the session's sequence after a discontinuity.
+   * Same session, same playlists; the rungs are those of the first input. The new program's first
+   * segment is the one it was writing when the cut was decided: within one segment of the request
+   * plus the program poll.
    */
   async switchSource(localName: string): Promise<void> {
     if (this.state !== 'live') return;
-    await this.pauseSource();
+    await this.warming.get(localName);
+    if (!this.ladders.has(localName)) return;
+    await this.scan();
     this.source = localName;
     this.cuts++;
-    if (this.state === 'live' && this.input) this.startLadder(this.input);
+    // Every rendition continues from the same number, so the variants stay aligned after the cut.
+    const next = this.nextSequence;
+    for (const r of this.rungs) {
+      this.nextByRendition.set(r.name, next);
+      this.discontinuityPending.add(r.name);
+    }
+    this.log('info', 'program cut', { to: localName, cuts: this.cuts, next_sequence: next });
+    this.restartSimulcast();
   }
 
-  /** The on-air input left while others stay: nothing feeds the ladder until the next cut. */
+  /** The on-air input left while others stay: nothing is taken until the next cut. */
   async pauseSource(): Promise<void> {
-    const supervisor = this.supervisor;
-    this.supervisor = null;
-    await Promise.all([supervisor?.stop(0), this.simulcast?.stop()]);
-    this.simulcast = null;
     await this.scan();
+    this.source = null;
+    this.restartSimulcast();
   }
 
   /** The Worker stored one of our segments: upload lag for the health sample (ms, when known). */
@@ -315,12 +377,13 @@ export class Publication {
     this.timers = [];
     this.health?.stop();
     await this.inputs.stop();
-    await this.supervisor?.stop();
+    await Promise.all([...this.warming.values()]);
+    await Promise.all([...this.ladders.values()].map((l) => l.stop()));
     await this.simulcast?.stop();
     await this.scan();
     const drained = await this.deps.queue.drainSession(this.answer.session_id, this.deps.timings.drainTimeoutMs);
     if (!drained) this.log('warn', 'publish-done sent before every segment was uploaded');
-    await Promise.race([Promise.all(this.measuring), sleep(this.deps.timings.drainTimeoutMs)]);
+    await this.measures.settled(this.deps.timings.drainTimeoutMs);
     if (!stoppedByWorker) {
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
@@ -339,8 +402,8 @@ export class Publication {
     this.resolveEnded();
   }
 
-  private async probeWithRetry(url: string): Promise<InputInfo | null> {
-    for (let attempt = 0; attempt < 4 && this.state === 'starting'; attempt++) {
+  private async probeWithRetry(url: string, wanted: () => boolean): Promise<InputInfo | null> {
+    for (let attempt = 0; attempt < 4 && wanted(); attempt++) {
       // NGINX exposes the stream only once our on_publish answer is processed.
       await sleep(attempt === 0 ? 200 : 1000);
       try {
@@ -355,121 +418,65 @@ export class Publication {
     return null;
   }
 
-  /** Reads each rendition's playlist and hands every newly listed segment to the upload queue. */
-  private async scan(): Promise<void> {
-    if (this.scanning) return;
-    this.scanning = true;
-    try {
-      for (const r of this.rungs) await this.scanRendition(r.name);
-    } finally {
-      this.scanning = false;
-    }
-  }
-
-  private async scanRendition(name: string): Promise<void> {
-    const dir = path.join(this.dir, name);
-    let text: string;
-    try {
-      text = await readFile(path.join(dir, 'index.m3u8'), 'utf8');
-    } catch {
-      return; // not written yet
-    }
-    const next = this.nextByRendition.get(name) ?? 0;
-    for (const seg of parseMediaPlaylist(text).segments) {
-      if (seg.sequence < next) continue;
-      const filePath = path.join(dir, seg.uri);
-      let bytes: number;
+  /**
+   * Reads each ladder's playlists: the program's newly finished segments go to the upload queue,
+   * every other input's are dropped. One scan at a time; a caller during one waits for it.
+   */
+  private scan(): Promise<void> {
+    this.scanning ??= (async () => {
       try {
-        bytes = (await stat(filePath)).size;
-      } catch {
-        continue;
+        for (const ladder of [...this.ladders.values()])
+          for (const r of this.rungs) {
+            const onAir = ladder.localName === this.source;
+            for (const seg of await ladder.finished(r.name)) {
+              if (onAir) await this.take(ladder, seg);
+              else await ladder.discard(seg);
+            }
+          }
+      } finally {
+        this.scanning = null;
       }
-      // Unreadable timestamps cost only precision: FFmpeg's own stamp stands in.
-      const pts = await this.firstPts(filePath, seg.sequence).catch(() => null);
-      this.nextByRendition.set(name, seg.sequence + 1);
-      const discontinuity = this.discontinuityPending.delete(name);
-      const meter = this.meters.get(name);
-      meter?.addSegment(bytes, seg.durationS);
-      this.deps.metrics?.segmentsListed.inc({ rendition: name });
-      this.deps.metrics?.segmentBytes.observe({ rendition: name }, bytes);
-      await this.health?.segmentListed(name, seg.sequence, bytes, seg.durationS, filePath);
-      // A second name for the file, taken before the queue may delete it once uploaded: the
-      // measurement runs beside the uploads instead of holding back every rung's first segment.
-      const sample =
-        meter && !meter.media && !this.probing.has(name) ? await this.sampleOf(name, filePath, seg.sequence) : null;
-      this.deps.queue.enqueue({
-        streamId: this.streamId,
-        sessionId: this.answer.session_id,
-        rendition: name,
-        sequence: seg.sequence,
-        durationS: seg.durationS,
-        programDateTime: segmentPdt(this.publishedAtMs, pts, seg.programDateTime),
-        discontinuity,
-        filePath,
-        bytes,
-      });
-      if (sample && meter) this.track(this.measure(name, meter, sample));
-      else if (meter) this.reportRendition(name, meter);
-    }
+    })();
+    return this.scanning;
   }
 
-  /** The segment's first video PTS, from its first few packets (decrypted first when the session is). */
-  private async firstPts(filePath: string, sequence: number): Promise<number | null> {
-    const fh = await open(filePath, 'r');
+  private async take(ladder: InputLadder, seg: LadderSegment): Promise<void> {
+    const name = seg.rendition;
+    const filePath = seg.filePath;
+    let bytes: number;
     try {
-      const { buffer, bytesRead } = await fh.read(Buffer.alloc(64 * 1024), 0, 64 * 1024, 0);
-      const head = buffer.subarray(0, bytesRead);
-      const key = this.answer.encryption?.key_hex;
-      return firstVideoPts(key ? decryptSegment(head, key, sequence, false) : head);
-    } finally {
-      await fh.close();
+      bytes = (await stat(filePath)).size;
+    } catch {
+      return;
     }
-  }
-
-  /** A copy of the segment for measuring: a hard link, or the clear text of an encrypted one. */
-  private async sampleOf(name: string, filePath: string, sequence: number): Promise<string | null> {
-    this.probing.add(name);
-    const sample = path.join(this.dir, `${name}-${sequence}.sample.ts`);
+    const sequence = this.nextByRendition.get(name) ?? this.nextSequenceFloor;
+    this.tookFrom.add(ladder.localName);
     try {
-      const key = this.answer.encryption?.key_hex;
-      if (key) await writeFile(sample, decryptSegment(await readFile(filePath), key, sequence, true));
-      else await link(filePath, sample);
-      return sample;
+      await ladder.renumber(seg, sequence);
     } catch (err) {
-      this.probing.delete(name);
-      this.log('warn', 'could not keep a segment to measure', { rendition: name, reason: String(err) });
-      return null;
+      this.log('warn', 'could not renumber a segment; dropped', { rendition: name, reason: String(err) });
+      return;
     }
-  }
-
-  /** Measures a rendition from its sample (ffprobe + ffmpeg, a second or so), then reports it. */
-  private async measure(name: string, meter: RenditionMeter, sample: string): Promise<void> {
-    try {
-      const media = await probeSegment(sample);
-      // The Worker needs a positive frame rate; an unreadable one falls back to the input's.
-      meter.media = { ...media, frameRate: media.frameRate || (this.input?.frameRate ?? 30) };
-    } catch (err) {
-      this.log('warn', 'could not measure rendition', { rendition: name, reason: String(err) });
-    } finally {
-      this.probing.delete(name);
-      await rm(sample, { force: true });
-    }
-    if (meter.media) this.reportRendition(name, meter);
-  }
-
-  private track(p: Promise<void>): void {
-    this.measuring.add(p);
-    void p.finally(() => this.measuring.delete(p));
-  }
-
-  private reportRendition(name: string, meter: RenditionMeter): void {
-    const report = meter.takeReport();
-    if (!report) return;
-    this.attempt(`report rendition ${name}`, () =>
-      this.deps.client.putRendition(this.streamId, this.answer.session_id, name, report),
-    ).then((ok) => {
-      if (!ok) meter.forgetReport();
+    // Unreadable timestamps cost only precision: FFmpeg's own stamp stands in.
+    const pts = await segmentFirstPts(filePath, this.answer.encryption?.key_hex ?? null, sequence).catch(() => null);
+    this.nextByRendition.set(name, sequence + 1);
+    const discontinuity = this.discontinuityPending.delete(name);
+    this.deps.metrics?.segmentsListed.inc({ rendition: name });
+    this.deps.metrics?.segmentBytes.observe({ rendition: name }, bytes);
+    await this.health?.segmentListed(name, sequence, bytes, seg.durationS, filePath);
+    const queued = await this.measures.segment(name, filePath, sequence, bytes, seg.durationS);
+    this.deps.queue.enqueue({
+      streamId: this.streamId,
+      sessionId: this.answer.session_id,
+      rendition: name,
+      sequence,
+      durationS: seg.durationS,
+      programDateTime: segmentPdt(ladder.publishedAtMs, pts, seg.programDateTime),
+      discontinuity,
+      filePath,
+      bytes,
     });
+    queued();
   }
 
   private async pollStatus(): Promise<void> {
@@ -481,18 +488,31 @@ export class Publication {
     }
   }
 
+  /**
+   * Each ladder refreshes its thumb.jpg every thumbnailIntervalS; checking each second sends a new
+   * one soon after: the program's is the stream's thumbnail, and while several inputs are connected
+   * each one's is its preview in the switcher.
+   */
   private async sendThumbnail(): Promise<void> {
-    const file = path.join(this.dir, 'thumb.jpg');
-    try {
-      const info = await stat(file);
-      if (info.mtimeMs === this.thumbMtime) return;
-      this.thumbMtime = info.mtimeMs;
-      const jpeg = await readFile(file);
-      await this.attempt('thumbnail', () =>
-        this.deps.client.postThumbnail(this.streamId, this.answer.session_id, jpeg),
-      );
-    } catch {
-      // No thumbnail yet; the next tick tries again.
+    for (const ladder of [...this.ladders.values()]) {
+      try {
+        const info = await stat(ladder.thumbnailFile);
+        if (info.mtimeMs === this.thumbMtimes.get(ladder.localName)) continue;
+        const jpeg = await readFile(ladder.thumbnailFile);
+        // A file caught mid-write is not a JPEG yet; the next tick sends it whole.
+        if (jpeg.length < 3 || jpeg[0] !== 0xff || jpeg[1] !== 0xd8) continue;
+        this.thumbMtimes.set(ladder.localName, info.mtimeMs);
+        if (ladder.localName === this.source)
+          await this.attempt('thumbnail', () =>
+            this.deps.client.postThumbnail(this.streamId, this.answer.session_id, jpeg),
+          );
+        if (this.inputs.size >= 2)
+          await this.attempt('input thumbnail', () =>
+            this.deps.client.postInputThumbnail(this.streamId, this.answer.session_id, ladder.localName, jpeg),
+          );
+      } catch {
+        // No thumbnail yet; the next tick tries again.
+      }
     }
   }
 

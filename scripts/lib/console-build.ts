@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './worker-process.ts';
@@ -14,11 +14,7 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-/**
- * Builds the console (Vite) when there is no build or its sources are newer than it, so `start`
- * and the browser tests never serve a stale console and never rebuild one that is current.
- */
-export function ensureConsoleBuild(force = false): void {
+function isStale(): boolean {
   // The console bundles the workspace packages from source, so their changes make a build stale too.
   const sources = [
     'src',
@@ -30,14 +26,29 @@ export function ensureConsoleBuild(force = false): void {
   ]
     .map((p) => join(DASHBOARD, p))
     .filter(existsSync);
-  const stale = !existsSync(BUILT) || Math.max(...sources.map(newestMtime)) > statSync(BUILT).mtimeMs;
-  if (!force && !stale) return;
-  execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'],
-    {
-      cwd: DASHBOARD,
-      stdio: 'inherit',
-    },
-  );
+  return !existsSync(BUILT) || Math.max(...sources.map(newestMtime)) > statSync(BUILT).mtimeMs;
+}
+
+const VITE_BUILD = [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error'];
+
+/**
+ * Builds the console (Vite) when there is no build or its sources are newer than it, so `start`
+ * and the browser tests never serve a stale console and never rebuild one that is current.
+ */
+export function ensureConsoleBuild(force = false): void {
+  if (!force && !isStale()) return;
+  execFileSync(process.execPath, VITE_BUILD, { cwd: DASHBOARD, stdio: 'inherit' });
+}
+
+/**
+ * The same, without blocking the event loop: `scripts/test.ts` builds once before end-to-end
+ * files that may run two at a time, so two of them never write `dashboard/dist` at once.
+ */
+export function ensureConsoleBuildAsync(): Promise<void> {
+  if (!isStale()) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, VITE_BUILD, { cwd: DASHBOARD, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`))));
+  });
 }

@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 
 /** Query parameters and renders of `GET /v1/analytics/...`. */
 export const GRANULARITIES = ['minute', 'hour', 'day'] as const;
-export const DIMENSIONS = ['country', 'browser', 'os', 'rendition'] as const;
+/** `source`: the stream or asset the views count under (its `str_` or `ast_` id). */
+export const DIMENSIONS = ['country', 'browser', 'os', 'rendition', 'source'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 export type Dimension = (typeof DIMENSIONS)[number];
 
@@ -16,7 +17,16 @@ const time = z
 export const Filters = z.object({
   from: time,
   to: time,
-  stream_id: z.string().max(64).optional().openapi({ description: 'One stream (default: the whole app)' }),
+  stream_id: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "One stream's live views (default: the whole app, streams and assets)" }),
+  asset_id: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ description: "One asset's views (a recording, upload or clip played by its playback id)" }),
   country: z.string().max(64).optional(),
   browser: z.string().max(64).optional(),
   os: z.string().max(64).optional(),

@@ -99,14 +99,26 @@ export const roomConnectorRoutes = createRouter<InScopeEnv<'room'>>()
     return c.body(null, 204);
   });
 
+/** A platform API root the room object will call: https in production, never a private address there. */
+function checkedApiRoot(env: Env, given: string): string {
+  const root = new URL(given);
+  if (isProduction(env) && root.protocol !== 'https:')
+    throw badRequest('The API root must be https.', { field: 'api_root' });
+  if (isPrivateHost(root.hostname) && !allowsPrivateTargets(env))
+    throw badRequest('The API root must be a public address.', { field: 'api_root' });
+  return root.toString();
+}
+
 type KindConfig = Omit<ConnectorConfig, 'id' | 'room_id' | 'relay' | 'created_at'>;
 
 async function twitchConfig(env: Env, body: z.infer<typeof CreateTwitchConnector>): Promise<KindConfig> {
   const host = body.host ?? 'irc.chat.twitch.tv';
   if (isPrivateHost(host) && !allowsPrivateTargets(env))
     throw badRequest('The IRC host must be a public address.', { field: 'host' });
+  const root = body.api_root ? checkedApiRoot(env, body.api_root) : null;
   return {
     kind: 'twitch',
+    api_root: root,
     channel: `#${body.channel.replace(/^#/, '').toLowerCase()}`,
     host,
     port: body.port ?? 6697,
@@ -126,11 +138,7 @@ async function youtubeConfig(env: Env, body: z.infer<typeof CreateYouTubeConnect
     throw badRequest('Give exactly one credential: `api_key` (read only) or `token` (OAuth).', { field: 'token' });
   if (body.relay && !body.token)
     throw badRequest('Relaying room messages to YouTube needs an OAuth `token`, not an API key.', { field: 'relay' });
-  const root = new URL(body.api_root ?? 'https://youtube.googleapis.com/');
-  if (isProduction(env) && root.protocol !== 'https:')
-    throw badRequest('The API root must be https.', { field: 'api_root' });
-  if (isPrivateHost(root.hostname) && !allowsPrivateTargets(env))
-    throw badRequest('The API root must be a public address.', { field: 'api_root' });
+  const root = new URL(checkedApiRoot(env, body.api_root ?? 'https://youtube.googleapis.com/'));
   const tls = root.protocol === 'https:';
   return {
     kind: 'youtube',

@@ -27,12 +27,18 @@ export const CreateTwitchConnector = z
       .regex(/^[A-Za-z0-9_]{1,25}$/)
       .optional()
       .openapi({ description: "The bot's login; without `token`, Twitch's anonymous read-only `justinfan` nick." }),
-    token: z
-      .string()
-      .min(1)
+    token: z.string().min(1).max(200).optional().openapi({
+      description:
+        'Twitch `oauth:...` token (needed to relay, and, as a moderator of the channel, to delete messages there). Encrypted at rest, never returned.',
+    }),
+    api_root: z
+      .url({ protocol: /^https?$/ })
       .max(200)
       .optional()
-      .openapi({ description: 'Twitch `oauth:...` token (needed to relay). Encrypted at rest, never returned.' }),
+      .openapi({
+        description:
+          "Where Twitch's HTTP APIs are (deletions use Helix `moderation/chat`); default Twitch's own (tests use a stand-in serving `helix/` and `oauth2/` under it).",
+      }),
     relay,
   })
   .strict()

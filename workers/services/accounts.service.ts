@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { members, orgs, sessions, users } from '../../core/db/schema/index';
+import { isUniqueViolation } from '../../core/db/unique-violation';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { conflict, unauthorized } from '../lib/errors';
@@ -29,14 +30,6 @@ export async function startSession(db: Db, env: Env, user: UserRow) {
   const expiresAt = Date.now() + SESSION_TTL_MS;
   await db.insert(sessions).values({ id, userId: user.id, createdAt: Date.now(), expiresAt });
   return { token: await signSession(env.SESSION_SECRET, user.id, id, expiresAt), orgs: await orgsOf(db, user.id) };
-}
-
-/** D1 reports a UNIQUE violation as an Error whose message (or cause's) names the constraint. */
-function isUniqueViolation(err: unknown): boolean {
-  for (let e: unknown = err; e instanceof Error; e = e.cause) {
-    if (/UNIQUE constraint failed/i.test(e.message)) return true;
-  }
-  return false;
 }
 
 /**

@@ -3,7 +3,11 @@ import type { Db } from '../../core/db/client';
 import { analyticsRollups as r, analyticsViews as v } from '../../core/db/schema/index';
 import { badRequest } from '../lib/errors';
 import type { Dimension, FilterQuery, Granularity, Metrics } from '../routes/analytics.schema';
+import { findAsset } from './assets.service';
 import { findStream } from './streams.service';
+
+/** The rows of one stream or one asset: both live in `stream_id` (an asset's id is `ast_`-prefixed). */
+const subjectOf = (q: FilterQuery) => q.stream_id ?? q.asset_id;
 
 /**
  * Reads of the roll-ups the analytics objects write (durable-objects/analytics/flush.ts). Time
@@ -23,8 +27,10 @@ export async function resolveWindow(db: Db, appId: string, q: FilterQuery): Prom
   const to = q.to ? Date.parse(q.to) : Date.now();
   const from = q.from ? Date.parse(q.from) : to - SPAN.day;
   if (!(from < to)) throw badRequest('`from` must be before `to`.');
-  // Another app's stream answers 404, like every read of it.
+  if (q.stream_id && q.asset_id) throw badRequest('Give `stream_id` or `asset_id`, not both.');
+  // Another app's stream or asset answers 404, like every read of it.
   if (q.stream_id) await findStream(db, appId, q.stream_id);
+  if (q.asset_id) await findAsset(db, appId, q.asset_id);
   return { from, to };
 }
 
@@ -34,12 +40,13 @@ export function defaultGranularity(w: Window): Granularity {
 }
 
 function rollupWhere(appId: string, q: FilterQuery, g: Granularity, w: Window): SQL {
+  const subject = subjectOf(q);
   const conds: (SQL | undefined)[] = [
     eq(r.appId, appId),
     eq(r.granularity, g),
     gte(r.bucket, w.from - (w.from % SPAN[g])),
     lt(r.bucket, w.to),
-    q.stream_id ? eq(r.streamId, q.stream_id) : undefined,
+    subject ? eq(r.streamId, subject) : undefined,
     q.country ? eq(r.country, q.country) : undefined,
     q.browser ? eq(r.browser, q.browser) : undefined,
     q.os ? eq(r.os, q.os) : undefined,
@@ -80,7 +87,8 @@ function metrics(a: Aggregated): Metrics {
   };
 }
 
-const column = (d: Dimension) => ({ country: r.country, browser: r.browser, os: r.os, rendition: r.rendition })[d];
+const column = (d: Dimension) =>
+  ({ country: r.country, browser: r.browser, os: r.os, rendition: r.rendition, source: r.streamId })[d];
 
 export async function timeseries(db: Db, appId: string, q: FilterQuery, g: Granularity, w: Window, by?: Dimension) {
   if ((w.to - w.from) / SPAN[g] > MAX_BUCKETS) {
@@ -135,11 +143,12 @@ export async function overview(db: Db, appId: string, q: FilterQuery, w: Window)
     .select({ peak: max(perMinute.viewers) })
     .from(perMinute)
     .all();
+  const subject = subjectOf(q);
   const viewWhere = and(
     eq(v.appId, appId),
     gte(v.lastAt, w.from),
     lt(v.startedAt, w.to),
-    q.stream_id ? eq(v.streamId, q.stream_id) : undefined,
+    subject ? eq(v.streamId, subject) : undefined,
     q.country ? eq(v.country, q.country) : undefined,
     q.browser ? eq(v.browser, q.browser) : undefined,
     q.os ? eq(v.os, q.os) : undefined,

@@ -64,20 +64,38 @@ export function parseBeacon(text: string): Beacon {
   return r.data;
 }
 
+/**
+ * Whose views a playback id's beacons count under: the stream for a stream's playback id, the
+ * asset for an asset's (a recording, an upload, a URL ingest, a clip), so a recording's replays
+ * do not add to the live stream's figures. The analytics object and its D1 rows are keyed by
+ * that id (`stream_id` holds an `ast_` id for an asset's views; core/db/schema/analytics.ts).
+ */
+async function subjectOf(
+  db: Db,
+  playbackId: string,
+): Promise<{ appId: string; subjectId: string; roomId: string | null }> {
+  try {
+    const pb = await resolvePlayback(db, playbackId, { hot: true });
+    if (pb.asset) return { appId: pb.appId, subjectId: pb.asset.id, roomId: null };
+    return { appId: pb.appId, subjectId: pb.stream.id, roomId: pb.stream.roomId };
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 404)) throw err;
+    // An asset with its own tree (upload, URL ingest, clip) is not found through a stream.
+    const vod = await resolveVodPlayback(db, playbackId);
+    if (!vod) throw err;
+    return { appId: vod.appId, subjectId: vod.asset.id, roomId: null };
+  }
+}
+
 export async function ingestBeacon(db: Db, env: Env, beacon: Beacon, sender: Sender): Promise<IngestResult> {
-  const pb = await resolvePlayback(db, beacon.playback_id, { hot: true }).catch(async (err: unknown) => {
-    // An upload's asset has no stream to count its views under (yet): heard, not counted.
-    if (err instanceof ApiError && err.status === 404 && (await resolveVodPlayback(db, beacon.playback_id)))
-      return null;
-    throw err;
-  });
-  if (!pb) return { ok: true, accepted: false };
+  const subject = await subjectOf(db, beacon.playback_id);
   const agent = parseAgent(sender.userAgent, sender.secChUa);
-  return analyticsStub(env, pb.stream.id).ingest({
+  return analyticsStub(env, subject.subjectId).ingest({
     beacon,
-    appId: pb.stream.appId,
-    streamId: pb.stream.id,
-    roomId: pb.stream.roomId,
+    appId: subject.appId,
+    streamId: subject.subjectId,
+    // An asset's views have no room to tell (the live count is a live stream's).
+    roomId: subject.roomId,
     address: sender.address,
     country: sender.country,
     ...agent,

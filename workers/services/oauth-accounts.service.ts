@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { members, oauthIdentities, orgs, sessions, users } from '../../core/db/schema/index';
+import { isUniqueViolation } from '../../core/db/unique-violation';
 import { newId, randomToken } from '../../core/ids';
 import { ApiError } from '../lib/errors';
 import { hashPassword } from '../lib/password';
@@ -16,6 +17,18 @@ import type { ProviderProfile } from './oauth-flow.service';
  * 3. else a new account (and its first org), verified when the provider verified the email.
  */
 export async function accountForProfile(db: Db, profile: ProviderProfile, ip: string | null): Promise<UserRow> {
+  try {
+    return await linkOrCreate(db, profile, ip);
+  } catch (err) {
+    // Two first sign-ins with one identity (a double-clicked button, two tabs) both pass the reads;
+    // the unique indexes on the identity and the email let one win. The other reads again and finds
+    // what the winner wrote, instead of a 500.
+    if (!isUniqueViolation(err)) throw err;
+    return await linkOrCreate(db, profile, ip);
+  }
+}
+
+async function linkOrCreate(db: Db, profile: ProviderProfile, ip: string | null): Promise<UserRow> {
   const linked = await db
     .select({ user: users })
     .from(oauthIdentities)

@@ -56,7 +56,7 @@ describe('recording timeline', () => {
   });
 
   it('keeps a segment without a date on the timeline, and answers null for no timeline', () => {
-    const t = parseTimeline('#EXTINF:2.000,\na.ts\n#EXT-X-PROGRAM-DATE-TIME:' + at(2500) + '\n#EXTINF:2.000,\nb.ts\n');
+    const t = parseTimeline(`#EXTINF:2.000,\na.ts\n#EXT-X-PROGRAM-DATE-TIME:${at(2500)}\n#EXTINF:2.000,\nb.ts\n`);
     expect(t).toEqual([{ start: 2, duration: 2, pdt: T0 + 2500 }]);
     expect(playerClock(t)(T0 + 3000)).toBe(2.5);
     expect(playerClock([])(T0)).toBeNull();

@@ -1,7 +1,7 @@
 import type { EventType } from '@edgelive/shared';
 import { defaultLadder, isRungName, type RenditionName, rungsAboveMax, sortLadder } from '@edgelive/shared/ladder';
 import { MAX_SESSION_SECONDS } from '@edgelive/shared/live-timing';
-import { and, desc, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../core/db/client';
 import { apps, channelStreams, playbackIds, streamSessions, streams } from '../../core/db/schema/index';
@@ -14,12 +14,10 @@ import {
   loadStreamView,
   loadStreamViews,
   type PlaybackIdRow,
-  renderSession,
   renderStream,
   type SessionRow,
   type StreamRow,
   type StreamView,
-  streamEventData,
 } from '../../core/stream-views';
 import { streamStub } from '../../core/stubs';
 import { ApiError, notFound } from '../lib/errors';

@@ -1,7 +1,8 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
- * Viewer analytics, written only by the analytics Durable Object (one per stream), which folds
+ * Viewer analytics, written only by the analytics Durable Object (one per stream, and one per
+ * asset for an asset's playback ids: then `stream_id` holds the asset's `ast_` id), which folds
  * beacons as they arrive and flushes here a few seconds later. Raw beacons are never stored: a
  * beacon is a cumulative snapshot of its view, so a view's row is all that must be kept.
  */

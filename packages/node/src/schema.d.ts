@@ -4889,8 +4889,13 @@ export interface components {
             tls?: boolean;
             /** @description The bot's login; without `token`, Twitch's anonymous read-only `justinfan` nick. */
             nick?: string;
-            /** @description Twitch `oauth:...` token (needed to relay). Encrypted at rest, never returned. */
+            /** @description Twitch `oauth:...` token (needed to relay, and, as a moderator of the channel, to delete messages there). Encrypted at rest, never returned. */
             token?: string;
+            /**
+             * Format: uri
+             * @description Where Twitch's HTTP APIs are (deletions use Helix `moderation/chat`); default Twitch's own (tests use a stand-in serving `helix/` and `oauth2/` under it).
+             */
+            api_root?: string;
             /** @description Send messages written in the room to the external chat too. */
             relay?: boolean;
         };
@@ -5578,7 +5583,7 @@ export interface components {
         };
         AnalyticsBreakdown: {
             /** @enum {string} */
-            group_by: "country" | "browser" | "os" | "rendition";
+            group_by: "country" | "browser" | "os" | "rendition" | "source";
             from: string;
             to: string;
             data: components["schemas"]["AnalyticsBreakdownRow"][];
@@ -26238,8 +26243,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26317,8 +26324,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26328,7 +26337,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26402,8 +26411,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26411,7 +26422,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path: {
@@ -26485,7 +26496,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
@@ -26564,8 +26575,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26641,8 +26654,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26652,7 +26667,7 @@ export interface operations {
                 format?: "json" | "csv";
                 /** @description Default: by the span (minute up to 6 h, hour up to 14 d) */
                 granularity?: "minute" | "hour" | "day";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26724,8 +26739,10 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
+                /** @description One asset's views (a recording, upload or clip played by its playback id) */
+                asset_id?: string;
                 country?: string;
                 browser?: string;
                 os?: string;
@@ -26733,7 +26750,7 @@ export interface operations {
                 rendition?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";
-                group_by?: "country" | "browser" | "os" | "rendition";
+                group_by?: "country" | "browser" | "os" | "rendition" | "source";
             };
             header?: never;
             path?: never;
@@ -26805,7 +26822,7 @@ export interface operations {
                 from?: string;
                 /** @description ISO 8601; `from` defaults to 24 hours before `to`, `to` to now */
                 to?: string;
-                /** @description One stream (default: the whole app) */
+                /** @description One stream's live views (default: the whole app, streams and assets) */
                 stream_id?: string;
                 /** @description `csv` for a spreadsheet (the rows only) */
                 format?: "json" | "csv";

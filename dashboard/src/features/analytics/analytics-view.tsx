@@ -19,12 +19,12 @@ const MINUTE = 60_000;
 /** The window ends at the next whole minute, moved on every minute, so the live edge stays in view. */
 const windowEnd = () => Math.ceil(Date.now() / MINUTE) * MINUTE;
 
-function Charts({ scope, ts, chat }: { scope: AnalyticsScope; ts: Timeseries; chat: ChatActivity }) {
+function Charts({ scope, ts, chat }: { scope: AnalyticsScope; ts: Timeseries; chat: ChatActivity | null }) {
   const charts = useMemo(() => {
     const axis = timeAxis(scope.from, scope.to, scope.granularity);
     const v = (pick: (r: Timeseries['data'][number]) => number | null, empty: number | null) =>
       align(axis, ts.data, pick, empty);
-    const c = (pick: (r: ChatActivity['data'][number]) => number) => align(axis, chat.data, pick, 0);
+    const c = (pick: (r: ChatActivity['data'][number]) => number) => align(axis, chat?.data ?? [], pick, 0);
     const list: { title: string; series: ChartSeries[] }[] = [
       {
         title: 'Concurrent viewers',
@@ -62,13 +62,18 @@ function Charts({ scope, ts, chat }: { scope: AnalyticsScope; ts: Timeseries; ch
           },
         ],
       },
-      {
-        title: 'Chat activity',
-        series: [
-          { label: 'Messages per minute', values: c((r) => r.messages_per_minute), color: '#7c3aed' },
-          { label: 'Active chatters', values: c((r) => r.active_chatters), color: '#0e7490', right: true },
-        ],
-      },
+      // An asset's page has no chat: its views have no room.
+      ...(chat === null
+        ? []
+        : [
+            {
+              title: 'Chat activity',
+              series: [
+                { label: 'Messages per minute', values: c((r) => r.messages_per_minute), color: '#7c3aed' },
+                { label: 'Active chatters', values: c((r) => r.active_chatters), color: '#0e7490', right: true },
+              ],
+            },
+          ]),
     ];
     return { axis, list };
   }, [scope, ts, chat]);
@@ -81,8 +86,8 @@ function Charts({ scope, ts, chat }: { scope: AnalyticsScope; ts: Timeseries; ch
   );
 }
 
-/** The analytics of an app, or of one of its streams: totals, series on one time axis, breakdowns. */
-export function AnalyticsView({ appId, streamId }: { appId: string; streamId?: string }) {
+/** The analytics of an app, or of one of its streams or assets: totals, series on one time axis, breakdowns. */
+export function AnalyticsView({ appId, streamId, assetId }: { appId: string; streamId?: string; assetId?: string }) {
   const [range, setRange] = useState<RangeId>('1h');
   const [end, setEnd] = useState(windowEnd);
   const [exportError, setExportError] = useState<unknown>(null);
@@ -95,22 +100,23 @@ export function AnalyticsView({ appId, streamId }: { appId: string; streamId?: s
     () => ({
       appId,
       streamId,
+      assetId,
       from: new Date(end - r.ms).toISOString(),
       to: new Date(end).toISOString(),
       granularity: r.granularity,
     }),
-    [appId, streamId, end, r],
+    [appId, streamId, assetId, end, r],
   );
   const overview = useOverview(scope);
   const ts = useTimeseries(scope);
   const chat = useChatActivity(scope);
   const both = {
-    data: ts.data && chat.data ? { ts: ts.data, chat: chat.data } : undefined,
+    data: ts.data && (assetId || chat.data) ? { ts: ts.data, chat: assetId ? null : (chat.data ?? null) } : undefined,
     error: ts.error ?? chat.error,
-    isPending: ts.isPending || chat.isPending,
+    isPending: ts.isPending || (!assetId && chat.isPending),
     refetch: () => Promise.all([ts.refetch(), chat.refetch()]),
   };
-  const name = streamId ?? appId;
+  const name = streamId ?? assetId ?? appId;
   const download = (what: 'timeseries' | 'breakdown' | 'chat', extra: Record<string, string> = {}) => {
     setExportError(null);
     fetchCsv(scope, what, extra).then(
@@ -134,9 +140,11 @@ export function AnalyticsView({ appId, streamId }: { appId: string; streamId?: s
         <button type="button" onClick={() => download('timeseries')}>
           Export time series (CSV)
         </button>
-        <button type="button" onClick={() => download('chat')}>
-          Export chat activity (CSV)
-        </button>
+        {!assetId && (
+          <button type="button" onClick={() => download('chat')}>
+            Export chat activity (CSV)
+          </button>
+        )}
       </div>
       <FormError error={exportError} />
       <QueryView query={overview}>{(o) => <OverviewStats o={o} />}</QueryView>

@@ -13,6 +13,8 @@ export type Dimension = Breakdown['group_by'];
 export interface AnalyticsScope {
   appId: string;
   streamId?: string;
+  /** One asset's views (a recording, upload or clip), instead of a stream's. */
+  assetId?: string;
   from: string;
   to: string;
   granularity: Granularity;
@@ -22,10 +24,11 @@ const query = (s: AnalyticsScope) => ({
   from: s.from,
   to: s.to,
   ...(s.streamId ? { stream_id: s.streamId } : {}),
+  ...(s.assetId ? { asset_id: s.assetId } : {}),
 });
 const path = (s: AnalyticsScope) => ({ app_id: s.appId });
 const key = (s: AnalyticsScope, what: string, extra = '') =>
-  ['apps', s.appId, 'analytics', what, s.streamId ?? '', s.from, s.to, s.granularity, extra] as const;
+  ['apps', s.appId, 'analytics', what, s.streamId ?? s.assetId ?? '', s.from, s.to, s.granularity, extra] as const;
 /** While the window ends now, the page follows the live figures. */
 const POLL_MS = 15_000;
 
@@ -51,16 +54,21 @@ export function useTimeseries(s: AnalyticsScope) {
   });
 }
 
+/** An asset has no room of its own: its page asks for no chat activity (`enabled` false). */
 export function useChatActivity(s: AnalyticsScope) {
   return useQuery({
     queryKey: key(s, 'chat'),
     queryFn: () =>
       unwrap(
         api.GET('/v1/apps/{app_id}/analytics/chat', {
-          params: { path: path(s), query: { ...query(s), granularity: s.granularity } },
+          params: {
+            path: path(s),
+            query: { from: s.from, to: s.to, stream_id: s.streamId, granularity: s.granularity },
+          },
         }),
       ) as Promise<ChatActivity>,
     refetchInterval: POLL_MS,
+    enabled: !s.assetId,
   });
 }
 

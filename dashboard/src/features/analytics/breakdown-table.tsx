@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { Link } from 'react-router';
 import { formatDuration } from '../../ui/format';
 import { QueryView } from '../../ui/states';
 import { type AnalyticsScope, type Dimension, useBreakdown } from './analytics.queries';
@@ -9,18 +10,27 @@ const DIMENSIONS: { id: Dimension; label: string }[] = [
   { id: 'browser', label: 'Browser' },
   { id: 'os', label: 'OS' },
   { id: 'rendition', label: 'Rendition' },
+  { id: 'source', label: 'Stream or asset' },
 ];
 
-/** Views by country, browser, OS or rendition over the window, with each one's share of watch time. */
+/** A `source` row links to that stream's or asset's own analytics page. */
+function SourceLink({ appId, id }: { appId: string; id: string }) {
+  const kind = id.startsWith('ast_') ? 'assets' : 'streams';
+  return <Link to={`/apps/${appId}/${kind}/${id}/analytics`}>{id}</Link>;
+}
+
+/** Views by country, browser, OS, rendition or source over the window, with each one's share of watch time. */
 export function BreakdownTable({ scope, onExport }: { scope: AnalyticsScope; onExport: (by: Dimension) => void }) {
   const [by, setBy] = useState<Dimension>('country');
+  // One stream's or asset's page has a single source: the tab only on the app's page.
+  const dims = DIMENSIONS.filter((d) => d.id !== 'source' || (!scope.streamId && !scope.assetId));
   const q = useBreakdown(scope, by);
   return (
     <section className="panel" aria-labelledby="breakdown-h">
       <div className="row">
         <h2 id="breakdown-h">Breakdown</h2>
         <div className="tabs" role="tablist" aria-label="Break down by">
-          {DIMENSIONS.map((d) => (
+          {dims.map((d) => (
             <button key={d.id} type="button" role="tab" aria-selected={by === d.id} onClick={() => setBy(d.id)}>
               {d.label}
             </button>
@@ -52,7 +62,15 @@ export function BreakdownTable({ scope, onExport }: { scope: AnalyticsScope; onE
                     .sort((x, y) => y.watch_time_s - x.watch_time_s)
                     .map((r) => (
                       <tr key={r.group}>
-                        <th scope="row">{by === 'rendition' && r.group ? `${r.group}p` : r.group || 'unknown'}</th>
+                        <th scope="row">
+                          {by === 'source' ? (
+                            <SourceLink appId={scope.appId} id={r.group} />
+                          ) : by === 'rendition' && r.group ? (
+                            `${r.group}p`
+                          ) : (
+                            r.group || 'unknown'
+                          )}
+                        </th>
                         <td>{r.views}</td>
                         <td className="bar-cell">
                           <span style={{ width: `${total ? (r.watch_time_s / total) * 100 : 0}%` }} />

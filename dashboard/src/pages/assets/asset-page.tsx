@@ -89,6 +89,9 @@ export function AssetPage() {
             actions={
               <>
                 <FormError error={remove.error} />
+                <Link className="button" to={`/apps/${appId}/assets/${a.id}/analytics`}>
+                  Analytics
+                </Link>
                 <ConfirmButton
                   title="Delete asset"
                   confirmLabel="Delete"

@@ -59,9 +59,9 @@ export function RoomPage() {
               )}
             </section>
           </div>
+          <ConnectorsPanel appId={appId} roomId={r.id} />
           <FlagsPanel appId={appId} roomId={r.id} />
           <RestrictionsPanel appId={appId} roomId={r.id} />
-          <ConnectorsPanel appId={appId} roomId={r.id} />
         </>
       )}
     </QueryView>
