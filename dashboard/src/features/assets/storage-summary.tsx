@@ -12,7 +12,7 @@ export function StorageSummary({ appId }: { appId: string }) {
   const s = storage.data;
   if (!s) return null;
   return (
-    <p className="small muted" aria-label="Storage">
+    <p className="small muted">
       Storage: <strong>{mb(s.total)}</strong> in {s.objects} objects · recordings {mb(s.recordings)} · uploads{' '}
       {mb(s.uploads)} · MP4s {mb(s.downloads)} · thumbnails {mb(s.thumbnails)}
     </p>
