@@ -33,7 +33,7 @@ export interface ServedConsole {
 }
 
 /** Paths that belong to the Worker; everything else is the single-page app. */
-export const PROXIED_PREFIXES = ['/v1/', '/hls/', '/embed/', '/thumbnails/'] as const;
+export const PROXIED_PREFIXES = ['/v1/', '/hls/', '/embed/', '/thumbnails/', '/downloads/', '/tus/'] as const;
 export const isProxied = (path: string) => path === '/v1' || PROXIED_PREFIXES.some((p) => path.startsWith(p));
 
 const TYPES: Record<string, string> = {

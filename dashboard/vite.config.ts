@@ -7,7 +7,7 @@ import { defaultClientConditions, defineConfig } from 'vite';
  * EDGELIVE_API_URL names the Worker (wrangler dev), 8787 by default.
  */
 const api = process.env.EDGELIVE_API_URL ?? 'http://127.0.0.1:8787';
-const proxied = ['/v1', '/hls', '/embed', '/thumbnails'];
+const proxied = ['/v1', '/hls', '/embed', '/thumbnails', '/downloads', '/tus'];
 
 export default defineConfig({
   root: import.meta.dirname,

@@ -2,6 +2,9 @@ import type { RouteObject } from 'react-router';
 import { AppAnalyticsPage } from './pages/analytics/app-analytics-page';
 import { AssetAnalyticsPage } from './pages/analytics/asset-analytics-page';
 import { StreamAnalyticsPage } from './pages/analytics/stream-analytics-page';
+import { AssetPage } from './pages/assets/asset-page';
+import { AssetsPage } from './pages/assets/assets-page';
+import { UploadsPage } from './pages/assets/uploads-page';
 import { BrandingPage } from './pages/branding/branding-page';
 import { ChannelPage } from './pages/channels/channel-page';
 import { ChannelsPage } from './pages/channels/channels-page';
@@ -31,4 +34,8 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
   { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
   { path: '/apps/:appId/assets/:assetId/analytics', element: <AssetAnalyticsPage /> },
+  { path: '/apps/:appId/assets', element: <AssetsPage /> },
+  { path: '/apps/:appId/assets/:assetId', element: <AssetPage /> },
+  { path: '/apps/:appId/clips', element: <AssetsPage source="clip" /> },
+  { path: '/apps/:appId/uploads', element: <UploadsPage /> },
 ];

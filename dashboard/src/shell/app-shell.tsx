@@ -16,6 +16,9 @@ function AppNav({ appId }: { appId: string }) {
         Overview
       </NavLink>
       <NavLink to={`${base}/streams`}>Live streams</NavLink>
+      <NavLink to={`${base}/assets`}>Assets</NavLink>
+      <NavLink to={`${base}/uploads`}>Uploads</NavLink>
+      <NavLink to={`${base}/clips`}>Clips</NavLink>
       <NavLink to={`${base}/rooms`}>Chat rooms</NavLink>
       <NavLink to={`${base}/channels`}>Channels</NavLink>
       <NavLink to={`${base}/domains`}>Domains</NavLink>

@@ -80,3 +80,17 @@ export function useChangePlan(orgId: string) {
     },
   });
 }
+
+/** Stripe's customer portal (payment method, receipts, cancel): the browser leaves for its URL and comes back here. */
+export function useBillingPortal(orgId: string) {
+  return useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST('/v1/orgs/{org_id}/billing/portal', {
+          params: path(orgId),
+          body: { return_url: `${window.location.origin}${window.location.pathname}` },
+        }),
+      ),
+    onSuccess: (s) => window.location.assign(s.url),
+  });
+}

@@ -1,5 +1,5 @@
 import { errorMessage } from '../../api/errors';
-import { type Plan, type Subscription, useChangePlan, usePlans } from './billing.queries';
+import { type Plan, type Subscription, useBillingPortal, useChangePlan, usePlans } from './billing.queries';
 
 const price = (p: Plan) => (p.base_cents ? `$${p.base_cents / 100} / month` : 'Free');
 const day = (iso: string) => new Date(iso).toLocaleDateString('en-US', { dateStyle: 'medium', timeZone: 'UTC' });
@@ -8,6 +8,7 @@ const day = (iso: string) => new Date(iso).toLocaleDateString('en-US', { dateSty
 export function PlanPanel({ orgId, sub, isOwner }: { orgId: string; sub: Subscription; isOwner: boolean }) {
   const plans = usePlans();
   const change = useChangePlan(orgId);
+  const portal = useBillingPortal(orgId);
   const rank = (id: string) => plans.data?.findIndex((p) => p.id === id) ?? 0;
   return (
     <section className="panel" aria-label="Plan">
@@ -24,6 +25,11 @@ export function PlanPanel({ orgId, sub, isOwner }: { orgId: string; sub: Subscri
         </div>
         {isOwner && (
           <div className="row">
+            {sub.billing === 'stripe' && (
+              <button type="button" className="button" disabled={portal.isPending} onClick={() => portal.mutate()}>
+                Manage payment
+              </button>
+            )}
             {(plans.data ?? [])
               .filter((p) => p.id !== sub.plan.id)
               .map((p) => (
@@ -40,9 +46,9 @@ export function PlanPanel({ orgId, sub, isOwner }: { orgId: string; sub: Subscri
           </div>
         )}
       </div>
-      {change.isError && (
+      {(change.isError || portal.isError) && (
         <div className="alert error" role="alert">
-          {errorMessage(change.error)}
+          {errorMessage(change.error ?? portal.error)}
         </div>
       )}
       {sub.over_limits.length > 0 && (

@@ -1,6 +1,7 @@
 import { ConfirmButton } from '../../ui/confirm-button';
 import { formatDate } from '../../ui/format';
 import { FormError, QueryView } from '../../ui/states';
+import { AddConnectorForm } from './add-connector-form';
 import { type ChatConnector, useConnectors, useDeleteConnector } from './connectors.queries';
 
 const BADGE: Record<ChatConnector['status'], string> = { connecting: 'warn', connected: 'ok', errored: 'bad' };
@@ -27,8 +28,8 @@ export function ConnectorsPanel({ appId, roomId }: { appId: string; roomId: stri
         {(page) =>
           page.data.length === 0 ? (
             <p className="muted">
-              No connectors: add one with <code>POST /v1/rooms/{'{id}'}/connectors</code> to bring a Twitch or YouTube
-              chat into this room.
+              No connectors yet: add one below (or with <code>POST /v1/rooms/{'{id}'}/connectors</code>) to bring a
+              Twitch, IRC or YouTube chat into this room.
             </p>
           ) : (
             <table>
@@ -74,6 +75,8 @@ export function ConnectorsPanel({ appId, roomId }: { appId: string; roomId: stri
           )
         }
       </QueryView>
+      <h3>Add a chat</h3>
+      <AddConnectorForm appId={appId} roomId={roomId} />
     </section>
   );
 }

@@ -29,3 +29,14 @@ export function useDeleteConnector(appId: string, roomId: string) {
     onSuccess: () => qc.invalidateQueries({ queryKey: key(appId, roomId) }),
   });
 }
+
+export type CreateConnector = Schemas['CreateChatConnector'];
+
+export function useAddConnector(appId: string, roomId: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateConnector) =>
+      unwrap(api.POST('/v1/apps/{app_id}/rooms/{room_id}/connectors', { params: path(appId, roomId), body })),
+    onSuccess: () => qc.invalidateQueries({ queryKey: key(appId, roomId) }),
+  });
+}

@@ -4,6 +4,7 @@ import { useMe } from '../../session/session.queries';
 import { TextField } from '../../ui/field';
 import { PageHeader } from '../../ui/page-header';
 import { FormError, QueryView } from '../../ui/states';
+import { PasskeysPanel } from './passkeys-panel';
 import { TotpPanel } from './totp-panel';
 
 function EmailPanel({ email, verified }: { email: string; verified: boolean }) {
@@ -78,6 +79,10 @@ export function AccountPage() {
               <section className="panel" aria-labelledby="totp-h">
                 <h2 id="totp-h">Two-factor sign-in</h2>
                 <TotpPanel enabled={m.two_factor ?? false} />
+              </section>
+              <section className="panel" aria-labelledby="passkeys-h">
+                <h2 id="passkeys-h">Passkeys</h2>
+                <PasskeysPanel />
               </section>
             </>
           ) : null

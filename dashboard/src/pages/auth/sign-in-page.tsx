@@ -2,6 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { ApiRequestError } from '../../api/errors';
 import { oauthStartUrl, useCompleteOAuth, useOAuthProviders } from '../../features/account/oauth.queries';
+import { usePasskeySignIn } from '../../features/account/passkeys.queries';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, email, required } from '../../forms/validators';
 import { useSignIn } from '../../session/session.queries';
@@ -16,6 +17,7 @@ export function SignInPage() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const signIn = useSignIn();
+  const passkey = usePasskeySignIn();
   const completeOAuth = useCompleteOAuth();
   const providers = useOAuthProviders();
   const form = useFormErrors<'email' | 'password'>();
@@ -76,6 +78,16 @@ export function SignInPage() {
         <button className="primary" type="submit" disabled={signIn.isPending}>
           {signIn.isPending ? 'Signing in…' : 'Sign in'}
         </button>
+        {typeof window.PublicKeyCredential === 'function' && window.isSecureContext && (
+          <button
+            type="button"
+            onClick={() => passkey.mutate(undefined, { onSuccess: done })}
+            disabled={passkey.isPending}
+          >
+            Use a passkey
+          </button>
+        )}
+        <FormError error={passkey.error} />
         {(providers.data?.data.length ?? 0) > 0 && (
           <div className="oauth-buttons">
             {providers.data!.data.map((p) => (

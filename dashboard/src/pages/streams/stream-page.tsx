@@ -1,5 +1,6 @@
 import { Link, useNavigate, useParams } from 'react-router';
 import { LiveQoe } from '../../features/analytics/live-qoe';
+import { LiveClipPanel } from '../../features/assets/live-clip-panel';
 import { OpenWatchPage } from '../../features/channels/open-watch-page';
 import { StreamHealthPanel } from '../../features/health/stream-health-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
@@ -101,6 +102,7 @@ export function StreamPage() {
             <StreamChat appId={appId} stream={s} />
           </div>
           {s.status === 'active' && <LiveQoe appId={appId} streamId={s.id} />}
+          {s.status === 'active' && <LiveClipPanel appId={appId} streamId={s.id} />}
           <SessionHealth stream={s} />
           <StreamHealthPanel appId={appId} streamId={s.id} live={s.status !== 'idle' && s.status !== 'disabled'} />
           <div className="grid-2">
