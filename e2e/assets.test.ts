@@ -186,7 +186,6 @@ describe('a recorded session becomes an asset', () => {
     expect(await page.evaluate(() => Array.from(document.querySelectorAll('#chat li')).length)).toBe(3);
     await checkReplay(page, '#chat');
     await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-04-embed-chat-replay.png') });
-
   });
 
   it('a live clip of the last 10 s plays while the stream is still live; a clip of the asset plays', async () => {
