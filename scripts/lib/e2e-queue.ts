@@ -2,7 +2,8 @@
  * The end-to-end files as a queue two lanes of `scripts/test.ts` take from.
  *
  * Lane 1 takes from the front, where the files that publish video sit (they start an origin with
- * NGINX and FFmpeg ladders: `startLiveStack`, `launchOrigin`, or ffmpeg itself). Lane 2 first runs the
+ * NGINX and FFmpeg ladders: `startLiveStack`, `launchOrigin`, `startTestPublisher`, or ffmpeg
+ * itself). Lane 2 first runs the
  * in-process projects and then takes from the back, but only files that publish no video: two
  * transcoding files at once on a two-core machine would slow each other's segments past the
  * latencies they assert, while a console, account or API file beside one of them does not. Each file
@@ -11,7 +12,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-const PUBLISHES_VIDEO = /\bstartLiveStack\b|\blaunchOrigin\b|\bffmpeg\b/;
+const PUBLISHES_VIDEO = /\bstartLiveStack\b|\blaunchOrigin\b|\bstartTestPublisher\b|\bffmpeg\b/;
 
 export interface E2eFile {
   path: string;
