@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { CLOSE } from '@edgelive/shared';
+import { safeClose, safeSend } from '../../core/do/socket-frames';
 import type { Env } from '../../core/env';
 import { roomStub } from '../../core/stubs';
 import {
@@ -14,7 +15,7 @@ import {
   TOKEN_EXPIRES_HEADER,
 } from '../room/contract';
 import { type ShardDirect, type ShardEntry, socketTag } from './contract';
-import { ShardFanOut, safeClose, safeSend } from './shard-fanout';
+import { ShardFanOut } from './shard-fanout';
 
 /** Closed sockets are reported to the primary at most this often (with the counts it pushes once a second). */
 const REPORT_MS = 1000;

@@ -1,27 +1,5 @@
+import { frameOf, safeSend } from '../../core/do/socket-frames';
 import type { ShardDirect, ShardEntry } from './contract';
-
-export function safeSend(ws: WebSocket, s: string) {
-  try {
-    ws.send(s);
-  } catch {
-    // closed under us; the close handler does the bookkeeping
-  }
-}
-
-export function safeClose(ws: WebSocket, code: number, reason: string) {
-  try {
-    ws.close(code, reason);
-  } catch {
-    // already closing
-  }
-}
-
-/** The same splice as the room's fan-out: one frame as itself, several as one `batch`. */
-function frameOf(frames: string[]): string | null {
-  if (!frames.length) return null;
-  if (frames.length === 1) return frames[0]!;
-  return `{"type":"batch","frames":[${frames.join(',')}]}`;
-}
 
 /** How many of the primary's deliveries a shard keeps, for sockets whose join overtook one. */
 const RECENT = 64;

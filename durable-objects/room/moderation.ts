@@ -1,6 +1,6 @@
 import { type ChatRole, CLOSE, type EventType, type ServerFrame } from '@edgelive/shared';
+import { safeClose } from '../../core/do/socket-frames';
 import type { ModerationInput, RestrictionKind } from './contract';
-import { safeClose } from './fanout';
 import type { RoomContext } from './room-context';
 import { type ErrorFrame, errorFrame } from './send-policy';
 

@@ -10,6 +10,7 @@ import {
 } from '@edgelive/shared';
 import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
+import { safeClose } from '../../core/do/socket-frames';
 import type { Env } from '../../core/env';
 import { usageRecorder } from '../../core/usage/recorder';
 import type { ShardReport } from '../room-shard/contract';
@@ -43,7 +44,7 @@ import {
   type SocketRefusal,
   TOKEN_EXPIRES_HEADER,
 } from './contract';
-import { FanOut, safeClose } from './fanout';
+import { FanOut } from './fanout';
 import { FrameLimits } from './frame-limits';
 import { parseFrame } from './frames';
 import { LimitStore } from './limit-store';
