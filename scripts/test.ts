@@ -89,7 +89,8 @@ async function lanes(): Promise<RunResult[]> {
     }
   })();
   const lane2 = (async () => {
-    done.push(await vitest('lane 2: workers + unit', ['--project', 'workers', '--project', 'unit'], false));
+    const projects = ['--project', 'workers', '--project', 'workers-isolated', '--project', 'unit'];
+    done.push(await vitest('lane 2: workers + unit', projects, false));
     await consoleBuilt;
     for (let file = queue.takeLight(); file; file = queue.takeLight()) {
       done.push(await vitest(`lane 2: ${file.path}`, ['--project', 'e2e', file.path], false));

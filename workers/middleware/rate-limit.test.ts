@@ -55,13 +55,13 @@ describe('API rate limits', () => {
     const limit = Number((env as Env).ANON_RATE_LIMIT_PER_MINUTE);
     expect(limit).toBe(1200);
     for (let i = 0; i < limit; i += 100) {
-      const batch = await Promise.all(Array.from({ length: 100 }, () => from('198.51.100.77')));
+      const batch = await Promise.all(Array.from({ length: 100 }, () => from('198.51.100.177')));
       answers.push(...batch.map((b) => b.status));
     }
-    expect(answers.every((s) => s === 400)).toBe(true);
-    const over = await from('198.51.100.77');
+    expect([...new Set(answers)]).toEqual([400]);
+    const over = await from('198.51.100.177');
     expect(over.status).toBe(429);
     expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect((await from('198.51.100.78')).status).toBe(400);
+    expect((await from('198.51.100.178')).status).toBe(400);
   });
 });
