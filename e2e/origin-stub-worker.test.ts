@@ -209,6 +209,24 @@ describe('origin against a stand-in Worker', () => {
         const seq = sequences(stream, r);
         expect(new Set(seq).size, `${r} reuses no number`).toBe(seq.length);
       }
+
+      // Back at another size: the ladder starts on the remembered input without waiting for a probe;
+      // the probe beside it finds the change, the input is reported again and the ladder restarts on
+      // it (same rungs at 16:9), behind a discontinuity.
+      pub.kill('SIGKILL');
+      await waitExit(pub);
+      await until('the second publish-done', () => stub.publishDone.filter((s) => s === session).length >= 2, 40_000);
+      const lastAt360 = Math.max(...sequences(stream, 'source'));
+      pub = startTestPublisher(`${origin.rtmpUrl}/sk_restart`, { size: '854x480' });
+      await until('the input reported at 854x480', () => stub.inputs.get(session)?.width === 854);
+      const lastBeforeRestart = Math.max(...sequences(stream, 'source'));
+      await until(
+        'segments from the restarted ladder',
+        () => Math.max(...sequences(stream, 'source')) >= lastBeforeRestart + 2,
+      );
+      expect(stream.sessions).toHaveLength(1);
+      const marks = stub.segmentsOf(session, 'source').filter((s) => s.sequence > lastAt360 && s.discontinuity);
+      expect(marks.length, 'the reconnect and the restart are both marked').toBeGreaterThanOrEqual(2);
     } finally {
       pub.kill('SIGKILL');
       await waitExit(pub);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { importPKCS8, SignJWT } from 'jose';
 import { type Browser, type BrowserContext, chromium } from 'playwright-core';
+import type { Logger } from '../../origin/src/log.ts';
 import { type RunningOrigin, startOrigin } from '../../origin/src/origin.ts';
 import type { PublicationTimings } from '../../origin/src/publication.ts';
 import { startTestPublisher, waitExit } from '../../origin/test-support/publisher.ts';
@@ -65,6 +66,8 @@ export async function startLiveStack(opts: {
   originHttpPort: number;
   /** The origin's timings beyond the defaults (e.g. faster health samples). */
   timings?: Partial<PublicationTimings>;
+  /** The origin's log lines (a bench reads when the agent accepted a publish); silent by default. */
+  log?: Logger;
 }): Promise<LiveStack> {
   const stack = await startTestStack({ port: opts.workerPort });
   const runtimeDir = mkdtempSync(path.join(tmpdir(), 'edgelive-origin-'));
@@ -80,7 +83,7 @@ export async function startLiveStack(opts: {
       rtmpPort: opts.rtmpPort,
       httpPort: opts.originHttpPort,
       runtimeDir,
-      log: process.env.EDGELIVE_TEST_LOGS ? undefined : () => undefined,
+      log: opts.log ?? (process.env.EDGELIVE_TEST_LOGS ? undefined : () => undefined),
       timings: { thumbnailIntervalS: 2, ...opts.timings },
     });
   } catch (err) {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
+import type { InputInfo } from './ladder.ts';
 import type { Logger } from './log.ts';
 import { OriginMetrics } from './metrics.ts';
 import { dropPublisher } from './nginx-control.ts';
@@ -37,6 +38,8 @@ const TICKET_MS = 15_000;
 /** What the agent remembers of a session after its publisher left, so a reconnect continues its numbering. */
 interface SessionMemory {
   nextSequence: number;
+  /** The input it ran on: a reconnect starts its ladder on it without waiting for a probe. */
+  input: InputInfo | null;
   forgetAt: number;
 }
 
@@ -105,6 +108,8 @@ export class Agent {
       const known = this.sessions.get(s.sessionId)?.nextSequence ?? 0;
       this.sessions.set(s.sessionId, {
         nextSequence: Math.max(known, s.sequence + 1),
+        // A restarted agent never saw the input: the session's next publisher is probed.
+        input: null,
         forgetAt: Date.now() + 3600_000,
       });
     }
@@ -175,8 +180,8 @@ export class Agent {
       return reply(res, 403, 'already publishing');
     }
     this.pruneSessions();
-    const remembered = answer.resumed ? (this.sessions.get(answer.session_id)?.nextSequence ?? 0) : 0;
-    const startSequence = Math.max(remembered, answer.resumed ? (answer.next_sequence ?? 0) : 0);
+    const memory = answer.resumed ? this.sessions.get(answer.session_id) : undefined;
+    const startSequence = Math.max(memory?.nextSequence ?? 0, answer.resumed ? (answer.next_sequence ?? 0) : 0);
     const pub = new Publication(
       {
         client: this.client,
@@ -193,6 +198,7 @@ export class Agent {
       startSequence,
       // An SRT publisher's media clock started at its handshake, before the relay's probe.
       ticketed ? ticketed.started : publishedAt,
+      memory?.input ?? null,
     );
     this.byClient.set(clientId, pub);
     this.byStream.set(answer.stream_id, pub);
@@ -213,6 +219,7 @@ export class Agent {
     void pub.whenEnded().then(() => {
       this.sessions.set(answer.session_id, {
         nextSequence: pub.nextSequence,
+        input: pub.inputInfo,
         forgetAt: Date.now() + (answer.reconnect_window_s + 60) * 1000,
       });
       if (this.byClient.get(clientId) === pub) this.byClient.delete(clientId);

@@ -54,7 +54,11 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
   // A stalled read means the publisher is gone: exit and let the supervisor decide (microseconds).
   // -copyts: segments keep the publisher's own timestamps, from which the agent dates each segment
   // (segment-clock.ts); FFmpeg's program-date-time starts late by its probe time.
-  args.push('-rw_timeout', '10000000', '-copyts', '-i', spec.inputUrl);
+  // -analyzeduration/-probesize: the agent probed the input already (probe.ts) and NGINX hands
+  // FFmpeg the codec headers first, so a second's analysis finds every stream; FFmpeg's default
+  // (5 s) is most of the time from a publisher's (re)connect to its first segment.
+  args.push('-rw_timeout', '10000000', '-analyzeduration', '1000000', '-probesize', '1000000');
+  args.push('-copyts', '-i', spec.inputUrl);
 
   // Filter graph: one decode, split into each encoded rung plus the thumbnail.
   const branches = [...encoded.map((r) => `v_${r.name}`), 'v_thumb'];

@@ -81,6 +81,8 @@ export class Publication {
   }
   private rungs: Rung[] = [];
   private input: InputInfo | null = null;
+  /** The input the session's previous publication ran on, when the agent remembers one. */
+  private readonly remembered: InputInfo | null;
   /** FFmpeg's key info file when the session is encrypted. */
   private keyInfoFile: string | null = null;
   /** The session's next sequence per rendition; the session's numbering continues from their maximum. */
@@ -111,7 +113,9 @@ export class Publication {
     clientId: string,
     startSequence: number,
     publishedAtMs: number = Date.now(),
+    remembered: InputInfo | null = null,
   ) {
+    this.remembered = remembered;
     this.deps = deps;
     this.answer = answer;
     this.clientId = clientId;
@@ -190,13 +194,77 @@ export class Publication {
     await mkdir(this.dir, { recursive: true });
     this.keyInfoFile = await writeKeyInfo(this.dir, this.answer.encryption ?? null);
     const url = `${this.deps.rtmpBase}/${this.localName}`;
-    this.input = await this.probeWithRetry(url, () => this.state === 'starting');
+    // A publisher back within the reconnect window is taken to send what it sent before: its ladder
+    // starts on the input the last publication probed, and the probe runs beside it
+    // (checkRemembered). The probe is the larger part of the time from reconnect to first segment.
+    const remembered = this.answer.resumed ? this.remembered : null;
+    this.input = remembered ?? (await this.probeWithRetry(url, () => this.state === 'starting'));
     if (!this.input || this.state !== 'starting') {
       if (!this.input) await this.stop('input_unreadable');
       return;
     }
     const input = this.input;
     this.rungs = resolveLadder(this.answer.ladder, input);
+    this.reportInput(input);
+    for (const r of this.rungs) {
+      this.measures.add(r.name);
+      if (this.answer.resumed) this.discontinuityPending.add(r.name);
+    }
+    this.log('info', 'pipeline starting', {
+      input: describeInput(input),
+      probed: remembered ? 'remembered' : 'now',
+      rungs: this.rungs.map((r) => r.name + (r.videoCopy ? '(copy)' : '')).join(','),
+      start_sequence: this.nextSequence,
+    });
+
+    this.state = 'live';
+    this.startHealth();
+    await this.startLadder(this.localName, input, this.publishedAtMs);
+    if (remembered) void this.checkRemembered(url, remembered);
+    this.restartSimulcast();
+    // Inputs that connected while the first one was probed.
+    for (const name of this.inputs.localNames()) void this.warm(name);
+    this.inputs.start();
+    // A part is worth something only for a second: with parts the playlists are read every 50 ms.
+    const poll = this.lowLatency ? Math.min(50, this.deps.timings.playlistPollMs) : this.deps.timings.playlistPollMs;
+    this.every(poll, () => this.scan());
+    this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
+    this.every(1000, () => this.sendThumbnail());
+  }
+
+  /**
+   * The probe of a reconnected publisher, run after its ladder started on the remembered input.
+   * The same shape: nothing to do. Another frame rate or size with the same rungs: the ladder
+   * restarts on the new input (a discontinuity, as after any FFmpeg restart). Rungs that would
+   * change (another codec or a height that moves the ladder): the rungs were reported for the
+   * session, so the publication stops with `input_changed`; the agent then remembers the new
+   * input, and the publisher's next connect starts on it.
+   */
+  private async checkRemembered(url: string, remembered: InputInfo): Promise<void> {
+    const probed = await this.probeWithRetry(url, () => this.state === 'live');
+    if (!probed || this.state !== 'live' || sameShape(probed, remembered)) return;
+    this.input = probed;
+    const rungs = resolveLadder(this.answer.ladder, probed);
+    const sameRungs = rungs.map(rungKey).join() === this.rungs.map(rungKey).join();
+    this.log('warn', 'the reconnected input differs from the last one', {
+      was: describeInput(remembered),
+      now: describeInput(probed),
+      action: sameRungs ? 'ladder restarted' : 'publication stopped',
+    });
+    if (!sameRungs) return this.stop('input_changed');
+    this.reportInput(probed);
+    await this.cool(this.localName);
+    for (const r of this.rungs) this.discontinuityPending.add(r.name);
+    await this.startLadder(this.localName, probed, Date.now());
+  }
+
+  /** The input this publication runs on (the agent remembers it for the session's next publisher). */
+  get inputInfo(): InputInfo | null {
+    return this.input;
+  }
+
+  /** Tells the Worker what the session's input is and which rungs it gets. */
+  private reportInput(input: InputInfo): void {
     // Retried like the segments: a Worker away right now must not leave the session without its input.
     void this.deps.queue.retry(
       'report input',
@@ -216,28 +284,6 @@ export class Publication {
         fields: { stream: this.streamId, session: this.answer.session_id },
       },
     );
-    for (const r of this.rungs) {
-      this.measures.add(r.name);
-      if (this.answer.resumed) this.discontinuityPending.add(r.name);
-    }
-    this.log('info', 'pipeline starting', {
-      input: `${input.videoCodec}/${input.audioCodec ?? 'none'} ${input.width}x${input.height}@${input.frameRate}`,
-      rungs: this.rungs.map((r) => r.name + (r.videoCopy ? '(copy)' : '')).join(','),
-      start_sequence: this.nextSequence,
-    });
-
-    this.state = 'live';
-    this.startHealth();
-    await this.startLadder(this.localName, input, this.publishedAtMs);
-    this.restartSimulcast();
-    // Inputs that connected while the first one was probed.
-    for (const name of this.inputs.localNames()) void this.warm(name);
-    this.inputs.start();
-    // A part is worth something only for a second: with parts the playlists are read every 50 ms.
-    const poll = this.lowLatency ? Math.min(50, this.deps.timings.playlistPollMs) : this.deps.timings.playlistPollMs;
-    this.every(poll, () => this.scan());
-    this.every(this.deps.timings.statusPollMs, () => this.pollStatus());
-    this.every(1000, () => this.sendThumbnail());
   }
 
   /** Starts an input's ladder; its segments are taken while it is the program, discarded otherwise. */
@@ -588,3 +634,16 @@ export class Publication {
     this.timers.push(t);
   }
 }
+
+const describeInput = (i: InputInfo) =>
+  `${i.videoCodec}/${i.audioCodec ?? 'none'} ${i.width}x${i.height}@${i.frameRate}`;
+
+/** What decides the ladder and the FFmpeg command; the bitrate only labels the source rung. */
+const sameShape = (a: InputInfo, b: InputInfo) =>
+  a.videoCodec === b.videoCodec &&
+  a.audioCodec === b.audioCodec &&
+  a.width === b.width &&
+  a.height === b.height &&
+  Math.abs(a.frameRate - b.frameRate) < 1;
+
+const rungKey = (r: Rung) => `${r.name}:${r.videoCopy ? 'copy' : `${r.width}x${r.height}`}`;
