@@ -17,10 +17,11 @@
  * blocklist, a room message written back with OAuth (and not shown twice), an API key reading,
  * and the broadcast's end as `errored`.
  *
- * Deletions go upstream: a moderator's delete in the room deletes the message in YouTube's chat
+ * Deletions go both ways: a moderator's delete in the room deletes the message in YouTube's chat
  * (liveChatMessages.delete through the client) and in Twitch's (Helix `moderation/chat`, against
  * a stand-in of Twitch's tagged IRC and Helix, harness/twitch-standin.ts: ngIRCd sends no message
- * ids, and Twitch itself cannot be reached here).
+ * ids, and Twitch itself cannot be reached here); a message deleted there (YouTube's
+ * `messageDeletedEvent`, Twitch's `CLEARMSG`) is removed from the room.
  *
  * Ports (issue 13's range): wrangler dev 20060, Twitch stand-in IRC 20066 and Helix 20067, the
  * YouTube stand-in 20068, ngIRCd 20069.
@@ -255,6 +256,19 @@ describe('chat connectors (a real IRC server)', () => {
     await until('the deletion in the YouTube chat', () => youtube.deleted.includes(upstream));
     expect(youtube.requests.find((r) => r.method === 'DELETE')).toMatchObject({ auth: 'bearer' });
 
+    // Deleted there by a moderator of the YouTube chat (a messageDeletedEvent in the next page):
+    // removed from the room, and not sent back to YouTube, where it is already gone.
+    const next = messagesIn(frames).find((x) => x.m.text === 'and the next one')!;
+    const nextUpstream = youtube.heard().find((m) => m.text === 'and the next one')!.id;
+    const deletesBefore = youtube.deleted.length;
+    youtube.deleteThere({ id: 'UCmod', name: 'Mod' }, nextUpstream);
+    await until('the YouTube deletion in the room', () =>
+      frames.some((f) => f.frame.type === 'message_deleted' && f.frame.message_id === next.m.id),
+    );
+    const history = await stack.api.call<{ data: Message[] }>('GET', `/v1/rooms/${room.id}/messages`);
+    expect(history.data.some((m) => m.id === next.m.id)).toBe(false);
+    expect(youtube.deleted).toHaveLength(deletesBefore);
+
     // Written in the room: inserted in the YouTube chat with the token, and not brought back in as a YouTube message.
     socket!.send(JSON.stringify({ type: 'send', client_id: 'y1', text: 'hi youtube, from the site' }));
     await until('the room message in the YouTube chat', () =>
@@ -300,7 +314,7 @@ describe('chat connectors (a real IRC server)', () => {
     );
   }, 90_000);
 
-  it('deletes a Twitch message upstream through Helix when a moderator deletes it in the room', async () => {
+  it('deletes a Twitch message upstream through Helix when a moderator deletes it in the room, and takes CLEARMSG back', async () => {
     const room = await stack.api.call<{ id: string }>('POST', '/v1/rooms', { name: 'twitch deletes' });
     const frames = await roomSocket(room.id, 'host');
     const connector = await stack.api.call<ConnectorView>('POST', `/v1/rooms/${room.id}/connectors`, {
@@ -324,6 +338,19 @@ describe('chat connectors (a real IRC server)', () => {
       moderator_id: '100000001',
       message_id: upstream,
     });
+    // Deleted on Twitch by a moderator there (CLEARMSG): removed from the room, nothing sent back to Helix.
+    const second = twitch.say('#edgelive', 'viewer', 'deleted on twitch');
+    const secondHere = await until('the second Twitch message in the room', () =>
+      messagesIn(frames).find((x) => x.m.text === 'deleted on twitch'),
+    );
+    const sentAt = Date.now();
+    twitch.clearMessage('#edgelive', 'viewer', second, 'deleted on twitch');
+    const gone = await until('the CLEARMSG in the room', () =>
+      frames.find((f) => f.frame.type === 'message_deleted' && f.frame.message_id === secondHere.m.id),
+    );
+    expect(gone.at - sentAt).toBeLessThan(1000);
+    const history = await stack.api.call<{ data: Message[] }>('GET', `/v1/rooms/${room.id}/messages`);
+    expect(history.data.some((m) => m.id === secondHere.m.id)).toBe(false);
     // A message written in the room (no upstream id) deletes nothing there.
     socket!.send(JSON.stringify({ type: 'send', client_id: 't1', text: 'mine' }));
     const ack = await until('the ack', () => frames.find((f) => f.frame.type === 'ack' && f.frame.client_id === 't1'));

@@ -28,11 +28,19 @@ export class ChatConnectors {
   private readonly due = new Map<string, number>();
   private readonly status = new Map<string, { status: ConnectorView['status']; error: string | null }>();
   private readonly onExternal: (c: ConnectorConfig, m: ExternalMessage) => void;
+  /** A message deleted upstream, by its ref (`<connector id>:<external id>`, as `onExternal` stored it). */
+  private readonly onExternalDeleted: (ref: string) => void;
 
-  constructor(room: RoomContext, env: Env, onExternal: ChatConnectors['onExternal']) {
+  constructor(
+    room: RoomContext,
+    env: Env,
+    onExternal: ChatConnectors['onExternal'],
+    onExternalDeleted: ChatConnectors['onExternalDeleted'],
+  ) {
     this.room = room;
     this.env = env;
     this.onExternal = onExternal;
+    this.onExternalDeleted = onExternalDeleted;
   }
 
   configs(): ConnectorConfig[] {
@@ -89,6 +97,7 @@ export class ChatConnectors {
         : null;
       const on: ChatLinkHandlers = {
         onMessage: (m) => this.onExternal(c, m),
+        onDeleted: (id) => this.onExternalDeleted(`${c.id}:${id}`),
         onStatus: (status, error) => this.setStatus(c, status, error),
       };
       if (c.kind === 'youtube') {

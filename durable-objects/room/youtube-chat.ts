@@ -75,7 +75,10 @@ export class YouTubeChat implements ChatLink {
         this.on.onStatus('connected', null);
       }
       // The first page is what was said before this connector joined: the room starts from now.
-      if (!first) for (const m of page.messages) if (!(m.id && this.own.delete(m.id))) this.on.onMessage(m);
+      if (!first) {
+        for (const m of page.messages) if (!(m.id && this.own.delete(m.id))) this.on.onMessage(m);
+        for (const id of page.deleted) this.on.onDeleted(id);
+      }
       this.state = { liveChatId, pageToken: page.nextPageToken ?? this.state.pageToken ?? '' };
       this.save(this.state);
       if (page.ended) {

@@ -22,6 +22,8 @@ interface Item {
   author: { id: string; name: string };
   text: string;
   at: string;
+  /** A `messageDeletedEvent`: a moderator there deleted this earlier message. */
+  deletedId?: string;
 }
 
 export class YouTubeStandin {
@@ -57,6 +59,17 @@ export class YouTubeStandin {
   /** A viewer writes in the YouTube chat. */
   say(author: { id: string; name: string }, text: string) {
     this.items.push({ id: `LCC.${this.items.length + 1}`, author, text, at: new Date().toISOString() });
+  }
+
+  /** A moderator in the YouTube chat deletes a message: the next pages carry a `messageDeletedEvent`. */
+  deleteThere(moderator: { id: string; name: string }, id: string) {
+    this.items.push({
+      id: `LCC.${this.items.length + 1}`,
+      author: moderator,
+      text: '',
+      at: new Date().toISOString(),
+      deletedId: id,
+    });
   }
 
   /** The broadcast ends: the chat answers `liveChatEnded` from now on. */
@@ -145,15 +158,24 @@ export class YouTubeStandin {
         kind: 'youtube#liveChatMessage',
         etag: 'standin',
         id: m.id,
-        snippet: {
-          type: 'textMessageEvent',
-          liveChatId: this.chat.liveChatId,
-          authorChannelId: m.author.id,
-          publishedAt: m.at,
-          hasDisplayContent: true,
-          displayMessage: m.text,
-          textMessageDetails: { messageText: m.text },
-        },
+        snippet: m.deletedId
+          ? {
+              type: 'messageDeletedEvent',
+              liveChatId: this.chat.liveChatId,
+              authorChannelId: m.author.id,
+              publishedAt: m.at,
+              hasDisplayContent: false,
+              messageDeletedDetails: { deletedMessageId: m.deletedId },
+            }
+          : {
+              type: 'textMessageEvent',
+              liveChatId: this.chat.liveChatId,
+              authorChannelId: m.author.id,
+              publishedAt: m.at,
+              hasDisplayContent: true,
+              displayMessage: m.text,
+              textMessageDetails: { messageText: m.text },
+            },
         ...(parts.includes('authorDetails')
           ? {
               authorDetails: {
