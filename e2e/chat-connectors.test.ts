@@ -23,8 +23,11 @@
  * ids, and Twitch itself cannot be reached here); a message deleted there (YouTube's
  * `messageDeletedEvent`, Twitch's `CLEARMSG`) is removed from the room.
  *
+ * YouTube's access token expiring: the stand-in answers 401, Google's client refreshes it with the
+ * refresh token at the (stand-in's) token endpoint and the connector goes on relaying both ways.
+ *
  * Ports (issue 13's range): wrangler dev 20060, Twitch stand-in IRC 20066 and Helix 20067, the
- * YouTube stand-in 20068, ngIRCd 20069.
+ * YouTube stand-ins 20068 and 21401, ngIRCd 20069.
  */
 import type { Message, ServerFrame } from '@edgelive/shared';
 import { importPKCS8, SignJWT } from 'jose';
@@ -48,6 +51,19 @@ const YT = {
   botChannel: { id: 'UCedgelivebot00000000000', name: 'Edgelive Bot' },
 };
 const youtube = new YouTubeStandin(20068, YT);
+/** A second chat whose access token expires mid-session (the first one's chat ends in its test). */
+const YT2 = {
+  ...YT,
+  videoId: 'e2eLiveVid02',
+  liveChatId: 'Cg0KC2UyZUxpdmVWaWQwMg',
+  token: 'ya29.e2e-standin-token-that-expires',
+  oauthClient: {
+    id: 'e2e-client.apps.googleusercontent.com',
+    secret: 'GOCSPX-e2e-secret',
+    refreshToken: '1//e2e-refresh-token',
+  },
+};
+const youtube2 = new YouTubeStandin(21401, YT2);
 const twitch = new TwitchStandin(20066, 20067, TOKEN, { edgelivebot: '100000001', edgelive: '100000002' });
 
 let stack: TestStack;
@@ -59,6 +75,7 @@ const sockets: WebSocket[] = [];
 beforeAll(async () => {
   await ircd.start();
   await youtube.start();
+  await youtube2.start();
   await twitch.start();
   // The IRC server is on loopback: allowed in development under the webhooks' switch.
   stack = await startTestStack({ port: WORKER_PORT, vars: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
@@ -70,6 +87,7 @@ afterAll(async () => {
   await stack?.stop();
   await ircd.stop();
   await youtube.stop();
+  await youtube2.stop();
   await twitch.stop();
 });
 
@@ -359,5 +377,60 @@ describe('chat connectors (a real IRC server)', () => {
     await sleep(500);
     expect(twitch.deleted).toEqual([upstream]);
     expect((await connectorUntil(room.id, connector.id, () => true, 'the connector')).last_error).toBeNull();
+  }, 60_000);
+
+  it("refreshes YouTube's expired access token through Google's client and goes on relaying", async () => {
+    const room = await stack.api.call<{ id: string }>('POST', '/v1/rooms', { name: 'youtube refresh' });
+    const frames = await roomSocket(room.id, 'host');
+    const c = YT2.oauthClient;
+    const body = {
+      kind: 'youtube',
+      api_root: youtube2.rootUrl,
+      video_id: YT2.videoId,
+      token: YT2.token,
+      refresh_token: c.refreshToken,
+      client_id: c.id,
+      client_secret: c.secret,
+      token_url: youtube2.tokenUrl,
+      relay: true,
+    };
+    // The refresh token alone is not enough: Google wants the client it was issued to.
+    const half = await stack.api.request<{ error: { details?: { field?: string } } }>(
+      'POST',
+      `/v1/rooms/${room.id}/connectors`,
+      { ...body, client_secret: undefined },
+    );
+    expect(half.status).toBe(400);
+    expect(half.body.error.details?.field).toBe('refresh_token');
+
+    type View = ConnectorView & { refresh_token_set: boolean; token_url: string };
+    const connector = await stack.api.call<View>('POST', `/v1/rooms/${room.id}/connectors`, body);
+    expect(connector).toMatchObject({ refresh_token_set: true, token_url: youtube2.tokenUrl });
+    for (const secret of [YT2.token, c.refreshToken, c.secret]) expect(JSON.stringify(connector)).not.toContain(secret);
+    await connectorUntil(room.id, connector.id, (v) => v.status === 'connected', 'connected with the first token');
+    const viewer = { id: 'UCviewertwo0000000000000', name: 'Viewer Two' };
+    youtube2.say(viewer, 'before the token expired');
+    await until('a message with the first token', () =>
+      messagesIn(frames).find((x) => x.m.text === 'before the token expired'),
+    );
+    expect(youtube2.refreshes).toHaveLength(0);
+
+    // An hour later at Google: the token is refused (401), the client refreshes it and retries.
+    youtube2.expireToken();
+    youtube2.say(viewer, 'after the token expired');
+    await until('a message after the refresh', () =>
+      messagesIn(frames).find((x) => x.m.text === 'after the token expired'),
+    );
+    expect(youtube2.refreshes).toEqual([{ clientId: c.id, clientSecret: c.secret, issued: youtube2.currentToken }]);
+    const lists = youtube2.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/liveChat/messages'));
+    expect(lists.some((r) => r.auth === 'bearer')).toBe(true);
+    // Relaying out uses the new token too.
+    socket!.send(JSON.stringify({ type: 'send', client_id: 'r1', text: 'still relaying' }));
+    await until('the room message in the YouTube chat', () =>
+      youtube2.heard().find((m) => m.text === '<Host> still relaying'),
+    );
+    const status = await connectorUntil(room.id, connector.id, () => true, 'the connector');
+    expect(status).toMatchObject({ status: 'connected', last_error: null });
+    expect(youtube2.refreshes).toHaveLength(1);
   }, 60_000);
 });

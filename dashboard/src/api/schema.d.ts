@@ -4919,6 +4919,9 @@ export interface components {
              */
             auth: "oauth" | "api_key" | null;
             token_set: boolean;
+            /** @description YouTube: the access token is refreshed with a refresh token when it expires. */
+            refresh_token_set: boolean;
+            token_url: string | null;
             relay: boolean;
             /** @enum {string} */
             status: "connecting" | "connected" | "errored";
@@ -4973,6 +4976,17 @@ export interface components {
              * @description The YouTube Data API root; default `https://youtube.googleapis.com/` (tests use a stand-in).
              */
             api_root?: string;
+            /** @description The OAuth 2.0 refresh token given with `token`: when YouTube refuses the access token (it lasts about an hour), Google's client gets a new one with it and goes on. Needs `client_id` and `client_secret`. Encrypted at rest, never returned. */
+            refresh_token?: string;
+            /** @description The OAuth client the tokens were issued to (with `refresh_token`). */
+            client_id?: string;
+            /** @description That OAuth client's secret (with `refresh_token`). Encrypted at rest, never returned. */
+            client_secret?: string;
+            /**
+             * Format: uri
+             * @description Google's OAuth token endpoint; default `https://oauth2.googleapis.com/token` (tests use a stand-in).
+             */
+            token_url?: string;
             /** @description Send messages written in the room to the external chat too. */
             relay?: boolean;
         };
