@@ -49,3 +49,12 @@ export const uploadTailKey = (uploadId: string) => `${uploadPrefix(uploadId)}tai
  */
 export const vodPrefix = (assetId: string) => `vod/${assetId}/`;
 export const vodKey = (assetId: string, file: string) => `${vodPrefix(assetId)}${file}`;
+
+/**
+ * An input's preview rung (the console's per-camera player): a short rolling window of segments
+ * and its index, by input id alone (ids are unique across streams). The index is rewritten once
+ * per segment, far below R2's per-key write limit; segments that slide out of it are deleted.
+ */
+export const previewPrefix = (inputId: string) => `previews/${inputId}/`;
+export const previewIndexKey = (inputId: string) => `${previewPrefix(inputId)}index.json`;
+export const previewSegmentKey = (inputId: string, sequence: number) => `${previewPrefix(inputId)}${sequence}.ts`;

@@ -17,13 +17,17 @@
  * blocklist, a room message written back with OAuth (and not shown twice), an API key reading,
  * and the broadcast's end as `errored`.
  *
- * Deletions go upstream: a moderator's delete in the room deletes the message in YouTube's chat
+ * Deletions go both ways: a moderator's delete in the room deletes the message in YouTube's chat
  * (liveChatMessages.delete through the client) and in Twitch's (Helix `moderation/chat`, against
  * a stand-in of Twitch's tagged IRC and Helix, harness/twitch-standin.ts: ngIRCd sends no message
- * ids, and Twitch itself cannot be reached here).
+ * ids, and Twitch itself cannot be reached here); a message deleted there (YouTube's
+ * `messageDeletedEvent`, Twitch's `CLEARMSG`) is removed from the room.
+ *
+ * YouTube's access token expiring: the stand-in answers 401, Google's client refreshes it with the
+ * refresh token at the (stand-in's) token endpoint and the connector goes on relaying both ways.
  *
  * Ports (issue 13's range): wrangler dev 20060, Twitch stand-in IRC 20066 and Helix 20067, the
- * YouTube stand-in 20068, ngIRCd 20069.
+ * YouTube stand-ins 20068 and 21401, ngIRCd 20069.
  */
 import type { Message, ServerFrame } from '@edgelive/shared';
 import { importPKCS8, SignJWT } from 'jose';
@@ -47,6 +51,19 @@ const YT = {
   botChannel: { id: 'UCedgelivebot00000000000', name: 'Edgelive Bot' },
 };
 const youtube = new YouTubeStandin(20068, YT);
+/** A second chat whose access token expires mid-session (the first one's chat ends in its test). */
+const YT2 = {
+  ...YT,
+  videoId: 'e2eLiveVid02',
+  liveChatId: 'Cg0KC2UyZUxpdmVWaWQwMg',
+  token: 'ya29.e2e-standin-token-that-expires',
+  oauthClient: {
+    id: 'e2e-client.apps.googleusercontent.com',
+    secret: 'GOCSPX-e2e-secret',
+    refreshToken: '1//e2e-refresh-token',
+  },
+};
+const youtube2 = new YouTubeStandin(21401, YT2);
 const twitch = new TwitchStandin(20066, 20067, TOKEN, { edgelivebot: '100000001', edgelive: '100000002' });
 
 let stack: TestStack;
@@ -58,6 +75,7 @@ const sockets: WebSocket[] = [];
 beforeAll(async () => {
   await ircd.start();
   await youtube.start();
+  await youtube2.start();
   await twitch.start();
   // The IRC server is on loopback: allowed in development under the webhooks' switch.
   stack = await startTestStack({ port: WORKER_PORT, vars: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
@@ -69,6 +87,7 @@ afterAll(async () => {
   await stack?.stop();
   await ircd.stop();
   await youtube.stop();
+  await youtube2.stop();
   await twitch.stop();
 });
 
@@ -255,6 +274,19 @@ describe('chat connectors (a real IRC server)', () => {
     await until('the deletion in the YouTube chat', () => youtube.deleted.includes(upstream));
     expect(youtube.requests.find((r) => r.method === 'DELETE')).toMatchObject({ auth: 'bearer' });
 
+    // Deleted there by a moderator of the YouTube chat (a messageDeletedEvent in the next page):
+    // removed from the room, and not sent back to YouTube, where it is already gone.
+    const next = messagesIn(frames).find((x) => x.m.text === 'and the next one')!;
+    const nextUpstream = youtube.heard().find((m) => m.text === 'and the next one')!.id;
+    const deletesBefore = youtube.deleted.length;
+    youtube.deleteThere({ id: 'UCmod', name: 'Mod' }, nextUpstream);
+    await until('the YouTube deletion in the room', () =>
+      frames.some((f) => f.frame.type === 'message_deleted' && f.frame.message_id === next.m.id),
+    );
+    const history = await stack.api.call<{ data: Message[] }>('GET', `/v1/rooms/${room.id}/messages`);
+    expect(history.data.some((m) => m.id === next.m.id)).toBe(false);
+    expect(youtube.deleted).toHaveLength(deletesBefore);
+
     // Written in the room: inserted in the YouTube chat with the token, and not brought back in as a YouTube message.
     socket!.send(JSON.stringify({ type: 'send', client_id: 'y1', text: 'hi youtube, from the site' }));
     await until('the room message in the YouTube chat', () =>
@@ -300,7 +332,7 @@ describe('chat connectors (a real IRC server)', () => {
     );
   }, 90_000);
 
-  it('deletes a Twitch message upstream through Helix when a moderator deletes it in the room', async () => {
+  it('deletes a Twitch message upstream through Helix when a moderator deletes it in the room, and takes CLEARMSG back', async () => {
     const room = await stack.api.call<{ id: string }>('POST', '/v1/rooms', { name: 'twitch deletes' });
     const frames = await roomSocket(room.id, 'host');
     const connector = await stack.api.call<ConnectorView>('POST', `/v1/rooms/${room.id}/connectors`, {
@@ -324,6 +356,19 @@ describe('chat connectors (a real IRC server)', () => {
       moderator_id: '100000001',
       message_id: upstream,
     });
+    // Deleted on Twitch by a moderator there (CLEARMSG): removed from the room, nothing sent back to Helix.
+    const second = twitch.say('#edgelive', 'viewer', 'deleted on twitch');
+    const secondHere = await until('the second Twitch message in the room', () =>
+      messagesIn(frames).find((x) => x.m.text === 'deleted on twitch'),
+    );
+    const sentAt = Date.now();
+    twitch.clearMessage('#edgelive', 'viewer', second, 'deleted on twitch');
+    const gone = await until('the CLEARMSG in the room', () =>
+      frames.find((f) => f.frame.type === 'message_deleted' && f.frame.message_id === secondHere.m.id),
+    );
+    expect(gone.at - sentAt).toBeLessThan(1000);
+    const history = await stack.api.call<{ data: Message[] }>('GET', `/v1/rooms/${room.id}/messages`);
+    expect(history.data.some((m) => m.id === secondHere.m.id)).toBe(false);
     // A message written in the room (no upstream id) deletes nothing there.
     socket!.send(JSON.stringify({ type: 'send', client_id: 't1', text: 'mine' }));
     const ack = await until('the ack', () => frames.find((f) => f.frame.type === 'ack' && f.frame.client_id === 't1'));
@@ -332,5 +377,60 @@ describe('chat connectors (a real IRC server)', () => {
     await sleep(500);
     expect(twitch.deleted).toEqual([upstream]);
     expect((await connectorUntil(room.id, connector.id, () => true, 'the connector')).last_error).toBeNull();
+  }, 60_000);
+
+  it("refreshes YouTube's expired access token through Google's client and goes on relaying", async () => {
+    const room = await stack.api.call<{ id: string }>('POST', '/v1/rooms', { name: 'youtube refresh' });
+    const frames = await roomSocket(room.id, 'host');
+    const c = YT2.oauthClient;
+    const body = {
+      kind: 'youtube',
+      api_root: youtube2.rootUrl,
+      video_id: YT2.videoId,
+      token: YT2.token,
+      refresh_token: c.refreshToken,
+      client_id: c.id,
+      client_secret: c.secret,
+      token_url: youtube2.tokenUrl,
+      relay: true,
+    };
+    // The refresh token alone is not enough: Google wants the client it was issued to.
+    const half = await stack.api.request<{ error: { details?: { field?: string } } }>(
+      'POST',
+      `/v1/rooms/${room.id}/connectors`,
+      { ...body, client_secret: undefined },
+    );
+    expect(half.status).toBe(400);
+    expect(half.body.error.details?.field).toBe('refresh_token');
+
+    type View = ConnectorView & { refresh_token_set: boolean; token_url: string };
+    const connector = await stack.api.call<View>('POST', `/v1/rooms/${room.id}/connectors`, body);
+    expect(connector).toMatchObject({ refresh_token_set: true, token_url: youtube2.tokenUrl });
+    for (const secret of [YT2.token, c.refreshToken, c.secret]) expect(JSON.stringify(connector)).not.toContain(secret);
+    await connectorUntil(room.id, connector.id, (v) => v.status === 'connected', 'connected with the first token');
+    const viewer = { id: 'UCviewertwo0000000000000', name: 'Viewer Two' };
+    youtube2.say(viewer, 'before the token expired');
+    await until('a message with the first token', () =>
+      messagesIn(frames).find((x) => x.m.text === 'before the token expired'),
+    );
+    expect(youtube2.refreshes).toHaveLength(0);
+
+    // An hour later at Google: the token is refused (401), the client refreshes it and retries.
+    youtube2.expireToken();
+    youtube2.say(viewer, 'after the token expired');
+    await until('a message after the refresh', () =>
+      messagesIn(frames).find((x) => x.m.text === 'after the token expired'),
+    );
+    expect(youtube2.refreshes).toEqual([{ clientId: c.id, clientSecret: c.secret, issued: youtube2.currentToken }]);
+    const lists = youtube2.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/liveChat/messages'));
+    expect(lists.some((r) => r.auth === 'bearer')).toBe(true);
+    // Relaying out uses the new token too.
+    socket!.send(JSON.stringify({ type: 'send', client_id: 'r1', text: 'still relaying' }));
+    await until('the room message in the YouTube chat', () =>
+      youtube2.heard().find((m) => m.text === '<Host> still relaying'),
+    );
+    const status = await connectorUntil(room.id, connector.id, () => true, 'the connector');
+    expect(status).toMatchObject({ status: 'connected', last_error: null });
+    expect(youtube2.refreshes).toHaveLength(1);
   }, 60_000);
 });

@@ -2,7 +2,8 @@
  * Simulcast for real: an ffmpeg test-pattern publisher -> the origin (NGINX-RTMP + agent) -> one
  * FFmpeg push per target to other NGINX-RTMP servers on 127.0.0.1 (stand-ins for YouTube and
  * Twitch ingest), recorded there and checked with ffprobe; the second target is `rtmps://`, its
- * receiver reachable only through TLS (NGINX's stream module in front, as for Facebook Live). Targets are added and disabled while
+ * receiver reachable only through TLS (NGINX's stream module in front, as for Facebook Live), and one
+ * target pushes the 360p rung (encoded by its push) while the others copy the source. Targets are added and disabled while
  * live, a receiver that is down shows `errored` and recovers, the room socket hears every change,
  * and the stream's own HLS keeps advancing throughout.
  */
@@ -16,7 +17,7 @@ import { probeFlv, RtmpReceiver } from './harness/rtmp-receiver.ts';
 import { startTestStack, type TestStack } from './harness/stack.ts';
 
 // Ports of this file (issue 13's range): wrangler dev 20000, origin RTMP 20001, receivers 20010-20012,
-// the RTMPS receiver's TLS port 20013.
+// the RTMPS receiver's TLS port 20013, the chosen-rung receiver 21400.
 const WORKER_PORT = 20000;
 const RTMP_PORT = 20001;
 
@@ -31,6 +32,8 @@ interface Target {
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;
 const receivers = [new RtmpReceiver(20010), new RtmpReceiver(20011, { tlsPort: 20013 }), new RtmpReceiver(20012)];
+/** The target with `rendition: '360p'`: its push encodes that rung from the 854x480 program. */
+const rungReceiver = new RtmpReceiver(21400);
 let publisher: ReturnType<typeof startTestPublisher> | null = null;
 let socket: WebSocket | null = null;
 
@@ -39,6 +42,7 @@ beforeAll(async () => {
   origin = await launchOrigin({ originId: 'orig_local', workerUrl: stack.worker.url, rtmpPort: RTMP_PORT });
   await receivers[0]!.start();
   await receivers[1]!.start();
+  await rungReceiver.start();
   // receivers[2] starts down.
 });
 
@@ -46,7 +50,7 @@ afterAll(async () => {
   publisher?.kill('SIGKILL');
   socket?.close();
   await origin?.cleanup();
-  for (const r of receivers) await r.cleanup();
+  for (const r of [...receivers, rungReceiver]) await r.cleanup();
   await stack?.stop();
 });
 
@@ -87,19 +91,22 @@ async function roomSocket(roomId: string): Promise<ServerFrame[]> {
 }
 
 describe('simulcast end to end (NGINX-RTMP receivers on 127.0.0.1)', () => {
-  it('pushes to two targets, adds one live, disables one, and recovers a receiver that was down; HLS never stalls', async () => {
+  it('pushes to two targets (and a 360p rung to a third), adds one live, disables one, and recovers a receiver that was down; HLS never stalls', async () => {
     const stream = await createStream(stack.api, { name: 'e2e simulcast', ladder: ['source', '360p'] });
     const live = await getStream(stack.api, stream.id);
     const roomId = (live as unknown as { room_id: string }).room_id;
     const frames = await roomSocket(roomId);
-    const add = (url: string, name: string) =>
-      stack.api.call<Target>('POST', targetsPath(stream.id), { url, stream_key: `key-${name}`, name });
+    const add = (url: string, name: string, rendition?: string) =>
+      stack.api.call<Target>('POST', targetsPath(stream.id), { url, stream_key: `key-${name}`, name, rendition });
     const t1 = await add(receivers[0]!.url, 'one');
     const t2 = await add(receivers[1]!.url, 'two');
+    const t4 = await add(rungReceiver.url, 'rung', '360p');
+    expect((t4 as Target & { rendition: string | null }).rendition).toBe('360p');
     expect(receivers[1]!.url).toMatch(/^rtmps:\/\/127\.0\.0\.1:20013\//);
 
-    publisher = startTestPublisher(`${origin.rtmpUrl}/${stream.stream_key}`, { size: '640x360' });
-    await Promise.all([waitStatus(stream.id, t1.id, 'broadcasting'), waitStatus(stream.id, t2.id, 'broadcasting')]);
+    // Larger than 360p, so that the chosen rung is told apart from the source by its size.
+    publisher = startTestPublisher(`${origin.rtmpUrl}/${stream.stream_key}`, { size: '854x480' });
+    await Promise.all([t1, t2, t4].map((t) => waitStatus(stream.id, t.id, 'broadcasting')));
 
     // The program's HLS, watched as a player would, from here to the end.
     const pb = stream.playback_ids[0]!.id;
@@ -140,10 +147,19 @@ describe('simulcast end to end (NGINX-RTMP receivers on 127.0.0.1)', () => {
         const rec = r.recordings();
         expect(rec.length, `receiver ${i}`).toBeGreaterThan(0);
         const probe = probeFlv(rec.at(-1)!.file);
-        expect(probe.video, `receiver ${i}`).toEqual({ codec: 'h264', width: 640, height: 360 });
+        expect(probe.video, `receiver ${i}`).toEqual({ codec: 'h264', width: 854, height: 480 });
         expect(probe.audio, `receiver ${i}`).toBe('aac');
         expect(probe.durationS, `receiver ${i}`).toBeGreaterThan(1);
       }
+
+      // The target with a chosen rung got that rung (encoded by its push), not the source.
+      const rung = rungReceiver.recordings();
+      expect(rung.length).toBeGreaterThan(0);
+      const rungProbe = probeFlv(rung.at(-1)!.file);
+      expect(rungProbe.video).toEqual({ codec: 'h264', width: 640, height: 360 });
+      expect(rungProbe.audio).toBe('aac');
+      expect(rungProbe.durationS).toBeGreaterThan(1);
+      expect((await getTarget(stream.id, t4.id)).status).toBe('broadcasting');
 
       // Events of the target that started errored, oldest first.
       const events = await stack.api.call<{ data: { type: string }[] }>(

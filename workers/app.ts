@@ -37,6 +37,7 @@ import { chatReplayRoutes } from './routes/chat-replay.routes';
 import { downloadRoutes } from './routes/downloads.routes';
 import { embedRoutes } from './routes/embed.routes';
 import { hlsRoutes } from './routes/hls.routes';
+import { inputPreviewRoutes } from './routes/input-previews.routes';
 import { invoiceRoutes } from './routes/invoices.routes';
 import { mediaJobRoutes } from './routes/media-jobs.routes';
 import { invitationRoutes, orgRoutes } from './routes/orgs.routes';
@@ -159,6 +160,7 @@ app
   .route('/v1', v1)
   .route('/hls', hlsRoutes)
   .route('/thumbnails', thumbnailRoutes)
+  .route('/previews', inputPreviewRoutes)
   .route('/embed', watchEmbedRoutes)
   .route('/embed', embedRoutes)
   .route('/channel-images', channelImageRoutes)

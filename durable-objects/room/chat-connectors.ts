@@ -28,11 +28,19 @@ export class ChatConnectors {
   private readonly due = new Map<string, number>();
   private readonly status = new Map<string, { status: ConnectorView['status']; error: string | null }>();
   private readonly onExternal: (c: ConnectorConfig, m: ExternalMessage) => void;
+  /** A message deleted upstream, by its ref (`<connector id>:<external id>`, as `onExternal` stored it). */
+  private readonly onExternalDeleted: (ref: string) => void;
 
-  constructor(room: RoomContext, env: Env, onExternal: ChatConnectors['onExternal']) {
+  constructor(
+    room: RoomContext,
+    env: Env,
+    onExternal: ChatConnectors['onExternal'],
+    onExternalDeleted: ChatConnectors['onExternalDeleted'],
+  ) {
     this.room = room;
     this.env = env;
     this.onExternal = onExternal;
+    this.onExternalDeleted = onExternalDeleted;
   }
 
   configs(): ConnectorConfig[] {
@@ -45,7 +53,7 @@ export class ChatConnectors {
 
   view(c: ConnectorConfig): ConnectorView {
     const s = this.status.get(c.id) ?? { status: 'connecting' as const, error: null };
-    const { token_sealed: _, api_root, video_id, auth, ...rest } = c;
+    const { token_sealed: _, refresh_sealed, token_url, api_root, video_id, auth, ...rest } = c;
     // A YouTube chat found from its video shows its id once known.
     const found = c.kind === 'youtube' && !c.channel ? this.youtubeState(c.id).liveChatId : null;
     return {
@@ -55,6 +63,8 @@ export class ChatConnectors {
       video_id: video_id ?? null,
       auth: auth ?? (c.token_sealed ? 'oauth' : null),
       token_set: c.token_sealed !== null,
+      refresh_token_set: Boolean(refresh_sealed),
+      token_url: token_url ?? null,
       status: s.status,
       last_error: s.error,
     };
@@ -89,10 +99,16 @@ export class ChatConnectors {
         : null;
       const on: ChatLinkHandlers = {
         onMessage: (m) => this.onExternal(c, m),
+        onDeleted: (id) => this.onExternalDeleted(`${c.id}:${id}`),
         onStatus: (status, error) => this.setStatus(c, status, error),
       };
       if (c.kind === 'youtube') {
-        if (!secret) {
+        const refresh = c.refresh_sealed
+          ? await openSecret(this.env, 'chat_connector_token', c.refresh_sealed)
+              .then((raw) => JSON.parse(raw) as { refresh_token: string; client_id: string; client_secret: string })
+              .catch(() => null)
+          : null;
+        if (!secret || (c.refresh_sealed && !refresh)) {
           this.setStatus(c, 'errored', 'The credential could not be opened.');
           continue;
         }
@@ -101,7 +117,16 @@ export class ChatConnectors {
             apiRoot: c.api_root ?? 'https://youtube.googleapis.com/',
             liveChatId: c.channel || null,
             videoId: c.video_id ?? null,
-            credential: { kind: c.auth === 'api_key' ? 'api_key' : 'oauth', value: secret },
+            credential: {
+              kind: c.auth === 'api_key' ? 'api_key' : 'oauth',
+              value: secret,
+              refresh: refresh && {
+                refreshToken: refresh.refresh_token,
+                clientId: refresh.client_id,
+                clientSecret: refresh.client_secret,
+                tokenUrl: c.token_url ?? 'https://oauth2.googleapis.com/token',
+              },
+            },
           },
           this.youtubeState(c.id),
           on,

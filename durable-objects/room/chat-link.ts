@@ -14,4 +14,6 @@ export interface ChatLink {
 export interface ChatLinkHandlers {
   onMessage: (m: { author: string; text: string; id: string | null; authorId?: string | null }) => void;
   onStatus: (status: 'connected' | 'errored', error: string | null) => void;
+  /** A message was deleted there (by its moderators, or its author): the room removes its copy. */
+  onDeleted: (externalId: string) => void;
 }

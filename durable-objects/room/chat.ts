@@ -168,9 +168,18 @@ export class Chat {
     return null;
   }
 
-  removeMessage(m: MessageRow, moderator: string | null) {
+  /**
+   * A message its external chat deleted (a moderator there, or its author): gone here too, as a
+   * deletion with no moderator of ours; not sent back upstream, where it is already gone.
+   */
+  externalDeleted(ref: string): boolean {
+    const m = this.room.store.byExternalRef(ref);
+    return m ? this.removeMessage(m, null, false) : false;
+  }
+
+  removeMessage(m: MessageRow, moderator: string | null, upstream = true) {
     if (!this.room.store.deleteMessage(m.id, Date.now())) return false;
-    if (m.external_ref) this.onExternalRemoved?.(m.external_ref);
+    if (m.external_ref && upstream) this.onExternalRemoved?.(m.external_ref);
     const frame: ServerFrame = { type: 'message_deleted', message_id: m.id };
     if (m.shadow) this.room.out.broadcastTo(`u:${m.user_id}`, frame);
     else this.room.out.broadcast(frame);

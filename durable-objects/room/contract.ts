@@ -169,16 +169,25 @@ export interface ConnectorConfig {
   video_id?: string | null;
   /** YouTube: an OAuth access token reads and writes, an API key only reads. Twitch: `oauth` when a token is set. */
   auth?: 'oauth' | 'api_key' | null;
+  /** YouTube: `{refresh_token, client_id, client_secret}` sealed, for Google's client to refresh the access token. */
+  refresh_sealed?: string | null;
+  /** YouTube: where that refresh goes (Google's token endpoint, or a stand-in). */
+  token_url?: string | null;
   /** Room messages are sent to the external chat too. */
   relay: boolean;
   created_at: string;
 }
 
-export type ConnectorView = Omit<ConnectorConfig, 'token_sealed' | 'api_root' | 'video_id' | 'auth'> & {
+export type ConnectorView = Omit<
+  ConnectorConfig,
+  'token_sealed' | 'api_root' | 'video_id' | 'auth' | 'refresh_sealed' | 'token_url'
+> & {
   api_root: string | null;
   video_id: string | null;
   auth: 'oauth' | 'api_key' | null;
   token_set: boolean;
+  refresh_token_set: boolean;
+  token_url: string | null;
   status: 'connecting' | 'connected' | 'errored';
   last_error: string | null;
 };

@@ -1,5 +1,5 @@
 import type { ChatLink, ChatLinkHandlers } from './chat-link';
-import { chatMessageOf, ircLine, parseIrcLine } from './irc';
+import { chatMessageOf, deletedMessageOf, ircLine, parseIrcLine } from './irc';
 import { TwitchHelix } from './twitch-helix';
 
 export interface IrcTarget {
@@ -144,5 +144,7 @@ export class IrcClient implements ChatLink {
     }
     const m = chatMessageOf(l, this.target.channel);
     if (m) this.on.onMessage(m);
+    const deleted = deletedMessageOf(l, this.target.channel);
+    if (deleted) this.on.onDeleted(deleted);
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chatMessageOf, ircLine, parseIrcLine } from './irc';
+import { chatMessageOf, deletedMessageOf, ircLine, parseIrcLine } from './irc';
 
 describe('IRC lines', () => {
   it('parses a Twitch PRIVMSG with IRCv3 tags', () => {
@@ -32,6 +32,16 @@ describe('IRC lines', () => {
     expect(chatMessageOf(plain, '#other')).toBeNull();
     expect(chatMessageOf(parseIrcLine(':bob!b@h JOIN #edgelive')!, '#edgelive')).toBeNull();
     expect(parseIrcLine('')).toBeNull();
+  });
+
+  it("reads Twitch's CLEARMSG (a message deleted there) by the id its PRIVMSG carried", () => {
+    const l = parseIrcLine(
+      '@login=alice;room-id=;target-msg-id=b34ccfc7-4977-403a-8a94-33c6bac34fb8;tmi-sent-ts=1642720582342 :tmi.twitch.tv CLEARMSG #edgelive :hello there\r\n',
+    )!;
+    expect(deletedMessageOf(l, '#EdgeLive')).toBe('b34ccfc7-4977-403a-8a94-33c6bac34fb8');
+    expect(deletedMessageOf(l, '#other')).toBeNull();
+    expect(deletedMessageOf(parseIrcLine(':tmi.twitch.tv CLEARMSG #edgelive :no id')!, '#edgelive')).toBeNull();
+    expect(deletedMessageOf(parseIrcLine(':bob!b@h PRIVMSG #edgelive :hi')!, '#edgelive')).toBeNull();
   });
 
   it('builds lines that cannot smuggle a second command', () => {

@@ -54,5 +54,14 @@ export function chatMessageOf(l: IrcLine, channel: string): { author: string; te
   return { author, text, id: l.tags.id ?? null };
 }
 
+/**
+ * Twitch's CLEARMSG: a moderator there deleted one message; `target-msg-id` is the `id` tag its
+ * PRIVMSG carried. Null for every other line.
+ */
+export function deletedMessageOf(l: IrcLine, channel: string): string | null {
+  if (l.command !== 'CLEARMSG' || l.params[0]?.toLowerCase() !== channel.toLowerCase()) return null;
+  return l.tags['target-msg-id'] || null;
+}
+
 /** A line to send; CR, LF and NUL would end it early or smuggle another command, so they go. */
 export const ircLine = (...parts: string[]) => `${parts.map((p) => p.replace(/[\r\n\0]/g, ' ')).join(' ')}\r\n`;

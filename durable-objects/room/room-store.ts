@@ -63,6 +63,8 @@ const MIGRATIONS: readonly string[] = [
   // Sockets held by the room's edge shards (shard-links.ts): the primary forgets nothing of them
   // when it hibernates or is evicted while its shards keep their sockets open.
   `CREATE TABLE shard_sockets (id TEXT PRIMARY KEY, k INTEGER NOT NULL, a TEXT NOT NULL);`,
+  // A message deleted in the external chat it came from is found by its ref (chat-connectors.ts).
+  `CREATE INDEX messages_external_ref ON messages(external_ref) WHERE external_ref IS NOT NULL;`,
 ];
 
 export type { FlagRow, RestrictionKind, RestrictionRow };
@@ -184,6 +186,13 @@ export class RoomStore extends FlagStore {
     return (
       this.all<MessageRow>('SELECT * FROM messages WHERE user_id = ? AND client_id = ?', userId, clientId)[0] ?? null
     );
+  }
+
+  /** The message a connector brought in under this ref (`<connector id>:<external id>`). */
+  byExternalRef(ref: string): MessageRow | null {
+    const q = this.queued.find((m) => m.external_ref === ref);
+    if (q) return q;
+    return this.all<MessageRow>('SELECT * FROM messages WHERE external_ref = ?', ref)[0] ?? null;
   }
 
   byId(id: string): MessageRow | null {

@@ -140,8 +140,11 @@ export class RoomObject extends DurableObject<Env> {
       meterMessage: (userId) => this.meterMessage(userId),
     };
     this.chat = new Chat(room, this.limits);
-    this.connectors = new ChatConnectors(room, env, (c, m) =>
-      this.chat.external(c.kind, m.author, m.text, m.authorId ?? null, m.id ? `${c.id}:${m.id}` : null),
+    this.connectors = new ChatConnectors(
+      room,
+      env,
+      (c, m) => this.chat.external(c.kind, m.author, m.text, m.authorId ?? null, m.id ? `${c.id}:${m.id}` : null),
+      (ref) => this.chat.externalDeleted(ref),
     );
     this.chat.onExternalRemoved = (ref) => this.connectors.removeUpstream(ref);
     this.moderation = new Moderation(room);

@@ -88,6 +88,8 @@ describe('YouTube live chat pages', () => {
       { author: 'Fan', text: 'keep going', id: 'LCC.super', authorId: 'UCfan' },
     ]);
     expect(p).toMatchObject({ nextPageToken: 'GLOpupeBlJIDIPyc1b6Bl5ID', pollAfterMs: 5107, ended: false });
+    // A deletion there names the message it removed (the room removes its copy).
+    expect(p.deleted).toEqual(['LCC.x']);
   });
 
   it('never polls faster than once a second, and sees the end of the broadcast', () => {

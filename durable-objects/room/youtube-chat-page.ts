@@ -8,6 +8,8 @@ import type { youtube_v3 } from '@googleapis/youtube';
  */
 export interface YouTubePage {
   messages: { author: string; text: string; id: string | null; authorId: string | null }[];
+  /** Ids of earlier messages deleted there (`messageDeletedEvent`), in page order. */
+  deleted: string[];
   nextPageToken: string | null;
   /** YouTube says how long to wait; we never ask more often than once a second. */
   pollAfterMs: number;
@@ -22,8 +24,11 @@ const TEXT_TYPES = new Set(['textMessageEvent', 'superChatEvent', 'memberMilesto
 
 export function readChatPage(res: youtube_v3.Schema$LiveChatMessageListResponse): YouTubePage {
   const messages: YouTubePage['messages'] = [];
+  const deleted: string[] = [];
   for (const item of res.items ?? []) {
     const s = item.snippet;
+    const gone = s?.type === 'messageDeletedEvent' ? s.messageDeletedDetails?.deletedMessageId : null;
+    if (gone) deleted.push(gone);
     if (!s?.type || !TEXT_TYPES.has(s.type)) continue;
     const text =
       s.textMessageDetails?.messageText ??
@@ -42,6 +47,7 @@ export function readChatPage(res: youtube_v3.Schema$LiveChatMessageListResponse)
   }
   return {
     messages,
+    deleted,
     nextPageToken: res.nextPageToken ?? null,
     pollAfterMs: Math.max(MIN_POLL_MS, res.pollingIntervalMillis ?? DEFAULT_POLL_MS),
     ended: Boolean(res.offlineAt),

@@ -9,7 +9,15 @@ export interface YouTubeTarget {
   /** Looked up for its active live chat when `liveChatId` is not known yet. */
   videoId: string | null;
   /** An API key reads public chats; an OAuth access token also writes (relay). */
-  credential: { kind: 'api_key' | 'oauth'; value: string };
+  credential: { kind: 'api_key' | 'oauth'; value: string; refresh?: YouTubeRefresh | null };
+}
+
+/** How Google's client renews an expired access token (the OAuth refresh grant). */
+export interface YouTubeRefresh {
+  refreshToken: string;
+  clientId: string;
+  clientSecret: string;
+  tokenUrl: string;
 }
 
 /** What survives the object's eviction: the chat found and the page reached (no gap, no repeats). */
@@ -43,8 +51,19 @@ export class YouTubeChat implements ChatLink {
     const c = target.credential;
     let authOption: string | InstanceType<typeof googleAuth.OAuth2> = c.value;
     if (c.kind === 'oauth') {
-      const client = new googleAuth.OAuth2();
-      client.setCredentials({ access_token: c.value });
+      // With a refresh token, the client itself answers a 401 (the access token expired, after
+      // about an hour) by asking the token endpoint for a new one and retrying the request once;
+      // it then renews ahead of the new token's expiry. The new token lives in memory only: a
+      // woken object starts from the sealed one and refreshes again.
+      const r = c.refresh;
+      const client = r
+        ? new googleAuth.OAuth2({
+            clientId: r.clientId,
+            clientSecret: r.clientSecret,
+            endpoints: { oauth2TokenUrl: r.tokenUrl },
+          })
+        : new googleAuth.OAuth2();
+      client.setCredentials({ access_token: c.value, ...(r ? { refresh_token: r.refreshToken } : {}) });
       authOption = client;
     }
     this.api = youtube({ version: 'v3', rootUrl: target.apiRoot, auth: authOption });
@@ -75,7 +94,10 @@ export class YouTubeChat implements ChatLink {
         this.on.onStatus('connected', null);
       }
       // The first page is what was said before this connector joined: the room starts from now.
-      if (!first) for (const m of page.messages) if (!(m.id && this.own.delete(m.id))) this.on.onMessage(m);
+      if (!first) {
+        for (const m of page.messages) if (!(m.id && this.own.delete(m.id))) this.on.onMessage(m);
+        for (const id of page.deleted) this.on.onDeleted(id);
+      }
       this.state = { liveChatId, pageToken: page.nextPageToken ?? this.state.pageToken ?? '' };
       this.save(this.state);
       if (page.ended) {

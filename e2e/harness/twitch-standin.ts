@@ -60,6 +60,12 @@ export class TwitchStandin {
     return id;
   }
 
+  /** A moderator on Twitch deletes a message: every joined connection gets Twitch's CLEARMSG for it. */
+  clearMessage(channel: string, login: string, id: string, text: string) {
+    const line = `@login=${login};room-id=;target-msg-id=${id};tmi-sent-ts=${Date.now()} :tmi.twitch.tv CLEARMSG ${channel} :${text}\r\n`;
+    for (const c of this.clients) c.write(line);
+  }
+
   private session(s: net.Socket) {
     this.clients.add(s);
     s.on('close', () => this.clients.delete(s));

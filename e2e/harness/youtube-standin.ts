@@ -15,6 +15,8 @@ export interface StandinChat {
   token: string;
   /** The channel the OAuth token belongs to: what its written messages are authored as. */
   botChannel: { id: string; name: string };
+  /** The OAuth client and refresh token that `POST /token` (Google's refresh grant) accepts. */
+  oauthClient?: { id: string; secret: string; refreshToken: string };
 }
 
 interface Item {
@@ -22,6 +24,8 @@ interface Item {
   author: { id: string; name: string };
   text: string;
   at: string;
+  /** A `messageDeletedEvent`: a moderator there deleted this earlier message. */
+  deletedId?: string;
 }
 
 export class YouTubeStandin {
@@ -30,6 +34,10 @@ export class YouTubeStandin {
   /** Message ids deleted through `liveChatMessages.delete`. */
   readonly deleted: string[] = [];
   private ended = false;
+  /** The access token accepted now (the first one until `expireToken`, then the last one refreshed). */
+  private validToken: string | null;
+  /** Refresh grants that `POST /token` answered, with the access token each handed out. */
+  readonly refreshes: { clientId: string | null; clientSecret: string | null; issued: string }[] = [];
   private server: Server | null = null;
   private readonly chat: StandinChat;
   readonly port: number;
@@ -39,6 +47,22 @@ export class YouTubeStandin {
   constructor(port: number, chat: StandinChat) {
     this.port = port;
     this.chat = chat;
+    this.validToken = chat.token;
+  }
+
+  /** Where Google's client sends a refresh grant (Google's `https://oauth2.googleapis.com/token`). */
+  get tokenUrl() {
+    return `${this.rootUrl}token`;
+  }
+
+  /** The access token expires (an hour after it was issued, at Google): every request with it is 401 from now on. */
+  expireToken() {
+    this.validToken = null;
+  }
+
+  /** The access token a request must carry now. */
+  get currentToken() {
+    return this.validToken;
   }
 
   get rootUrl() {
@@ -57,6 +81,17 @@ export class YouTubeStandin {
   /** A viewer writes in the YouTube chat. */
   say(author: { id: string; name: string }, text: string) {
     this.items.push({ id: `LCC.${this.items.length + 1}`, author, text, at: new Date().toISOString() });
+  }
+
+  /** A moderator in the YouTube chat deletes a message: the next pages carry a `messageDeletedEvent`. */
+  deleteThere(moderator: { id: string; name: string }, id: string) {
+    this.items.push({
+      id: `LCC.${this.items.length + 1}`,
+      author: moderator,
+      text: '',
+      at: new Date().toISOString(),
+      deletedId: id,
+    });
   }
 
   /** The broadcast ends: the chat answers `liveChatEnded` from now on. */
@@ -80,7 +115,9 @@ export class YouTubeStandin {
       });
       req.on('end', () => resolve(b));
     });
-    const authorized = bearer === this.chat.token || url.searchParams.get('key') === this.chat.apiKey;
+    if (req.method === 'POST' && url.pathname === '/token') return this.refresh(body, res);
+    const authorized =
+      (bearer !== null && bearer === this.validToken) || url.searchParams.get('key') === this.chat.apiKey;
     if (!authorized) return error(res, 401, 'authError', 'Request had invalid authentication credentials.');
     if (req.method === 'GET' && url.pathname === '/youtube/v3/videos') return this.videos(url, res);
     if (req.method === 'DELETE' && url.pathname === '/youtube/v3/liveChat/messages') {
@@ -100,6 +137,26 @@ export class YouTubeStandin {
       if (req.method === 'POST') return this.insert(bearer, body, res);
     }
     return error(res, 404, 'notFound', `No ${req.method} ${url.pathname} here.`);
+  }
+
+  /** Google's refresh grant: form-encoded, answered with a new access token or `invalid_grant`. */
+  private refresh(body: string, res: ServerResponse) {
+    const f = new URLSearchParams(body);
+    const c = this.chat.oauthClient;
+    if (f.get('grant_type') !== 'refresh_token' || !c) return send(res, 400, { error: 'unsupported_grant_type' });
+    if (f.get('client_id') !== c.id || f.get('client_secret') !== c.secret)
+      return send(res, 401, { error: 'invalid_client', error_description: 'The OAuth client was not found.' });
+    if (f.get('refresh_token') !== c.refreshToken)
+      return send(res, 400, { error: 'invalid_grant', error_description: 'Token has been expired or revoked.' });
+    const issued = `ya29.standin-refreshed-${this.refreshes.length + 1}`;
+    this.refreshes.push({ clientId: f.get('client_id'), clientSecret: f.get('client_secret'), issued });
+    this.validToken = issued;
+    send(res, 200, {
+      access_token: issued,
+      expires_in: 3599,
+      scope: 'https://www.googleapis.com/auth/youtube.force-ssl',
+      token_type: 'Bearer',
+    });
   }
 
   private videos(url: URL, res: ServerResponse) {
@@ -145,15 +202,24 @@ export class YouTubeStandin {
         kind: 'youtube#liveChatMessage',
         etag: 'standin',
         id: m.id,
-        snippet: {
-          type: 'textMessageEvent',
-          liveChatId: this.chat.liveChatId,
-          authorChannelId: m.author.id,
-          publishedAt: m.at,
-          hasDisplayContent: true,
-          displayMessage: m.text,
-          textMessageDetails: { messageText: m.text },
-        },
+        snippet: m.deletedId
+          ? {
+              type: 'messageDeletedEvent',
+              liveChatId: this.chat.liveChatId,
+              authorChannelId: m.author.id,
+              publishedAt: m.at,
+              hasDisplayContent: false,
+              messageDeletedDetails: { deletedMessageId: m.deletedId },
+            }
+          : {
+              type: 'textMessageEvent',
+              liveChatId: this.chat.liveChatId,
+              authorChannelId: m.author.id,
+              publishedAt: m.at,
+              hasDisplayContent: true,
+              displayMessage: m.text,
+              textMessageDetails: { messageText: m.text },
+            },
         ...(parts.includes('authorDetails')
           ? {
               authorDetails: {

@@ -6,6 +6,7 @@ import { sleep } from './backoff.ts';
 import { probeFrames } from './frame-probe.ts';
 import { HealthSampler } from './health-sampler.ts';
 import { InputLadder, type LadderSegment } from './input-ladder.ts';
+import { InputPreviews, previewRung } from './input-previews.ts';
 import { writeKeyInfo } from './key-info.ts';
 import { type InputInfo, type Rung, resolveLadder } from './ladder.ts';
 import type { Logger } from './log.ts';
@@ -80,6 +81,9 @@ export class Publication {
     return this.simulcast?.targetStatuses ?? [];
   }
   private rungs: Rung[] = [];
+  /** The rung every input's preview plays, and its uploads (input-previews.ts). */
+  private previewRungName: string | null = null;
+  private readonly previews: InputPreviews;
   private input: InputInfo | null = null;
   /** The input the session's previous publication ran on, when the agent remembers one. */
   private readonly remembered: InputInfo | null;
@@ -136,6 +140,12 @@ export class Publication {
         this.attempt(`report rendition ${name}`, () =>
           deps.client.putRendition(this.streamId, this.answer.session_id, name, report),
         ),
+    });
+    this.previews = new InputPreviews({
+      keyHex: answer.encryption?.key_hex ?? null,
+      log: this.log,
+      send: (inputId, local, durationS, ts) =>
+        deps.client.putInputPreview(this.streamId, this.answer.session_id, inputId, local, durationS, ts),
     });
     this.inputs = new ProgramInputs(
       {
@@ -205,6 +215,7 @@ export class Publication {
     }
     const input = this.input;
     this.rungs = resolveLadder(this.answer.ladder, input);
+    this.previewRungName = previewRung(this.rungs)?.name ?? null;
     this.reportInput(input);
     for (const r of this.rungs) {
       this.measures.add(r.name);
@@ -490,6 +501,9 @@ export class Publication {
           for (const r of this.rungs) {
             const onAir = ladder.localName === this.source;
             for (const out of await ladder.output(r.name)) {
+              // Read before it is taken (and uploaded, then deleted) or discarded.
+              if (out.kind === 'segment' && r.name === this.previewRungName && this.inputs.size >= 2)
+                await this.previews.offer(ladder.localName, out.seg);
               if (out.kind === 'part') {
                 if (onAir) this.sendPart(r.name, out.part);
               } else if (onAir) await this.take(ladder, out.seg);

@@ -174,6 +174,20 @@ export class WorkerClient {
     await this.expectOk('POST', path, jpeg, 'image/jpeg');
   }
 
+  /** One finished segment of an input's preview rung (the console's player per camera), in order per input. */
+  async putInputPreview(
+    streamId: string,
+    sessionId: string,
+    inputId: string,
+    localSequence: number,
+    durationS: number,
+    ts: Uint8Array,
+  ): Promise<void> {
+    const q = `local=${localSequence}&duration=${durationS.toFixed(3)}`;
+    const path = `${sessionPath(streamId, sessionId)}/inputs/${encodeURIComponent(inputId)}/preview?${q}`;
+    await this.expectOk('PUT', path, ts, 'video/mp2t');
+  }
+
   private async expectOk(
     method: string,
     path: string,

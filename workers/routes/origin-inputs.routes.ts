@@ -1,8 +1,8 @@
 import { originSwitchBodySchema } from '@edgelive/shared/stream-inputs';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { createDb } from '../../core/db/client';
-import { streams } from '../../core/db/schema/index';
+import { streamInputs, streams } from '../../core/db/schema/index';
 import { isIdOf } from '../../core/ids';
 import { inputThumbnailKey } from '../../core/media-keys';
 import { streamStub } from '../../core/stubs';
@@ -11,16 +11,19 @@ import { badRequest, notFound } from '../lib/errors';
 import { createRouter } from '../lib/router';
 import { orThrow } from '../lib/rpc-errors';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
+import { storePreviewSegment } from '../services/input-preview.service';
 import { failoverTo, inputDisconnected, programState } from '../services/origin-inputs.service';
 
 /**
  * The origin's half of several inputs per stream (packages/shared/src/stream-inputs.ts), for the
  * origin running the stream's live session only: the program poll, an input's drop, a failover
- * cut and each input's preview frame. Hidden from the OpenAPI document like all of `/internal/origin`.
+ * cut and each input's preview frame and preview rung. Hidden from the OpenAPI document like all of `/internal/origin`.
  */
 
 type Ctx = Context<OriginEnv>;
 const MAX_THUMBNAIL = 2 * 1024 * 1024;
+/** A preview segment is a few seconds of the lowest rung; this is far above any. */
+const MAX_PREVIEW_SEGMENT = 8 * 1024 * 1024;
 
 const param = (c: Ctx, name: string, kind: 'stream' | 'streamSession' | 'streamInput') => {
   const v = c.req.param(name) ?? '';
@@ -72,5 +75,25 @@ export const originInputRoutes = router
     await c.env.MEDIA.put(inputThumbnailKey(stream.id, inputId), bytes, {
       httpMetadata: { contentType: 'image/jpeg' },
     });
+    return c.body(null, 204);
+  })
+  // One finished segment of an input's preview rung (input-preview.service.ts), in order per input.
+  .put(`${session}/inputs/:input_id/preview`, async (c) => {
+    const inputId = param(c, 'input_id', 'streamInput');
+    const local = Number(c.req.query('local'));
+    const durationS = Number(c.req.query('duration'));
+    if (!Number.isSafeInteger(local) || local < 0) throw badRequest('`local` must be the ladder sequence.');
+    if (!(durationS > 0 && durationS <= 60)) throw badRequest('`duration` must be seconds, above 0 and at most 60.');
+    const { db, stream } = await liveStream(c);
+    const input = await db.query.streamInputs.findFirst({
+      where: and(eq(streamInputs.id, inputId), eq(streamInputs.streamId, stream.id)),
+    });
+    if (!input) throw notFound('input');
+    if (Number(c.req.header('content-length') ?? 0) > MAX_PREVIEW_SEGMENT)
+      throw badRequest('The segment is too large.');
+    const bytes = await c.req.arrayBuffer();
+    if (bytes.byteLength === 0 || bytes.byteLength > MAX_PREVIEW_SEGMENT || new Uint8Array(bytes)[0] !== 0x47)
+      throw badRequest('The preview segment must be MPEG-TS of at most 8 MB.');
+    await storePreviewSegment(c.env.MEDIA, inputId, local, durationS, bytes);
     return c.body(null, 204);
   });

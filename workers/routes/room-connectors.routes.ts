@@ -100,13 +100,33 @@ export const roomConnectorRoutes = createRouter<InScopeEnv<'room'>>()
   });
 
 /** A platform API root the room object will call: https in production, never a private address there. */
-function checkedApiRoot(env: Env, given: string): string {
+function checkedApiRoot(env: Env, given: string, field = 'api_root'): string {
   const root = new URL(given);
-  if (isProduction(env) && root.protocol !== 'https:')
-    throw badRequest('The API root must be https.', { field: 'api_root' });
+  const what = field === 'api_root' ? 'The API root' : 'The token URL';
+  if (isProduction(env) && root.protocol !== 'https:') throw badRequest(`${what} must be https.`, { field });
   if (isPrivateHost(root.hostname) && !allowsPrivateTargets(env))
-    throw badRequest('The API root must be a public address.', { field: 'api_root' });
+    throw badRequest(`${what} must be a public address.`, { field });
   return root.toString();
+}
+
+/** YouTube's refresh: the refresh token and the OAuth client it belongs to, sealed together. */
+async function youtubeRefresh(env: Env, body: z.infer<typeof CreateYouTubeConnector>) {
+  const given = [body.refresh_token, body.client_id, body.client_secret].filter(Boolean).length;
+  if (given === 0) {
+    if (body.token_url) throw badRequest('`token_url` goes with `refresh_token`.', { field: 'token_url' });
+    return { refresh_sealed: null, token_url: null };
+  }
+  if (given < 3)
+    throw badRequest('A refresh needs `refresh_token`, `client_id` and `client_secret` together.', {
+      field: 'refresh_token',
+    });
+  if (!body.token)
+    throw badRequest('`refresh_token` goes with an OAuth `token`, not an API key.', { field: 'refresh_token' });
+  const refresh = { refresh_token: body.refresh_token, client_id: body.client_id, client_secret: body.client_secret };
+  return {
+    refresh_sealed: await sealSecret(env, 'chat_connector_token', JSON.stringify(refresh)),
+    token_url: checkedApiRoot(env, body.token_url ?? 'https://oauth2.googleapis.com/token', 'token_url'),
+  };
 }
 
 type KindConfig = Omit<ConnectorConfig, 'id' | 'room_id' | 'relay' | 'created_at'>;
@@ -140,7 +160,9 @@ async function youtubeConfig(env: Env, body: z.infer<typeof CreateYouTubeConnect
     throw badRequest('Relaying room messages to YouTube needs an OAuth `token`, not an API key.', { field: 'relay' });
   const root = new URL(checkedApiRoot(env, body.api_root ?? 'https://youtube.googleapis.com/'));
   const tls = root.protocol === 'https:';
+  const refresh = await youtubeRefresh(env, body);
   return {
+    ...refresh,
     kind: 'youtube',
     channel: body.live_chat_id ?? '',
     host: root.hostname,

@@ -77,6 +77,27 @@ export const CreateYouTubeConnector = z
       .openapi({
         description: 'The YouTube Data API root; default `https://youtube.googleapis.com/` (tests use a stand-in).',
       }),
+    refresh_token: z.string().min(10).max(4096).optional().openapi({
+      description:
+        "The OAuth 2.0 refresh token given with `token`: when YouTube refuses the access token (it lasts about an hour), Google's client gets a new one with it and goes on. Needs `client_id` and `client_secret`. Encrypted at rest, never returned.",
+    }),
+    client_id: z
+      .string()
+      .min(5)
+      .max(300)
+      .optional()
+      .openapi({ description: 'The OAuth client the tokens were issued to (with `refresh_token`).' }),
+    client_secret: z.string().min(5).max(300).optional().openapi({
+      description: "That OAuth client's secret (with `refresh_token`). Encrypted at rest, never returned.",
+    }),
+    token_url: z
+      .url({ protocol: /^https?$/ })
+      .max(200)
+      .optional()
+      .openapi({
+        description:
+          "Google's OAuth token endpoint; default `https://oauth2.googleapis.com/token` (tests use a stand-in).",
+      }),
     relay,
   })
   .strict()
@@ -102,6 +123,10 @@ export const Connector = z
     video_id: z.string().nullable(),
     auth: z.enum(['oauth', 'api_key']).nullable().openapi({ description: 'Which credential is set.' }),
     token_set: z.boolean(),
+    refresh_token_set: z
+      .boolean()
+      .openapi({ description: 'YouTube: the access token is refreshed with a refresh token when it expires.' }),
+    token_url: z.string().nullable(),
     relay: z.boolean(),
     status: z.enum(['connecting', 'connected', 'errored']),
     last_error: z.string().nullable(),

@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:workers';
+import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { call, expectError, tenant } from '../test/helpers';
 import { createStream, originCall, publish, sessionPath } from '../test/origin';
@@ -182,5 +182,76 @@ describe('stream inputs API', () => {
     const read = await call(`${inputs(s.id)}/${primaryId}/thumbnail.jpg`, { auth: key.token });
     expect(read.status).toBe(200);
     expect(read.headers.get('content-type')).toBe('image/jpeg');
+  });
+
+  it("serves each input's preview rung as signed HLS: a sliding window, grants that open only that input", async () => {
+    const { key, s } = await streamOf();
+    const cam2 = (await call(inputs(s.id), { auth: key.token, body: { name: 'Camera 2' } })).json;
+    const other = await streamOf();
+    const a = await publish(s.stream_key);
+    expect((await publish(cam2.stream_key)).status).toBe(200);
+    const put = (local: number, body: Uint8Array, input = cam2.id, duration = 2) =>
+      originCall(
+        `${sessionPath(s.id, a.json.session_id)}/inputs/${input}/preview?local=${local}&duration=${duration}`,
+        {
+          raw: body,
+          method: 'PUT',
+        },
+      );
+    // A TS packet starts with 0x47; the test tells segments apart by their second byte.
+    const seg = (i: number) => new Uint8Array([0x47, i, 0, 0x10]);
+
+    // Nothing yet: a URL, but its playlist is 404 until the first segment.
+    const pv = await call(`${inputs(s.id)}/${cam2.id}/preview`, { auth: key.token });
+    expect(pv.status, pv.text).toBe(200);
+    expect(pv.json.expires_at).toBeGreaterThan(Date.now() / 1000 + 3000);
+    const url = new URL(pv.json.url);
+    expect(url.pathname).toBe(`/previews/${cam2.id}.m3u8`);
+    expectError(await call(url.pathname + url.search), 404, 'not_found');
+
+    for (let i = 10; i < 17; i++) expect((await put(i, seg(i))).status).toBe(204);
+    // The ladder restarted (the camera reconnected): its numbers start over, the playlist says so.
+    expect((await put(3, seg(3))).status).toBe(204);
+    const pl = await call(url.pathname + url.search);
+    expect(pl.status, pl.text).toBe(200);
+    expect(pl.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+    const lines = pl.text.trim().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      '#EXTM3U',
+      '#EXT-X-VERSION:3',
+      '#EXT-X-TARGETDURATION:2',
+      '#EXT-X-MEDIA-SEQUENCE:3',
+    ]);
+    const uris = lines.filter((l) => !l.startsWith('#'));
+    expect(uris.map((u) => u.split('?')[0])).toEqual([3, 4, 5, 6, 7].map((n) => `${cam2.id}/${n}.ts`));
+    expect(lines.at(-3)).toBe('#EXT-X-DISCONTINUITY');
+    // Each segment URL works on its own (its grant), and holds what the origin sent.
+    const last = await call(`/previews/${uris.at(-1)}`);
+    expect(last.status).toBe(200);
+    expect(last.headers.get('content-type')).toBe('video/mp2t');
+    const first = await exports.default.fetch(new Request(`http://127.0.0.1/previews/${uris[0]}`));
+    expect([...new Uint8Array(await first.arrayBuffer()).slice(0, 2)]).toEqual([0x47, 13]);
+    // Slid out of the window: gone from storage.
+    expect(await env.MEDIA.get(`previews/${cam2.id}/2.ts`)).toBeNull();
+
+    // The grant opens only this input, and only with its signature; no grant is 403.
+    const g = url.searchParams.get('g')!;
+    expectError(
+      await call(`/previews/${s.id.replace('str_', 'inp_')}.m3u8?g=${encodeURIComponent(g)}`),
+      403,
+      'forbidden',
+    );
+    expectError(await call(`/previews/${cam2.id}.m3u8?g=${encodeURIComponent(`${g.slice(0, -2)}AA`)}`), 403);
+    expectError(await call(`/previews/${cam2.id}.m3u8`), 403);
+    // A segment grant does not open the playlist.
+    const segGrant = new URL(`http://x/${uris[0]}`).searchParams.get('g')!;
+    expectError(await call(`/previews/${cam2.id}.m3u8?g=${encodeURIComponent(segGrant)}`), 403);
+
+    // Bad uploads are 4xx: not TS, a bad duration, another stream's input; another tenant cannot ask for the URL.
+    expectError(await put(20, new Uint8Array([1, 2, 3])), 400);
+    expectError(await put(20, seg(20), cam2.id, 0), 400);
+    const foreign = (await call(inputs(other.s.id), { auth: other.key.token, body: { name: 'Elsewhere' } })).json;
+    expectError(await put(20, seg(20), foreign.id), 404);
+    expectError(await call(`${inputs(s.id)}/${cam2.id}/preview`, { auth: other.key.token }), 404);
   });
 });

@@ -4,6 +4,7 @@ import { notFound } from '../lib/errors';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
+import { previewUrl } from '../services/input-preview.service';
 import {
   createInput,
   deleteInput,
@@ -17,7 +18,14 @@ import {
   switchByApi,
   updateProgram,
 } from '../services/stream-inputs.service';
-import { CreateInputBody, Program, StreamInput, SwitchBody, UpdateProgramBody } from './stream-inputs.schema';
+import {
+  CreateInputBody,
+  InputPreview,
+  Program,
+  StreamInput,
+  SwitchBody,
+  UpdateProgramBody,
+} from './stream-inputs.schema';
 
 /**
  * Several cameras per stream: inputs (each its own key), the program (which one is on air, and
@@ -81,6 +89,16 @@ const thumbnail = createRoute({
     200: { description: 'JPEG', content: { 'image/jpeg': { schema: z.string().openapi({ format: 'binary' }) } } },
     ...commonErrors,
   },
+});
+const preview = createRoute({
+  method: 'get',
+  path: `${base}/{input_id}/preview`,
+  operationId: 'getStreamInputPreview',
+  tags,
+  middleware: [inScope('stream')] as const,
+  summary: "A signed HLS URL of the input's live preview (its lowest rung), for a player per camera",
+  request: { params: InputParam },
+  responses: { 200: json(InputPreview), ...commonErrors },
 });
 const getProgram = createRoute({
   method: 'get',
@@ -149,6 +167,11 @@ export const streamInputRoutes = createAppRouter()
     const obj = await c.env.MEDIA.get(inputThumbnailKey(s.id, row.id));
     if (!obj) throw notFound('thumbnail');
     return c.body(obj.body, 200, { 'content-type': 'image/jpeg', 'cache-control': 'private, max-age=1' });
+  })
+  .openapi(preview, async (c) => {
+    const row = await findInput(c.get('db'), c.get('stream'), c.req.valid('param').input_id);
+    const origin = new URL(c.req.url).origin;
+    return c.json(await previewUrl(c.env.PLAYBACK_GRANT_SECRET, origin, row.id, Math.floor(Date.now() / 1000)), 200);
   })
   .openapi(getProgram, async (c) =>
     c.json(renderProgram((await ensureInputs(c.get('db'), c.get('stream'))).program), 200),

@@ -56,3 +56,13 @@ export const SwitchBody = z
   .object({ input_id: z.string().min(1).max(64).openapi({ example: 'inp_123' }) })
   .strict()
   .openapi('SwitchStreamInput');
+
+export const InputPreview = z
+  .object({
+    url: z.string().openapi({
+      description:
+        "HLS of the input's lowest rung while it publishes (404 until its first segment), signed: the URL is the credential.",
+    }),
+    expires_at: z.number().int().openapi({ description: 'Unix seconds; ask again for a fresh URL after it.' }),
+  })
+  .openapi('StreamInputPreview');

@@ -1,10 +1,10 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../core/db/client';
-import { apps, assets, mediaPurges, orgs, streams, uploads } from '../../core/db/schema/index';
+import { apps, assets, mediaPurges, orgs, streamInputs, streams, uploads } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
-import { uploadPrefix } from '../../core/media-keys';
+import { previewPrefix, uploadPrefix } from '../../core/media-keys';
 import { streamMediaPrefixes } from '../../core/media-storage';
 import { conflict } from '../lib/errors';
 import { mediaPrefixes } from './assets.service';
@@ -29,8 +29,9 @@ interface PurgeTarget {
 
 /** Every prefix holding one of the app's objects, each once. */
 export async function appMediaTargets(db: Db, appId: string): Promise<PurgeTarget[]> {
-  const [streamRows, assetRows, uploadRows] = await Promise.all([
+  const [streamRows, inputRows, assetRows, uploadRows] = await Promise.all([
     db.select({ id: streams.id }).from(streams).where(eq(streams.appId, appId)),
+    db.select({ id: streamInputs.id }).from(streamInputs).where(eq(streamInputs.appId, appId)),
     db.select().from(assets).where(eq(assets.appId, appId)),
     db.select().from(uploads).where(eq(uploads.appId, appId)),
   ]);
@@ -39,6 +40,8 @@ export async function appMediaTargets(db: Db, appId: string): Promise<PurgeTarge
     if (!targets.has(prefix) || multipartId) targets.set(prefix, multipartId);
   };
   for (const s of streamRows) for (const p of streamMediaPrefixes(s.id)) add(p);
+  // Each camera's preview window (input-preview.service.ts) is keyed by the input alone.
+  for (const i of inputRows) add(previewPrefix(i.id));
   for (const a of assetRows) for (const p of mediaPrefixes(a)) add(p);
   // An unfinished upload's parts are not objects yet: only aborting its multipart upload frees them.
   for (const u of uploadRows)

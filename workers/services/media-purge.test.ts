@@ -31,6 +31,10 @@ async function appWithMedia(keyToken: string, appId: string) {
   // More objects than one bounded pass takes: extra segments and timed poster frames.
   for (let i = 1; i <= 6; i++) await env.MEDIA.put(`live/${s}/${rec.sessionId}/720p/${i}.ts`, `seg-${i}`);
   await env.MEDIA.put(`thumbnails/${s}/${rec.sessionId}/0000004.jpg`, 'jpeg');
+  // A second camera's preview window (keyed by the input, not the stream).
+  const cam = await call(`/v1/streams/${s}/inputs`, { auth: keyToken, body: { name: 'Camera 2' } });
+  expect(cam.status, cam.text).toBe(201);
+  await env.MEDIA.put(`previews/${cam.json.id}/0.ts`, 'preview');
   await env.MEDIA.put(`downloads/${rec.asset.id}/highest.mp4`, 'mp4');
   await env.MEDIA.put(`channels/${appId}/ch_x/logo-abc.png`, 'png');
   // An upload stopped part way: one whole R2 part in a multipart upload and a tail object.
@@ -56,6 +60,7 @@ async function appWithMedia(keyToken: string, appId: string) {
     `live/${s}/`,
     `recordings/${s}/`,
     `thumbnails/${s}/`,
+    `previews/${cam.json.id}/`,
     `downloads/${rec.asset.id}/`,
     `channels/${appId}/`,
     `uploads/${up.json.id}/`,

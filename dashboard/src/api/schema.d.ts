@@ -2833,6 +2833,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/apps/{app_id}/streams/{stream_id}/inputs/{input_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed HLS URL of the input's live preview (its lowest rung), for a player per camera
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputPreviewForApp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/apps/{app_id}/streams/{stream_id}/program": {
         parameters: {
             query?: never;
@@ -3209,6 +3229,26 @@ export interface paths {
          * @description API keys need the scope `streams:read`.
          */
         get: operations["getStreamInputThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/streams/{stream_id}/inputs/{input_id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed HLS URL of the input's live preview (its lowest rung), for a player per camera
+         * @description API keys need the scope `streams:read`.
+         */
+        get: operations["getStreamInputPreview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -4879,6 +4919,9 @@ export interface components {
              */
             auth: "oauth" | "api_key" | null;
             token_set: boolean;
+            /** @description YouTube: the access token is refreshed with a refresh token when it expires. */
+            refresh_token_set: boolean;
+            token_url: string | null;
             relay: boolean;
             /** @enum {string} */
             status: "connecting" | "connected" | "errored";
@@ -4933,6 +4976,17 @@ export interface components {
              * @description The YouTube Data API root; default `https://youtube.googleapis.com/` (tests use a stand-in).
              */
             api_root?: string;
+            /** @description The OAuth 2.0 refresh token given with `token`: when YouTube refuses the access token (it lasts about an hour), Google's client gets a new one with it and goes on. Needs `client_id` and `client_secret`. Encrypted at rest, never returned. */
+            refresh_token?: string;
+            /** @description The OAuth client the tokens were issued to (with `refresh_token`). */
+            client_id?: string;
+            /** @description That OAuth client's secret (with `refresh_token`). Encrypted at rest, never returned. */
+            client_secret?: string;
+            /**
+             * Format: uri
+             * @description Google's OAuth token endpoint; default `https://oauth2.googleapis.com/token` (tests use a stand-in).
+             */
+            token_url?: string;
             /** @description Send messages written in the room to the external chat too. */
             relay?: boolean;
         };
@@ -5318,6 +5372,12 @@ export interface components {
         CreateStreamInput: {
             /** @example Camera 2 */
             name: string;
+        };
+        StreamInputPreview: {
+            /** @description HLS of the input's lowest rung while it publishes (404 until its first segment), signed: the URL is the credential. */
+            url: string;
+            /** @description Unix seconds; ask again for a fresh URL after it. */
+            expires_at: number;
         };
         StreamProgram: {
             stream_id: string;
@@ -19794,6 +19854,75 @@ export interface operations {
             };
         };
     };
+    getStreamInputPreviewForApp: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInputPreview"];
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getStreamProgramForApp: {
         parameters: {
             query?: never;
@@ -21907,6 +22036,74 @@ export interface operations {
                 };
                 content: {
                     "image/jpeg": string;
+                };
+            };
+            /** @description Invalid request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing or invalid credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Role does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found (or owned by another tenant) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Rate limited (`rate_limited`); `Retry-After` says when to try again */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getStreamInputPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                stream_id: string;
+                input_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StreamInputPreview"];
                 };
             };
             /** @description Invalid request */

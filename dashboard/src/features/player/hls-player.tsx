@@ -13,10 +13,13 @@ const LABEL: Record<PlayerState, string> = {
 export function HlsPlayer({
   src,
   title,
+  poster,
   HlsImpl = Hls as unknown as HlsConstructor,
 }: {
   src: string;
   title: string;
+  /** Shown until the first frame plays. */
+  poster?: string | undefined;
   HlsImpl?: HlsConstructor | null;
 }) {
   const video = useRef<HTMLVideoElement>(null);
@@ -27,7 +30,7 @@ export function HlsPlayer({
   }, [src, HlsImpl]);
   return (
     <figure style={{ margin: 0 }} data-testid="player" data-state={state.s}>
-      <video ref={video} className="video" controls playsInline muted title={title} />
+      <video ref={video} className="video" controls playsInline muted title={title} poster={poster} />
       <figcaption className="small muted" role="status" aria-live="polite">
         {LABEL[state.s]}
         {state.detail ? ` (${state.detail})` : ''}

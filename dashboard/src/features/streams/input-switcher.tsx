@@ -1,11 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { FormError } from '../../ui/states';
+import { HlsPlayer } from '../player/hls-player';
 import {
   previewUrl,
   type StreamInput,
   useAddInput,
   useDeleteInput,
+  useInputPreview,
   useSetFailover,
   useStreamInputs,
   useStreamProgram,
@@ -26,6 +28,7 @@ function InputTile({
   const cut = useSwitchInput(appId, streamId);
   const remove = useDeleteInput(appId, streamId);
   const connected = input.status === 'connected';
+  const preview = useInputPreview(appId, streamId, input.id, connected);
   return (
     <li className={`panel input-tile${input.on_air ? ' on-air' : ''}`} aria-label={`Input ${input.name}`}>
       <div className="row">
@@ -34,13 +37,24 @@ function InputTile({
         <span className={`badge ${connected ? 'ok' : 'off'}`}>{input.status}</span>
       </div>
       {connected ? (
-        <img
-          alt={`Preview of ${input.name}`}
-          src={previewUrl(appId, streamId, input.id, tick)}
-          width={240}
-          height={135}
-          style={{ background: '#111', objectFit: 'contain' }}
-        />
+        <div style={{ width: 240 }}>
+          {/* The camera live (its lowest rung), with its latest frame until the player starts. */}
+          {preview.data ? (
+            <HlsPlayer
+              src={preview.data.url}
+              title={`Live preview of ${input.name}`}
+              poster={previewUrl(appId, streamId, input.id, tick)}
+            />
+          ) : (
+            <img
+              alt={`Preview of ${input.name}`}
+              src={previewUrl(appId, streamId, input.id, tick)}
+              width={240}
+              height={135}
+              style={{ background: '#111', objectFit: 'contain' }}
+            />
+          )}
+        </div>
       ) : (
         <div className="muted small" style={{ width: 240, height: 135, background: '#eee' }}>
           Not publishing

@@ -70,6 +70,25 @@ export const useSetFailover = (appId: string, streamId: string) =>
     ),
   );
 
+/**
+ * The signed HLS URL of an input's preview rung (the URL is the credential, so hls.js needs no
+ * cookie). It lives an hour; asking again well before keeps the player on one URL meanwhile.
+ */
+export function useInputPreview(appId: string, streamId: string, inputId: string, enabled: boolean) {
+  return useQuery({
+    queryKey: [...key(appId, streamId), inputId, 'preview'],
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/streams/{stream_id}/inputs/{input_id}/preview', {
+          params: { path: { app_id: appId, stream_id: streamId, input_id: inputId } },
+        }),
+      ),
+    enabled,
+    staleTime: 45 * 60_000,
+    refetchInterval: 45 * 60_000,
+  });
+}
+
 /** The preview frame (the session cookie opens it, like every console call); `v` defeats the image cache. */
 export const previewUrl = (appId: string, streamId: string, inputId: string, v: number) =>
   `${API_ORIGIN}/v1/apps/${appId}/streams/${streamId}/inputs/${inputId}/thumbnail.jpg?v=${v}`;
