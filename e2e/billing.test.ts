@@ -95,6 +95,12 @@ describe('plans and billing, end to end', () => {
       error: { code: 'plan_limit_exceeded', details: { limit: 'live_streams', used: 1, allowed: 1 } },
     });
     expect(await isLive(b)).toBe(false);
+    // The stream's session log has the refused publish with the same reason.
+    const log = await api.call<{ data: { status: string; refusal: unknown }[] }>('GET', `/v1/streams/${b.id}/sessions`);
+    expect(log.data[0]).toMatchObject({
+      status: 'refused',
+      refusal: { code: 'plan_limit_exceeded', details: { limit: 'live_streams', used: 1, allowed: 1 } },
+    });
 
     // The first keeps playing: new segments after the refusal.
     const before = watcher.maxSequence;

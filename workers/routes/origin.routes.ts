@@ -157,7 +157,7 @@ export const originRoutes = router
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
     if (await orgIsSuspended(db, app.orgId)) throw forbiddenPublish('org_suspended', 'The organization is suspended.');
-    const planMax = await assertPublishAllowed(db, c.env, row);
+    const planMax = await assertPublishAllowed(db, c.env, row, c.get('originId'));
     // The app's own cap and the plan's `max_quality`, whichever is lower.
     const max = lowerRung(isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined, planMax);
     const config = {

@@ -5071,8 +5071,11 @@ export interface components {
         StreamSession: {
             id: string;
             stream_id: string;
-            /** @enum {string} */
-            status: "active" | "reconnecting" | "ended";
+            /**
+             * @description `refused`: a publish the plan refused at `on_publish`; `refusal` says why.
+             * @enum {string}
+             */
+            status: "active" | "reconnecting" | "ended" | "refused";
             started_at: string;
             ended_at: string | null;
             origin_id: string;
@@ -5098,6 +5101,12 @@ export interface components {
                  * @example recordings/ses_01hx.m3u8
                  */
                 playback_path: string | null;
+            } | null;
+            /** @description Why a `refused` session was refused (e.g. `plan_limit_exceeded`), else null. */
+            refusal: {
+                code: string;
+                message: string;
+                details?: unknown;
             } | null;
         } | null;
         CreateStream: {
