@@ -177,17 +177,24 @@ export async function assertDvrWindowAllowed(db: Db, env: Env, appId: string, se
 }
 
 /**
- * Recording storage, before new media is accepted (an upload, a clip): the org's bytes by their
- * latest hourly samples (stored-usage.service.ts), so the check is one read, never an R2 listing,
- * and a figure at most an hour old. At or past the plan's GB, new media is refused.
+ * Recording storage, before new media is kept (an upload, a clip, a live session's recording): the
+ * org's bytes by their latest hourly samples (stored-usage.service.ts), so the check is one read,
+ * never an R2 listing, and a figure at most an hour old. At or past the plan's GB the answer is the
+ * refusal to give (null while there is room); nothing already stored is touched.
  */
-export async function assertStorageAllowed(db: Db, env: Env, appId: string) {
+export async function storageRefusal(db: Db, env: Env, appId: string): Promise<ApiError | null> {
   const p = await planOfApp(db, env, appId);
   const allowed = p?.plan.limits.recording_storage_gb;
-  if (!p || typeof allowed !== 'number') return;
+  if (!p || typeof allowed !== 'number') return null;
   const ids = (await orgApps(db, p.orgId)).map((a) => a.id);
   const gb = Math.round((await latestStoredBytes(env, ids)) / 1e6) / 1000;
-  if (gb >= allowed) throw planLimitExceeded('recording_storage_gb', gb, allowed, p.plan.id);
+  return gb >= allowed ? planLimitExceeded('recording_storage_gb', gb, allowed, p.plan.id) : null;
+}
+
+/** New uploads and clips past the plan's recording storage: 402 `plan_limit_exceeded`. */
+export async function assertStorageAllowed(db: Db, env: Env, appId: string) {
+  const refused = await storageRefusal(db, env, appId);
+  if (refused) throw refused;
 }
 
 /**
