@@ -4588,7 +4588,7 @@ export interface components {
             /** @enum {string} */
             granularity: "minute" | "hour" | "day" | "month";
             /** @enum {string} */
-            group_by: "metric" | "stream" | "app";
+            group_by: "metric" | "stream" | "app" | "target" | "kind";
             data: components["schemas"]["UsageRow"][];
             /** @description Each meter over the window */
             totals: {
@@ -4611,6 +4611,10 @@ export interface components {
             stream_id?: string;
             /** @description With `group_by=app` */
             app_id?: string;
+            /** @description With `group_by=target`: the simulcast target ('' for other meters) */
+            target_id?: string;
+            /** @description With `group_by=kind`: the kind of stored bytes ('' for other meters) */
+            kind?: string;
         };
         Subscription: {
             org_id: string;
@@ -8730,8 +8734,8 @@ export interface operations {
                 /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
                 to?: string;
                 granularity?: "minute" | "hour" | "day" | "month";
-                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
-                group_by?: "metric" | "stream" | "app";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further; `target` splits `simulcast_seconds` by simulcast target, `kind` splits `stored_byte_hours` by kind of bytes (recordings, segments, images, uploads, clips, downloads) */
+                group_by?: "metric" | "stream" | "app" | "target" | "kind";
                 /** @description One stream (default: the whole app) */
                 stream_id?: string;
                 /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
@@ -27000,8 +27004,8 @@ export interface operations {
                 /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
                 to?: string;
                 granularity?: "minute" | "hour" | "day" | "month";
-                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
-                group_by?: "metric" | "stream" | "app";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further; `target` splits `simulcast_seconds` by simulcast target, `kind` splits `stored_byte_hours` by kind of bytes (recordings, segments, images, uploads, clips, downloads) */
+                group_by?: "metric" | "stream" | "app" | "target" | "kind";
                 /** @description One stream (default: the whole app) */
                 stream_id?: string;
                 /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
@@ -27081,8 +27085,8 @@ export interface operations {
                 /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
                 to?: string;
                 granularity?: "minute" | "hour" | "day" | "month";
-                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
-                group_by?: "metric" | "stream" | "app";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further; `target` splits `simulcast_seconds` by simulcast target, `kind` splits `stored_byte_hours` by kind of bytes (recordings, segments, images, uploads, clips, downloads) */
+                group_by?: "metric" | "stream" | "app" | "target" | "kind";
                 /** @description One stream (default: the whole app) */
                 stream_id?: string;
                 /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
