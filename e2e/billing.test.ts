@@ -13,7 +13,8 @@ import { StripeStandin } from './harness/stripe-standin.ts';
  * the API) while the first keeps playing; the console's Usage page shows the plan and its limits,
  * and its upgrade button goes through Checkout, the Worker calling Stripe's SDK against the local
  * Stripe stand-in, whose "payment" posts a signed `checkout.session.completed` back; on `pro` the
- * second publish goes through. Screenshots: e2e/screenshots/usage-*.png.
+ * second publish goes through; the app's own Usage page shows its month per stream and its storage
+ * by kind. Screenshots: e2e/screenshots/usage-*.png.
  *
  * Ports (this file's own): Worker 20600, console 20601, RTMP 20602, Stripe stand-in 20603.
  */
@@ -107,6 +108,9 @@ describe('plans and billing, end to end', () => {
     await until('stream A advancing after the refusal', () => watcher.maxSequence >= before + 2, 20_000);
     watcher.stop();
 
+    // The Cron Trigger's storage sample (stream A's live segments and frames so far), by kind.
+    await stack.worker.runScheduled();
+
     // The console: plan, limits, and the upgrade through Checkout (the Stripe stand-in).
     await page.goto(`${stack.console.url}/sign-in`);
     await page.getByLabel('Email').fill(demo.account.email);
@@ -119,6 +123,10 @@ describe('plans and billing, end to end', () => {
     const limits = page.getByRole('region', { name: 'Limits' });
     await limits.getByText('1 of 1').waitFor();
     await page.locator('figure.time-chart canvas').first().waitFor();
+    await page
+      .getByRole('region', { name: 'Storage by kind' })
+      .getByRole('cell', { name: 'Live segments (DVR)' })
+      .waitFor();
     const upgrade = plan.getByRole('button', { name: /Upgrade to Pro/ });
     await upgrade.waitFor();
     await screenshot(page, 'usage-01-free-plan');
@@ -142,5 +150,22 @@ describe('plans and billing, end to end', () => {
     publish(b);
     await until('stream B live on pro', () => isLive(b), 30_000);
     expect(await isLive(a)).toBe(true);
+
+    // The app's own Usage page, reached from the app: its charts, per-stream rows, the org's limits.
+    await page.goto(`${stack.console.url}/apps/${demo.app.id}`);
+    await page.getByRole('navigation', { name: 'App' }).getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage', exact: true }).waitFor();
+    await page.locator('figure.time-chart canvas').first().waitFor();
+    const perStream = page.getByRole('region', { name: 'Usage per stream' });
+    await perStream.getByRole('row', { name: /first show/ }).waitFor();
+    await page
+      .getByRole('region', { name: 'Limits' })
+      .getByRole('heading', { name: /Pro plan/ })
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Storage by kind' })
+      .getByRole('cell', { name: 'Thumbnails and frames' })
+      .waitFor();
+    await screenshot(page, 'usage-03-app-usage');
   }, 120_000);
 });
