@@ -117,6 +117,13 @@ describe('plans and billing, end to end', () => {
     await page.getByLabel('Password').fill(demo.account.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Apps' }).waitFor();
+    // Stream B's page: its session log shows the refused publish and why.
+    await page.goto(`${stack.console.url}/apps/${demo.app.id}/streams/${b.id}`);
+    const sessions = page.getByRole('region', { name: 'Sessions and recordings' });
+    await sessions.getByText('refused', { exact: true }).waitFor();
+    await sessions.getByText(/The Free plan allows 1 for live streams/).waitFor();
+    await sessions.scrollIntoViewIfNeeded();
+    await screenshot(page, 'usage-00-refused-session');
     await page.goto(`${stack.console.url}/orgs/${orgId}/usage`);
     const plan = page.getByRole('region', { name: 'Plan' });
     await plan.getByRole('heading', { name: /Free/ }).waitFor();
