@@ -43,6 +43,7 @@ export const renderSession = (s: SessionRow) => ({
         playback_path: s.recordingStatus === 'ready' ? recordingPlaybackPath(s.id) : null,
       }
     : null,
+  refusal: s.refusal ?? null,
 });
 
 export const streamStatus = (s: StreamRow) => (s.disabledAt ? ('disabled' as const) : s.liveStatus);

@@ -13,7 +13,8 @@ import { StripeStandin } from './harness/stripe-standin.ts';
  * the API) while the first keeps playing; the console's Usage page shows the plan and its limits,
  * and its upgrade button goes through Checkout, the Worker calling Stripe's SDK against the local
  * Stripe stand-in, whose "payment" posts a signed `checkout.session.completed` back; on `pro` the
- * second publish goes through. Screenshots: e2e/screenshots/usage-*.png.
+ * second publish goes through; the app's own Usage page shows its month per stream and its storage
+ * by kind. Screenshots: e2e/screenshots/usage-*.png.
  *
  * Ports (this file's own): Worker 20600, console 20601, RTMP 20602, Stripe stand-in 20603.
  */
@@ -81,7 +82,8 @@ describe('plans and billing, end to end', () => {
     const started = Date.now();
     const second = publish(b);
     await Promise.race([waitExit(second), new Promise((r) => setTimeout(r, 10_000))]);
-    const refusedMs = Date.now() - started;
+    const exitedAt = Date.now();
+    const refusedMs = exitedAt - started;
     expect(second.exitCode ?? second.signalCode, 'second publisher dropped').not.toBeNull();
     console.log(`second publish refused after ${refusedMs} ms (ffmpeg start to exit)`);
     // From spawning ffmpeg to its exit: ffmpeg's own start-up is most of it on a busy machine.
@@ -95,11 +97,29 @@ describe('plans and billing, end to end', () => {
       error: { code: 'plan_limit_exceeded', details: { limit: 'live_streams', used: 1, allowed: 1 } },
     });
     expect(await isLive(b)).toBe(false);
+    // The stream's session log has the refused publish with the same reason.
+    const log = await api.call<{ data: { status: string; started_at: string; refusal: unknown }[] }>(
+      'GET',
+      `/v1/streams/${b.id}/sessions`,
+    );
+    expect(log.data[0]).toMatchObject({
+      status: 'refused',
+      refusal: { code: 'plan_limit_exceeded', details: { limit: 'live_streams', used: 1, allowed: 1 } },
+    });
+    // The refused session's time is the Worker's decision (same clock): from it to ffmpeg's exit is
+    // the answer's way back through the agent and NGINX dropping the connection, without ffmpeg's
+    // start-up (bench/publish-refusal.ts times the whole wire; the bound here is loose for a busy CI).
+    const dropMs = exitedAt - Date.parse(log.data[0]!.started_at);
+    console.log(`refusal to drop: ${dropMs} ms`);
+    expect(dropMs).toBeLessThan(2_000);
 
     // The first keeps playing: new segments after the refusal.
     const before = watcher.maxSequence;
     await until('stream A advancing after the refusal', () => watcher.maxSequence >= before + 2, 20_000);
     watcher.stop();
+
+    // The Cron Trigger's storage sample (stream A's live segments and frames so far), by kind.
+    await stack.worker.runScheduled();
 
     // The console: plan, limits, and the upgrade through Checkout (the Stripe stand-in).
     await page.goto(`${stack.console.url}/sign-in`);
@@ -107,12 +127,23 @@ describe('plans and billing, end to end', () => {
     await page.getByLabel('Password').fill(demo.account.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Apps' }).waitFor();
+    // Stream B's page: its session log shows the refused publish and why.
+    await page.goto(`${stack.console.url}/apps/${demo.app.id}/streams/${b.id}`);
+    const sessions = page.getByRole('region', { name: 'Sessions and recordings' });
+    await sessions.getByText('refused', { exact: true }).waitFor();
+    await sessions.getByText(/The Free plan allows 1 for live streams/).waitFor();
+    await sessions.scrollIntoViewIfNeeded();
+    await screenshot(page, 'usage-00-refused-session');
     await page.goto(`${stack.console.url}/orgs/${orgId}/usage`);
     const plan = page.getByRole('region', { name: 'Plan' });
     await plan.getByRole('heading', { name: /Free/ }).waitFor();
     const limits = page.getByRole('region', { name: 'Limits' });
     await limits.getByText('1 of 1').waitFor();
     await page.locator('figure.time-chart canvas').first().waitFor();
+    await page
+      .getByRole('region', { name: 'Storage by kind' })
+      .getByRole('cell', { name: 'Live segments (DVR)' })
+      .waitFor();
     const upgrade = plan.getByRole('button', { name: /Upgrade to Pro/ });
     await upgrade.waitFor();
     await screenshot(page, 'usage-01-free-plan');
@@ -136,5 +167,22 @@ describe('plans and billing, end to end', () => {
     publish(b);
     await until('stream B live on pro', () => isLive(b), 30_000);
     expect(await isLive(a)).toBe(true);
+
+    // The app's own Usage page, reached from the app: its charts, per-stream rows, the org's limits.
+    await page.goto(`${stack.console.url}/apps/${demo.app.id}`);
+    await page.getByRole('navigation', { name: 'App' }).getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { name: 'Usage', exact: true }).waitFor();
+    await page.locator('figure.time-chart canvas').first().waitFor();
+    const perStream = page.getByRole('region', { name: 'Usage per stream' });
+    await perStream.getByRole('row', { name: /first show/ }).waitFor();
+    await page
+      .getByRole('region', { name: 'Limits' })
+      .getByRole('heading', { name: /Pro plan/ })
+      .waitFor();
+    await page
+      .getByRole('region', { name: 'Storage by kind' })
+      .getByRole('cell', { name: 'Thumbnails and frames' })
+      .waitFor();
+    await screenshot(page, 'usage-03-app-usage');
   }, 120_000);
 });

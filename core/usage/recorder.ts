@@ -18,6 +18,8 @@ export interface UsagePoint {
   /** '' (or absent) for app-level work. */
   streamId?: string;
   meter: MeterName;
+  /** Below the stream: the simulcast target of `simulcast_seconds` ('' or absent otherwise). */
+  dimension?: string;
   quantity: number;
   /** When the work happened (epoch ms); defaults to now. */
   at?: number;
@@ -25,15 +27,18 @@ export interface UsagePoint {
 
 type WaitUntil = (p: Promise<unknown>) => void;
 
+/** A pending total's key, split: minute, app, stream, meter, dimension. */
+type Key = [string, string, string, string, string];
+
 /** Analytics Engine in production; the binding is absent (or a no-op) locally. */
 interface DataPoints {
   writeDataPoint(p: { indexes?: string[]; blobs?: string[]; doubles?: number[] }): void;
 }
 
 /** One additive upsert of a bucket row; the storage sampler writes its samples with it too. */
-export const UPSERT = `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, quantity)
-  VALUES (?, ?, ?, ?, ?, ?)
-  ON CONFLICT (granularity, bucket, app_id, stream_id, meter) DO UPDATE SET quantity = quantity + excluded.quantity`;
+export const UPSERT = `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, dimension, quantity)
+  VALUES (?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT (granularity, bucket, app_id, stream_id, meter, dimension) DO UPDATE SET quantity = quantity + excluded.quantity`;
 
 const SEEN_USER = 'INSERT OR IGNORE INTO usage_chat_users (app_id, month, user_id) VALUES (?, ?, ?)';
 
@@ -50,7 +55,9 @@ export class UsageRecorder {
 
   record(env: Env, waitUntil: WaitUntil, p: UsagePoint): void {
     if (!(p.quantity > 0) || !Number.isFinite(p.quantity)) return;
-    const key = [bucketOf(p.at ?? Date.now(), 'minute'), p.appId, p.streamId ?? '', p.meter].join('\u0000');
+    const key = [bucketOf(p.at ?? Date.now(), 'minute'), p.appId, p.streamId ?? '', p.meter, p.dimension ?? ''].join(
+      '\u0000',
+    );
     this.pending.set(key, (this.pending.get(key) ?? 0) + p.quantity);
     // Every request that added keeps the flush alive, so it survives the request that scheduled it.
     this.schedule(env, waitUntil);
@@ -81,17 +88,21 @@ export class UsageRecorder {
     for (const u of users) statements.push(env.DB.prepare(SEEN_USER).bind(...u.split('\u0000')));
     const points = (env as { USAGE_DATASET?: DataPoints }).USAGE_DATASET;
     for (const [key, quantity] of taken) {
-      const [minute, appId, streamId, meter] = key.split('\u0000') as [string, string, string, string];
+      const [minute, appId, streamId, meter, dimension] = key.split('\u0000') as Key;
       for (const g of GRANULARITIES) {
         const bucket = bucketOf(Number(minute), g);
-        statements.push(env.DB.prepare(UPSERT).bind(g, bucket, appId, streamId, meter, quantity));
+        statements.push(env.DB.prepare(UPSERT).bind(g, bucket, appId, streamId, meter, dimension, quantity));
       }
     }
     try {
       await env.DB.batch(statements);
       for (const [key, quantity] of taken) {
-        const [minute, appId, streamId, meter] = key.split('\u0000') as [string, string, string, string];
-        points?.writeDataPoint({ indexes: [appId], blobs: [meter, streamId], doubles: [quantity, Number(minute)] });
+        const [minute, appId, streamId, meter, dimension] = key.split('\u0000') as Key;
+        points?.writeDataPoint({
+          indexes: [appId],
+          blobs: [meter, streamId, dimension],
+          doubles: [quantity, Number(minute)],
+        });
       }
     } catch (err) {
       for (const [key, q] of taken) this.pending.set(key, (this.pending.get(key) ?? 0) + q);

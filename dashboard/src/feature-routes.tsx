@@ -5,6 +5,7 @@ import { StreamAnalyticsPage } from './pages/analytics/stream-analytics-page';
 import { AssetPage } from './pages/assets/asset-page';
 import { AssetsPage } from './pages/assets/assets-page';
 import { UploadsPage } from './pages/assets/uploads-page';
+import { AppUsagePage } from './pages/billing/app-usage-page';
 import { BrandingPage } from './pages/branding/branding-page';
 import { ChannelPage } from './pages/channels/channel-page';
 import { ChannelsPage } from './pages/channels/channels-page';
@@ -32,6 +33,7 @@ export const appFeatureRoutes: RouteObject[] = [
   { path: '/apps/:appId/domains', element: <DomainsPage /> },
   { path: '/apps/:appId/branding', element: <BrandingPage /> },
   { path: '/apps/:appId/analytics', element: <AppAnalyticsPage /> },
+  { path: '/apps/:appId/usage', element: <AppUsagePage /> },
   { path: '/apps/:appId/streams/:streamId/analytics', element: <StreamAnalyticsPage /> },
   { path: '/apps/:appId/assets/:assetId/analytics', element: <AssetAnalyticsPage /> },
   { path: '/apps/:appId/assets', element: <AssetsPage /> },

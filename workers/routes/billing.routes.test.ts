@@ -83,8 +83,25 @@ describe('plans and subscriptions', () => {
     expect(refused.json.error.details).toEqual({ limit: 'live_streams', used: 1, allowed: 1, plan: 'free' });
     const [ev] = await eventsOf(t.app.id, 'stream.publish_refused');
     expect(ev.error).toMatchObject({ code: 'plan_limit_exceeded', details: { limit: 'live_streams' } });
+    // The stream's session log shows the refused publish with its reason; the stream stays idle.
+    const log = await call(`/v1/streams/${b.id}/sessions`, { auth: t.key.token });
+    expect(log.status, log.text).toBe(200);
+    expect(log.json.data).toHaveLength(1);
+    expect(log.json.data[0]).toMatchObject({
+      stream_id: b.id,
+      status: 'refused',
+      recording: null,
+      refusal: { code: 'plan_limit_exceeded', details: { limit: 'live_streams', used: 1, allowed: 1, plan: 'free' } },
+    });
+    expect(log.json.data[0].ended_at).toBe(log.json.data[0].started_at);
+    expect((await call(`/v1/streams/${b.id}`, { auth: t.key.token })).json.status).toBe('idle');
     await setPlan(t, 'pro');
-    expect((await publish(b.stream_key)).status).toBe(200);
+    const accepted = await publish(b.stream_key);
+    expect(accepted.status).toBe(200);
+    // The accepted publish is a session of its own, newest first, above the refused one.
+    const after = (await call(`/v1/streams/${b.id}/sessions`, { auth: t.key.token })).json.data;
+    expect(after.map((s: { status: string }) => s.status)).toEqual(['active', 'refused']);
+    expect(after[0]).toMatchObject({ id: accepted.json.session_id, refusal: null });
   });
 
   it('leaves rungs above the plan’s max_quality out of the session’s ladder', async () => {

@@ -3,6 +3,7 @@ import { renderAsset } from '../../core/asset-views';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
 import { clipAsset, clipLive } from '../services/clips.service';
+import { assertStorageAllowed } from '../services/plan-limits.service';
 import { Asset, CreateAssetClipBody, CreateLiveClipBody } from './assets.schema';
 
 /**
@@ -35,6 +36,8 @@ const clipOfStream = createRoute({
 
 export const assetClipRoutes = createAppRouter().openapi(clipOfAsset, async (c) => {
   const parent = c.get('asset');
+  // A clip is a new asset: past the plan's recording storage it is refused like an upload.
+  await assertStorageAllowed(c.get('db'), c.env, parent.appId);
   const view = await clipAsset(c.get('db'), c.env, parent, c.req.valid('json'));
   c.set('audit', {
     action: 'asset.clip',
@@ -47,6 +50,7 @@ export const assetClipRoutes = createAppRouter().openapi(clipOfAsset, async (c) 
 
 export const streamClipRoutes = createAppRouter().openapi(clipOfStream, async (c) => {
   const stream = c.get('stream');
+  await assertStorageAllowed(c.get('db'), c.env, stream.appId);
   const view = await clipLive(c.get('db'), c.env, stream, c.req.valid('json'));
   c.set('audit', {
     action: 'asset.clip',

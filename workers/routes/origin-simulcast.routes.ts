@@ -53,9 +53,10 @@ export const originSimulcastRoutes = router
       columns: { id: true, appId: true, roomId: true },
     });
     if (!stream) throw notFound('stream');
-    // The seconds were pushed whatever becomes of the status (an old revision's, a deleted target's).
+    // The seconds were pushed whatever becomes of the status (an old revision's, a deleted target's),
+    // counted per target (the bucket's dimension) and so per stream.
     const seconds = parsed.data.broadcast_seconds ?? 0;
-    meter(c, { appId: stream.appId, streamId, meter: 'simulcast_seconds', quantity: seconds });
+    meter(c, { appId: stream.appId, streamId, meter: 'simulcast_seconds', dimension: targetId, quantity: seconds });
     // A target deleted meanwhile is fine: the origin stops its push on the next poll.
     await reportTarget(db, c.env, stream, targetId, parsed.data);
     return c.body(null, 204);

@@ -16,6 +16,7 @@ import { createMiddleware } from 'hono/factory';
 import { timingSafeEqual } from '../../core/crypto';
 import { createDb } from '../../core/db/client';
 import { apps, streams } from '../../core/db/schema/index';
+import { emitEvent } from '../../core/events';
 import { isIdOf } from '../../core/ids';
 import { IMMUTABLE, SEGMENT_TYPE, segmentKey, thumbnailKey, timedThumbnailKey } from '../../core/media-keys';
 import { openStreamKey } from '../../core/stream-keys';
@@ -29,7 +30,7 @@ import { meterSegment } from '../lib/usage';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 import { orgIsSuspended } from '../services/org-gate';
 import { allInputsGone, inputConnected, joinableSession } from '../services/origin-inputs.service';
-import { assertPublishAllowed, lowerRung } from '../services/plan-limits.service';
+import { assertPublishAllowed, lowerRung, storageRefusal } from '../services/plan-limits.service';
 import { dropCachedPlaylist } from '../services/playlist-cache';
 import { inputKey, resolveInputKey } from '../services/stream-inputs.service';
 
@@ -157,12 +158,16 @@ export const originRoutes = router
     const app = await db.query.apps.findFirst({ where: eq(apps.id, row.appId) });
     if (!app || app.archivedAt) throw forbiddenPublish('app_archived', 'The stream belongs to an archived app.');
     if (await orgIsSuspended(db, app.orgId)) throw forbiddenPublish('org_suspended', 'The organization is suspended.');
-    const planMax = await assertPublishAllowed(db, c.env, row);
+    const planMax = await assertPublishAllowed(db, c.env, row, c.get('originId'));
     // The app's own cap and the plan's `max_quality`, whichever is lower.
     const max = lowerRung(isRungName(app.settings.max_quality) ? app.settings.max_quality : undefined, planMax);
+    // Past the plan's recording storage a session still goes live but is not kept: new media is
+    // refused, never the broadcast, and nothing stored is deleted (a session already recording,
+    // or resuming in its reconnect window, keeps its recording to its end).
+    const storageFull = row.recording ? await storageRefusal(db, c.env, row.appId) : null;
     const config = {
       latencyMode: row.latencyMode,
-      recording: row.recording,
+      recording: row.recording && !storageFull,
       encryption: row.encryption,
       reconnectWindowS: row.reconnectWindowS,
       dvrWindowS: row.dvrWindowS,
@@ -179,6 +184,16 @@ export const originRoutes = router
     const res = joined
       ? { sessionId: joined, resumed: true, nextSequence: 0, config }
       : orThrow(published, PUBLISH_REFUSALS);
+    if (storageFull && !res.resumed && !joined) {
+      const error = { code: storageFull.code, message: storageFull.message, details: storageFull.details };
+      await emitEvent(c.env, {
+        appId: row.appId,
+        type: 'recording.skipped',
+        objectType: 'stream',
+        objectId: row.id,
+        data: { id: row.id, session_id: res.sessionId, error },
+      });
+    }
     const inputs = await inputConnected(db, c.env, row, found.input, c.get('originId'), joined !== null);
     return c.json(
       {

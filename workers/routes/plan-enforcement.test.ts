@@ -3,6 +3,7 @@ import { bucketOf } from '@edgelive/shared/usage';
 import { describe, expect, it } from 'vitest';
 import { monthOf } from '../../core/usage/recorder';
 import { call, createApiKey, tenant } from '../test/helpers';
+import { createStream, originCall, publish, sessionPath, uploadSegment } from '../test/origin';
 import { chatTenant, join, openSocket } from '../test/rooms';
 
 /**
@@ -92,6 +93,58 @@ describe('plan limits: recording storage', () => {
     });
     await setPlan(t, 'pro');
     expect((await call('/v1/uploads', { auth: t.key.token, body })).status).toBe(201);
+  });
+});
+
+describe('plan limits: recording storage on clips and live recordings', () => {
+  it('refuses clips and leaves a new session unrecorded past the plan’s GB, keeping what is stored', async () => {
+    const t = await tenant();
+    await setPlan(t, 'pro');
+    const s = await createStream(t.key.token, { playback_policies: ['public'], recording: true, reconnect_window: 0 });
+    const first = await publish(s.stream_key);
+    expect(first.json.recording).toBe(true);
+    for (let i = 0; i < 3; i++) await uploadSegment(s.id, first.json.session_id, '720p', i);
+    await originCall(`${sessionPath(s.id, first.json.session_id)}/publish-done`, { body: {} });
+    const assets = async () => (await call(`/v1/assets?stream_id=${s.id}`, { auth: t.key.token })).json.data;
+    const [recording] = await assets();
+    expect(recording.status).toBe('ready');
+
+    // The latest hourly sample: 250 GB held, past Pro's 200.
+    await env.DB.prepare(
+      `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, quantity)
+       VALUES ('hour', ?, ?, '', 'stored_byte_hours', 250e9)`,
+    )
+      .bind(bucketOf(Date.now(), 'hour'), t.app.id)
+      .run();
+    const over = { limit: 'recording_storage_gb', used: 250, allowed: 200, plan: 'pro' };
+    const clip = () => call(`/v1/assets/${recording.id}/clips`, { auth: t.key.token, body: { start: 0, end: 4 } });
+    expectLimit(await clip(), 402, over);
+
+    // A new session goes live, unrecorded, and an event says why; the live clip is refused too.
+    const second = await publish(s.stream_key);
+    expect(second.status, second.text).toBe(200);
+    expect(second.json.recording).toBe(false);
+    const skipped = await env.DB.prepare(`SELECT data FROM events WHERE app_id = ? AND type = 'recording.skipped'`)
+      .bind(t.app.id)
+      .all<{ data: string }>();
+    expect(skipped.results.map((r) => JSON.parse(r.data))).toEqual([
+      {
+        id: s.id,
+        session_id: second.json.session_id,
+        error: { code: 'plan_limit_exceeded', message: expect.stringMatching(/Pro plan/), details: over },
+      },
+    ]);
+    for (let i = 0; i < 3; i++) await uploadSegment(s.id, second.json.session_id, '720p', i);
+    const log = (await call(`/v1/streams/${s.id}/sessions`, { auth: t.key.token })).json.data;
+    expect(log[0]).toMatchObject({ id: second.json.session_id, status: 'active', recording: null });
+    expectLimit(await call(`/v1/streams/${s.id}/clips`, { auth: t.key.token, body: { seconds_back: 2 } }), 402, over);
+    // Nothing stored was deleted, and no asset was made for the unrecorded session or the clips.
+    expect((await assets()).map((a: { id: string }) => a.id)).toEqual([recording.id]);
+    expect((await call(`/v1/assets/${recording.id}`, { auth: t.key.token })).json.status).toBe('ready');
+
+    await setPlan(t, 'business');
+    const made = await clip();
+    expect(made.status, made.text).toBe(201);
   });
 });
 

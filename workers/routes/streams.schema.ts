@@ -101,7 +101,9 @@ export const StreamSession = z
   .object({
     id: z.string(),
     stream_id: z.string(),
-    status: z.enum(['active', 'reconnecting', 'ended']),
+    status: z.enum(['active', 'reconnecting', 'ended', 'refused']).openapi({
+      description: '`refused`: a publish the plan refused at `on_publish`; `refusal` says why.',
+    }),
     started_at: z.string(),
     ended_at: z.string().nullable(),
     origin_id: z.string(),
@@ -131,6 +133,10 @@ export const StreamSession = z
         }),
       })
       .nullable(),
+    refusal: z
+      .object({ code: z.string(), message: z.string(), details: z.unknown().optional() })
+      .nullable()
+      .openapi({ description: 'Why a `refused` session was refused (e.g. `plan_limit_exceeded`), else null.' }),
   })
   .openapi('StreamSession');
 

@@ -65,13 +65,38 @@ describe('simulcast_seconds', () => {
     expect(
       (await originCall(path, { body: { status: 'broadcasting', revision: 1, broadcast_seconds: 7200 } })).status,
     ).toBe(400);
+    // A second target of the same stream pushes at the same time: metered on its own.
+    const second = await call(`/v1/streams/${s.id}/simulcast-targets`, {
+      auth: t.key.token,
+      body: { url: 'rtmp://example.net/live/k2' },
+    });
+    const path2 = `/internal/origin/streams/${s.id}/simulcast-targets/${second.json.id}/status`;
+    for (const body of [
+      { status: 'broadcasting', revision: 1 },
+      { status: 'broadcasting', revision: 1, broadcast_seconds: 10 },
+    ]) {
+      expect((await originCall(path2, { body })).status).toBe(204);
+    }
     const u = await usageUntil(
       t.key.token,
       'granularity=hour&group_by=stream&meter=simulcast_seconds',
-      (u) => (u.totals.simulcast_seconds ?? 0) >= 64.5,
+      (u) => (u.totals.simulcast_seconds ?? 0) >= 74.5,
     );
-    expect(u.totals.simulcast_seconds).toBe(64.5);
+    expect(u.totals.simulcast_seconds).toBe(74.5);
     expect(u.data.map((r) => r.stream_id)).toEqual([s.id]);
+    // Per target: each push's own seconds, in JSON and CSV.
+    const byTarget = await call('/v1/usage?granularity=day&group_by=target&meter=simulcast_seconds', {
+      auth: t.key.token,
+    });
+    expect(byTarget.json.group_by).toBe('target');
+    const perTarget = Object.fromEntries(
+      byTarget.json.data.map((r: { target_id: string; quantity: number }) => [r.target_id, r.quantity]),
+    );
+    expect(perTarget).toEqual({ [target.json.id]: 64.5, [second.json.id]: 10 });
+    const csv = await call('/v1/usage?granularity=day&group_by=target&meter=simulcast_seconds&format=csv', {
+      auth: t.key.token,
+    });
+    expect(csv.text).toContain(`,simulcast_seconds,second,10,,,${second.json.id},`);
     // The status followed the reports as before; the old revision's report did not move it.
     const got = await call(`/v1/streams/${s.id}/simulcast-targets/${target.json.id}`, { auth: t.key.token });
     expect(got.json.status).toBe('errored');
@@ -123,6 +148,37 @@ describe('stored_byte_hours', () => {
     expect(day.json.totals.stored_byte_hours).toBe(2100 + 1600);
     expect(await latestStoredBytes(env, [t.app.id])).toBe(1600);
     expect(BYTE_HOURS_PER_GB_MONTH).toBe(730e9);
+  });
+
+  it('splits each sample by kind: recordings, live-only segments, images, uploads', async () => {
+    const t = await tenant();
+    const s = await createStream(t.key.token, { name: 'kinds' });
+    // ses_rec was recorded (its segments under live/ are its recording's); ses_live was not.
+    await env.DB.prepare(
+      `INSERT INTO stream_sessions (id, stream_id, app_id, status, origin_id, recording, started_at, created_at)
+       VALUES ('ses_rec_kinds', ?, ?, 'ended', 'org_local', 1, 0, 0)`,
+    )
+      .bind(s.id, t.app.id)
+      .run();
+    await env.MEDIA.put(`live/${s.id}/ses_rec_kinds/720p/0.ts`, new Uint8Array(1000));
+    await env.MEDIA.put(`recordings/${s.id}/ses_rec_kinds/720p.m3u8`, new Uint8Array(200));
+    await env.MEDIA.put(`live/${s.id}/ses_live_kinds/720p/0.ts`, new Uint8Array(400));
+    await env.MEDIA.put(`thumbnails/${s.id}/latest.jpg`, new Uint8Array(50));
+    const upload = await call('/v1/uploads', { auth: t.key.token, body: { max_size_bytes: 1000 } });
+    expect(upload.status, upload.text).toBe(201);
+    await env.MEDIA.put(`uploads/${upload.json.id}/source`, new Uint8Array(700));
+
+    expect(await sampleAppStorage(createDb(env.DB), env, t.app.id)).toBe(true);
+    const res = await call('/v1/usage?granularity=hour&group_by=kind&meter=stored_byte_hours', { auth: t.key.token });
+    expect(res.status, res.text).toBe(200);
+    const byKind = Object.fromEntries(
+      res.json.data
+        .filter((r: { quantity: number }) => r.quantity > 0)
+        .map((r: { kind: string; quantity: number }) => [r.kind, r.quantity]),
+    );
+    expect(byKind).toEqual({ recordings: 1200, segments: 400, images: 50, uploads: 700 });
+    expect(res.json.totals.stored_byte_hours).toBe(2350);
+    expect(await latestStoredBytes(env, [t.app.id])).toBe(2350);
   });
 
   it('the sweep samples apps not sampled this hour, a bounded number at a time', async () => {

@@ -110,8 +110,8 @@ describe('usage meters', () => {
     });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split(/\r?\n/);
-    expect(lines[0]).toBe('time,meter,unit,quantity,stream_id,app_id');
-    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z,api_requests,request,\d+,,$/);
+    expect(lines[0]).toBe('time,meter,unit,quantity,stream_id,app_id,target_id,kind');
+    expect(lines[1]).toMatch(/^\d{4}-\d\d-\d\dT00:00:00\.000Z,api_requests,request,\d+,,,,$/);
   });
 
   it('refuses bad windows, unknown meters and another app’s stream, with the error envelope', async () => {

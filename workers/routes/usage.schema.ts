@@ -12,8 +12,9 @@ export const UsageQuery = z.object({
   from: time,
   to: time,
   granularity: z.enum(['minute', 'hour', 'day', 'month']).default('day'),
-  group_by: z.enum(['metric', 'stream', 'app']).default('metric').openapi({
-    description: '`metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further',
+  group_by: z.enum(['metric', 'stream', 'app', 'target', 'kind']).default('metric').openapi({
+    description:
+      '`metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further; `target` splits `simulcast_seconds` by simulcast target, `kind` splits `stored_byte_hours` by kind of bytes (recordings, segments, images, uploads, clips, downloads)',
   }),
   stream_id: z.string().max(64).optional().openapi({ description: 'One stream (default: the whole app)' }),
   meter: z
@@ -33,6 +34,14 @@ export const UsageRowSchema = z
     quantity: z.number(),
     stream_id: z.string().optional().openapi({ description: "With `group_by=stream` ('' for app-level work)" }),
     app_id: z.string().optional().openapi({ description: 'With `group_by=app`' }),
+    target_id: z
+      .string()
+      .optional()
+      .openapi({ description: "With `group_by=target`: the simulcast target ('' for other meters)" }),
+    kind: z
+      .string()
+      .optional()
+      .openapi({ description: "With `group_by=kind`: the kind of stored bytes ('' for other meters)" }),
   })
   .openapi('UsageRow');
 
@@ -41,7 +50,7 @@ export const UsageSchema = z
     from: z.string(),
     to: z.string(),
     granularity: z.enum(['minute', 'hour', 'day', 'month']),
-    group_by: z.enum(['metric', 'stream', 'app']),
+    group_by: z.enum(['metric', 'stream', 'app', 'target', 'kind']),
     data: z.array(UsageRowSchema),
     totals: z.record(z.string(), z.number()).openapi({ description: 'Each meter over the window' }),
     chat_monthly_active_users: z
@@ -50,4 +59,4 @@ export const UsageSchema = z
   })
   .openapi('Usage');
 
-export const USAGE_CSV_COLUMNS = ['time', 'meter', 'unit', 'quantity', 'stream_id', 'app_id'];
+export const USAGE_CSV_COLUMNS = ['time', 'meter', 'unit', 'quantity', 'stream_id', 'app_id', 'target_id', 'kind'];

@@ -2,9 +2,18 @@ import { isRungName, RUNGS, type RungName } from '@edgelive/shared/ladder';
 import { and, count, eq, gt, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { type LimitName, type Plan, type PlanId, planById } from '../../core/billing/plans';
 import type { Db } from '../../core/db/client';
-import { apps, invitations, members, streams, usageChatUsers, webhookEndpoints } from '../../core/db/schema/index';
+import {
+  apps,
+  invitations,
+  members,
+  streamSessions,
+  streams,
+  usageChatUsers,
+  webhookEndpoints,
+} from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
-import { emitEvent } from '../../core/events';
+import { deliverEvents, eventStatement, newEventRow } from '../../core/events';
+import { newId } from '../../core/ids';
 import { monthOf } from '../../core/usage/recorder';
 import { ApiError } from '../lib/errors';
 import { latestStoredBytes } from './stored-usage.service';
@@ -44,12 +53,15 @@ const orgApps = (db: Db, orgId: string) => db.select({ id: apps.id }).from(apps)
 /**
  * Concurrent live streams, checked at `on_publish`. A stream with a connected publisher counts
  * (`active`); one waiting in its reconnect window does not hold a slot, and the stream publishing
- * now never counts against itself (a reconnect resumes). A refusal is recorded as an event.
+ * now never counts against itself (a reconnect resumes). A refusal is kept twice, in one D1 batch:
+ * as a `refused` session in the stream's session log (with the error the origin got) and as the
+ * event `stream.publish_refused`.
  */
 export async function assertPublishAllowed(
   db: Db,
   env: Env,
   stream: { id: string; appId: string },
+  originId: string,
 ): Promise<RungName | undefined> {
   const p = await planOfApp(db, env, stream.appId);
   if (!p) return undefined;
@@ -62,18 +74,41 @@ export async function assertPublishAllowed(
   try {
     check(p.plan, 'live_streams', row?.n ?? 0);
   } catch (err) {
-    if (err instanceof ApiError) {
-      await emitEvent(env, {
-        appId: stream.appId,
-        type: 'stream.publish_refused',
-        objectType: 'stream',
-        objectId: stream.id,
-        data: { id: stream.id, error: { code: err.code, message: err.message, details: err.details } },
-      });
-    }
+    if (err instanceof ApiError) await recordRefusal(db, env, stream, originId, err);
     throw err;
   }
   return planMaxRung(p.plan);
+}
+
+async function recordRefusal(db: Db, env: Env, stream: { id: string; appId: string }, originId: string, err: ApiError) {
+  const now = Date.now();
+  const error = { code: err.code, message: err.message, details: err.details };
+  const event = newEventRow(
+    {
+      appId: stream.appId,
+      type: 'stream.publish_refused',
+      objectType: 'stream',
+      objectId: stream.id,
+      data: { id: stream.id, error },
+    },
+    now,
+  );
+  await db.batch([
+    db.insert(streamSessions).values({
+      id: newId('streamSession'),
+      streamId: stream.id,
+      appId: stream.appId,
+      status: 'refused',
+      originId,
+      refusal: error,
+      recording: false,
+      startedAt: now,
+      endedAt: now,
+      createdAt: now,
+    }),
+    eventStatement(db, event),
+  ]);
+  await deliverEvents(env, [event]);
 }
 
 /**
@@ -142,17 +177,24 @@ export async function assertDvrWindowAllowed(db: Db, env: Env, appId: string, se
 }
 
 /**
- * Recording storage, before new media is accepted (an upload, a clip): the org's bytes by their
- * latest hourly samples (stored-usage.service.ts), so the check is one read, never an R2 listing,
- * and a figure at most an hour old. At or past the plan's GB, new media is refused.
+ * Recording storage, before new media is kept (an upload, a clip, a live session's recording): the
+ * org's bytes by their latest hourly samples (stored-usage.service.ts), so the check is one read,
+ * never an R2 listing, and a figure at most an hour old. At or past the plan's GB the answer is the
+ * refusal to give (null while there is room); nothing already stored is touched.
  */
-export async function assertStorageAllowed(db: Db, env: Env, appId: string) {
+export async function storageRefusal(db: Db, env: Env, appId: string): Promise<ApiError | null> {
   const p = await planOfApp(db, env, appId);
   const allowed = p?.plan.limits.recording_storage_gb;
-  if (!p || typeof allowed !== 'number') return;
+  if (!p || typeof allowed !== 'number') return null;
   const ids = (await orgApps(db, p.orgId)).map((a) => a.id);
   const gb = Math.round((await latestStoredBytes(env, ids)) / 1e6) / 1000;
-  if (gb >= allowed) throw planLimitExceeded('recording_storage_gb', gb, allowed, p.plan.id);
+  return gb >= allowed ? planLimitExceeded('recording_storage_gb', gb, allowed, p.plan.id) : null;
+}
+
+/** New uploads and clips past the plan's recording storage: 402 `plan_limit_exceeded`. */
+export async function assertStorageAllowed(db: Db, env: Env, appId: string) {
+  const refused = await storageRefusal(db, env, appId);
+  if (refused) throw refused;
 }
 
 /**

@@ -1,8 +1,8 @@
-import { bucketOf, GRANULARITIES } from '@edgelive/shared/usage';
-import { eq } from 'drizzle-orm';
+import { bucketOf, GRANULARITIES, type StorageKind } from '@edgelive/shared/usage';
+import { and, eq } from 'drizzle-orm';
 import { clipPrefix } from '../../core/asset-tree';
 import type { Db } from '../../core/db/client';
-import { assets, streams, uploads } from '../../core/db/schema/index';
+import { assets, streamSessions, streams, uploads } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { uploadPrefix, vodPrefix } from '../../core/media-keys';
 import { UPSERT } from '../../core/usage/recorder';
@@ -11,46 +11,70 @@ import { prefixBytes } from './storage.service';
 /**
  * The `stored_byte_hours` meter (issue 15): once an hour each app's R2 bytes are listed and the
  * sample counts as that many bytes held for the hour, per stream (its segments, recordings and
- * thumbnails) and app-wide ('': uploads, their transcodes, downloads, clips). The Cron Trigger runs
+ * thumbnails) and app-wide ('': uploads, their transcodes, downloads, clips), each by kind (the
+ * bucket's dimension, STORAGE_KINDS: recordings, segments, images, uploads, clips, downloads). The Cron Trigger runs
  * every minute and samples a few apps each time, so a large deployment spreads the listing over the
  * hour. The hour row of the app-wide sample is the claim: inserted first with 0 (`DO NOTHING` if
  * present), so an app is sampled once an hour however many sweeps overlap.
  */
 export const APPS_PER_SWEEP = 25;
 
-const CLAIM = `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, quantity)
-  VALUES ('hour', ?, ?, '', 'stored_byte_hours', 0) ON CONFLICT DO NOTHING RETURNING app_id`;
+const CLAIM = `INSERT INTO usage_buckets (granularity, bucket, app_id, stream_id, meter, dimension, quantity)
+  VALUES ('hour', ?, ?, '', 'stored_byte_hours', '', 0) ON CONFLICT DO NOTHING RETURNING app_id`;
 
 const UNSAMPLED = `SELECT id FROM apps WHERE archived_at IS NULL AND id NOT IN (
-  SELECT app_id FROM usage_buckets WHERE granularity = 'hour' AND bucket = ? AND meter = 'stored_byte_hours' AND stream_id = ''
+  SELECT app_id FROM usage_buckets WHERE granularity = 'hour' AND bucket = ? AND meter = 'stored_byte_hours' AND stream_id = '' AND dimension = ''
 ) ORDER BY id LIMIT ?`;
 
-/** R2 bytes of one app now, by stream ('' for what belongs to the app, not a stream). */
-export async function storedBytesByStream(db: Db, env: Env, appId: string): Promise<Map<string, number>> {
-  const [streamRows, assetRows, uploadRows] = await Promise.all([
+/** R2 bytes of one app now, by stream ('' for what belongs to the app, not a stream) and kind. */
+export async function storedBytesByKind(db: Db, env: Env, appId: string): Promise<Map<string, number>> {
+  const [streamRows, assetRows, uploadRows, recorded] = await Promise.all([
     db.select({ id: streams.id }).from(streams).where(eq(streams.appId, appId)),
     db.select({ id: assets.id, source: assets.source }).from(assets).where(eq(assets.appId, appId)),
     db.select({ id: uploads.id }).from(uploads).where(eq(uploads.appId, appId)),
+    db
+      .select({ id: streamSessions.id })
+      .from(streamSessions)
+      .where(and(eq(streamSessions.appId, appId), eq(streamSessions.recording, true))),
   ]);
-  const prefixes: [string, string][] = [
-    ...streamRows.flatMap((s): [string, string][] => [
-      [s.id, `live/${s.id}/`],
-      [s.id, `recordings/${s.id}/`],
-      [s.id, `thumbnails/${s.id}/`],
+  const recordedSessions = new Set(recorded.map((r) => r.id));
+  // live/<stream>/<session>/...: a recorded session's segments are its recording's; the others are
+  // live-only segments kept for the DVR window until the retention sweep deletes them.
+  const liveKind = (key: string): StorageKind =>
+    recordedSessions.has(key.split('/')[2] ?? '') ? 'recordings' : 'segments';
+  const prefixes: [string, string, StorageKind | ((key: string) => StorageKind)][] = [
+    ...streamRows.flatMap((s): [string, string, StorageKind | ((key: string) => StorageKind)][] => [
+      [s.id, `live/${s.id}/`, liveKind],
+      [s.id, `recordings/${s.id}/`, 'recordings'],
+      [s.id, `thumbnails/${s.id}/`, 'images'],
     ]),
-    ...uploadRows.map((u): [string, string] => ['', uploadPrefix(u.id)]),
-    ...assetRows.flatMap((a): [string, string][] => [
-      ['', vodPrefix(a.id)],
-      ['', `downloads/${a.id}/`],
-      ...(a.source === 'clip' ? [['', clipPrefix(a.id)] as [string, string]] : []),
+    ...uploadRows.map((u): [string, string, StorageKind] => ['', uploadPrefix(u.id), 'uploads']),
+    ...assetRows.flatMap((a): [string, string, StorageKind][] => [
+      ['', vodPrefix(a.id), a.source === 'live_session' ? 'recordings' : a.source === 'clip' ? 'clips' : 'uploads'],
+      ['', `downloads/${a.id}/`, 'downloads'],
+      ...(a.source === 'clip' ? [['', clipPrefix(a.id), 'clips'] as [string, string, StorageKind]] : []),
     ]),
   ];
   const out = new Map<string, number>();
-  for (const [streamId, prefix] of prefixes) {
-    const { bytes } = await prefixBytes(env, prefix);
-    if (bytes > 0) out.set(streamId, (out.get(streamId) ?? 0) + bytes);
+  const add = (streamId: string, kind: StorageKind, bytes: number) => {
+    const key = `${streamId}\u0000${kind}`;
+    if (bytes > 0) out.set(key, (out.get(key) ?? 0) + bytes);
+  };
+  for (const [streamId, prefix, kind] of prefixes) {
+    if (typeof kind === 'string') add(streamId, kind, (await prefixBytes(env, prefix)).bytes);
+    else await eachObject(env, prefix, (key, size) => add(streamId, kind(key), size));
   }
   return out;
+}
+
+async function eachObject(env: Env, prefix: string, f: (key: string, size: number) => void) {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await env.MEDIA.list({ prefix, limit: 1000, cursor });
+    for (const o of page.objects) f(o.key, o.size);
+    if (!page.truncated) return;
+    cursor = page.cursor;
+  }
 }
 
 /** Samples one app for the hour holding `now`; false when this hour's sample was already taken. */
@@ -60,11 +84,11 @@ export async function sampleAppStorage(db: Db, env: Env, appId: string, now = Da
   if (!claimed) return false;
   let bytes: Map<string, number>;
   try {
-    bytes = await storedBytesByStream(db, env, appId);
+    bytes = await storedBytesByKind(db, env, appId);
   } catch (err) {
     // Give the claim back, so the next sweep of the hour samples the app again.
     await env.DB.prepare(
-      `DELETE FROM usage_buckets WHERE granularity = 'hour' AND bucket = ? AND app_id = ? AND stream_id = '' AND meter = 'stored_byte_hours' AND quantity = 0`,
+      `DELETE FROM usage_buckets WHERE granularity = 'hour' AND bucket = ? AND app_id = ? AND stream_id = '' AND meter = 'stored_byte_hours' AND dimension = '' AND quantity = 0`,
     )
       .bind(hour, appId)
       .run();
@@ -72,11 +96,12 @@ export async function sampleAppStorage(db: Db, env: Env, appId: string, now = Da
   }
   const minute = bucketOf(now, 'minute');
   const statements: D1PreparedStatement[] = [];
-  for (const [streamId, quantity] of bytes) {
+  for (const [key, quantity] of bytes) {
+    const [streamId, kind] = key.split('\u0000') as [string, StorageKind];
     for (const g of GRANULARITIES) {
       // Every granularity holds the sample in the bucket of its hour (the claim row is its hour row).
       const bucket = g === 'minute' ? minute : bucketOf(hour, g);
-      statements.push(env.DB.prepare(UPSERT).bind(g, bucket, appId, streamId, 'stored_byte_hours', quantity));
+      statements.push(env.DB.prepare(UPSERT).bind(g, bucket, appId, streamId, 'stored_byte_hours', kind, quantity));
     }
   }
   if (statements.length) await env.DB.batch(statements);

@@ -1,16 +1,16 @@
-import { desc, eq } from 'drizzle-orm';
+import { and, desc, eq, ne } from 'drizzle-orm';
 import type { Db } from '../../core/db/client';
 import { streamSessions } from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { thumbnailsPrefix, timedThumbnailKey } from '../../core/media-keys';
 import { notFound } from '../lib/errors';
 
-/** The stream's newest session, whose frames `?time=` addresses when no `?session=` is given. */
+/** The stream's newest session (a refused publish has no frames), whose frames `?time=` addresses when no `?session=` is given. */
 export async function latestSessionId(db: Db, streamId: string): Promise<string> {
   const last = await db
     .select({ id: streamSessions.id })
     .from(streamSessions)
-    .where(eq(streamSessions.streamId, streamId))
+    .where(and(eq(streamSessions.streamId, streamId), ne(streamSessions.status, 'refused')))
     .orderBy(desc(streamSessions.createdAt))
     .limit(1)
     .get();

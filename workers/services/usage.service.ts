@@ -18,7 +18,7 @@ import { badRequest } from '../lib/errors';
  * apps), by minute, hour, day or calendar month, per meter and optionally per stream or app.
  */
 export type UsageGranularity = Granularity | 'month';
-export type UsageGroup = 'metric' | 'stream' | 'app';
+export type UsageGroup = 'metric' | 'stream' | 'app' | 'target' | 'kind';
 
 export interface UsageQuery {
   from: number;
@@ -36,6 +36,10 @@ export interface UsageRow {
   quantity: number;
   stream_id?: string;
   app_id?: string;
+  /** With `group_by=target`: the simulcast target of `simulcast_seconds` ('' for other meters). */
+  target_id?: string;
+  /** With `group_by=kind`: the kind of bytes of `stored_byte_hours` ('' for other meters). */
+  kind?: string;
 }
 
 const MAX_BUCKETS = 5000;
@@ -62,7 +66,19 @@ export async function usageSeries(db: Db, appIds: string[], q: UsageQuery): Prom
       max_buckets: MAX_BUCKETS,
     });
   }
-  const groupCol = q.groupBy === 'stream' ? u.streamId : q.groupBy === 'app' ? u.appId : sql<string>`''`;
+  // A bucket's dimension means a target for simulcast and a kind for storage: each grouping reads
+  // it for its own meter only, so other meters' rows stay whole under ''.
+  const dimensionOf = (m: MeterName) => sql<string>`CASE WHEN ${u.meter} = ${m} THEN ${u.dimension} ELSE '' END`;
+  const groupCol =
+    q.groupBy === 'stream'
+      ? u.streamId
+      : q.groupBy === 'app'
+        ? u.appId
+        : q.groupBy === 'target'
+          ? dimensionOf('simulcast_seconds')
+          : q.groupBy === 'kind'
+            ? dimensionOf('stored_byte_hours')
+            : sql<string>`''`;
   const rows = await db
     .select({ bucket: u.bucket, meter: u.meter, group: groupCol, quantity: sum(u.quantity).mapWith(Number) })
     .from(u)
@@ -87,6 +103,8 @@ export async function usageSeries(db: Db, appIds: string[], q: UsageQuery): Prom
     const row = out.get(key) ?? { time, meter, unit: METERS[meter].unit, quantity: 0 };
     if (q.groupBy === 'stream') row.stream_id = r.group;
     if (q.groupBy === 'app') row.app_id = r.group;
+    if (q.groupBy === 'target') row.target_id = r.group;
+    if (q.groupBy === 'kind') row.kind = r.group;
     row.quantity += r.quantity;
     out.set(key, row);
   }

@@ -58,8 +58,11 @@ export const streamSessions = sqliteTable(
       .notNull()
       .references(() => streams.id, { onDelete: 'cascade' }),
     appId: text('app_id').notNull(),
-    status: text('status', { enum: ['active', 'reconnecting', 'ended'] }).notNull(),
+    /** `refused`: a publish the plan refused at `on_publish`, kept so the session log shows why. */
+    status: text('status', { enum: ['active', 'reconnecting', 'ended', 'refused'] }).notNull(),
     originId: text('origin_id').notNull(),
+    /** Why a `refused` session was refused: the error the origin was answered with. */
+    refusal: text('refusal', { mode: 'json' }).$type<{ code: string; message: string; details?: unknown }>(),
     videoCodec: text('video_codec'),
     audioCodec: text('audio_codec'),
     width: integer('width'),

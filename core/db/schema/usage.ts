@@ -17,10 +17,15 @@ export const usageBuckets = sqliteTable(
     /** '' for work that belongs to the app rather than one stream (API requests, storage). */
     streamId: text('stream_id').notNull(),
     meter: text('meter').notNull(),
+    /**
+     * What the meter splits by below a stream, '' when nothing: the simulcast target of
+     * `simulcast_seconds`, the kind of bytes of `stored_byte_hours` (STORAGE_KINDS).
+     */
+    dimension: text('dimension').notNull().default(''),
     quantity: real('quantity').notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.granularity, t.bucket, t.appId, t.streamId, t.meter] }),
+    primaryKey({ columns: [t.granularity, t.bucket, t.appId, t.streamId, t.meter, t.dimension] }),
     index('usage_buckets_app_time').on(t.appId, t.granularity, t.bucket),
   ],
 );

@@ -24,6 +24,7 @@ function AppNav({ appId }: { appId: string }) {
       <NavLink to={`${base}/domains`}>Domains</NavLink>
       <NavLink to={`${base}/branding`}>Branding</NavLink>
       <NavLink to={`${base}/analytics`}>Analytics</NavLink>
+      <NavLink to={`${base}/usage`}>Usage</NavLink>
       <NavLink to={`${base}/events`}>Events</NavLink>
       <NavLink to={`${base}/webhooks`}>Webhooks</NavLink>
       <NavLink to={`${base}/api-keys`}>API keys</NavLink>

@@ -4628,7 +4628,7 @@ export interface components {
             /** @enum {string} */
             granularity: "minute" | "hour" | "day" | "month";
             /** @enum {string} */
-            group_by: "metric" | "stream" | "app";
+            group_by: "metric" | "stream" | "app" | "target" | "kind";
             data: components["schemas"]["UsageRow"][];
             /** @description Each meter over the window */
             totals: {
@@ -4651,6 +4651,10 @@ export interface components {
             stream_id?: string;
             /** @description With `group_by=app` */
             app_id?: string;
+            /** @description With `group_by=target`: the simulcast target ('' for other meters) */
+            target_id?: string;
+            /** @description With `group_by=kind`: the kind of stored bytes ('' for other meters) */
+            kind?: string;
         };
         Subscription: {
             org_id: string;
@@ -5039,7 +5043,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.max_duration_reached, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, stream.publish_refused, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, chat_connector.connected, chat_connector.errored, api_key.created, api_key.revoked, member.invited, member.removed, usage.threshold_reached, usage.limit_reached, subscription.updated, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.max_duration_reached, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, stream.publish_refused, recording.skipped, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, chat_connector.connected, chat_connector.errored, api_key.created, api_key.revoked, member.invited, member.removed, usage.threshold_reached, usage.limit_reached, subscription.updated, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -5125,8 +5129,11 @@ export interface components {
         StreamSession: {
             id: string;
             stream_id: string;
-            /** @enum {string} */
-            status: "active" | "reconnecting" | "ended";
+            /**
+             * @description `refused`: a publish the plan refused at `on_publish`; `refusal` says why.
+             * @enum {string}
+             */
+            status: "active" | "reconnecting" | "ended" | "refused";
             started_at: string;
             ended_at: string | null;
             origin_id: string;
@@ -5152,6 +5159,12 @@ export interface components {
                  * @example recordings/ses_01hx.m3u8
                  */
                 playback_path: string | null;
+            } | null;
+            /** @description Why a `refused` session was refused (e.g. `plan_limit_exceeded`), else null. */
+            refusal: {
+                code: string;
+                message: string;
+                details?: unknown;
             } | null;
         } | null;
         CreateStream: {
@@ -8781,8 +8794,8 @@ export interface operations {
                 /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
                 to?: string;
                 granularity?: "minute" | "hour" | "day" | "month";
-                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
-                group_by?: "metric" | "stream" | "app";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further; `target` splits `simulcast_seconds` by simulcast target, `kind` splits `stored_byte_hours` by kind of bytes (recordings, segments, images, uploads, clips, downloads) */
+                group_by?: "metric" | "stream" | "app" | "target" | "kind";
                 /** @description One stream (default: the whole app) */
                 stream_id?: string;
                 /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
@@ -27188,8 +27201,8 @@ export interface operations {
                 /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
                 to?: string;
                 granularity?: "minute" | "hour" | "day" | "month";
-                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
-                group_by?: "metric" | "stream" | "app";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further; `target` splits `simulcast_seconds` by simulcast target, `kind` splits `stored_byte_hours` by kind of bytes (recordings, segments, images, uploads, clips, downloads) */
+                group_by?: "metric" | "stream" | "app" | "target" | "kind";
                 /** @description One stream (default: the whole app) */
                 stream_id?: string;
                 /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */
@@ -27269,8 +27282,8 @@ export interface operations {
                 /** @description ISO 8601; `from` defaults to the start of the calendar month of `to`, `to` to now */
                 to?: string;
                 granularity?: "minute" | "hour" | "day" | "month";
-                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further */
-                group_by?: "metric" | "stream" | "app";
+                /** @description `metric`: one row per bucket and meter; `stream` (or, per org, `app`) splits them further; `target` splits `simulcast_seconds` by simulcast target, `kind` splits `stored_byte_hours` by kind of bytes (recordings, segments, images, uploads, clips, downloads) */
+                group_by?: "metric" | "stream" | "app" | "target" | "kind";
                 /** @description One stream (default: the whole app) */
                 stream_id?: string;
                 /** @description Comma-separated meters (default: all): ingest_seconds, encoded_seconds_sd, encoded_seconds_hd, encoded_seconds_uhd, delivered_seconds, delivered_bytes, stored_byte_hours, simulcast_seconds, chat_messages, api_requests */

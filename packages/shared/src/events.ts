@@ -65,6 +65,11 @@ export const EVENT_CATALOG = {
     description:
       'A publish was refused by the plan (`data.error`: `plan_limit_exceeded` with `limit`, `used`, `allowed`).',
   },
+  'recording.skipped': {
+    object: 'stream',
+    description:
+      'A session of a recording stream went live without a recording: the org is at its plan’s recording storage (`data.session_id`; `data.error`: `plan_limit_exceeded` with `limit: recording_storage_gb`, `used`, `allowed`).',
+  },
   'recording.ready': {
     object: 'recording',
     description: "A session's recording was finalized and can be played as a VOD; `data.asset_id` names its asset.",

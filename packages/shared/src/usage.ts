@@ -19,6 +19,15 @@ export const METERS = {
 } as const;
 
 export type MeterName = keyof typeof METERS;
+
+/**
+ * What `stored_byte_hours` is split by (`group_by=kind`): a recorded session's segments and
+ * playlists and its VOD tree (`recordings`), a live-only session's segments kept for its DVR
+ * window (`segments`), thumbnails and frames (`images`), uploads and their transcodes (`uploads`),
+ * clips' playlists (`clips`), MP4 downloads (`downloads`).
+ */
+export const STORAGE_KINDS = ['recordings', 'segments', 'images', 'uploads', 'clips', 'downloads'] as const;
+export type StorageKind = (typeof STORAGE_KINDS)[number];
 export const METER_NAMES = Object.keys(METERS) as MeterName[];
 export const isMeterName = (s: string): s is MeterName => s in METERS;
 

@@ -27,15 +27,33 @@ export function usePlans() {
   return useQuery({ queryKey: ['plans'], queryFn: () => unwrap(api.GET('/v1/plans')), staleTime: 3_600_000 });
 }
 
-/** This calendar month by day (the API's default window), every meter. */
-export function useMonthUsage(orgId: string) {
+export type UsageGroup = 'metric' | 'stream' | 'kind' | 'target';
+
+/** This calendar month by day (the API's default window), every meter; `groupBy` splits the rows. */
+export function useMonthUsage(orgId: string, groupBy: UsageGroup = 'metric') {
   return useQuery({
-    queryKey: keys.usage(orgId),
+    queryKey: [...keys.usage(orgId), groupBy],
     queryFn: () =>
       // The route also answers CSV, so its generated type is a union; this read asks for JSON.
-      unwrap(api.GET('/v1/orgs/{org_id}/usage', { params: { ...path(orgId), query: { granularity: 'day' } } })).then(
-        (r) => r as Schemas['Usage'],
-      ),
+      unwrap(
+        api.GET('/v1/orgs/{org_id}/usage', {
+          params: { ...path(orgId), query: { granularity: 'day', group_by: groupBy } },
+        }),
+      ).then((r) => r as Schemas['Usage']),
+    refetchInterval: 30_000,
+  });
+}
+
+/** One app's month, the same way (its Usage page). */
+export function useAppMonthUsage(appId: string, groupBy: UsageGroup = 'metric') {
+  return useQuery({
+    queryKey: ['apps', appId, 'usage', 'month', groupBy],
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/usage', {
+          params: { path: { app_id: appId }, query: { granularity: 'day', group_by: groupBy } },
+        }),
+      ).then((r) => r as Schemas['Usage']),
     refetchInterval: 30_000,
   });
 }

@@ -63,10 +63,11 @@ export function SessionsTable({ appId, stream }: { appId: string; stream: Stream
                           </td>
                           <td>
                             <span
-                              className={`badge ${s.status === 'ended' ? 'off' : s.status === 'active' ? 'live' : 'warn'}`}
+                              className={`badge ${s.status === 'ended' ? 'off' : s.status === 'active' ? 'live' : s.status === 'refused' ? 'bad' : 'warn'}`}
                             >
                               {s.status}
                             </span>
+                            {s.refusal && <div className="small muted">{s.refusal.message}</div>}
                           </td>
                           <td>{s.input?.width ? `${s.input.width}×${s.input.height}` : '—'}</td>
                           <td>

@@ -4,6 +4,7 @@ import { InvoicesTable } from '../../features/billing/invoices-table';
 import { LimitBars } from '../../features/billing/limit-bars';
 import { PlanPanel } from '../../features/billing/plan-panel';
 import { UsageBanner } from '../../features/billing/usage-banner';
+import { StorageByKind } from '../../features/billing/usage-breakdown';
 import { UsageCharts } from '../../features/billing/usage-charts';
 import { roleAtLeast, useOrgs } from '../../features/orgs/orgs.queries';
 import { PageHeader } from '../../ui/page-header';
@@ -16,6 +17,7 @@ export function UsagePage() {
   const orgs = useOrgs();
   const sub = useSubscription(orgId);
   const usage = useMonthUsage(orgId);
+  const byKind = useMonthUsage(orgId, 'kind');
   const invoices = useInvoices(orgId);
   const role = orgs.data?.find((o) => o.id === orgId)?.role;
   const checkout = search.get('checkout');
@@ -40,6 +42,7 @@ export function UsagePage() {
       )}
       {usage.error && <ErrorState error={usage.error} retry={() => usage.refetch()} />}
       {usage.data && <UsageCharts from={usage.data.from} to={usage.data.to} rows={usage.data.data} />}
+      {byKind.data && <StorageByKind rows={byKind.data.data} />}
       {sub.data && (
         <section className="panel" aria-label="Limits">
           <h2>Limits of the {sub.data.plan.name} plan</h2>

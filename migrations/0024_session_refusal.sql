@@ -1,0 +1,1 @@
+ALTER TABLE `stream_sessions` ADD `refusal` text;
