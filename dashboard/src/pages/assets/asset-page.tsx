@@ -1,7 +1,9 @@
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { AssetPlaybackIds } from '../../features/assets/asset-playback-ids';
 import { AssetStatus, assetOrigin, formatSeconds } from '../../features/assets/asset-status';
 import { type Asset, useAsset, useDeleteAsset } from '../../features/assets/assets.queries';
+import { ChatReplayPanel } from '../../features/assets/chat-replay-panel';
 import { ClipForm } from '../../features/assets/clip-form';
 import { Mp4Panel } from '../../features/assets/mp4-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
@@ -11,7 +13,7 @@ import { formatDate } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
 import { FormError, QueryView } from '../../ui/states';
 
-function Player({ asset }: { asset: Asset }) {
+function Player({ asset, onVideo }: { asset: Asset; onVideo: (v: HTMLVideoElement | null) => void }) {
   const pb = asset.playback_ids.find((p) => p.policy === 'public');
   if (asset.status === 'preparing' && asset.source.type !== 'live_session')
     return (
@@ -26,11 +28,14 @@ function Player({ asset }: { asset: Asset }) {
       </div>
     );
   return pb ? (
-    <HlsPlayer src={playbackUrl(pb.id)} title={`${asset.id} player`} />
+    <HlsPlayer src={playbackUrl(pb.id)} title={`${asset.id} player`} onVideo={onVideo} />
   ) : (
     <p className="muted">Add a public playback id to watch it here.</p>
   );
 }
+
+/** Uploads never had a room; recordings and their clips replay the stream's chat beside the player. */
+const hasChat = (a: Asset) => a.source.type === 'live_session' || a.source.type === 'clip';
 
 /** Where the asset came from, linked: the stream, the parent asset or the upload. */
 function Source({ appId, asset }: { appId: string; asset: Asset }) {
@@ -74,6 +79,7 @@ export function AssetPage() {
   const asset = useAsset(appId, assetId);
   const remove = useDeleteAsset(appId, assetId);
   const navigate = useNavigate();
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
   return (
     <QueryView query={asset}>
       {(a) => (
@@ -108,11 +114,16 @@ export function AssetPage() {
           <div className="grid-2">
             <section aria-labelledby="player-h" className="stack">
               <h2 id="player-h">Player</h2>
-              <Player asset={a} />
+              <Player asset={a} onVideo={setVideo} />
             </section>
-            <Facts appId={appId} asset={a} />
+            {hasChat(a) ? (
+              <ChatReplayPanel appId={appId} assetId={a.id} video={video} />
+            ) : (
+              <Facts appId={appId} asset={a} />
+            )}
           </div>
           <div className="grid-2">
+            {hasChat(a) && <Facts appId={appId} asset={a} />}
             <Mp4Panel appId={appId} asset={a} />
             <AssetPlaybackIds appId={appId} asset={a} />
           </div>
