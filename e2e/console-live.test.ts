@@ -252,8 +252,12 @@ describe('console, live', () => {
     await page.getByRole('heading', { name: 'Clip', exact: true }).waitFor();
     const clipId = /\/assets\/(ast_[^/]+)$/.exec(page.url())![1]!;
     const api = (path: string) => page.request.get(`${stack.console.url}/v1/apps/${appId}${path}`);
-    const clip = (await (await api(`/assets/${clipId}`)).json()) as { source: { type: string; stream_id: string } };
-    expect(clip.source).toMatchObject({ type: 'clip', stream_id: expect.stringMatching(/^str_/) });
+    type Source = { type: string; parent_asset_id?: string; stream_id?: string };
+    const clip = (await (await api(`/assets/${clipId}`)).json()) as { source: Source };
+    expect(clip.source).toMatchObject({ type: 'clip', parent_asset_id: expect.stringMatching(/^ast_/) });
+    // Cut from the live session's own recording, which is still being made.
+    const parent = (await (await api(`/assets/${clip.source.parent_asset_id}`)).json()) as { source: Source };
+    expect(parent.source).toMatchObject({ type: 'live_session', stream_id: streamUrl.split('/').pop() });
     const chat = (await (await api(`/assets/${clipId}/chat?limit=100`)).json()) as {
       data: { text: string; media_time_s: number }[];
     };
