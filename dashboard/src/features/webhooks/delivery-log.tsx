@@ -25,8 +25,8 @@ export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: 
           ]}
           onChange={(e) => setStatus(e.target.value as DeliveryStatus | '')}
         />
-        <RedeliverFailedForm appId={appId} endpointId={endpointId} />
       </div>
+      <RedeliverFailedForm appId={appId} endpointId={endpointId} />
       <FormError error={redeliver.error} />
       <QueryView query={deliveries}>
         {(page) =>
@@ -71,17 +71,19 @@ export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: 
                         {d.last_error && <div className="small field-error">{d.last_error}</div>}
                       </td>
                       <td>{formatDate(d.next_attempt_at)}</td>
-                      <td className="row">
-                        <button
-                          type="button"
-                          aria-expanded={open === d.id}
-                          onClick={() => setOpen(open === d.id ? null : d.id)}
-                        >
-                          Attempts
-                        </button>
-                        <button type="button" onClick={() => redeliver.mutate(d.id)} disabled={redeliver.isPending}>
-                          Redeliver
-                        </button>
+                      <td>
+                        <div className="row" style={{ flexWrap: 'nowrap' }}>
+                          <button
+                            type="button"
+                            aria-expanded={open === d.id}
+                            onClick={() => setOpen(open === d.id ? null : d.id)}
+                          >
+                            Attempts
+                          </button>
+                          <button type="button" onClick={() => redeliver.mutate(d.id)} disabled={redeliver.isPending}>
+                            Redeliver
+                          </button>
+                        </div>
                       </td>
                     </tr>
                   ))}

@@ -18,6 +18,7 @@ export function RedeliverFailedForm({ appId, endpointId }: { appId: string; endp
     <form
       aria-label="Redeliver failed deliveries"
       className="row"
+      style={{ alignItems: 'end', marginBottom: 12 }}
       onSubmit={(e) => {
         e.preventDefault();
         redeliver.mutate(new Date(Date.now() - Number(span) * 1000).toISOString());

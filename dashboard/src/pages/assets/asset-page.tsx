@@ -7,7 +7,7 @@ import { ChatReplayPanel } from '../../features/assets/chat-replay-panel';
 import { ClipForm } from '../../features/assets/clip-form';
 import { Mp4Panel } from '../../features/assets/mp4-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
-import { playbackUrl } from '../../features/streams/playback-ids-panel';
+import { playbackUrl } from '../../features/player/playback-url';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { formatDate } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
