@@ -240,6 +240,12 @@ describe('console: video on demand', () => {
       '/v1/uploads',
     );
     expect(uploads.data[0]).toMatchObject({ status: 'uploading', offset: 5 * 1024 * 1024 });
+    // The list follows the upload while it goes up: its row shows the stored bytes, not 0.0.
+    const uploadRow = page
+      .getByRole('table', { name: 'Uploads' })
+      .getByRole('row')
+      .filter({ hasText: uploads.data[0]!.id });
+    await uploadRow.getByText(`5.0 of ${(size / 1024 / 1024).toFixed(1)} MB`).waitFor({ timeout: 10_000 });
     await screenshot(page, 'vod-01-upload-progress');
     release();
     await page.getByRole('link', { name: 'Open the asset' }).click({ timeout: 30_000 });
@@ -286,7 +292,12 @@ describe('console: video on demand', () => {
     expect(clip.duration).toBeGreaterThanOrEqual(1.5);
     expect(clip.duration).toBeLessThanOrEqual(parent.duration);
     await expect.poll(() => player().getAttribute('data-state'), { timeout: 30_000 }).toBe('playing');
-    await page.getByRole('link', { name: `Clip of ${parentId}` }).waitFor();
+    const source = page.getByRole('link', { name: `Clip of ${parentId}` });
+    await source.waitFor();
+    expect(await source.getAttribute('title')).toContain(`Clip of ${parentId}`);
+    // A clip of an upload has no chat to replay: the details sit beside the player, no replay panel.
+    await page.getByRole('heading', { name: 'Details' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Chat replay' }).count()).toBe(0);
     await screenshot(page, 'vod-03-clip');
 
     await appNav().getByRole('link', { name: 'Clips' }).click();

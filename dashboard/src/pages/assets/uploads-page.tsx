@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { type Upload, useCancelUpload, useUploads } from '../../features/assets/assets.queries';
 import { UploadPanel } from '../../features/assets/upload-panel';
@@ -48,7 +49,8 @@ const COLUMNS = (appId: string): Column<Upload>[] => [
 /** Direct uploads: send a file from here, and follow every upload URL the app handed out. */
 export function UploadsPage() {
   const { appId = '' } = useParams();
-  const uploads = useUploads(appId);
+  const [sending, setSending] = useState(false);
+  const uploads = useUploads(appId, sending);
   const cancel = useCancelUpload(appId);
   return (
     <>
@@ -56,7 +58,7 @@ export function UploadsPage() {
         title="Uploads"
         description="Direct uploads over tus: from this page, or from your users' browsers with the URL POST /v1/uploads answers."
       />
-      <UploadPanel appId={appId} />
+      <UploadPanel appId={appId} onSendingChange={setSending} />
       <FormError error={cancel.error} />
       <ListTable
         query={uploads}
