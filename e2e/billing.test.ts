@@ -13,8 +13,10 @@ import { StripeStandin } from './harness/stripe-standin.ts';
  * the API) while the first keeps playing; the console's Usage page shows the plan and its limits,
  * and its upgrade button goes through Checkout, the Worker calling Stripe's SDK against the local
  * Stripe stand-in, whose "payment" posts a signed `checkout.session.completed` back; on `pro` the
- * second publish goes through; the app's own Usage page shows its month per stream and its storage
- * by kind. Screenshots: e2e/screenshots/usage-*.png.
+ * second publish goes through; its "Manage payment" button opens Stripe's customer portal (the
+ * stand-in's page, for the customer the payment made) and the portal sends the browser back; the
+ * app's own Usage page shows its month per stream and its storage by kind.
+ * Screenshots: e2e/screenshots/usage-*.png.
  *
  * Ports (this file's own): Worker 20600, console 20601, RTMP 20602, Stripe stand-in 20603.
  */
@@ -162,6 +164,20 @@ describe('plans and billing, end to end', () => {
     await screenshot(page, 'usage-02-after-checkout');
     const sub = await session.call<{ plan: { id: string }; billing: string }>('GET', `/v1/orgs/${orgId}/subscription`);
     expect(sub).toMatchObject({ plan: { id: 'pro' }, billing: 'stripe' });
+
+    // Paid through Stripe, the org now has a customer: "Manage payment" opens Stripe's customer
+    // portal for it (the SDK against the stand-in) and the portal sends the browser back here.
+    await plan.getByRole('button', { name: 'Manage payment' }).click();
+    await page.getByRole('heading', { name: 'Stand-in customer portal' }).waitFor();
+    const opened = stripe.requests.find((r) => r.path === '/v1/billing_portal/sessions');
+    expect(opened?.authorization).toBe('Bearer sk_test_e2e_standin');
+    expect(opened?.form.get('customer')).toMatch(/^cus_/);
+    expect(opened?.form.get('return_url')).toBe(`${stack.console.url}/orgs/${orgId}/usage`);
+    expect(await page.locator('code').textContent()).toBe(opened?.form.get('customer'));
+    await screenshot(page, 'usage-03-customer-portal');
+    await page.getByRole('link', { name: 'Return to the console' }).click();
+    await plan.getByRole('heading', { name: /Pro/ }).waitFor();
+    expect(page.url()).toBe(`${stack.console.url}/orgs/${orgId}/usage`);
 
     // On pro, the same second publish goes through.
     publish(b);

@@ -18,6 +18,9 @@ import { WebhookReceiver } from './harness/webhook-receiver.ts';
  * from the Chat rooms page; and video on demand: a file uploaded over tus from the Uploads page
  * with its progress, transcoded by a media worker running the agent's code, played on its asset
  * page, its MP4 downloaded, a clip cut, played and deleted.
+ * A delivery that failed for good (every attempt 503) opened from the endpoint's log, with each
+ * attempt's answer and the payload, then sent again with "Redeliver failed" once the receiver is
+ * fixed (events-03-delivery-attempts.png, events-04-redelivered.png).
  * Screenshots: e2e/screenshots/events-01-browser.png, events-02-app-wide-bans.png,
  * vod-01-upload-progress.png, vod-02-asset.png, vod-03-clip.png, vod-04-clips.png; a chat
  * connector added on a room's page to a real IRC server (ngIRCd), its message in the room's live
@@ -31,6 +34,7 @@ let stack: ConsoleStack;
 let browser: Browser;
 let page: Page;
 let jobs: JobRunner | undefined;
+let endpointId = '';
 const receiver = new WebhookReceiver(20817);
 const IRC_TOKEN = 'oauth:console-e2e-token';
 const ircd = new IrcServer(20818, IRC_TOKEN);
@@ -49,7 +53,14 @@ beforeAll(async () => {
   stack = await startConsoleStack(
     { api: 20815, console: 20816 },
     // WEBHOOK_ALLOW_PRIVATE also lets a connector reach the IRC server on loopback.
-    { vars: { WEBHOOK_ALLOW_PRIVATE: 'true', CONSOLE_ORIGINS: `http://127.0.0.1:20816,${CONSOLE_AT_LOCALHOST}` } },
+    {
+      vars: {
+        WEBHOOK_ALLOW_PRIVATE: 'true',
+        CONSOLE_ORIGINS: `http://127.0.0.1:20816,${CONSOLE_AT_LOCALHOST}`,
+        // A day of retries in about 4 s, so a delivery can fail for good within a test.
+        WEBHOOK_BACKOFF_SCALE: '0.00005',
+      },
+    },
   );
   await ircd.start();
   jobs = startMediaJobs(
@@ -84,6 +95,7 @@ describe('console: events browser', () => {
       event_types: ['stream.*'],
     });
     receiver.secrets = [endpoint.secret];
+    endpointId = endpoint.id;
     const created = () =>
       [...receiver.acked.values()].filter((r) => (JSON.parse(r.body) as { type: string }).type === 'stream.created');
     const first = await api.call<{ id: string }>('POST', '/v1/streams', { name: 'Events one' });
@@ -125,6 +137,45 @@ describe('console: events browser', () => {
       `/apps/${demo.app.id}/webhooks#endpoint-${endpoint.id}`,
     );
     await screenshot(page, 'events-01-browser');
+  });
+
+  it('shows a delivery’s every attempt on the webhooks page, and sends failed deliveries again', async () => {
+    const api = stack.stack.api;
+    const doomed = await api.call<{ id: string }>('POST', '/v1/streams', { name: 'Events doomed' });
+    // The receiver refuses this one event on every attempt, until the retries give up.
+    const deletedOf = (r: { body: string }) => (JSON.parse(r.body) as { type: string }).type === 'stream.deleted';
+    receiver.behave = (r) => (deletedOf(r) ? 503 : 'ok');
+    await api.call('DELETE', `/v1/streams/${doomed.id}`);
+
+    await page.getByRole('navigation', { name: 'App' }).getByRole('link', { name: 'Webhooks' }).click();
+    const log = page.locator(`#endpoint-${endpointId}`).getByRole('region', { name: 'Delivery log' });
+    await log.getByLabel('Status').selectOption('failed');
+    const row = log.getByTestId('delivery').filter({ hasText: 'stream.deleted' });
+    await row.waitFor({ timeout: 20_000 });
+    await row.getByRole('button', { name: 'Attempts' }).click();
+    const attempts = log.getByRole('table', { name: 'Attempts' }).locator('tbody tr');
+    // The first try and ten retries, each answered 503.
+    await expect.poll(() => attempts.count()).toBe(11);
+    expect((await attempts.allTextContents()).every((t) => t.includes('503'))).toBe(true);
+    const sent = JSON.parse((await log.getByTestId('delivery-payload').textContent()) ?? '{}') as {
+      type: string;
+      object: { id: string };
+    };
+    expect(sent).toMatchObject({ type: 'stream.deleted', object: { id: doomed.id } });
+    await screenshot(page, 'events-03-delivery-attempts');
+
+    // The receiver is fixed: the failed delivery goes again from the log, and lands.
+    receiver.behave = () => 'ok';
+    const form = log.getByRole('form', { name: 'Redeliver failed deliveries' });
+    await form.getByRole('button', { name: 'Redeliver failed' }).click();
+    await form.getByText('1 failed delivery sent again.').waitFor();
+    await expect.poll(() => attempts.count(), { timeout: 15_000 }).toBe(12);
+    // The receiver acknowledges with 204 (any 2xx is a success).
+    expect((await attempts.allTextContents()).filter((t) => t.includes('204'))).toHaveLength(1);
+    expect([...receiver.acked.values()].some(deletedOf)).toBe(true);
+    await log.getByLabel('Status').selectOption('succeeded');
+    await log.getByTestId('delivery').filter({ hasText: 'stream.deleted' }).waitFor();
+    await screenshot(page, 'events-04-redelivered');
   });
 
   it('bans a user from every room of the app and lifts the ban, from the Chat rooms page', async () => {
@@ -189,6 +240,12 @@ describe('console: video on demand', () => {
       '/v1/uploads',
     );
     expect(uploads.data[0]).toMatchObject({ status: 'uploading', offset: 5 * 1024 * 1024 });
+    // The list follows the upload while it goes up: its row shows the stored bytes, not 0.0.
+    const uploadRow = page
+      .getByRole('table', { name: 'Uploads' })
+      .getByRole('row')
+      .filter({ hasText: uploads.data[0]!.id });
+    await uploadRow.getByText(`5.0 of ${(size / 1024 / 1024).toFixed(1)} MB`).waitFor({ timeout: 10_000 });
     await screenshot(page, 'vod-01-upload-progress');
     release();
     await page.getByRole('link', { name: 'Open the asset' }).click({ timeout: 30_000 });
@@ -235,7 +292,12 @@ describe('console: video on demand', () => {
     expect(clip.duration).toBeGreaterThanOrEqual(1.5);
     expect(clip.duration).toBeLessThanOrEqual(parent.duration);
     await expect.poll(() => player().getAttribute('data-state'), { timeout: 30_000 }).toBe('playing');
-    await page.getByRole('link', { name: `Clip of ${parentId}` }).waitFor();
+    const source = page.getByRole('link', { name: `Clip of ${parentId}` });
+    await source.waitFor();
+    expect(await source.getAttribute('title')).toContain(`Clip of ${parentId}`);
+    // A clip of an upload has no chat to replay: the details sit beside the player, no replay panel.
+    await page.getByRole('heading', { name: 'Details' }).waitFor();
+    expect(await page.getByRole('heading', { name: 'Chat replay' }).count()).toBe(0);
     await screenshot(page, 'vod-03-clip');
 
     await appNav().getByRole('link', { name: 'Clips' }).click();

@@ -15,7 +15,9 @@ import { WebhookReceiver } from './harness/webhook-receiver.ts';
  * A developer's first live show, through the console in a real browser: sign up, app, API key,
  * stream, a real `ffmpeg` publisher through the real origin, the preview playing, chat between two
  * browser contexts over the console socket, a ban from the moderator view, and a webhook delivery
- * to a local receiver. Screenshots go to e2e/screenshots/live-*.png.
+ * to a local receiver; then the live stream clipped from its page ("Clip the stream"), the clip
+ * playing with its chat replay beside the player, a message seeking it. Screenshots go to
+ * e2e/screenshots/live-*.png.
  *
  * Ports (this file's own): Worker 8941, console 5181, webhook receiver 5189, RTMP 19361.
  */
@@ -235,5 +237,54 @@ describe('console, live', () => {
       .first()
       .waitFor({ timeout: 30_000 });
     await screenshot(page, 'live-07-webhook-delivery-log');
+  });
+
+  it('clips the live stream from its page; the clip plays with the chat said in it beside the player, and a message seeks it', async () => {
+    await page.goto(streamUrl);
+    const form = page.getByRole('form', { name: 'Clip the stream' });
+    const back = form.getByLabel('Seconds back from live');
+    await back.fill('0');
+    await form.getByRole('button', { name: 'Clip', exact: true }).click();
+    await form.getByText('A whole number of seconds, 1 or more.').waitFor();
+    // The whole session so far (the API cuts at its start), so the chat of the test above is in it.
+    await back.fill('600');
+    await form.getByRole('button', { name: 'Clip', exact: true }).click();
+    await page.getByRole('heading', { name: 'Clip', exact: true }).waitFor();
+    const clipId = /\/assets\/(ast_[^/]+)$/.exec(page.url())![1]!;
+    const api = (path: string) => page.request.get(`${stack.console.url}/v1/apps/${appId}${path}`);
+    type Source = { type: string; parent_asset_id?: string; stream_id?: string };
+    const clip = (await (await api(`/assets/${clipId}`)).json()) as { source: Source };
+    expect(clip.source).toMatchObject({ type: 'clip', parent_asset_id: expect.stringMatching(/^ast_/) });
+    // Cut from the live session's own recording, which is still being made.
+    const parent = (await (await api(`/assets/${clip.source.parent_asset_id}`)).json()) as { source: Source };
+    expect(parent.source).toMatchObject({ type: 'live_session', stream_id: streamUrl.split('/').pop() });
+    const chat = (await (await api(`/assets/${clipId}/chat?limit=100`)).json()) as {
+      data: { text: string; media_time_s: number }[];
+    };
+    const welcome = chat.data.find((m) => m.text === 'Welcome to the Friday show!');
+    expect(welcome, JSON.stringify(chat.data)).toBeDefined();
+
+    const video = page.locator('[data-testid="player"] video');
+    await until('the clip to play', () => video.evaluate((v: HTMLVideoElement) => v.currentTime > 0.2), 30_000, 250);
+    const replay = page.getByRole('list', { name: 'Chat replay messages' });
+    const rows = replay.getByTestId('replay-message');
+    await expect.poll(() => rows.count()).toBe(chat.data.length);
+    const row = rows.filter({ hasText: 'Welcome to the Friday show!' });
+    expect(await row.textContent()).toContain('Ada Producer');
+    // Choosing the message seeks the player to its time, and the replay counts it as sent.
+    await row.getByRole('button', { name: /^Seek to / }).click();
+    const at = await until(
+      'the player to seek to the message',
+      () =>
+        video.evaluate(
+          (v: HTMLVideoElement, t: number) => !v.seeking && Math.abs(v.currentTime - t) < 1.5 && v.currentTime,
+          welcome!.media_time_s,
+        ),
+      10_000,
+      100,
+    );
+    expect(at).toBeGreaterThanOrEqual(welcome!.media_time_s - 0.5);
+    await expect.poll(() => row.getAttribute('class')).not.toContain('later');
+    await screenshot(page, 'live-08-clip-chat-replay');
   });
 });

@@ -38,7 +38,7 @@ describe('./edgelive deploy --dry-run', () => {
       'Build the docs site',
       'Create the Pages project acme-live-docs (or reuse it)',
       'Deploy the docs to acme-live-docs',
-      'Origin settings (origin/README.md):',
+      'Origin settings (docs/origin.md):',
     ]);
     expect(first.stdout).toContain('the Worker bundles with the generated config');
     expect(first.stdout).toMatch(/\$ wrangler r2 bucket lifecycle set acme-video --file \S+r2-lifecycle\.json --force/);

@@ -224,7 +224,7 @@ wrangler(
 wrangler(`Deploy the docs to ${docsPages}`, ['pages', 'deploy', docsOut, '--project-name', docsPages]);
 
 // 10. What the origin needs.
-console.log(`\n[${step + 1}] Origin settings (origin/README.md):
+console.log(`\n[${step + 1}] Origin settings (docs/origin.md):
     EDGELIVE_ORIGIN_ID=${originId}
     EDGELIVE_ORIGIN_SECRET=${origins[originId]}
     EDGELIVE_WORKER_URL=https://${name}.<your-subdomain>.workers.dev

@@ -13,7 +13,8 @@ import Stripe from 'stripe';
  * - `POST /pay/{id}` "takes the payment": it posts `checkout.session.completed` to the Worker's
  *   webhook, signed with the SDK's own test-header helper and the webhook secret, then sends the
  *   browser to the session's `success_url`, as Stripe does;
- * - `POST /v1/billing_portal/sessions` answers a portal session.
+ * - `POST /v1/billing_portal/sessions` answers a portal session, and `GET /portal/{id}` is its page:
+ *   the customer it was opened for and a link back to the session's `return_url`.
  * What it does not model: prices, customers, tax, 3-D Secure, retries, or any real money.
  */
 export interface StandinRequest {
@@ -106,12 +107,23 @@ export class StripeStandin {
     }
     if (req.method === 'POST' && url.pathname === '/v1/billing_portal/sessions') {
       const id = `bps_${randomBytes(12).toString('hex')}`;
-      return json(200, {
+      const portal = {
         id,
         object: 'billing_portal.session',
         customer: form.get('customer'),
+        return_url: form.get('return_url'),
         url: `${this.url}/portal/${id}`,
-      });
+      };
+      this.sessions.set(id, portal);
+      return json(200, portal);
+    }
+    const portalPage = url.pathname.match(/^\/portal\/(bps_[0-9a-f]+)$/);
+    const portal = portalPage ? this.sessions.get(portalPage[1]!) : undefined;
+    if (portal && req.method === 'GET') {
+      const page = `<!doctype html><title>Stand-in customer portal</title><h1>Stand-in customer portal</h1>
+        <p>Customer: <code>${String(portal.customer)}</code></p>
+        <a href="${String(portal.return_url)}">Return to the console</a>`;
+      return { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: page };
     }
     const pay = url.pathname.match(/^\/pay\/(cs_test_[0-9a-f]+)$/);
     const session = pay ? this.sessions.get(pay[1]!) : undefined;

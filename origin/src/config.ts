@@ -2,7 +2,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { OriginOptions } from './origin.ts';
 
-/** Flags win over environment variables; both are listed in origin/README.md. */
+/** Flags win over environment variables; both are listed in docs/origin.md. */
 const spec = {
   'origin-id': { env: 'EDGELIVE_ORIGIN_ID', fallback: 'orig_local' },
   secret: { env: 'EDGELIVE_ORIGIN_SECRET', fallback: undefined },

@@ -13,6 +13,7 @@ export const DOCS_NAV: { title: string; pages: string[] }[] = [
       'guides/uploads.md',
       'moving-from-mux.md',
       'handbook/deploying.md',
+      'origin.md',
     ],
   },
   {

@@ -41,7 +41,7 @@ export function FormError({ error }: { error: unknown }) {
   );
 }
 
-interface QueryLike<T> {
+export interface QueryLike<T> {
   data: T | undefined;
   error: unknown;
   isPending: boolean;

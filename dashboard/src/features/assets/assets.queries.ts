@@ -94,14 +94,19 @@ export function useCreateClip(appId: string, assetId: string) {
   });
 }
 
-export function useUploads(appId: string) {
+/**
+ * The app's uploads, followed while any is moving: bytes arriving (`uploading`, or `waiting` with
+ * some stored) until the media job turns it into an asset, and while `sending` (this browser's own
+ * upload, still `waiting` with nothing stored on the first fetch). A handed-out URL nobody has
+ * used yet is not followed, so an idle list does not poll until it expires.
+ */
+export function useUploads(appId: string, sending = false) {
   return useQuery({
     queryKey: assetKeys.uploads(appId),
     queryFn: () =>
       unwrap(api.GET('/v1/apps/{app_id}/uploads', { params: { path: { app_id: appId }, query: { limit: 50 } } })),
-    // An upload turns into an asset when the media job takes it: follow the ones still moving.
     refetchInterval: (q) =>
-      q.state.data?.data.some((u) => u.status === 'uploading' || (u.status === 'waiting' && u.offset > 0))
+      sending || q.state.data?.data.some((u) => u.status === 'uploading' || (u.status === 'waiting' && u.offset > 0))
         ? BUSY_POLL_MS
         : false,
   });

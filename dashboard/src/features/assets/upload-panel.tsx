@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { errorMessage } from '../../api/errors';
@@ -20,7 +20,14 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
  * this page), then the file over tus to the URL it answered, with progress. The asset it becomes
  * is transcoded by a media job; the link opens it while it prepares.
  */
-export function UploadPanel({ appId }: { appId: string }) {
+export function UploadPanel({
+  appId,
+  onSendingChange,
+}: {
+  appId: string;
+  /** Told when a file starts and stops going up, so the page's list can follow it meanwhile. */
+  onSendingChange?: (sending: boolean) => void;
+}) {
   const create = useCreateUpload(appId);
   const qc = useQueryClient();
   const file = useRef<HTMLInputElement>(null);
@@ -53,6 +60,7 @@ export function UploadPanel({ appId }: { appId: string }) {
   }
 
   const sending = phase.s === 'sending';
+  useEffect(() => onSendingChange?.(sending), [sending, onSendingChange]);
   return (
     <section className="panel" aria-labelledby="upload-h">
       <h2 id="upload-h">Upload a video</h2>

@@ -1,5 +1,5 @@
 import Hls from 'hls.js';
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { type HlsConstructor, type PlayerState, startPlayback } from './player-controller';
 
 const LABEL: Record<PlayerState, string> = {
@@ -15,14 +15,24 @@ export function HlsPlayer({
   title,
   poster,
   HlsImpl = Hls as unknown as HlsConstructor,
+  onVideo,
 }: {
   src: string;
   title: string;
   /** Shown until the first frame plays. */
   poster?: string | undefined;
   HlsImpl?: HlsConstructor | null;
+  /** Hands the <video> to a neighbour that follows or seeks it (the asset page's chat replay). */
+  onVideo?: (video: HTMLVideoElement | null) => void;
 }) {
-  const video = useRef<HTMLVideoElement>(null);
+  const video = useRef<HTMLVideoElement | null>(null);
+  const setVideo = useCallback(
+    (el: HTMLVideoElement | null) => {
+      video.current = el;
+      onVideo?.(el);
+    },
+    [onVideo],
+  );
   const [state, setState] = useState<{ s: PlayerState; detail?: string | undefined }>({ s: 'loading' });
   useEffect(() => {
     if (!video.current) return;
@@ -30,7 +40,7 @@ export function HlsPlayer({
   }, [src, HlsImpl]);
   return (
     <figure style={{ margin: 0 }} data-testid="player" data-state={state.s}>
-      <video ref={video} className="video" controls playsInline muted title={title} poster={poster} />
+      <video ref={setVideo} className="video" controls playsInline muted title={title} poster={poster} />
       <figcaption className="small muted" role="status" aria-live="polite">
         {LABEL[state.s]}
         {state.detail ? ` (${state.detail})` : ''}

@@ -3,8 +3,15 @@ import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, intInRange, maxLength, required } from '../../forms/validators';
 import { TextField } from '../../ui/field';
 import { formatDate } from '../../ui/format';
-import { FormError, QueryView } from '../../ui/states';
-import { useChatBans, useCreateChatBan, useLiftChatBan } from './chat-bans.queries';
+import { type Column, ListTable } from '../../ui/list-table';
+import { FormError } from '../../ui/states';
+import { type ChatBan, useChatBans, useCreateChatBan, useLiftChatBan } from './chat-bans.queries';
+
+const COLUMNS: Column<ChatBan>[] = [
+  { header: 'User', cell: (b) => <code>{b.user_id}</code> },
+  { header: 'Reason', cell: (b) => b.reason ?? '—' },
+  { header: 'Until', cell: (b) => (b.until ? formatDate(b.until) : 'until lifted') },
+];
 
 /** App-wide chat bans: a user (the chat token's `sub`) banned here is out of every room of the app. */
 export function ChatBansPanel({ appId }: { appId: string }) {
@@ -65,44 +72,18 @@ export function ChatBansPanel({ appId }: { appId: string }) {
           </div>
         </div>
       </form>
-      <QueryView query={bans}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <p className="small muted">No app-wide bans.</p>
-          ) : (
-            <div className="table-wrap">
-              <table aria-label="App-wide bans">
-                <thead>
-                  <tr>
-                    <th>User</th>
-                    <th>Reason</th>
-                    <th>Until</th>
-                    <th>
-                      <span className="visually-hidden">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((b) => (
-                    <tr key={b.user_id}>
-                      <td>
-                        <code>{b.user_id}</code>
-                      </td>
-                      <td>{b.reason ?? '—'}</td>
-                      <td>{b.until ? formatDate(b.until) : 'until lifted'}</td>
-                      <td>
-                        <button type="button" onClick={() => lift.mutate(b.user_id)} disabled={lift.isPending}>
-                          Lift
-                        </button>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
-        }
-      </QueryView>
+      <ListTable
+        query={bans}
+        label="App-wide bans"
+        columns={COLUMNS}
+        rowKey={(b) => b.user_id}
+        actions={(b) => (
+          <button type="button" onClick={() => lift.mutate(b.user_id)} disabled={lift.isPending}>
+            Lift
+          </button>
+        )}
+        empty={<p className="small muted">No app-wide bans.</p>}
+      />
     </section>
   );
 }

@@ -12,6 +12,8 @@ export function useChatBans(appId: string) {
   });
 }
 
+export type ChatBan = NonNullable<ReturnType<typeof useChatBans>['data']>['data'][number];
+
 export function useCreateChatBan(appId: string) {
   const qc = useQueryClient();
   return useMutation({

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { formatDate, formatDuration } from '../../ui/format';
 import { Empty, QueryView } from '../../ui/states';
 import { HlsPlayer } from '../player/hls-player';
-import { playbackUrl } from './playback-ids-panel';
+import { playbackUrl } from '../player/playback-url';
 import { type Stream, useStreamSessions } from './streams.queries';
 
 /** Past and current sessions; a ready recording plays inline through a public playback id. */

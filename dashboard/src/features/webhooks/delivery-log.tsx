@@ -2,12 +2,15 @@ import { useState } from 'react';
 import { SelectField } from '../../ui/field';
 import { formatDate } from '../../ui/format';
 import { Empty, FormError, QueryView } from '../../ui/states';
+import { DeliveryDetail } from './delivery-detail';
+import { RedeliverFailedForm } from './redeliver-failed-form';
 import { type DeliveryStatus, useDeliveries, useRedeliver } from './webhooks.queries';
 
 export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: string }) {
   const [status, setStatus] = useState<DeliveryStatus | ''>('');
   const deliveries = useDeliveries(appId, endpointId, status);
   const redeliver = useRedeliver(appId, endpointId);
+  const [open, setOpen] = useState<string | null>(null);
   return (
     <section aria-label="Delivery log">
       <div className="filters">
@@ -23,6 +26,7 @@ export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: 
           onChange={(e) => setStatus(e.target.value as DeliveryStatus | '')}
         />
       </div>
+      <RedeliverFailedForm appId={appId} endpointId={endpointId} />
       <FormError error={redeliver.error} />
       <QueryView query={deliveries}>
         {(page) =>
@@ -68,9 +72,18 @@ export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: 
                       </td>
                       <td>{formatDate(d.next_attempt_at)}</td>
                       <td>
-                        <button type="button" onClick={() => redeliver.mutate(d.id)} disabled={redeliver.isPending}>
-                          Redeliver
-                        </button>
+                        <div className="row" style={{ flexWrap: 'nowrap' }}>
+                          <button
+                            type="button"
+                            aria-expanded={open === d.id}
+                            onClick={() => setOpen(open === d.id ? null : d.id)}
+                          >
+                            Attempts
+                          </button>
+                          <button type="button" onClick={() => redeliver.mutate(d.id)} disabled={redeliver.isPending}>
+                            Redeliver
+                          </button>
+                        </div>
                       </td>
                     </tr>
                   ))}
@@ -80,6 +93,7 @@ export function DeliveryLog({ appId, endpointId }: { appId: string; endpointId: 
           )
         }
       </QueryView>
+      {open && <DeliveryDetail appId={appId} endpointId={endpointId} deliveryId={open} />}
     </section>
   );
 }

@@ -87,3 +87,29 @@ export function useRedeliver(appId: string, id: string) {
     onSuccess: () => qc.invalidateQueries({ queryKey: deliveriesKey(appId, id) }),
   });
 }
+
+/** One delivery with its payload and every attempt; refreshed while it is still being retried. */
+export function useDelivery(appId: string, id: string, deliveryId: string) {
+  return useQuery({
+    queryKey: [...deliveriesKey(appId, id), 'one', deliveryId],
+    queryFn: () =>
+      unwrap(
+        api.GET('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/deliveries/{delivery_id}', {
+          params: { path: { app_id: appId, endpoint_id: id, delivery_id: deliveryId } },
+        }),
+      ),
+    refetchInterval: (q) => (q.state.data?.status === 'pending' ? 2_000 : false),
+  });
+}
+
+/** Every failed delivery created since a moment, sent again (after a receiver's outage is fixed). */
+export function useRedeliverFailed(appId: string, id: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (since: string) =>
+      unwrap(
+        api.POST('/v1/apps/{app_id}/webhook-endpoints/{endpoint_id}/redeliver', { ...ep(appId, id), body: { since } }),
+      ),
+    onSuccess: () => qc.invalidateQueries({ queryKey: deliveriesKey(appId, id) }),
+  });
+}

@@ -1,17 +1,20 @@
+import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
+import { useHasChat } from '../../features/assets/asset-chat.queries';
 import { AssetPlaybackIds } from '../../features/assets/asset-playback-ids';
 import { AssetStatus, assetOrigin, formatSeconds } from '../../features/assets/asset-status';
 import { type Asset, useAsset, useDeleteAsset } from '../../features/assets/assets.queries';
+import { ChatReplayPanel } from '../../features/assets/chat-replay-panel';
 import { ClipForm } from '../../features/assets/clip-form';
 import { Mp4Panel } from '../../features/assets/mp4-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
-import { playbackUrl } from '../../features/streams/playback-ids-panel';
+import { playbackUrl } from '../../features/player/playback-url';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { formatDate } from '../../ui/format';
 import { PageHeader } from '../../ui/page-header';
 import { FormError, QueryView } from '../../ui/states';
 
-function Player({ asset }: { asset: Asset }) {
+function Player({ asset, onVideo }: { asset: Asset; onVideo: (v: HTMLVideoElement | null) => void }) {
   const pb = asset.playback_ids.find((p) => p.policy === 'public');
   if (asset.status === 'preparing' && asset.source.type !== 'live_session')
     return (
@@ -26,7 +29,7 @@ function Player({ asset }: { asset: Asset }) {
       </div>
     );
   return pb ? (
-    <HlsPlayer src={playbackUrl(pb.id)} title={`${asset.id} player`} />
+    <HlsPlayer src={playbackUrl(pb.id)} title={`${asset.id} player`} onVideo={onVideo} />
   ) : (
     <p className="muted">Add a public playback id to watch it here.</p>
   );
@@ -35,11 +38,22 @@ function Player({ asset }: { asset: Asset }) {
 /** Where the asset came from, linked: the stream, the parent asset or the upload. */
 function Source({ appId, asset }: { appId: string; asset: Asset }) {
   const s = asset.source;
+  const text = assetOrigin(asset);
+  // One line, cut with an ellipsis: ids and import URLs are long and break anywhere; the title holds it all.
+  const props = { className: 'truncate', title: text };
   if (s.type === 'live_session' && s.stream_id)
-    return <Link to={`/apps/${appId}/streams/${s.stream_id}`}>{assetOrigin(asset)}</Link>;
+    return (
+      <Link {...props} to={`/apps/${appId}/streams/${s.stream_id}`}>
+        {text}
+      </Link>
+    );
   if (s.type === 'clip' && s.parent_asset_id)
-    return <Link to={`/apps/${appId}/assets/${s.parent_asset_id}`}>{assetOrigin(asset)}</Link>;
-  return <>{assetOrigin(asset)}</>;
+    return (
+      <Link {...props} to={`/apps/${appId}/assets/${s.parent_asset_id}`}>
+        {text}
+      </Link>
+    );
+  return <span {...props}>{text}</span>;
 }
 
 function Facts({ appId, asset }: { appId: string; asset: Asset }) {
@@ -61,11 +75,33 @@ function Facts({ appId, asset }: { appId: string; asset: Asset }) {
             <dt className="muted" style={{ minWidth: 110 }}>
               {k}
             </dt>
-            <dd style={{ margin: 0 }}>{v}</dd>
+            <dd style={{ margin: 0, minWidth: 0, flex: 1, display: 'flex' }}>{v}</dd>
           </div>
         ))}
       </dl>
     </section>
+  );
+}
+
+/** Its two rows: the player beside the chat replay (when the asset has chat) or the details. */
+function AssetBody({ appId, asset: a }: { appId: string; asset: Asset }) {
+  const [video, setVideo] = useState<HTMLVideoElement | null>(null);
+  const hasChat = useHasChat(appId, a);
+  return (
+    <>
+      <div className="grid-2">
+        <section aria-labelledby="player-h" className="stack">
+          <h2 id="player-h">Player</h2>
+          <Player asset={a} onVideo={setVideo} />
+        </section>
+        {hasChat ? <ChatReplayPanel appId={appId} assetId={a.id} video={video} /> : <Facts appId={appId} asset={a} />}
+      </div>
+      <div className="grid-2">
+        {hasChat && <Facts appId={appId} asset={a} />}
+        <Mp4Panel appId={appId} asset={a} />
+        <AssetPlaybackIds appId={appId} asset={a} />
+      </div>
+    </>
   );
 }
 
@@ -105,17 +141,7 @@ export function AssetPage() {
               </>
             }
           />
-          <div className="grid-2">
-            <section aria-labelledby="player-h" className="stack">
-              <h2 id="player-h">Player</h2>
-              <Player asset={a} />
-            </section>
-            <Facts appId={appId} asset={a} />
-          </div>
-          <div className="grid-2">
-            <Mp4Panel appId={appId} asset={a} />
-            <AssetPlaybackIds appId={appId} asset={a} />
-          </div>
+          <AssetBody appId={appId} asset={a} />
           {a.status === 'ready' && <ClipForm appId={appId} asset={a} />}
         </>
       )}

@@ -1,10 +1,11 @@
 import { Link, useParams } from 'react-router';
 import { AssetStatus, assetOrigin, formatSeconds } from '../../features/assets/asset-status';
-import { type AssetSource, useAssets } from '../../features/assets/assets.queries';
+import { type Asset, type AssetSource, useAssets } from '../../features/assets/assets.queries';
 import { StorageSummary } from '../../features/assets/storage-summary';
 import { formatDate } from '../../ui/format';
+import { type Column, ListTable } from '../../ui/list-table';
 import { PageHeader } from '../../ui/page-header';
-import { Empty, QueryView } from '../../ui/states';
+import { Empty } from '../../ui/states';
 
 const TITLES: Record<'all' | AssetSource, [title: string, description: string, empty: string]> = {
   all: [
@@ -20,6 +21,24 @@ const TITLES: Record<'all' | AssetSource, [title: string, description: string, e
     'Open an asset and cut a clip from it.',
   ],
 };
+
+const COLUMNS = (appId: string): Column<Asset>[] => [
+  {
+    header: 'Asset',
+    cell: (a) => (
+      <>
+        <Link to={`/apps/${appId}/assets/${a.id}`}>
+          <code>{a.id}</code>
+        </Link>
+        <div className="small muted">{assetOrigin(a)}</div>
+      </>
+    ),
+  },
+  { header: 'Status', cell: (a) => <AssetStatus status={a.status} /> },
+  { header: 'Duration', cell: (a) => formatSeconds(a.duration) },
+  { header: 'Resolution', cell: (a) => a.resolution ?? '—' },
+  { header: 'Created', cell: (a) => formatDate(a.created_at) },
+];
 
 /** Every asset of the app, or one source of them (the Clips page is this list, clips only). */
 export function AssetsPage({ source = null }: { source?: AssetSource | null }) {
@@ -38,47 +57,17 @@ export function AssetsPage({ source = null }: { source?: AssetSource | null }) {
         }
       />
       {source === null && <StorageSummary appId={appId} />}
-      <QueryView query={assets}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title={`No ${title.toLowerCase()} yet`}>
-              <p>{empty}</p>
-            </Empty>
-          ) : (
-            <div className="table-wrap">
-              <table aria-label={title}>
-                <thead>
-                  <tr>
-                    <th>Asset</th>
-                    <th>Status</th>
-                    <th>Duration</th>
-                    <th>Resolution</th>
-                    <th>Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        <Link to={`/apps/${appId}/assets/${a.id}`}>
-                          <code>{a.id}</code>
-                        </Link>
-                        <div className="small muted">{assetOrigin(a)}</div>
-                      </td>
-                      <td>
-                        <AssetStatus status={a.status} />
-                      </td>
-                      <td>{formatSeconds(a.duration)}</td>
-                      <td>{a.resolution ?? '—'}</td>
-                      <td>{formatDate(a.created_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
+      <ListTable
+        query={assets}
+        label={title}
+        columns={COLUMNS(appId)}
+        rowKey={(a) => a.id}
+        empty={
+          <Empty title={`No ${title.toLowerCase()} yet`}>
+            <p>{empty}</p>
+          </Empty>
         }
-      </QueryView>
+      />
     </>
   );
 }

@@ -1,17 +1,56 @@
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { useCancelUpload, useUploads } from '../../features/assets/assets.queries';
+import { type Upload, useCancelUpload, useUploads } from '../../features/assets/assets.queries';
 import { UploadPanel } from '../../features/assets/upload-panel';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { formatDate } from '../../ui/format';
+import { type Column, ListTable } from '../../ui/list-table';
 import { PageHeader } from '../../ui/page-header';
-import { Empty, FormError, QueryView } from '../../ui/states';
+import { Empty, FormError } from '../../ui/states';
 
 const open = (status: string) => status === 'waiting' || status === 'uploading';
+
+const COLUMNS = (appId: string): Column<Upload>[] => [
+  { header: 'Upload', cell: (u) => <code>{u.id}</code> },
+  {
+    header: 'Status',
+    cell: (u) => (
+      <>
+        <span className={`badge ${u.status === 'asset_created' ? 'ok' : open(u.status) ? 'warn' : 'off'}`}>
+          {u.status.replace('_', ' ')}
+        </span>
+        {u.error && <div className="small">{u.error.reason}</div>}
+      </>
+    ),
+  },
+  {
+    header: 'Received',
+    cell: (u) => (
+      <>
+        {(u.offset / 1024 / 1024).toFixed(1)}
+        {u.length != null ? ` of ${(u.length / 1024 / 1024).toFixed(1)}` : ''} MB
+      </>
+    ),
+  },
+  {
+    header: 'Asset',
+    cell: (u) =>
+      u.asset_id ? (
+        <Link to={`/apps/${appId}/assets/${u.asset_id}`}>
+          <code>{u.asset_id}</code>
+        </Link>
+      ) : (
+        '—'
+      ),
+  },
+  { header: 'Created', cell: (u) => formatDate(u.created_at) },
+];
 
 /** Direct uploads: send a file from here, and follow every upload URL the app handed out. */
 export function UploadsPage() {
   const { appId = '' } = useParams();
-  const uploads = useUploads(appId);
+  const [sending, setSending] = useState(false);
+  const uploads = useUploads(appId, sending);
   const cancel = useCancelUpload(appId);
   return (
     <>
@@ -19,73 +58,27 @@ export function UploadsPage() {
         title="Uploads"
         description="Direct uploads over tus: from this page, or from your users' browsers with the URL POST /v1/uploads answers."
       />
-      <UploadPanel appId={appId} />
+      <UploadPanel appId={appId} onSendingChange={setSending} />
       <FormError error={cancel.error} />
-      <QueryView query={uploads}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title="No uploads yet" />
-          ) : (
-            <div className="table-wrap">
-              <table aria-label="Uploads">
-                <thead>
-                  <tr>
-                    <th>Upload</th>
-                    <th>Status</th>
-                    <th>Received</th>
-                    <th>Asset</th>
-                    <th>Created</th>
-                    <th />
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((u) => (
-                    <tr key={u.id}>
-                      <td>
-                        <code>{u.id}</code>
-                      </td>
-                      <td>
-                        <span
-                          className={`badge ${u.status === 'asset_created' ? 'ok' : open(u.status) ? 'warn' : 'off'}`}
-                        >
-                          {u.status.replace('_', ' ')}
-                        </span>
-                        {u.error && <div className="small">{u.error.reason}</div>}
-                      </td>
-                      <td>
-                        {(u.offset / 1024 / 1024).toFixed(1)}
-                        {u.length != null ? ` of ${(u.length / 1024 / 1024).toFixed(1)}` : ''} MB
-                      </td>
-                      <td>
-                        {u.asset_id ? (
-                          <Link to={`/apps/${appId}/assets/${u.asset_id}`}>
-                            <code>{u.asset_id}</code>
-                          </Link>
-                        ) : (
-                          '—'
-                        )}
-                      </td>
-                      <td>{formatDate(u.created_at)}</td>
-                      <td>
-                        {open(u.status) && (
-                          <ConfirmButton
-                            title="Cancel upload"
-                            confirmLabel="Cancel upload"
-                            message="The bytes received so far are deleted and the URL stops working."
-                            onConfirm={() => cancel.mutate(u.id)}
-                          >
-                            Cancel
-                          </ConfirmButton>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+      <ListTable
+        query={uploads}
+        label="Uploads"
+        columns={COLUMNS(appId)}
+        rowKey={(u) => u.id}
+        actions={(u) =>
+          open(u.status) && (
+            <ConfirmButton
+              title="Cancel upload"
+              confirmLabel="Cancel upload"
+              message="The bytes received so far are deleted and the URL stops working."
+              onConfirm={() => cancel.mutate(u.id)}
+            >
+              Cancel
+            </ConfirmButton>
           )
         }
-      </QueryView>
+        empty={<Empty title="No uploads yet" />}
+      />
     </>
   );
 }

@@ -1,13 +1,14 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
-import { useApps, useCreateApp } from '../../features/apps/apps.queries';
+import { type App, useApps, useCreateApp } from '../../features/apps/apps.queries';
 import { useFormErrors } from '../../forms/use-form-errors';
 import { collect, maxLength, required } from '../../forms/validators';
 import { rememberOrg } from '../../session/current-org';
 import { Checkbox, TextArea, TextField } from '../../ui/field';
 import { formatDate } from '../../ui/format';
+import { type Column, ListTable } from '../../ui/list-table';
 import { PageHeader } from '../../ui/page-header';
-import { Empty, FormError, QueryView } from '../../ui/states';
+import { Empty, FormError } from '../../ui/states';
 
 function CreateAppForm({ orgId, onCancel }: { orgId: string; onCancel: () => void }) {
   const [v, setV] = useState({ name: '', description: '' });
@@ -59,6 +60,24 @@ function CreateAppForm({ orgId, onCancel }: { orgId: string; onCancel: () => voi
   );
 }
 
+const COLUMNS: Column<App>[] = [
+  {
+    header: 'Name',
+    cell: (a) => (
+      <>
+        <Link to={`/apps/${a.id}`}>{a.name}</Link>
+        {a.description && <div className="small muted">{a.description}</div>}
+      </>
+    ),
+  },
+  {
+    header: 'Status',
+    cell: (a) => <span className={`badge ${a.status === 'active' ? 'ok' : 'off'}`}>{a.status}</span>,
+  },
+  { header: 'Id', cell: (a) => <code>{a.id}</code> },
+  { header: 'Created', cell: (a) => formatDate(a.created_at) },
+];
+
 export function AppsPage() {
   const { orgId = '' } = useParams();
   const [archived, setArchived] = useState(false);
@@ -82,50 +101,21 @@ export function AppsPage() {
       <div className="row" style={{ marginBottom: 12 }}>
         <Checkbox label="Show archived apps" checked={archived} onChange={(e) => setArchived(e.target.checked)} />
       </div>
-      <QueryView query={apps}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title="No apps yet">
-              <p>Create an app to get API keys, live streams and chat rooms.</p>
-              {!creating && (
-                <button className="primary" type="button" onClick={() => setCreating(true)}>
-                  Create your first app
-                </button>
-              )}
-            </Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Status</th>
-                    <th>Id</th>
-                    <th>Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((a) => (
-                    <tr key={a.id}>
-                      <td>
-                        <Link to={`/apps/${a.id}`}>{a.name}</Link>
-                        {a.description && <div className="small muted">{a.description}</div>}
-                      </td>
-                      <td>
-                        <span className={`badge ${a.status === 'active' ? 'ok' : 'off'}`}>{a.status}</span>
-                      </td>
-                      <td>
-                        <code>{a.id}</code>
-                      </td>
-                      <td>{formatDate(a.created_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
+      <ListTable
+        query={apps}
+        columns={COLUMNS}
+        rowKey={(a) => a.id}
+        empty={
+          <Empty title="No apps yet">
+            <p>Create an app to get API keys, live streams and chat rooms.</p>
+            {!creating && (
+              <button className="primary" type="button" onClick={() => setCreating(true)}>
+                Create your first app
+              </button>
+            )}
+          </Empty>
         }
-      </QueryView>
+      />
     </>
   );
 }

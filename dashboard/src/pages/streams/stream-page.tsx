@@ -4,12 +4,13 @@ import { LiveClipPanel } from '../../features/assets/live-clip-panel';
 import { OpenWatchPage } from '../../features/channels/open-watch-page';
 import { StreamHealthPanel } from '../../features/health/stream-health-panel';
 import { HlsPlayer } from '../../features/player/hls-player';
+import { playbackUrl } from '../../features/player/playback-url';
 import { InputSwitcher } from '../../features/streams/input-switcher';
 import { ObsSetup } from '../../features/streams/obs-setup';
-import { PlaybackIdsPanel, playbackUrl } from '../../features/streams/playback-ids-panel';
 import { SessionHealth } from '../../features/streams/session-health';
 import { SessionsTable } from '../../features/streams/sessions-table';
 import { SimulcastPanel } from '../../features/streams/simulcast-panel';
+import { StreamPlaybackIds } from '../../features/streams/stream-playback-ids';
 import { StreamSettingsForm } from '../../features/streams/stream-settings-form';
 import { StreamStatus } from '../../features/streams/stream-status';
 import {
@@ -107,7 +108,7 @@ export function StreamPage() {
           <StreamHealthPanel appId={appId} streamId={s.id} live={s.status !== 'idle' && s.status !== 'disabled'} />
           <div className="grid-2">
             <ObsSetup appId={appId} stream={s} />
-            <PlaybackIdsPanel appId={appId} stream={s} />
+            <StreamPlaybackIds appId={appId} stream={s} />
           </div>
           <InputSwitcher appId={appId} streamId={s.id} />
           <SimulcastPanel appId={appId} streamId={s.id} />

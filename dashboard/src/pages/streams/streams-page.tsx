@@ -2,10 +2,29 @@ import { useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { DEFAULT_LADDER, StreamSettingsForm } from '../../features/streams/stream-settings-form';
 import { StreamStatus } from '../../features/streams/stream-status';
-import { useCreateStream, useStreams } from '../../features/streams/streams.queries';
+import { type Stream, useCreateStream, useStreams } from '../../features/streams/streams.queries';
 import { formatDate } from '../../ui/format';
+import { type Column, ListTable } from '../../ui/list-table';
 import { PageHeader } from '../../ui/page-header';
-import { Empty, QueryView } from '../../ui/states';
+import { Empty } from '../../ui/states';
+
+const COLUMNS = (appId: string): Column<Stream>[] => [
+  {
+    header: 'Name',
+    cell: (s) => (
+      <>
+        <Link to={`/apps/${appId}/streams/${s.id}`}>{s.name}</Link>
+        <div className="small">
+          <code>{s.id}</code>
+        </div>
+      </>
+    ),
+  },
+  { header: 'Status', cell: (s) => <StreamStatus status={s.status} /> },
+  { header: 'Latency', cell: (s) => s.latency_mode },
+  { header: 'Recording', cell: (s) => (s.recording ? 'on' : 'off') },
+  { header: 'Created', cell: (s) => formatDate(s.created_at) },
+];
 
 export function StreamsPage() {
   const { appId = '' } = useParams();
@@ -52,47 +71,16 @@ export function StreamsPage() {
           </button>
         </section>
       )}
-      <QueryView query={streams}>
-        {(page) =>
-          page.data.length === 0 ? (
-            <Empty title="No live streams yet">
-              <p>Create a stream, then point OBS at it with its stream key.</p>
-            </Empty>
-          ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Name</th>
-                    <th>Status</th>
-                    <th>Latency</th>
-                    <th>Recording</th>
-                    <th>Created</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.data.map((s) => (
-                    <tr key={s.id}>
-                      <td>
-                        <Link to={`/apps/${appId}/streams/${s.id}`}>{s.name}</Link>
-                        <div className="small">
-                          <code>{s.id}</code>
-                        </div>
-                      </td>
-                      <td>
-                        <StreamStatus status={s.status} />
-                      </td>
-                      <td>{s.latency_mode}</td>
-                      <td>{s.recording ? 'on' : 'off'}</td>
-                      <td>{formatDate(s.created_at)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-          )
+      <ListTable
+        query={streams}
+        columns={COLUMNS(appId)}
+        rowKey={(s) => s.id}
+        empty={
+          <Empty title="No live streams yet">
+            <p>Create a stream, then point OBS at it with its stream key.</p>
+          </Empty>
         }
-      </QueryView>
+      />
     </>
   );
 }

@@ -1,15 +1,33 @@
-import { API_ORIGIN } from '../../api/client';
 import { ConfirmButton } from '../../ui/confirm-button';
 import { CopyButton } from '../../ui/copy-button';
 import { FormError } from '../../ui/states';
-import { type Stream, useAddPlaybackId, useDeletePlaybackId } from './streams.queries';
+import { playbackUrl } from './playback-url';
 
-/** Absolute so it can be pasted into a player elsewhere. */
-export const playbackUrl = (playbackId: string) => `${API_ORIGIN || window.location.origin}/hls/${playbackId}.m3u8`;
+type Policy = 'public' | 'signed';
 
-export function PlaybackIdsPanel({ appId, stream }: { appId: string; stream: Stream }) {
-  const add = useAddPlaybackId(appId, stream.id);
-  const remove = useDeletePlaybackId(appId, stream.id);
+/** The part of a TanStack mutation this panel drives; streams and assets each pass their own. */
+interface Action<T> {
+  mutate: (value: T) => void;
+  isPending: boolean;
+  error: unknown;
+}
+
+/**
+ * A stream's or an asset's playback ids: each with its policy and its HLS URL to copy, deleted
+ * behind a confirmation, and a public or signed one added. Both resources answer the same shape.
+ */
+export function PlaybackIdsPanel({
+  ids,
+  add,
+  remove,
+  empty,
+}: {
+  ids: readonly { id: string; policy: Policy }[];
+  add: Action<Policy>;
+  remove: Action<string>;
+  /** What having none means for this resource. */
+  empty: string;
+}) {
   return (
     <section className="panel" aria-labelledby="pb-h">
       <h2 id="pb-h">Playback ids</h2>
@@ -18,11 +36,11 @@ export function PlaybackIdsPanel({ appId, stream }: { appId: string; stream: Str
         <code>?token=</code>).
       </p>
       <FormError error={add.error ?? remove.error} />
-      {stream.playback_ids.length === 0 ? (
-        <p className="muted">No playback ids: viewers cannot watch this stream yet.</p>
+      {ids.length === 0 ? (
+        <p className="muted">{empty}</p>
       ) : (
         <ul className="stack" style={{ listStyle: 'none', padding: 0 }}>
-          {stream.playback_ids.map((p) => (
+          {ids.map((p) => (
             <li key={p.id} className="stack" style={{ gap: 4 }}>
               <div className="row">
                 <span className={`badge ${p.policy === 'public' ? 'ok' : 'warn'}`}>{p.policy}</span>
