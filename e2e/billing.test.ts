@@ -199,6 +199,6 @@ describe('plans and billing, end to end', () => {
       .getByRole('region', { name: 'Storage by kind' })
       .getByRole('cell', { name: 'Thumbnails and frames' })
       .waitFor();
-    await screenshot(page, 'usage-03-app-usage');
+    await screenshot(page, 'usage-04-app-usage');
   }, 120_000);
 });
