@@ -82,6 +82,20 @@ describe('edge shards', () => {
       expect((await x.next('message', (f) => f.message.id === late.id)).message.text).toBe('after the eviction');
     const evicted = await call(`/v1/rooms/${room.id}`, { auth: t.key.token });
     expect(evicted.json.live.connections).toBe(13);
+
+    // A ban through the API (the Worker's RPC to the primary, not a socket frame) closes the user's
+    // socket on its shard too, with the final code; and again on a primary evicted just before.
+    for (const [i, evict] of [
+      [13, false],
+      [9, true],
+    ] as const) {
+      const banned = socks[i]!;
+      if (evict) await evictDurableObject(env.ROOM.get(env.ROOM.idFromName(room.id)));
+      const r = await call(`/v1/rooms/${room.id}/bans`, { auth: t.key.token, body: { user_id: banned.u } });
+      expect(r.status, JSON.stringify(r.json)).toBe(201);
+      expect((await banned.s.next('error')).code).toBe('banned');
+      expect((await banned.s.waitClosed(1000))?.code).toBe(4003);
+    }
     for (const x of socks) x.s.close();
     back.s.close();
   });

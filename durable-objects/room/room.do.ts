@@ -308,7 +308,7 @@ export class RoomObject extends DurableObject<Env> {
 
   /** A socket the room does not know (it left): the shard closes it, and the client reconnects. */
   private shardsCall(k: number, id: string) {
-    this.shards.call(k, (stub) => stub.closeSocket(id, 1012, 'reconnect'));
+    this.shards.call(k, 'closeSocket', (stub) => stub.closeSocket(id, 1012, 'reconnect'));
   }
 
   /** A shard's sockets closed. */

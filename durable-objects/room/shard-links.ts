@@ -22,7 +22,7 @@ export class RemoteSocket {
     this.links.direct(this.k, [{ id: this.id, s }]);
   }
   close(code: number, reason: string) {
-    this.links.call(this.k, (stub) => stub.closeSocket(this.id, code, reason));
+    this.links.call(this.k, 'closeSocket', (stub) => stub.closeSocket(this.id, code, reason));
   }
   deserializeAttachment() {
     return null;
@@ -150,13 +150,28 @@ export class ShardLinks implements RemoteFanOut {
     return s;
   }
 
-  /** Every call to a shard: not awaited (the stub keeps their order), failures dropped (a retired shard). */
-  call(k: number, f: (stub: ReturnType<typeof roomShardStub>) => Promise<unknown>) {
+  /**
+   * Every call to a shard: not awaited (the stub keeps their order). A failed call is logged, not
+   * dropped unseen, and its stub let go: after an exception the runtime may leave a stub broken,
+   * and every later call on it would fail too.
+   */
+  call(k: number, what: string, f: (stub: ReturnType<typeof roomShardStub>) => Promise<unknown>) {
     const sh = this.shard(k);
     const roomId = this.roomId();
-    if (!roomId) return;
+    if (!roomId) {
+      this.failed(k, what, new Error('the room has no configuration yet'));
+      return;
+    }
     sh.stub ??= roomShardStub(this.env, shardName(roomId, k));
-    f(sh.stub).catch(() => undefined);
+    const stub = sh.stub;
+    f(stub).catch((err: unknown) => {
+      if (sh.stub === stub) sh.stub = null;
+      this.failed(k, what, err);
+    });
+  }
+
+  private failed(k: number, what: string, err: unknown) {
+    console.error(JSON.stringify({ msg: 'room shard call failed', shard: k, call: what, error: String(err) }));
   }
 
   private active() {
@@ -183,7 +198,7 @@ export class ShardLinks implements RemoteFanOut {
         }
       }
       const n = ++sh.n;
-      this.call(k, (stub) => stub.deliver(this.epoch, n, entries));
+      this.call(k, 'deliver', (stub) => stub.deliver(this.epoch, n, entries));
     }
   }
 
@@ -201,19 +216,19 @@ export class ShardLinks implements RemoteFanOut {
   }
 
   direct(k: number, items: ShardDirect[]) {
-    this.call(k, (stub) => stub.direct(items));
+    this.call(k, 'direct', (stub) => stub.direct(items));
   }
 
   tag(tag: string, s: string) {
-    for (const [k] of this.active()) this.call(k, (stub) => stub.toTag(tag, s));
+    for (const [k] of this.active()) this.call(k, 'toTag', (stub) => stub.toTag(tag, s));
   }
 
   kick(userId: string, s: string) {
-    for (const [k] of this.active()) this.call(k, (stub) => stub.kick(userId, s));
+    for (const [k] of this.active()) this.call(k, 'kick', (stub) => stub.kick(userId, s));
   }
 
   shutdown() {
-    for (const [k] of this.active()) this.call(k, (stub) => stub.shutdown());
+    for (const [k] of this.active()) this.call(k, 'shutdown', (stub) => stub.shutdown());
     this.sql.exec('DELETE FROM shard_sockets');
   }
 }
