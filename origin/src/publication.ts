@@ -247,9 +247,9 @@ export class Publication {
    * The probe of a reconnected publisher, run after its ladder started on the remembered input.
    * The same shape: nothing to do. Another frame rate or size with the same rungs: the ladder
    * restarts on the new input (a discontinuity, as after any FFmpeg restart). Rungs that would
-   * change (another codec or a height that moves the ladder): the rungs were reported for the
-   * session, so the publication stops with `input_changed`; the agent then remembers the new
-   * input, and the publisher's next connect starts on it.
+   * change (another codec, or a size that moves a rung): the rungs were reported for the session,
+   * so the publisher is dropped; the agent then remembers the new input, and the publisher's next
+   * connect (encoders reconnect by themselves) starts on it.
    */
   private async checkRemembered(url: string, remembered: InputInfo): Promise<void> {
     const probed = await this.probeWithRetry(url, () => this.state === 'live');
@@ -262,7 +262,14 @@ export class Publication {
       now: describeInput(probed),
       action: sameRungs ? 'ladder restarted' : 'publication stopped',
     });
-    if (!sameRungs) return this.stop('input_changed');
+    if (!sameRungs) {
+      // Not stop(): that is the Worker's ending and throws the queued segments away. Dropping the
+      // publisher ends this publication the ordinary way (uploads drained, publish-done sent).
+      await this.deps
+        .dropPublisher(this.localName)
+        .catch((err: unknown) => this.log('error', 'could not drop publisher', { reason: String(err) }));
+      return;
+    }
     this.reportInput(probed);
     await this.cool(this.localName);
     for (const r of this.rungs) this.discontinuityPending.add(r.name);
