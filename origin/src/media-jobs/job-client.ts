@@ -2,7 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type LeaseAnswer, leaseAnswerSchema, type TranscodeResult } from '@edgelive/shared/media-jobs';
+import { type LeaseAnswer, leaseAnswerSchema, type TranscodeResult, type TrimResult } from '@edgelive/shared/media-jobs';
 import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import type { OriginCredentials } from '../worker-client.ts';
 import { WorkerHttpError } from '../worker-client.ts';
@@ -25,7 +25,7 @@ export class JobClient {
     await this.json(`/internal/media-jobs/${jobId}/progress`, { lease_id: leaseId, progress });
   }
 
-  async complete(jobId: string, leaseId: string, result?: TranscodeResult): Promise<void> {
+  async complete(jobId: string, leaseId: string, result?: TranscodeResult | TrimResult): Promise<void> {
     await this.json(`/internal/media-jobs/${jobId}/complete`, { lease_id: leaseId, result });
   }
 

@@ -5,6 +5,7 @@ import { JobClient } from './job-client.ts';
 import { JobRunner } from './job-runner.ts';
 import { runMp4Job } from './mp4-job.ts';
 import { runTranscodeJob } from './transcode-job.ts';
+import { runTrimJob } from './trim-job.ts';
 
 /** The origin's media worker (issue 14): the same code a dedicated media box would run. */
 export function startMediaJobs(creds: OriginCredentials, runtimeDir: string, log: Logger): JobRunner {
@@ -16,6 +17,7 @@ export function startMediaJobs(creds: OriginCredentials, runtimeDir: string, log
     run: ({ job, lease_id }) => {
       const spec = job.spec;
       if (spec.kind === 'transcode') return runTranscodeJob(client, { ...job, spec }, lease_id, { scratchDir });
+      if (spec.kind === 'trim') return runTrimJob(client, { ...job, spec }, lease_id, { scratchDir });
       return runMp4Job(client, job, lease_id, { scratchDir });
     },
   });
