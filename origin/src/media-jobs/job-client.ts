@@ -2,7 +2,12 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type LeaseAnswer, leaseAnswerSchema, type TranscodeResult, type TrimResult } from '@edgelive/shared/media-jobs';
+import {
+  type LeaseAnswer,
+  leaseAnswerSchema,
+  type TranscodeResult,
+  type TrimResult,
+} from '@edgelive/shared/media-jobs';
 import { originAuthorization } from '@edgelive/shared/origin-protocol';
 import type { OriginCredentials } from '../worker-client.ts';
 import { WorkerHttpError } from '../worker-client.ts';

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { cutMediaPlaylist } from '@edgelive/shared/playlist-clip';
 import { applyTrim, planTrim, trimPartUri } from '@edgelive/shared/playlist-trim';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mp4Args } from './mp4-command.ts';
 import { prefixSegments } from './transcode-command.ts';
 import { fetchSegment, trimPart } from './trim-job.ts';
 
@@ -75,6 +76,11 @@ describe('frame-accurate clip parts (FFmpeg)', () => {
     // Segment-accurate it would be 200 frames (8 s); asked: 5.36 s = 134 frames.
     expect(Math.abs((await frames(c.playlist)) - 5.36 * FPS)).toBeLessThanOrEqual(2);
     for (const m of c.made) expect(m.duration_s).toBeGreaterThan(0.6);
+    // The parts keep the parent's timeline, so the clip remuxes to an MP4 of the same length.
+    const mp4 = path.join(dir, 'clip.mp4');
+    await run('ffmpeg', mp4Args(c.playlist, mp4));
+    const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', mp4]);
+    expect(Math.abs(Number.parseFloat(stdout) - 5.36)).toBeLessThan(0.1);
   }, 60_000);
 
   it('trims a clip inside one segment once', async () => {

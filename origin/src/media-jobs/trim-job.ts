@@ -36,7 +36,13 @@ export async function runTrimJob(
       const out = path.join(dir, trimPartUri(part.rendition, part.part));
       await mkdir(path.dirname(out), { recursive: true });
       const duration = await trimPart(local, out, part, opts.ffmpeg);
-      await client.outputFile(job.id, leaseId, trimPartUri(part.rendition, part.part), await readFile(out), 'video/mp2t');
+      await client.outputFile(
+        job.id,
+        leaseId,
+        trimPartUri(part.rendition, part.part),
+        await readFile(out),
+        'video/mp2t',
+      );
       made.push({ rendition: part.rendition, part: part.part, duration_s: duration });
       await client.progress(job.id, leaseId, (i + 1) / job.spec.parts.length);
     }
@@ -73,18 +79,32 @@ export async function trimPart(
   part: Pick<TrimPart, 'from_s' | 'to_s'>,
   ffmpeg = 'ffmpeg',
 ): Promise<number> {
+  const at = (await probe(playlist, 'start_time')) + part.from_s;
   try {
-    await run(ffmpeg, trimArgs(playlist, out, part.from_s, part.to_s), { maxBuffer: 1 << 20 });
+    await run(ffmpeg, trimArgs(playlist, out, part.from_s, part.to_s, at), { maxBuffer: 1 << 20 });
   } catch (err) {
     throw new PermanentJobError(`ffmpeg failed: ${String((err as { stderr?: string }).stderr ?? err).slice(-400)}`);
   }
-  return probeDuration(out);
+  const duration = await probe(out, 'duration');
+  if (duration <= 0) throw new PermanentJobError('the trimmed part is empty');
+  return Math.round(duration * 1000) / 1000;
 }
 
-/** The file's duration as ffprobe reads it (the longer of its streams). */
-export async function probeDuration(file: string): Promise<number> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]);
-  const d = Number.parseFloat(stdout.trim());
-  if (!Number.isFinite(d) || d <= 0) throw new PermanentJobError(`the trimmed part has no duration: ${stdout.trim()}`);
-  return Math.round(d * 1000) / 1000;
+/** A format field as ffprobe reads it (`duration`: the longer of the streams). */
+async function probe(file: string, field: 'duration' | 'start_time'): Promise<number> {
+  const args = [
+    '-v',
+    'error',
+    '-allowed_extensions',
+    'ALL',
+    '-show_entries',
+    `format=${field}`,
+    '-of',
+    'csv=p=0',
+    file,
+  ];
+  const { stdout } = await run('ffprobe', args);
+  const n = Number.parseFloat(stdout.trim());
+  if (!Number.isFinite(n)) throw new PermanentJobError(`ffprobe read no ${field}: ${stdout.trim()}`);
+  return n;
 }

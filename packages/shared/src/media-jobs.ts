@@ -62,6 +62,9 @@ const trimPartSchema = z.object({
 export const trimJobSchema = z.object({
   kind: z.literal('trim'),
   asset_id: z.string(),
+  /** The range asked, in seconds of the clip's parent: the clip's `source.start`/`end` once trimmed. */
+  start_s: z.number().min(0),
+  end_s: z.number().positive(),
   parts: z.array(trimPartSchema).min(1).max(40),
 });
 

@@ -85,7 +85,9 @@ describe('planning a frame-accurate clip', () => {
     const text = applyTrim(plain.join('\n'), planTrim(cut.text, '720p', 1, 6), [
       { rendition: '720p', part: 'head', duration_s: 1 },
     ]);
-    expect(text).toContain(['#EXT-X-DISCONTINUITY', key(1), '#EXT-X-PROGRAM-DATE-TIME:2026-01-01T12:00:04.000Z'].join('\n'));
+    expect(text).toContain(
+      ['#EXT-X-DISCONTINUITY', key(1), '#EXT-X-PROGRAM-DATE-TIME:2026-01-01T12:00:04.000Z'].join('\n'),
+    );
   });
 
   it('gives the agent a one-segment playlist with the key in force', () => {

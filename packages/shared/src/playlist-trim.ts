@@ -107,7 +107,11 @@ export function applyTrim(text: string, plan: readonly TrimPart[], made: readonl
     if (p && m) {
       if (i > 0) body.push('#EXT-X-DISCONTINUITY');
       if (keys[i]) body.push('#EXT-X-KEY:METHOD=NONE');
-      body.push(...shiftedPdt(seg.tags, p.from_s), `#EXTINF:${m.duration_s.toFixed(3)},`, trimPartUri(p.rendition, p.part));
+      body.push(
+        ...shiftedPdt(seg.tags, p.from_s),
+        `#EXTINF:${m.duration_s.toFixed(3)},`,
+        trimPartUri(p.rendition, p.part),
+      );
       target = Math.max(target, Math.round(m.duration_s));
       return;
     }

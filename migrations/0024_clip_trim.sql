@@ -1,0 +1,2 @@
+ALTER TABLE `assets` ADD `trim_status` text;--> statement-breakpoint
+ALTER TABLE `assets` ADD `trim_error` text;
