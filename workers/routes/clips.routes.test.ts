@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { timedThumbnailKey } from '../../core/media-keys';
 import { call, expectError, tenant } from '../test/helpers';
 import { createStream, eventTypes, fakeSegment, originCall, publish, sessionPath, uploadSegment } from '../test/origin';
 import { playlistUris } from '../test/playback';
@@ -111,6 +112,35 @@ describe('clips', () => {
       expect((await env.MEDIA.list({ prefix: `clips/${id}/` })).objects).toEqual([]);
     }
     expectError(await call(`/hls/${pb}.m3u8`), 404);
+  });
+
+  it('serves poster frames of a clip from its recording, on the clip’s own timeline', async () => {
+    const r = await liveRecording(5);
+    await r.end();
+    const parent = await r.asset();
+    // One frame a second, as the origin files them (seconds from the session start).
+    for (let t = 0; t < 10; t++) await env.MEDIA.put(timedThumbnailKey(r.s.id, r.sessionId, t), `frame-${t}`);
+    const auth = r.t.key.token;
+    const clip = (await call(`/v1/assets/${parent.id}/clips`, { auth, body: { start: 3, end: 7 } })).json;
+    expect(clip.source).toMatchObject({ start: 2, end: 8 });
+    const pb = clip.playback_ids[0].id;
+    // The poster is the clip's middle (2 + 6 / 2 s into the recording); ?time= is seconds into the clip.
+    const poster = await call(`/thumbnails/${pb}.jpg`);
+    expect(poster.status, poster.text).toBe(200);
+    expect(poster.headers.get('content-type')).toBe('image/jpeg');
+    expect(poster.text).toBe('frame-5');
+    expect((await call(`/thumbnails/${pb}.jpg?time=0`)).text).toBe('frame-2');
+    expect((await call(`/thumbnails/${pb}.jpg?time=5.5`)).text).toBe('frame-7');
+    // A clip of the clip adds its own start: [2, 4) of the clip is [4, 6) of the recording.
+    const sub = (await call(`/v1/assets/${clip.id}/clips`, { auth, body: { start: 2.5, end: 3.5 } })).json;
+    expect((await call(`/thumbnails/${sub.playback_ids[0].id}.jpg?time=0`)).text).toBe('frame-4');
+    expect((await call(`/thumbnails/${sub.playback_ids[0].id}.jpg`)).text).toBe('frame-5');
+    expectError(await call(`/thumbnails/${pb}.jpg?time=-1`), 400);
+    // A signed clip id needs a thumbnail token, as every other id.
+    const signed = (
+      await call(`/v1/assets/${parent.id}/clips`, { auth, body: { start: 0, end: 2, playback_policies: ['signed'] } })
+    ).json;
+    expectError(await call(`/thumbnails/${signed.playback_ids[0].id}.jpg`), 401, 'token_missing');
   });
 
   it('frame_accurate: a trim job re-encodes the first and last partial segments and the clip runs the times asked', async () => {
