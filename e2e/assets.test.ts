@@ -16,6 +16,9 @@ import { openReactPlayer } from './harness/react-player-page.ts';
  * A second stream is clipped while live (its last 10 s plays in Chromium before the publisher
  * stops), and its asset is clipped by start and end (`ffprobe` reads the clip through the Worker).
  */
+// Every MP4 of this file goes up in parts (the R2 multipart path the agent takes above 64 MiB),
+// read by the agent's media worker in this process.
+process.env.EDGELIVE_MP4_MULTIPART_BYTES = '0';
 let live: LiveStack;
 const scratch = mkdtempSync(path.join(tmpdir(), 'edgelive-assets-e2e-'));
 

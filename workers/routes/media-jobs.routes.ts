@@ -24,6 +24,7 @@ import { type OriginEnv, originAuth } from '../middleware/origin-auth';
 import { trimDone } from '../services/clip-trim.service';
 import { jobAsset, jobFailed, mp4Done } from '../services/media-jobs.service';
 import { transcodeDone } from '../services/transcode-jobs.service';
+import { mediaJobMultipartRoutes } from './media-jobs-multipart.routes';
 
 /**
  * The media-job endpoints for origins and media workers (packages/shared/src/media-jobs.ts has
@@ -32,7 +33,7 @@ import { transcodeDone } from '../services/transcode-jobs.service';
  * next worker's output.
  */
 
-/** An MP4 of a long session can be large; above this the agent would need multipart (not yet). */
+/** One PUT's ceiling here; Cloudflare caps a request body at 100 MB, so the agent sends larger MP4s in parts (media-jobs-multipart.routes.ts). */
 const MAX_OUTPUT = 2 * 1024 * 1024 * 1024;
 
 async function body<S extends z.ZodTypeAny>(req: Request, schema: S): Promise<z.infer<S>> {
@@ -54,6 +55,7 @@ function jobId(id: string) {
 
 export const mediaJobRoutes = new Hono<OriginEnv>()
   .use('*', originAuth)
+  .route('/', mediaJobMultipartRoutes)
   .post('/lease', async (c) => {
     const queue = mediaJobsStub(c.env);
     // Jobs whose workers all died: their assets hear it before anyone leases again.
