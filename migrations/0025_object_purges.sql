@@ -1,0 +1,1 @@
+ALTER TABLE `media_purges` ADD `object_namespace` text;
