@@ -342,7 +342,8 @@ describe('a recorded session becomes an asset', () => {
     ) as { streams: { nb_read_frames: string; r_frame_rate: string }[] };
     const [num, den] = counted.streams[0]!.r_frame_rate.split('/').map(Number) as [number, number];
     const fps = num / den;
-    expect(Math.abs(Number(counted.streams[0]!.nb_read_frames) - 3.4 * fps)).toBeLessThanOrEqual(2);
+    const frames = Number(counted.streams[0]!.nb_read_frames);
+    expect(Math.abs(frames - 3.4 * fps), `${frames} frames at ${fps} fps, ${exact.duration} s`).toBeLessThanOrEqual(2);
     expect(Math.abs(exact.duration! - 3.4)).toBeLessThan(0.1);
   });
 });

@@ -79,15 +79,28 @@ export async function trimPart(
   part: Pick<TrimPart, 'from_s' | 'to_s'>,
   ffmpeg = 'ffmpeg',
 ): Promise<number> {
-  const at = (await probe(playlist, 'start_time')) + part.from_s;
+  // Output -ss counts from the input's earliest packet, which may be audio; the plan counts from
+  // the segment's first video frame (what EXTINF measures), so the seek is shifted by the gap.
+  const first = await probe(playlist, 'start_time');
+  const video = (await probeVideoStart(playlist)) ?? first;
+  const from = part.from_s + (video - first);
   try {
-    await run(ffmpeg, trimArgs(playlist, out, part.from_s, part.to_s, at), { maxBuffer: 1 << 20 });
+    const args = trimArgs(playlist, out, from, from + (part.to_s - part.from_s), video + part.from_s);
+    await run(ffmpeg, args, { maxBuffer: 1 << 20 });
   } catch (err) {
     throw new PermanentJobError(`ffmpeg failed: ${String((err as { stderr?: string }).stderr ?? err).slice(-400)}`);
   }
   const duration = await probe(out, 'duration');
   if (duration <= 0) throw new PermanentJobError('the trimmed part is empty');
   return Math.round(duration * 1000) / 1000;
+}
+
+/** Where the first video stream starts (null without one). */
+async function probeVideoStart(file: string): Promise<number | null> {
+  const args = ['-v', 'error', '-allowed_extensions', 'ALL', '-select_streams', 'v:0'];
+  const { stdout } = await run('ffprobe', [...args, '-show_entries', 'stream=start_time', '-of', 'csv=p=0', file]);
+  const n = Number.parseFloat(stdout.trim());
+  return Number.isFinite(n) ? n : null;
 }
 
 /** A format field as ffprobe reads it (`duration`: the longer of the streams). */
