@@ -56,7 +56,8 @@ export async function clipFrames(
         where: eq(assets.id, id),
         columns: { source: true, parentAssetId: true, clipStartS: true },
       });
-    if (!row || row.source !== 'clip') return row ? { ...session, offsetS } : null;
+    if (!row) return null;
+    if (row.source !== 'clip') return { ...session, offsetS };
     offsetS += row.clipStartS ?? 0;
     id = row.parentAssetId;
   }
