@@ -195,11 +195,23 @@ describe('a recorded session becomes an asset', () => {
     // React in a page of its own: the same messages at the same playheads, following seeks.
     const react = await ctx.newPage();
     await openReactPlayer(react, live.stack.worker.url, { playbackId: pb, token, chatReplay: true });
+    // Played through first (fast), as the embed was, so every seek below lands in buffered media.
     await waitFor(
-      'the React player to load the recording',
-      () => react.evaluate(() => (document.querySelector('video')?.readyState ?? 0) >= 1 || null),
+      'the React player to play the recording to its end',
+      () =>
+        react.evaluate(() => {
+          const v = document.querySelector('video');
+          if (!v || v.readyState < 1) return null;
+          if (v.paused && !v.ended) {
+            v.muted = true;
+            v.playbackRate = 4;
+            void v.play();
+          }
+          return v.ended || null;
+        }),
       20_000,
     );
+    expect(await react.evaluate(() => document.querySelectorAll('[data-edgelive="chat-replay"] li').length)).toBe(3);
     await checkReplay(react, '[data-edgelive="chat-replay"]');
     await react.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-05-react-chat-replay.png') });
     await react.close();
