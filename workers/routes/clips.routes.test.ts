@@ -228,6 +228,12 @@ describe('clips', () => {
     expect((await originCall(`${mq}/playlist.m3u8?${ml}`)).text).toContain('720p/head.ts');
     expect((await originCall(`${mq}/720p/tail.ts?${ml}`)).text).toBe('re-tail');
 
+    // Its re-encoded ends are its own: a clip of it is refused (clip the recording instead).
+    expectError(
+      await call(`/v1/assets/${clip.id}/clips`, { auth, body: { start: 0, end: 1 } }),
+      409,
+      'frame_accurate_parent',
+    );
     expect((await call(`/v1/assets/${clip.id}`, { method: 'DELETE', auth })).status).toBe(204);
     expect((await env.MEDIA.list({ prefix: `clips/${clip.id}/` })).objects).toEqual([]);
   });

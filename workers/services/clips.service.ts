@@ -77,6 +77,13 @@ async function sourceOf(env: Env, parent: AssetRow): Promise<Source> {
     return r2Source(env, master, (r) => recordingKey(streamId, sessionId, r));
   }
   if (parent.status !== 'ready') throw notReady(parent);
+  // Its re-encoded ends live under its own prefix and name no sequence, so a cut could not share them.
+  if (parent.source === 'clip' && parent.trimStatus === 'ready')
+    throw new ApiError(
+      409,
+      'frame_accurate_parent',
+      'A frame-accurate clip cannot be clipped again; clip the asset it was cut from.',
+    );
   const prefix = parent.source === 'clip' ? clipPrefix(parent.id) : vodKey(parent.id, '');
   const master = await r2Text(env, `${prefix}master.m3u8`);
   if (master === null) throw notReady(parent);
