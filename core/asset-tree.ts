@@ -20,11 +20,20 @@ export interface AssetTree {
   prefix: string;
   /** The R2 key of segment `n` of a rendition, or null when this asset does not name it. */
   segment(rendition: string, n: number): string | null;
+  /** The R2 key of a frame-accurate clip's re-encoded part (`<rendition>/head.ts`, `tail.ts`); null for others. */
+  part(rendition: string, name: 'head' | 'tail'): string | null;
   /** The recorded session whose AES-128 key the segments may need; null for uploads. */
   session: { streamId: string; sessionId: string } | null;
 }
 
 type RootRow = Pick<AssetRow, 'id' | 'source' | 'streamId' | 'sessionId'>;
+
+/** The R2 key a segment URI (`<n>.ts`, or a clip's `head.ts`/`tail.ts`) of a rendition names in a tree. */
+export function treeSegmentKey(tree: AssetTree, rendition: string, file: string): string | null {
+  const m = /^(?:(\d{1,9})|(head|tail))\.ts$/.exec(file);
+  if (!m) return null;
+  return m[1] !== undefined ? tree.segment(rendition, Number(m[1])) : tree.part(rendition, m[2] as 'head' | 'tail');
+}
 
 /** The tree of an upload, a URL ingest or a clip; null for a stream recording (or a clip whose media is gone). */
 export async function assetTree(
@@ -36,6 +45,7 @@ export async function assetTree(
       assetId: a.id,
       prefix: vodKey(a.id, ''),
       segment: (r, n) => vodKey(a.id, `${r}/${n}.ts`),
+      part: () => null,
       session: null,
     };
   }
@@ -59,6 +69,8 @@ export async function assetTree(
       if (session) return segmentKey(session.streamId, session.sessionId, r, n);
       return root.source === 'upload' ? vodKey(root.id, `${r}/${n}.ts`) : null;
     },
+    // Only the clip's own parts, written under its prefix by its trim job (none until then: R2 answers 404).
+    part: (r, name) => `${clipPrefix(a.id)}${r}/${name}.ts`,
     session,
   };
 }

@@ -54,6 +54,7 @@ export function renderAsset(v: AssetView) {
           error: a.mp4Error ? { reason: a.mp4Error } : null,
         }
       : null,
+    frame_accurate: a.trimStatus ? { status: a.trimStatus, error: a.trimError ? { reason: a.trimError } : null } : null,
     passthrough: a.passthrough,
     metadata: a.metadata,
     created_at: iso(a.createdAt)!,

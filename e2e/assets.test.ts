@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitExit } from '../origin/test-support/publisher.ts';
 import { type LiveStack, startLiveStack } from './harness/live-stack.ts';
 import { waitFor } from './harness/player-probe.ts';
+import { openReactPlayer } from './harness/react-player-page.ts';
 
 /**
  * Issue 14, for real: `ffmpeg` publishes to NGINX-RTMP, the agent builds the ladder into the
@@ -15,6 +16,9 @@ import { waitFor } from './harness/player-probe.ts';
  * A second stream is clipped while live (its last 10 s plays in Chromium before the publisher
  * stops), and its asset is clipped by start and end (`ffprobe` reads the clip through the Worker).
  */
+// Every MP4 of this file goes up in parts (the R2 multipart path the agent takes above 64 MiB),
+// read by the agent's media worker in this process.
+process.env.EDGELIVE_MP4_MULTIPART_BYTES = '0';
 let live: LiveStack;
 const scratch = mkdtempSync(path.join(tmpdir(), 'edgelive-assets-e2e-'));
 
@@ -186,6 +190,31 @@ describe('a recorded session becomes an asset', () => {
     expect(await page.evaluate(() => Array.from(document.querySelectorAll('#chat li')).length)).toBe(3);
     await checkReplay(page, '#chat');
     await page.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-04-embed-chat-replay.png') });
+
+    // The same replay in `<EdgelivePlayer chatReplay />` from @edgelive/client/player, rendered by
+    // React in a page of its own: the same messages at the same playheads, following seeks.
+    const react = await ctx.newPage();
+    await openReactPlayer(react, live.stack.worker.url, { playbackId: pb, token, chatReplay: true });
+    // Played through first (fast), as the embed was, so every seek below lands in buffered media.
+    await waitFor(
+      'the React player to play the recording to its end',
+      () =>
+        react.evaluate(() => {
+          const v = document.querySelector('video');
+          if (!v || v.readyState < 1) return null;
+          if (v.paused && !v.ended) {
+            v.muted = true;
+            v.playbackRate = 4;
+            void v.play();
+          }
+          return v.ended || null;
+        }),
+      20_000,
+    );
+    expect(await react.evaluate(() => document.querySelectorAll('[data-edgelive="chat-replay"] li').length)).toBe(3);
+    await checkReplay(react, '[data-edgelive="chat-replay"]');
+    await react.screenshot({ path: path.join(import.meta.dirname, 'screenshots', 'assets-05-react-chat-replay.png') });
+    await react.close();
   });
 
   it('a live clip of the last 10 s plays while the stream is still live; a clip of the asset plays', async () => {
@@ -294,5 +323,39 @@ describe('a recorded session becomes an asset', () => {
     ) as { format: { duration: string } };
     expect(Math.abs(Number(probe.format.duration) - cut.duration!)).toBeLessThan(0.6);
     expect(cut.duration).toBeGreaterThanOrEqual(4);
+
+    // Frame-accurate: the origin's media worker re-encodes the two partial segments; the clip then
+    // decodes (ffprobe through the Worker, every frame counted) to the 3.4 s asked, within 2 frames.
+    const asked = await api.call<AssetBody & { frame_accurate: { status: string } | null }>(
+      'POST',
+      `/v1/assets/${asset.id}/clips`,
+      { start: 4.3, end: 7.7, frame_accurate: true },
+    );
+    expect(asked.frame_accurate?.status).toBe('preparing');
+    const exact = await waitFor(
+      'the clip to be made frame-accurate',
+      async () => {
+        const a = await api.call<AssetBody & { frame_accurate: { status: string } }>('GET', `/v1/assets/${asked.id}`);
+        if (a.frame_accurate.status === 'errored') throw new Error(JSON.stringify(a.frame_accurate));
+        return a.frame_accurate.status === 'ready' ? a : null;
+      },
+      30_000,
+    );
+    const counted = JSON.parse(
+      execFileSync(
+        'ffprobe',
+        [
+          ...['-v', 'error', '-count_frames', '-select_streams', 'v:0'],
+          ...['-show_entries', 'stream=nb_read_frames,r_frame_rate', '-of', 'json'],
+          `${worker}/hls/${exact.playback_ids[0]!.id}.m3u8`,
+        ],
+        { encoding: 'utf8' },
+      ),
+    ) as { streams: { nb_read_frames: string; r_frame_rate: string }[] };
+    const [num, den] = counted.streams[0]!.r_frame_rate.split('/').map(Number) as [number, number];
+    const fps = num / den;
+    const frames = Number(counted.streams[0]!.nb_read_frames);
+    expect(Math.abs(frames - 3.4 * fps), `${frames} frames at ${fps} fps, ${exact.duration} s`).toBeLessThanOrEqual(2);
+    expect(Math.abs(exact.duration! - 3.4)).toBeLessThan(0.1);
   });
 });

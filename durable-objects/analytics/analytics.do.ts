@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers';
 import { BEACON_LIMITS } from '@edgelive/shared/beacons';
+import { wipeObject } from '../../core/do/wipe';
 import type { Env } from '../../core/env';
 import { refuse } from '../../core/rpc';
 import { roomStub } from '../../core/stubs';
@@ -25,6 +26,11 @@ export class AnalyticsObject extends DurableObject<Env> {
     super(ctx, env);
     this.store = new AnalyticsStore(ctx.storage.sql);
     void ctx.blockConcurrencyWhile(async () => this.store.migrate());
+  }
+
+  /** Its app was deleted: nothing of it stays here (core/do/wipe.ts). */
+  async wipe(): Promise<void> {
+    await wipeObject(this.ctx);
   }
 
   async ingest(input: IngestInput, now = Date.now()): Promise<IngestResult> {

@@ -11,6 +11,7 @@ import {
 import { EVENT_RETRY_MS, EventOutbox } from '../../core/do/event-outbox';
 import { Scheduler } from '../../core/do/scheduler';
 import { safeClose } from '../../core/do/socket-frames';
+import { wipeObject } from '../../core/do/wipe';
 import type { Env } from '../../core/env';
 import { usageRecorder } from '../../core/usage/recorder';
 import type { ShardReport } from '../room-shard/contract';
@@ -168,6 +169,11 @@ export class RoomObject extends DurableObject<Env> {
       // External chats reconnect when the object wakes (and on their alarm check).
       await this.connectors.ensure();
     });
+  }
+
+  /** Its app was deleted: nothing of it stays here (core/do/wipe.ts). */
+  async wipe(): Promise<void> {
+    await wipeObject(this.ctx);
   }
 
   // ---- configuration (RPC from the Worker) ----

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { gapWaitMs, SEGMENT_SECONDS, STALL_MS } from '@edgelive/shared/live-timing';
 import { Scheduler } from '../../core/do/scheduler';
+import { wipeObject } from '../../core/do/wipe';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { ok, refuse } from '../../core/rpc';
@@ -62,6 +63,11 @@ export class StreamObject extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => this.store.migrate());
     this.timers = new Scheduler(ctx.storage.sql, ctx.storage);
     this.outbox = new ReactionOutbox(env, this.store, this.timers);
+  }
+
+  /** Its app was deleted: nothing of it stays here (core/do/wipe.ts). */
+  async wipe(): Promise<void> {
+    await wipeObject(this.ctx);
   }
 
   private config(s: State): StreamConfig {

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { EventEnvelope } from '@edgelive/shared';
 import { Scheduler } from '../../core/do/scheduler';
+import { wipeObject } from '../../core/do/wipe';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { ok, refuse } from '../../core/rpc';
@@ -59,6 +60,11 @@ export class WebhookEndpointObject extends DurableObject<Env> implements Webhook
     this.store = new DeliveryStore(ctx.storage.sql);
     this.scheduler = new Scheduler(ctx.storage.sql, ctx.storage);
     void ctx.blockConcurrencyWhile(async () => this.store.migrate());
+  }
+
+  /** Its app was deleted: nothing of it stays here (core/do/wipe.ts). */
+  async wipe(): Promise<void> {
+    await wipeObject(this.ctx);
   }
 
   /** Queues one event; `orderKey` (the object id) keeps that object's events in order. */

@@ -65,6 +65,16 @@ export const Asset = z
         error: z.object({ reason: z.string() }).nullable(),
       })
       .nullable(),
+    frame_accurate: z
+      .object({
+        status: z.enum(['preparing', 'ready', 'errored']),
+        error: z.object({ reason: z.string() }).nullable(),
+      })
+      .nullable()
+      .openapi({
+        description:
+          'A clip asked `frame_accurate`: `preparing` while a media job re-encodes its first and last segments (it plays segment-accurate meanwhile), `ready` once it runs from the `start` to the `end` asked.',
+      }),
     passthrough: z.string().nullable(),
     metadata: z.record(z.string(), z.string()),
     created_at: z.string(),
@@ -121,12 +131,16 @@ export const CreateAssetClipBody = z
       description: 'Seconds into the asset (past its end: to its end).',
       example: 42,
     }),
+    frame_accurate: z.boolean().optional().openapi({
+      description:
+        'Cut at the exact times asked: a media job re-encodes only the first and last partial segments (the whole ones between stay shared). The clip plays segment-accurate until `frame_accurate.status` is `ready`; its MP4, if asked, is made after.',
+    }),
     ...ClipSettings,
   })
   .strict()
   .openapi('CreateAssetClip', {
     description:
-      'Segment-accurate: the clip starts with the segment holding `start` and ends with the one holding `end`.',
+      'Segment-accurate unless `frame_accurate`: the clip starts with the segment holding `start` and ends with the one holding `end`.',
   });
 
 export const CreateLiveClipBody = z

@@ -101,6 +101,49 @@ describe('media jobs', () => {
     expect(await env.MEDIA.head(`downloads/${asset.id}/highest.mp4`)).toBeNull();
   });
 
+  it('a large MP4 arrives in parts (an R2 multipart upload) under the same lease', async () => {
+    const { t, asset } = await mp4Asset();
+    const lease = await originCall('/internal/media-jobs/lease', { method: 'POST' });
+    const { id } = lease.json.job;
+    const q = `lease_id=${lease.json.lease_id}`;
+    const started = await originCall(`/internal/media-jobs/${id}/multipart?${q}`, { method: 'POST' });
+    expect(started.status, started.text).toBe(201);
+    const up = `/internal/media-jobs/${id}/multipart/${started.json.upload_id}`;
+    // R2's rule: every part but the last of one size, at least 5 MiB.
+    const first = new Uint8Array(5 * 1024 * 1024).map((_, i) => i % 253);
+    const last = new Uint8Array(1000).fill(7);
+    const parts = [];
+    for (const [i, bytes] of [first, last].entries()) {
+      const r = await originCall(`${up}/${i + 1}?${q}`, { method: 'PUT', raw: bytes });
+      expect(r.status, r.text).toBe(200);
+      parts.push({ n: i + 1, etag: r.json.etag as string });
+    }
+    expectError(await originCall(`${up}/3?lease_id=nope`, { method: 'PUT', raw: last }), 409, 'lease_lost');
+    expectError(await originCall(`${up}/0?${q}`, { method: 'PUT', raw: last }), 400);
+    expectError(
+      await originCall(`${up}/complete`, { body: { lease_id: lease.json.lease_id, parts: [{ n: 1, etag: 'x' }] } }),
+      409,
+      'multipart_invalid',
+    );
+    const done = await originCall(`${up}/complete`, { body: { lease_id: lease.json.lease_id, parts } });
+    expect(done.status, done.text).toBe(201);
+    expect(done.json.bytes).toBe(first.byteLength + last.byteLength);
+    await originCall(`/internal/media-jobs/${id}/complete`, { body: { lease_id: lease.json.lease_id } });
+    const got = await call(`/v1/assets/${asset.id}`, { auth: t.key.token });
+    expect(got.json.mp4).toMatchObject({ status: 'ready', bytes: first.byteLength + last.byteLength });
+    // A range across the parts' seam reads both.
+    const seam = first.byteLength;
+    const r = await call(`/downloads/${asset.playback_ids[0]!.id}/highest.mp4`, {
+      headers: { range: `bytes=${seam - 2}-${seam + 1}` },
+    });
+    expect(r.status).toBe(206);
+    expect(r.headers.get('content-range')).toBe(`bytes ${seam - 2}-${seam + 1}/${seam + last.byteLength}`);
+    const stored = new Uint8Array(await (await env.MEDIA.get(`downloads/${asset.id}/highest.mp4`))!.arrayBuffer());
+    expect([...stored.slice(seam - 2, seam + 2)]).toEqual([...first.slice(-2), 7, 7]);
+    // A finished job's lease opens no new upload.
+    expectError(await originCall(`/internal/media-jobs/${id}/multipart?${q}`, { method: 'POST' }), 409, 'lease_lost');
+  });
+
   it('a signed asset downloads only with aud=d', async () => {
     const t = await tenant();
     const { asset } = await recordedAsset(t.key.token);

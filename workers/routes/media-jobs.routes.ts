@@ -5,10 +5,13 @@ import {
   type LeaseAnswer,
   progressBodySchema,
   TRANSCODE_OUTPUT_FILE,
+  TRIM_OUTPUT_FILE,
+  trimResultSchema,
 } from '@edgelive/shared/media-jobs';
+import { trimPartUri } from '@edgelive/shared/playlist-trim';
 import { Hono } from 'hono';
 import type { z } from 'zod';
-import { assetTree } from '../../core/asset-tree';
+import { type AssetTree, assetTree, clipPrefix, treeSegmentKey } from '../../core/asset-tree';
 import { createDb } from '../../core/db/client';
 import { isIdOf } from '../../core/ids';
 import { mp4Key, recordingKey, segmentKey, uploadSourceKey, vodKey } from '../../core/media-keys';
@@ -18,8 +21,10 @@ import { ApiError, badRequest, notFound } from '../lib/errors';
 import { orThrow } from '../lib/rpc-errors';
 import { sessionMediaKey } from '../lib/session-key';
 import { type OriginEnv, originAuth } from '../middleware/origin-auth';
+import { trimDone } from '../services/clip-trim.service';
 import { jobAsset, jobFailed, mp4Done } from '../services/media-jobs.service';
 import { transcodeDone } from '../services/transcode-jobs.service';
+import { mediaJobMultipartRoutes } from './media-jobs-multipart.routes';
 
 /**
  * The media-job endpoints for origins and media workers (packages/shared/src/media-jobs.ts has
@@ -28,7 +33,7 @@ import { transcodeDone } from '../services/transcode-jobs.service';
  * next worker's output.
  */
 
-/** An MP4 of a long session can be large; above this the agent would need multipart (not yet). */
+/** One PUT's ceiling here; Cloudflare caps a request body at 100 MB, so the agent sends larger MP4s in parts (media-jobs-multipart.routes.ts). */
 const MAX_OUTPUT = 2 * 1024 * 1024 * 1024;
 
 async function body<S extends z.ZodTypeAny>(req: Request, schema: S): Promise<z.infer<S>> {
@@ -50,6 +55,7 @@ function jobId(id: string) {
 
 export const mediaJobRoutes = new Hono<OriginEnv>()
   .use('*', originAuth)
+  .route('/', mediaJobMultipartRoutes)
   .post('/lease', async (c) => {
     const queue = mediaJobsStub(c.env);
     // Jobs whose workers all died: their assets hear it before anyone leases again.
@@ -78,20 +84,22 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
         headers: { 'content-type': 'application/octet-stream', 'content-length': String(obj.size) },
       });
     }
-    const rendition = spec.input.rendition;
     // An asset with its own HLS tree (an upload, a clip): the same relative names, mapped by its tree.
     if (!asset.streamId || !asset.sessionId) {
       const tree = await assetTree(createDb(c.env.DB), asset);
       if (!tree) throw notFound('input');
       if (rest === 'aes.key' && tree.session) return sessionKey(c.env, tree.session.streamId, tree.session.sessionId);
-      const file = rest === 'playlist.m3u8' ? `${rendition}.m3u8` : rest;
-      if (!TRANSCODE_OUTPUT_FILE.test(file) || !file.startsWith(rendition)) throw notFound('input');
-      const seg = /^([a-z0-9]+)\/(\d+)\.ts$/.exec(file);
-      const key = seg ? tree.segment(seg[1]!, Number(seg[2])) : `${tree.prefix}${file}`;
-      const obj = key ? await c.env.MEDIA.get(key) : null;
-      if (!obj) throw notFound('input');
-      return new Response(obj.body, { headers: { 'content-length': String(obj.size) } });
+      // A trim reads its clip's playlists and only the segments it re-encodes; an MP4, one rendition's tree.
+      const allowed =
+        spec.kind === 'trim'
+          ? (f: string) => spec.parts.some((p) => f === `${p.rendition}.m3u8` || f === p.segment)
+          : (f: string) => f === `${spec.input.rendition}.m3u8` || f.startsWith(`${spec.input.rendition}/`);
+      const file = spec.kind === 'mp4' && rest === 'playlist.m3u8' ? `${spec.input.rendition}.m3u8` : rest;
+      if (!allowed(file)) throw notFound('input');
+      return treeInput(c.env.MEDIA, tree, file);
     }
+    if (spec.kind === 'trim') throw notFound('input');
+    const rendition = spec.input.rendition;
     if (rest === 'playlist.m3u8') {
       const obj = await c.env.MEDIA.get(recordingKey(asset.streamId, asset.sessionId, rendition));
       if (!obj) throw notFound('input');
@@ -114,6 +122,12 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
     const id = jobId(c.req.param('id'));
     const { spec } = orThrow(await mediaJobsStub(c.env).check(id, c.req.query('lease_id') ?? ''), JOB_REFUSALS);
     const file = new URL(c.req.url).pathname.split('/output/')[1] ?? '';
+    if (spec.kind === 'trim') {
+      // Only the parts its plan names, under the clip's own prefix.
+      const planned = spec.parts.some((p) => trimPartUri(p.rendition, p.part) === file);
+      if (!TRIM_OUTPUT_FILE.test(file) || !planned) throw notFound('output');
+      return putOutput(c.req.raw, c.env.MEDIA, `${clipPrefix(spec.asset_id)}${file}`, 'video/mp2t');
+    }
     if (spec.kind !== 'transcode' || !TRANSCODE_OUTPUT_FILE.test(file)) throw notFound('output');
     const type = file.endsWith('.ts') ? 'video/mp2t' : 'application/vnd.apple.mpegurl';
     return putOutput(c.req.raw, c.env.MEDIA, vodKey(spec.asset_id, file), type);
@@ -124,7 +138,11 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
     const db = createDb(c.env.DB);
     const asset = await jobAsset(db, spec.asset_id);
     if (spec.kind === 'mp4') await mp4Done(db, c.env, asset);
-    else if (b.result) await transcodeDone(db, c.env, asset, b.result);
+    else if (spec.kind === 'trim') {
+      const made = trimResultSchema.safeParse(b.result);
+      if (!made.success) throw badRequest('A trim completes with the parts it made.');
+      await trimDone(db, c.env, asset, spec, made.data);
+    } else if (b.result && 'renditions' in b.result) await transcodeDone(db, c.env, asset, b.result);
     else throw badRequest('A transcode completes with its result.');
     return c.body(null, 204);
   })
@@ -137,6 +155,19 @@ export const mediaJobRoutes = new Hono<OriginEnv>()
     if (r.final) await jobFailed(createDb(c.env.DB), c.env, r.spec, b.reason);
     return c.json({ retried: !r.final }, 200);
   });
+
+/** One file of an asset's own tree: a playlist under its prefix, or a segment (or clip part) it names. */
+async function treeInput(bucket: R2Bucket, tree: AssetTree, file: string) {
+  const seg = /^([a-z0-9]+)\/([^/]+)$/.exec(file);
+  const key = seg
+    ? treeSegmentKey(tree, seg[1]!, seg[2]!)
+    : /^[a-z0-9]{2,8}\.m3u8$/.test(file)
+      ? `${tree.prefix}${file}`
+      : null;
+  const obj = key ? await bucket.get(key) : null;
+  if (!obj) throw notFound('input');
+  return new Response(obj.body, { headers: { 'content-length': String(obj.size) } });
+}
 
 /** A recorded session's AES-128 key, when its segments are encrypted. */
 async function sessionKey(env: OriginEnv['Bindings'], streamId: string, sessionId: string) {

@@ -1,5 +1,6 @@
 import { isRenditionName } from '@edgelive/shared/ladder';
 import type { Context } from 'hono';
+import { treeSegmentKey } from '../../core/asset-tree';
 import { IMMUTABLE, PLAYLIST_TYPE, SEGMENT_TYPE } from '../../core/media-keys';
 import { streamStub } from '../../core/stubs';
 import type { AppEnv } from '../env';
@@ -16,7 +17,9 @@ import { resolveVodPlayback, type VodPlayback, vodMasterText } from '../services
  *   /hls/{pb}/vod/{rendition}.m3u8          VOD media playlist   (?g=, or ?token=)
  *   /hls/{pb}/vod/{rendition}/{n}.ts        segment              (?g=, or ?token=)
  *   /hls/{pb}/vod/aes.key                   a clip of an encrypted session: its key (?g=, or ?token=)
- * The tree never changes once the asset is ready, so it caches like a recording.
+ * The tree never changes once the asset is ready, so it caches like a recording; the one exception
+ * is a clip whose trim job is still running (frame_accurate), whose media playlists are rewritten
+ * when it completes, so they are revalidated meanwhile.
  */
 type Ctx = Context<AppEnv>;
 
@@ -44,10 +47,10 @@ async function text(c: Ctx, key: string) {
   return obj.text();
 }
 
-function playlist(c: Ctx, body: string, access: Access, g: string | null) {
+function playlist(c: Ctx, body: string, access: Access, g: string | null, changing = false) {
   return c.body(grantUris(body, g), 200, {
     'content-type': PLAYLIST_TYPE,
-    'cache-control': g ? vodSigned(access) : VOD_PUBLIC,
+    'cache-control': changing ? 'no-cache' : g ? vodSigned(access) : VOD_PUBLIC,
   });
 }
 
@@ -68,17 +71,18 @@ export async function vodMediaPlaylist(c: Ctx): Promise<Response> {
   if (!admitted?.pb.asset.renditions.includes(rendition)) throw notFound('playlist');
   const { pb, access } = admitted;
   const body = await text(c, `${pb.tree.prefix}${rendition}.m3u8`);
-  return playlist(c, body, access, await grantFor(access, 's', pb.id, c.env.PLAYBACK_GRANT_SECRET, { vod: true }));
+  const g = await grantFor(access, 's', pb.id, c.env.PLAYBACK_GRANT_SECRET, { vod: true });
+  return playlist(c, body, access, g, pb.asset.trimStatus === 'preparing');
 }
 
 export async function vodSegment(c: Ctx): Promise<Response> {
   const rendition = c.req.param('rendition') ?? '';
-  const seq = /^(\d{1,9})\.ts$/.exec(c.req.param('file') ?? '')?.[1];
-  if (!seq || !isRenditionName(rendition)) throw notFound('segment');
+  const file = c.req.param('file') ?? '';
+  if (!/^(\d{1,9}|head|tail)\.ts$/.test(file) || !isRenditionName(rendition)) throw notFound('segment');
   const admitted = await admitVod(c, c.req.param('pb') ?? '', 'segment');
   if (!admitted) throw notFound('segment');
   // The tree maps the URI to its own asset's media (a clip: only the range it was cut from).
-  const key = admitted.pb.tree.segment(rendition, Number(seq));
+  const key = treeSegmentKey(admitted.pb.tree, rendition, file);
   if (!key) throw notFound('segment');
   const res = await serveMedia(c, key, {
     contentType: SEGMENT_TYPE,

@@ -21,6 +21,7 @@ import { PLAYLIST_TYPE, recordingKey, recordingMasterKey, vodKey } from '../../c
 import { streamStub } from '../../core/stubs';
 import type { LiveTail } from '../../durable-objects/stream/contract';
 import { ApiError } from '../lib/errors';
+import { planClipTrim, requestTrim } from './clip-trim.service';
 
 /**
  * Instant clips (issue 14): a clip is an asset whose playlists are cut, on segment boundaries,
@@ -76,6 +77,13 @@ async function sourceOf(env: Env, parent: AssetRow): Promise<Source> {
     return r2Source(env, master, (r) => recordingKey(streamId, sessionId, r));
   }
   if (parent.status !== 'ready') throw notReady(parent);
+  // Its re-encoded ends live under its own prefix and name no sequence, so a cut could not share them.
+  if (parent.source === 'clip' && parent.trimStatus === 'ready')
+    throw new ApiError(
+      409,
+      'frame_accurate_parent',
+      'A frame-accurate clip cannot be clipped again; clip the asset it was cut from.',
+    );
   const prefix = parent.source === 'clip' ? clipPrefix(parent.id) : vodKey(parent.id, '');
   const master = await r2Text(env, `${prefix}master.m3u8`);
   if (master === null) throw notReady(parent);
@@ -115,9 +123,20 @@ async function makeClip(
   cuts: { entry: MasterEntry; cut: Cut }[],
   settings: ClipSettings,
   offsetS = 0,
+  exact?: { start: number; end: number },
 ): Promise<AssetView> {
   const id = newId('asset');
   const prefix = clipPrefix(id);
+  const trim = exact
+    ? planClipTrim(
+        id,
+        cuts.map((c) => ({ rendition: c.entry.rendition, cut: c.cut })),
+        exact.start,
+        exact.end,
+      )
+    : null;
+  // A clip being trimmed makes its MP4 once it is exact (clip-trim.service.ts asks for it).
+  const mp4Later = trim !== null && settings.mp4_support === 'standard';
   await Promise.all([
     env.MEDIA.put(`${prefix}master.m3u8`, renderClipMaster(cuts.map((c) => c.entry)), {
       httpMetadata: { contentType: PLAYLIST_TYPE },
@@ -149,11 +168,13 @@ async function makeClip(
     resolution: parent.resolution,
     renditions: cuts.map((c) => c.entry.rendition),
     passthrough: settings.passthrough ?? null,
-    mp4Support: 'none',
+    mp4Support: mp4Later ? 'standard' : 'none',
     mp4Status: null,
     mp4Rendition: null,
     mp4Bytes: null,
     mp4Error: null,
+    trimStatus: trim ? 'preparing' : null,
+    trimError: null,
     metadata: {},
     readyAt: now,
     createdAt: now,
@@ -177,7 +198,8 @@ async function makeClip(
     ...events.map((e) => eventStatement(db, e)),
   ]);
   await deliverEvents(env, events);
-  if (settings.mp4_support !== 'standard') return view;
+  if (trim) await requestTrim(env, trim);
+  if (settings.mp4_support !== 'standard' || mp4Later) return view;
   await requestMp4(env, row);
   return loadAssetView(db, (await db.query.assets.findFirst({ where: eq(assets.id, id) }))!);
 }
@@ -187,14 +209,15 @@ export async function clipAsset(
   db: Db,
   env: Env,
   parent: AssetRow,
-  body: ClipSettings & { start: number; end: number },
+  body: ClipSettings & { start: number; end: number; frame_accurate?: boolean },
 ): Promise<AssetView> {
   if (body.end <= body.start)
     throw new ApiError(400, 'invalid_range', '`end` must be after `start`.', {
       fields: [{ path: 'end', message: 'must be greater than start' }],
     });
   const cuts = await cutAll(await sourceOf(env, parent), () => [body.start, body.end]);
-  return makeClip(db, env, parent, cuts, body);
+  const exact = body.frame_accurate ? { start: body.start, end: body.end } : undefined;
+  return makeClip(db, env, parent, cuts, body, 0, exact);
 }
 
 /**

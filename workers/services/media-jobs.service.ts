@@ -8,6 +8,7 @@ import { emitEvent } from '../../core/events';
 import { isIdOf } from '../../core/ids';
 import { mp4Key } from '../../core/media-keys';
 import { notFound } from '../lib/errors';
+import { trimFailed } from './clip-trim.service';
 import { transcodeFailed } from './transcode-jobs.service';
 
 /**
@@ -55,9 +56,10 @@ export async function mp4Failed(db: Db, env: Env, asset: AssetRow, reason: strin
   });
 }
 
-/** A job that will not be tried again: its asset hears why (the MP4, or the asset itself). */
+/** A job that will not be tried again: its asset hears why (the MP4, a clip's trim, or the asset itself). */
 export async function jobFailed(db: Db, env: Env, spec: MediaJobSpec, reason: string): Promise<void> {
   const asset = await jobAsset(db, spec.asset_id);
   if (spec.kind === 'transcode') return transcodeFailed(db, env, asset, reason);
+  if (spec.kind === 'trim') return trimFailed(db, env, asset, reason);
   return mp4Failed(db, env, asset, reason);
 }

@@ -1,11 +1,22 @@
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, ne } from 'drizzle-orm';
 import type { BatchItem } from 'drizzle-orm/batch';
 import type { Db } from '../../core/db/client';
-import { apps, assets, mediaPurges, orgs, streamInputs, streams, uploads } from '../../core/db/schema/index';
+import {
+  apps,
+  assets,
+  mediaPurges,
+  orgs,
+  rooms,
+  streamInputs,
+  streams,
+  uploads,
+  webhookEndpoints,
+} from '../../core/db/schema/index';
 import type { Env } from '../../core/env';
 import { newId } from '../../core/ids';
 import { previewPrefix, uploadPrefix } from '../../core/media-keys';
 import { streamMediaPrefixes } from '../../core/media-storage';
+import { analyticsStub, roomStub, streamStub, webhookStub } from '../../core/stubs';
 import { conflict } from '../lib/errors';
 import { mediaPrefixes } from './assets.service';
 
@@ -20,11 +31,44 @@ import { mediaPrefixes } from './assets.service';
  */
 export const PURGE_BUDGET = 1000;
 /** Rows of an insert: D1 binds at most 100 parameters per statement (6 columns a row). */
-const INSERT_CHUNK = 16;
+const INSERT_CHUNK = 14;
+/** Objects wiped a pass (one RPC each), besides the R2 budget. */
+export const OBJECT_BUDGET = 50;
 
 interface PurgeTarget {
   prefix: string;
   multipartId: string | null;
+  objectNamespace?: ObjectNamespace;
+}
+
+type ObjectNamespace = 'stream' | 'room' | 'analytics' | 'webhook';
+
+/**
+ * The app's Durable Objects, whose stored state (a stream's sessions and timers, a room's history
+ * and moderation, a stream's analytics, an endpoint's delivery queue) goes with it, queued the
+ * same way as its media and wiped by the same passes.
+ */
+export async function appObjectTargets(db: Db, appId: string): Promise<PurgeTarget[]> {
+  const [streamRows, roomRows, endpointRows] = await Promise.all([
+    db.select({ id: streams.id }).from(streams).where(eq(streams.appId, appId)),
+    db.select({ id: rooms.id }).from(rooms).where(eq(rooms.appId, appId)),
+    db.select({ id: webhookEndpoints.id }).from(webhookEndpoints).where(eq(webhookEndpoints.appId, appId)),
+  ]);
+  const of = (objectNamespace: ObjectNamespace, ids: { id: string }[]) =>
+    ids.map((r) => ({ prefix: r.id, multipartId: null, objectNamespace }));
+  return [
+    ...of('stream', streamRows),
+    ...of('analytics', streamRows),
+    ...of('room', roomRows),
+    ...of('webhook', endpointRows),
+  ];
+}
+
+function wipeStub(env: Env, ns: ObjectNamespace, name: string) {
+  if (ns === 'stream') return streamStub(env, name);
+  if (ns === 'analytics') return analyticsStub(env, name);
+  if (ns === 'room') return roomStub(env, name);
+  return webhookStub(env, name);
 }
 
 /** Every prefix holding one of the app's objects, each once. */
@@ -65,7 +109,7 @@ async function refuseIfLive(db: Db, appIds: string[]) {
 
 /** The statements that queue an app's media and delete its rows (run in one batch by the caller). */
 async function purgeStatements(db: Db, appId: string, now: number): Promise<BatchItem<'sqlite'>[]> {
-  const targets = await appMediaTargets(db, appId);
+  const targets = [...(await appMediaTargets(db, appId)), ...(await appObjectTargets(db, appId))];
   const out: BatchItem<'sqlite'>[] = [];
   for (let i = 0; i < targets.length; i += INSERT_CHUNK) {
     const chunk = targets.slice(i, i + INSERT_CHUNK);
@@ -76,6 +120,7 @@ async function purgeStatements(db: Db, appId: string, now: number): Promise<Batc
           appId,
           prefix: t.prefix,
           multipartId: t.multipartId,
+          objectNamespace: t.objectNamespace ?? null,
           createdAt: now,
         })),
       ),
@@ -106,7 +151,12 @@ export async function purgeMedia(db: Db, env: Env, budget = PURGE_BUDGET) {
   let left = budget;
   let deleted = 0;
   let finished = 0;
-  const rows = await db.select().from(mediaPurges).orderBy(asc(mediaPurges.createdAt), asc(mediaPurges.id)).limit(100);
+  const rows = await db
+    .select()
+    .from(mediaPurges)
+    .where(isNull(mediaPurges.objectNamespace))
+    .orderBy(asc(mediaPurges.createdAt), asc(mediaPurges.id))
+    .limit(100);
   for (const row of rows) {
     if (left <= 0) break;
     if (row.multipartId) {
@@ -131,8 +181,31 @@ export async function purgeMedia(db: Db, env: Env, budget = PURGE_BUDGET) {
         .where(eq(mediaPurges.id, row.id));
     }
   }
+  const wiped = await wipeObjects(db, env);
   const pending = await db.$count(mediaPurges);
-  return { deleted, finished, pending };
+  return { deleted, finished, pending, wiped };
+}
+
+/** The queued objects' storage wiped, oldest first; a row goes once its object answered. */
+async function wipeObjects(db: Db, env: Env, budget = OBJECT_BUDGET) {
+  const rows = await db
+    .select()
+    .from(mediaPurges)
+    .where(isNotNull(mediaPurges.objectNamespace))
+    .orderBy(asc(mediaPurges.createdAt), asc(mediaPurges.id))
+    .limit(budget);
+  let wiped = 0;
+  for (const row of rows) {
+    // A failure leaves the row for the next pass (wiping twice is harmless).
+    try {
+      await wipeStub(env, row.objectNamespace!, row.prefix).wipe();
+    } catch {
+      continue;
+    }
+    await db.delete(mediaPurges).where(eq(mediaPurges.id, row.id));
+    wiped++;
+  }
+  return wiped;
 }
 
 /** An org goes with all its apps (their media queued as above) in the same batch; members and invitations cascade. */

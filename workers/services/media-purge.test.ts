@@ -1,4 +1,9 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from 'cloudflare:test';
+import {
+  createExecutionContext,
+  createScheduledController,
+  runInDurableObject,
+  waitOnExecutionContext,
+} from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
 import { createDb } from '../../core/db/client';
@@ -69,6 +74,20 @@ async function appWithMedia(keyToken: string, appId: string) {
   return { rec, prefixes, multipart };
 }
 
+/** Rows an object holds across its own tables (whatever they are), as the object sees them. */
+async function storedRows(stub: DurableObjectStub) {
+  return runInDurableObject(stub, (_obj: unknown, state) => {
+    const tables = state.storage.sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf%' ESCAPE '\\' AND name NOT LIKE 'sqlite%'",
+      )
+      .toArray();
+    let n = 0;
+    for (const t of tables) n += state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM "${t.name}"`).one().n;
+    return n;
+  });
+}
+
 describe('deleting an app or an org deletes its media', () => {
   it('queues every prefix with the rows gone, drains it a bounded batch a pass, and the cron resumes it', async () => {
     const t = await tenant();
@@ -77,6 +96,13 @@ describe('deleting an app or an org deletes its media', () => {
     const other = await recordedAsset(keep.key.token);
     const before = await r2Keys(media.prefixes);
     expect(before.length).toBeGreaterThanOrEqual(11);
+    // Objects with state of the app's: its stream's, a room with a message, the other app's stream.
+    const room = await call('/v1/rooms', { auth: t.key.token, body: { name: 'lobby' } });
+    expect(room.status, room.text).toBe(201);
+    const said = await call(`/v1/rooms/${room.json.id}/messages`, { auth: t.key.token, body: { text: 'hello' } });
+    expect(said.status, said.text).toBe(201);
+    const objects = [env.STREAM.getByName(media.rec.stream.id), env.ROOM.getByName(room.json.id)];
+    for (const o of objects) expect(await storedRows(o)).toBeGreaterThan(0);
 
     // Refused while a stream publishes (it would write segments after the purge listed it empty).
     const live = await createStream(t.key.token, { playback_policies: ['public'], reconnect_window: 0 });
@@ -108,6 +134,9 @@ describe('deleting an app or an org deletes its media', () => {
     expect(await purgeRows(t.app.id)).toBe(0);
     // The unfinished multipart upload was aborted, not left to hold its parts.
     await expect(media.multipart.uploadPart(2, new Uint8Array(PART_SIZE))).rejects.toThrow();
+    // The app's objects hold nothing any more; another app's keep theirs.
+    for (const o of objects) expect(await storedRows(o)).toBe(0);
+    expect(await storedRows(env.STREAM.getByName(other.stream.id))).toBeGreaterThan(0);
     // Another app's media is untouched.
     expect(await r2Keys([`live/${other.stream.id}/`, `recordings/${other.stream.id}/`])).not.toEqual([]);
     expect((await call(`/v1/assets/${other.asset.id}`, { auth: keep.key.token })).status).toBe(200);

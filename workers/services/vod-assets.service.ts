@@ -77,6 +77,8 @@ export async function createVodAsset(db: Db, env: Env, input: VodInput): Promise
     mp4Rendition: null,
     mp4Bytes: null,
     mp4Error: null,
+    trimStatus: null,
+    trimError: null,
     metadata: {},
     readyAt: null,
     createdAt: now,

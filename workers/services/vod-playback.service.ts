@@ -13,7 +13,14 @@ import type { PlaybackGate } from './playback.service';
  * (core/asset-tree.ts, workers/routes/vod-delivery.ts).
  */
 export interface VodPlayback extends PlaybackGate {
-  asset: { id: string; status: 'preparing' | 'ready' | 'errored'; durationS: number | null; renditions: string[] };
+  asset: {
+    id: string;
+    status: 'preparing' | 'ready' | 'errored';
+    durationS: number | null;
+    renditions: string[];
+    /** A clip being made frame-accurate: its media playlists will change, so they are not cached long. */
+    trimStatus: 'preparing' | 'ready' | 'errored' | null;
+  };
   tree: AssetTree;
 }
 
@@ -24,7 +31,13 @@ export async function resolveVodPlayback(db: Db, playbackId: string): Promise<Vo
       policy: assetPlaybackIds.policy,
       appId: assets.appId,
       settings: apps.settings,
-      asset: { id: assets.id, status: assets.status, durationS: assets.durationS, renditions: assets.renditions },
+      asset: {
+        id: assets.id,
+        status: assets.status,
+        durationS: assets.durationS,
+        renditions: assets.renditions,
+        trimStatus: assets.trimStatus,
+      },
       tree: {
         id: assets.id,
         source: assets.source,

@@ -50,6 +50,12 @@ export const assets = sqliteTable(
     mp4Rendition: text('mp4_rendition'),
     mp4Bytes: integer('mp4_bytes'),
     mp4Error: text('mp4_error'),
+    /**
+     * `clip` asked `frame_accurate`: its trim job's state. The clip plays segment-accurate while
+     * `preparing`, and cut at the times asked once `ready` (its first and last segments re-encoded).
+     */
+    trimStatus: text('trim_status', { enum: ['preparing', 'ready', 'errored'] }),
+    trimError: text('trim_error'),
     metadata: text('metadata', { mode: 'json' }).$type<Record<string, string>>().notNull(),
     readyAt: integer('ready_at'),
     createdAt: integer('created_at').notNull(),

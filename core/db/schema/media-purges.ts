@@ -15,6 +15,11 @@ export const mediaPurges = sqliteTable(
     prefix: text('prefix').notNull(),
     /** An unfinished tus upload's R2 multipart upload (its key is `prefix` + `source`), aborted first. */
     multipartId: text('multipart_id'),
+    /**
+     * Set when the row names a Durable Object rather than an R2 prefix: the namespace (`stream`,
+     * `room`, `analytics`, `webhook`) whose object called `prefix` has its storage wiped.
+     */
+    objectNamespace: text('object_namespace', { enum: ['stream', 'room', 'analytics', 'webhook'] }),
     objectsDeleted: integer('objects_deleted').notNull().default(0),
     createdAt: integer('created_at').notNull(),
   },

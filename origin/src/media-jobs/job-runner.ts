@@ -1,4 +1,4 @@
-import type { LeaseAnswer, TranscodeResult } from '@edgelive/shared/media-jobs';
+import type { LeaseAnswer, TranscodeResult, TrimResult } from '@edgelive/shared/media-jobs';
 import type { Logger } from '../log.ts';
 import type { JobClient } from './job-client.ts';
 import { PermanentJobError } from './mp4-job.ts';
@@ -51,8 +51,9 @@ export class JobRunner {
     }, this.opts.heartbeatMs);
     try {
       const out = await this.opts.run(lease);
-      // A transcode reports what it made; an MP4's size is read by the Worker from R2.
-      await client.complete(job.id, lease_id, job.spec.kind === 'transcode' ? (out as TranscodeResult) : undefined);
+      // A transcode or a trim reports what it made; an MP4's size is read by the Worker from R2.
+      const made = job.spec.kind === 'mp4' ? undefined : (out as TranscodeResult | TrimResult);
+      await client.complete(job.id, lease_id, made);
       log('info', 'media job done', { job: job.id });
     } catch (err) {
       const permanent = err instanceof PermanentJobError;

@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { MediaJob } from '@edgelive/shared/media-jobs';
 import type { JobClient } from './job-client.ts';
 import { mp4Args, playlistFiles } from './mp4-command.ts';
+
+/** Above this an MP4 is uploaded in parts of PART_BYTES (both under the Worker's 100 MB body cap). */
+export const MULTIPART_ABOVE = 64 * 1024 * 1024;
+export const PART_BYTES = 32 * 1024 * 1024;
 
 /** A failure worth no retry (the input is not media FFmpeg can read); anything else is retried elsewhere. */
 export class PermanentJobError extends Error {}
@@ -17,7 +21,7 @@ export async function runMp4Job(
   client: JobClient,
   job: MediaJob,
   leaseId: string,
-  opts: { scratchDir: string; ffmpeg?: string },
+  opts: { scratchDir: string; ffmpeg?: string; multipartAbove?: number; partBytes?: number },
 ): Promise<number> {
   await mkdir(opts.scratchDir, { recursive: true });
   const dir = await mkdtemp(path.join(opts.scratchDir, `${job.id}-`));
@@ -36,9 +40,14 @@ export async function runMp4Job(
     const out = path.join(dir, 'out.mp4');
     await ffmpeg(opts.ffmpeg ?? 'ffmpeg', mp4Args(local, out));
     await client.progress(job.id, leaseId, 0.9);
-    const bytes = await readFile(out);
-    await client.output(job.id, leaseId, bytes);
-    return bytes.byteLength;
+    // A Worker request body is capped at 100 MB: a larger MP4 goes up in parts.
+    const { size } = await stat(out);
+    if (size > (opts.multipartAbove ?? MULTIPART_ABOVE)) {
+      await client.outputParts(job.id, leaseId, out, opts.partBytes ?? PART_BYTES);
+      return size;
+    }
+    await client.output(job.id, leaseId, await readFile(out));
+    return size;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -5043,7 +5043,7 @@ export interface components {
             /** @example evt_4f9kTq2 */
             id: string;
             /**
-             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.max_duration_reached, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, stream.publish_refused, recording.skipped, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, chat_connector.connected, chat_connector.errored, api_key.created, api_key.revoked, member.invited, member.removed, usage.threshold_reached, usage.limit_reached, subscription.updated, webhook_endpoint.disabled, webhook_endpoint.test
+             * @description One of: stream.created, stream.updated, stream.deleted, stream.active, stream.reconnecting, stream.idle, stream.max_duration_reached, stream.disabled, stream.key_reset, stream.health.degraded, stream.health.recovered, stream.input.connected, stream.input.disconnected, stream.input_switched, stream.publish_refused, recording.skipped, recording.ready, asset.created, asset.ready, asset.errored, asset.mp4.ready, asset.mp4.errored, asset.frame_accurate.ready, asset.frame_accurate.errored, asset.deleted, viewers.peak, simulcast_target.created, simulcast_target.starting, simulcast_target.broadcasting, simulcast_target.errored, simulcast_target.idle, simulcast_target.deleted, room.created, room.updated, room.deleted, chat.message.flagged, chat.user.banned, chat.user.unbanned, chat.user.muted, chat_connector.connected, chat_connector.errored, api_key.created, api_key.revoked, member.invited, member.removed, usage.threshold_reached, usage.limit_reached, subscription.updated, webhook_endpoint.disabled, webhook_endpoint.test
              * @example stream.active
              */
             type: string;
@@ -5464,6 +5464,14 @@ export interface components {
                     reason: string;
                 } | null;
             } | null;
+            /** @description A clip asked `frame_accurate`: `preparing` while a media job re-encodes its first and last segments (it plays segment-accurate meanwhile), `ready` once it runs from the `start` to the `end` asked. */
+            frame_accurate: {
+                /** @enum {string} */
+                status: "preparing" | "ready" | "errored";
+                error: {
+                    reason: string;
+                } | null;
+            } | null;
             passthrough: string | null;
             metadata: {
                 [key: string]: string;
@@ -5605,7 +5613,7 @@ export interface components {
              */
             input: string;
         };
-        /** @description Segment-accurate: the clip starts with the segment holding `start` and ends with the one holding `end`. */
+        /** @description Segment-accurate unless `frame_accurate`: the clip starts with the segment holding `start` and ends with the one holding `end`. */
         CreateAssetClip: {
             /**
              * @description Seconds into the asset.
@@ -5617,6 +5625,8 @@ export interface components {
              * @example 42
              */
             end: number;
+            /** @description Cut at the exact times asked: a media job re-encodes only the first and last partial segments (the whole ones between stay shared). The clip plays segment-accurate until `frame_accurate.status` is `ready`; its MP4, if asked, is made after. */
+            frame_accurate?: boolean;
             /** @description A playback id per entry; default: one per policy of the parent's ids. */
             playback_policies?: ("public" | "signed")[];
             passthrough?: string | null;

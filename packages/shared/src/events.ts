@@ -82,6 +82,15 @@ export const EVENT_CATALOG = {
   'asset.errored': { object: 'asset', description: 'An asset could not be made; `data.error.reason` says why.' },
   'asset.mp4.ready': { object: 'asset', description: "An asset's MP4 download was made; `data.mp4` has its size." },
   'asset.mp4.errored': { object: 'asset', description: "An asset's MP4 could not be made; `data.mp4.error` says why." },
+  'asset.frame_accurate.ready': {
+    object: 'asset',
+    description: "A clip's first and last segments were re-encoded: it now runs from the `start` to the `end` asked.",
+  },
+  'asset.frame_accurate.errored': {
+    object: 'asset',
+    description:
+      'A clip could not be made frame-accurate (it still plays, segment-accurate); `data.frame_accurate.error` says why.',
+  },
   'asset.deleted': { object: 'asset', description: 'An asset was deleted, with its media in R2.' },
   'viewers.peak': { object: 'stream', description: "A session's peak concurrent viewers, sent when the session ends." },
   'simulcast_target.created': { object: 'simulcast_target', description: 'A simulcast target was added to a stream.' },

@@ -179,7 +179,7 @@ export function EdgelivePlayer(props: EdgelivePlayerProps): ReactElement {
           ...chat.map((m) =>
             createElement(
               'li',
-              { key: m.id, 'data-t': String(m.media_time_s), style: chatItem },
+              { key: m.id, 'data-id': m.id, 'data-t': String(m.media_time_s), style: chatItem },
               createElement('b', { style: { color: '#fbbf24' } }, m.name ?? 'viewer'),
               ` ${m.text}`,
             ),
