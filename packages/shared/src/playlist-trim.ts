@@ -1,4 +1,4 @@
-import { type ParsedSegment, parseMediaPlaylist } from './playlist-clip';
+import { type ParsedSegment, parseMediaPlaylist } from './playlist-clip.ts';
 
 /**
  * Frame-accurate clips (issue 14): a clip is first cut on segment boundaries (playlist-clip.ts) so
