@@ -1,4 +1,12 @@
 /**
+ * FFmpeg reading a playlist the job wrote to disk: quiet, overwriting its output, and allowed to
+ * open the key file an encrypted recording's playlist names (`aes.key`).
+ */
+export function localPlaylistInput(playlistPath: string): string[] {
+  return ['-hide_banner', '-loglevel', 'error', '-nostdin', '-y', '-allowed_extensions', 'ALL', '-i', playlistPath];
+}
+
+/**
  * FFmpeg's arguments for an asset's MP4: the recording's HLS (already H.264/AAC) remuxed without
  * re-encoding, ADTS AAC turned into MP4's form, and the index moved to the front (faststart) so a
  * player can start before the whole file arrives. `-allowed_extensions ALL` lets the local
@@ -6,15 +14,7 @@
  */
 export function mp4Args(playlistPath: string, outputPath: string): string[] {
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-allowed_extensions',
-    'ALL',
-    '-i',
-    playlistPath,
+    ...localPlaylistInput(playlistPath),
     '-map',
     '0:v:0?',
     '-map',

@@ -1,3 +1,5 @@
+import { localPlaylistInput } from './mp4-command.ts';
+
 /**
  * FFmpeg's arguments for one part of a frame-accurate clip: the segment decoded from its own
  * one-segment playlist (so an encrypted recording's key is applied), `-ss`/`-t` as output
@@ -9,15 +11,7 @@
  */
 export function trimArgs(playlistPath: string, outputPath: string, fromS: number, toS: number, atS: number): string[] {
   return [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-y',
-    '-allowed_extensions',
-    'ALL',
-    '-i',
-    playlistPath,
+    ...localPlaylistInput(playlistPath),
     '-ss',
     fromS.toFixed(3),
     '-t',
