@@ -1,5 +1,6 @@
 import { env, exports } from 'cloudflare:workers';
 import { describe, expect, it } from 'vitest';
+import { previewUrl } from '../services/input-preview.service';
 import { call, expectError, tenant } from '../test/helpers';
 import { createStream, originCall, publish, sessionPath } from '../test/origin';
 
@@ -201,15 +202,24 @@ describe('stream inputs API', () => {
     // A TS packet starts with 0x47; the test tells segments apart by their second byte.
     const seg = (i: number) => new Uint8Array([0x47, i, 0, 0x10]);
 
-    // Nothing yet: a URL, but its playlist is 404 until the first segment.
+    // Nothing yet: no preview to play (the console shows the input's still frame), and the
+    // playlist a URL would name is 404 too.
+    expectError(await call(`${inputs(s.id)}/${cam2.id}/preview`, { auth: key.token }), 404, 'not_found');
+    const early = await previewUrl(
+      env.PLAYBACK_GRANT_SECRET,
+      'http://127.0.0.1',
+      cam2.id,
+      Math.floor(Date.now() / 1000),
+    );
+    const earlyUrl = new URL(early.url);
+    expectError(await call(earlyUrl.pathname + earlyUrl.search), 404, 'not_found');
+
+    for (let i = 10; i < 17; i++) expect((await put(i, seg(i))).status).toBe(204);
     const pv = await call(`${inputs(s.id)}/${cam2.id}/preview`, { auth: key.token });
     expect(pv.status, pv.text).toBe(200);
     expect(pv.json.expires_at).toBeGreaterThan(Date.now() / 1000 + 3000);
     const url = new URL(pv.json.url);
     expect(url.pathname).toBe(`/previews/${cam2.id}.m3u8`);
-    expectError(await call(url.pathname + url.search), 404, 'not_found');
-
-    for (let i = 10; i < 17; i++) expect((await put(i, seg(i))).status).toBe(204);
     // The ladder restarted (the camera reconnected): its numbers start over, the playlist says so.
     expect((await put(3, seg(3))).status).toBe(204);
     const pl = await call(url.pathname + url.search);

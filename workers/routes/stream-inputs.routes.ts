@@ -4,7 +4,7 @@ import { notFound } from '../lib/errors';
 import { PageQuery, pageOf, pageSchema } from '../lib/pagination';
 import { commonErrors, createAppRouter, idParam, json, jsonBody } from '../lib/router';
 import { inScope } from '../middleware/in-scope';
-import { previewUrl } from '../services/input-preview.service';
+import { hasPreview, previewUrl } from '../services/input-preview.service';
 import {
   createInput,
   deleteInput,
@@ -97,6 +97,8 @@ const preview = createRoute({
   tags,
   middleware: [inScope('stream')] as const,
   summary: "A signed HLS URL of the input's live preview (its lowest rung), for a player per camera",
+  description:
+    'The origin sends previews while two or more inputs are connected; until one has arrived (or 20 s after the last), 404.',
   request: { params: InputParam },
   responses: { 200: json(InputPreview), ...commonErrors },
 });
@@ -170,6 +172,7 @@ export const streamInputRoutes = createAppRouter()
   })
   .openapi(preview, async (c) => {
     const row = await findInput(c.get('db'), c.get('stream'), c.req.valid('param').input_id);
+    if (!(await hasPreview(c.env.MEDIA, row.id, Date.now()))) throw notFound('preview');
     const origin = new URL(c.req.url).origin;
     return c.json(await previewUrl(c.env.PLAYBACK_GRANT_SECRET, origin, row.id, Math.floor(Date.now() / 1000)), 200);
   })

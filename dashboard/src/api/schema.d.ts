@@ -2842,7 +2842,9 @@ export interface paths {
         };
         /**
          * A signed HLS URL of the input's live preview (its lowest rung), for a player per camera
-         * @description API keys need the scope `streams:read`.
+         * @description The origin sends previews while two or more inputs are connected; until one has arrived (or 20 s after the last), 404.
+         *
+         *     API keys need the scope `streams:read`.
          */
         get: operations["getStreamInputPreviewForApp"];
         put?: never;
@@ -3246,7 +3248,9 @@ export interface paths {
         };
         /**
          * A signed HLS URL of the input's live preview (its lowest rung), for a player per camera
-         * @description API keys need the scope `streams:read`.
+         * @description The origin sends previews while two or more inputs are connected; until one has arrived (or 20 s after the last), 404.
+         *
+         *     API keys need the scope `streams:read`.
          */
         get: operations["getStreamInputPreview"];
         put?: never;

@@ -84,8 +84,11 @@ export function useInputPreview(appId: string, streamId: string, inputId: string
         }),
       ),
     enabled,
+    // 404 while the input has no preview (the origin sends them only while two or more inputs are
+    // connected): ask again every few seconds; once there is one, its URL holds for an hour.
+    retry: false,
     staleTime: 45 * 60_000,
-    refetchInterval: 45 * 60_000,
+    refetchInterval: (query) => (query.state.data ? 45 * 60_000 : 5_000),
   });
 }
 
