@@ -152,8 +152,10 @@ describe('live stream faults end to end', () => {
       pub.kill('SIGKILL');
       await waitExit(pub);
       await until('reconnecting', async () => (await status(stream.id)) === 'reconnecting', 40_000);
-      await w.poll();
-      const lastBefore = w.maxSequence;
+      // The ended publication's last number, from the agent: the playlist read now may still be
+      // the micro-cached one without the final segment it uploaded before publish-done.
+      await publication.whenEnded();
+      const lastBefore = publication.nextSequence - 1;
       pub = publish(stream.stream_key, '640x360');
       await until('segments after the reconnect', () => w.maxSequence >= lastBefore + 2, 40_000);
       const s = await getStream(stack.api, stream.id);

@@ -3,8 +3,8 @@ import type { Env } from '../env';
 
 /**
  * Usage counting off the hot path. A request adds to an in-memory total of its isolate; the first
- * addition after a flush schedules the next one `FLUSH_DELAY_MS` later (kept alive with the
- * request's `waitUntil`), which writes every total as one D1 batch of additive upserts into the
+ * addition after a flush sets the next one `FLUSH_DELAY_MS` later (each adding request keeps itself
+ * alive until then with its `waitUntil`), which writes every total as one D1 batch of additive upserts into the
  * minute, hour and day buckets. So a thousand segment requests in a second cost one batch, not a
  * thousand writes, and isolates flushing at once only ever add (`quantity = quantity + ?`).
  *
@@ -49,7 +49,8 @@ export class UsageRecorder {
   private pending = new Map<string, number>();
   /** Chat users seen since the last flush (app, month, user), written as INSERT OR IGNORE. */
   private users = new Set<string>();
-  private scheduled: Promise<void> | null = null;
+  /** When the pending totals are due to be written (epoch ms); null while nothing is pending. */
+  private flushAt: number | null = null;
 
   constructor(private readonly delayMs = FLUSH_DELAY_MS) {}
 
@@ -69,11 +70,17 @@ export class UsageRecorder {
     this.schedule(env, waitUntil);
   }
 
+  /**
+   * Every request that added waits on a timer of its own until the flush is due, and the first
+   * timer to fire writes. One shared promise would be simpler, but a promise made in one request's
+   * context cannot be awaited (or handed to waitUntil) by another request: workerd refuses the I/O,
+   * and when the first request's context ends, the others hang until they are cancelled.
+   */
   private schedule(env: Env, waitUntil: WaitUntil) {
-    if (!this.scheduled) {
-      this.scheduled = new Promise<void>((r) => setTimeout(r, this.delayMs)).then(() => this.flush(env));
-    }
-    waitUntil(this.scheduled);
+    this.flushAt ??= Date.now() + this.delayMs;
+    const due = this.flushAt;
+    const timer = new Promise<void>((r) => setTimeout(r, Math.max(0, due - Date.now())));
+    waitUntil(timer.then(() => (this.flushAt === due ? this.flush(env) : undefined)));
   }
 
   /** Writes what is pending now. Totals that fail to write go back, to be retried by the next flush. */
@@ -82,7 +89,7 @@ export class UsageRecorder {
     const users = this.users;
     this.pending = new Map();
     this.users = new Set();
-    this.scheduled = null;
+    this.flushAt = null;
     if (!taken.size && !users.size) return;
     const statements: D1PreparedStatement[] = [];
     for (const u of users) statements.push(env.DB.prepare(SEEN_USER).bind(...u.split('\u0000')));
