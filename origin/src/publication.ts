@@ -85,7 +85,7 @@ export class Publication {
   private previewRungName: string | null = null;
   private readonly previews: InputPreviews;
   private input: InputInfo | null = null;
-  /** The input the session's previous publication ran on, when the agent remembers one. */
+  /** The input the session's previous publication ran on (the agent passes it only for a resumed session). */
   private readonly remembered: InputInfo | null;
   /** FFmpeg's key info file when the session is encrypted. */
   private keyInfoFile: string | null = null;
@@ -207,7 +207,7 @@ export class Publication {
     // A publisher back within the reconnect window is taken to send what it sent before: its ladder
     // starts on the input the last publication probed, and the probe runs beside it
     // (checkRemembered). The probe is the larger part of the time from reconnect to first segment.
-    const remembered = this.answer.resumed ? this.remembered : null;
+    const remembered = this.remembered;
     this.input = remembered ?? (await this.probeWithRetry(url, () => this.state === 'starting'));
     if (!this.input || this.state !== 'starting') {
       if (!this.input) await this.stop('input_unreadable');
@@ -260,7 +260,7 @@ export class Publication {
     this.log('warn', 'the reconnected input differs from the last one', {
       was: describeInput(remembered),
       now: describeInput(probed),
-      action: sameRungs ? 'ladder restarted' : 'publication stopped',
+      action: sameRungs ? 'ladder restarted' : 'publisher dropped',
     });
     if (!sameRungs) {
       // Not stop(): that is the Worker's ending and throws the queued segments away. Dropping the

@@ -78,19 +78,24 @@ export async function previewAdmits(secret: string, grant: string, inputId: stri
   return check.ok && (check.scope === 'p' || scope === 's');
 }
 
+/** The index of an input's preview while it is fresh; null while the input has none to play. */
+async function freshIndex(media: R2Bucket, inputId: string, nowMs: number): Promise<PreviewIndex | null> {
+  const index = await readIndex(media, inputId);
+  return index?.entries.length && nowMs - index.updatedMs <= PREVIEW_STALE_MS ? index : null;
+}
+
 /**
  * Whether an input has a preview to play now. The origin sends one only while two or more inputs
  * are connected (a lone camera is the stream itself), so the console shows its still frame until then.
  */
 export async function hasPreview(media: R2Bucket, inputId: string, nowMs: number): Promise<boolean> {
-  const index = await readIndex(media, inputId);
-  return !!index?.entries.length && nowMs - index.updatedMs <= PREVIEW_STALE_MS;
+  return (await freshIndex(media, inputId, nowMs)) !== null;
 }
 
 /** The live media playlist of an input's preview, segment URIs granted; null while it has none. */
 export async function previewPlaylist(media: R2Bucket, secret: string, inputId: string, nowMs: number) {
-  if (!(await hasPreview(media, inputId, nowMs))) return null;
-  const index = (await readIndex(media, inputId))!;
+  const index = await freshIndex(media, inputId, nowMs);
+  if (!index) return null;
   const target = Math.max(1, ...index.entries.map((e) => Math.ceil(e.d)));
   const lines = [
     '#EXTM3U',
