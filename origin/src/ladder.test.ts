@@ -40,6 +40,31 @@ describe('resolveLadder', () => {
     ]);
   });
 
+  it('encodes 1440p and 2160p only from a source taller than them: a 1080p source gets neither', () => {
+    const tall: LadderEntry[] = [
+      { name: 'source' },
+      { name: '2160p' },
+      { name: '1440p' },
+      { name: '1080p' },
+      { name: '720p' },
+    ];
+    expect(names(tall, input(1920, 1080))).toEqual(['source:1920x1080', '720p:1280x720']);
+    expect(names(tall.slice(1), input(1920, 1080))).toEqual(['1080p:1920x1080', '720p:1280x720']);
+    expect(names(tall, input(2560, 1440))).toEqual(['source:2560x1440', '1080p:1920x1080', '720p:1280x720']);
+    const uhd = resolveLadder(tall, input(3840, 2160, 'hevc'));
+    expect(uhd.map((r) => `${r.name}:${r.width}x${r.height}:${r.videoBitrateKbps}`)).toEqual([
+      'source:3840x2160:18000',
+      '1440p:2560x1440:9500',
+      '1080p:1920x1080:5000',
+      '720p:1280x720:2800',
+    ]);
+    // A 2160p rung without the source, from a 2160p input, is that input encoded at the rung's bitrate.
+    expect(names([{ name: '2160p' }, { name: '1440p' }], input(3840, 2160))).toEqual([
+      '2160p:3840x2160',
+      '1440p:2560x1440',
+    ]);
+  });
+
   it('keeps a rung as tall as the input when there is no source to stand in for it', () => {
     expect(names([{ name: '720p' }, { name: '480p' }], input(1280, 720))).toEqual(['720p:1280x720', '480p:854x480']);
   });

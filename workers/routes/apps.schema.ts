@@ -1,3 +1,4 @@
+import { RUNG_NAMES, type RungName } from '@edgelive/shared/ladder';
 import { z } from '@hono/zod-openapi';
 import type { apps } from '../../core/db/schema/index';
 import { iso } from '../../core/time';
@@ -9,7 +10,8 @@ export type AppRow = typeof apps.$inferSelect;
 /** Per-app settings later features read (playback restrictions, ladder ceiling, ...). */
 export const AppSettings = z
   .object({
-    max_quality: z.enum(['1080p', '720p', '480p', '360p', '240p']).optional(),
+    // Every rung of the shared table, 2160p down to 240p: a ladder may hold no rung taller than this.
+    max_quality: z.enum(RUNG_NAMES as [RungName, ...RungName[]]).optional(),
     // Host names, `*.example.com` for any subdomain, or `*` (workers/lib/referrer.ts).
     allowed_referrers: z
       .array(

@@ -160,6 +160,36 @@ describe('streams API', () => {
     );
   });
 
+  it('takes the 1440p and 2160p rungs only from an app whose max_quality allows them', async () => {
+    const { acct, app, key } = await tenant();
+    const setMax = (max_quality: string) =>
+      call(`/v1/apps/${app.id}`, { method: 'PATCH', auth: acct.token, body: { settings: { max_quality } } });
+    expect((await setMax('1080p')).status).toBe(200);
+    const tall = await call('/v1/streams', { auth: key.token, body: { ladder: ['2160p', '1440p', '720p'] } });
+    expectError(tall, 400, 'quality_above_app_maximum');
+    expect(tall.json.error.details).toEqual({ max_quality: '1080p', refused: ['2160p', '1440p'] });
+
+    const set = await setMax('2160p');
+    expect(set.status, set.text).toBe(200);
+    expect(set.json.settings.max_quality).toBe('2160p');
+    const s = await createStream(key.token, { ladder: ['720p', '2160p', '1440p', '1080p'] });
+    expect(s.ladder).toEqual(['2160p', '1440p', '1080p', '720p']);
+    // The publish answer hands the origin each tall rung's size and bitrate.
+    const answer = await publish(s.stream_key);
+    expect(answer.status, answer.text).toBe(200);
+    const rung = (name: string) => answer.json.ladder.find((r: { name: string }) => r.name === name);
+    expect(rung('2160p')).toMatchObject({ width: 3840, height: 2160, video_bitrate_kbps: 18000 });
+    expect(rung('1440p')).toMatchObject({ width: 2560, height: 1440, video_bitrate_kbps: 9500 });
+
+    expect((await setMax('1440p')).status).toBe(200);
+    expectError(
+      await call(`/v1/streams/${s.id}`, { method: 'PATCH', auth: key.token, body: { ladder: ['2160p'] } }),
+      400,
+      'quality_above_app_maximum',
+    );
+    expect((await createStream(key.token, { ladder: ['1440p', '480p'] })).ladder).toEqual(['1440p', '480p']);
+  });
+
   it('resets the stream key: the new key publishes, the old one is refused', async () => {
     const { key } = await tenant();
     const s = await createStream(key.token);

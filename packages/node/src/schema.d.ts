@@ -4751,7 +4751,7 @@ export interface components {
         };
         AppSettings: {
             /** @enum {string} */
-            max_quality?: "1080p" | "720p" | "480p" | "360p" | "240p";
+            max_quality?: "2160p" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p";
             allowed_referrers?: string[];
             allow_no_referrer?: boolean;
             recording_retention_days?: number | null;
@@ -5193,7 +5193,7 @@ export interface components {
              *       "360p"
              *     ]
              */
-            ladder?: ("source" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
+            ladder?: ("source" | "2160p" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
             /**
              * @description Your own key/value pairs (up to 50 keys of 40 characters, values up to 500).
              * @example {
@@ -5245,7 +5245,7 @@ export interface components {
              *       "360p"
              *     ]
              */
-            ladder?: ("source" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
+            ladder?: ("source" | "2160p" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
             /**
              * @description Your own key/value pairs (up to 50 keys of 40 characters, values up to 500).
              * @example {
@@ -5308,7 +5308,7 @@ export interface components {
              * @example 720p
              * @enum {string|null}
              */
-            rendition?: "1080p" | "720p" | "480p" | "360p" | "240p" | null;
+            rendition?: "2160p" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p" | null;
         };
         /** @description Takes effect within a few seconds on a live stream, without touching its HLS or other targets. */
         UpdateSimulcastTarget: {
@@ -5326,7 +5326,7 @@ export interface components {
              * @example 720p
              * @enum {string|null}
              */
-            rendition?: "1080p" | "720p" | "480p" | "360p" | "240p" | null;
+            rendition?: "2160p" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p" | null;
         };
         StreamHealth: {
             /** @description null: no session of this stream has reported yet */
@@ -5607,7 +5607,7 @@ export interface components {
              */
             playback_policies?: ("public" | "signed")[];
             /** @description Rungs to transcode to (none above the file's height); the app's default when absent. */
-            ladder?: ("source" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
+            ladder?: ("source" | "2160p" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
             /** @enum {string} */
             mp4_support?: "none" | "standard";
             passthrough?: string | null;
@@ -5770,7 +5770,7 @@ export interface components {
                  */
                 playback_policies?: ("public" | "signed")[];
                 /** @description Rungs to transcode to (none above the file's height); the app's default when absent. */
-                ladder?: ("source" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
+                ladder?: ("source" | "2160p" | "1440p" | "1080p" | "720p" | "480p" | "360p" | "240p")[];
                 /** @enum {string} */
                 mp4_support?: "none" | "standard";
                 passthrough?: string | null;

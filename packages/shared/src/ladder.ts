@@ -3,6 +3,10 @@
  * rungs above the input's height); the API caps rungs at the app's `settings.max_quality`.
  */
 export const RUNGS = {
+  // The tall rungs are for apps whose max_quality allows them (and 1440p/2160p sources only: the
+  // origin never upscales). Bitrates are those of Mux's and YouTube's 30 fps ladders.
+  '2160p': { width: 3840, height: 2160, video_bitrate_kbps: 18000 },
+  '1440p': { width: 2560, height: 1440, video_bitrate_kbps: 9500 },
   '1080p': { width: 1920, height: 1080, video_bitrate_kbps: 5000 },
   '720p': { width: 1280, height: 720, video_bitrate_kbps: 2800 },
   '480p': { width: 854, height: 480, video_bitrate_kbps: 1400 },

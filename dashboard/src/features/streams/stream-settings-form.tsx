@@ -7,7 +7,7 @@ import { metadataToText, parseMetadata } from './metadata-text';
 import type { UpdateStream } from './streams.queries';
 
 /** The rungs the API accepts, highest first; `source` passes the input through unchanged. */
-export const RENDITIONS = ['source', '1080p', '720p', '480p', '360p', '240p'] as const;
+export const RENDITIONS = ['source', '2160p', '1440p', '1080p', '720p', '480p', '360p', '240p'] as const;
 export type RenditionName = (typeof RENDITIONS)[number];
 export const DEFAULT_LADDER: RenditionName[] = ['source', '720p', '480p', '360p'];
 

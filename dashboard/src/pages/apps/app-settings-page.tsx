@@ -18,6 +18,8 @@ import { FormError, QueryView } from '../../ui/states';
 type Quality = NonNullable<AppSettings['max_quality']>;
 const QUALITIES = [
   ['', 'No limit (up to the source)'],
+  ['2160p', '2160p (4K)'],
+  ['1440p', '1440p'],
   ['1080p', '1080p'],
   ['720p', '720p'],
   ['480p', '480p'],
