@@ -1,16 +1,18 @@
 /**
  * Transcode benchmark: one 1080p30 H.264/AAC source through the default ladder (source copy +
- * 720p, 480p, 360p) and the full ladder (+ a 1080p re-encode), x264 veryfast, each built by the
- * origin's own command builder.
+ * 720p, 480p, 360p; a 1080p rung beside a 1080p source is never encoded, see resolveLadder), built
+ * by the origin's own command builder twice: with the encoding choices the origin runs (origin/src/ladder-encoding.ts)
+ * and with those from before issue 12's cost work (bench/transcode-before.ts), side by side.
  *
- *   node bench/transcode.ts [--seconds 20]
+ *   node bench/transcode.ts [--seconds 20] [--rounds 3] [--skip-live]
  *
  * 1. Offline: the pipeline's FFmpeg command reading a file as fast as it can: the real-time factor
- *    (media seconds per wall second) and the CPU one stream costs at real time (core-seconds per
- *    media second), hence how many such streams this machine holds in real time.
- * 2. Live: the real origin (NGINX-RTMP, agent, FFmpeg) against the stand-in Worker, fed by a
- *    publisher that copies the same file at real-time pace (so it costs almost nothing): FFmpeg's
- *    CPU beside the agent's.
+ *    (media seconds per wall second), the CPU one stream costs at real time (core-seconds per
+ *    media second), hence how many such streams this machine holds in real time; then the SSIM of
+ *    every encoded rung against the source scaled to its size (bench/ssim.ts).
+ * 2. Live (current choices only: the origin runs no others): the real origin (NGINX-RTMP, agent,
+ *    FFmpeg) against the stand-in Worker, fed by a publisher that copies the same file at
+ *    real-time pace (so it costs almost nothing): FFmpeg's CPU beside the agent's.
  * On a shared machine every figure depends on what else runs: the load average is printed with them.
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -21,14 +23,24 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { LadderEntry } from '@edgelive/shared/origin-protocol';
 import { buildFfmpegArgs } from '../origin/src/ffmpeg-command.ts';
-import { resolveLadder } from '../origin/src/ladder.ts';
+import { type Rung, resolveLadder } from '../origin/src/ladder.ts';
+import { LADDER_ENCODING, type LadderEncoding } from '../origin/src/ladder-encoding.ts';
 import { silentLogger } from '../origin/src/log.ts';
 import { startOrigin } from '../origin/src/origin.ts';
 import { waitExit } from '../origin/test-support/publisher.ts';
 import { StubWorker } from '../origin/test-support/stub-worker.ts';
+import { renditionSsim } from './ssim.ts';
+import { BEFORE_ENCODING, beforeAudio } from './transcode-before.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' },
+    'skip-live': { type: 'boolean', default: false },
+  },
+});
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const cores = availableParallelism();
 const CLK_TCK = 100; // Linux USER_HZ
 const ladders: { name: string; ladder: LadderEntry[] }[] = [
@@ -36,10 +48,10 @@ const ladders: { name: string; ladder: LadderEntry[] }[] = [
     name: 'default ladder (source copy + 720p/480p/360p)',
     ladder: [{ name: 'source' }, { name: '720p' }, { name: '480p' }, { name: '360p' }],
   },
-  {
-    name: 'full ladder (source copy + 1080p/720p/480p/360p)',
-    ladder: [{ name: 'source' }, { name: '1080p' }, { name: '720p' }, { name: '480p' }, { name: '360p' }],
-  },
+];
+const encodings: { name: string; encoding: LadderEncoding; audio: (r: Rung[]) => Rung[] }[] = [
+  { name: 'before', encoding: BEFORE_ENCODING, audio: beforeAudio },
+  { name: 'now', encoding: LADDER_ENCODING, audio: (r) => r },
 ];
 const input = { videoCodec: 'h264', audioCodec: 'aac', width: 1920, height: 1080, frameRate: 30, bitrateKbps: 6000 };
 
@@ -52,21 +64,40 @@ function cpuSeconds(pid: number): number {
 
 const dir = await mkdtemp(path.join(tmpdir(), 'edgelive-bench-'));
 
-/** The pipeline's exact FFmpeg command reading a file as fast as it can. */
-async function offline(ladder: LadderEntry[], source: string): Promise<void> {
+type Summary = Pick<OfflineFigures, 'rtf' | 'coresPerStream' | 'ssim'>;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+interface OfflineFigures {
+  rtf: number;
+  coresPerStream: number;
+  load: [number, number];
+  ssim: { rung: string; ssim: number }[];
+}
+
+/** The pipeline's exact FFmpeg command reading a file as fast as it can, then each rung's SSIM. */
+async function offline(
+  ladder: LadderEntry[],
+  source: string,
+  { encoding, audio }: (typeof encodings)[number],
+  withSsim: boolean,
+): Promise<OfflineFigures> {
   const load0 = loadavg()[0]!;
   const out = await mkdtemp(path.join(dir, 'offline-'));
-  const args = buildFfmpegArgs({
-    inputUrl: source,
-    outputDir: out,
-    latencyMode: 'standard',
-    segmentDurationS: 2,
-    startNumber: 0,
-    frameRate: 30,
-    hasAudio: true,
-    rungs: resolveLadder(ladder, input),
-    thumbnailIntervalS: 5,
-  });
+  const rungs = audio(resolveLadder(ladder, input));
+  const args = buildFfmpegArgs(
+    {
+      inputUrl: source,
+      outputDir: out,
+      latencyMode: 'standard',
+      segmentDurationS: 2,
+      startNumber: 0,
+      frameRate: 30,
+      hasAudio: true,
+      rungs,
+      thumbnailIntervalS: 5,
+    },
+    encoding,
+  );
   const t0 = performance.now();
   const child = spawn('ffmpeg', args, { stdio: 'ignore' });
   let cpu = 0;
@@ -80,12 +111,19 @@ async function offline(ladder: LadderEntry[], source: string): Promise<void> {
   await waitExit(child);
   clearInterval(sampler);
   const wall = (performance.now() - t0) / 1000;
-  const rtf = seconds / wall;
-  const coresPerStream = cpu / seconds;
-  console.log(
-    `  offline: real-time factor ${rtf.toFixed(2)}x, FFmpeg CPU per real-time stream ${coresPerStream.toFixed(2)} cores -> ${Math.floor(cores / coresPerStream)} stream(s) in real time on this machine (${(cores / coresPerStream).toFixed(2)} by CPU); load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
-  );
+  const load: [number, number] = [load0, loadavg()[0]!];
+  const ssim = [];
+  for (const r of withSsim ? rungs.filter((r) => !r.videoCopy) : []) {
+    ssim.push({ rung: r.name, ssim: await renditionSsim(path.join(out, r.name), source, r.width, r.height) });
+  }
   await rm(out, { recursive: true, force: true });
+  return { rtf: seconds / wall, coresPerStream: cpu / seconds, load, ssim };
+}
+
+function printOffline(name: string, f: OfflineFigures): void {
+  console.log(
+    `  ${name.padEnd(6)} offline: real-time factor ${f.rtf.toFixed(2)}x, FFmpeg CPU per real-time stream ${f.coresPerStream.toFixed(3)} cores -> ${Math.floor(cores / f.coresPerStream)} stream(s) in real time on this machine (${(cores / f.coresPerStream).toFixed(2)} by CPU)${f.ssim.length ? `; SSIM ${f.ssim.map((s) => `${s.rung} ${s.ssim.toFixed(5)}`).join(', ')}` : ''}; load average ${f.load[0].toFixed(1)} before, ${f.load[1].toFixed(1)} after`,
+  );
 }
 
 /**
@@ -130,7 +168,7 @@ async function live(ladder: LadderEntry[], source: string): Promise<void> {
     const a = process.cpuUsage(a0);
     const agent = (a.user + a.system) / 1e6 / liveWall;
     console.log(
-      `  live: ${(media() - m0).toFixed(1)} media s uploaded in ${liveWall.toFixed(1)} s; FFmpeg ${ff.toFixed(2)} cores, agent (+ stand-in Worker, same process) ${agent.toFixed(3)} cores (${((agent / (ff + agent)) * 100).toFixed(1)} % of the origin's CPU); restarts ${publication.ffmpegRestarts}; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
+      `  now    live: ${(media() - m0).toFixed(1)} media s uploaded in ${liveWall.toFixed(1)} s; FFmpeg ${ff.toFixed(2)} cores, agent (+ stand-in Worker, same process) ${agent.toFixed(3)} cores (${((agent / (ff + agent)) * 100).toFixed(1)} % of the origin's CPU); restarts ${publication.ffmpegRestarts}; load average ${load0.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after`,
     );
   } finally {
     pub.kill('SIGKILL');
@@ -174,11 +212,46 @@ try {
     'flv',
     source,
   ]);
-  console.log(`from ${seconds} s of a 1080p30 H.264/AAC source (x264 veryfast); ${cores} cores`);
+  console.log(
+    `from ${seconds} s of a 1080p30 H.264/AAC source; ${cores} cores; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const { name, ladder } of ladders) {
     console.log(name);
-    await offline(ladder, source);
-    await live(ladder, source);
+    // Rounds alternate the two, so that a load that comes and goes weighs on both alike; the
+    // medians are the figures. SSIM is measured in the first round only (x264 is near deterministic).
+    const runs: OfflineFigures[][] = encodings.map(() => []);
+    for (let round = 0; round < rounds; round++) {
+      for (const [i, e] of encodings.entries()) {
+        const f = await offline(ladder, source, e, round === 0);
+        printOffline(e.name, f);
+        runs[i]!.push(f);
+      }
+    }
+    const [before, now] = runs.map((r) => ({
+      rtf: median(r.map((f) => f.rtf)),
+      coresPerStream: median(r.map((f) => f.coresPerStream)),
+      ssim: r[0]!.ssim,
+    })) as [Summary, Summary];
+    for (const [label, f] of [
+      ['before', before],
+      ['now', now],
+    ] as const) {
+      console.log(
+        `  ${label.padEnd(6)} median of ${rounds}: real-time factor ${f.rtf.toFixed(2)}x, ${f.coresPerStream.toFixed(3)} cores per real-time stream (${(cores / f.coresPerStream).toFixed(2)} streams on ${cores} cores); SSIM ${f.ssim.map((x) => `${x.rung} ${x.ssim.toFixed(5)}`).join(', ')}`,
+      );
+    }
+    const ssimDelta = now.ssim.map((x, i) => {
+      const d = x.ssim - before.ssim[i]!.ssim;
+      return `${x.rung} ${d >= 0 ? '+' : ''}${d.toFixed(5)}`;
+    });
+    console.log(
+      `  now vs before: ${(((now.coresPerStream - before.coresPerStream) / before.coresPerStream) * 100).toFixed(1)} % CPU per stream, real-time factor x${(now.rtf / before.rtf).toFixed(2)}, SSIM ${ssimDelta.join(', ')}; load average now ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    if (!values['skip-live']) await live(ladder, source);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

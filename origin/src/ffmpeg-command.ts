@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { LatencyMode } from '@edgelive/shared/origin-protocol';
 import type { Rung } from './ladder.ts';
+import { LADDER_ENCODING, type LadderEncoding } from './ladder-encoding.ts';
 import { MUX_DELAY_S } from './segment-clock.ts';
 
 export interface PipelineSpec {
@@ -37,14 +38,14 @@ const PLAYLIST_ENTRIES = 6;
  * The whole FFmpeg command line for one live stream, as argv (no shell). Pure, so that a golden test
  * pins it: every flag here changes what viewers get.
  *
- * One process builds the whole ladder: the input is decoded once, split, and scaled per rung; the
- * HLS muxer writes every rendition side by side (`-var_stream_map`). Keyframes are aligned across
+ * One process builds the whole ladder: the input is decoded once and scaled into each rung (how,
+ * and x264's settings per rung, is `encoding`: ladder-encoding.ts); the HLS muxer writes every rendition side by side (`-var_stream_map`). Keyframes are aligned across
  * renditions so that players can switch at any segment boundary: when the source is copied, the
  * encoded rungs put a keyframe exactly where the source has one (`-force_key_frames source`), so
  * all renditions cut at the same instants; otherwise every rung uses the same fixed GOP of one
  * segment. A second output refreshes one thumbnail JPEG every few seconds from the same decode.
  */
-export function buildFfmpegArgs(spec: PipelineSpec): string[] {
+export function buildFfmpegArgs(spec: PipelineSpec, encoding: LadderEncoding = LADDER_ENCODING): string[] {
   const sourceCopied = spec.rungs.some((r) => r.videoCopy);
   const encoded = spec.rungs.filter((r) => !r.videoCopy);
   const gopFrames = Math.max(1, Math.round(spec.frameRate * spec.segmentDurationS));
@@ -60,14 +61,7 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
   args.push('-rw_timeout', '10000000', '-analyzeduration', '1000000', '-probesize', '1000000');
   args.push('-copyts', '-i', spec.inputUrl);
 
-  // Filter graph: one decode, split into each encoded rung plus the thumbnail.
-  const branches = [...encoded.map((r) => `v_${r.name}`), 'v_thumb'];
-  const graph = [`[0:v:0]split=${branches.length}${branches.map((b) => `[${b}_in]`).join('')}`];
-  for (const r of encoded) {
-    graph.push(`[v_${r.name}_in]scale=${r.width}:${r.height}:flags=bicubic,format=yuv420p[v_${r.name}]`);
-  }
-  graph.push(`[v_thumb_in]fps=1/${spec.thumbnailIntervalS},scale=-2:360,format=yuvj420p[v_thumb]`);
-  args.push('-filter_complex', graph.join(';'));
+  args.push('-filter_complex', filterGraph(spec, encoded, encoding));
 
   // Output streams in rung order: video i and audio i belong to rung i.
   spec.rungs.forEach((r) => {
@@ -80,11 +74,13 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
       args.push(`-c:v:${i}`, 'copy');
     } else {
       const kbps = r.videoBitrateKbps ?? 0;
+      const x264 = encoding.x264(r);
       args.push(
         `-c:v:${i}`,
         'libx264',
         `-preset:v:${i}`,
-        'veryfast',
+        x264.preset,
+        ...(x264.params ? [`-x264-params:v:${i}`, x264.params] : []),
         `-profile:v:${i}`,
         'high',
         `-b:v:${i}`,
@@ -169,4 +165,29 @@ export function buildFfmpegArgs(spec: PipelineSpec): string[] {
     path.join(spec.outputDir, 'thumb.jpg'),
   );
   return args;
+}
+
+/**
+ * One decode, split into the rungs and the thumbnail. With `cascade`, the tallest encoded rung is
+ * scaled from the input and every other rung from that rung's picture (one more `split`);
+ * otherwise every rung is scaled from the input. The thumbnail always comes from the input.
+ */
+function filterGraph(spec: PipelineSpec, encoded: readonly Rung[], encoding: LadderEncoding): string {
+  const scale = (r: Rung) => `scale=${r.width}:${r.height}:flags=${encoding.scaler},format=yuv420p`;
+  const thumb = `[v_thumb_in]fps=1/${spec.thumbnailIntervalS},scale=-2:360,format=yuvj420p[v_thumb]`;
+  if (!encoding.cascade || encoded.length < 2) {
+    const branches = [...encoded.map((r) => `v_${r.name}`), 'v_thumb'];
+    const graph = [`[0:v:0]split=${branches.length}${branches.map((b) => `[${b}_in]`).join('')}`];
+    for (const r of encoded) graph.push(`[v_${r.name}_in]${scale(r)}[v_${r.name}]`);
+    return [...graph, thumb].join(';');
+  }
+  const short = (r: Rung) => Math.min(r.width, r.height);
+  const [top, ...below] = [...encoded].sort((a, b) => short(b) - short(a)) as [Rung, ...Rung[]];
+  const branches = [`v_${top.name}`, ...below.map((r) => `v_${r.name}_in`)];
+  return [
+    '[0:v:0]split=2[v_top_in][v_thumb_in]',
+    `[v_top_in]${scale(top)},split=${branches.length}${branches.map((b) => `[${b}]`).join('')}`,
+    ...below.map((r) => `[v_${r.name}_in]${scale(r)}[v_${r.name}]`),
+    thumb,
+  ].join(';');
 }

@@ -88,6 +88,14 @@ describe('resolveLadder', () => {
     expect(encoded).toMatchObject({ videoCopy: false, audioCopy: false, videoBitrateKbps: 5000 });
   });
 
+  it("copies the publisher's AAC into every rung, and encodes other audio per rung at the rung's bitrate", () => {
+    const ladder: LadderEntry[] = [{ name: 'source' }, { name: '720p' }, { name: '360p' }];
+    const audio = (i: InputInfo) =>
+      resolveLadder(ladder, i).map((r) => `${r.name}:${r.audioCopy ? 'copy' : r.audioBitrateKbps}`);
+    expect(audio(input(1920, 1080))).toEqual(['source:copy', '720p:copy', '360p:copy']);
+    expect(audio(input(1920, 1080, 'h264', 'opus'))).toEqual(['source:128', '720p:128', '360p:64']);
+  });
+
   it('uses the bitrate the Worker asked for', () => {
     const rungs = resolveLadder([{ name: '480p', video_bitrate_kbps: 1000 }], input(1920, 1080));
     expect(rungs[0]?.videoBitrateKbps).toBe(1000);

@@ -56,6 +56,11 @@ export function scaleToShortSide(w: number, h: number, short: number): { width: 
  */
 export function resolveLadder(requested: readonly LadderEntry[], input: InputInfo): Rung[] {
   const inputShort = Math.min(input.width, input.height);
+  // The publisher's AAC goes into every rung as it came (FFmpeg cannot share one encode between
+  // the muxer's variants): an AAC encode per rung cost a hundredth of a core each, and identical
+  // audio in every variant lets a player switch rungs without an audio seam. The price is bytes: a
+  // low rung carries the publisher's audio bitrate (OBS sends 160 kb/s) instead of 64-96 kb/s.
+  // Anything else (Opus, MP3) is encoded per rung at the rung's own audio bitrate.
   const audioCopy = input.audioCodec === 'aac';
   const hasSource = requested.some((e) => e.name === 'source');
   const rungs: Rung[] = [];
@@ -93,7 +98,7 @@ export function resolveLadder(requested: readonly LadderEntry[], input: InputInf
       videoCopy: false,
       ...size,
       videoBitrateKbps: entry.video_bitrate_kbps ?? defaultVideoBitrateKbps(short),
-      audioCopy: false,
+      audioCopy,
       audioBitrateKbps: defaultAudioBitrateKbps(short),
     });
   }
@@ -109,7 +114,7 @@ export function resolveLadder(requested: readonly LadderEntry[], input: InputInf
       width: evenFloor(input.width),
       height: evenFloor(input.height),
       videoBitrateKbps: smallest.entry.video_bitrate_kbps ?? defaultVideoBitrateKbps(inputShort),
-      audioCopy: false,
+      audioCopy,
       audioBitrateKbps: defaultAudioBitrateKbps(inputShort),
     });
   }
