@@ -117,6 +117,10 @@ describe('plans and subscriptions', () => {
     await setPlan(t, 'pro');
     const s2 = await createStream(t.key.token, { ladder });
     expect(names((await publish(s2.stream_key)).json.ladder)).toEqual(['1080p', '480p', '720p']);
+    // Business caps at 2160p, the tallest rung there is: nothing is above it, the source stays.
+    await setPlan(t, 'business');
+    const s3 = await createStream(t.key.token, { ladder });
+    expect(names((await publish(s3.stream_key)).json.ladder)).toEqual(['1080p', '480p', '720p', 'source']);
   });
 
   it('bites on webhook endpoints and seats, and a downgrade keeps what exists but refuses more', async () => {

@@ -174,6 +174,9 @@ describe('streams API', () => {
     expect(set.json.settings.max_quality).toBe('2160p');
     const s = await createStream(key.token, { ladder: ['720p', '2160p', '1440p', '1080p'] });
     expect(s.ladder).toEqual(['2160p', '1440p', '1080p', '720p']);
+    // The tallest rung as the cap caps nothing: the passthrough stays allowed, and in the default.
+    expect((await createStream(key.token, { ladder: ['source', '2160p'] })).ladder).toEqual(['source', '2160p']);
+    expect((await createStream(key.token)).ladder).toEqual(['source', '720p', '480p', '360p']);
     // The publish answer hands the origin each tall rung's size and bitrate.
     const answer = await publish(s.stream_key);
     expect(answer.status, answer.text).toBe(200);

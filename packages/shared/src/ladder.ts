@@ -19,7 +19,7 @@ export const RUNG_NAMES = Object.keys(RUNGS) as RungName[];
 export const RENDITION_NAMES = ['source', ...RUNG_NAMES] as const;
 export type RenditionName = (typeof RENDITION_NAMES)[number];
 
-/** Source copy plus three rungs: about 0.75 of a core per stream at x264 veryfast (issue 3). */
+/** Source copy plus three rungs: about half a core per 1080p30 stream (bench/transcode.ts). */
 export const DEFAULT_LADDER: RenditionName[] = ['source', '720p', '480p', '360p'];
 
 export const isRenditionName = (s: string): s is RenditionName => (RENDITION_NAMES as readonly string[]).includes(s);
@@ -29,17 +29,27 @@ export const sortLadder = (names: readonly RenditionName[]): RenditionName[] =>
   [...new Set(names)].sort((a, b) => RENDITION_NAMES.indexOf(a) - RENDITION_NAMES.indexOf(b));
 
 /**
- * What a ladder breaks under an app's maximum quality. `source` passes the input through at any
- * resolution, so it cannot honour a cap and is refused whenever one is set.
+ * A cap at the table's tallest rung caps nothing: no rung is above it, and the passthrough
+ * `source` must stay (a 2160p cap, as the business plan sets, is not a reason to drop it).
  */
-export function rungsAboveMax(ladder: readonly RenditionName[], max: RungName | undefined): RenditionName[] {
+const TALLEST = Math.max(...Object.values(RUNGS).map((r) => r.height));
+const realCap = (max: RungName | undefined): RungName | undefined =>
+  max && RUNGS[max].height < TALLEST ? max : undefined;
+
+/**
+ * What a ladder breaks under an app's maximum quality. `source` passes the input through at any
+ * resolution, so it cannot honour a cap and is refused whenever one is set (below the tallest rung).
+ */
+export function rungsAboveMax(ladder: readonly RenditionName[], cap: RungName | undefined): RenditionName[] {
+  const max = realCap(cap);
   if (!max) return [];
   const maxHeight = RUNGS[max].height;
   return ladder.filter((r) => r === 'source' || RUNGS[r].height > maxHeight);
 }
 
 /** The default ladder under a cap: every default rung the cap allows, or the cap's own rung. */
-export function defaultLadder(max: RungName | undefined): RenditionName[] {
+export function defaultLadder(cap: RungName | undefined): RenditionName[] {
+  const max = realCap(cap);
   if (!max) return [...DEFAULT_LADDER];
   const allowed = DEFAULT_LADDER.filter((r) => r !== 'source' && RUNGS[r].height <= RUNGS[max].height);
   return allowed.length ? allowed : [max];
