@@ -157,7 +157,7 @@ describe('buildFfmpegArgs', () => {
         rungs,
         segmentDurationS: 1,
       });
-      expect(args).toContain('subme=1:me=umh'); // the 480p rung's settings, which FFmpeg must accept
+      expect(args).toContain('subme=1:me=umh:threads=1'); // the 480p rung's settings, which FFmpeg must accept
       await run('ffmpeg', args);
       for (const r of rungs) {
         const first = path.join(

@@ -29,7 +29,11 @@ export interface LadderEncoding {
  * - x264 veryfast with `subme=1` on rungs of 480p and up (subpixel refinement by SAD, one pass: the
  *   largest single saving, about a fifth of a 720p encode), with `me=umh`'s wider motion search
  *   winning back what it costs in SSIM for a small part of the saving; the rungs below 480p keep
- *   veryfast's own settings, since they are cheap and already lose a little from being scaled twice.
+ *   veryfast's own settings, since they are cheap and already lose a little from being scaled twice;
+ * - one thread per encoder up to 720p: the ladder's encoders already run side by side, and x264's
+ *   frame threads cost both CPU and SSIM (each frame searches a reference that is still being
+ *   encoded) and add a frame of delay per thread. A 720p encode takes about a third of a core, so
+ *   one thread keeps real time with room; 1080p and taller rungs keep x264's threads to keep up.
  * `-tune zerolatency` stays out: it would give up lookahead and B-frames in `standard` mode for
  * nothing (the encoder's delay is not where a segment's latency comes from); `low` mode already
  * drops B-frames on its own (ffmpeg-command.ts).
@@ -37,6 +41,9 @@ export interface LadderEncoding {
 export const LADDER_ENCODING: LadderEncoding = {
   cascade: true,
   scaler: 'lanczos',
-  x264: (r) =>
-    Math.min(r.width, r.height) >= 480 ? { preset: 'veryfast', params: 'subme=1:me=umh' } : { preset: 'veryfast' },
+  x264: (r) => {
+    const short = Math.min(r.width, r.height);
+    const params = [...(short >= 480 ? ['subme=1', 'me=umh'] : []), ...(short <= 720 ? ['threads=1'] : [])];
+    return params.length ? { preset: 'veryfast', params: params.join(':') } : { preset: 'veryfast' };
+  },
 };
