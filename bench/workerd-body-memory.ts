@@ -50,14 +50,26 @@ const mini :Workerd.Worker = (
 );
 `;
 
-const rssMb = (pid: number) =>
-  Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+/** RSS in MB, or null once the process is gone. */
+const rssMb = (pid: number) => {
+  try {
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  } catch {
+    return null;
+  }
+};
 
 async function run(name: string, route: string, v8Flags: string[]) {
   const dir = mkdtempSync(path.join(tmpdir(), 'edgelive-workerd-mem-'));
   writeFileSync(path.join(dir, 'worker.js'), WORKER);
   writeFileSync(path.join(dir, 'config.capnp'), config(v8Flags));
-  const child: ChildProcess = spawn(WORKERD, ['serve', 'config.capnp'], { cwd: dir, stdio: 'ignore' });
+  const child: ChildProcess = spawn(WORKERD, ['serve', 'config.capnp'], {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise((r) => child.once('exit', r));
   const url = `http://127.0.0.1:${PORT}${route}`;
   try {
     for (let i = 0; i < 100 && !(await fetch(url).catch(() => null))?.ok; i++)
@@ -71,16 +83,19 @@ async function run(name: string, route: string, v8Flags: string[]) {
         requests++;
       }
     });
-    const series = [rssMb(child.pid!)];
+    const series: (number | null)[] = [rssMb(child.pid!)];
     for (let t = 10; t <= SECONDS; t += 10) {
       await new Promise((r) => setTimeout(r, 10_000));
       series.push(rssMb(child.pid!));
     }
     stop = true;
     await Promise.all(clients);
+    if (series.includes(null)) throw new Error(`workerd exited during the run:\n${stderr}`);
     console.log(`${name.padEnd(28)} ${String(requests).padStart(7)} requests  RSS MB every 10 s: ${series.join(' ')}`);
   } finally {
+    // Gone before the next run binds the same port.
     child.kill('SIGKILL');
+    await exited;
     rmSync(dir, { recursive: true, force: true });
   }
 }
