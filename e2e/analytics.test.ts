@@ -33,6 +33,8 @@ interface Overview {
   watch_time_s: number;
   startup_p50_ms: number | null;
   peak_concurrent_viewers: number;
+  dropped_frames: number;
+  dropped_frame_ratio: number;
 }
 
 /** Plays the embed page until `seconds` of video have played, then leaves it (page hide). */
@@ -71,7 +73,13 @@ describe('viewer analytics in Chromium', () => {
     };
 
     const first = await live.browser();
-    await watch(await first.newPage(), url, 20);
+    const page = await first.newPage();
+    // What the player put in its beacons (all go out through sendBeacon).
+    const sent: { total_frames?: number; dropped_frames?: number }[] = [];
+    page.on('request', (r) => {
+      if (r.url().endsWith('/v1/beacons') && r.method() === 'POST') sent.push(JSON.parse(r.postData() ?? '{}'));
+    });
+    await watch(page, url, 20);
     // The object flushes a few seconds after the last beacon.
     const one = await waitFor(
       'the first view in the analytics',
@@ -87,6 +95,15 @@ describe('viewer analytics in Chromium', () => {
     expect(one.startup_p50_ms).toBeGreaterThan(0);
     expect(one.startup_p50_ms).toBeLessThan(45_000);
     expect(one.peak_concurrent_viewers).toBe(1);
+    // Dropped frames: the player reads them from the <video> (getVideoPlaybackQuality()), and the
+    // analytics give the ratio (the count a headless Chromium drops may well be 0).
+    const frames = sent.filter((b) => b.total_frames !== undefined).at(-1);
+    expect(frames?.total_frames).toBeGreaterThan(0);
+    expect(frames?.dropped_frames).toBeGreaterThanOrEqual(0);
+    expect(typeof one.dropped_frame_ratio).toBe('number');
+    expect(one.dropped_frame_ratio).toBeGreaterThanOrEqual(0);
+    expect(one.dropped_frame_ratio).toBeLessThanOrEqual(1);
+    expect(one.dropped_frames).toBeGreaterThanOrEqual(0);
 
     const browsers = await read<{ data: { group: string; views: number }[] }>('breakdown?group_by=browser');
     expect(browsers.data).toEqual([expect.objectContaining({ group: 'Chromium', views: 1 })]);

@@ -13,7 +13,8 @@ import type { MinuteDelta, ViewRow } from './store';
  *   blob5   rendition height ('' before the first), blob6 beacon event, blob7 view id, blob8 viewer id
  *   double1 views started, double2 watch ms, double3 rebuffer ms, double4 rebuffer count,
  *   double5 errors, double6 startup ms (0 when not measured by this beacon), double7 startup
- *   measured (1/0), double8 live latency ms, double9 latency measured (1/0)
+ *   measured (1/0), double8 live latency ms, double9 latency measured (1/0), double10 dropped
+ *   frames, double11 frames decoded
  */
 export const DATA_POINT_LAYOUT = {
   blobs: ['subject_id', 'country', 'browser', 'os', 'rendition', 'event', 'view_id', 'viewer_id'],
@@ -27,6 +28,8 @@ export const DATA_POINT_LAYOUT = {
     'startup_count',
     'latency_ms',
     'latency_count',
+    'dropped_frames',
+    'total_frames',
   ],
 } as const;
 
@@ -59,6 +62,8 @@ export function dataPoint(
       d.startupMs === null ? 0 : 1,
       d.latencyMs ?? 0,
       d.latencyMs === null ? 0 : 1,
+      d.droppedFrames,
+      d.totalFrames,
     ],
   };
 }

@@ -17,6 +17,8 @@ const COUNTERS = [
   'startup_count',
   'latency_sum_ms',
   'latency_count',
+  'dropped_frames',
+  'total_frames',
 ] as const;
 const KEY = 'granularity, stream_id, bucket, country, browser, os, rendition';
 const setAll = COUNTERS.map((c) => `${c} = excluded.${c}`).join(', ');
@@ -47,12 +49,13 @@ export function flushStatements(
       db
         .prepare(
           `INSERT INTO analytics_views (view_id, app_id, stream_id, viewer_id, country, browser, os, started_at, last_at,
-             playing_ms, startup_ms, rebuffer_count, rebuffer_ms, error_count, live_latency_ms)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             playing_ms, startup_ms, rebuffer_count, rebuffer_ms, error_count, live_latency_ms, dropped_frames, total_frames)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
            ON CONFLICT(stream_id, view_id) DO UPDATE SET last_at = excluded.last_at, playing_ms = excluded.playing_ms,
              startup_ms = excluded.startup_ms, rebuffer_count = excluded.rebuffer_count,
              rebuffer_ms = excluded.rebuffer_ms, error_count = excluded.error_count,
-             live_latency_ms = excluded.live_latency_ms`,
+             live_latency_ms = excluded.live_latency_ms, dropped_frames = excluded.dropped_frames,
+             total_frames = excluded.total_frames`,
         )
         .bind(
           v.view_id,
@@ -70,6 +73,8 @@ export function flushStatements(
           v.rebuffer_ms,
           v.error_count,
           v.live_latency_ms,
+          v.dropped_frames,
+          v.total_frames,
         ),
     );
   }

@@ -39,11 +39,24 @@ export function foldBeacon(
     rebuffer_ms: 0,
     error_count: 0,
     live_latency_ms: null,
+    dropped_frames: 0,
+    total_frames: 0,
   };
   const watchMs = grow(b.playing_ms, base.playing_ms);
   const rebufferMs = grow(b.rebuffer_ms, base.rebuffer_ms);
   const rebufferCount = Math.max(0, b.rebuffer_count - base.rebuffer_count);
   const errors = Math.max(0, b.error_count - base.error_count);
+  // Frames as rebuffer counts are: what the view gained since its last beacon. A player that does
+  // not report them gains none; a view never drops more frames than it decoded, and decodes at most
+  // 240 a second of the time it may claim.
+  const totalFrames = Math.min(
+    Math.max(0, (b.total_frames ?? base.total_frames) - base.total_frames),
+    Math.floor(allowance * 0.24),
+  );
+  const droppedFrames = Math.min(
+    Math.max(0, (b.dropped_frames ?? base.dropped_frames) - base.dropped_frames),
+    totalFrames,
+  );
   // Startup is measured once per view: the first beacon that knows it.
   const startupMs = base.startup_ms === null && b.startup_ms !== null ? b.startup_ms : null;
   const view: ViewRow = {
@@ -56,6 +69,8 @@ export function foldBeacon(
     error_count: base.error_count + errors,
     startup_ms: base.startup_ms ?? b.startup_ms,
     live_latency_ms: b.live_latency_ms ?? base.live_latency_ms,
+    dropped_frames: base.dropped_frames + droppedFrames,
+    total_frames: base.total_frames + totalFrames,
   };
   return {
     view,
@@ -67,6 +82,8 @@ export function foldBeacon(
       errors,
       startupMs,
       latencyMs: b.live_latency_ms,
+      droppedFrames,
+      totalFrames,
     },
   };
 }

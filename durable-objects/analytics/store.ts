@@ -26,6 +26,11 @@ const MIGRATIONS = [
      PRIMARY KEY (minute, view_id));
    CREATE TABLE rate (key TEXT PRIMARY KEY, minute INTEGER NOT NULL, n INTEGER NOT NULL);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Dropped frames: the view's last cumulative counts, and what each minute gained.
+  `ALTER TABLE views ADD COLUMN dropped_frames INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE views ADD COLUMN total_frames INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE minutes ADD COLUMN dropped_frames INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE minutes ADD COLUMN total_frames INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export type ViewRow = {
@@ -43,6 +48,8 @@ export type ViewRow = {
   rebuffer_ms: number;
   error_count: number;
   live_latency_ms: number | null;
+  dropped_frames: number;
+  total_frames: number;
 };
 
 export type MinuteRow = {
@@ -61,6 +68,8 @@ export type MinuteRow = {
   startup_count: number;
   latency_sum_ms: number;
   latency_count: number;
+  dropped_frames: number;
+  total_frames: number;
 };
 
 /** What one beacon adds to its minute. */
@@ -72,6 +81,8 @@ export interface MinuteDelta {
   errors: number;
   startupMs: number | null;
   latencyMs: number | null;
+  droppedFrames: number;
+  totalFrames: number;
 }
 
 export const minuteOf = (t: number) => t - (t % 60_000);
@@ -112,8 +123,8 @@ export class AnalyticsStore {
   saveView(v: ViewRow) {
     this.sql.exec(
       `INSERT OR REPLACE INTO views (view_id, viewer_id, country, browser, os, started_at, last_at, seq, playing_ms,
-         startup_ms, rebuffer_count, rebuffer_ms, error_count, live_latency_ms, dirty)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
+         startup_ms, rebuffer_count, rebuffer_ms, error_count, live_latency_ms, dropped_frames, total_frames, dirty)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`,
       v.view_id,
       v.viewer_id,
       v.country,
@@ -128,6 +139,8 @@ export class AnalyticsStore {
       v.rebuffer_ms,
       v.error_count,
       v.live_latency_ms,
+      v.dropped_frames,
+      v.total_frames,
     );
   }
 
@@ -137,14 +150,16 @@ export class AnalyticsStore {
     const dims = [minute, view.country, view.browser, view.os, rendition] as const;
     this.sql.exec(
       `INSERT INTO minutes (minute, country, browser, os, rendition, views_started, watch_ms, rebuffer_ms, rebuffer_count,
-         errors, startup_sum_ms, startup_count, latency_sum_ms, latency_count, dirty)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
+         errors, startup_sum_ms, startup_count, latency_sum_ms, latency_count, dropped_frames, total_frames, dirty)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)
        ON CONFLICT(minute, country, browser, os, rendition) DO UPDATE SET
          views_started = views_started + excluded.views_started, watch_ms = watch_ms + excluded.watch_ms,
          rebuffer_ms = rebuffer_ms + excluded.rebuffer_ms, rebuffer_count = rebuffer_count + excluded.rebuffer_count,
          errors = errors + excluded.errors, startup_sum_ms = startup_sum_ms + excluded.startup_sum_ms,
          startup_count = startup_count + excluded.startup_count, latency_sum_ms = latency_sum_ms + excluded.latency_sum_ms,
-         latency_count = latency_count + excluded.latency_count, dirty = 1`,
+         latency_count = latency_count + excluded.latency_count,
+         dropped_frames = dropped_frames + excluded.dropped_frames, total_frames = total_frames + excluded.total_frames,
+         dirty = 1`,
       ...dims,
       d.viewsStarted,
       d.watchMs,
@@ -155,6 +170,8 @@ export class AnalyticsStore {
       d.startupMs === null ? 0 : 1,
       d.latencyMs ?? 0,
       d.latencyMs === null ? 0 : 1,
+      d.droppedFrames,
+      d.totalFrames,
     );
     // A view counts once per minute towards the concurrent viewers, under the rendition it played
     // last in that minute (so a rendition switch does not make one viewer two).
@@ -174,6 +191,7 @@ export class AnalyticsStore {
       .exec<MinuteRow>(
         `SELECT m.minute, m.country, m.browser, m.os, m.rendition, m.views_started, m.watch_ms, m.rebuffer_ms,
            m.rebuffer_count, m.errors, m.startup_sum_ms, m.startup_count, m.latency_sum_ms, m.latency_count,
+           m.dropped_frames, m.total_frames,
            (SELECT count(*) FROM minute_views v WHERE v.minute = m.minute AND v.country = m.country
               AND v.browser = m.browser AND v.os = m.os AND v.rendition = m.rendition) AS viewers
          FROM minutes m WHERE minute IN (SELECT minute FROM minutes WHERE dirty = 1)`,
@@ -193,7 +211,7 @@ export class AnalyticsStore {
     for (const m of minutes) {
       this.sql.exec(
         `UPDATE minutes SET dirty = 0 WHERE minute = ? AND country = ? AND browser = ? AND os = ? AND rendition = ?
-           AND watch_ms = ? AND views_started = ? AND errors = ? AND rebuffer_count = ?`,
+           AND watch_ms = ? AND views_started = ? AND errors = ? AND rebuffer_count = ? AND total_frames = ?`,
         m.minute,
         m.country,
         m.browser,
@@ -203,6 +221,7 @@ export class AnalyticsStore {
         m.views_started,
         m.errors,
         m.rebuffer_count,
+        m.total_frames,
       );
     }
     for (const v of views) this.sql.exec('UPDATE views SET dirty = 0 WHERE view_id = ? AND seq = ?', v.view_id, v.seq);

@@ -75,6 +75,10 @@ export class Agent {
       log: opts.log,
       onStop: (streamId, _sessionId, code) => void this.byStream.get(streamId)?.stop(code),
       onUploaded: (s, status) => this.uploaded(s, status),
+      onDropped: (s) => {
+        const pub = this.byStream.get(s.streamId);
+        if (pub?.answer.session_id === s.sessionId) pub.segmentDropped(s.rendition, s.sequence);
+      },
     });
     this.metrics = new OriginMetrics(opts.originId, {
       publications: () => this.byStream.size,

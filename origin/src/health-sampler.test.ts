@@ -69,6 +69,22 @@ describe('health sampler', () => {
     }
   });
 
+  it('counts a segment the upload queue gave up on as dropped, and no longer as waiting', async () => {
+    const h = await sampler();
+    try {
+      await h.s.segmentListed('source', 0, 625_000, 2, h.file);
+      await h.s.segmentListed('source', 1, 625_000, 2, h.file);
+      h.s.segmentDropped('source', 0);
+      // A second report of the same segment, or of one never listed, counts nothing.
+      h.s.segmentDropped('source', 0);
+      h.s.segmentDropped('source', 42);
+      expect(h.s.takeSample()).toMatchObject({ segments_dropped: 1, upload_backlog: 1 });
+      expect(h.s.takeSample()).toMatchObject({ segments_dropped: 0, upload_backlog: 1 });
+    } finally {
+      await h.cleanup();
+    }
+  });
+
   it('reports restarts and an unknown upload as no lag', async () => {
     const restarts = { n: 0 };
     const h = await sampler(restarts);

@@ -26,6 +26,7 @@ interface Window {
   mediaS: number;
   segments: number;
   late: number;
+  dropped: number;
   lagsMs: number[];
 }
 
@@ -88,6 +89,14 @@ export class HealthSampler {
     }
   }
 
+  /**
+   * The upload queue gave up on a segment (its buffer was full, or the Worker refused it for
+   * good): it will never be stored, so it leaves the backlog and counts as dropped.
+   */
+  segmentDropped(rendition: string, sequence: number): void {
+    if (this.waiting.delete(`${rendition}/${sequence}`)) this.window.dropped++;
+  }
+
   /** The Worker stored a segment: returns how long it took since it was listed (ms), when known. */
   segmentUploaded(rendition: string, sequence: number): number | null {
     const key = `${rendition}/${sequence}`;
@@ -115,6 +124,7 @@ export class HealthSampler {
       keyframe_interval_s: frames?.keyframeIntervalS ?? null,
       segments: w.segments,
       segments_late: w.late,
+      segments_dropped: w.dropped,
       upload_lag_ms_p95: p95(w.lagsMs),
       upload_backlog: this.waiting.size,
       encoder_restarts: this.opts.restarts(),
@@ -150,6 +160,6 @@ export class HealthSampler {
   }
 
   private fresh(): Window {
-    return { startedAt: this.now(), bytes: 0, mediaS: 0, segments: 0, late: 0, lagsMs: [] };
+    return { startedAt: this.now(), bytes: 0, mediaS: 0, segments: 0, late: 0, dropped: 0, lagsMs: [] };
   }
 }

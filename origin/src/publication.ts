@@ -415,6 +415,11 @@ export class Publication {
     return this.health?.segmentUploaded(rendition, sequence) ?? null;
   }
 
+  /** The upload queue gave up on one of our segments: a dropped segment in the health sample. */
+  segmentDropped(rendition: string, sequence: number): void {
+    this.health?.segmentDropped(rendition, sequence);
+  }
+
   private startHealth(): void {
     const metrics = this.deps.metrics;
     this.health = new HealthSampler({

@@ -28,8 +28,13 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function queue(maxBufferedBytes = 10_000_000, log: Logger = silentLogger): UploadQueue {
+function queue(
+  maxBufferedBytes = 10_000_000,
+  log: Logger = silentLogger,
+  onDropped?: (s: PendingSegment) => void,
+): UploadQueue {
   return new UploadQueue({
+    onDropped,
     putSegment: (u) => client.putSegment(u),
     maxBufferedBytes,
     baseDelayMs: 20,
@@ -85,10 +90,13 @@ describe('UploadQueue', () => {
 
   it('bounds the local buffer by dropping the oldest waiting segment', async () => {
     stub.down = true;
-    const q = queue(3000);
+    const told: number[] = [];
+    const q = queue(3000, silentLogger, (s) => told.push(s.sequence));
     for (let n = 0; n < 5; n++) q.enqueue(await segment(n));
     // Segment 0 is in flight (kept); 1 and 2 were dropped to make room for 3 and 4.
     expect(q.droppedSegments).toBe(2);
+    // ...and their session's health hears of each (as dropped segments).
+    expect(told).toEqual([1, 2]);
     expect(q.pendingBytes).toBe(3000);
     await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(path.join(dir, '720p-1.ts'))).toBe(false);

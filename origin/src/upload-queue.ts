@@ -23,6 +23,8 @@ export interface UploadQueueOptions {
   onStop: (streamId: string, sessionId: string, code: string) => void;
   /** A segment is safely in the Worker (called once per segment, after the 201 or 200). */
   onUploaded?: (segment: PendingSegment, status: number) => void;
+  /** A segment will never reach the Worker: the buffer bound dropped it, or the Worker refused it for good. */
+  onDropped?: (segment: PendingSegment) => void;
   log: Logger;
 }
 
@@ -170,6 +172,7 @@ export class UploadQueue {
             this.opts.onStop(s.streamId, s.sessionId, err.code);
           } else {
             this.opts.log('error', 'segment refused, dropped', { ...fields, status: err.status });
+            this.opts.onDropped?.(s);
           }
           return true;
         }
@@ -241,6 +244,7 @@ export class UploadQueue {
         rendition: oldest.s.rendition,
         sequence: oldest.s.sequence,
       });
+      this.opts.onDropped?.(oldest.s);
       void this.release(oldest.s);
     }
   }

@@ -53,6 +53,10 @@ export const MetricsSchema = z.object({
   rebuffer_count: z.number().int(),
   rebuffer_ratio: z.number().openapi({ description: 'Stalled time over stalled plus playing time' }),
   errors: z.number().int(),
+  dropped_frames: z.number().int().openapi({ description: "Frames the players' video elements dropped" }),
+  dropped_frame_ratio: z.number().openapi({
+    description: 'Dropped frames over frames decoded (0 when no player reported frames)',
+  }),
   startup_avg_ms: z.number().nullable(),
   live_latency_avg_ms: z.number().nullable(),
 });

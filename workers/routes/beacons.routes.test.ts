@@ -17,7 +17,14 @@ async function overview(key: string, streamId: string) {
   await env.ANALYTICS.getByName(streamId).flush();
   const res = await call(`/v1/analytics/overview?stream_id=${streamId}`, { auth: key });
   expect(res.status, res.text).toBe(200);
-  return res.json as { views: number; unique_viewers: number; watch_time_s: number; errors: number };
+  return res.json as {
+    views: number;
+    unique_viewers: number;
+    watch_time_s: number;
+    errors: number;
+    dropped_frames: number;
+    dropped_frame_ratio: number;
+  };
 }
 
 describe('beacons', () => {
@@ -127,5 +134,42 @@ describe('beacons', () => {
     const res = await postBeacon({ ...b, viewer_id: 'intruder00', seq: 5, playing_ms: 5000 });
     expect(res.json).toEqual({ accepted: false });
     expect((await overview(f.t.key.token, f.streamId)).watch_time_s).toBe(1);
+  });
+
+  it('folds dropped frames into a dropped-frame ratio per stream, in the breakdowns and the CSV too', async () => {
+    const f = await fixture();
+    const a = beacon(f.pb, { rendition: 360, dropped_frames: 0, total_frames: 0 });
+    await postBeacon(a);
+    await postBeacon({ ...a, seq: 1, event: 'heartbeat', playing_ms: 10_000, dropped_frames: 6, total_frames: 300 });
+    // Cumulative: a repeat of the same counts, or counts that went down, add nothing.
+    await postBeacon({ ...a, seq: 2, event: 'heartbeat', playing_ms: 10_000, dropped_frames: 6, total_frames: 300 });
+    await postBeacon({ ...a, seq: 3, event: 'heartbeat', playing_ms: 10_000, dropped_frames: 2, total_frames: 100 });
+    // A second view whose player does not report frames counts none (the fields are optional).
+    const b = beacon(f.pb, { rendition: 360 });
+    await postBeacon(b);
+    await postBeacon({ ...b, seq: 1, event: 'heartbeat', playing_ms: 5000 });
+    // A view cannot claim more frames than the wall clock allows (240 a second), nor drop more than it decoded.
+    const c = beacon(f.pb, { rendition: 720 });
+    await postBeacon({ ...c, dropped_frames: 24_000_000, total_frames: 24_000_000 });
+    const o = await overview(f.t.key.token, f.streamId);
+    expect(o.dropped_frames).toBe(6 + 60 * 240);
+    expect(o.dropped_frame_ratio).toBeCloseTo((6 + 14_400) / (300 + 14_400), 4);
+
+    const byRendition = await call(`/v1/analytics/breakdown?stream_id=${f.streamId}&group_by=rendition`, {
+      auth: f.t.key.token,
+    });
+    expect(byRendition.status, byRendition.text).toBe(200);
+    const rows = (
+      byRendition.json as { data: { group: string; dropped_frames: number; dropped_frame_ratio: number }[] }
+    ).data;
+    expect(rows.find((r) => r.group === '360')).toMatchObject({ dropped_frames: 6, dropped_frame_ratio: 0.02 });
+    expect(rows.find((r) => r.group === '720')).toMatchObject({ dropped_frames: 14_400, dropped_frame_ratio: 1 });
+    const csv = await call(`/v1/analytics/breakdown?stream_id=${f.streamId}&group_by=rendition&format=csv`, {
+      auth: f.t.key.token,
+    });
+    const [header, ...lines] = csv.text.trim().split('\r\n');
+    const col = header!.split(',').indexOf('dropped_frame_ratio');
+    expect(col).toBeGreaterThan(0);
+    expect(lines.map((l) => Number(l.split(',')[col]))).toEqual(rows.map((r) => r.dropped_frame_ratio));
   });
 });

@@ -20,6 +20,7 @@ const sample = (over: Partial<HealthSample> = {}): HealthSample => ({
   keyframe_interval_s: 1,
   segments: 5,
   segments_late: 0,
+  segments_dropped: 0,
   upload_lag_ms_p95: 120,
   upload_backlog: 0,
   encoder_restarts: 0,
@@ -102,6 +103,15 @@ describe('stream health', () => {
     const again = await originCall(path, { body: restart });
     expect(again.json).toEqual(a.json);
     expect(await healthEvents(s.id)).toEqual(['stream.health.degraded']);
+  });
+
+  it('degrades on segments the origin dropped, and keeps the count in the series', async () => {
+    const { t, s, path } = await live();
+    expect((await originCall(path, { body: sample({}) })).json.status).toBe('healthy');
+    const a = await originCall(path, { body: sample({ segments_dropped: 3, upload_backlog: 2 }) });
+    expect(a.json).toEqual({ status: 'degraded', reasons: ['segments_dropped'] });
+    const r = await call(`/v1/streams/${s.id}/health`, { auth: t.key.token });
+    expect(r.json.samples.map((x: { segments_dropped: number }) => x.segments_dropped)).toEqual([0, 3]);
   });
 
   it('refuses bad samples, other origins and other tenants, and changes nothing', async () => {

@@ -22,6 +22,10 @@ const HealthSampleOut = z
     keyframe_interval_s: z.number().nullable(),
     segments: z.number().int(),
     segments_late: z.number().int(),
+    segments_dropped: z
+      .number()
+      .int()
+      .openapi({ description: 'Segments the origin gave up on in the window (upload buffer full, or refused)' }),
     upload_lag_ms_p95: z.number().nullable().openapi({ description: 'Segment closed to stored, p95 in the window' }),
     upload_backlog: z.number().int().openapi({ description: 'Segments waiting for upload at the end of the window' }),
     encoder_restarts: z.number().int().openapi({ description: 'FFmpeg restarts of the session so far' }),

@@ -66,6 +66,8 @@ const aggregates = {
   startupCount: sum(r.startupCount),
   latencySum: sum(r.latencySumMs),
   latencyCount: sum(r.latencyCount),
+  droppedFrames: sum(r.droppedFrames),
+  totalFrames: sum(r.totalFrames),
 };
 type Aggregated = { [K in keyof typeof aggregates]: string | null };
 
@@ -75,6 +77,7 @@ const avg = (total: string | null, count: string | null) => (n(count) ? Math.rou
 function metrics(a: Aggregated): Metrics {
   const watch = n(a.watchMs);
   const stall = n(a.rebufferMs);
+  const frames = n(a.totalFrames);
   return {
     views: n(a.views),
     watch_time_s: Math.round(watch / 100) / 10,
@@ -82,6 +85,8 @@ function metrics(a: Aggregated): Metrics {
     rebuffer_count: n(a.rebufferCount),
     rebuffer_ratio: watch + stall ? Math.round((stall / (watch + stall)) * 10_000) / 10_000 : 0,
     errors: n(a.errors),
+    dropped_frames: n(a.droppedFrames),
+    dropped_frame_ratio: frames ? Math.round((n(a.droppedFrames) / frames) * 10_000) / 10_000 : 0,
     startup_avg_ms: avg(a.startupSum, a.startupCount),
     live_latency_avg_ms: avg(a.latencySum, a.latencyCount),
   };

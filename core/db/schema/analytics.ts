@@ -26,6 +26,9 @@ export const analyticsViews = sqliteTable(
     rebufferMs: integer('rebuffer_ms').notNull(),
     errorCount: integer('error_count').notNull(),
     liveLatencyMs: integer('live_latency_ms'),
+    /** Cumulative, from the player's getVideoPlaybackQuality(); 0 when it does not report them. */
+    droppedFrames: integer('dropped_frames').notNull().default(0),
+    totalFrames: integer('total_frames').notNull().default(0),
   },
   // View ids are chosen by players: unique only within their stream.
   (t) => [
@@ -63,6 +66,8 @@ export const analyticsRollups = sqliteTable(
     startupCount: integer('startup_count').notNull(),
     latencySumMs: integer('latency_sum_ms').notNull(),
     latencyCount: integer('latency_count').notNull(),
+    droppedFrames: integer('dropped_frames').notNull().default(0),
+    totalFrames: integer('total_frames').notNull().default(0),
   },
   (t) => [
     primaryKey({

@@ -19,6 +19,7 @@ export const streamHealthSamples = sqliteTable(
     keyframeIntervalS: real('keyframe_interval_s'),
     segments: integer('segments').notNull(),
     segmentsLate: integer('segments_late').notNull(),
+    segmentsDropped: integer('segments_dropped').notNull().default(0),
     uploadLagMsP95: real('upload_lag_ms_p95'),
     uploadBacklog: integer('upload_backlog').notNull(),
     encoderRestarts: integer('encoder_restarts').notNull(),

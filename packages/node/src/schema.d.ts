@@ -4540,6 +4540,8 @@ export interface components {
             playing_ms: number;
             rebuffer_count: number;
             rebuffer_ms: number;
+            dropped_frames?: number;
+            total_frames?: number;
             error_count: number;
             error_code?: string;
             rendition: number | null;
@@ -5333,7 +5335,7 @@ export interface components {
             session_id: string | null;
             /** @enum {string|null} */
             status: "healthy" | "degraded" | null;
-            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+            reasons: ("input_bitrate_low" | "segments_late" | "segments_dropped" | "encoder_restarting" | "upload_backlog")[];
             samples: components["schemas"]["StreamHealthSample"][];
         };
         StreamHealthSample: {
@@ -5344,6 +5346,8 @@ export interface components {
             keyframe_interval_s: number | null;
             segments: number;
             segments_late: number;
+            /** @description Segments the origin gave up on in the window (upload buffer full, or refused) */
+            segments_dropped: number;
             /** @description Segment closed to stored, p95 in the window */
             upload_lag_ms_p95: number | null;
             /** @description Segments waiting for upload at the end of the window */
@@ -5352,7 +5356,7 @@ export interface components {
             encoder_restarts: number;
             /** @enum {string} */
             status: "healthy" | "degraded";
-            reasons: ("input_bitrate_low" | "segments_late" | "encoder_restarting" | "upload_backlog")[];
+            reasons: ("input_bitrate_low" | "segments_late" | "segments_dropped" | "encoder_restarting" | "upload_backlog")[];
         };
         StreamInput: {
             /** @example inp_123 */
@@ -5659,6 +5663,10 @@ export interface components {
             /** @description Stalled time over stalled plus playing time */
             rebuffer_ratio: number;
             errors: number;
+            /** @description Frames the players' video elements dropped */
+            dropped_frames: number;
+            /** @description Dropped frames over frames decoded (0 when no player reported frames) */
+            dropped_frame_ratio: number;
             startup_avg_ms: number | null;
             live_latency_avg_ms: number | null;
             from: string;
@@ -5687,6 +5695,10 @@ export interface components {
             /** @description Stalled time over stalled plus playing time */
             rebuffer_ratio: number;
             errors: number;
+            /** @description Frames the players' video elements dropped */
+            dropped_frames: number;
+            /** @description Dropped frames over frames decoded (0 when no player reported frames) */
+            dropped_frame_ratio: number;
             startup_avg_ms: number | null;
             live_latency_avg_ms: number | null;
             /** @description Start of the bucket */
@@ -5711,6 +5723,10 @@ export interface components {
             /** @description Stalled time over stalled plus playing time */
             rebuffer_ratio: number;
             errors: number;
+            /** @description Frames the players' video elements dropped */
+            dropped_frames: number;
+            /** @description Dropped frames over frames decoded (0 when no player reported frames) */
+            dropped_frame_ratio: number;
             startup_avg_ms: number | null;
             live_latency_avg_ms: number | null;
             group: string;

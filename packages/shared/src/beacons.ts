@@ -32,6 +32,9 @@ const clientId = z
 /** Cumulative milliseconds: at most a day per view. */
 const ms = z.number().int().min(0).max(86_400_000);
 
+/** Cumulative frames: a day at 240 fps is about 21 million. */
+const frames = z.number().int().min(0).max(25_000_000);
+
 export const BEACON_EVENTS = ['view_start', 'heartbeat', 'rendition_change', 'error', 'view_end'] as const;
 
 export const BeaconSchema = z
@@ -50,6 +53,13 @@ export const BeaconSchema = z
     playing_ms: ms,
     rebuffer_count: z.number().int().min(0).max(100_000),
     rebuffer_ms: ms,
+    /**
+     * Frames the video element dropped, and all it decoded, since the view started
+     * (`HTMLVideoElement.getVideoPlaybackQuality()`: `droppedVideoFrames`, `totalVideoFrames`).
+     * Optional: a player that cannot tell leaves them out, and its views count no frames.
+     */
+    dropped_frames: frames.optional(),
+    total_frames: frames.optional(),
     /** Fatal player errors so far. */
     error_count: z.number().int().min(0).max(100_000),
     /** The code of the latest error, for `event: "error"`. */

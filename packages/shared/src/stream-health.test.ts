@@ -16,6 +16,7 @@ const sample = (over: Partial<HealthSample> = {}): HealthSample => ({
   keyframe_interval_s: 1,
   segments: 5,
   segments_late: 0,
+  segments_dropped: 0,
   upload_lag_ms_p95: 80,
   upload_backlog: 0,
   encoder_restarts: 0,
@@ -61,6 +62,7 @@ describe('stream health judgement', () => {
           sample({ encoder_restarts: 1 }),
           sample({ encoder_restarts: 1 }),
           sample({ encoder_restarts: 1, upload_backlog: 20 }),
+          sample({ encoder_restarts: 1, segments_dropped: 1 }),
         ],
         2500,
       ),
@@ -70,11 +72,15 @@ describe('stream health judgement', () => {
       'degraded:segments_late+encoder_restarting',
       'healthy',
       'degraded:upload_backlog',
+      'degraded:upload_backlog+segments_dropped',
     ]);
   });
 
   it('validates samples and takes medians', () => {
     expect(healthSampleSchema.safeParse(sample()).success).toBe(true);
+    // An origin older than `segments_dropped` sends none: it dropped none.
+    const { segments_dropped: _d, ...older } = sample();
+    expect(healthSampleSchema.parse(older).segments_dropped).toBe(0);
     expect(healthSampleSchema.safeParse(sample({ input_bitrate_kbps: -1 })).success).toBe(false);
     expect(healthSampleSchema.safeParse({ ...sample(), at: 'yesterday' }).success).toBe(false);
     expect(median([3, 1, 2])).toBe(2);

@@ -23,7 +23,13 @@ export const HEALTH = {
   lateFactor: 1.5,
 } as const;
 
-export const HEALTH_REASONS = ['input_bitrate_low', 'segments_late', 'encoder_restarting', 'upload_backlog'] as const;
+export const HEALTH_REASONS = [
+  'input_bitrate_low',
+  'segments_late',
+  'segments_dropped',
+  'encoder_restarting',
+  'upload_backlog',
+] as const;
 export type HealthReason = (typeof HEALTH_REASONS)[number];
 export type HealthStatus = 'healthy' | 'degraded';
 
@@ -43,6 +49,11 @@ export const healthSampleSchema = z.object({
   segments: count,
   /** Listed later than `lateFactor` × their target after the one before (input stalls, encoder lag). */
   segments_late: count,
+  /**
+   * Segments of the session the origin gave up on in the window (its upload buffer was full, or
+   * the Worker refused them for good): a gap viewers see. Optional for origins older than it.
+   */
+  segments_dropped: count.default(0),
   /** Segment closed (listed by FFmpeg) to stored in the Worker, p95 over the window's uploads. */
   upload_lag_ms_p95: nonNeg.nullable(),
   /** Segments of the session listed and not yet in the Worker. */
@@ -83,6 +94,7 @@ export function judgeHealth(
   const problems: HealthReason[] = [];
   if (lowStreak >= HEALTH.lowBitrateStreak) problems.push('input_bitrate_low');
   if (s.segments_late > 0) problems.push('segments_late');
+  if (s.segments_dropped > 0) problems.push('segments_dropped');
   if (s.encoder_restarts > prev.restarts) problems.push('encoder_restarting');
   if (s.upload_backlog > HEALTH.maxUploadBacklog) problems.push('upload_backlog');
   // A low sample not yet long enough to degrade is not clean either.

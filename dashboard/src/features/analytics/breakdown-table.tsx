@@ -54,6 +54,7 @@ export function BreakdownTable({ scope, onExport }: { scope: AnalyticsScope; onE
                     <th scope="col">Watch time</th>
                     <th scope="col">Startup (avg)</th>
                     <th scope="col">Rebuffer ratio</th>
+                    <th scope="col">Dropped frames</th>
                     <th scope="col">Errors</th>
                   </tr>
                 </thead>
@@ -78,6 +79,7 @@ export function BreakdownTable({ scope, onExport }: { scope: AnalyticsScope; onE
                         </td>
                         <td>{ms(r.startup_avg_ms)}</td>
                         <td>{pct(r.rebuffer_ratio)}</td>
+                        <td>{pct(r.dropped_frame_ratio)}</td>
                         <td>{r.errors}</td>
                       </tr>
                     ))}

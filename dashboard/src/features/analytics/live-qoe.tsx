@@ -39,6 +39,7 @@ export function LiveQoe({ appId, streamId }: { appId: string; streamId: string }
           {stat('Views (10 min)', String(o.views))}
           {stat('Startup p50', ms(o.startup_p50_ms))}
           {stat('Rebuffer ratio', pct(o.rebuffer_ratio))}
+          {stat('Dropped frames', pct(o.dropped_frame_ratio))}
           {stat('Live latency', ms(o.live_latency_avg_ms))}
         </section>
       )}

@@ -22,6 +22,7 @@ export function OverviewStats({ o }: { o: Overview }) {
       {stat('Startup p50', ms(o.startup_p50_ms))}
       {stat('Startup p95', ms(o.startup_p95_ms))}
       {stat('Rebuffer ratio', pct(o.rebuffer_ratio))}
+      {stat('Dropped frames', pct(o.dropped_frame_ratio))}
       {stat('Error rate', pct(o.error_rate))}
       {stat('Live latency', ms(o.live_latency_avg_ms))}
     </section>

@@ -4,6 +4,7 @@ import type { HealthSample } from './health.queries';
 export const REASON_TEXT: Record<HealthSample['reasons'][number], string> = {
   input_bitrate_low: 'Input bitrate under half of usual',
   segments_late: 'Segments arriving late (the input stalls)',
+  segments_dropped: 'Segments dropped before upload (viewers see a gap)',
   encoder_restarting: 'The encoder restarted',
   upload_backlog: 'Uploads falling behind',
 };

@@ -55,6 +55,9 @@ export function trackPlayer(hls: Hls | null, opts: TrackOptions): Tracker {
   const beacon = (event: Beacon['event']) => {
     if (ended) return;
     if (hls?.playingDate) view.setLatency(Date.now() - hls.playingDate.getTime());
+    // Not every browser has it (older Safari, some embedded views): then no frame counts are sent.
+    const q = video.getVideoPlaybackQuality?.();
+    if (q) view.setFrames(q.droppedVideoFrames, q.totalVideoFrames);
     send(opts.beaconUrl, view.beacon(event));
   };
 

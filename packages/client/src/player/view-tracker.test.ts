@@ -45,6 +45,19 @@ describe('ViewTracker', () => {
     expect(v.beacon('heartbeat')).not.toHaveProperty('error_code');
   });
 
+  it("reports the element's dropped and decoded frames cumulatively, across a reset of the element", () => {
+    const { v } = tracker();
+    // A player that never reads them sends none (the fields are optional).
+    expect(v.peek('heartbeat')).not.toHaveProperty('dropped_frames');
+    v.setFrames(3, 300);
+    expect(BeaconSchema.parse(v.beacon('heartbeat'))).toMatchObject({ dropped_frames: 3, total_frames: 300 });
+    v.setFrames(5, 600);
+    expect(v.peek('heartbeat')).toMatchObject({ dropped_frames: 5, total_frames: 600 });
+    // A new source: the element counts from 0 again, the view goes on from what it had.
+    v.setFrames(1, 30);
+    expect(v.peek('heartbeat')).toMatchObject({ dropped_frames: 6, total_frames: 630 });
+  });
+
   it('keeps one viewer id in storage, and makes one per view when storage refuses', () => {
     const map = new Map<string, string>();
     const storage = {

@@ -26,6 +26,9 @@ export class ViewTracker {
   private lastError: string | undefined;
   private rendition: number | null = null;
   private latencyMs: number | null = null;
+  private frames: { dropped: number; total: number } | null = null;
+  private frameReading: { dropped: number; total: number } | null = null;
+  private frameBase = { dropped: 0, total: 0 };
 
   constructor(
     private readonly playbackId: string,
@@ -80,6 +83,20 @@ export class ViewTracker {
     this.latencyMs = ms === null ? null : Math.max(0, Math.round(ms));
   }
 
+  /**
+   * The video element's frame counts (getVideoPlaybackQuality()), cumulative for the element. When
+   * they go down (the element was given a new source and counts from 0 again) the counts so far are
+   * kept as a base, so the view's beacons stay cumulative.
+   */
+  setFrames(dropped: number, total: number) {
+    const d = Math.max(0, Math.round(dropped));
+    const t = Math.max(0, Math.round(total));
+    const last = this.frameReading;
+    if (last && t < last.total) this.frameBase = { dropped: this.frames!.dropped, total: this.frames!.total };
+    this.frameReading = { dropped: d, total: t };
+    this.frames = { dropped: this.frameBase.dropped + d, total: this.frameBase.total + t };
+  }
+
   private stopClock(t: number) {
     if (this.playingSince !== null) {
       this.playingMs += t - this.playingSince;
@@ -113,6 +130,7 @@ export class ViewTracker {
       rebuffer_count: this.rebufferCount,
       rebuffer_ms: Math.round(this.rebufferMs + running(this.stalledSince)),
       error_count: this.errors,
+      ...(this.frames ? { dropped_frames: this.frames.dropped, total_frames: this.frames.total } : {}),
       ...(event === 'error' && this.lastError ? { error_code: this.lastError } : {}),
       rendition: this.rendition,
       live_latency_ms: this.latencyMs,
