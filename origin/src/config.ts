@@ -20,6 +20,8 @@ const spec = {
   'tls-key': { env: 'EDGELIVE_TLS_KEY', fallback: undefined },
   // SRT is off unless a UDP port is given; it listens on the RTMP host.
   'srt-port': { env: 'EDGELIVE_SRT_PORT', fallback: undefined },
+  // WHIP (WebRTC publishers, OBS 30+) is off unless an HTTP port is given; it listens on the RTMP host.
+  'whip-port': { env: 'EDGELIVE_WHIP_PORT', fallback: undefined },
   // The host in the ingest URLs the origin reports to the fleet (what OBS should dial).
   'public-host': { env: 'EDGELIVE_PUBLIC_HOST', fallback: undefined },
   'stream-module': { env: 'EDGELIVE_STREAM_MODULE', fallback: '/usr/lib/nginx/modules/ngx_stream_module.so' },
@@ -60,6 +62,7 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
         }
       : undefined,
     srt: get('srt-port') ? { port: port(get('srt-port'), 'srt-port') } : undefined,
+    whip: get('whip-port') ? { port: port(get('whip-port'), 'whip-port') } : undefined,
     publicHost: get('public-host'),
   };
 }

@@ -22,7 +22,9 @@ export function relaySdp(tracks: RelayTracks): string {
   const v = tracks.video;
   lines.push(`m=video ${v.port} RTP/AVP ${v.payloadType}`, `a=rtpmap:${v.payloadType} H264/90000`);
   // packetization-mode=1 (FU-A, STAP-A) is what every WebRTC encoder sends.
-  lines.push(`a=fmtp:${v.payloadType} ${v.fmtp && /packetization-mode/.test(v.fmtp) ? v.fmtp : 'packetization-mode=1'}`);
+  lines.push(
+    `a=fmtp:${v.payloadType} ${v.fmtp && /packetization-mode/.test(v.fmtp) ? v.fmtp : 'packetization-mode=1'}`,
+  );
   const a = tracks.audio;
   if (a) lines.push(`m=audio ${a.port} RTP/AVP ${a.payloadType}`, `a=rtpmap:${a.payloadType} opus/48000/${a.channels}`);
   return `${lines.join('\r\n')}\r\n`;

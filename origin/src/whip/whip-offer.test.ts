@@ -34,7 +34,15 @@ describe('bearerKey', () => {
   });
 
   it('refuses what is not one printable token', () => {
-    for (const h of [undefined, '', 'Bearer', 'Bearer ', 'Basic dXNlcjpwYXNz', 'Bearer a b', `Bearer ${'k'.repeat(201)}`])
+    for (const h of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Basic dXNlcjpwYXNz',
+      'Bearer a b',
+      `Bearer ${'k'.repeat(201)}`,
+    ])
       expect(bearerKey(h), String(h)).toBeNull();
     expect(bearerKey('Bearer lsk_é')).toBeNull();
   });

@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { MediaStreamTrack, RTCPeerConnection, useH264, useOPUS } from 'werift';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MediaStreamTrack, RTCPeerConnection, useH264, useOPUS } from 'werift';
 import { silentLogger } from '../log.ts';
 import { WhipServer } from './whip-server.ts';
 
@@ -11,6 +11,8 @@ import { WhipServer } from './whip-server.ts';
  * agent's Worker publish call in production): refusals before anything starts, then 201 + answer
  * + Location, and DELETE ending the session. The media path is e2e/ingest-protocols.test.ts's.
  */
+
+type ErrorBody = { error: { code: string; message: string } };
 
 const admitted: { key: string; ticket: string }[] = [];
 let server: WhipServer;
@@ -65,7 +67,7 @@ describe('WHIP endpoint', () => {
       const refused = await post(sdp, { authorization: 'Bearer lsk_bad' });
       expect(refused.status).toBe(401);
       expect(refused.headers.get('www-authenticate')).toContain('invalid_token');
-      expect((await refused.json()).error.code).toBe('invalid_stream_key');
+      expect(((await refused.json()) as ErrorBody).error.code).toBe('invalid_stream_key');
       expect(admitted.map((a) => a.key)).toEqual(['lsk_bad']);
       expect(admitted[0]!.ticket).toMatch(/^whip_[0-9a-f]{24}$/);
 
@@ -81,7 +83,7 @@ describe('WHIP endpoint', () => {
       expect((await post('hello', { authorization: 'Bearer lsk_good' })).status).toBe(400);
       const av1 = await post(sdp.replaceAll('H264/90000', 'AV1/90000'), { authorization: 'Bearer lsk_good' });
       expect(av1.status).toBe(422);
-      expect((await av1.json()).error.code).toBe('offer_no_h264');
+      expect(((await av1.json()) as ErrorBody).error.code).toBe('offer_no_h264');
       expect((await post('v=0\r\n'.padEnd(70_000, 'a'), { authorization: 'Bearer lsk_good' })).status).toBe(413);
       expect(admitted.map((a) => a.key)).toEqual(['lsk_bad']);
       expect(server.openSessions()).toBe(0);

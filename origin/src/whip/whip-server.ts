@@ -81,8 +81,7 @@ export class WhipServer {
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://whip.invalid');
     const session = SESSION_PATH.exec(url.pathname);
-    if (req.method === 'OPTIONS')
-      return void res.writeHead(204, { ...CORS, 'accept-post': 'application/sdp' }).end();
+    if (req.method === 'OPTIONS') return void res.writeHead(204, { ...CORS, 'accept-post': 'application/sdp' }).end();
     if (session) {
       const s = this.sessions.get(session[1]!);
       if (!s) return fail(res, 404, 'not_found', 'no such WHIP session (it ended, or never existed)');
