@@ -35,8 +35,9 @@ const SRT_PORT = 20503;
 const SECOND_RTMP_PORT = 20504;
 const RTMPS_RELAY_PORT = 20505;
 const SRT_RELAY_PORT = 20506;
-// WHIP's HTTP endpoint (from the WHIP range 21800-21899; its ICE ports are werift's pick).
+// WHIP's HTTP endpoint and its ICE ports (UDP), from the WHIP range 21800-21899.
 const WHIP_PORT = 21800;
+const WHIP_ICE_PORTS: [number, number] = [21810, 21899];
 
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;
@@ -56,7 +57,7 @@ beforeAll(async () => {
     rtmpPort: RTMP_PORT,
     rtmps: { port: RTMPS_PORT },
     srt: { port: SRT_PORT },
-    whip: { port: WHIP_PORT },
+    whip: { port: WHIP_PORT, icePortRange: WHIP_ICE_PORTS },
   });
 });
 

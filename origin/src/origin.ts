@@ -42,7 +42,7 @@ export interface OriginOptions {
   /** SRT ingest (srt-ingest.ts): one UDP listener for every SRT publisher; off when absent. */
   srt?: { port: number; host?: string };
   /** WHIP ingest (whip/whip-server.ts): WebRTC publishers (OBS 30+) over HTTP on this port; off when absent. */
-  whip?: { port: number; host?: string };
+  whip?: { port: number; host?: string; icePortRange?: [number, number] };
   /** The host name publishers use in the ingest URLs this origin reports (default: the RTMP host, or 127.0.0.1). */
   publicHost?: string;
 }
@@ -152,6 +152,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
       dir: path.join(runtimeDir, 'tmp'),
       admit: (key, addr, ticket) => agent.admitAhead(key, addr, ticket),
       log,
+      icePortRange: opts.whip.icePortRange,
     });
     try {
       whipPort = await whip.listen();

@@ -28,6 +28,8 @@ export interface WhipServerOptions {
   maxSessions?: number;
   /** Passed to each session (tests shorten them). */
   connectTimeoutMs?: number;
+  /** The UDP ports WebRTC media may arrive on (min, max); any free port when absent. */
+  icePortRange?: [number, number];
 }
 
 const MAX_OFFER_BYTES = 64 * 1024;
@@ -136,6 +138,7 @@ export class WhipServer {
       dir: this.opts.dir,
       log: this.opts.log,
       connectTimeoutMs: this.opts.connectTimeoutMs,
+      icePortRange: this.opts.icePortRange,
       onEnded: (ended) => {
         if (this.sessions.get(ended) === s) this.sessions.delete(ended);
       },

@@ -29,6 +29,8 @@ export interface WhipSessionOptions {
   connectTimeoutMs?: number;
   /** A connection `disconnected` this long is gone (default 5 s). */
   disconnectedMs?: number;
+  /** The UDP ports ICE may use (a firewall opens only these); any free port when absent. */
+  icePortRange?: [number, number];
 }
 
 /** Keyframe requests after the first video packet: the relay only starts on a keyframe. */
@@ -52,7 +54,10 @@ export class WhipSession {
     // The answer echoes the publisher's own H.264 parameters (werift matches profile-level-id
     // exactly, and OBS offers High profile as well as Baseline); Opus for audio, nothing else.
     const h264 = offeredH264Parameters(opts.offer).map((parameters) => useH264({ parameters }));
-    this.pc = new RTCPeerConnection({ codecs: { video: h264, audio: [useOPUS()] } });
+    this.pc = new RTCPeerConnection({
+      codecs: { video: h264, audio: [useOPUS()] },
+      ...(opts.icePortRange ? { icePortRange: opts.icePortRange } : {}),
+    });
   }
 
   /** Answers the offer (every candidate in it: the session does not trickle) and starts the relay. */
