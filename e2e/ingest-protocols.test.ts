@@ -37,7 +37,7 @@ const RTMPS_RELAY_PORT = 20505;
 const SRT_RELAY_PORT = 20506;
 // WHIP's HTTP endpoint and its ICE ports (UDP), from the WHIP range 21800-21899.
 const WHIP_PORT = 21800;
-const WHIP_ICE_PORTS: [number, number] = [21810, 21899];
+const WHIP_ICE_PORTS: [number, number] = [21810, 21849];
 
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;

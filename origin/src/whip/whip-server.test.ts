@@ -28,6 +28,8 @@ beforeAll(async () => {
     rtmpBase: 'rtmp://127.0.0.1:9/live',
     dir,
     log: silentLogger,
+    // Its own part of the WHIP range (the e2e file takes 21810-21849), so both can run at once.
+    icePortRange: [21850, 21899],
     admit: async (key, _addr, ticket) => {
       if (key === 'lsk_down') throw new Error('worker unreachable');
       admitted.push({ key, ticket });
@@ -107,6 +109,14 @@ describe('WHIP endpoint', () => {
       expect(answer).toMatch(/a=rtpmap:\d+ H264\/90000/);
       expect(answer).toMatch(/a=rtpmap:\d+ OPUS\/48000\/2/i);
       expect(answer.match(/^a=recvonly/gm)).toHaveLength(2);
+      // Host candidates only, on the configured ICE ports.
+      const ports = [...answer.matchAll(/^a=candidate:\S+ 1 udp \d+ \S+ (\d+) typ (\w+)/gm)];
+      expect(ports.length).toBeGreaterThan(0);
+      for (const [, port, type] of ports) {
+        expect(type).toBe('host');
+        expect(Number(port)).toBeGreaterThanOrEqual(21850);
+        expect(Number(port)).toBeLessThanOrEqual(21899);
+      }
       await pc.setRemoteDescription({ type: 'answer', sdp: answer });
       expect(server.openSessions()).toBe(1);
 
