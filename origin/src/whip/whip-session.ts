@@ -45,8 +45,9 @@ export class WhipSession {
   private readonly timers: NodeJS.Timeout[] = [];
   private ended: Promise<void> | null = null;
   private sdpPath = '';
-  /** The relay's RTP ports (0 until the answer is made, and for audio when there is none). */
+  /** The relay's RTP ports (0 until the answer is made, and for audio when there is none) and payload types. */
   private readonly ports = { video: 0, audio: 0 };
+  private readonly payloadTypes = { video: 0, audio: 0 };
 
   constructor(opts: WhipSessionOptions) {
     this.id = opts.id;
@@ -78,6 +79,8 @@ export class WhipSession {
     await new Promise<void>((resolve) => this.out.bind(0, '127.0.0.1', () => resolve()));
     const vc = video.codecs[0]!;
     const ac = audio?.codecs[0];
+    this.payloadTypes.video = vc.payloadType;
+    this.payloadTypes.audio = ac?.payloadType ?? 0;
     this.sdpPath = path.join(this.opts.dir, `whip-${this.id}.sdp`);
     await writeFile(
       this.sdpPath,
@@ -86,6 +89,8 @@ export class WhipSession {
         audio: ac ? { port: audioPort, payloadType: ac.payloadType, channels: ac.channels ?? 2 } : null,
       }),
     );
+    // Ended while the answer was made (the origin stopping): no relay to leave behind.
+    if (this.ended) throw new Error('the session ended before its answer');
     this.relay = this.spawnRelay(Boolean(ac));
 
     pc.connectionStateChange.subscribe((state) => {
@@ -107,6 +112,9 @@ export class WhipSession {
     let first = true;
     track.onReceiveRtp.subscribe((rtp) => {
       if (!port() || this.ended) return;
+      // The relay's SDP names one payload type per track; a publisher that was answered several
+      // H.264 profiles may send any of them, so each packet gets the one the SDP names.
+      rtp.header.payloadType = track.kind === 'video' ? this.payloadTypes.video : this.payloadTypes.audio;
       this.out.send(rtp.serialize(), port(), '127.0.0.1');
       if (first && track.kind === 'video') {
         first = false;
