@@ -33,6 +33,12 @@ export interface WhipSessionOptions {
   icePortRange?: [number, number];
 }
 
+/**
+ * What FFmpeg's H.264 decoder says of every frame before the first keyframe (the probe decodes):
+ * a publisher joining mid-GOP prints a hundred of these a second, so they are debug, not warnings.
+ */
+const BEFORE_KEYFRAME = /non-existing PPS|decode_slice_header error|no frame!|Last message repeated/;
+
 /** Keyframe requests after the first video packet: the relay only starts on a keyframe. */
 const PLI_AFTER_MS = [0, 700, 1500, 3000];
 
@@ -136,7 +142,10 @@ export class WhipSession {
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
       for (const line of chunk.split('\n'))
-        if (line.trim()) this.opts.log('warn', `whip relay: ${line.trim()}`, { session: this.id });
+        if (line.trim())
+          this.opts.log(BEFORE_KEYFRAME.test(line) ? 'debug' : 'warn', `whip relay: ${line.trim()}`, {
+            session: this.id,
+          });
     });
     child.once('exit', (code, signal) => void this.end(`relay exited (${signal ?? code})`));
     return child;
@@ -159,12 +168,11 @@ export class WhipSession {
       const relay = this.relay;
       if (relay && relay.exitCode === null && relay.signalCode === null) {
         const exited = new Promise((r) => relay.once('exit', r));
-        // As for the SRT relay: a second signal interrupts a read that waits for packets.
+        // One signal: FFmpeg's RTP read polls and sees it (unlike the SRT relay's blocking read, no
+        // second one is needed, and a second would cut the FLV trailer short).
         relay.kill('SIGTERM');
-        const again = setTimeout(() => relay.kill('SIGTERM'), 100);
         const kill = setTimeout(() => relay.kill('SIGKILL'), 3000);
         await exited;
-        clearTimeout(again);
         clearTimeout(kill);
       }
       await this.pc.close().catch(() => undefined);
