@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher } from '../origin/test-support/publisher.ts';
-import { launchChromium, screenshot } from './console/browser.ts';
+import { launchChromium, SCREENSHOTS, screenshot } from './console/browser.ts';
 import { type ConsoleStack, startConsoleStack } from './console/stack.ts';
 import { IrcServer } from './harness/irc-server.ts';
 import { createStream } from './harness/live.ts';
@@ -18,7 +18,8 @@ import { RtmpReceiver } from './harness/rtmp-receiver.ts';
  * the server's refusal as its last error. Screenshot: e2e/screenshots/connectors-01-room.png.
  *
  * Ports (issue 13's range): Worker 20040, console 20041, RTMP 20042, receiver 20043, ngIRCd 20044;
- * 20049 stays closed.
+ * 20049 stays closed; the origin's WHIP endpoint 21802 (issue 12's WHIP range), for the OBS setup
+ * panel's URLs (screenshot e2e/screenshots/streams-obs-setup-whip.png).
  */
 const PORTS = { api: 20040, console: 20041 };
 let stack: ConsoleStack;
@@ -30,7 +31,11 @@ const ircd = new IrcServer(20044, IRC_TOKEN);
 let publisher: ReturnType<typeof startTestPublisher> | null = null;
 
 beforeAll(async () => {
-  stack = await startConsoleStack(PORTS, { rtmpPort: 20042, vars: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
+  stack = await startConsoleStack(PORTS, {
+    rtmpPort: 20042,
+    origin: { whip: { port: 21802 } },
+    vars: { WEBHOOK_ALLOW_PRIVATE: 'true' },
+  });
   await receiver.start();
   browser = await launchChromium();
   page = await (await browser.newContext({ viewport: { width: 1280, height: 1000 } })).newPage();
@@ -61,6 +66,11 @@ describe('console: simulcast panel', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Apps' }).waitFor();
     await page.goto(`${stack.console.url}/apps/${demo.app.id}/streams/${stream.id}`);
+    // The OBS setup lists every ingest URL the origin reported, WHIP beside RTMP.
+    const obs = page.getByRole('region', { name: 'Streaming software setup' });
+    await obs.getByTestId('whip-url').waitFor({ timeout: 20_000 });
+    expect(await obs.getByTestId('whip-url').textContent()).toBe(stack.origin!.whipUrl);
+    await obs.screenshot({ path: `${SCREENSHOTS}streams-obs-setup-whip.png` });
     const panel = page.getByRole('region', { name: 'Simulcast targets' });
     const row = (name: string) => panel.getByRole('row').filter({ hasText: name });
     await row('YouTube stand-in').getByText('broadcasting').waitFor({ timeout: 45_000 });

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPublisher, waitExit } from '../origin/test-support/publisher.ts';
+import { publishWhip } from '../origin/test-support/whip-publisher.ts';
 import {
   createStream,
   devOriginSecrets,
@@ -34,6 +35,9 @@ const SRT_PORT = 20503;
 const SECOND_RTMP_PORT = 20504;
 const RTMPS_RELAY_PORT = 20505;
 const SRT_RELAY_PORT = 20506;
+// WHIP's HTTP endpoint and its ICE ports (UDP), from the WHIP range 21800-21899.
+const WHIP_PORT = 21800;
+const WHIP_ICE_PORTS: [number, number] = [21810, 21849];
 
 let stack: TestStack;
 let origin: Awaited<ReturnType<typeof launchOrigin>>;
@@ -53,6 +57,7 @@ beforeAll(async () => {
     rtmpPort: RTMP_PORT,
     rtmps: { port: RTMPS_PORT },
     srt: { port: SRT_PORT },
+    whip: { port: WHIP_PORT, icePortRange: WHIP_ICE_PORTS },
   });
 });
 
@@ -162,6 +167,7 @@ describe('RTMPS ingest (NGINX stream module, TLS in front of RTMP)', () => {
       rtmp: origin.rtmpUrl,
       rtmps: origin.rtmpsUrl,
       srt: origin.srtUrl,
+      whip: origin.whipUrl,
     });
     const pub = publish(`${origin.rtmpsUrl}/${stream.stream_key}`);
     try {
@@ -277,6 +283,46 @@ describe('SRT ingest (one listener for every publisher)', () => {
       relay.close();
     }
     expect((await getStream(stack.api, stream.id)).status).toBe('idle');
+  });
+});
+
+describe('WHIP ingest (WebRTC with werift, OBS 30+ style)', () => {
+  it('publishes H.264 + Opus with the key as Bearer token, plays, and a DELETE on the Location ends it', async () => {
+    expect(origin.whipUrl).toBe(`http://127.0.0.1:${WHIP_PORT}/whip/endpoint`);
+    await until('earlier publications to end', () => origin.agent.publications().length === 0, 30_000);
+    const stream = await createStream(stack.api, { name: 'e2e whip', ladder: ['source'], reconnect_window: 0 });
+    const pub = await publishWhip(origin.whipUrl!, stream.stream_key);
+    try {
+      expect(pub.status, JSON.stringify(pub.error)).toBe(201);
+      expect(pub.location).toMatch(new RegExp(`^http://127.0.0.1:${WHIP_PORT}/whip/sessions/`));
+      await playsFrom(stream);
+      // Video copied as sent, Opus transcoded to AAC on the way into NGINX-RTMP.
+      const live = await getStream(stack.api, stream.id);
+      expect(live.current_session!.input).toMatchObject({
+        video_codec: 'h264',
+        audio_codec: 'aac',
+        width: 320,
+        height: 240,
+      });
+    } finally {
+      expect(await pub.stop()).toBe(200);
+    }
+    await until('idle', async () => (await getStream(stack.api, stream.id)).status === 'idle', 30_000);
+    expect((await sessionsOf(stack.api, stream.id)).map((s) => s.status)).toEqual(['ended']);
+  });
+
+  it('refuses a bad or missing key within a second with 401, starting nothing', async () => {
+    await until('earlier publications to end', () => origin.agent.publications().length === 0, 30_000);
+    const r2Before = r2ObjectFiles(stack.worker.persistTo);
+    for (const token of [`lsk_${'x'.repeat(40)}`, null]) {
+      const pub = await publishWhip(origin.whipUrl!, token);
+      expect(pub.status).toBe(401);
+      expect(pub.error).toMatchObject({ error: { code: token ? 'invalid_stream_key' : 'unauthorized' } });
+      // From the POST to the refusal: one Worker publish call, nothing negotiated.
+      expect(pub.answeredMs).toBeLessThan(1000);
+    }
+    expect(origin.agent.publications()).toHaveLength(0);
+    expect(r2ObjectFiles(stack.worker.persistTo)).toBe(r2Before);
   });
 });
 

@@ -19,6 +19,7 @@ const env = {
   EDGELIVE_RTMP_PORT: '19391',
   EDGELIVE_RTMPS_PORT: '20510',
   EDGELIVE_SRT_PORT: '20511',
+  EDGELIVE_WHIP_PORT: '21801',
   EDGELIVE_CONSOLE_PORT: '5191',
   EDGELIVE_SMTP_PORT: '20227',
   EDGELIVE_MAIL_PORT: '20228',
@@ -151,6 +152,7 @@ describe('./edgelive start', () => {
     expect(local.rtmp_url).toBe('rtmp://127.0.0.1:19391/live');
     expect(local.rtmps_url).toBe('rtmps://127.0.0.1:20510/live');
     expect(local.srt_url).toBe('srt://127.0.0.1:20511');
+    expect(local.whip_url).toBe('http://127.0.0.1:21801/whip/endpoint');
     expect(local.demo.stream.publish_url).toBe(`${local.rtmp_url}/${local.demo.stream.stream_key}`);
     expect(out).toContain(local.demo.stream.stream_key);
     expect(out).toContain(local.demo.stream.playback_url);

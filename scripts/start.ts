@@ -27,6 +27,7 @@ const API_PORT = Number(process.env.EDGELIVE_API_PORT ?? 8787);
 const RTMP_PORT = Number(process.env.EDGELIVE_RTMP_PORT ?? 1935);
 const RTMPS_PORT = Number(process.env.EDGELIVE_RTMPS_PORT ?? 1936);
 const SRT_PORT = Number(process.env.EDGELIVE_SRT_PORT ?? 9000);
+const WHIP_PORT = Number(process.env.EDGELIVE_WHIP_PORT ?? 8889);
 const CONSOLE_PORT = Number(process.env.EDGELIVE_CONSOLE_PORT ?? 5173);
 const DOCS_PORT = Number(process.env.EDGELIVE_DOCS_PORT ?? 8790);
 const SMTP_PORT = Number(process.env.EDGELIVE_SMTP_PORT ?? 1025);
@@ -47,6 +48,7 @@ interface LocalJson {
   rtmp_url: string;
   rtmps_url: string | null;
   srt_url: string | null;
+  whip_url: string | null;
   origin_id: string;
   oauth: LocalOAuth;
   demo: DemoSeed & {
@@ -142,6 +144,8 @@ async function main() {
       rtmps: { port: RTMPS_PORT, host: '0.0.0.0' },
       // One UDP listener for every SRT publisher (origin/src/srt-ingest.ts).
       srt: { port: SRT_PORT, host: '0.0.0.0' },
+      // WebRTC publishers over WHIP, OBS 30+ (origin/src/whip/whip-server.ts).
+      whip: { port: WHIP_PORT, host: '0.0.0.0' },
     });
     stoppers.push(origin.stop);
 
@@ -170,6 +174,7 @@ async function main() {
       rtmp_url: rtmpUrl,
       rtmps_url: origin.rtmpsUrl,
       srt_url: origin.srtUrl,
+      whip_url: origin.whipUrl,
       origin_id: ORIGIN_ID,
       oauth: {
         google_issuer: op.issuer,
@@ -217,6 +222,7 @@ Edgelive is running. Ctrl-C stops it.
   Publish (OBS)   server ${l.rtmp_url}   stream key ${d.stream.stream_key}
                   or ${l.rtmps_url ?? '(RTMPS off)'}   (TLS, self-signed certificate)
                   or ${l.srt_url ? `${l.srt_url}?streamid=${d.stream.stream_key}` : '(SRT off)'}
+                  or ${l.whip_url ? `${l.whip_url}   (OBS Service "WHIP", Bearer token = the stream key)` : '(WHIP off)'}
   No OBS?         ./edgelive publish     (a test pattern to the demo stream)
   Watch (HLS)     ${d.stream.playback_url}
 

@@ -1,5 +1,5 @@
 import { type ServedConsole, serveConsole } from '../../dashboard/serve.ts';
-import type { RunningOrigin } from '../../origin/src/origin.ts';
+import type { OriginOptions, RunningOrigin } from '../../origin/src/origin.ts';
 import { ensureConsoleBuild } from '../../scripts/lib/console-build.ts';
 import { launchOrigin } from '../harness/live.ts';
 import { startTestStack, type TestStack, type WorkerHandle } from '../harness/stack.ts';
@@ -19,6 +19,8 @@ export interface ConsoleStackOptions {
   vars?: Record<string, string>;
   /** Starts an origin on this RTMP port, and the console's OBS setup shows its URL. */
   rtmpPort?: number;
+  /** More for that origin (e.g. `whip`, so the OBS setup lists a WHIP URL). */
+  origin?: Partial<OriginOptions>;
 }
 
 /** The shared harness's fresh, seeded Worker, optionally an origin, and the built console in front. */
@@ -33,7 +35,12 @@ export async function startConsoleStack(
   let origin: Awaited<ReturnType<typeof launchOrigin>> | null = null;
   try {
     if (opts.rtmpPort)
-      origin = await launchOrigin({ originId: 'orig_local', workerUrl: stack.worker.url, rtmpPort: opts.rtmpPort });
+      origin = await launchOrigin({
+        ...opts.origin,
+        originId: 'orig_local',
+        workerUrl: stack.worker.url,
+        rtmpPort: opts.rtmpPort,
+      });
     const served = await serveConsole({ port: ports.console, apiUrl: stack.worker.url, rtmpUrl: origin?.rtmpUrl });
     return {
       worker: stack.worker,

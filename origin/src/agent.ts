@@ -212,7 +212,8 @@ export class Agent {
       session: answer.session_id,
       resumed: answer.resumed,
       start_sequence: startSequence,
-      ...(ticketed ? { via: 'srt' } : { worker_ms: Date.now() - started }),
+      // Ticketed publishers came through a relay: SRT's, or WHIP's (whip/whip-server.ts).
+      ...(ticketed ? { via: key.startsWith('whip_') ? 'whip' : 'srt' } : { worker_ms: Date.now() - started }),
     });
     // nginx-rtmp renames the stream to the Location of a 3xx answer to on_publish.
     res.writeHead(302, { location: pub.localName }).end();

@@ -20,6 +20,10 @@ const spec = {
   'tls-key': { env: 'EDGELIVE_TLS_KEY', fallback: undefined },
   // SRT is off unless a UDP port is given; it listens on the RTMP host.
   'srt-port': { env: 'EDGELIVE_SRT_PORT', fallback: undefined },
+  // WHIP (WebRTC publishers, OBS 30+) is off unless an HTTP port is given; it listens on the RTMP host.
+  'whip-port': { env: 'EDGELIVE_WHIP_PORT', fallback: undefined },
+  // The UDP ports WebRTC media may use, `min-max` (open them in the firewall); any free port by default.
+  'whip-ice-ports': { env: 'EDGELIVE_WHIP_ICE_PORTS', fallback: undefined },
   // The host in the ingest URLs the origin reports to the fleet (what OBS should dial).
   'public-host': { env: 'EDGELIVE_PUBLIC_HOST', fallback: undefined },
   'stream-module': { env: 'EDGELIVE_STREAM_MODULE', fallback: '/usr/lib/nginx/modules/ngx_stream_module.so' },
@@ -60,6 +64,9 @@ export function originOptionsFrom(argv: string[], env: NodeJS.ProcessEnv): Origi
         }
       : undefined,
     srt: get('srt-port') ? { port: port(get('srt-port'), 'srt-port') } : undefined,
+    whip: get('whip-port')
+      ? { port: port(get('whip-port'), 'whip-port'), icePortRange: portRange(get('whip-ice-ports'), 'whip-ice-ports') }
+      : undefined,
     publicHost: get('public-host'),
   };
 }
@@ -68,4 +75,13 @@ function port(value: string | undefined, name: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--${name} must be a port number, got ${value}`);
   return n;
+}
+
+/** `min-max` (werift wants two different ports), or undefined when not given. */
+function portRange(value: string | undefined, name: string): [number, number] | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)-(\d+)$/.exec(value.trim());
+  const [min, max] = m ? [port(m[1], name), port(m[2], name)] : [0, 0];
+  if (!m || min < 1 || max <= min) throw new Error(`--${name} must be a range like 40000-40100, got ${value}`);
+  return [min, max];
 }

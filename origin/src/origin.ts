@@ -12,6 +12,7 @@ import { NginxProcess } from './nginx-process.ts';
 import type { PublicationTimings } from './publication.ts';
 import { ensureSelfSignedCert, type RtmpsOptions } from './rtmps.ts';
 import { SrtIngest } from './srt-ingest.ts';
+import { WhipServer } from './whip/whip-server.ts';
 
 export interface OriginOptions {
   originId: string;
@@ -40,6 +41,8 @@ export interface OriginOptions {
   rtmps?: { port: number; host?: string; certPath?: string; keyPath?: string; modulePath?: string };
   /** SRT ingest (srt-ingest.ts): one UDP listener for every SRT publisher; off when absent. */
   srt?: { port: number; host?: string };
+  /** WHIP ingest (whip/whip-server.ts): WebRTC publishers (OBS 30+) over HTTP on this port; off when absent. */
+  whip?: { port: number; host?: string; icePortRange?: [number, number] };
   /** The host name publishers use in the ingest URLs this origin reports (default: the RTMP host, or 127.0.0.1). */
   publicHost?: string;
 }
@@ -51,6 +54,8 @@ export interface RunningOrigin {
   rtmpsUrl: string | null;
   /** srt://host:port when SRT is on (publishers add ?streamid=<key>). */
   srtUrl: string | null;
+  /** http://host:port/whip/endpoint when WHIP is on (publishers send the key as a Bearer token). */
+  whipUrl: string | null;
   agentUrl: string;
   runtimeDir: string;
   agent: Agent;
@@ -137,16 +142,41 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     }
   }
   const srtUrl = opts.srt ? `srt://${loopbackOr(opts.srt.host ?? rtmpHost)}:${opts.srt.port}` : null;
+  let whip: WhipServer | null = null;
+  let whipPort = 0;
+  if (opts.whip) {
+    whip = new WhipServer({
+      host: opts.whip.host ?? rtmpHost,
+      port: opts.whip.port,
+      rtmpBase: `rtmp://127.0.0.1:${opts.rtmpPort}/live`,
+      dir: path.join(runtimeDir, 'tmp'),
+      admit: (key, addr, ticket) => agent.admitAhead(key, addr, ticket),
+      log,
+      icePortRange: opts.whip.icePortRange,
+    });
+    try {
+      whipPort = await whip.listen();
+    } catch (err) {
+      await srt?.close();
+      await nginx.stop();
+      await agent.close();
+      throw err;
+    }
+  }
+  // One endpoint for every stream (the bearer key says which); the path's last part is free.
+  const whipUrl = whip ? `http://${loopbackOr(opts.whip?.host ?? rtmpHost)}:${whipPort}/whip/endpoint` : null;
   const publicHost = opts.publicHost ?? loopbackOr(rtmpHost);
   const ingest: IngestUrls = {
     rtmp: `rtmp://${publicHost}:${opts.rtmpPort}/live`,
     rtmps: rtmps ? `rtmps://${publicHost}:${rtmps.port}/live` : null,
     srt: opts.srt ? `srt://${publicHost}:${opts.srt.port}` : null,
+    whip: whip ? `http://${publicHost}:${whipPort}/whip/endpoint` : null,
   };
   log('info', 'origin ready', {
     rtmp: `rtmp://${rtmpHost}:${opts.rtmpPort}/live`,
     rtmps: rtmpsUrl ?? 'off',
     srt: srtUrl ?? 'off',
+    whip: whipUrl ?? 'off',
     agent: agentUrl,
     worker: opts.workerUrl,
   });
@@ -182,6 +212,7 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
     rtmpUrl: `rtmp://${loopbackOr(rtmpHost)}:${opts.rtmpPort}/live`,
     rtmpsUrl,
     srtUrl,
+    whipUrl,
     agentUrl,
     runtimeDir,
     agent,
@@ -193,6 +224,8 @@ export async function startOrigin(opts: OriginOptions): Promise<RunningOrigin> {
         await metricsServer?.close();
         // SRT relays first: each closes its RTMP publish, as an RTMP publisher leaving would.
         await srt?.close();
+        // WHIP relays likewise (each publisher's FFmpeg closes its RTMP publish).
+        await whip?.close();
         await nginx.stop();
         await agent.close();
         await jobs?.stop();

@@ -17,7 +17,14 @@ export const AdminOrigin = z
     publications: z.number().int(),
     cpu: z.number().nullable().openapi({ description: 'Load average over cores; 1 is every core busy' }),
     upload_backlog_bytes: z.number().int().nullable(),
-    ingest: z.object({ rtmp: z.string(), rtmps: z.string().nullable(), srt: z.string().nullable() }).nullable(),
+    ingest: z
+      .object({
+        rtmp: z.string(),
+        rtmps: z.string().nullable(),
+        srt: z.string().nullable(),
+        whip: z.string().nullable(),
+      })
+      .nullable(),
   })
   .openapi('AdminOrigin');
 
@@ -29,7 +36,7 @@ export const renderAdminOrigin = (o: OriginView) => ({
   publications: o.publications,
   cpu: o.cpu,
   upload_backlog_bytes: o.backlogBytes,
-  ingest: o.ingest,
+  ingest: o.ingest ? { ...o.ingest, whip: o.ingest.whip ?? null } : null,
 });
 
 const EndpointBacklogSchema = z.object({

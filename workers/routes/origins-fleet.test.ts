@@ -8,6 +8,7 @@ const urls = (host: string) => ({
   rtmp: `rtmp://${host}:1935/live`,
   rtmps: `rtmps://${host}:443/live`,
   srt: `srt://${host}:9000`,
+  whip: `https://${host}:8443/whip/endpoint`,
 });
 
 const beat = (origin: 'orig_local' | 'orig_local2', body: unknown) =>
@@ -27,14 +28,24 @@ describe('origin fleet: ingest URLs in the stream answer', () => {
 
     expect((await beat('orig_local', { publications: 3, ingest: urls('a.example'), cpu: 0.5 })).status).toBe(204);
     expect(
-      (await beat('orig_local2', { publications: 1, ingest: { ...urls('b.example'), rtmps: null }, cpu: 0.9 })).status,
+      // An origin older than WHIP sends no `whip`: the answer names it null.
+      (
+        await beat('orig_local2', {
+          publications: 1,
+          ingest: { ...urls('b.example'), rtmps: null, whip: undefined },
+          cpu: 0.9,
+        })
+      ).status,
     ).toBe(204);
     const got = await call(`/v1/streams/${early.id}`, { auth: key.token });
-    expect(got.json.ingest).toEqual({ origin_id: 'orig_local2', ...urls('b.example'), rtmps: null });
+    expect(got.json.ingest).toEqual({ origin_id: 'orig_local2', ...urls('b.example'), rtmps: null, whip: null });
 
     // Same publications: the lower CPU wins.
     await beat('orig_local', { publications: 1, ingest: urls('a.example'), cpu: 0.2 });
-    expect((await call(`/v1/streams/${early.id}`, { auth: key.token })).json.ingest.origin_id).toBe('orig_local');
+    expect((await call(`/v1/streams/${early.id}`, { auth: key.token })).json.ingest).toEqual({
+      origin_id: 'orig_local',
+      ...urls('a.example'),
+    });
 
     // A live session keeps pointing at its origin, however loaded (a reconnect continues there).
     const live = await createStream(key.token, { name: 'fleet live' });
@@ -58,6 +69,7 @@ describe('origin fleet: ingest URLs in the stream answer', () => {
     for (const body of [
       { publications: 0, ingest: { rtmp: 'http://x.example/live', rtmps: null, srt: null } },
       { publications: 0, ingest: { rtmp: 'rtmp://x.example/live', rtmps: null } },
+      { publications: 0, ingest: { rtmp: 'rtmp://x.example/live', rtmps: null, srt: null, whip: 'ftp://x.example/w' } },
       { publications: 0, cpu: -1 },
       { publications: 0, upload_backlog_bytes: 1.5 },
       { publications: 0, extra: true },

@@ -54,12 +54,13 @@ describe('stream inputs API', () => {
     expectError(await call(`${inputs(s.id)}/${created.json.id}`, { auth: key.token }), 404, 'not_found');
   });
 
-  it("tells every input where to publish: its origin's RTMP, RTMPS and SRT URLs, each with the input's own key", async () => {
+  it("tells every input where to publish: its origin's RTMP, RTMPS, SRT and WHIP URLs, each with the input's own key", async () => {
     const { key, s } = await streamOf();
     const urls = {
       rtmp: 'rtmp://cams.example:1935/live',
       rtmps: 'rtmps://cams.example:443/live',
       srt: 'srt://cams.example:9000',
+      whip: 'https://cams.example:8443/whip/endpoint',
     };
     const beat = await originCall('/internal/origin/heartbeat', {
       body: { publications: 0, ingest: urls, cpu: 0.1 },

@@ -16,7 +16,7 @@ export const StreamInput = z
     primary: z.boolean().openapi({ description: "The stream's own key: its first input, made with the stream." }),
     stream_key: z.string().nullable().openapi({
       description:
-        'Publish to `ingest.rtmp` or `ingest.rtmps` with this key, or to `ingest.srt` with `?streamid=<key>`.',
+        'Publish to `ingest.rtmp` or `ingest.rtmps` with this key, to `ingest.srt` with `?streamid=<key>`, or to `ingest.whip` with the key as Bearer token.',
     }),
     ingest: StreamIngest.nullable().openapi({
       description:

@@ -149,11 +149,20 @@ export const StreamIngest = z
       description: 'Publish with `?streamid=<stream_key>` (or `#!::r=<stream_key>,m=publish`).',
       example: 'srt://ingest.example.com:9000',
     }),
+    whip: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'WebRTC over WHIP (RFC 9725; OBS 30+: Service "WHIP"): POST the SDP offer here with ' +
+          '`Authorization: Bearer <stream_key>`. H.264 video, Opus audio.',
+        example: 'https://ingest.example.com:8443/whip/endpoint',
+      }),
   })
   .openapi('StreamIngest', {
     description:
       "Where to publish: the live session's origin while it is up, else the least-loaded healthy origin. " +
-      'OBS: server = `rtmp` (or `rtmps`), stream key = `stream_key`; SRT: `srt` + `?streamid=<stream_key>`.',
+      'OBS: server = `rtmp` (or `rtmps`), stream key = `stream_key`; SRT: `srt` + `?streamid=<stream_key>`; WHIP: `whip` + the key as Bearer token.',
   });
 
 export const Stream = z

@@ -72,9 +72,10 @@ function parseIngest(json: string | null): IngestUrls | null {
 export function ingestFor(
   origins: OriginView[],
   sessionOriginId: string | null,
-): (IngestUrls & { origin_id: string }) | null {
+): (IngestUrls & { origin_id: string; whip: string | null }) | null {
   const healthy = origins.filter((o) => o.health === 'operational' && o.ingest);
   const current = sessionOriginId ? healthy.find((o) => o.originId === sessionOriginId) : undefined;
   const chosen = current ?? leastLoaded(healthy);
-  return chosen?.ingest ? { origin_id: chosen.originId, ...chosen.ingest } : null;
+  // `whip` is absent from origins older than WHIP: the answer always names it, null when off.
+  return chosen?.ingest ? { origin_id: chosen.originId, ...chosen.ingest, whip: chosen.ingest.whip ?? null } : null;
 }

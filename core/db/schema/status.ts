@@ -10,7 +10,7 @@ export const originHeartbeats = sqliteTable('origin_heartbeats', {
   lastSeenAt: integer('last_seen_at').notNull(),
   /** Live publications the origin reported with its last heartbeat. */
   publications: integer('publications').notNull(),
-  /** Its ingest URLs (`IngestUrls` JSON: rtmp, rtmps, srt); null from an origin that sent none. */
+  /** Its ingest URLs (`IngestUrls` JSON: rtmp, rtmps, srt, whip); null from an origin that sent none. */
   ingest: text('ingest'),
   /** Load average over cores at the last heartbeat. */
   cpu: real('cpu'),

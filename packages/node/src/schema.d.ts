@@ -4488,6 +4488,7 @@ export interface components {
                 rtmp: string;
                 rtmps: string | null;
                 srt: string | null;
+                whip: string | null;
             } | null;
         };
         WebhookBacklog: {
@@ -5121,6 +5122,11 @@ export interface components {
                  * @example srt://ingest.example.com:9000
                  */
                 srt: string | null;
+                /**
+                 * @description WebRTC over WHIP (RFC 9725; OBS 30+: Service "WHIP"): POST the SDP offer here with `Authorization: Bearer <stream_key>`. H.264 video, Opus audio.
+                 * @example https://ingest.example.com:8443/whip/endpoint
+                 */
+                whip: string | null;
             } | null;
             disabled_at: string | null;
             created_at: string;
@@ -5365,7 +5371,7 @@ export interface components {
             name: string;
             /** @description The stream's own key: its first input, made with the stream. */
             primary: boolean;
-            /** @description Publish to `ingest.rtmp` or `ingest.rtmps` with this key, or to `ingest.srt` with `?streamid=<key>`. */
+            /** @description Publish to `ingest.rtmp` or `ingest.rtmps` with this key, to `ingest.srt` with `?streamid=<key>`, or to `ingest.whip` with the key as Bearer token. */
             stream_key: string | null;
             ingest: components["schemas"]["StreamIngest"];
             /** @description This input is the program (what viewers, the recording and simulcast get). */
@@ -5389,6 +5395,11 @@ export interface components {
              * @example srt://ingest.example.com:9000
              */
             srt: string | null;
+            /**
+             * @description WebRTC over WHIP (RFC 9725; OBS 30+: Service "WHIP"): POST the SDP offer here with `Authorization: Bearer <stream_key>`. H.264 video, Opus audio.
+             * @example https://ingest.example.com:8443/whip/endpoint
+             */
+            whip: string | null;
         } | null;
         CreateStreamInput: {
             /** @example Camera 2 */

@@ -21,7 +21,19 @@ const url = (scheme: string) =>
 
 /** Where publishers reach this origin, one URL per protocol it has on. */
 export const ingestUrlsSchema = z
-  .object({ rtmp: url('rtmp'), rtmps: url('rtmps').nullable(), srt: url('srt').nullable() })
+  .object({
+    rtmp: url('rtmp'),
+    rtmps: url('rtmps').nullable(),
+    srt: url('srt').nullable(),
+    // WHIP's endpoint (http:// or https:// behind a TLS proxy); optional, as origins older than
+    // WHIP send none.
+    whip: z
+      .string()
+      .max(300)
+      .refine((u) => /^https?:\/\//.test(u) && URL.canParse(u), 'expected an http(s):// URL')
+      .nullable()
+      .optional(),
+  })
   .strict();
 export type IngestUrls = z.infer<typeof ingestUrlsSchema>;
 

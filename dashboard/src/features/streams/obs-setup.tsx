@@ -48,6 +48,15 @@ export function ObsSetup({ appId, stream }: { appId: string; stream: Stream }) {
             )}
           </div>
         )}
+        {ingest?.whip && (
+          <div>
+            <div className="field-label">WHIP (WebRTC; OBS 30+: Service “WHIP”, Bearer token = stream key)</div>
+            <div className="secret">
+              <code data-testid="whip-url">{ingest.whip}</code>
+              <CopyButton value={ingest.whip} />
+            </div>
+          </div>
+        )}
         {ingest && (
           <p className="small muted" data-testid="ingest-origin">
             Origin {ingest.origin_id}: the least-loaded healthy one, or the one this stream is live on.

@@ -41,7 +41,9 @@ export function AdminOrigins() {
                       <td>{o.cpu == null ? '–' : `${Math.round(o.cpu * 100)}%`}</td>
                       <td>{mb(o.upload_backlog_bytes)}</td>
                       <td className="small">
-                        {o.ingest ? [o.ingest.rtmp, o.ingest.rtmps, o.ingest.srt].filter(Boolean).join(' · ') : '–'}
+                        {o.ingest
+                          ? [o.ingest.rtmp, o.ingest.rtmps, o.ingest.srt, o.ingest.whip].filter(Boolean).join(' · ')
+                          : '–'}
                       </td>
                       <td>{o.last_heartbeat_at ? formatDate(o.last_heartbeat_at) : 'never'}</td>
                     </tr>
