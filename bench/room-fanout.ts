@@ -147,7 +147,10 @@ async function benchEdgelive(): Promise<Step[]> {
         name: 'fanout bench',
         settings: {
           max_message_length: 200,
-          ...(SHARD_ABOVE ? { shard_above: SHARD_ABOVE, max_shards: MAX_SHARDS } : { max_shards: 0 }),
+          // The bench's raw clients do not reconnect: sockets stay on the shard they joined.
+          ...(SHARD_ABOVE
+            ? { shard_above: SHARD_ABOVE, max_shards: MAX_SHARDS, shard_moves_per_second: 0 }
+            : { max_shards: 0 }),
         },
       }),
     });
