@@ -94,6 +94,10 @@ export class FanOut {
   /** Sockets a log entry names (an author's `except`, an `only` target): they take the slow path. */
   private readonly named = new Map<WebSocket, number>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** How far into the log the hooks have written (frames for one socket before it may leave). */
+  private writtenAt = 0;
+  /** Frames for one socket whose group was flushed before their message was written. */
+  private held: [WebSocket, Member, string][] = [];
   private readonly hooks: (() => void)[] = [];
   /** The room's shards, when it has any sockets there. */
   remote: RemoteFanOut | null = null;
@@ -213,7 +217,7 @@ export class FanOut {
 
   private behind() {
     const end = this.end;
-    return this.remoteAt < end || this.groupAt.some((a) => a < end);
+    return this.held.length > 0 || this.remoteAt < end || this.groupAt.some((a) => a < end);
   }
 
   /**
@@ -226,7 +230,9 @@ export class FanOut {
     const end = this.end;
     const tick = tickFor(this.size);
     const n = this.groups.length;
-    const own: [WebSocket, Member, string[]][] = [];
+    // The writes run once a tick (group 0's flush, or a flush of all): one commit per tick, as before groups.
+    const write = all || groups.includes(0);
+    const own = new Map<WebSocket, { m: Member; frames: string[] }>();
     const shared = new Map<number, { common: string[]; s: string | null }>();
     for (const g of groups) {
       for (const ws of this.groups[g]!) {
@@ -235,7 +241,16 @@ export class FanOut {
         if (this.named.has(ws)) {
           const { room, only } = this.owedTo(ws, m.at, end);
           this.sendFrames(ws, m, room);
-          if (only.length) own.push([ws, m, only]);
+          // Frames for it alone (acks) leave once what they answer is written: after this flush's
+          // writes, or, queued since the last writes, after the next ones (`held`).
+          for (const [i, f] of only) {
+            if (!write && i >= this.writtenAt) this.held.push([ws, m, f]);
+            else {
+              const o = own.get(ws) ?? { m, frames: [] };
+              o.frames.push(f);
+              own.set(ws, o);
+            }
+          }
         } else {
           let c = shared.get(m.at);
           if (!c) {
@@ -255,9 +270,9 @@ export class FanOut {
     }
     const toShards = groups.includes(0) && this.remoteAt < end ? this.log.slice(this.remoteAt - this.base) : [];
     if (toShards.length) this.remote?.room(toShards);
-    for (const h of this.hooks) h();
+    if (write) this.written();
     // After the writes: the output gate holds these until the commit is durable.
-    for (const [ws, m, only] of own) this.sendFrames(ws, m, only);
+    for (const [ws, o] of own) this.sendFrames(ws, o.m, o.frames);
     if (toShards.length) this.remote?.only(toShards);
     if (groups.includes(0)) this.remoteAt = end;
     this.trim();
@@ -311,7 +326,7 @@ export class FanOut {
 
   /** Sends one socket what it is owed of the log now (after the writes), in order. */
   private catchUp(ws: WebSocket, m: Member) {
-    for (const h of this.hooks) h();
+    this.written();
     const owed: string[] = [];
     for (let i = m.at - this.base; i < this.log.length; i++) {
       const p = this.log[i]!;
@@ -321,17 +336,34 @@ export class FanOut {
     this.sendFrames(ws, m, owed);
   }
 
-  /** The room frames (but its own) and the frames for it alone, between `from` and `end`. */
+  /** The room frames (but its own) and the frames for it alone (with their log index), between `from` and `end`. */
   private owedTo(ws: WebSocket, from: number, end: number) {
     const room: string[] = [];
-    const only: string[] = [];
+    const only: [number, string][] = [];
     for (let i = from - this.base; i < end - this.base; i++) {
       const p = this.log[i]!;
       if (p.only) {
-        if (p.only === ws) only.push(p.s);
+        if (p.only === ws) only.push([this.base + i, p.s]);
       } else if (p.except !== ws) room.push(p.s);
     }
     return { room, only };
+  }
+
+  /** Runs the hooks (the queued writes); then the frames held for them go (to sockets still here). */
+  private written() {
+    for (const h of this.hooks) h();
+    this.writtenAt = this.end;
+    if (!this.held.length) return;
+    const held = this.held;
+    this.held = [];
+    const by = new Map<WebSocket, { m: Member; frames: string[] }>();
+    for (const [ws, m, f] of held) {
+      if (this.members.get(ws) !== m) continue;
+      const o = by.get(ws) ?? { m, frames: [] };
+      o.frames.push(f);
+      by.set(ws, o);
+    }
+    for (const [ws, o] of by) this.sendFrames(ws, o.m, o.frames);
   }
 
   private sendFrames(ws: WebSocket, m: Member, frames: string[]) {
