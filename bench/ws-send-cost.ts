@@ -198,7 +198,9 @@ try {
   const workerd = { pid: runtime.pid! };
   const ws = base.replace(/^http/, 'ws');
   const q = (o: Record<string, string | number>) =>
-    new URLSearchParams({ rounds: ROUNDS, bytes: BYTES, ...o } as Record<string, string>).toString();
+    new URLSearchParams(
+      Object.entries({ rounds: ROUNDS, bytes: BYTES, ...o }).map(([k, v]) => [k, String(v)]),
+    ).toString();
   const blast = (o: Record<string, string | number>) => () => fetch(`${base}/blast?${q(o)}`).then((r) => r.text());
   const n = SOCKETS * ROUNDS;
 

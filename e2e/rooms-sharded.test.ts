@@ -53,7 +53,9 @@ class Viewer {
     // connection ends too, and `wrangler dev`'s proxy holds that open after the close frame (on the
     // room's own object as on a shard); ws's public `closeTimeout` (30 s by default) bounds that
     // wait, so 'close' comes with the server's code at most CLOSE_WAIT_MS after its frame.
-    this.ws = new WebSocket(url, { closeTimeout: CLOSE_WAIT_MS });
+    // (`closeTimeout` is in ws 8.23's documented options; @types/ws does not list it yet.)
+    const options: WebSocket.ClientOptions & { closeTimeout: number } = { closeTimeout: CLOSE_WAIT_MS };
+    this.ws = new WebSocket(url, options);
     this.ws.on('message', (d) => {
       const f = JSON.parse(d.toString()) as ServerFrame;
       for (const x of f.type === 'batch' ? (f.frames as ServerFrame[]) : [f]) this.take(x);
