@@ -2,12 +2,47 @@ import { env, evictDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { call } from '../../workers/test/helpers';
 import { chatTenant, cid, join, openSocket, say, TestSocket } from '../../workers/test/rooms';
+import { shardOf } from '../room/shard-links';
+
+/**
+ * A client that does what the SDK does on the server's 1012 'reconnect' close: connects again at
+ * once with `since` = the last message it saw. It counts every message id it got, live or in a
+ * resume's snapshot, so a loss or a duplicate across a move shows.
+ */
+class Resuming {
+  readonly seen = new Map<string, number>();
+  moves = 0;
+  gaps = 0;
+  private last: string | undefined;
+  constructor(
+    readonly u: string,
+    public s: TestSocket,
+    private readonly rejoin: (since?: string) => ReturnType<typeof join>,
+  ) {}
+
+  /** Takes what arrived; after a 1012 close, reconnects and takes the snapshot's missed messages. */
+  async pump() {
+    for (const f of this.s.frames.splice(0)) if (f.type === 'message') this.see(f.message.id);
+    if (this.s.closed?.code !== 1012) return;
+    this.moves++;
+    const { s, snapshot } = await this.rejoin(this.last);
+    this.s = s;
+    if (this.last && (!snapshot.resumed || snapshot.gap)) this.gaps++;
+    for (const m of snapshot.messages) this.see(m.id);
+  }
+
+  private see(id: string) {
+    this.seen.set(id, (this.seen.get(id) ?? 0) + 1);
+    this.last = id;
+  }
+}
 
 /** A room past `shard_above` (here 3) spreads new sockets over edge shards: the room still behaves as one. */
 describe('edge shards', () => {
   it('routes past the threshold; messages, acks, presence, counts, resume and bans cross shards', async () => {
     const t = await chatTenant();
-    const room = await t.createRoom({ settings: { shard_above: 3, max_shards: 4 } });
+    // Raw sockets that do not reconnect: no moves here (the next test has clients that resume).
+    const room = await t.createRoom({ settings: { shard_above: 3, max_shards: 4, shard_moves_per_second: 0 } });
     const names = Array.from({ length: 14 }, (_, i) => `u${i}`);
     const socks = [];
     for (const u of names)
@@ -98,5 +133,82 @@ describe('edge shards', () => {
     }
     for (const x of socks) x.s.close();
     back.s.close();
+  });
+
+  it('moves sockets to the shard their user now belongs on when shards are added or retired, losing and repeating nothing', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom({ settings: { shard_above: 2, max_shards: 4 } });
+    const shardsOf = async () =>
+      (await call(`/v1/rooms/${room.id}`, { auth: t.key.token })).json.live.shards as Record<string, number>;
+    const sender = await join(room.id, { token: await t.tokenFor('mover-admin', { role: 'admin' }) });
+    const other = await join(room.id, { token: await t.tokenFor('mover-other') });
+    // The primary holds two; the viewers after them land on shards while the count grows from
+    // one to four, so the first of them join a count that is too small for them by the end.
+    const viewers: Resuming[] = [];
+    for (let i = 0; i < 12; i++) {
+      const u = `mover-${i}`;
+      const token = await t.tokenFor(u);
+      const first = await join(room.id, { token });
+      viewers.push(new Resuming(u, first.s, (since) => join(room.id, { token, ...(since ? { since } : {}) })));
+    }
+    const expected = (count: number) => {
+      const want: Record<string, number> = {};
+      for (const v of viewers) {
+        const k = shardOf(`u:${v.u}`, count);
+        want[k] = (want[k] ?? 0) + 1;
+      }
+      return want;
+    };
+    const sent: string[] = [];
+    const pumpAll = () => Promise.all(viewers.map((v) => v.pump()));
+    // Messages flow the whole time the sockets move (the moves go out with the next counts push).
+    const settle = async (want: Record<string, number>) => {
+      const deadline = Date.now() + 8000;
+      for (;;) {
+        sent.push((await say(sender.s, `m${sent.length}`)).id);
+        await pumpAll();
+        const now = await shardsOf();
+        if (JSON.stringify(now) === JSON.stringify(want) && viewers.every((v) => v.s.closed === null)) return now;
+        if (Date.now() > deadline)
+          throw new Error(
+            `shards ${JSON.stringify(now)}, want ${JSON.stringify(want)}; moves ${viewers.map((v) => `${v.u}:${v.moves}:${v.s.closed?.code ?? 'open'}`)}`,
+          );
+        await new Promise((r) => setTimeout(r, 40));
+      }
+    };
+    await settle(expected(4));
+    const movedIn = viewers.reduce((n, v) => n + v.moves, 0);
+    expect(movedIn, 'sockets that joined a smaller count were moved').toBeGreaterThan(0);
+
+    // Retiring: eight viewers leave, the count shrinks to two, and the sockets on shards 2 and 3
+    // move (two of the four who stay are there, two are on shards 0 and 1 and stay put).
+    const high = viewers.filter((v) => shardOf(`u:${v.u}`, 4) >= 2).slice(0, 2);
+    const low = viewers.filter((v) => shardOf(`u:${v.u}`, 4) < 2).slice(0, 2);
+    expect(high.length + low.length).toBe(4);
+    const leaving = viewers.filter((v) => !high.includes(v) && !low.includes(v));
+    viewers.splice(0, viewers.length, ...high, ...low);
+    const before = viewers.map((v) => v.moves);
+    for (const v of leaving) v.s.close();
+    await settle(expected(2));
+    expect(Object.keys(await shardsOf()).every((k) => Number(k) < 2)).toBe(true);
+    expect(viewers.map((v, i) => v.moves - before[i]!)).toEqual([1, 1, 0, 0]);
+
+    // Everyone still in the room got every message exactly once, across their moves.
+    const last = await say(other.s, 'the end');
+    sent.push(last.id);
+    const deadline = Date.now() + 5000;
+    while (viewers.some((v) => !v.seen.has(last.id)) && Date.now() < deadline) {
+      await pumpAll();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const v of viewers) {
+      expect(v.gaps, v.u).toBe(0);
+      expect([...v.seen.keys()].sort(), `${v.u} moved ${v.moves} times`).toEqual([...sent].sort());
+      expect(
+        [...v.seen.values()].every((n) => n === 1),
+        `${v.u}: a message twice`,
+      ).toBe(true);
+    }
+    for (const x of [sender.s, other.s, ...viewers.map((v) => v.s)]) x.close();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { chatTenant, cid, join, say } from '../../workers/test/rooms';
+import { groupsFor } from './fanout';
 
 describe('batch frames (the default; batch=0 opts out)', () => {
   it('delivers a burst exactly once and in order to batched and plain sockets, acks never ahead', async () => {
@@ -71,5 +72,48 @@ describe('batch frames (the default; batch=0 opts out)', () => {
     }
     bob.s.close();
     alice.s.close();
+  });
+
+  it('past one group of sockets (flushed in turn): every socket gets a burst once and in order, a joiner mid-burst nothing twice', async () => {
+    const t = await chatTenant();
+    const room = await t.createRoom();
+    const n = 300;
+    expect(groupsFor(n)).toBeGreaterThan(1);
+    const socks: Awaited<ReturnType<typeof join>>[] = [];
+    for (let i = 0; i < n; i++)
+      socks.push(
+        await join(room.id, {
+          token: await t.tokenFor(`grp${i}`, { role: i < 2 ? 'admin' : 'user' }),
+          batch: i % 7 !== 3,
+        }),
+      );
+    const [a, b] = [socks[0]!, socks[1]!];
+    // Two admins send without waiting; a socket joins in the middle of it.
+    for (let i = 0; i < 20; i++) a.s.send({ type: 'send', client_id: cid(), text: `a:${i}` });
+    for (let i = 0; i < 10; i++) b.s.send({ type: 'send', client_id: cid(), text: `b:${i}` });
+    const late = await join(room.id, { token: await t.tokenFor('grp-late') });
+    const texts = (x: (typeof socks)[number]) =>
+      x.s.frames.flatMap((f) => (f.type === 'message' && f.message.user ? [f.message.text] : []));
+    const want = (x: (typeof socks)[number]) => (x === a ? 10 : x === b ? 20 : 30);
+    const deadline = Date.now() + 15_000;
+    while (socks.some((x) => texts(x).length < want(x)) && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
+    for (const x of socks) {
+      const got = texts(x);
+      // Exactly once each, each sender's in order; an author gets the other's messages, not its own.
+      expect(got.length, `socket ${socks.indexOf(x)}`).toBe(want(x));
+      for (const who of ['a', 'b']) {
+        const mine = got.filter((m) => m.startsWith(`${who}:`));
+        if (mine.length) expect(mine).toEqual(mine.map((_, i) => `${who}:${i}`));
+      }
+    }
+    expect(a.s.frames.filter((f) => f.type === 'ack').length).toBe(20);
+    expect(b.s.frames.filter((f) => f.type === 'ack').length).toBe(10);
+    // The joiner: what its snapshot held and what came after it, together, once each.
+    await new Promise((r) => setTimeout(r, 300));
+    const seen = [...late.snapshot.messages.map((m) => m.text), ...texts(late)];
+    expect([...seen].sort()).toEqual([...new Set(seen)].sort());
+    expect(seen.length).toBe(30);
+    for (const x of [...socks, late]) x.s.close();
   });
 });

@@ -314,7 +314,18 @@ export class RoomObject extends DurableObject<Env> {
 
   /** A socket the room does not know (it left): the shard closes it, and the client reconnects. */
   private shardsCall(k: number, id: string) {
-    this.shards.call(k, 'closeSocket', (stub) => stub.closeSocket(id, 1012, 'reconnect'));
+    this.shards.call(k, 'closeSocket', (stub) => stub.closeSocket(id, CLOSE.reconnect, 'reconnect'));
+  }
+
+  /**
+   * After the shard count changed, sockets on a shard their user no longer belongs on are asked to
+   * reconnect (the SDK resumes with `since`; the Worker places it anew), a bounded number each
+   * `counts` push: the moves' leaves and joins schedule the next push, so it goes on until none is left.
+   */
+  private moveMisplaced() {
+    const s = this.config?.settings;
+    if (!s) return;
+    for (const rs of this.shards.misplaced(s, s.shard_moves_per_second)) rs.close(CLOSE.reconnect, 'reconnect');
   }
 
   /** A shard's sockets closed. */
@@ -519,6 +530,7 @@ export class RoomObject extends DurableObject<Env> {
     for (const name of this.timers.takeDue(now)) {
       if (name === 'counts') {
         this.counts.push(now);
+        this.moveMisplaced();
       } else if (name === 'burst') {
         this.chat.pushBursts();
       } else if (name === 'expiry') {

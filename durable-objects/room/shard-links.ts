@@ -33,12 +33,41 @@ export class RemoteSocket {
 export const asSocket = (r: RemoteSocket) => r as unknown as WebSocket;
 const remote = (ws: WebSocket | undefined) => (ws instanceof RemoteSocket ? ws : null);
 
-/** FNV-1a: a user (or an anonymous address) always hashes to the same shard of a given count. */
+/** FNV-1a of a user id (or an anonymous address). */
 function hash(s: string) {
   let h = 0x811c9dc5;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
+
+/** murmur3's finalizer: the scores of one key for different shards come out independent. */
+function mix(h: number) {
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
+
+/**
+ * The shard of `count` a user (or an anonymous address) belongs on: rendezvous hashing, the shard
+ * with the highest score for the key. A user always lands on the same shard of a given count, and
+ * when the count grows from n to n + 1 only the keys the new shard now wins move (one in n + 1;
+ * a modulo would move n in n + 1), and when it shrinks only the retired shards' keys do.
+ */
+export function shardOf(key: string, count: number) {
+  const h = hash(key);
+  let best = 0;
+  let top = -1;
+  for (let k = 0; k < count; k++) {
+    const score = mix(h ^ Math.imul(k + 1, 0x9e3779b9));
+    if (score > top) {
+      top = score;
+      best = k;
+    }
+  }
+  return best;
+}
+
+type Sharding = Pick<RoomSettings, 'shard_above' | 'max_shards'>;
 
 interface Shard {
   /** Made on first use: the room's id is not known yet when the sockets are restored in the constructor. */
@@ -53,14 +82,20 @@ interface Shard {
  * SQLite so a hibernated primary remembers them), and one delivery per shard per tick.
  *
  * Routing: sockets stay on the primary until it holds `shard_above`; then each new socket goes to
- * shard `hash(user) % count`, with `count` grown by load (one shard per `shard_above` sockets the
- * shards hold, at most `max_shards`). A shard whose sockets have all gone gets nothing more (it
- * is retired: it hibernates and is evicted), and new sockets fill the primary again first.
+ * shard `shardOf(user, count)`, with `count` grown by load (one shard per `shard_above` sockets the
+ * shards hold, at most `max_shards`). When the count changes, the sockets whose user now belongs
+ * on another shard are asked to reconnect, a bounded number a second (`misplaced`). A shard whose
+ * sockets have all gone gets nothing more (it is retired: it hibernates and is evicted), and new
+ * sockets fill the primary again first.
  */
 export class ShardLinks implements RemoteFanOut {
   private readonly shards = new Map<number, Shard>();
   private readonly sockets = new Map<string, { rs: RemoteSocket; a: Attachment }>();
   private readonly perKey = new Map<string, number>();
+  /** Sockets asked to reconnect elsewhere (moveMisplaced), not asked again until their shard reports them gone. */
+  private readonly moving = new Set<string>();
+  /** The shard count new sockets are placed over (0: not decided yet by this instance). */
+  private count = 0;
   /** Delivery numbers restart with each instance; the epoch tells shards which numbering a delivery is in. */
   readonly epoch = crypto.randomUUID();
 
@@ -83,10 +118,42 @@ export class ShardLinks implements RemoteFanOut {
   }
 
   /** Where a new socket goes: a shard's number, or null for the primary itself. */
-  route(key: string, local: number, s: Pick<RoomSettings, 'shard_above' | 'max_shards'>): number | null {
+  route(key: string, local: number, s: Sharding): number | null {
     if (!s.max_shards || local < s.shard_above) return null;
-    const count = Math.min(s.max_shards, Math.max(1, Math.ceil((this.sockets.size + 1) / s.shard_above)));
-    return hash(key) % count;
+    return shardOf(key, this.shardCount(s, 1));
+  }
+
+  /**
+   * How many shards the sockets are spread over: one per `shard_above` sockets they hold (with
+   * `adding` about to join), at most `max_shards`. It grows at once, and shrinks only once the
+   * shards hold no more than three quarters of one fewer shard's share, so a room at a boundary
+   * does not flap (each change asks sockets to move). Sockets asked to move are not counted: they
+   * are on their way back. A new instance starts from the sockets it holds.
+   */
+  private shardCount(s: Sharding, adding = 0) {
+    const held = this.sockets.size - this.moving.size + adding;
+    const need = Math.min(s.max_shards, Math.max(1, Math.ceil(held / s.shard_above)));
+    if (this.count === 0 || need > this.count || this.count > s.max_shards) this.count = need;
+    else if (held <= (this.count - 1) * s.shard_above * 0.75) this.count = need;
+    return this.count;
+  }
+
+  /**
+   * Up to `n` sockets on a shard their user no longer belongs on (the count changed since they
+   * came: shards added, or retired), marked as moving: the room asks each to reconnect, and the
+   * Worker places it anew, so no shard keeps a skewed share.
+   */
+  misplaced(s: Sharding, n: number): RemoteSocket[] {
+    if (!s.max_shards || n <= 0 || this.sockets.size === this.moving.size) return [];
+    const count = this.shardCount(s);
+    const out: RemoteSocket[] = [];
+    for (const [id, { rs, a }] of this.sockets) {
+      if (out.length >= n) break;
+      if (this.moving.has(id) || shardOf(limitKey(a), count) === rs.k) continue;
+      this.moving.add(id);
+      out.push(rs);
+    }
+    return out;
   }
 
   /** This limits key's sockets on shards (the per-user caps count every shard). */
@@ -130,6 +197,7 @@ export class ShardLinks implements RemoteFanOut {
       const r = this.socket(k, id);
       if (!r) continue;
       this.sockets.delete(id);
+      this.moving.delete(id);
       this.sql.exec('DELETE FROM shard_sockets WHERE id = ?', id);
       const key = limitKey(r.a);
       const left = (this.perKey.get(key) ?? 1) - 1;

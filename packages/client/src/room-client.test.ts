@@ -27,6 +27,10 @@ class FakeSocket implements SocketLike {
   deliver(f: ServerFrame | string) {
     for (const h of this.handlers.message) h({ data: typeof f === 'string' ? f : JSON.stringify(f) });
   }
+  reconnects = 0;
+  reconnect() {
+    this.reconnects++;
+  }
   drop(code = 1006) {
     for (const h of this.handlers.close) h({ code, reason: '' });
   }
@@ -221,6 +225,23 @@ describe('RoomClient', () => {
     expect(client.state.present).toEqual([]);
     expect(client.state.messages).toEqual([]);
     expect(events).toEqual(['join:x', 'leave:x']);
+  });
+
+  it("dials again at once after the server's 1012 reconnect (a shard move), resuming where it left off", async () => {
+    const { client, sock } = setup();
+    await sock.dial();
+    const m = msg('before the move');
+    sock.deliver(snapshot([m]));
+    // Not partysocket's backoff: the transport is told to dial now.
+    expect(sock.shouldReconnect(CLOSE.reconnect)).toBe(false);
+    sock.drop(CLOSE.reconnect);
+    expect(sock.reconnects).toBe(1);
+    expect(client.state).toMatchObject({ status: 'reconnecting', closed: null });
+    await sock.dial();
+    expect(sock.urls[1]).toBe(`wss://api.example.com/v1/rooms/room_1/ws?token=tok&since=${m.id}`);
+    // Any other close leaves the dialling to the transport's backoff.
+    sock.drop(1006);
+    expect(sock.reconnects).toBe(1);
   });
 
   it('when the token expires, asks for a new one and reconnects where it left off', async () => {

@@ -141,7 +141,9 @@ export class RoomClient {
       if (this.lastSeen) u.searchParams.set('since', this.lastSeen.id);
       return u.toString();
     };
-    const shouldReconnect = (code: number) => !this.isFinal(code);
+    // After the server's 1012 `reconnect` (a big room moving the socket to another shard) the
+    // client dials again at once (below), not after partysocket's backoff: the server asked for it.
+    const shouldReconnect = (code: number) => !this.isFinal(code) && code !== CLOSE.reconnect;
     this.socket = this.opts.socket
       ? this.opts.socket(url, shouldReconnect)
       : (new ReconnectingWebSocket(url, undefined, {
@@ -390,5 +392,6 @@ export class RoomClient {
     }
     // After `CLOSE.tokenExpired` the transport dials again and `url()` asks the token source anew.
     if (this.state.status !== 'closed') this.setState({ status: this.connectedOnce ? 'reconnecting' : 'connecting' });
+    if (code === CLOSE.reconnect && this.state.status !== 'closed') this.socket?.reconnect?.();
   }
 }

@@ -4840,6 +4840,8 @@ export interface components {
             shard_above: number;
             /** @default 16 */
             max_shards: number;
+            /** @default 100 */
+            shard_moves_per_second: number;
         };
         RoomSettingsPatch: {
             slow_mode_seconds?: number | null;
@@ -4854,6 +4856,7 @@ export interface components {
             retention_days?: number | null;
             shard_above?: number;
             max_shards?: number;
+            shard_moves_per_second?: number;
         };
         RoomWithLive: components["schemas"]["Room"] & {
             live: {

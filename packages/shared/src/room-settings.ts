@@ -31,6 +31,11 @@ export const RoomSettings = z.object({
   shard_above: z.number().int().min(1).max(100_000).default(5000),
   /** The most edge shards the room may use; 0 keeps every socket on the room's own object. */
   max_shards: z.number().int().min(0).max(64).default(16),
+  /**
+   * When the shard count changes, how many sockets a second on a shard their user no longer hashes
+   * to are asked to reconnect (close 1012), so the shards keep even shares; 0 leaves them where they joined.
+   */
+  shard_moves_per_second: z.number().int().min(0).max(1000).default(100),
 });
 export type RoomSettings = z.infer<typeof RoomSettings>;
 
@@ -53,6 +58,7 @@ export const RoomSettingsPatch = z
     retention_days: z.number().int().min(1).max(3650).nullable().optional(),
     shard_above: z.number().int().min(1).max(100_000).optional(),
     max_shards: z.number().int().min(0).max(64).optional(),
+    shard_moves_per_second: z.number().int().min(0).max(1000).optional(),
   })
   .strict();
 export type RoomSettingsPatch = z.infer<typeof RoomSettingsPatch>;

@@ -37,6 +37,8 @@ export const CLOSE = {
   roomDeleted: 4004,
   /** The connection broke the protocol badly enough (e.g. flooding) to be dropped; reconnect later. */
   policy: 4008,
+  /** The server asks the client to connect again (another shard of a big room takes it); resume with `since`. */
+  reconnect: 1012,
 } as const;
 
 /** Close codes after which a client must not reconnect on its own. */
