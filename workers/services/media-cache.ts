@@ -1,6 +1,7 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../env';
 import { type ByteRange, parseRange } from '../lib/byte-range';
+import { IsolateShare } from '../lib/isolate-share';
 
 /**
  * Segments (and other immutable media) from R2 behind the Cache API. The cache key is the object's
@@ -38,7 +39,8 @@ export interface Served {
   duration: number | null;
 }
 
-const inflight = new Map<string, Promise<Blob | null>>();
+/** Concurrent misses in this isolate share one R2 read (lib/isolate-share.ts). */
+const reads = new IsolateShare<Blob | null>();
 
 export interface MediaOptions {
   contentType: string;
@@ -53,33 +55,44 @@ type Ctx = Context<AppEnv>;
 
 const cacheKey = (c: Ctx, r2Key: string) => new Request(new URL(`/media/${r2Key}`, c.req.url).toString());
 
-function readR2(c: Ctx, r2Key: string, cacheable: boolean): Promise<Blob | null> {
-  const pending = inflight.get(r2Key);
-  if (pending) return pending;
-  const p = (async () => {
+/** How long a request waits for another's read of the same object before reading R2 itself. */
+const SHARED_WAIT_MS = 5000;
+
+/** The object's bytes, and whether another request's read supplied them. */
+async function readR2(c: Ctx, r2Key: string, cacheable: boolean): Promise<{ blob: Blob | null; shared: boolean }> {
+  const shared = await reads.wait(r2Key, SHARED_WAIT_MS);
+  if (shared) return { blob: shared.value, shared: true };
+  const mine = reads.begin(r2Key);
+  let blob: Blob | null;
+  try {
     const obj = await c.env.MEDIA.get(r2Key);
-    if (!obj) return null;
-    return { bytes: await obj.arrayBuffer(), etag: obj.httpEtag, duration: durationOf(obj.customMetadata?.duration) };
-  })();
+    blob = obj && {
+      bytes: await obj.arrayBuffer(),
+      etag: obj.httpEtag,
+      duration: durationOf(obj.customMetadata?.duration),
+    };
+    mine.ready(blob);
+  } catch (err) {
+    mine.release();
+    throw err;
+  }
   // The read stays shared until the cache holds the object, so no request falls in the gap
   // between "R2 answered" and "the cache has it" and reads R2 again.
-  const settled = p
-    .then((blob) => {
-      if (!blob || !cacheable) return;
-      const stored = new Response(blob.bytes, {
-        headers: {
-          etag: blob.etag,
-          'cache-control': 'public, max-age=31536000, immutable',
-          ...(blob.duration === null ? {} : { [DURATION_HEADER]: String(blob.duration) }),
-        },
-      });
-      return caches.default.put(cacheKey(c, r2Key), stored);
-    })
-    .catch(() => undefined)
-    .finally(() => inflight.delete(r2Key));
-  c.executionCtx.waitUntil(settled);
-  inflight.set(r2Key, p);
-  return p;
+  const stored =
+    blob && cacheable
+      ? caches.default.put(
+          cacheKey(c, r2Key),
+          new Response(blob.bytes, {
+            headers: {
+              etag: blob.etag,
+              'cache-control': 'public, max-age=31536000, immutable',
+              ...(blob.duration === null ? {} : { [DURATION_HEADER]: String(blob.duration) }),
+            },
+          }),
+        )
+      : Promise.resolve();
+  c.executionCtx.waitUntil(stored.catch(() => undefined).finally(() => mine.release()));
+  return { blob, shared: false };
 }
 
 const etagMatches = (header: string | undefined, etag: string) =>
@@ -116,9 +129,10 @@ export async function serveMedia(c: Ctx, r2Key: string, opts: MediaOptions): Pro
     blob = { bytes: new ArrayBuffer(0), etag: meta.httpEtag, duration: null };
     size = meta.size;
   } else if (!blob) {
-    if (inflight.has(r2Key)) status = 'SHARED';
-    blob = await readR2(c, r2Key, opts.cacheable);
-    if (!blob) return null;
+    const read = await readR2(c, r2Key, opts.cacheable);
+    if (!read.blob) return null;
+    blob = read.blob;
+    if (read.shared) status = 'SHARED';
     size = blob.bytes.byteLength;
   }
 

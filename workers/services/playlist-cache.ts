@@ -1,4 +1,5 @@
 import type { LatencyMode } from '@edgelive/shared/origin-protocol';
+import { IsolateShare } from '../lib/isolate-share';
 
 /**
  * Live media playlists behind a micro-cache, so a stream's object serves a bounded number of
@@ -9,7 +10,8 @@ import type { LatencyMode } from '@edgelive/shared/origin-protocol';
  *   of the stream shares it) for `PLAYLIST_TTL_MS`: a quarter of a segment in low mode, so a
  *   player sees a new segment at most that much later. The Cache API counts in whole seconds, so
  *   the entry carries the time it was stored and an older one counts as a miss.
- * - Concurrent misses in one isolate share one call to the object.
+ * - Concurrent misses in one isolate share one call to the object (lib/isolate-share.ts: the
+ *   waiters are handed its text, never its promise).
  * - A segment commit drops the entry in the data centre (and host) that handled the upload
  *   (`dropCachedPlaylist`), so there a segment is listed as soon as it is committed; elsewhere
  *   within the TTL.
@@ -25,7 +27,10 @@ const STORED_AT = 'x-edgelive-stored-at';
 
 export type PlaylistCacheStatus = 'HIT' | 'MISS' | 'SHARED';
 
-const inflight = new Map<string, Promise<string | null>>();
+const loads = new IsolateShare<string | null>();
+
+/** How long a waiter waits for another request's load: a plain load is one call to the object; a blocking reload is held up to three parts' worth of target durations. */
+const SHARED_WAIT_MS = { plain: 2000, blocking: 6000 };
 
 /** Keyed on the request's own origin (the Cache API is per zone) and the stream, never the viewer. */
 const keyUrl = (requestUrl: string, streamId: string, sessionId: string, rendition: string, variant = '') =>
@@ -45,15 +50,14 @@ export async function cachedLivePlaylist(
   // A blocking reload's answer (LL-HLS, `variant` names its directives) holds the part it asked
   // for whenever it is read, so every viewer asking for that part shares it for longer.
   const ttl = key.variant ? BLOCKING_TTL_MS : PLAYLIST_TTL_MS[key.mode];
-  if (hit && Date.now() - Number(hit.headers.get(STORED_AT)) < ttl) {
-    return { text: await hit.text(), cache: 'HIT' };
-  }
-  const pending = inflight.get(url);
-  if (pending) return { text: await pending, cache: 'SHARED' };
-  const p = load();
-  inflight.set(url, p);
+  if (hit && Date.now() - Number(hit.headers.get(STORED_AT)) < ttl) return { text: await hit.text(), cache: 'HIT' };
+  await hit?.body?.cancel();
+  const shared = await loads.wait(url, key.variant ? SHARED_WAIT_MS.blocking : SHARED_WAIT_MS.plain);
+  if (shared) return { text: shared.value, cache: 'SHARED' };
+  const mine = loads.begin(url);
   try {
-    const text = await p;
+    const text = await load();
+    mine.ready(text);
     if (text !== null) {
       const stored = new Response(text, {
         headers: { 'cache-control': 'public, max-age=1', [STORED_AT]: String(Date.now()) },
@@ -63,7 +67,7 @@ export async function cachedLivePlaylist(
     }
     return { text, cache: 'MISS' };
   } finally {
-    inflight.delete(url);
+    mine.release();
   }
 }
 
