@@ -3,12 +3,12 @@
  * runs (the playlist micro-cache and the segment cache use it to coalesce misses).
  *
  * Only plain data crosses requests: a waiter polls the entry on its own timers and never awaits the
- * loading request's promise. In workerd a promise settled in one request's context runs its
- * waiters' continuations in that context, so a waiter that awaited it built its own response under
- * the other request, and the response's body failed with "Cannot perform I/O on behalf of a
- * different request (I/O type: ReadableStreamSource)" (the soak's playlist 500s); and a loader
- * whose viewer went away would take every waiter down with it. A waiter that sees no value in time
- * (the loader failed or was cancelled) loads for itself.
+ * loading request's promise. A continuation that follows another request's promise is tied to that
+ * request: workerd cancels it when the loader's request completes or is cancelled first (its viewer
+ * went away), and the waiter's own response then fails. The soak's live playlist 500s ("Cannot
+ * perform I/O on behalf of a different request", from minute 16 of the run) came from this path
+ * when the playlist waiters awaited the loader's promise; not reproduced in isolation. A waiter
+ * that sees no value in time (the loader failed or was cancelled) loads for itself.
  */
 const POLL_MS = 5;
 
