@@ -5,7 +5,7 @@ import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
 import type { InputInfo } from './ladder.ts';
 import type { Logger } from './log.ts';
 import { OriginMetrics } from './metrics.ts';
-import { dropPublisher, dropSubscribers, hasSubscriber } from './nginx-control.ts';
+import { dropPublisher, dropSubscribers, subscriberCount } from './nginx-control.ts';
 import { readPendingSegments } from './pending-segments.ts';
 import { localNameOf } from './program-inputs.ts';
 import { Publication, type PublicationTimings } from './publication.ts';
@@ -212,6 +212,8 @@ export class Agent {
       start_sequence: startSequence,
       ...(ticketed ? { via: 'srt' } : { worker_ms: Date.now() - started }),
     });
+    // Players already waiting on the name (a push retrying in the gap) must not pass for the ladder.
+    const waiting = memory?.input ? await this.playersOf(pub.localName) : 0;
     const starting = pub.start().catch((err: unknown) => {
       this.opts.log('error', 'pipeline failed to start', { stream: answer.stream_id, reason: String(err) });
       void pub.stop('start_failed');
@@ -223,7 +225,7 @@ export class Agent {
     // relay's started at its handshake and stays.
     if (memory?.input) {
       await starting;
-      await this.untilPlayed(pub.localName, PRESTART_WAIT_MS);
+      await this.untilPlayed(pub.localName, waiting, PRESTART_WAIT_MS);
       if (!ticketed) pub.publisherAnswered(Date.now());
     }
     // nginx-rtmp renames the stream to the Location of a 3xx answer to on_publish.
@@ -317,10 +319,14 @@ export class Agent {
     if (lagMs !== null) m.uploadLatency.observe(lagMs / 1000);
   }
 
-  /** Waits until NGINX has a player on `name` (polls its stat module), at most `ms`. */
-  private async untilPlayed(name: string, ms: number): Promise<boolean> {
+  private playersOf(name: string): Promise<number> {
+    return subscriberCount(this.opts.controlSocket, 'live', name).catch(() => 0);
+  }
+
+  /** Waits until NGINX has more than `before` players on `name` (polls its stat module), at most `ms`. */
+  private async untilPlayed(name: string, before: number, ms: number): Promise<boolean> {
     for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
-      if (await hasSubscriber(this.opts.controlSocket, 'live', name).catch(() => false)) return true;
+      if ((await this.playersOf(name)) > before) return true;
       await new Promise((r) => setTimeout(r, 20));
     }
     this.opts.log('warn', 'ladder not playing yet; answering the publisher anyway', { name });

@@ -37,9 +37,9 @@ export async function dropSubscribers(controlSocket: string, app: string, name: 
   return Number.parseInt(await get(controlSocket, `/control/drop/subscriber?${query(app, name)}`), 10) || 0;
 }
 
-/** Whether a stream has at least one player, from the stat module's XML (a player has no `<publishing/>`). */
-export async function hasSubscriber(controlSocket: string, app: string, name: string): Promise<boolean> {
-  return subscribersIn(await get(controlSocket, '/stat'), app, name) > 0;
+/** How many players a stream has, from the stat module's XML (a player has no `<publishing/>`). */
+export async function subscriberCount(controlSocket: string, app: string, name: string): Promise<number> {
+  return subscribersIn(await get(controlSocket, '/stat'), app, name);
 }
 
 /** The players of `app/name` in the stat module's XML. Exported for its test. */
