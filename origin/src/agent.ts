@@ -5,7 +5,7 @@ import type { PublishAnswer } from '@edgelive/shared/origin-protocol';
 import type { InputInfo } from './ladder.ts';
 import type { Logger } from './log.ts';
 import { OriginMetrics } from './metrics.ts';
-import { dropPublisher } from './nginx-control.ts';
+import { dropPublisher, dropSubscribers, subscriberCount } from './nginx-control.ts';
 import { readPendingSegments } from './pending-segments.ts';
 import { localNameOf } from './program-inputs.ts';
 import { Publication, type PublicationTimings } from './publication.ts';
@@ -34,6 +34,8 @@ interface Admitted {
 
 /** How long an admitted SRT publisher has to reach NGINX through its relay. */
 const TICKET_MS = 15_000;
+/** How long a returning publisher's answer waits for its ladder's FFmpeg to play the stream. */
+const PRESTART_WAIT_MS = 1000;
 
 /** What the agent remembers of a session after its publisher left, so a reconnect continues its numbering. */
 interface SessionMemory {
@@ -215,12 +217,24 @@ export class Agent {
       // Ticketed publishers came through a relay: SRT's, or WHIP's (whip/whip-server.ts).
       ...(ticketed ? { via: key.startsWith('whip_') ? 'whip' : 'srt' } : { worker_ms: Date.now() - started }),
     });
-    // nginx-rtmp renames the stream to the Location of a 3xx answer to on_publish.
-    res.writeHead(302, { location: pub.localName }).end();
-    pub.start().catch((err: unknown) => {
+    // Players already waiting on the name (a push retrying in the gap) must not pass for the ladder.
+    const waiting = memory?.input ? await this.playersOf(pub.localName) : 0;
+    const starting = pub.start().catch((err: unknown) => {
       this.opts.log('error', 'pipeline failed to start', { stream: answer.stream_id, reason: String(err) });
       void pub.stop('start_failed');
     });
+    // A returning publisher's ladder starts on the input it had (no probe), so it can be waiting on
+    // NGINX before the publisher sends its first frame: answered once FFmpeg plays the stream, the
+    // first keyframe is in the first segment, not the publisher's next keyframe a GOP later (the
+    // reconnect's largest cost). An RTMP publisher's media clock then starts at the answer; an SRT
+    // relay's started at its handshake and stays.
+    if (memory?.input) {
+      await starting;
+      await this.untilPlayed(pub.localName, waiting, PRESTART_WAIT_MS);
+      if (!ticketed) pub.publisherAnswered(Date.now());
+    }
+    // nginx-rtmp renames the stream to the Location of a 3xx answer to on_publish.
+    res.writeHead(302, { location: pub.localName }).end();
     void pub.whenEnded().then(() => {
       this.sessions.set(answer.session_id, {
         nextSequence: pub.nextSequence,
@@ -285,11 +299,19 @@ export class Agent {
     const pub = this.byClient.get(clientId);
     reply(res, 200, 'ok');
     if (!pub) return;
-    // One camera of several leaving ends nothing but its input; the last one ends the publication.
-    void pub.inputs.remove(clientId).then((last) => {
+    void (async () => {
+      // Idle streams stay open in NGINX: this input's players (its FFmpeg, probes, pushes) end
+      // here, before the publication does, so a returning publisher's new ladder is never dropped.
+      const name = pub.inputs.localNameOfClient(clientId) ?? (clientId === pub.clientId ? pub.localName : null);
+      if (name)
+        await dropSubscribers(this.opts.controlSocket, 'live', name).catch((err: unknown) =>
+          this.opts.log('warn', 'players not dropped', { name, reason: String(err) }),
+        );
+      // One camera of several leaving ends nothing but its input; the last one ends the publication.
+      const last = await pub.inputs.remove(clientId);
       if (last || pub.inputs.size === 0) return pub.end();
       if (this.byClient.get(clientId) === pub) this.byClient.delete(clientId);
-    });
+    })();
   }
 
   /** A segment is in the Worker: counted, and its upload lag told to its session's health. */
@@ -300,6 +322,20 @@ export class Agent {
     const pub = this.byStream.get(s.streamId);
     const lagMs = pub?.answer.session_id === s.sessionId ? pub.segmentUploaded(s.rendition, s.sequence) : null;
     if (lagMs !== null) m.uploadLatency.observe(lagMs / 1000);
+  }
+
+  private playersOf(name: string): Promise<number> {
+    return subscriberCount(this.opts.controlSocket, 'live', name).catch(() => 0);
+  }
+
+  /** Waits until NGINX has more than `before` players on `name` (polls its stat module), at most `ms`. */
+  private async untilPlayed(name: string, before: number, ms: number): Promise<boolean> {
+    for (const deadline = Date.now() + ms; Date.now() < deadline; ) {
+      if ((await this.playersOf(name)) > before) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    this.opts.log('warn', 'ladder not playing yet; answering the publisher anyway', { name });
+    return false;
   }
 
   private pruneSessions(): void {

@@ -49,7 +49,7 @@ export class InputLadder {
   readonly dir: string;
   readonly info: InputInfo;
   /** The input's on_publish wall clock: its publisher's media time 0 (segment-clock.ts). */
-  readonly publishedAtMs: number;
+  publishedAtMs: number;
   private readonly settings: LadderSettings;
   private supervisor: FfmpegSupervisor | null = null;
   /** Next local sequence to look at, per rendition (with parts: FFmpeg's part numbers). */

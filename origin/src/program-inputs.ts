@@ -66,6 +66,12 @@ export class ProgramInputs {
     return [...this.inputs.keys()].map(localNameOf);
   }
 
+  /** The NGINX stream name of a connected publisher, by its RTMP client id. */
+  localNameOfClient(clientId: string): string | null {
+    const input = [...this.inputs.values()].find((i) => i.clientId === clientId);
+    return input ? localNameOf(input.inputId) : null;
+  }
+
   hasClient(clientId: string): boolean {
     return [...this.inputs.values()].some((i) => i.clientId === clientId);
   }

@@ -101,7 +101,7 @@ export class Publication {
   /** Aborted when the publication ends: stops its retried Worker calls. */
   private readonly over = new AbortController();
   /** Wall clock of on_publish: the publisher's media time 0 (segment-clock.ts). */
-  private readonly publishedAtMs: number;
+  private publishedAtMs: number;
   /** The local NGINX name of the input on air (the program; null while none is), and how many cuts so far. */
   private source: string | null;
   private cuts = 0;
@@ -194,6 +194,16 @@ export class Publication {
     let n = 0;
     for (const l of this.ladders.values()) n += l.restarts;
     return n;
+  }
+
+  /**
+   * The publisher was told to go ahead only now (its ladder was started first, agent.ts): its media
+   * time 0 is now, not when it asked, so segments are dated from here (segment-clock.ts).
+   */
+  publisherAnswered(atMs: number): void {
+    this.publishedAtMs = atMs;
+    const ladder = this.ladders.get(this.localName);
+    if (ladder) ladder.publishedAtMs = atMs;
   }
 
   whenEnded(): Promise<void> {
