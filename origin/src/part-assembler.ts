@@ -49,7 +49,7 @@ export const partDurationFor = (segmentDurationS: number) => Math.min(PART_TARGE
 
 interface Open {
   sequence: number;
-  bodies: Buffer[];
+  parts: AssembledPart[];
   durationS: number;
   programDateTime: string | null;
   startsRun: boolean;
@@ -83,10 +83,15 @@ export class PartAssembler {
     const out: Assembled[] = [];
     const key = findKeyframe(body);
     const o = this.open;
-    const full = o !== null && o.durationS >= this.segmentDurationS * 0.9;
+    // A segment closed early (a cut away from its input) leaves the next one without a keyframe
+    // at its head: that one ends at the next keyframe, whatever its length, so that every later
+    // segment starts on one again (a cut back to this input lands on it).
+    const headless = o !== null && o.parts[0]?.independent !== true;
+    const full = o !== null && (headless || o.durationS >= this.segmentDurationS * 0.9);
     const tooLong = o !== null && o.durationS >= this.segmentDurationS * MAX_SEGMENT_FACTOR;
     // Split at an inner keyframe once the open segment with the part's head is a segment long.
-    const fullAtKey = o !== null && key !== null && o.durationS + key.headS >= this.segmentDurationS * 0.9;
+    const fullAtKey =
+      o !== null && key !== null && (headless || o.durationS + key.headS >= this.segmentDurationS * 0.9);
     if (o && key && !key.first && fullAtKey && !runStart) {
       // The keyframe is inside this part: its head ends the open segment, the rest starts the next.
       const headS = Math.min(key.headS, p.durationS);
@@ -111,21 +116,32 @@ export class PartAssembler {
     if (!this.open) {
       const sequence = this.sequences.next();
       this.sequences.take(sequence + 1);
-      this.open = { sequence, bodies: [], durationS: 0, programDateTime: pdt, startsRun: runStart };
+      this.open = { sequence, parts: [], durationS: 0, programDateTime: pdt, startsRun: runStart };
     }
     const open = this.open;
-    open.bodies.push(body);
+    const part = { sequence: open.sequence, index: open.parts.length, durationS, independent, body };
+    open.parts.push(part);
     open.durationS += durationS;
-    return { sequence: open.sequence, index: open.bodies.length - 1, durationS, independent, body };
+    return part;
   }
 
-  /** Closes the open segment (the end of the publication, or of an FFmpeg run). */
+  /**
+   * The parts of the open segment so far, when it starts on a keyframe (else none: a player
+   * could not start there). A cut to this input sends them at once: the new program's first
+   * segment is the one being written, whose head is already made.
+   */
+  openParts(): AssembledPart[] {
+    const parts = this.open?.parts ?? [];
+    return parts[0]?.independent ? [...parts] : [];
+  }
+
+  /** Closes the open segment (the end of the publication, of an FFmpeg run, or a cut away from the input). */
   async close(): Promise<AssembledSegment | null> {
     const o = this.open;
     this.open = null;
-    if (!o || o.bodies.length === 0) return null;
+    if (!o || o.parts.length === 0) return null;
     const uri = `${o.sequence}.ts`;
-    await writeFile(path.join(this.dir, uri), Buffer.concat(o.bodies));
+    await writeFile(path.join(this.dir, uri), Buffer.concat(o.parts.map((p) => p.body)));
     return {
       sequence: o.sequence,
       uri,
