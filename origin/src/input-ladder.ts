@@ -200,7 +200,7 @@ export class InputLadder {
   async cutAway(): Promise<LadderSegment[]> {
     const out: LadderSegment[] = [];
     for (const [rendition, asm] of this.assemblers) {
-      const c = await asm.close();
+      const c = await asm.close(true);
       if (c) out.push(await this.sealed(rendition, c));
     }
     return out;
