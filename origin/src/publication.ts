@@ -396,7 +396,12 @@ export class Publication {
       // LL-HLS: the old program's open segment ends at the parts viewers already have, so none of
       // its parts is listed under the new input's segment (docs/handbook/playback.md).
       const old = this.lowLatency && this.source ? this.ladders.get(this.source) : undefined;
-      if (old) for (const seg of await old.cutAway()) await this.take(old, seg);
+      if (old)
+        for (const seg of await old.cutAway().catch((err: unknown) => {
+          this.log('warn', 'could not end the open segment at the cut', { reason: String(err) });
+          return [];
+        }))
+          await this.take(old, seg);
       this.source = localName;
       this.cuts++;
       // Every rendition continues from the same number, so the variants stay aligned after the cut.
