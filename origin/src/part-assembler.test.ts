@@ -75,7 +75,7 @@ describe('LL-HLS parts from FFmpeg', () => {
 
       for (const r of rungs) {
         const mine = segments.filter((s) => s.rendition === r.name);
-        // 4 s of media: four 1 s segments numbered from the session's next sequence, each of 5 parts.
+        // 4 s of media: four 1 s segments numbered from the session's next sequence, each of its parts.
         expect(mine.map((s) => s.sequence)).toEqual([10, 11, 12, 13]);
         for (const s of mine) expect(s.durationS).toBeCloseTo(1, 1);
         expect(mine[0]!.startsRun).toBe(true);

@@ -44,7 +44,7 @@ export interface AssembledSegment {
 /** In the order a viewer may have them: a part, the segment it completes, the next segment's first part. */
 export type Assembled = { kind: 'part'; part: AssembledPart } | { kind: 'segment'; seg: AssembledSegment };
 
-/** Parts of PART_TARGET_S (200 ms in `low` mode), at least three to a segment. */
+/** Parts of PART_TARGET_S (333 ms in `low` mode), at least three to a segment. */
 export const partDurationFor = (segmentDurationS: number) => Math.min(PART_TARGET_S, segmentDurationS / 3);
 
 interface Open {

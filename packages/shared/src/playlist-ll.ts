@@ -5,12 +5,8 @@
  * playlist as plain HLS (it skips the tags it does not know) and an LL-HLS player gets the parts.
  */
 
-/**
- * The part length the origin aims at in `low` mode: a fifth of its 1 s segment (six frames at
- * 30 fps, five at 25). Players sit three parts behind the newest (PART-HOLD-BACK), so this is most
- * of the latency LL-HLS adds: 0.6 s at 200 ms parts, 1 s at 333 ms (bench/glass-to-glass.ts).
- */
-export const PART_TARGET_S = 0.2;
+/** The part length the origin aims at in `low` mode: a third of its 1 s segment. */
+export const PART_TARGET_S = 1 / 3;
 
 /** How many parts past the newest one a blocking request may ask for (the spec's Advance Part Limit). */
 export const ADVANCE_PART_LIMIT = 3;

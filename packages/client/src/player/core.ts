@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 import Hls, { type ErrorData, type Level } from 'hls.js';
 import { hlsConfigFor, type LatencyMode } from './hls-config';
-import { followLiveEdge } from './live-catch-up';
 
 /**
  * One player on one <video>: hls.js (or native HLS on Safari), rendition switching, a live flag,
@@ -69,8 +68,6 @@ export function createPlayer(video: HTMLVideoElement, opts: PlayerOptions): Play
   }
 
   const hls = new Hls(hlsConfigFor(opts.latencyMode ?? 'standard', { dvr: opts.dvr }));
-  // LL-HLS sits 0.6 s from the edge, closer than hls.js's own catch-up works (live-catch-up.ts).
-  const stopFollowing = opts.latencyMode === 'low' && !opts.dvr ? followLiveEdge(video, hls) : () => undefined;
   let attempts = 0;
   let mediaRecoveries = 0;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -135,7 +132,6 @@ export function createPlayer(video: HTMLVideoElement, opts: PlayerOptions): Play
     hls,
     destroy() {
       clearTimeout(retryTimer);
-      stopFollowing();
       hls.destroy();
     },
   };

@@ -6,13 +6,10 @@ export type LatencyMode = 'standard' | 'low';
  * hls.js settings per latency mode. Glass-to-glass latency is encoder + segment length + upload +
  * the player's distance from the live edge; the last term is set here.
  *
- * `low` (1 s segments, LL-HLS parts of 200 ms): hls.js in low-latency mode loads parts with
- * blocking playlist reloads and sits the playlist's PART-HOLD-BACK (three parts, 0.6 s) behind the
+ * `low` (1 s segments, LL-HLS parts of 333 ms): hls.js in low-latency mode loads parts with
+ * blocking playlist reloads and sits the playlist's PART-HOLD-BACK (three parts, 1 s) behind the
  * newest part, so no liveSyncDuration is set here (a user value would override the playlist's);
- * when behind it plays faster rather than seeks: not through hls.js, which does so only with more
- * than a second buffered (never, this close to the edge), but live-catch-up.ts. A stall moves that target back by one part
- * (hls.js's default is a whole second, for good: one hiccup at start-up would cost that second
- * for the rest of the session). bench/glass-to-glass.ts
+ * speed up (up to 1.15x) rather than seek when behind. bench/glass-to-glass.ts
  * measures the result. `standard` (2 s segments) keeps hls.js's three segments of margin, which
  * rides out a slow segment without a stall.
  */
@@ -41,10 +38,8 @@ function latencyConfig(mode: LatencyMode): Partial<HlsConfig> {
       ...common,
       lowLatencyMode: true,
       // No liveMaxLatency*: hls.js refuses either without its liveSync* twin, which would override
-      // PART-HOLD-BACK; its default (never seek) leaves catching up to the playback rate, which
-      // live-catch-up.ts sets (hls.js's own, at 1, stays out of its way).
-      maxLiveSyncPlaybackRate: 1,
-      liveSyncOnStallIncrease: 0.2,
+      // PART-HOLD-BACK; its default (never seek) leaves catching up to the playback rate.
+      maxLiveSyncPlaybackRate: 1.15,
       maxBufferLength: 6,
     };
   }

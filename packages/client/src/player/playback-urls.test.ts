@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { tokenAudiences, tokenOpens } from '../token-audience';
 import { playbackUrls } from './edgelive-player';
 import { hlsConfigFor } from './hls-config';
-import { CATCH_UP_RATE, catchUpRate } from './live-catch-up';
 
 describe('player URLs and settings', () => {
   it('passes the playback token to the master and the thumbnail token to the poster', () => {
@@ -48,21 +47,5 @@ describe('player URLs and settings', () => {
     expect(hlsConfigFor('standard', { dvr: true })).toMatchObject({
       liveMaxLatencyDurationCount: Number.POSITIVE_INFINITY,
     });
-  });
-
-  it('plays faster while behind the LL-HLS target with buffer to spare, at normal speed otherwise', () => {
-    const at = (latency: number | null, ahead: number, rate = 1) => catchUpRate({ latency, target: 0.6, ahead, rate });
-    // Half a second late with 0.5 s buffered: catch up (hls.js would not, below 1 s of buffer).
-    expect(at(1.1, 0.5)).toBe(CATCH_UP_RATE);
-    // On target, or too little buffer to spend, or no figure yet: normal speed.
-    expect(at(0.65, 0.5)).toBe(1);
-    expect(at(1.1, 0.2)).toBe(1);
-    expect(at(null, 0.5)).toBe(1);
-    // Once catching up it goes on to the target, and stops when the buffer runs low.
-    expect(at(0.65, 0.2, CATCH_UP_RATE)).toBe(CATCH_UP_RATE);
-    expect(at(0.61, 0.5, CATCH_UP_RATE)).toBe(1);
-    expect(at(1.1, 0.1, CATCH_UP_RATE)).toBe(1);
-    // Far behind is not the live edge any more (a pause): left alone.
-    expect(at(5, 3)).toBe(1);
   });
 });
