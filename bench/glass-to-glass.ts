@@ -1,7 +1,8 @@
 /**
  * Glass-to-glass latency per latency mode, measured in the browser:
  *
- *   node bench/glass-to-glass.ts [--seconds 60] [--modes standard,low-classic,low]
+ *   node bench/glass-to-glass.ts [--seconds 60] [--modes standard,low-classic,low] [--size 1920x1080]
+ *                                [--port-base 20520]
  *
  * `low` is LL-HLS (parts, blocking reloads, hls.js in low-latency mode at the playlist's
  * PART-HOLD-BACK); `low-classic` is the same `low` stream with every LL-HLS tag taken out of its
@@ -9,7 +10,7 @@
  * before LL-HLS: 1 s segments, the player 1.5 s behind the newest (its liveSyncDuration then, here
  * a HOLD-BACK=1.5 the route adds, which hls.js reads the same way).
  *
- * For each mode: an `ffmpeg` test pattern (640x360, 30 fps, keyframe every second) publishes to the
+ * For each mode: an `ffmpeg` test pattern (`--size`, 640x360 by default; 30 fps, keyframe every second) publishes to the
  * real origin (NGINX-RTMP, agent, FFmpeg), the Worker runs under wrangler dev, and headless Chromium
  * plays the signed playback id through /embed/{playback_id}. Twice a second, after 10 s to settle,
  * two figures are taken from the frame on screen, p50/p95 over `seconds`:
@@ -31,6 +32,10 @@ const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '60' },
     modes: { type: 'string', default: 'standard,low-classic,low' },
+    // The issue's goal is measured on a 1080p30 source (the publisher's bitrate grows with it).
+    size: { type: 'string', default: '640x360' },
+    // Worker, RTMP and origin HTTP ports: this one and the next two.
+    'port-base': { type: 'string', default: '20520' },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -38,20 +43,26 @@ const MODES = values.modes.split(',') as ('standard' | 'low' | 'low-classic')[];
 /** The LL-HLS tags: without them a playlist is the classic one a player without LL-HLS reads. */
 const LL_TAGS = /^#EXT-X-(PART|PART-INF|SERVER-CONTROL|PRELOAD-HINT|RENDITION-REPORT|SKIP)[:\n].*$\n?/gm;
 const SETTLE_MS = 10_000;
+const SIZE = values.size;
+if (!/^\d+x\d+$/.test(SIZE)) throw new Error(`--size wants WxH, not ${SIZE}`);
+const PORT = Number(values['port-base']);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
 };
 
-const live = await startLiveStack({ workerPort: 20520, rtmpPort: 20521, originHttpPort: 20522 });
+const live = await startLiveStack({ workerPort: PORT, rtmpPort: PORT + 1, originHttpPort: PORT + 2 });
 const rows: string[] = [];
 const publishers: ReturnType<typeof startStampedPublisher>[] = [];
 try {
   const ctx = await live.browser();
   for (const mode of MODES) {
     const s = await live.createStream({ ladder: ['source'], latency_mode: mode === 'standard' ? 'standard' : 'low' });
-    const publisher = startStampedPublisher(`${live.origin.rtmpUrl}/${s.streamKey}`, { seconds: SECONDS + 90 });
+    const publisher = startStampedPublisher(`${live.origin.rtmpUrl}/${s.streamKey}`, {
+      seconds: SECONDS + 90,
+      size: SIZE,
+    });
     publishers.push(publisher);
     const token = await live.token(s.playbackId, 'v');
     await live.waitForMaster(s.playbackId, token, 1);
@@ -101,7 +112,7 @@ try {
   await live.stop();
 }
 console.log(
-  `\nglass-to-glass per latency mode, ${SECONDS} s each (frame: publisher's frame clock; pdt: program-date-time)`,
+  `\nglass-to-glass per latency mode, ${SIZE} 30 fps source, ${SECONDS} s each (frame: publisher's frame clock; pdt: program-date-time)`,
 );
 console.log(
   `load average after: ${loadavg()

@@ -88,14 +88,16 @@ describe('playback in Chromium', () => {
     publisher.kill('SIGINT');
   });
 
-  it('plays an AES-128 encrypted stream: the origin encrypts, the player fetches the key through its grant', async () => {
+  it('plays an AES-128 encrypted stream with LL-HLS parts: the origin encrypts, the player fetches the key through its grant', async () => {
     const s = await live.createStream({ ladder: ['source'], latency_mode: 'low', encryption: true });
     const publisher = live.publish(s.streamKey, { seconds: 60 });
     const token = await live.token(s.playbackId, 'v');
     await live.waitForMaster(s.playbackId, token, 1);
     const page = await (await live.browser()).newPage();
     const keyRequests: number[] = [];
+    const requested: string[] = [];
     page.on('response', (r) => {
+      requested.push(r.url());
       if (r.url().includes('/aes.key')) keyRequests.push(r.status());
     });
     await page.goto(`${live.stack.worker.url}/embed/${s.playbackId}?token=${token}`);
@@ -113,13 +115,32 @@ describe('playback in Chromium', () => {
     expect(later.fatalErrors).toBe(0);
     expect(keyRequests.length).toBeGreaterThan(0);
     expect(keyRequests.every((st) => st === 200)).toBe(true);
-    // The bytes in R2 are not MPEG-TS: without the key a segment is noise.
+    // LL-HLS as for a clear stream: hls.js loaded (and decrypted) parts through blocking reloads.
+    const parts = requested.filter((u) => /\/\d+\.\d+\.ts\?/.test(u));
+    const blocking = requested.filter((u) => u.includes('.m3u8') && u.includes('_HLS_msn='));
+    console.log(`encrypted LL-HLS in Chromium: ${parts.length} parts, ${blocking.length} blocking reloads`);
+    expect(parts.length).toBeGreaterThan(5);
+    expect(blocking.length).toBeGreaterThan(5);
+    // The bytes in R2 are not MPEG-TS: without the key a segment, or a part, is noise.
     const media = await (await fetch(`${live.stack.worker.url}/hls/${s.playbackId}.m3u8?token=${token}`)).text();
     const mediaUrl = new URL(media.trim().split('\n').pop()!, `${live.stack.worker.url}/hls/${s.playbackId}.m3u8`);
     const list = await (await fetch(mediaUrl)).text();
-    const segUrl = new URL(list.trim().split('\n').pop()!, mediaUrl);
-    const bytes = new Uint8Array(await (await fetch(segUrl)).arrayBuffer());
-    expect(bytes[0] === 0x47 && bytes[188] === 0x47).toBe(false);
+    const segUri = list
+      .trim()
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .pop()!;
+    const partUri = [...list.matchAll(/#EXT-X-PART:.*URI="([^"]+)"/g)].pop()?.[1];
+    expect(partUri, 'the playlist lists parts').toBeDefined();
+    // The open segment's parts (or the hinted one) come after their own key line and IV.
+    expect(list).toMatch(
+      /#EXT-X-KEY:METHOD=AES-128,URI="[^"]+",IV=0x[0-9a-f]{32}\n(#EXT-X-PART:.*\n)*#EXT-X-PRELOAD-HINT/,
+    );
+    for (const uri of [segUri, partUri!]) {
+      const bytes = new Uint8Array(await (await fetch(new URL(uri, mediaUrl))).arrayBuffer());
+      expect(bytes.length % 16, uri).toBe(0);
+      expect(bytes[0] === 0x47 && bytes[188] === 0x47, uri).toBe(false);
+    }
     publisher.kill('SIGINT');
   });
 });

@@ -4,7 +4,7 @@
  * through the API puts camera 2 on air: the stream's one HLS playlist continues (same session,
  * contiguous numbering, a discontinuity) and shows blue within a few segments; the room socket
  * hears the program change; camera 2 drops and automatic failover cuts back; the recording has the
- * three parts in order.
+ * three parts in order. The stream is `low` (LL-HLS): its parts continue across the cut.
  */
 import type { ServerFrame } from '@edgelive/shared';
 import { importPKCS8, SignJWT } from 'jose';
@@ -89,6 +89,8 @@ describe('several inputs per stream (two real publishers)', () => {
       ladder: ['source'],
       recording: true,
       reconnect_window: 0,
+      // LL-HLS: the program's parts continue across the cut (checked below).
+      latency_mode: 'low',
     });
     const roomId = (stream as unknown as { room_id: string }).room_id;
     const frames = await roomSocket(roomId);
@@ -143,6 +145,20 @@ describe('several inputs per stream (two real publishers)', () => {
         input_id: cam2.id,
       });
       expect(cut.on_air_input_id).toBe(cam2.id);
+      // The first playlist that lists parts after a discontinuity past the request: the cut's segment.
+      const cutParts = await until(
+        'the cut listed with its parts',
+        async () => {
+          const text = (await fetchText(media)).text;
+          const m = text.match(/#EXT-X-DISCONTINUITY\n(?:#EXT-X-PROGRAM-DATE-TIME:.*\n)?#EXT-X-PART:(.*)\n/);
+          const first = m?.[1]?.match(/URI="source\/(\d+)\.(\d+)\.ts[^"]*"/);
+          return first && Number(first[1]) > before
+            ? { text, attrs: m![1]!, sequence: Number(first[1]), index: first[2] }
+            : null;
+        },
+        30_000,
+        200,
+      );
       const firstBlue = await until(
         'a blue segment on the same playlist',
         async () => {
@@ -167,7 +183,26 @@ describe('several inputs per stream (two real publishers)', () => {
         (x) => x.sequence > before && x.sequence <= firstBlue.sequence && x.discontinuity,
       );
       expect(cutMark, 'a discontinuity marks the cut').toBeDefined();
-      expect(firstBlue.sequence - before).toBeLessThanOrEqual(4);
+      // Its parts are camera 2's from the first, which starts on a keyframe; the segment before
+      // ends with camera 1's last part (no part of one camera is listed under the other's segment).
+      expect(cutParts.index).toBe('0');
+      expect(cutParts.attrs).toContain('INDEPENDENT=YES');
+      const partUri = (seq: number, i: number) => new URL(`source/${seq}.${i}.ts`, media).toString();
+      expect(await blueAt(partUri(cutParts.sequence, 0)), 'the cut segment starts with camera 2').toBe(true);
+      const previous = [
+        ...cutParts.text.matchAll(new RegExp(`URI="source/${cutParts.sequence - 1}\\.(\\d+)\\.ts`, 'g')),
+      ];
+      expect(previous.length, 'the segment before the cut lists its parts').toBeGreaterThan(0);
+      // The segment before is camera 1's and is exactly its listed parts, end to end (a part alone
+      // after the first does not decode, so its bytes are what is compared).
+      const bytes = async (url: string) =>
+        Buffer.from(await (await fetch(url, { signal: AbortSignal.timeout(10_000) })).arrayBuffer());
+      const segBefore = new URL(`source/${cutParts.sequence - 1}.ts`, media).toString();
+      expect(await blueAt(segBefore), 'camera 1 until the cut').toBe(false);
+      const partBytes = await Promise.all(previous.map((m) => bytes(partUri(cutParts.sequence - 1, Number(m[1])))));
+      expect(Buffer.concat(partBytes).equals(await bytes(segBefore)), 'its parts are the segment').toBe(true);
+      // Within a few seconds: 1 s segments (`low`), the program poll and the upload queue.
+      expect(firstBlue.sequence - before).toBeLessThanOrEqual(6);
       const program = frames.find((f) => f.type === 'program');
       expect(program).toMatchObject({
         type: 'program',

@@ -65,6 +65,8 @@ export interface PartCommit {
   part: number;
   duration: number;
   independent: boolean;
+  /** Part 0 of a segment after a discontinuity: the open segment's parts are listed after the tag. */
+  discontinuity?: boolean;
 }
 
 /** A blocking playlist reload (LL-HLS): `_HLS_msn`, `_HLS_part`, and `_HLS_skip=YES`. */

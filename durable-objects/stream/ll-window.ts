@@ -32,9 +32,12 @@ export interface BlockingRequest {
   part?: number;
 }
 
-/** LL-HLS applies to `low` sessions whose origin sends parts (AES-128 sessions get none). */
+/**
+ * LL-HLS applies to `low` sessions whose origin sends parts (an older origin sent none for
+ * AES-128 sessions; a newer one encrypts each part on its own with its segment's IV).
+ */
 export const lowLatencyApplies = (cfg: StreamConfig, parts: PartLog, sessionId: string, rendition: string) =>
-  cfg.latencyMode === 'low' && !cfg.encryption && parts.any(sessionId, rendition);
+  cfg.latencyMode === 'low' && parts.any(sessionId, rendition);
 
 export function edgeOf(log: SegmentLog, parts: PartLog, sessionId: string, rendition: string): Edge {
   const w = log.window(sessionId, rendition, 1);
@@ -107,12 +110,28 @@ export function lowLatencyOf(
     if (r) reports.push(r);
   }
   const nextSequence = edge.open?.sequence ?? (edge.last ? edge.last.sequence + 1 : null);
+  // The next part is the following segment's first once the origin started it (a part of it was
+  // committed: the open segment is complete, its own upload still on the way). After a cut that
+  // is the new input's first part, not a part of the old one's last segment that never comes.
+  const following = edge.open && parts.partsOf(sessionId, rendition, edge.open.sequence + 1).length > 0;
   const longest = Math.ceil(parts.longest(sessionId, rendition) * 1000) / 1000;
   return {
     partTarget: Math.max(Math.round(PART_TARGET_S * 1000) / 1000, longest),
     parts: near,
-    open: edge.open ? { sequence: edge.open.sequence, parts: edge.open.parts } : null,
-    hint: nextSequence === null ? null : { sequence: nextSequence, part: edge.open?.parts.length ?? 0 },
+    open: edge.open
+      ? {
+          sequence: edge.open.sequence,
+          parts: edge.open.parts,
+          // Before the first listed segment a discontinuity is nothing to mark (it is counted there).
+          discontinuity: edge.last !== null && parts.discontinuous(sessionId, rendition, edge.open.sequence),
+        }
+      : null,
+    hint:
+      nextSequence === null
+        ? null
+        : following
+          ? { sequence: nextSequence + 1, part: 0 }
+          : { sequence: nextSequence, part: edge.open?.parts.length ?? 0 },
     partUri: (sequence, part) => `${rendition}/${sequence}.${part}.ts`,
     reports,
     skipped: skip ? skippable(w, target) : 0,

@@ -6,6 +6,7 @@ interface Row extends Record<string, SqlStorageValue> {
   part: number;
   duration: number;
   independent: number;
+  discontinuity: number;
 }
 
 /** Parts are listed only near the live edge, so the log keeps those of the last few segments. */
@@ -21,13 +22,14 @@ export class PartLog {
 
   insert(p: PartCommit): boolean {
     const cur = this.sql.exec(
-      'INSERT OR IGNORE INTO parts (session_id, rendition, sequence, part, duration, independent) VALUES (?, ?, ?, ?, ?, ?)',
+      'INSERT OR IGNORE INTO parts (session_id, rendition, sequence, part, duration, independent, discontinuity) VALUES (?, ?, ?, ?, ?, ?, ?)',
       p.sessionId,
       p.rendition,
       p.sequence,
       p.part,
       p.duration,
       p.independent ? 1 : 0,
+      p.discontinuity ? 1 : 0,
     );
     return cur.rowsWritten > 0;
   }
@@ -48,6 +50,20 @@ export class PartLog {
       out.push({ duration: r.duration, independent: r.independent === 1 });
     }
     return out;
+  }
+
+  /** The segment follows a discontinuity, as its first part said (before the segment itself is listed). */
+  discontinuous(sessionId: string, rendition: string, sequence: number): boolean {
+    return (
+      this.sql
+        .exec(
+          'SELECT 1 FROM parts WHERE session_id = ? AND rendition = ? AND sequence = ? AND part = 0 AND discontinuity = 1',
+          sessionId,
+          rendition,
+          sequence,
+        )
+        .toArray().length > 0
+    );
   }
 
   has(sessionId: string, rendition: string, sequence: number, part: number): boolean {

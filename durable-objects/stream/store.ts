@@ -77,6 +77,9 @@ const MIGRATIONS: string[] = [
      independent INTEGER NOT NULL,
      PRIMARY KEY (session_id, rendition, sequence, part)
    );`,
+  // A segment's first part says whether the segment follows a discontinuity (a cut, a restart):
+  // while it is the open segment, only its parts can carry the tag.
+  'ALTER TABLE parts ADD COLUMN discontinuity INTEGER NOT NULL DEFAULT 0',
 ];
 
 export type LiveState = 'idle' | 'active' | 'reconnecting';

@@ -21,9 +21,13 @@ export interface StampedPublisher {
 
 export function startStampedPublisher(
   url: string,
-  opts: { rate?: number; gopFrames?: number; seconds: number },
+  opts: { rate?: number; gopFrames?: number; seconds: number; size?: string },
 ): StampedPublisher {
   const rate = opts.rate ?? 30;
+  const size = opts.size ?? '640x360';
+  const [w = 640, h = 360] = size.split('x').map(Number);
+  // 1500 kb/s at 640x360, as much per pixel above it up to what OBS sends at 1080p30 (6 Mb/s).
+  const kbps = Math.round(Math.min(6000, (1500 * w * h) / (640 * 360)));
   const bits = `lum='255*mod(floor(N/pow(2,floor(X/${BLOCK_W}))),2)':cb=128:cr=128`;
   const graph =
     `[0:v]format=yuv420p,split[main][strip];` +
@@ -37,7 +41,7 @@ export function startStampedPublisher(
     '-f',
     'lavfi',
     '-i',
-    `testsrc2=size=640x360:rate=${rate}`,
+    `testsrc2=size=${size}:rate=${rate}`,
     '-f',
     'lavfi',
     '-i',
@@ -61,7 +65,7 @@ export function startStampedPublisher(
     '-g',
     String(opts.gopFrames ?? rate),
     '-b:v',
-    '1500k',
+    `${kbps}k`,
     '-c:a',
     'aac',
     '-b:a',

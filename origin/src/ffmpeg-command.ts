@@ -131,7 +131,8 @@ export function buildFfmpegArgs(spec: PipelineSpec, encoding: LadderEncoding = L
     '-hls_time',
     parts ? spec.partDurationS!.toFixed(6) : String(spec.segmentDurationS),
     '-hls_list_size',
-    String(parts ? PLAYLIST_ENTRIES * 3 : PLAYLIST_ENTRIES),
+    // With parts, as many segments' worth of parts: the agent must find each part still listed.
+    String(parts ? PLAYLIST_ENTRIES * Math.ceil(spec.segmentDurationS / spec.partDurationS! - 1e-6) : PLAYLIST_ENTRIES),
     '-hls_segment_type',
     'mpegts',
     ...(spec.keyInfoFile ? ['-hls_key_info_file', spec.keyInfoFile] : []),

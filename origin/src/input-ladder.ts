@@ -7,8 +7,8 @@ import { FfmpegSupervisor } from './ffmpeg-supervisor.ts';
 import { parseMediaPlaylist } from './hls-playlist.ts';
 import type { InputInfo, Rung } from './ladder.ts';
 import type { Logger } from './log.ts';
-import { type AssembledPart, PartAssembler } from './part-assembler.ts';
-import { decryptSegment } from './segment-clock.ts';
+import { type AssembledPart, type AssembledSegment, PartAssembler } from './part-assembler.ts';
+import { decryptSegment, encryptSegment } from './segment-clock.ts';
 
 export interface LadderSettings {
   rtmpBase: string;
@@ -20,7 +20,11 @@ export interface LadderSettings {
   keyHex: string | null;
   log: Logger;
   onRestart?: () => void;
-  /** LL-HLS (`low` mode, unencrypted): FFmpeg writes parts of this length, grouped here (part-assembler.ts). */
+  /**
+   * LL-HLS (`low` mode): FFmpeg writes parts of this length, grouped here (part-assembler.ts). It
+   * writes them in the clear (the grouping reads their frames); an encrypted session's segments
+   * are then encrypted here as FFmpeg would have (IV = the ladder's number), its parts where they are sent.
+   */
   partDurationS?: number;
 }
 
@@ -111,7 +115,7 @@ export class InputLadder {
           hasAudio: this.info.audioCodec !== null,
           rungs: s.rungs,
           thumbnailIntervalS: s.thumbnailIntervalS,
-          keyInfoFile: s.keyInfoFile ?? undefined,
+          keyInfoFile: s.partDurationS ? undefined : (s.keyInfoFile ?? undefined),
           partDurationS: s.partDurationS,
         });
       },
@@ -145,18 +149,8 @@ export class InputLadder {
       this.assemblers.set(rendition, asm);
     }
     const out: LadderOutput[] = [];
-    const asSegment = (c: { sequence: number; uri: string; durationS: number; programDateTime: string | null }) =>
-      out.push({
-        kind: 'segment',
-        seg: {
-          rendition,
-          localSequence: c.sequence,
-          uri: c.uri,
-          filePath: path.join(dir, c.uri),
-          durationS: c.durationS,
-          programDateTime: c.programDateTime,
-        },
-      });
+    const asSegment = async (c: AssembledSegment) =>
+      out.push({ kind: 'segment', seg: await this.sealed(rendition, c) });
     let text = '';
     try {
       text = await readFile(path.join(dir, 'index.m3u8'), 'utf8');
@@ -169,7 +163,7 @@ export class InputLadder {
       this.next.set(rendition, p.sequence + 1);
       try {
         for (const a of await asm.add({ number: p.sequence, ...p }, p.sequence === this.runStart)) {
-          if (a.kind === 'segment') asSegment(a.seg);
+          if (a.kind === 'segment') await asSegment(a.seg);
           else out.push(a);
         }
       } catch {
@@ -178,9 +172,43 @@ export class InputLadder {
     }
     if (this.stopped) {
       const last = await asm.close();
-      if (last) asSegment(last);
+      if (last) await asSegment(last);
     }
     return out;
+  }
+
+  /** A segment grouped from parts, as FFmpeg would have written it (encrypted for an AES-128 session). */
+  private async sealed(rendition: string, c: AssembledSegment): Promise<LadderSegment> {
+    const filePath = path.join(this.dir, rendition, c.uri);
+    const key = this.settings.keyHex;
+    if (key) await writeFile(filePath, encryptSegment(await readFile(filePath), key, c.sequence));
+    return {
+      rendition,
+      localSequence: c.sequence,
+      uri: c.uri,
+      filePath,
+      durationS: c.durationS,
+      programDateTime: c.programDateTime,
+    };
+  }
+
+  /**
+   * LL-HLS, the program cuts away from this input: each rendition's open segment ends at the last
+   * part it has, which viewers already have, so the session's segment holds exactly its listed parts.
+   * Call after output() (no part left unread).
+   */
+  async cutAway(): Promise<LadderSegment[]> {
+    const out: LadderSegment[] = [];
+    for (const [rendition, asm] of this.assemblers) {
+      const c = await asm.close(true);
+      if (c) out.push(await this.sealed(rendition, c));
+    }
+    return out;
+  }
+
+  /** LL-HLS, the program cuts to this input: the parts of each rendition's open segment so far. */
+  openParts(rendition: string): AssembledPart[] {
+    return this.assemblers.get(rendition)?.openParts() ?? [];
   }
 
   /** The segments FFmpeg finished since the last call, per rendition in order. */

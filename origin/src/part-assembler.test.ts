@@ -75,14 +75,14 @@ describe('LL-HLS parts from FFmpeg', () => {
 
       for (const r of rungs) {
         const mine = segments.filter((s) => s.rendition === r.name);
-        // 4 s of media: four 1 s segments numbered from the session's next sequence, each 3 parts.
+        // 4 s of media: four 1 s segments numbered from the session's next sequence, each of its parts.
         expect(mine.map((s) => s.sequence)).toEqual([10, 11, 12, 13]);
         for (const s of mine) expect(s.durationS).toBeCloseTo(1, 1);
         expect(mine[0]!.startsRun).toBe(true);
         const parts = sent.filter((p) => p.rendition === r.name);
         expect(parts.filter((p) => p.part === 0).every((p) => p.independent)).toBe(true);
         expect(parts.filter((p) => p.part > 0).some((p) => p.independent)).toBe(false);
-        expect(parts.length).toBeGreaterThanOrEqual(12);
+        expect(parts.length).toBeGreaterThanOrEqual(4 / partDurationFor(1));
         // A segment made of parts decodes alone: 30 frames, the first a keyframe.
         const { stdout } = await run('ffprobe', [
           ...['-v', 'error', '-select_streams', 'v', '-show_entries', 'frame=key_frame', '-of', 'csv=p=0'],
@@ -92,6 +92,70 @@ describe('LL-HLS parts from FFmpeg', () => {
         expect(keys).toHaveLength(30);
         expect(keys[0]).toBe('1');
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('ends a segment early on a cut away, and starts the next one on a keyframe again', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'edgelive-cut-parts-'));
+    try {
+      const src = path.join(dir, 'src.flv');
+      await run('ffmpeg', [
+        ...['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=30', '-t', '4'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-g', '30', '-bf', '0', '-f', 'flv', src],
+      ]);
+      const input = { videoCodec: 'h264', audioCodec: null, width: 320, height: 180, frameRate: 30, bitrateKbps: 500 };
+      const rungs = resolveLadder([{ name: 'source' }], input);
+      await mkdir(path.join(dir, 'source'), { recursive: true });
+      await run(
+        'ffmpeg',
+        buildFfmpegArgs({
+          inputUrl: src,
+          outputDir: dir,
+          latencyMode: 'low',
+          segmentDurationS: 1,
+          startNumber: 0,
+          frameRate: 30,
+          hasAudio: false,
+          rungs,
+          thumbnailIntervalS: 2,
+          partDurationS: partDurationFor(1),
+        }),
+      );
+      let next = 0;
+      const asm = new PartAssembler(path.join(dir, 'source'), 1, { next: () => next, take: (n) => (next = n) });
+      const text = await readFile(path.join(dir, 'source', 'index.m3u8'), 'utf8');
+      const heads = new Map<number, boolean>();
+      const segments: AssembledSegment[] = [];
+      let cutAt: AssembledSegment | null = null;
+      for (const p of parseMediaPlaylist(text).segments) {
+        for (const o of await asm.add({ number: p.sequence, ...p }, p.sequence === 0)) {
+          if (o.kind === 'segment') segments.push(o.seg);
+          else if (o.part.index === 0) heads.set(o.part.sequence, o.part.independent);
+        }
+        // The cut: segment 1 has two parts, from its keyframe; a cut to this input would send them.
+        const open = asm.openParts();
+        if (!cutAt && open[0]?.sequence === 1 && open.length === 2) {
+          expect(open.map((x) => [x.index, x.independent])).toEqual([
+            [0, true],
+            [1, false],
+          ]);
+          cutAt = await asm.close(true);
+          // Off air now: the next segment starts mid-GOP, and a cut back would not be offered it.
+        } else if (cutAt && heads.get(2) === false && next === 3) expect(asm.openParts()).toEqual([]);
+      }
+      const last = await asm.close();
+      if (last) segments.push(last);
+      expect(cutAt?.sequence).toBe(1);
+      const part = partDurationFor(1);
+      expect(cutAt?.durationS).toBeCloseTo(2 * part, 1);
+      // Segment 2 is the rest of that GOP (headless), ended by the next keyframe; all later ones start on one.
+      expect(heads.get(2)).toBe(false);
+      expect(segments.find((x) => x.sequence === 2)?.durationS).toBeCloseTo(1 - 2 * part, 1);
+      const later = [...heads.entries()].filter(([seq]) => seq > 2);
+      expect(later.length).toBeGreaterThanOrEqual(2);
+      expect(later.every(([, independent]) => independent)).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -5,8 +5,8 @@ import { findKeyframe, psiPrefix } from './ts-split.ts';
 
 /**
  * LL-HLS on the origin (`low` mode). FFmpeg's HLS muxer has no partial segments, so it is run with
- * `split_by_time` and a third of the segment length: each file it writes is one part, cut at the
- * first frame past each third, keyframe or not. This groups the parts of one rendition back into
+ * `split_by_time` and the part length (partDurationFor): each file it writes is one part, cut at
+ * the first frame past each part boundary, keyframe or not. This groups the parts of one rendition back into
  * segments: a segment starts at a part that starts with a keyframe (INDEPENDENT: an IDR slice first,
  * segment-clock.ts) once the open one holds about a segment's length, and is the
  * byte concatenation of its parts (one MPEG-TS muxer wrote them all, so continuity counters and
@@ -44,15 +44,17 @@ export interface AssembledSegment {
 /** In the order a viewer may have them: a part, the segment it completes, the next segment's first part. */
 export type Assembled = { kind: 'part'; part: AssembledPart } | { kind: 'segment'; seg: AssembledSegment };
 
-/** Parts are a third of the segment: 333 ms in `low` mode. */
+/** Parts of PART_TARGET_S (333 ms in `low` mode), at least three to a segment. */
 export const partDurationFor = (segmentDurationS: number) => Math.min(PART_TARGET_S, segmentDurationS / 3);
 
 interface Open {
   sequence: number;
-  bodies: Buffer[];
+  parts: AssembledPart[];
   durationS: number;
   programDateTime: string | null;
   startsRun: boolean;
+  /** Opened right after a segment was closed early (a cut away): it starts mid-GOP. */
+  headless: boolean;
 }
 
 /** Never a segment longer than this many nominal lengths, keyframe or not (a source without any). */
@@ -60,6 +62,8 @@ const MAX_SEGMENT_FACTOR = 10;
 
 export class PartAssembler {
   private open: Open | null = null;
+  /** The last segment was closed early: the next one starts wherever the GOP was. */
+  private cutEarly = false;
   private readonly dir: string;
   private readonly segmentDurationS: number;
   /** The session's next free sequence number for this rendition, and its setter. */
@@ -83,10 +87,15 @@ export class PartAssembler {
     const out: Assembled[] = [];
     const key = findKeyframe(body);
     const o = this.open;
-    const full = o !== null && o.durationS >= this.segmentDurationS * 0.9;
+    // A segment closed early (a cut away from its input) leaves the next one without a keyframe
+    // at its head: that one ends at the next keyframe, whatever its length, so that every later
+    // segment starts on one again (a cut back to this input lands on it).
+    const headless = o?.headless === true;
+    const full = o !== null && (headless || o.durationS >= this.segmentDurationS * 0.9);
     const tooLong = o !== null && o.durationS >= this.segmentDurationS * MAX_SEGMENT_FACTOR;
     // Split at an inner keyframe once the open segment with the part's head is a segment long.
-    const fullAtKey = o !== null && key !== null && o.durationS + key.headS >= this.segmentDurationS * 0.9;
+    const fullAtKey =
+      o !== null && key !== null && (headless || o.durationS + key.headS >= this.segmentDurationS * 0.9);
     if (o && key && !key.first && fullAtKey && !runStart) {
       // The keyframe is inside this part: its head ends the open segment, the rest starts the next.
       const headS = Math.min(key.headS, p.durationS);
@@ -111,21 +120,44 @@ export class PartAssembler {
     if (!this.open) {
       const sequence = this.sequences.next();
       this.sequences.take(sequence + 1);
-      this.open = { sequence, bodies: [], durationS: 0, programDateTime: pdt, startsRun: runStart };
+      this.open = {
+        sequence,
+        parts: [],
+        durationS: 0,
+        programDateTime: pdt,
+        startsRun: runStart,
+        headless: this.cutEarly,
+      };
+      this.cutEarly = false;
     }
     const open = this.open;
-    open.bodies.push(body);
+    const part = { sequence: open.sequence, index: open.parts.length, durationS, independent, body };
+    open.parts.push(part);
     open.durationS += durationS;
-    return { sequence: open.sequence, index: open.bodies.length - 1, durationS, independent, body };
+    return part;
   }
 
-  /** Closes the open segment (the end of the publication, or of an FFmpeg run). */
-  async close(): Promise<AssembledSegment | null> {
+  /**
+   * The parts of the open segment so far, when it starts on a keyframe (else none: a player
+   * could not start there). A cut to this input sends them at once: the new program's first
+   * segment is the one being written, whose head is already made.
+   */
+  openParts(): AssembledPart[] {
+    const parts = this.open?.parts ?? [];
+    return parts[0]?.independent ? [...parts] : [];
+  }
+
+  /**
+   * Closes the open segment: the end of the publication or of an FFmpeg run, or (`early`) a cut
+   * away from the input, after which the next segment ends at the next keyframe.
+   */
+  async close(early = false): Promise<AssembledSegment | null> {
     const o = this.open;
     this.open = null;
-    if (!o || o.bodies.length === 0) return null;
+    if (early && o) this.cutEarly = true;
+    if (!o || o.parts.length === 0) return null;
     const uri = `${o.sequence}.ts`;
-    await writeFile(path.join(this.dir, uri), Buffer.concat(o.bodies));
+    await writeFile(path.join(this.dir, uri), Buffer.concat(o.parts.map((p) => p.body)));
     return {
       sequence: o.sequence,
       uri,

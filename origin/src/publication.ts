@@ -15,7 +15,7 @@ import { type AssembledPart, partDurationFor } from './part-assembler.ts';
 import { probeInput } from './probe.ts';
 import { ProgramInputs } from './program-inputs.ts';
 import { RenditionMeasures, segmentFirstPts } from './rendition-measures.ts';
-import { segmentPdt } from './segment-clock.ts';
+import { encryptSegment, segmentPdt } from './segment-clock.ts';
 import { type SimulcastPushes, simulcastForSession } from './simulcast-pushes.ts';
 import type { UploadQueue } from './upload-queue.ts';
 import type { WorkerClient, WorkerHttpError } from './worker-client.ts';
@@ -107,7 +107,7 @@ export class Publication {
   private cuts = 0;
   /** The stream's connected inputs on this origin and which one is on air (program-inputs.ts). */
   readonly inputs: ProgramInputs;
-  /** LL-HLS parts (`low` mode, unencrypted), and the part uploads in flight. */
+  /** LL-HLS parts (`low` mode), and the part uploads in flight. */
   private readonly lowLatency: boolean;
   private readonly partUploads = new Set<Promise<void>>();
 
@@ -128,7 +128,7 @@ export class Publication {
     this.log = (level, message, fields) =>
       deps.log(level, message, { stream: answer.stream_id, session: answer.session_id, ...fields });
     this.dir = path.join(deps.workDir, answer.stream_id, answer.session_id);
-    this.lowLatency = answer.latency_mode === 'low' && !answer.encryption;
+    this.lowLatency = answer.latency_mode === 'low';
     this.ended = new Promise((resolve) => (this.resolveEnded = resolve));
     this.source = answer.input_id ?? answer.stream_id;
     this.measures = new RenditionMeasures({
@@ -326,7 +326,7 @@ export class Publication {
       rungs: this.rungs,
       keyInfoFile: this.keyInfoFile,
       keyHex: this.answer.encryption?.key_hex ?? null,
-      // LL-HLS parts in `low` mode; not for AES-128 sessions (a part cannot carry the segment's CBC chain).
+      // LL-HLS parts in `low` mode (AES-128 sessions too: each part is encrypted on its own, sendPart).
       partDurationS: this.lowLatency ? partDurationFor(this.answer.segment_duration_s) : undefined,
       log: (level, message, fields) => this.log(level, message, { input: name, ...fields }),
       onRestart: () => {
@@ -399,18 +399,47 @@ export class Publication {
   async switchSource(localName: string): Promise<void> {
     if (this.state !== 'live') return;
     await this.warming.get(localName);
-    if (!this.ladders.has(localName)) return;
+    const ladder = this.ladders.get(localName);
+    if (!ladder) return;
     await this.scan();
-    this.source = localName;
-    this.cuts++;
-    // Every rendition continues from the same number, so the variants stay aligned after the cut.
-    const next = this.nextSequence;
-    for (const r of this.rungs) {
-      this.nextByRendition.set(r.name, next);
-      this.discontinuityPending.add(r.name);
-    }
-    this.log('info', 'program cut', { to: localName, cuts: this.cuts, next_sequence: next });
+    await this.exclusive(async () => {
+      // LL-HLS: the old program's open segment ends at the parts viewers already have, so none of
+      // its parts is listed under the new input's segment (docs/handbook/playback.md).
+      const old = this.lowLatency && this.source ? this.ladders.get(this.source) : undefined;
+      if (old)
+        for (const seg of await old.cutAway().catch((err: unknown) => {
+          this.log('warn', 'could not end the open segment at the cut', { reason: String(err) });
+          return [];
+        }))
+          await this.take(old, seg);
+      this.source = localName;
+      this.cuts++;
+      // Every rendition continues from the same number, so the variants stay aligned after the cut.
+      const next = this.nextSequence;
+      for (const r of this.rungs) {
+        this.nextByRendition.set(r.name, next);
+        this.discontinuityPending.add(r.name);
+      }
+      // The new program's open segment started on a keyframe before the cut: its parts so far go now.
+      if (this.lowLatency)
+        for (const r of this.rungs) for (const p of ladder.openParts(r.name)) this.sendPart(r.name, p);
+      this.log('info', 'program cut', { to: localName, cuts: this.cuts, next_sequence: next });
+    });
     this.restartSimulcast();
+  }
+
+  /** Runs fn while no scan runs (a scan asked for meanwhile waits for it): a cut must not interleave with one. */
+  private async exclusive(fn: () => Promise<void>): Promise<void> {
+    while (this.scanning) await this.scanning;
+    const run = (async () => {
+      try {
+        await fn();
+      } finally {
+        this.scanning = null;
+      }
+    })();
+    this.scanning = run;
+    await run;
   }
 
   /** The on-air input left while others stay: nothing is taken until the next cut. */
@@ -547,6 +576,11 @@ export class Publication {
    */
   private sendPart(rendition: string, part: AssembledPart): void {
     const sequence = this.nextByRendition.get(rendition) ?? this.nextSequenceFloor;
+    const key = this.answer.encryption?.key_hex;
+    // A part is fetched and decrypted on its own, with its segment's key and IV (the session's number).
+    const body = key ? encryptSegment(part.body, key, sequence) : part.body;
+    // The segment's first part says what its upload will (take()): the open segment follows a cut or restart.
+    const discontinuity = part.index === 0 && this.discontinuityPending.has(rendition);
     const p = (async () => {
       for (let attempt = 0; attempt < 2; attempt++) {
         try {
@@ -558,7 +592,8 @@ export class Publication {
             part: part.index,
             durationS: part.durationS,
             independent: part.independent,
-            body: part.body,
+            discontinuity,
+            body,
           });
           return;
         } catch (err) {

@@ -1,6 +1,13 @@
+import { execFile } from 'node:child_process';
 import { createCipheriv } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { decryptSegment, firstVideoPts, MPEGTS_PTS_OFFSET_S, segmentPdt } from './segment-clock.ts';
+import { decryptSegment, encryptSegment, firstVideoPts, MPEGTS_PTS_OFFSET_S, segmentPdt } from './segment-clock.ts';
+
+const run = promisify(execFile);
 
 /** One 188-byte TS packet starting a PES of `streamId` with the given PTS (90 kHz). */
 function pesPacket(pid: number, streamId: number, pts: number): Buffer {
@@ -43,6 +50,35 @@ describe('decryptSegment', () => {
     const enc = Buffer.concat([c.update(clear), c.final()]);
     expect(decryptSegment(enc, key, 7, true).equals(clear)).toBe(true);
     expect(firstVideoPts(decryptSegment(enc.subarray(0, 400), key, 7, false))).toBe(90_000);
+  });
+});
+
+describe('encryptSegment', () => {
+  it('encrypts an LL-HLS part on its own so that another AES-128 implementation (FFmpeg) reads it', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'edgelive-part-aes-'));
+    try {
+      const clear = path.join(dir, 'part.ts');
+      await run('ffmpeg', [
+        ...['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=30', '-frames:v', '6'],
+        ...['-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mpegts', clear],
+      ]);
+      const key = '00112233445566778899aabbccddeeff';
+      const enc = encryptSegment(await readFile(clear), key, 41);
+      expect(enc.length % 16).toBe(0);
+      expect(enc[0]).not.toBe(0x47);
+      await writeFile(path.join(dir, 'part.enc'), enc);
+      // FFmpeg's crypto protocol: the key, and the IV a playlist says for segment 41 (and its parts).
+      const iv = (41).toString(16).padStart(32, '0');
+      const { stdout } = await run('ffprobe', [
+        ...['-v', 'error', '-key', key, '-iv', iv, '-count_frames', '-select_streams', 'v'],
+        ...['-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', `crypto:${path.join(dir, 'part.enc')}`],
+      ]);
+      // (one line per program and per stream: every one counts the six frames)
+      expect(new Set(stdout.split('\n').filter(Boolean))).toEqual(new Set(['6']));
+      expect(decryptSegment(enc, key, 41, true).equals(await readFile(clear))).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
 
 /**
  * When was a segment's first frame published? FFmpeg's own EXT-X-PROGRAM-DATE-TIME is the wall
@@ -62,6 +62,19 @@ export function decryptSegment(data: Uint8Array, keyHex: string, sequence: numbe
   d.setAutoPadding(whole);
   const body = whole ? data : data.subarray(0, data.length - (data.length % 16));
   return Buffer.concat([d.update(body), d.final()]);
+}
+
+/**
+ * The same cipher the other way, for what the agent writes itself: LL-HLS parts and the segments
+ * grouped from them (FFmpeg writes those in the clear, since the agent must read their frames).
+ * Each part is a resource of its own, so it is encrypted on its own with its segment's IV, as
+ * players decrypt a part (the segment's EXT-X-KEY applies to its parts).
+ */
+export function encryptSegment(data: Uint8Array, keyHex: string, sequence: number): Buffer {
+  const iv = Buffer.alloc(16);
+  iv.writeBigUInt64BE(BigInt(sequence), 8);
+  const c = createCipheriv('aes-128-cbc', Buffer.from(keyHex, 'hex'), iv);
+  return Buffer.concat([c.update(data), c.final()]);
 }
 
 /** The program date time (ISO 8601) a segment gets, from the publish time and its first PTS. */

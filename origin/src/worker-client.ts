@@ -93,9 +93,11 @@ export class WorkerClient {
     part: number;
     durationS: number;
     independent: boolean;
+    discontinuity?: boolean;
     body: Uint8Array;
   }): Promise<void> {
     const query: PartQuery = { duration: u.durationS.toFixed(3), independent: u.independent ? '1' : '0' };
+    if (u.discontinuity) query.discontinuity = '1';
     const q = new URLSearchParams({ ...query });
     const path = `${sessionPath(u.streamId, u.sessionId)}/renditions/${encodeURIComponent(u.rendition)}/segments/${u.sequence}/parts/${u.part}?${q.toString()}`;
     await this.expectOk('PUT', path, u.body, 'video/mp2t');

@@ -9,21 +9,30 @@ import { createStream, fakeSegment, originCall, publish, sessionPath, uploadSegm
  */
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
-async function lowStream() {
+async function lowStream(opts: { encryption?: boolean } = {}) {
   const t = await tenant();
   const s = await createStream(t.key.token, {
     playback_policies: ['public'],
     latency_mode: 'low',
     ladder: ['720p', '360p'],
     reconnect_window: 0,
+    ...opts,
   });
   const sessionId = (await publish(s.stream_key)).json.session_id as string;
   const pb = s.playback_ids[0]!.id;
   return { s, sessionId, pb, url: (r: string) => `/hls/${pb}/${sessionId}/${r}.m3u8` };
 }
 
-function uploadPart(streamId: string, sessionId: string, rendition: string, sequence: number, part: number) {
+function uploadPart(
+  streamId: string,
+  sessionId: string,
+  rendition: string,
+  sequence: number,
+  part: number,
+  opts: { discontinuity?: boolean } = {},
+) {
   const q = new URLSearchParams({ duration: '0.333', independent: part === 0 ? '1' : '0' });
+  if (opts.discontinuity) q.set('discontinuity', '1');
   const path = `${sessionPath(streamId, sessionId)}/renditions/${rendition}/segments/${sequence}/parts/${part}?${q}`;
   return originCall(path, { method: 'PUT', raw: fakeSegment(`${rendition}-${sequence}.${part}`) });
 }
@@ -78,6 +87,85 @@ describe('LL-HLS playlists', () => {
     expect(part.status).toBe(200);
     expect(part.headers.get('cache-control')).toContain('immutable');
     expect(part.text).toContain('720p-2.1');
+  });
+
+  it('lists the parts of an AES-128 session, each under its segment key line and IV', async () => {
+    const { s, sessionId, url } = await lowStream({ encryption: true });
+    await segmentWithParts(s.id, sessionId, '720p', 0);
+    const iv = (n: number) => `IV=0x${n.toString(16).padStart(32, '0')}`;
+    // Between segments: the hinted part is the next segment's, so its key line comes first.
+    const between = lines((await call(url('720p'))).text);
+    expect(between.slice(-2)).toEqual([
+      `#EXT-X-KEY:METHOD=AES-128,URI="aes.key",${iv(1)}`,
+      '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="720p/1.0.ts"',
+    ]);
+    await uploadPart(s.id, sessionId, '720p', 1, 0);
+    await uploadPart(s.id, sessionId, '720p', 1, 1);
+    const res = await call(url('720p'));
+    expect(res.status).toBe(200);
+    expect(lines(res.text).slice(5)).toEqual([
+      '#EXT-X-MEDIA-SEQUENCE:0',
+      `#EXT-X-KEY:METHOD=AES-128,URI="aes.key",${iv(0)}`,
+      '#EXT-X-PROGRAM-DATE-TIME:2026-01-01T12:00:00.000Z',
+      '#EXT-X-PART:DURATION=0.333,URI="720p/0.0.ts",INDEPENDENT=YES',
+      '#EXT-X-PART:DURATION=0.333,URI="720p/0.1.ts"',
+      '#EXT-X-PART:DURATION=0.333,URI="720p/0.2.ts"',
+      '#EXTINF:1.000,',
+      '720p/0.ts',
+      `#EXT-X-KEY:METHOD=AES-128,URI="aes.key",${iv(1)}`,
+      '#EXT-X-PART:DURATION=0.333,URI="720p/1.0.ts",INDEPENDENT=YES',
+      '#EXT-X-PART:DURATION=0.333,URI="720p/1.1.ts"',
+      '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="720p/1.2.ts"',
+    ]);
+    // Once segment 1 is listed its key line stands before its parts, and only there.
+    await uploadPart(s.id, sessionId, '720p', 1, 2);
+    const pdt = new Date(T0 + 1000);
+    expect((await uploadSegment(s.id, sessionId, '720p', 1, { duration: 1, pdt })).status).toBe(201);
+    const after = (await call(url('720p'))).text;
+    expect(after.match(new RegExp(iv(1), 'g'))).toHaveLength(1);
+    expect(after).toContain(`${iv(1)}\n#EXT-X-PROGRAM-DATE-TIME:2026-01-01T12:00:01.000Z\n#EXT-X-PART`);
+    expect(lines(after).slice(-2)).toEqual([
+      `#EXT-X-KEY:METHOD=AES-128,URI="aes.key",${iv(2)}`,
+      '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="720p/2.0.ts"',
+    ]);
+  });
+
+  it('keeps listing parts across a cut: the old input ends its segment early, the new one starts after a discontinuity', async () => {
+    const { s, sessionId, url } = await lowStream();
+    await segmentWithParts(s.id, sessionId, '720p', 0);
+    // Camera 1's last segment has two parts when the cut comes; camera 2's first parts follow at
+    // once (its open segment started on a keyframe before the cut), before segment 1 is uploaded.
+    await uploadPart(s.id, sessionId, '720p', 1, 0);
+    await uploadPart(s.id, sessionId, '720p', 1, 1);
+    await uploadPart(s.id, sessionId, '720p', 2, 0, { discontinuity: true });
+    await uploadPart(s.id, sessionId, '720p', 2, 1);
+    const during = lines((await call(url('720p'))).text);
+    // Segment 1 gets no third part: the hint already names camera 2's first.
+    expect(during.slice(-3)).toEqual([
+      '#EXT-X-PART:DURATION=0.333,URI="720p/1.0.ts",INDEPENDENT=YES',
+      '#EXT-X-PART:DURATION=0.333,URI="720p/1.1.ts"',
+      '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="720p/2.0.ts"',
+    ]);
+    const short = { duration: 0.666, pdt: new Date(T0 + 1000) };
+    expect((await uploadSegment(s.id, sessionId, '720p', 1, short)).status).toBe(201);
+    const after = lines((await call(url('720p'))).text);
+    expect(after.slice(-7)).toEqual([
+      '#EXT-X-PART:DURATION=0.333,URI="720p/1.1.ts"',
+      '#EXTINF:0.666,',
+      '720p/1.ts',
+      '#EXT-X-DISCONTINUITY',
+      '#EXT-X-PART:DURATION=0.333,URI="720p/2.0.ts",INDEPENDENT=YES',
+      '#EXT-X-PART:DURATION=0.333,URI="720p/2.1.ts"',
+      '#EXT-X-PRELOAD-HINT:TYPE=PART,URI="720p/2.2.ts"',
+    ]);
+    // Once camera 2's segment is listed (with its discontinuity) the tag stands before it, once.
+    await uploadPart(s.id, sessionId, '720p', 2, 2);
+    const seg2 = { duration: 1, pdt: new Date(T0 + 1666), discontinuity: true };
+    expect((await uploadSegment(s.id, sessionId, '720p', 2, seg2)).status).toBe(201);
+    const listed = (await call(url('720p'))).text;
+    expect(listed.match(/#EXT-X-DISCONTINUITY\n/g)).toHaveLength(1);
+    expect(listed).toContain('720p/1.ts\n#EXT-X-DISCONTINUITY\n#EXT-X-PROGRAM-DATE-TIME:2026-01-01T12:00:01.666Z\n');
+    expect(lines(listed).at(-1)).toBe('#EXT-X-PRELOAD-HINT:TYPE=PART,URI="720p/3.0.ts"');
   });
 
   it('holds a blocking reload until its part is committed, then answers at once', async () => {

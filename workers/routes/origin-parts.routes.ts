@@ -65,6 +65,7 @@ export const originPartRoutes = router.openapi(route, async (c) => {
       part,
       duration: q.duration,
       independent: q.independent === '1',
+      discontinuity: q.discontinuity === '1',
     }),
     SESSION_REFUSALS,
   );

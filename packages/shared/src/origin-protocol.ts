@@ -102,10 +102,13 @@ export const partQuerySchema = z.object({
     .number()
     .refine((d) => Number.isFinite(d) && d > 0 && d <= 10, 'The part length in seconds (0 < d <= 10).'),
   independent: z.enum(['0', '1']).optional(),
+  /** On a segment's first part: its segment follows a discontinuity (a cut between inputs, a restart). */
+  discontinuity: z.enum(['0', '1']).optional(),
 });
 export interface PartQuery {
   duration: string;
   independent?: '0' | '1';
+  discontinuity?: '0' | '1';
 }
 
 // ---- Worker -> agent ----

@@ -27,8 +27,11 @@ export interface LowLatency {
   partTarget: number;
   /** Parts of listed segments near the live edge, by the segment's sequence number. */
   parts: ReadonlyMap<number, readonly PlaylistPart[]>;
-  /** The segment the origin is writing now: its sequence and the parts it has so far. */
-  open: { sequence: number; parts: readonly PlaylistPart[] } | null;
+  /**
+   * The segment the origin is writing now: its sequence, the parts it has so far, and whether it
+   * follows a discontinuity (a cut between inputs: its parts come after the tag, as its EXTINF will).
+   */
+  open: { sequence: number; parts: readonly PlaylistPart[]; discontinuity?: boolean } | null;
   /** The next part the origin will write, for EXT-X-PRELOAD-HINT. */
   hint: { sequence: number; part: number } | null;
   partUri: (sequence: number, part: number) => string;
@@ -60,10 +63,26 @@ export function partLines(ll: LowLatency, sequence: number, parts: readonly Play
   );
 }
 
-/** Tags after the last complete segment: the open segment's parts, the hint, the other renditions. */
-export function llTailLines(ll: LowLatency): string[] {
-  const lines = ll.open ? partLines(ll, ll.open.sequence, ll.open.parts) : [];
-  if (ll.hint) lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${ll.partUri(ll.hint.sequence, ll.hint.part)}"`);
+/**
+ * Tags after the last complete segment: the open segment's parts, the hint, the other renditions.
+ * `keyFor` (AES-128) gives the key line a segment's parts need when the last one said another IV;
+ * a discontinuity before the open segment comes first, as it would before its EXTINF.
+ */
+export function llTailLines(ll: LowLatency, keyFor: (sequence: number) => string | null = () => null): string[] {
+  const lines: string[] = [];
+  const keyed = (sequence: number) => {
+    const k = keyFor(sequence);
+    if (k) lines.push(k);
+  };
+  if (ll.open) {
+    if (ll.open.discontinuity) lines.push('#EXT-X-DISCONTINUITY');
+    keyed(ll.open.sequence);
+    lines.push(...partLines(ll, ll.open.sequence, ll.open.parts));
+  }
+  if (ll.hint) {
+    keyed(ll.hint.sequence);
+    lines.push(`#EXT-X-PRELOAD-HINT:TYPE=PART,URI="${ll.partUri(ll.hint.sequence, ll.hint.part)}"`);
+  }
   for (const r of ll.reports) {
     const part = r.lastPart === null ? '' : `,LAST-PART=${r.lastPart}`;
     lines.push(`#EXT-X-RENDITION-REPORT:URI="${r.uri}",LAST-MSN=${r.lastMsn}${part}`);

@@ -68,7 +68,18 @@ export function renderMediaPlaylist(p: MediaPlaylist): string {
     lines.push(`#EXTINF:${secs(s.duration)},`);
     lines.push(p.uri(s));
   });
-  if (ll && p.kind === 'live') lines.push(...llTailLines(ll));
+  if (ll && p.kind === 'live') {
+    // The open segment's parts (and the hinted one) belong to segments not listed yet: their key
+    // line (and IV) go before them, as a listed segment's go before its own parts.
+    let keyed = p.segments.at(-1)?.sequence;
+    const keyUri = p.keyUri;
+    const keyFor = (sequence: number) => {
+      if (!keyUri || sequence === keyed) return null;
+      keyed = sequence;
+      return `#EXT-X-KEY:METHOD=AES-128,URI="${keyUri}",IV=${ivOf(sequence)}`;
+    };
+    lines.push(...llTailLines(ll, keyFor));
+  }
   if (p.kind !== 'live') lines.push('#EXT-X-ENDLIST');
   return `${lines.join('\n')}\n`;
 }
