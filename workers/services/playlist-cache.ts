@@ -29,7 +29,7 @@ export type PlaylistCacheStatus = 'HIT' | 'MISS' | 'SHARED';
 
 const loads = new IsolateShare<string | null>();
 
-/** How long a waiter waits for another request's load: a plain load is one call to the object; a blocking reload is held up to three parts' worth of target durations. */
+/** How long a waiter waits for another request's load: a plain load is one call to the object; the object holds a blocking reload until its part exists (a few seconds at most). */
 const SHARED_WAIT_MS = { plain: 2000, blocking: 6000 };
 
 /** Keyed on the request's own origin (the Cache API is per zone) and the stream, never the viewer. */
