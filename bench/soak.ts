@@ -124,9 +124,12 @@ try {
   for (let i = 0; i < SOCKETS; i++) {
     const ws = new WebSocket(wsUrl(await token(`soak-${i}`)));
     ws.addEventListener('message', (e) => {
-      const f = JSON.parse(String(e.data)) as { type: string };
-      if (f.type === 'ack') chat.acked++;
-      if (f.type === 'error') chat.errors++;
+      const f = JSON.parse(String(e.data)) as { type: string; frames?: { type: string }[] };
+      // An ack may leave inside a tick's `batch` (docs/rooms-protocol.md).
+      for (const x of f.type === 'batch' ? (f.frames ?? []) : [f]) {
+        if (x.type === 'ack') chat.acked++;
+        if (x.type === 'error') chat.errors++;
+      }
     });
     ws.addEventListener('close', () => !stopping && chat.closed++);
     sockets.push(ws);

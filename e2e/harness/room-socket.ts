@@ -12,11 +12,15 @@ export async function chatAs(workerUrl: string, roomId: string, token: string, t
       ws.addEventListener('error', () => reject(new Error('room socket failed')));
       ws.addEventListener('close', (e) => reject(new Error(`room socket closed ${e.code} ${e.reason}`)));
       ws.addEventListener('message', (e) => {
-        const f = JSON.parse(String(e.data)) as { type: string; client_id?: string };
-        if (f.type === 'snapshot')
-          for (const [i, text] of texts.entries()) ws.send(JSON.stringify({ type: 'send', client_id: ids[i], text }));
-        if (f.type === 'ack' && f.client_id) pending.delete(f.client_id);
-        if (f.type === 'error') reject(new Error(`room refused: ${String(e.data)}`));
+        type Frame = { type: string; client_id?: string; frames?: Frame[] };
+        const frame = JSON.parse(String(e.data)) as Frame;
+        // A tick's frames may come as one `batch`, an ack among them (docs/rooms-protocol.md).
+        for (const f of frame.type === 'batch' ? (frame.frames ?? []) : [frame]) {
+          if (f.type === 'snapshot')
+            for (const [i, text] of texts.entries()) ws.send(JSON.stringify({ type: 'send', client_id: ids[i], text }));
+          if (f.type === 'ack' && f.client_id) pending.delete(f.client_id);
+          if (f.type === 'error') reject(new Error(`room refused: ${String(e.data)}`));
+        }
         if (pending.size === 0) {
           clearTimeout(timer);
           resolve();
