@@ -21,8 +21,8 @@ import type { SegmentLog, Window } from './segment-log';
  * infers for them (the last one plus one) is the msn the segment will get.
  */
 export interface Edge {
-  /** The last listed segment, or null before the first. */
-  last: { msn: number; sequence: number } | null;
+  /** The last listed segment (and how many parts it had), or null before the first. */
+  last: { msn: number; sequence: number; parts: number } | null;
   /** The open segment: its future msn and the parts it has so far (at least one). */
   open: { msn: number; sequence: number; parts: PlaylistPart[] } | null;
 }
@@ -42,7 +42,9 @@ export const lowLatencyApplies = (cfg: StreamConfig, parts: PartLog, sessionId: 
 export function edgeOf(log: SegmentLog, parts: PartLog, sessionId: string, rendition: string): Edge {
   const w = log.window(sessionId, rendition, 1);
   const seg = w.segments[0];
-  const last = seg ? { msn: w.mediaSequence, sequence: seg.sequence } : null;
+  const last = seg
+    ? { msn: w.mediaSequence, sequence: seg.sequence, parts: parts.partsOf(sessionId, rendition, seg.sequence).length }
+    : null;
   const nextSequence = last ? last.sequence + 1 : parts.firstSequence(sessionId, rendition);
   if (nextSequence === null || log.has(sessionId, rendition, nextSequence)) return { last, open: null };
   const p = parts.partsOf(sessionId, rendition, nextSequence);
@@ -65,7 +67,9 @@ export function tooFar(e: Edge, req: BlockingRequest): boolean {
   const lastMsn = e.open?.msn ?? e.last?.msn ?? -1;
   if (req.msn > lastMsn + 2) return true;
   if (req.part === undefined || req.msn !== lastMsn) return false;
-  const known = e.open ? e.open.parts.length - 1 : -1;
+  // The playlist's last part: the open segment's, or (none open yet) the last listed segment's, whose
+  // next part index a player asks for to mean the next segment's first (satisfied, above).
+  const known = (e.open ? e.open.parts.length : (e.last?.parts ?? 0)) - 1;
   return req.part > known + ADVANCE_PART_LIMIT;
 }
 

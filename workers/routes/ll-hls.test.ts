@@ -208,6 +208,18 @@ describe('LL-HLS playlists', () => {
     expect((await call(`${url('720p')}?_HLS_msn=1&_HLS_part=3`)).status).not.toBe(400);
   });
 
+  it("holds the part after a listed segment's last (the next segment's first) before that segment has a part", async () => {
+    const { s, sessionId, url } = await lowStream();
+    await segmentWithParts(s.id, sessionId, '720p', 0);
+    // hls.js asks for part 3 of msn 0 (parts 0-2 listed, no part of segment 1 yet): the next one.
+    const held = call(`${url('720p')}?_HLS_msn=0&_HLS_part=3`);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await uploadPart(s.id, sessionId, '720p', 1, 0)).status).toBe(201);
+    const res = await held;
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('720p/1.0.ts');
+  });
+
   it('answers a held reload with ENDLIST when the session ends, not a 5xx', async () => {
     const { s, sessionId, url } = await lowStream();
     await segmentWithParts(s.id, sessionId, '720p', 0);
